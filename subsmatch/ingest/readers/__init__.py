@@ -1,0 +1,186 @@
+"""The reader registry: detect a report's format by content and open it as a stream of records.
+
+>>> detect_format(b"Unknown: ID-1   Compound in Library Factor = 107\\r\\nHit 1  : <<a>>")
+'nist'
+>>> detect_format(b"Case,Item,Substance\\r\\n24-1,1,MDMA\\r\\n")
+'csv'
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from subsmatch.ingest.errors import UnreadableReport
+from subsmatch.ingest.readers import chemstation, jsonl, nist, tabular
+from subsmatch.ingest.readers.base import ReadContext, ReadOptions, ReadStats, Report
+from subsmatch.ingest.textio import bom_encoding
+
+__all__ = [
+    "FORMATS",
+    "ReadOptions",
+    "ReadStats",
+    "Report",
+    "UnreadableReport",
+    "detect_format",
+    "open_report",
+]
+
+_MODULES = {
+    "nist": nist,
+    "chemstation": chemstation,
+    "csv": tabular,
+    "xlsx": tabular,
+    "json": jsonl,
+    "jsonl": jsonl,
+}
+FORMATS = tuple(_MODULES)
+_ALIASES = {
+    "tsv": "csv",
+    "txt": "csv",
+    "srcreslt": "nist",
+    "mspepsearch": "nist",
+    "librpt": "chemstation",
+    "ndjson": "jsonl",
+}
+_HEAD_BYTES = 65536
+_FORMAT_HINT = "pass --format with one of " + ", ".join(FORMATS)
+
+
+def detect_format(head: bytes, name: str = "<stream>") -> str:
+    """The format name of a report from its first bytes; raises UnreadableReport.
+
+    ``name`` is only used in messages and to recognise a damaged ``.xlsx``.
+    """
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        raise UnreadableReport(
+            name,
+            "not a valid XLSX workbook (no zip signature)",
+            "re-export it from Excel or as CSV",
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableReport(
+            name, "legacy Excel .xls files are not supported", "save it as .xlsx or CSV"
+        )
+    if head.startswith(b"%PDF"):
+        raise UnreadableReport(name, "PDF reports are not supported", "export the results as CSV")
+    bom = bom_encoding(head)
+    if bom is None and b"\x00" in head[:4096]:
+        raise UnreadableReport(
+            name,
+            "the file contains NUL bytes: binary, or UTF-16 without a byte-order mark",
+            "if it is text, try --encoding utf-16-le",
+        )
+    text = head.decode(bom or "utf-8", errors="replace").lstrip("\ufeff")
+    if not text.strip():
+        raise UnreadableReport(name, "the file is empty", "export the report again")
+    for fmt, sniff in (
+        ("nist", nist.sniff),
+        ("chemstation", chemstation.sniff),
+        ("jsonl", jsonl.sniff_lines),
+        ("json", jsonl.sniff_document),
+        ("csv", tabular.sniff),
+    ):
+        if sniff(text):
+            return fmt
+    raise UnreadableReport(
+        name,
+        "the report format was not recognised",
+        f"{_FORMAT_HINT} (for a spreadsheet export: --format csv --profile FILE)",
+    )
+
+
+def open_report(
+    source: str | Path | BinaryIO,
+    format: str | None = None,
+    profile: object = None,
+    encoding: str | None = None,
+    *,
+    source_name: str | None = None,
+    options: ReadOptions | None = None,
+) -> Report:
+    """Open a report file (or binary stream) for reading; raises UnreadableReport.
+
+    ``format``, ``profile`` and ``encoding`` override the same fields of ``options``.
+    ``source_name`` names the file in locators and provenance (default: the path).
+    The returned :class:`Report` is iterated once for its records.
+    """
+    options = options or ReadOptions()
+    overrides = {"format": format, "profile": profile, "encoding": encoding}
+    options = dataclasses.replace(options, **{k: v for k, v in overrides.items() if v is not None})
+    stream, default_name, close = _open_source(source)
+    name = source_name or default_name
+    try:
+        sha256 = _hash(stream)
+        fmt = _format_name(options, stream, name)
+        if options.encoding:
+            _check_encoding(options.encoding, name)
+        if fmt == "csv" and options.format and options.format.lower() == "tsv":
+            options = dataclasses.replace(options, delimiter=options.delimiter or "\t")
+        context = ReadContext(source_name=name, sha256=sha256, options=options, format=fmt)
+        module = _MODULES[fmt]
+        records = module.read(stream, context)
+    except BaseException:
+        close()
+        raise
+    return Report(
+        path=name, format=fmt, reader=module.NAME, context=context, records=records, close=close
+    )
+
+
+def _format_name(options: ReadOptions, stream: BinaryIO, name: str) -> str:
+    head = stream.read(_HEAD_BYTES)
+    stream.seek(0)
+    if not options.format:
+        return detect_format(head, name)
+    wanted = _ALIASES.get(options.format.lower(), options.format.lower())
+    if wanted not in _MODULES:
+        raise UnreadableReport(name, f"unknown format {options.format!r}", _FORMAT_HINT)
+    if not head.strip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"):
+        raise UnreadableReport(name, "the file is empty", "export the report again")
+    return wanted
+
+
+def _check_encoding(encoding: str, name: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UnreadableReport(
+            name, f"unknown encoding {encoding!r}", "use e.g. utf-8, cp1252, cp437 or utf-16"
+        ) from None
+
+
+def _open_source(source: str | Path | BinaryIO) -> tuple[BinaryIO, str, Callable[[], None]]:
+    """A seekable binary stream, its default name, and how to release it."""
+    if isinstance(source, str | Path):
+        try:
+            handle = open(source, "rb")  # noqa: SIM115 (closed by the Report)
+        except OSError as exc:
+            raise UnreadableReport(
+                str(source), exc.strerror or str(exc), "check the path"
+            ) from None
+        return handle, str(source), handle.close
+    name = str(getattr(source, "name", "<stream>"))
+    if source.seekable():
+        return source, name, lambda: None
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 2**20)  # noqa: SIM115
+    shutil.copyfileobj(source, spool)
+    spool.seek(0)
+    return spool, name, spool.close  # type: ignore[return-value]
+
+
+def _hash(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    start = stream.tell()
+    while chunk := stream.read(2**20):
+        digest.update(chunk)
+    stream.seek(start)
+    return digest.hexdigest()

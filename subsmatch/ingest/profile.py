@@ -1,0 +1,314 @@
+"""Mapping profiles: TOML files that map a CSV/TSV/XLSX export's columns to the record schema.
+
+A new device's export is read by writing a profile, with no code change. Shipped profiles live
+in ``subsmatch/ingest/profiles/``; a profile's ``[detect] required_columns`` lets an export be
+matched to it by its header. The layout (every table but ``[profile]`` and ``[columns]`` is
+optional)::
+
+    [profile]
+    name = "my-device"                  # required
+    description = "..."
+    formats = ["csv", "xlsx"]           # which containers it applies to (default: both)
+    sheet = "Results"                   # XLSX sheet to read (default: first non-empty)
+    delimiter = ";"                     # expected delimiter (default: sniffed)
+    verdict_asserts_identity = true     # a positive verdict claims identity of the top hit
+
+    [detect]
+    required_columns = ["Scan ID", "Result"]    # all must be in the header
+
+    [defaults]                          # constant values for fields the export lacks
+    context = "field_screening"         # field_screening | lab_screening | lab_confirmation
+    technique = "Raman"
+    vendor = "..."
+    role = "hit_candidate"              # hit_candidate | identified | mixture_component
+
+    [columns]                           # field = "header of the column"
+    case_id = "Case #"
+    name = "Substance"
+
+    [timestamps]
+    formats = ["%d/%m/%Y %H:%M"]        # tried after ISO 8601
+    timezone = "Europe/Brussels"        # for timestamps printed without an offset
+
+    [[scores]]
+    column = "HQI"
+    name = "HQI"
+    scale = "0-100"
+    higher_is_better = true
+    required = false
+
+    [verdicts]                          # verdict = [raw texts], matched case-insensitively
+    positive = ["Match", "ALARM"]
+    negative = ["No match"]
+
+    [roles]                             # role = [raw texts] of the "role" column
+    mixture_component = ["Component"]
+
+    [extras]                            # label = "column": kept as printed on the finding
+    purity_pct = "Purity (%)"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from subsmatch.ingest.errors import ProfileError
+from subsmatch.ingest.records import Context, Role, Verdict
+from subsmatch.ingest.values import collapse, parse_scale, zone
+
+ANALYSIS_FIELDS = (
+    "analysis_key",
+    "case_id",
+    "item_id",
+    "label",
+    "context",
+    "technique",
+    "vendor",
+    "model",
+    "serial",
+    "library",
+    "library_version",
+    "operator",
+    "measured_at",
+    "measured_date",
+    "measured_time",
+    "location",
+    "country",
+    "verdict",
+)
+FINDING_FIELDS = ("name", "cas", "formula", "rank", "role", "component")
+DEFAULT_FIELDS = (
+    "context",
+    "technique",
+    "vendor",
+    "model",
+    "serial",
+    "library",
+    "library_version",
+    "operator",
+    "location",
+    "country",
+    "role",
+)
+_TABLES = {
+    "profile",
+    "detect",
+    "defaults",
+    "columns",
+    "timestamps",
+    "scores",
+    "verdicts",
+    "roles",
+    "extras",
+}
+_PROFILE_KEYS = {"name", "description", "formats", "sheet", "delimiter", "verdict_asserts_identity"}
+_SCORE_KEYS = {"column", "name", "scale", "higher_is_better", "required"}
+
+
+def header_key(text: object) -> str:
+    """How header cells are compared: case-folded, whitespace collapsed.
+
+    >>> header_key("  Device  Serial ")
+    'device serial'
+    """
+    return collapse(str(text or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreColumn:
+    column: str
+    name: str
+    scale: str
+    low: float
+    high: float
+    higher_is_better: bool = True
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated mapping profile (see the module docstring for the file layout)."""
+
+    name: str
+    source: str
+    description: str = ""
+    formats: tuple[str, ...] = ("csv", "xlsx")
+    sheet: str | None = None
+    delimiter: str | None = None
+    verdict_asserts_identity: bool = False
+    required_columns: tuple[str, ...] = ()
+    defaults: Mapping[str, str] = field(default_factory=dict)
+    columns: Mapping[str, str] = field(default_factory=dict)
+    timestamp_formats: tuple[str, ...] = ()
+    timezone: str | None = None
+    scores: tuple[ScoreColumn, ...] = ()
+    verdicts: Mapping[str, Verdict] = field(default_factory=dict)
+    roles: Mapping[str, Role] = field(default_factory=dict)
+    extras: Mapping[str, str] = field(default_factory=dict)
+
+    def detection_columns(self) -> tuple[str, ...]:
+        """Columns a header must have for this profile: declared ones, else the name column."""
+        if self.required_columns:
+            return self.required_columns
+        return (self.columns["name"],) if "name" in self.columns else ()
+
+    def matches(self, header: Iterable[str]) -> bool:
+        keys = {header_key(cell) for cell in header}
+        wanted = self.detection_columns()
+        return bool(wanted) and all(header_key(c) in keys for c in wanted)
+
+
+def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
+    """A Profile from parsed TOML; raises ProfileError naming ``source`` and the bad key."""
+
+    def fail(message: str) -> ProfileError:
+        return ProfileError(f"profile {source}: {message}")
+
+    unknown = set(data) - _TABLES
+    if unknown:
+        raise fail(f"unknown table(s) {sorted(unknown)}; allowed: {sorted(_TABLES)}")
+    head = _table(data, "profile", fail)
+    if set(head) - _PROFILE_KEYS:
+        raise fail(f"unknown [profile] key(s) {sorted(set(head) - _PROFILE_KEYS)}")
+    if not isinstance(head.get("name"), str) or not head["name"].strip():
+        raise fail("[profile] name is required")
+    columns = _strings(_table(data, "columns", fail), "columns", fail)
+    bad = set(columns) - set(ANALYSIS_FIELDS) - set(FINDING_FIELDS)
+    if bad:
+        allowed = ", ".join(ANALYSIS_FIELDS + FINDING_FIELDS)
+        raise fail(f"[columns] has unknown field(s) {sorted(bad)}; allowed: {allowed}")
+    if "measured_time" in columns and "measured_date" not in columns:
+        raise fail("[columns] measured_time needs measured_date")
+    defaults = _strings(_table(data, "defaults", fail), "defaults", fail)
+    if set(defaults) - set(DEFAULT_FIELDS):
+        raise fail(f"[defaults] has unknown field(s) {sorted(set(defaults) - set(DEFAULT_FIELDS))}")
+    _check_enum(defaults.get("context"), Context, "[defaults] context", fail)
+    _check_enum(defaults.get("role"), Role, "[defaults] role", fail)
+    stamps = _table(data, "timestamps", fail)
+    timezone = stamps.get("timezone")
+    if timezone is not None:
+        try:
+            zone(timezone)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+    formats = tuple(head.get("formats", ("csv", "xlsx")))
+    if set(formats) - {"csv", "xlsx"}:
+        raise fail("[profile] formats may only list 'csv' and 'xlsx'")
+    return Profile(
+        name=head["name"].strip(),
+        source=source,
+        description=str(head.get("description", "")),
+        formats=formats,
+        sheet=head.get("sheet"),
+        delimiter=head.get("delimiter"),
+        verdict_asserts_identity=bool(head.get("verdict_asserts_identity", False)),
+        required_columns=tuple(_table(data, "detect", fail).get("required_columns", ())),
+        defaults=defaults,
+        columns=columns,
+        timestamp_formats=tuple(stamps.get("formats", ())),
+        timezone=timezone,
+        scores=tuple(_score(entry, fail) for entry in data.get("scores", ())),
+        verdicts=_vocabulary(_table(data, "verdicts", fail), Verdict, "verdicts", fail),
+        roles=_vocabulary(_table(data, "roles", fail), Role, "roles", fail),
+        extras=_strings(_table(data, "extras", fail), "extras", fail),
+    )
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate a profile file; raises ProfileError."""
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ProfileError(f"profile {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"profile {path}: not valid TOML ({exc})") from None
+    return parse_profile(data, str(path))
+
+
+@cache
+def shipped_profiles() -> tuple[Profile, ...]:
+    """The profiles shipped in ``subsmatch/ingest/profiles/``, sorted by name."""
+    folder = resources.files("subsmatch.ingest") / "profiles"
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            found.append(parse_profile(tomllib.loads(entry.read_text("utf-8")), entry.name))
+    return tuple(found)
+
+
+def resolve_profile(spec: Profile | str | Path) -> Profile:
+    """A Profile from a Profile, a profile file path, or a shipped profile's name."""
+    if isinstance(spec, Profile):
+        return spec
+    path = Path(spec)
+    if path.suffix == ".toml" or path.exists():
+        return load_profile(path)
+    for profile in shipped_profiles():
+        if profile.name == str(spec):
+            return profile
+    names = ", ".join(p.name for p in shipped_profiles())
+    raise ProfileError(f"no profile file or shipped profile named {spec!r}; shipped: {names}")
+
+
+def match_profile(header: Iterable[str], profiles: Iterable[Profile], fmt: str) -> Profile | None:
+    """The shipped profile whose detection columns the header has (the most specific wins)."""
+    cells = list(header)
+    fitting = [p for p in profiles if fmt in p.formats and p.matches(cells)]
+    return max(fitting, key=lambda p: len(p.detection_columns()), default=None)
+
+
+def _table(data: Mapping[str, Any], name: str, fail: Any) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise fail(f"[{name}] must be a table")
+    return value
+
+
+def _strings(table: dict[str, Any], name: str, fail: Any) -> dict[str, str]:
+    for key, value in table.items():
+        if not isinstance(value, str):
+            raise fail(f"[{name}] {key} must be a string, not {value!r}")
+    return dict(table)
+
+
+def _check_enum(value: str | None, enum: type, where: str, fail: Any) -> None:
+    if value is not None and value not in {member.value for member in enum}:
+        raise fail(f"{where} {value!r} is not one of {[m.value for m in enum]}")
+
+
+def _vocabulary(table: dict[str, Any], enum: type, name: str, fail: Any) -> dict[str, Any]:
+    vocabulary: dict[str, Any] = {}
+    for key, texts in table.items():
+        _check_enum(key, enum, f"[{name}]", fail)
+        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+            raise fail(f"[{name}] {key} must be a list of strings")
+        for text in texts:
+            if vocabulary.setdefault(collapse(text), enum(key)) != enum(key):
+                raise fail(f"[{name}] {text!r} is listed under two values")
+    return vocabulary
+
+
+def _score(entry: Any, fail: Any) -> ScoreColumn:
+    if not isinstance(entry, dict) or set(entry) - _SCORE_KEYS or "column" not in entry:
+        raise fail(f"[[scores]] entries need 'column' and only {sorted(_SCORE_KEYS)}: {entry!r}")
+    scale = entry.get("scale", "")
+    try:
+        low, high = parse_scale(scale)
+    except ValueError as exc:
+        raise fail(f"[[scores]] {entry['column']!r}: {exc}") from None
+    return ScoreColumn(
+        column=entry["column"],
+        name=entry.get("name", entry["column"]),
+        scale=scale,
+        low=low,
+        high=high,
+        higher_is_better=bool(entry.get("higher_is_better", True)),
+        required=bool(entry.get("required", False)),
+    )

@@ -1,0 +1,140 @@
+"""What every reader shares: read options, the per-read context and the Report it feeds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from subsmatch.ingest.records import Analysis, Finding, Locator, Provenance, Record, Rejection
+
+if TYPE_CHECKING:
+    from subsmatch.ingest.profile import Profile
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read a report; every field None means "detect".
+
+    ``profile`` is a :class:`~subsmatch.ingest.profile.Profile`, a profile file path or the
+    name of a shipped profile. ``timezone`` (IANA name) is given to timestamps printed
+    without one when the profile declares none; without it such timestamps stay raw only.
+    """
+
+    format: str | None = None
+    profile: Profile | str | Path | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    delimiter: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(slots=True)
+class ReadContext:
+    """Mutable state of one read: source identity, options, notes and the row count."""
+
+    source_name: str
+    sha256: str
+    options: ReadOptions
+    format: str = ""
+    notes: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    profile_name: str | None = None
+    analyses: int = 0
+
+    def provenance(self, reader: str, version: str) -> Provenance:
+        return Provenance(self.source_name, self.sha256, reader, version)
+
+    def locator(self, **where: int | str | None) -> Locator:
+        return Locator(self.source_name, **where)  # type: ignore[arg-type]
+
+    def next_analysis_id(self) -> str:
+        """A new analysis id, unique within this read: A1, A2, ..."""
+        self.analyses += 1
+        return f"A{self.analyses}"
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+@dataclass(slots=True)
+class ReadStats:
+    """Row accounting of one read: ``rows_read == findings + rejections`` once it is done."""
+
+    rows_read: int = 0
+    analyses: int = 0
+    findings: int = 0
+    rejections: int = 0
+
+
+class Report:
+    """An opened report: iterate it once for its records; stats and notes fill as it streams.
+
+    Use it as a context manager (or call :meth:`close`) to release the file when not iterated
+    to the end.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        format: str,
+        reader: str,
+        context: ReadContext,
+        records: Iterator[Record],
+        close: Callable[[], None],
+    ) -> None:
+        self.path = path
+        self.format = format
+        self.reader = reader
+        self.context = context
+        self.stats = ReadStats()
+        self._records = records
+        self._close = close
+        self._consumed = False
+
+    @property
+    def source_name(self) -> str:
+        return self.context.source_name
+
+    @property
+    def sha256(self) -> str:
+        return self.context.sha256
+
+    @property
+    def notes(self) -> list[str]:
+        return self.context.notes
+
+    @property
+    def profile(self) -> str | None:
+        return self.context.profile_name
+
+    def __iter__(self) -> Iterator[Record]:
+        if self._consumed:
+            raise RuntimeError(f"{self.path} was already read; open it again")
+        self._consumed = True
+        stats = self.stats
+        try:
+            for record in self._records:
+                if isinstance(record, Finding):
+                    stats.findings += 1
+                elif isinstance(record, Rejection):
+                    stats.rejections += 1
+                elif isinstance(record, Analysis):
+                    stats.analyses += 1
+                stats.rows_read = self.context.rows_read
+                yield record
+            stats.rows_read = self.context.rows_read
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> Report:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

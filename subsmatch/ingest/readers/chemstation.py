@@ -1,0 +1,232 @@
+"""Agilent ChemStation library search report (LIBRPT.TXT).
+
+Header keys (Data File, Acq On, Operator, Sample, Misc, search libraries with their minimum
+quality) stand above a rule of underscores; below it each peak line (Pk#, RT, Area%, library)
+is followed by its hits (name, Ref#, CAS#, Qual). Long names push the tail columns right, so
+hits are parsed from the right. Page breaks (form feed) and repeated page headers are allowed.
+Each peak is an :class:`Analysis`; each hit a ranked candidate; other lines are Rejections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from subsmatch.ingest.readers.base import ReadContext
+from subsmatch.ingest.records import (
+    Analysis,
+    Context,
+    Finding,
+    Instrument,
+    Locator,
+    Record,
+    Rejection,
+    Role,
+    Score,
+)
+from subsmatch.ingest.textio import decoded_lines
+from subsmatch.ingest.values import clean, normalise_cas, parse_timestamp
+
+NAME = "chemstation"
+VERSION = "1.0"
+DEFAULT_ENCODING = "cp1252"
+ACQ_FORMATS = (
+    "%d %b %Y %H:%M",
+    "%d %b %Y %H:%M:%S",
+    "%d-%b-%Y, %H:%M:%S",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+)
+
+_TITLE = re.compile(r"^\s*Library Search Report\s*$")
+_RULE = re.compile(r"^\s*_{10,}\s*$")
+_COLUMNS = re.compile(r"^\s*Pk#\s+RT\s+Area%")
+_PEAK = re.compile(
+    r"^\s{0,4}(?P<pk>\d+)\s+(?P<rt>\d+\.\d+)\s+(?P<area>\d+(?:\.\d+)?)(?:\s+(?P<rest>.*?))?\s*$"
+)
+_HIT_TAIL = re.compile(
+    r"^(?P<name>.*?)\s+(?P<ref>\d+)\s+(?P<cas>\d{1,7}-\d{2}-\d)\s+(?P<qual>\d{1,3})\s*$"
+)
+_LIBRARY = re.compile(
+    r"^\s*(?:Search Libraries:)?\s*(?P<lib>\S.*?)\s+Minimum Quality:\s*(?P<q>\d+)\s*$"
+)
+_KEY = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z .#/]*?)\s*:\s*(?P<value>.*?)\s*$")
+_FOOTER = re.compile(r"^\s*\S+\.M\s+\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4}(?:\s+Page:?\s*\d+)?\s*$")
+_PAGE = re.compile(r"^\s*Page:?\s*\d+\s*(?:of\s*\d+)?\s*$")
+
+_HEADER_EXTRAS = {
+    "data path": "data_path",
+    "data file": "data_file",
+    "sample": "sample",
+    "misc": "misc",
+    "als vial": "als_vial",
+    "unknown spectrum": "unknown_spectrum",
+    "integration events": "integration_events",
+}
+
+
+def sniff(head: str) -> bool:
+    """True for a ChemStation library search report.
+
+    >>> sniff("   Library Search Report\\n  Data File : X.D\\n")
+    True
+    """
+    return any(_TITLE.match(line) or _COLUMNS.match(line) for line in head.splitlines()[:80])
+
+
+@dataclass(slots=True)
+class _Header:
+    keys: dict[str, str] = field(default_factory=dict)
+    libraries: list[str] = field(default_factory=list)
+
+
+def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
+    """One analysis per peak with its ranked library hits (Qual 0-100)."""
+    lines = decoded_lines(
+        stream,
+        encoding=ctx.options.encoding,
+        fallback=DEFAULT_ENCODING,
+        notes=ctx.notes,
+        expected_fallback=True,
+    )
+    return _records(lines, ctx)
+
+
+def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
+    header = _Header()
+    page = 1
+    in_table = False
+    last_key = ""
+    analysis_id: str | None = None
+    rank = 0
+    for number, line in enumerate(lines, start=1):
+        if "\f" in line:
+            page += line.count("\f")
+            line = line.replace("\f", "")
+        text = line.rstrip("\r\n")
+        where = ctx.locator(line=number, page=page)
+        if not text.strip() or _TITLE.match(text) or _FOOTER.match(text) or _PAGE.match(text):
+            continue
+        if _COLUMNS.match(text):
+            continue
+        if _RULE.match(text):
+            in_table = True
+            continue
+        if peak := _PEAK.match(text):
+            analysis_id, rank = ctx.next_analysis_id(), 0
+            rest = peak["rest"] or ""
+            inline = _HIT_TAIL.match(rest)
+            library = None if inline else clean(rest)
+            yield _analysis(analysis_id, peak, library, header, where, ctx)
+            if inline:
+                rank += 1
+                ctx.rows_read += 1
+                yield _finding(inline, analysis_id, rank, where, text)
+            continue
+        if in_table and (hit := _HIT_TAIL.match(text)) and text[:1].isspace():
+            ctx.rows_read += 1
+            if analysis_id is None:
+                yield Rejection(where, "hit before any peak line; the report is truncated", text)
+                continue
+            rank += 1
+            yield _finding(hit, analysis_id, rank, where, text)
+            continue
+        if (library := _LIBRARY.match(text)) and (
+            last_key == "search libraries" or "Search Libraries:" in text
+        ):
+            if not in_table:
+                header.libraries.append(f"{library['lib']} (minimum quality {library['q']})")
+            last_key = "search libraries"
+            continue
+        if (key := _KEY.match(text)) and not text[:6].isspace():
+            last_key = key["key"].casefold()
+            if not in_table or last_key in header.keys:
+                header.keys.setdefault(last_key, key["value"])
+                continue
+        ctx.rows_read += 1
+        yield Rejection(
+            where,
+            "line is not a header key, peak or hit line of a ChemStation library search "
+            "report; check that the report was not edited or cut",
+            text,
+            analysis_id,
+        )
+
+
+def _analysis(
+    analysis_id: str,
+    peak: re.Match[str],
+    library: str | None,
+    header: _Header,
+    where: Locator,
+    ctx: ReadContext,
+) -> Analysis:
+    keys = header.keys
+    acquired = clean(keys.get("acq on"))
+    measured_at = None
+    extras: list[tuple[str, str]] = [
+        ("peak", peak["pk"]),
+        ("rt_min", peak["rt"]),
+        ("area_pct", peak["area"]),
+    ]
+    if acquired:
+        try:
+            measured_at = parse_timestamp(acquired, ACQ_FORMATS, ctx.options.timezone)
+        except ValueError as exc:
+            ctx.note(f"Acq On {acquired!r} was not understood ({exc}); measured_at left empty")
+        if measured_at is not None and measured_at.tzinfo is None:
+            measured_at = None
+            ctx.note(
+                "Acq On has no time zone: measured_at is left empty (raw text kept); "
+                "set the timezone option, e.g. Europe/Brussels"
+            )
+    extras += [(label, keys[key]) for key, label in _HEADER_EXTRAS.items() if keys.get(key)]
+    extras += [("search_library", lib) for lib in header.libraries]
+    if library:
+        extras.append(("library_path", library))
+    return Analysis(
+        id=analysis_id,
+        provenance=ctx.provenance(NAME, VERSION),
+        locator=where,
+        label=f"peak {peak['pk']}",
+        context=Context.LAB_SCREENING,
+        technique="GC-MS",
+        instrument=Instrument(vendor="Agilent Technologies"),
+        library=_library_name(library),
+        operator=clean(keys.get("operator")),
+        measured_at=measured_at,
+        measured_at_raw=acquired,
+        extras=tuple(extras),
+    )
+
+
+def _library_name(path: str | None) -> str | None:
+    r"""The library file name without its folder.
+
+    >>> _library_name(r"C:\Database\SWGDRUG 3.13.L")
+    'SWGDRUG 3.13.L'
+    """
+    return re.split(r"[\\/]", path)[-1] if path else None
+
+
+def _finding(hit: re.Match[str], analysis_id: str, rank: int, where: Locator, text: str) -> Record:
+    name = hit["name"].strip()
+    if not name:
+        return Rejection(where, "hit line has no compound name", text, analysis_id)
+    qual = int(hit["qual"])
+    if qual > 100:
+        return Rejection(where, f"Qual {qual} is outside 0-100", text, analysis_id)
+    return Finding(
+        analysis_id=analysis_id,
+        locator=where,
+        role=Role.HIT_CANDIDATE,
+        name=name,
+        rank=rank,
+        cas=normalise_cas(hit["cas"]),
+        cas_raw=hit["cas"],
+        scores=(Score("Qual", float(qual), "0-100", True),),
+        extras=(("ref_no", hit["ref"]),),
+    )

@@ -1,0 +1,188 @@
+"""JSON and JSON Lines in the normalised schema (``subsmatch/ingest/schema/report.schema.json``).
+
+For colour-test results, transcribed field results and other systems. JSON Lines holds one
+analysis object per line and is streamed; a JSON document holds one analysis, a list of them or
+``{"analyses": [...]}`` and is loaded whole. Each finding object is one row: it becomes a
+Finding or a Rejection; an analysis whose own fields are invalid is rejected as one row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from subsmatch.ingest.errors import UnreadableReport
+from subsmatch.ingest.readers.base import ReadContext
+from subsmatch.ingest.records import (
+    Analysis,
+    Context,
+    Finding,
+    Instrument,
+    Locator,
+    Record,
+    Rejection,
+    Role,
+    Score,
+    Verdict,
+)
+from subsmatch.ingest.textio import decoded_lines
+from subsmatch.ingest.validation import report_schema, validate
+from subsmatch.ingest.values import normalise_cas, parse_scale
+
+NAME = "json"
+VERSION = "1.0"
+
+
+def sniff_lines(head: str) -> bool:
+    """True when the first non-blank line is a whole JSON object.
+
+    >>> sniff_lines('{"technique": "colour test", "findings": []}\\n{"technique"')
+    True
+    >>> sniff_lines('{\\n  "technique": "colour test"\\n}')
+    False
+    """
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
+def sniff_document(head: str) -> bool:
+    """True when the text starts like a JSON object or array."""
+    return head.lstrip()[:1] in ("{", "[")
+
+
+def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
+    """Records of a JSON Lines stream, or of a JSON document (parsed before returning)."""
+    lines = decoded_lines(stream, encoding=ctx.options.encoding, fallback="cp1252", notes=ctx.notes)
+    if ctx.format == "jsonl":
+        return _lines(lines, ctx)
+    try:
+        document = json.loads("".join(lines))
+    except json.JSONDecodeError as exc:
+        raise UnreadableReport(
+            ctx.source_name,
+            f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
+            "fix the JSON; for one object per line pass --format jsonl",
+        ) from None
+    if isinstance(document, dict) and isinstance(document.get("analyses"), list):
+        document = document["analyses"]
+    items = document if isinstance(document, list) else [document]
+    return _items(items, ctx)
+
+
+def _lines(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = ctx.locator(line=number)
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            ctx.rows_read += 1
+            yield Rejection(
+                where,
+                f"not valid JSON ({exc.msg} at column {exc.colno}); each line must be one object",
+                line.rstrip("\r\n"),
+            )
+            continue
+        yield from _analysis(item, where, line.rstrip("\r\n"), ctx)
+
+
+def _items(items: list[Any], ctx: ReadContext) -> Iterator[Record]:
+    for number, item in enumerate(items, start=1):
+        yield from _analysis(
+            item, ctx.locator(row=number), json.dumps(item, ensure_ascii=False), ctx
+        )
+
+
+def _analysis(item: Any, where: Locator, raw: str, ctx: ReadContext) -> Iterator[Record]:
+    errors = validate(item, report_schema()) if isinstance(item, dict) else [("", "not an object")]
+    own = [(p, m) for p, m in errors if not p.startswith("/findings/")]
+    if own:
+        ctx.rows_read += 1
+        yield Rejection(where, "invalid analysis: " + _describe(own), raw)
+        return
+    analysis_id = ctx.next_analysis_id()
+    instrument = item.get("instrument", {})
+    library = item.get("library", {})
+    measured_raw = item.get("measured_at")
+    yield Analysis(
+        id=analysis_id,
+        provenance=ctx.provenance(NAME, VERSION),
+        locator=where,
+        case_id=item.get("case_id"),
+        item_id=item.get("item_id"),
+        label=item.get("label"),
+        context=Context(item["context"]) if "context" in item else None,
+        technique=item["technique"],
+        instrument=Instrument(
+            instrument.get("vendor"), instrument.get("model"), instrument.get("serial")
+        ),
+        library=library.get("name"),
+        library_version=library.get("version"),
+        operator=item.get("operator"),
+        measured_at=datetime.fromisoformat(measured_raw) if measured_raw else None,
+        measured_at_raw=measured_raw,
+        location=item.get("location"),
+        country=item.get("country"),
+        verdict=Verdict(item.get("verdict", Verdict.NOT_REPORTED)),
+        verdict_raw=item.get("verdict_text"),
+        extras=tuple(item.get("extras", {}).items()),
+    )
+    for index, finding in enumerate(item["findings"]):
+        ctx.rows_read += 1
+        prefix = f"/findings/{index}"
+        mine = [
+            (p[len(prefix) :], m) for p, m in errors if p == prefix or p.startswith(prefix + "/")
+        ]
+        at = where.at_column(f"findings[{index}]")
+        yield _finding(finding, mine, analysis_id, at, raw)
+
+
+def _finding(
+    item: dict[str, Any], errors: list[tuple[str, str]], analysis_id: str, where: Locator, raw: str
+) -> Record:
+    if errors:
+        return Rejection(where, "invalid finding: " + _describe(errors), raw, analysis_id)
+    scores = []
+    for score in item.get("scores", ()):
+        low, high = parse_scale(score["scale"])
+        if not low <= score["value"] <= high:
+            reason = f"score {score['name']} {score['value']} is outside its scale {score['scale']}"
+            return Rejection(where, reason, raw, analysis_id)
+        scores.append(
+            Score(
+                score["name"],
+                float(score["value"]),
+                score["scale"],
+                score.get("higher_is_better", True),
+            )
+        )
+    role = Role(item.get("role", Role.HIT_CANDIDATE))
+    return Finding(
+        analysis_id=analysis_id,
+        locator=where,
+        role=role,
+        name=item["name"],
+        rank=item.get("rank"),
+        cas=normalise_cas(item.get("cas")),
+        cas_raw=item.get("cas"),
+        formula=item.get("formula"),
+        scores=tuple(scores),
+        asserted_identified=item.get("asserted_identified", role is Role.IDENTIFIED),
+        extras=tuple(item.get("extras", {}).items()),
+    )
+
+
+def _describe(errors: list[tuple[str, str]]) -> str:
+    """Schema errors as one sentence, each with where it is.
+
+    >>> _describe([("/measured_at", "'x' is not a date-time"), ("", "'findings' is required")])
+    "at /measured_at: 'x' is not a date-time; 'findings' is required (see report.schema.json)"
+    """
+    parts = [f"at {path}: {message}" if path else message for path, message in errors]
+    return "; ".join(parts) + " (see report.schema.json)"

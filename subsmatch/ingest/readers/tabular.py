@@ -1,0 +1,530 @@
+"""CSV, TSV and XLSX exports read through mapping profiles (see :mod:`subsmatch.ingest.profile`).
+
+Rows are streamed (CSV line by line, XLSX with openpyxl's read-only mode), so memory stays
+bounded whatever the file size. Consecutive rows with the same analysis-level values (case,
+item, device, time, verdict ...) form one :class:`Analysis`; every data row becomes exactly one
+:class:`Finding` or :class:`Rejection`. The header is looked for in the first rows (exports
+often carry a preamble), the delimiter is sniffed over ``, ; TAB |`` and checked against the
+profile's columns, and text is UTF-8 (BOM or not), UTF-16 with a BOM, or cp1252 line by line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from itertools import chain, islice
+from typing import BinaryIO
+
+from subsmatch.ingest.errors import ProfileError, UnreadableReport
+from subsmatch.ingest.profile import (
+    Profile,
+    ScoreColumn,
+    header_key,
+    match_profile,
+    resolve_profile,
+    shipped_profiles,
+)
+from subsmatch.ingest.readers.base import ReadContext
+from subsmatch.ingest.records import (
+    Analysis,
+    Context,
+    Finding,
+    Instrument,
+    Locator,
+    Record,
+    Rejection,
+    Role,
+    Score,
+    Verdict,
+)
+from subsmatch.ingest.textio import decoded_lines
+from subsmatch.ingest.values import collapse, normalise_cas, parse_number, parse_timestamp
+
+NAME = "tabular"
+VERSION = "1.0"
+DEFAULT_ENCODING = "cp1252"
+DELIMITERS = ",;\t|"
+HEADER_SEARCH_ROWS = 20
+_NO_SUBSTANCE = {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR}
+_ASSERTING = {Verdict.POSITIVE, Verdict.MIXTURE}
+
+Row = tuple[Locator, Sequence[str] | None, str]
+"""Where a row is, its cells (None when the row itself could not be parsed), and its raw text."""
+
+
+def sniff(head: str) -> bool:
+    """True when the first non-blank line has a candidate delimiter.
+
+    >>> sniff("Case;Item;Substance\\n"), sniff("just text\\n")
+    (True, False)
+    """
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    return any(d in first for d in DELIMITERS)
+
+
+@dataclass(slots=True)
+class _Table:
+    profile: Profile
+    header: list[str]
+    rows: Iterator[Row]
+
+
+def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
+    """Open the table, match its header to a profile (raising UnreadableReport), then stream."""
+    try:
+        explicit = resolve_profile(ctx.options.profile) if ctx.options.profile else None
+    except ProfileError as exc:
+        raise UnreadableReport(
+            ctx.source_name, str(exc), "fix the profile or pass another one"
+        ) from None
+    table = (
+        _open_xlsx(stream, ctx, explicit)
+        if ctx.format == "xlsx"
+        else _open_csv(stream, ctx, explicit)
+    )
+    ctx.profile_name = table.profile.name
+    mapper = _Mapper(table.profile, table.header, ctx)
+    return _records(table.rows, mapper, ctx)
+
+
+# --- containers -------------------------------------------------------------------------------
+
+
+def _open_csv(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _Table:
+    lines = decoded_lines(
+        stream, encoding=ctx.options.encoding, fallback=DEFAULT_ENCODING, notes=ctx.notes
+    )
+    buffer = list(islice(lines, 4 * HEADER_SEARCH_ROWS))
+    tried: list[str] = []
+    for delimiter in _delimiter_candidates(buffer, ctx.options.delimiter, explicit):
+        head = _parse_head(buffer, delimiter)
+        if found := _find_header(head, explicit, "csv"):
+            break
+        tried.append(delimiter)
+    else:
+        first = _parse_head(buffer, _delimiter_candidates(buffer, None, None)[0])
+        raise _no_header(ctx, explicit, next((r for r in first if any(r)), []))
+    index, profile = found
+    if profile.delimiter and profile.delimiter != delimiter:
+        ctx.note(
+            f"profile {profile.name} expects {profile.delimiter!r} but the file uses {delimiter!r}"
+        )
+    if index:
+        ctx.note(f"skipped {index} line(s) above the header")
+    reader = csv.reader(chain(buffer, lines), delimiter=delimiter)
+    return _Table(profile, head[index], _csv_rows(reader, index, ctx))
+
+
+def _csv_rows(reader: Iterator[list[str]], header_index: int, ctx: ReadContext) -> Iterator[Row]:
+    previous_line = 0
+    number = 0
+    records = 0
+    while True:
+        try:
+            cells: list[str] | None = next(reader)
+            problem = ""
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            cells, problem = None, str(exc)
+        start = previous_line + 1
+        previous_line = reader.line_num  # type: ignore[attr-defined]
+        records += 1
+        if records <= header_index + 1 or (cells is not None and not any(c.strip() for c in cells)):
+            continue
+        number += 1
+        raw = problem or _join(cells or [])
+        yield ctx.locator(line=start, row=number), cells, raw
+
+
+def _open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _Table:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
+        raise UnreadableReport(
+            ctx.source_name,
+            f"damaged or truncated XLSX workbook ({exc})",
+            "open and re-save it in Excel, or export the sheet as CSV and pass --format csv",
+        ) from None
+    names = list(book.sheetnames)
+    wanted = ctx.options.sheet or (explicit.sheet if explicit else None)
+    if wanted and wanted not in names:
+        raise UnreadableReport(
+            ctx.source_name, f"no sheet {wanted!r}; sheets: {names}", "pass --sheet NAME"
+        )
+    first_header: list[str] = []
+    for name in [wanted] if wanted else names:
+        head = [
+            _cells(r) for r in islice(book[name].iter_rows(values_only=True), HEADER_SEARCH_ROWS)
+        ]
+        if not any(any(r) for r in head):
+            continue
+        first_header = first_header or next(r for r in head if any(r))
+        if found := _find_header(head, explicit, "xlsx"):
+            break
+    else:
+        book.close()
+        raise _no_header(ctx, explicit, first_header)
+    index, profile = found
+    if len(names) > 1:
+        ctx.note(f"read sheet {name!r} of {len(names)} sheets ({', '.join(names)})")
+    if index:
+        ctx.note(f"skipped {index} row(s) above the header")
+    return _Table(profile, head[index], _xlsx_rows(book, name, index, ctx))
+
+
+def _xlsx_rows(book, sheet: str, header_index: int, ctx: ReadContext) -> Iterator[Row]:
+    number = 0
+    try:
+        rows = book[sheet].iter_rows(min_row=header_index + 2, values_only=True)
+        for excel_row, values in enumerate(rows, start=header_index + 2):
+            cells = _cells(values)
+            if not any(c.strip() for c in cells):
+                continue
+            number += 1
+            yield ctx.locator(sheet=sheet, row=excel_row), cells, _join(cells)
+    finally:
+        book.close()
+
+
+def _cells(values: Sequence[object]) -> list[str]:
+    """Spreadsheet values as text: integral floats without '.0', datetimes in ISO 8601.
+
+    >>> _cells((1.0, 0.93, None, datetime(2024, 3, 14, 10, 22), "MDMA"))
+    ['1', '0.93', '', '2024-03-14T10:22:00', 'MDMA']
+    """
+    out = []
+    for value in values:
+        if value is None:
+            out.append("")
+        elif isinstance(value, float) and value.is_integer():
+            out.append(str(int(value)))
+        elif isinstance(value, datetime | date | time):
+            out.append(value.isoformat())
+        else:
+            out.append(str(value))
+    return out
+
+
+def _join(cells: Sequence[str]) -> str:
+    return "\t".join(cells)
+
+
+# --- header and delimiter ---------------------------------------------------------------------
+
+
+def _delimiter_candidates(
+    buffer: list[str], forced: str | None, profile: Profile | None
+) -> list[str]:
+    """Delimiters to try, most likely first: forced; else sniffed, the profile's, by count.
+
+    >>> _delimiter_candidates(["a;b;c\\n", "1;2;3\\n"], None, None)[0]
+    ';'
+    """
+    if forced:
+        return [forced]
+    sample = "".join(buffer)
+    first = next((line for line in buffer if line.strip()), "")
+    order: list[str] = []
+    with contextlib.suppress(csv.Error):
+        order.append(csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter)
+    if profile and profile.delimiter:
+        order.append(profile.delimiter)
+    order += sorted(DELIMITERS, key=lambda d: -first.count(d))
+    return list(dict.fromkeys(order))
+
+
+def _parse_head(buffer: list[str], delimiter: str) -> list[list[str]]:
+    rows: list[list[str]] = []
+    reader = csv.reader(buffer, delimiter=delimiter)
+    while len(rows) < HEADER_SEARCH_ROWS:
+        try:
+            rows.append(next(reader))
+        except StopIteration:
+            break
+        except csv.Error:
+            rows.append([])
+    return rows
+
+
+def _find_header(
+    rows: list[list[str]], explicit: Profile | None, fmt: str
+) -> tuple[int, Profile] | None:
+    for index, cells in enumerate(rows):
+        if explicit is not None:
+            if explicit.matches(cells):
+                return index, explicit
+        elif profile := match_profile(cells, shipped_profiles(), fmt):
+            return index, profile
+    return None
+
+
+def _no_header(ctx: ReadContext, explicit: Profile | None, header: list[str]) -> UnreadableReport:
+    seen = [c for c in header if c.strip()][:12]
+    if explicit is not None:
+        lacking = [
+            c
+            for c in explicit.detection_columns()
+            if header_key(c) not in {header_key(h) for h in header}
+        ]
+        return UnreadableReport(
+            ctx.source_name,
+            f"no header row with the columns {lacking} that profile {explicit.name} needs "
+            f"(first row: {seen})",
+            "check the profile, or the delimiter (--delimiter) and encoding (--encoding)",
+        )
+    shipped = ", ".join(p.name for p in shipped_profiles())
+    return UnreadableReport(
+        ctx.source_name,
+        f"the header matches no shipped profile (first row: {seen})",
+        f"try --format csv --profile FILE with a profile for this export (shipped: {shipped})",
+    )
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+
+class _Mapper:
+    """Column positions of one profile in one header, and the row -> record rules."""
+
+    def __init__(self, profile: Profile, header: list[str], ctx: ReadContext) -> None:
+        position: dict[str, int] = {}
+        for i, cell in enumerate(header):
+            position.setdefault(header_key(cell), i)
+        self.profile = profile
+        self.width = len(header)
+        self.ctx = ctx
+        self.tz = profile.timezone or ctx.options.timezone
+
+        def find(column: str, what: str) -> int | None:
+            at = position.get(header_key(column))
+            if at is None:
+                ctx.note(f"profile {profile.name}: column {column!r} ({what}) is not in the header")
+            return at
+
+        self.columns = {f: find(c, f) for f, c in profile.columns.items()}
+        if self.columns.get("name") is None and "name" in profile.columns:
+            raise UnreadableReport(
+                ctx.source_name,
+                f"profile {profile.name}'s substance column {profile.columns['name']!r} is missing",
+                "check the profile's [columns] name",
+            )
+        self.scores = [(s, find(s.column, "score")) for s in profile.scores]
+        self.extras = [(label, find(c, label)) for label, c in profile.extras.items()]
+
+    def value(self, cells: Sequence[str], field: str) -> str | None:
+        at = self.columns.get(field)
+        if at is not None and at < len(cells):
+            text = cells[at].strip()
+            if text:
+                return text
+        return self.profile.defaults.get(field)
+
+    def header_of(self, field: str) -> str | None:
+        return self.profile.columns.get(field)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    key: tuple[str | None, ...]
+    analysis: dict[str, object]
+    finding: dict[str, object]
+
+
+def _records(rows: Iterator[Row], mapper: _Mapper, ctx: ReadContext) -> Iterator[Record]:
+    provenance = ctx.provenance(NAME, VERSION)
+    previous_key: tuple[str | None, ...] | None = None
+    analysis_id = ""
+    for where, cells, raw in rows:
+        ctx.rows_read += 1
+        parsed = _parse_row(cells, where, raw, mapper)
+        if isinstance(parsed, Rejection):
+            yield parsed
+            continue
+        if parsed.key != previous_key:
+            previous_key, analysis_id = parsed.key, ctx.next_analysis_id()
+            yield Analysis(id=analysis_id, provenance=provenance, locator=where, **parsed.analysis)  # type: ignore[arg-type]
+        yield Finding(analysis_id=analysis_id, locator=where, **parsed.finding)  # type: ignore[arg-type]
+
+
+def _parse_row(
+    cells: Sequence[str] | None, where: Locator, raw: str, m: _Mapper
+) -> _Parsed | Rejection:
+    """One row's analysis part, finding part and grouping key, or why it is rejected."""
+
+    def reject(reason: str, field: str | None = None) -> Rejection:
+        column = m.header_of(field) if field else None
+        return Rejection(where.at_column(column), reason, raw)
+
+    if cells is None:
+        return reject(f"the row could not be split into fields ({raw}); check quoting")
+    if len(cells) > m.width and any(c.strip() for c in cells[m.width :]):
+        return reject(
+            f"the row has {len(cells)} fields but the header has {m.width}; an unquoted "
+            "delimiter inside a value? quote the value or re-export the file"
+        )
+    if any("\ufffd" in c for c in cells):
+        return reject(
+            "the row has bytes that are not valid text in the file's encoding; pass --encoding"
+        )
+    value = m.value
+    profile = m.profile
+
+    verdict_raw = value(cells, "verdict") if "verdict" in profile.columns else None
+    verdict = Verdict.NOT_REPORTED
+    if verdict_raw is not None:
+        found = profile.verdicts.get(collapse(verdict_raw))
+        if found is None:
+            return reject(
+                f"verdict {verdict_raw!r} is not in profile {profile.name}'s [verdicts]; add it",
+                "verdict",
+            )
+        verdict = found
+
+    measured_raw = value(cells, "measured_at")
+    if measured_raw is None and (day := value(cells, "measured_date")):
+        measured_raw = f"{day} {value(cells, 'measured_time') or ''}".strip()
+    measured_at = None
+    if measured_raw is not None:
+        try:
+            measured_at = parse_timestamp(measured_raw, profile.timestamp_formats, m.tz)
+        except ValueError as exc:
+            field = "measured_at" if "measured_at" in profile.columns else "measured_date"
+            return reject(f"{exc}; fix the value or add its format to [timestamps] formats", field)
+        if measured_at.tzinfo is None:
+            measured_at = None
+            m.ctx.note(
+                f"timestamps have no time zone and profile {profile.name} declares none: "
+                "measured_at is left empty (raw text kept); set [timestamps] timezone or the "
+                "timezone option"
+            )
+
+    context_text = value(cells, "context")
+    try:
+        context = Context(context_text.strip().lower()) if context_text else None
+    except ValueError:
+        return reject(
+            f"context {context_text!r} is not one of {[c.value for c in Context]}", "context"
+        )
+
+    component = value(cells, "component")
+    role_text = value(cells, "role") if "role" in profile.columns else None
+    role = Role(profile.defaults.get("role", Role.HIT_CANDIDATE))
+    if role_text is not None:
+        if (mapped := profile.roles.get(collapse(role_text))) is None:
+            return reject(
+                f"role {role_text!r} is not in profile {profile.name}'s [roles]; add it", "role"
+            )
+        role = mapped
+    elif component is not None:
+        role = Role.MIXTURE_COMPONENT
+
+    rank_text = value(cells, "rank")
+    rank = None
+    if rank_text is not None:
+        try:
+            rank = int(parse_number(rank_text))
+        except ValueError:
+            return reject(f"rank {rank_text!r} is not a whole number", "rank")
+    if rank is None and component is not None and component.isdigit():
+        rank = int(component)
+
+    scores = []
+    for column, at in m.scores:
+        text = cells[at].strip() if at is not None and at < len(cells) else ""
+        score = _score(column, text)
+        if isinstance(score, str):
+            return Rejection(where.at_column(column.column), score, raw)
+        if score is not None:
+            scores.append(score)
+
+    name = value(cells, "name")
+    if name is None:
+        if verdict not in _NO_SUBSTANCE:
+            return reject(
+                "the substance name is empty; fill it in, or record the row's verdict "
+                "(e.g. 'No match') in the verdict column",
+                "name",
+            )
+        role = Role.NO_HIT
+
+    asserted = role is Role.IDENTIFIED or (
+        profile.verdict_asserts_identity
+        and verdict in _ASSERTING
+        and role in (Role.HIT_CANDIDATE, Role.MIXTURE_COMPONENT)
+        and (role is Role.MIXTURE_COMPONENT or rank in (None, 1))
+    )
+    cas_raw = value(cells, "cas")
+    analysis = {
+        "case_id": value(cells, "case_id"),
+        "item_id": value(cells, "item_id"),
+        "label": value(cells, "label"),
+        "context": context,
+        "technique": value(cells, "technique"),
+        "instrument": Instrument(
+            value(cells, "vendor"), value(cells, "model"), value(cells, "serial")
+        ),
+        "library": value(cells, "library"),
+        "library_version": value(cells, "library_version"),
+        "operator": value(cells, "operator"),
+        "measured_at": measured_at,
+        "measured_at_raw": measured_raw,
+        "location": value(cells, "location"),
+        "country": value(cells, "country"),
+        "verdict": verdict,
+        "verdict_raw": verdict_raw,
+    }
+    key = (value(cells, "analysis_key"), *(str(v) for v in analysis.values()))
+    finding = {
+        "role": role,
+        "name": name,
+        "rank": rank,
+        "cas": normalise_cas(cas_raw),
+        "cas_raw": cas_raw,
+        "formula": value(cells, "formula"),
+        "scores": tuple(scores),
+        "asserted_identified": asserted,
+        "extras": tuple(
+            (label, cells[at].strip())
+            for label, at in m.extras
+            if at is not None and at < len(cells) and cells[at].strip()
+        ),
+    }
+    return _Parsed(key, analysis, finding)
+
+
+def _score(column: ScoreColumn, text: str) -> Score | str | None:
+    """The score of one cell, None when empty and optional, or why it is rejected.
+
+    >>> col = ScoreColumn("HQI", "HQI", "0-100", 0.0, 100.0)
+    >>> _score(col, "97.4")
+    Score(name='HQI', value=97.4, scale='0-100', higher_is_better=True)
+    >>> _score(col, "") is None, _score(col, "104")[:42]
+    (True, 'HQI 104 is outside the declared scale 0-100')
+    """
+    if not text:
+        return f"the required score {column.column!r} is empty" if column.required else None
+    try:
+        number = parse_number(text)
+    except ValueError:
+        return f"score {column.column} {text!r} is not a number"
+    if not column.low <= number <= column.high:
+        return (
+            f"{column.column} {text} is outside the declared scale {column.scale}; "
+            "check the column or the profile's [[scores]] scale"
+        )
+    return Score(column.name, number, column.scale, column.higher_is_better)

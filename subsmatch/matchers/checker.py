@@ -1,0 +1,43 @@
+"""One entry point for "is this controlled?": reference, resolver and verdicts wired together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import cached_property
+
+from subsmatch.matchers.names import SynonymIndex
+from subsmatch.matchers.verdict import Verdict, evaluate
+from subsmatch.reference.lists import JURISDICTIONS, Reference, load
+from subsmatch.substances.resolve import Lookups, Resolver
+from subsmatch.substances.structures import StructureKeys, keys_of
+
+
+class Checker:
+    """Resolves queries and evaluates them against the reference lists.
+
+    >>> checker = Checker()
+    >>> [v.status for v in checker.check(["MDMA HCl", "caffeine-free nonsense 123"])]
+    ['controlled', 'unresolved']
+    """
+
+    def __init__(self, reference: Reference | None = None, use_opsin: bool = True) -> None:
+        self.reference = reference or load()
+        self.use_opsin = use_opsin
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        reference = self.reference
+        lookups = Lookups(SynonymIndex(reference.names), reference.by_cas,
+                          reference.by_inchikey, self._structure_of)
+        return Resolver(lookups, use_opsin=self.use_opsin)
+
+    def _structure_of(self, substance_id: str) -> StructureKeys | None:
+        smiles = self.reference.substances[substance_id].smiles
+        return keys_of(smiles) if smiles else None
+
+    def check(self, queries: Iterable[str], jurisdictions: tuple[str, ...] = JURISDICTIONS,
+              as_of: date | None = None) -> list[Verdict]:
+        """Verdicts in query order; names needing OPSIN share one JVM."""
+        resolutions = self.resolver.resolve_many(queries)
+        return [evaluate(r, self.reference, jurisdictions, as_of) for r in resolutions]

@@ -1,0 +1,148 @@
+"""Load the shipped reference tables; filter list memberships by jurisdiction and date.
+
+The tables are Parquet files read with pyarrow (no pandas on the start-up path): loading all
+of them takes a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+DATA_DIR = Path(__file__).parent / "data"
+
+JURISDICTIONS = ("UN", "EU", "BE", "NL", "DE", "US", "CN")
+CONTROLLING_KINDS = frozenset({"narcotic", "psychotropic", "NPS"})
+
+
+@dataclass(frozen=True)
+class SubstanceRecord:
+    """A reference substance: a structure when one is known, always a name."""
+
+    substance_id: str
+    name: str
+    smiles: str | None
+    inchikey: str | None
+    connectivity: str | None
+    formula: str | None
+    mass: float | None
+    labelled: bool
+    has_stereo: bool
+    cas: str
+    structure_source: str
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One membership of a substance in a list, with where the fact comes from."""
+
+    substance_id: str
+    jurisdiction: str
+    list: str
+    kind: str
+    since: str | None
+    since_precision: str
+    until: str | None
+    act: str
+    name_in_list: str
+    source: str
+    source_row: int
+
+    def in_force(self, as_of: date | None) -> bool:
+        """True when the listing applies on ``as_of`` (None: today, i.e. not yet removed).
+
+        Undated listings count as in force: the source lists them without a date.
+        A year-precision date counts from the end of that year, so that a listing is never
+        claimed before it can have applied.
+        """
+        if as_of is None:
+            return self.until is None
+        if self.until and as_of >= date.fromisoformat(self.until):
+            return False
+        if not self.since:
+            return True
+        since = date.fromisoformat(self.since)
+        if self.since_precision == "year":
+            since = date(since.year, 12, 31)
+        return as_of >= since
+
+    @property
+    def since_display(self) -> str | None:
+        if not self.since:
+            return None
+        return self.since[:4] if self.since_precision == "year" else self.since
+
+
+@dataclass(frozen=True)
+class StereoExclusion:
+    """A stereoisomer that the law excludes although a related isomer or racemate is listed."""
+
+    name: str
+    inchikey: str
+    jurisdictions: str  # "*" or codes separated by ";"
+    excluded_from: str
+    citation: str
+
+    def applies_to(self, jurisdiction: str) -> bool:
+        return self.jurisdictions == "*" or jurisdiction in self.jurisdictions.split(";")
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    jurisdiction: str
+    list: str
+    kind: str
+    entries: int
+    complete_to: str | None
+    note: str
+
+
+class Reference:
+    """The reference data in memory, indexed for the matchers."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.version: str = json.loads((data_dir / "VERSION.json").read_text())["data_version"]
+        self.substances = {r["substance_id"]: SubstanceRecord(**r)
+                           for r in _rows(data_dir / "substances.parquet")}
+        self.listings: dict[str, list[ListEntry]] = defaultdict(list)
+        for row in _rows(data_dir / "listings.parquet"):
+            self.listings[row["substance_id"]].append(ListEntry(**row))
+        self.names: list[tuple[str, str]] = [
+            (r["name"], r["substance_id"]) for r in _rows(data_dir / "names.parquet")]
+        self.lists = [ListInfo(**r) for r in _rows(data_dir / "lists.parquet")]
+        self.exclusions = [StereoExclusion(**r) for r in _rows(data_dir / "exclusions.parquet")]
+        self.by_inchikey: dict[str, str] = {}
+        self.by_connectivity: dict[str, list[str]] = defaultdict(list)
+        self.by_cas: dict[str, list[str]] = defaultdict(list)
+        for record in self.substances.values():
+            if record.inchikey:
+                self.by_inchikey[record.inchikey] = record.substance_id
+                self.by_connectivity[record.connectivity].append(record.substance_id)
+            for cas in filter(None, record.cas.split(";")):
+                self.by_cas[cas].append(record.substance_id)
+
+    def entries(self, substance_id: str, jurisdictions: tuple[str, ...] | None = None,
+                as_of: date | None = None) -> list[ListEntry]:
+        """The listings of a substance in force on ``as_of`` in the given jurisdictions."""
+        return [e for e in self.listings.get(substance_id, ())
+                if (jurisdictions is None or e.jurisdiction in jurisdictions)
+                and e.in_force(as_of)]
+
+    def exclusions_for(self, inchikey: str) -> list[StereoExclusion]:
+        return [x for x in self.exclusions if x.inchikey == inchikey]
+
+
+def _rows(path: Path) -> list[dict]:
+    return pq.read_table(path).to_pylist()
+
+
+@cache
+def load(data_dir: Path = DATA_DIR) -> Reference:
+    """The shipped reference data, loaded once per process."""
+    return Reference(data_dir)

@@ -1,0 +1,404 @@
+"""Name normalisation: reported substance names -> comparable lookup keys.
+
+``normalise`` runs a list of small pure ``str -> str`` text steps (``TEXT_STEPS``, in the
+manner of matchms filters), then splits a leading stereo prefix and trailing salt/form words
+off, and finally canonicalises code names (2CB -> 2c-b, 3MMC -> 3-mmc) in what is left.
+The salt/form vocabulary lives in ``data/form_words.csv`` (variant,canonical) and the words
+that make a trailing anion part of a compound name (methyl salicylate, sodium citrate) in
+``data/form_blockers.csv``.
+
+``guard_signature`` is the chemistry-aware guard for fuzzy matching: two names may be
+fuzzy-matched only when their signatures are equal.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+_DATA = Path(__file__).with_name("data")
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (_DATA / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+FORM_WORDS: dict[str, str] = {
+    row["variant"]: row["canonical"] for row in _read_csv("form_words.csv")
+}
+FORM_BLOCKERS: frozenset[str] = frozenset(row["word"] for row in _read_csv("form_blockers.csv"))
+
+
+@dataclass(frozen=True)
+class NormalisedName:
+    """A reported name split into lookup base, stereo prefix and salt/form words."""
+
+    original: str
+    base: str
+    stereo: str
+    form: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """The base with its stereo prefix, e.g. ``"d-amphetamine"``; the base without one."""
+        return f"{self.stereo}-{self.base}" if self.stereo else self.base
+
+
+# --- text steps ---------------------------------------------------------------------------
+
+_CHAR_MAP = str.maketrans(
+    {
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),
+        **dict.fromkeys("\u2018\u2019\u201b\u2032\u00b4\u02b9`", "'"),
+        **dict.fromkeys("\u00b7\u2027\u2219\u22c5\u2022", " "),  # MDMA·HCl
+        "\u00ad": None,  # soft hyphen
+    }
+)
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+    "ν": "nu", "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma",
+    "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}  # fmt: skip
+_GREEK_CHAR = re.compile(f"([{''.join(_GREEK)}])([a-z0-9])?")
+_GREEK_WORDS = ("alpha", "beta", "gamma", "delta", "epsilon", "kappa", "omega")
+_GREEK_WORD = re.compile(rf"(?<![a-z])({'|'.join(_GREEK_WORDS)})(?:[\s-]+|(?=\d))(?=[a-z0-9(])")
+_GREEK_LOCANT_SPACE = re.compile(r"(?<![a-z])((?:alpha|beta|gamma|delta)-\d+)\s+(?=[a-z])")
+_LATIN_AB = re.compile(r"(?<![A-Za-z0-9])([ab])-(?=[A-Z][A-Za-z0-9]*[A-Z])")
+_D_THC = re.compile(r"(?<![a-z0-9])d(8|9|10)-thc")
+_SPACED_HYPHEN = re.compile(r"\s*-\s*")
+_SPACED_LOCANTS = re.compile(r"(?<=\d)\s*,\s*(?=\d)")
+_SPACES = re.compile(r"\s+")
+
+
+def nfkc(text: str) -> str:
+    """Unicode compatibility composition (superscripts, full-width forms, ligatures).
+
+    >>> nfkc("Δ⁹-THC")
+    'Δ9-THC'
+    """
+    return unicodedata.normalize("NFKC", text)
+
+
+def unify_punctuation(text: str) -> str:
+    """All dashes to ``-``, quotes and primes to ``'``, middle dots to spaces.
+
+    >>> unify_punctuation("3‐MMC – MDMA·HCl")
+    '3-MMC - MDMA HCl'
+    """
+    return text.translate(_CHAR_MAP)
+
+
+def collapse_whitespace(text: str) -> str:
+    """One space between words, none at the ends."""
+    return " ".join(text.split())
+
+
+def latin_alpha_beta(text: str) -> str:
+    """A lone ``a-``/``b-`` before an upper-case code is a Greek alpha/beta (case-sensitive).
+
+    >>> latin_alpha_beta("a-PVP"), latin_alpha_beta("a-PiHP"), latin_alpha_beta("b-keto")
+    ('alpha-PVP', 'alpha-PiHP', 'b-keto')
+    """
+    if "a-" not in text and "b-" not in text:
+        return text
+    return _LATIN_AB.sub(lambda m: "alpha-" if m[1] == "a" else "beta-", text)
+
+
+def casefold(text: str) -> str:
+    return text.casefold()
+
+
+def strip_diacritics(text: str) -> str:
+    """Drop combining accents (cocaïne -> cocaine); ``±`` and Greek letters stay.
+
+    >>> strip_diacritics("cocaïne")
+    'cocaine'
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
+def greek_letters(text: str) -> str:
+    """Greek letters to their names, hyphenated onto a directly following letter or digit.
+
+    >>> greek_letters("δ9-thc"), greek_letters("α-pvp"), greek_letters("αpvp")
+    ('delta-9-thc', 'alpha-pvp', 'alpha-pvp')
+    """
+    return _GREEK_CHAR.sub(lambda m: _GREEK[m[1]] + (f"-{m[2]}" if m[2] else ""), text)
+
+
+def tidy_separators(text: str) -> str:
+    """No spaces around hyphens or between comma-separated locants.
+
+    >>> tidy_separators("25i- nbome"), tidy_separators("3, 4-mdma")
+    ('25i-nbome', '3,4-mdma')
+    """
+    if " " not in text:
+        return text
+    return _SPACED_LOCANTS.sub(",", _SPACED_HYPHEN.sub("-", text))
+
+
+def greek_words(text: str) -> str:
+    """Join a Greek-letter word to what follows: ``alpha pvp``, ``delta9 thc``, ``d9-thc``.
+
+    >>> greek_words("alpha pvp"), greek_words("delta9-thc"), greek_words("delta 9 thc")
+    ('alpha-pvp', 'delta-9-thc', 'delta-9-thc')
+    >>> greek_words("alphaprodine"), greek_words("d9-thc")
+    ('alphaprodine', 'delta-9-thc')
+    """
+    if "thc" in text:
+        text = _D_THC.sub(r"delta-\1-thc", text)
+    if not any(word in text for word in _GREEK_WORDS):
+        return text
+    return _GREEK_LOCANT_SPACE.sub(r"\1-", _GREEK_WORD.sub(r"\1-", text))
+
+
+def strip_edge_punctuation(text: str) -> str:
+    return text.lstrip(" ,;:").rstrip(" .,;:!?")
+
+
+TEXT_STEPS: list[Callable[[str], str]] = [
+    nfkc,
+    unify_punctuation,
+    collapse_whitespace,
+    latin_alpha_beta,
+    casefold,
+    strip_diacritics,
+    greek_letters,
+    tidy_separators,
+    greek_words,
+    strip_edge_punctuation,
+]
+
+
+# --- stereo prefix -------------------------------------------------------------------------
+
+_STEREO_CANONICAL = {
+    "(s)": "(s)", "(r)": "(r)", "(+)": "(+)", "(-)": "(-)", "d": "d", "l": "l",
+    "(rs)": "(±)", "(r,s)": "(±)", "(r/s)": "(±)", "(±)": "(±)", "(+/-)": "(±)",
+    "(+-)": "(±)", "(-/+)": "(±)", "dl": "(±)", "d,l": "(±)", "(dl)": "(±)",
+    "rac": "(±)", "racemic": "(±)",
+}  # fmt: skip
+_STEREO_PREFIX = re.compile(
+    r"(\((?:s|r|rs|r,s|r/s|±|\+/-|\+-|-/\+|\+|-|dl)\))(?:-|\s)?(?=\S)"
+    r"|(dl|d,l|d|l)-(?=[a-z(\[])(?!homo-|nor-)"  # not steroid ring letters (d-homo-)
+    r"|(racemic|rac)[\s-](?=\S)"
+    r"|([rs])(\([+-]\))-?(?=\S)"  # S(+)-amphetamine
+)
+
+
+def split_stereo(text: str) -> tuple[str, str]:
+    """Split leading stereo prefixes off; word-level stereo (dextro-, levo-) stays.
+
+    >>> split_stereo("(+/-)-mdma"), split_stereo("(s)-(+)-amphetamine")
+    (('(±)', 'mdma'), ('(s)-(+)', 'amphetamine'))
+    >>> split_stereo("s(+)-amphetamine")
+    ('(s)-(+)', 'amphetamine')
+    >>> split_stereo("dextromethorphan"), split_stereo("d9-thc")
+    (('', 'dextromethorphan'), ('', 'd9-thc'))
+    """
+    parts: list[str] = []
+    while m := _STEREO_PREFIX.match(text):
+        found = m[1] or m[2] or m[3]
+        parts.extend([_STEREO_CANONICAL[found]] if found else [f"({m[4]})", m[5]])
+        text = text[m.end() :]
+    return "-".join(parts), text
+
+
+# --- salt and form words -------------------------------------------------------------------
+
+_SEPARATORS = r"[\s.,/-]"
+_FORM_ALTERNATION = "|".join(
+    re.escape(v).replace(r"\ ", r"\s+") for v in sorted(FORM_WORDS, key=len, reverse=True)
+)
+_TRAILING_FORM = re.compile(rf"^(.*?[^\s.,/-]){_SEPARATORS}+({_FORM_ALTERNATION})$")
+_TRAILING_GROUP = re.compile(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]$")
+_LAST_WORD = re.compile(r"([^\s.,/-]+)$")
+_FORM_ENDINGS = (")", "]", *{variant.split()[-1] for variant in FORM_WORDS})
+_FORM_TOKENS = re.compile(rf"(?:{_FORM_ALTERNATION})(?!\S)|\S+")
+
+
+def _form_words(text: str) -> tuple[str, ...] | None:
+    """All words of ``text`` as canonical form words, or None when any is not one."""
+    words = _FORM_TOKENS.findall(text)
+    forms = [FORM_WORDS.get(_SPACES.sub(" ", w)) for w in words]
+    return None if None in forms else tuple(f for f in forms if f is not None)
+
+
+def split_forms(text: str) -> tuple[str, tuple[str, ...]]:
+    """Split trailing salt/form words off; the base never becomes empty.
+
+    >>> split_forms("mdma hcl"), split_forms("cocaine (hydrochloride)")
+    (('mdma', ('hydrochloride',)), ('cocaine', ('hydrochloride',)))
+    >>> split_forms("cocaine hcl crystal"), split_forms("mdma.hcl")
+    (('cocaine', ('hydrochloride', 'crystal')), ('mdma', ('hydrochloride',)))
+    >>> split_forms("citrate"), split_forms("methyl salicylate")
+    (('citrate', ()), ('methyl salicylate', ()))
+    """
+    forms: tuple[str, ...] = ()
+    while text.endswith(_FORM_ENDINGS):
+        if (m := _TRAILING_GROUP.match(text)) and m[1] and (inner := _form_words(m[2])):
+            head, found = m[1], inner
+        elif m := _TRAILING_FORM.match(text):
+            head, found = m[1], (FORM_WORDS[_SPACES.sub(" ", m[2])],)
+        else:
+            break
+        last = _LAST_WORD.search(head)
+        if last and last[1] in FORM_BLOCKERS:
+            break
+        text, forms = head.rstrip(" .,/-"), found + forms
+    return text, forms
+
+
+# --- code names ----------------------------------------------------------------------------
+
+_CODE_RULES: list[tuple[tuple[str, ...], re.Pattern[str], str]] = [
+    # (substrings one of which must occur: a cheap pre-check, pattern, replacement)
+    # 2C-T-2, 2CT2, 2C-T2 -> 2c-t-2
+    (("2c",), re.compile(r"(?<![a-z0-9])2c[\s-]?t[\s-]?(\d+)(?![a-z0-9])"), r"2c-t-\1"),
+    # 2-CT-2 -> 2c-t-2 and 2-CB -> 2c-b: a "2-" locant reading would leave a one-letter code
+    (("2-c",), re.compile(r"(?<![a-z0-9])2-ct-?(\d+)(?![a-z0-9])"), r"2c-t-\1"),
+    (("2-c",), re.compile(r"(?<![a-z0-9])2-c([bcdeghinp])(?![a-z0-9])"), r"2c-\1"),
+    # 2CB, 2C B, 2C-B -> 2c-b
+    (("2c",), re.compile(r"(?<![a-z0-9])2c[\s-]?([a-z]{1,3})(?![a-z0-9])"), r"2c-\1"),
+    # 25I-NBOMe, 25i nbome, 25CN-NBOH -> 25i-nbome
+    (
+        ("nb",),
+        re.compile(r"(?<![a-z0-9])(\d{2}[a-z]{1,2})[\s-]*(nb[a-z0-9]{1,6})(?![a-z0-9])"),
+        r"\1-\2",
+    ),
+    # 3MMC, 4CMC, 2FDCK, 5MeO-DMT -> 3-mmc ...: one ring locant (2-6) glued to a short code
+    (tuple("23456"), re.compile(r"(?<![a-z0-9,.'-])([2-6])([a-z]{2,4})(?![a-z0-9])"), r"\1-\2"),
+]
+
+
+def canonical_codes(text: str) -> str:
+    """Hyphenate code names; systematic names and CAS numbers are left alone.
+
+    >>> [canonical_codes(t) for t in ("2cb", "2-cb", "2c t2", "25i nbome", "3mmc", "2fdck")]
+    ['2c-b', '2c-b', '2c-t-2', '25i-nbome', '3-mmc', '2-fdck']
+    >>> canonical_codes("2-fluorodeschloroketamine"), canonical_codes("50-37-3")
+    ('2-fluorodeschloroketamine', '50-37-3')
+    """
+    for needles, pattern, replacement in _CODE_RULES:
+        if any(needle in text for needle in needles):
+            text = pattern.sub(replacement, text)
+    return text
+
+
+# --- public API ----------------------------------------------------------------------------
+
+
+def normalise(text: str) -> NormalisedName:
+    """Normalise a reported substance name.
+
+    >>> n = normalise("(±)-MDMA·HCl")
+    >>> n.base, n.stereo, n.form, n.key
+    ('mdma', '(±)', ('hydrochloride',), '(±)-mdma')
+    >>> normalise("Δ9-THC").key, normalise("a-PVP").key, normalise("2C-T2").key
+    ('delta-9-thc', 'alpha-pvp', '2c-t-2')
+    >>> normalise("Fentanyl citrate").form, normalise("citrate").base
+    (('citrate',), 'citrate')
+    >>> normalise("MDMA-d5").key, normalise("dextromethorphan").stereo
+    ('mdma-d5', '')
+    """
+    cleaned = text
+    for step in TEXT_STEPS:
+        cleaned = step(cleaned)
+    stereo, rest = split_stereo(cleaned)
+    base, form = split_forms(rest)
+    return NormalisedName(original=text, base=canonical_codes(base), stereo=stereo, form=form)
+
+
+# --- fuzzy guard ---------------------------------------------------------------------------
+
+_SPELLING_FOLDS = (("ph", "f"), ("th", "t"), ("y", "i"))
+_FINAL_E = re.compile(r"(?<=[a-z])e(?![a-z])")
+_NUMBERS = re.compile(r"\d+'*")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+_SIGNS = re.compile(r"\([+\-±/]+\)")
+_SHORT_RUN = 5
+_MARKERS = re.compile(
+    r"^(?:dextro|dex|levo|lev|es|ar)"  # word-start stereo prefixes (dexmethylphenidate)
+    r"|met|et|prop|but|pent|hex|hept|oct|iso|cyclo"  # alkyl chains (meth- vs eth-cathinone)
+    r"|fluor|chlor|brom|iod|nitro"  # substituents
+    r"|nor|di|tri|tetra"  # nor- and multiplier prefixes (nicocodine vs nicodicodine)
+    r"|amid|ane|ene|an$|en$|oil"  # amide/amine, androstane/-ene, benzoyl/benzyl (folded)
+    r"|on$|ol$"  # ketone vs alcohol endings (androstenedione vs androstenediol)
+)
+_MARKER_CANONICAL = {"dex": "dextro", "lev": "levo"}
+
+
+def spelling_fold(key: str) -> str:
+    """Fold spelling conventions that never change the substance: ph/f, th/t, y/i and a
+    word-final e (kokain, morphin, ketamin in German and Dutch reports).
+
+    >>> spelling_fold("methamphetamine"), spelling_fold("fentanyl"), spelling_fold("2c-e")
+    ('metamfetamin', 'fentanil', '2c-e')
+    """
+    for old, new in _SPELLING_FOLDS:
+        key = key.replace(old, new)
+    return _FINAL_E.sub("", key)
+
+
+def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
+    """What two names must share before a fuzzy match between them is allowed.
+
+    Computed on the spelling-folded key, the signature holds, each in order of appearance:
+
+    - every number with its primes: locants, code numbers, isotope counts (``4'`` != ``4``);
+    - every short letter run (five letters or fewer) verbatim: codes (``cmc``/``mmc``,
+      the ``b`` of ``2c-b``, ``nbome``), positions (``o``/``m``/``p``/``n``, ``ortho``,
+      ``meta``, ``para``), stereo (``r``/``s``/``d``/``l``/``cis``/``trans``), Greek words;
+    - inside longer words: stereo word-prefixes (dextro/dex, levo/lev, es, ar), alkyl roots
+      (meth, eth, prop, but, ... iso, cyclo), halogen and nitro roots, nor and multipliers
+      (di, tri, tetra), amide, ane/ene, oyl, and the -one/-ol endings;
+    - the optical-rotation signs ``(+)``/``(-)``/``(±)``.
+
+    It is conservative: it would rather miss a typo than cross a substance boundary.
+
+    >>> guard_signature("3-cmc") == guard_signature("4-cmc")
+    False
+    >>> guard_signature("3-cmc") == guard_signature("3-mmc")
+    False
+    >>> guard_signature("dextromethorphan") == guard_signature("levomethorphan")
+    False
+    >>> guard_signature("2c-b") == guard_signature("2c-i")
+    False
+    >>> guard_signature("4-fluoroamphetamine") == guard_signature("4-chloroamphetamine")
+    False
+    >>> guard_signature("methcathinone") == guard_signature("ethcathinone")
+    False
+    >>> guard_signature("androstenedione") == guard_signature("androstenediol")
+    False
+    >>> guard_signature("metamfetamine") == guard_signature("methamphetamine")
+    True
+    >>> guard_signature("fentanil") == guard_signature("fentanyl")
+    True
+    >>> guard_signature("cocain") == guard_signature("cocaine")
+    True
+    """
+    folded = spelling_fold(key)
+    shorts: list[str] = []
+    markers: list[str] = []
+    for run in _LETTER_RUNS.findall(folded):
+        if len(run) <= _SHORT_RUN:
+            shorts.append(run)
+        else:
+            markers.extend(_MARKER_CANONICAL.get(m, m) for m in _MARKERS.findall(run))
+    return (
+        tuple(_NUMBERS.findall(folded)),
+        tuple(shorts),
+        tuple(markers),
+        tuple(_SIGNS.findall(folded)),
+    )

@@ -1,0 +1,191 @@
+"""Structures: parse SMILES, InChI and molfiles; standardise to the parent; compute keys.
+
+The standardiser follows the ChEMBL structure pipeline: small Mol -> Mol steps composed
+into one :func:`standardise`. Stereo and isotopes are kept (a deuterated analogue is a
+different substance); salts, solvents and charges are removed because the law covers the
+salts of a listed substance.
+
+>>> keys_of("COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C.Cl").inchikey == keys_of(
+...     "COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C").inchikey
+True
+>>> mdma_d3 = keys_of("[2H]C([2H])([2H])NC(C)Cc1ccc2OCOc2c1")
+>>> mdma_d3.labelled, mdma_d3.inchikey == keys_of("CNC(C)Cc1ccc2OCOc2c1").inchikey
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdkit import Chem, RDLogger
+from rdkit.Chem import Descriptors, rdMolDescriptors
+from rdkit.Chem.MolStandardize import rdMolStandardize
+
+RDLogger.DisableLog("rdApp.*")
+
+
+class StructureError(ValueError):
+    """A structure text that RDKit cannot read; the message says what and how to fix it."""
+
+
+@dataclass(frozen=True)
+class StructureKeys:
+    """Identity keys of a standardised parent structure."""
+
+    smiles: str
+    inchikey: str
+    connectivity: str  # first InChIKey block: the skeleton, without stereo and isotopes layers
+    formula: str
+    mass: float
+    labelled: bool  # carries isotope labels (e.g. deuterium): never the same substance as unlabelled
+
+    @property
+    def has_stereo(self) -> bool:
+        """True when the parent has defined stereocentres or double-bond stereo."""
+        return "@" in self.smiles or "/" in self.smiles or "\\" in self.smiles
+
+
+_INCHI_PREFIX = "InChI="
+_MOLBLOCK_END = re.compile(r"^M\s+END\s*$", re.MULTILINE)
+
+
+def looks_like_molblock(text: str) -> bool:
+    """A V2000/V3000 molfile or SD record."""
+    return bool(_MOLBLOCK_END.search(text)) and "\n" in text
+
+
+def parse(text: str) -> Chem.Mol:
+    """Read SMILES, InChI or a molfile into an RDKit molecule.
+
+    >>> parse("CC(=O)Oc1ccccc1C(=O)O").GetNumAtoms()
+    13
+    >>> parse("C1CC")
+    Traceback (most recent call last):
+    ...
+    subsmatch.substances.structures.StructureError: cannot read SMILES 'C1CC': unclosed ring ...
+    """
+    text = text.strip()
+    if text.startswith(_INCHI_PREFIX):
+        mol = Chem.MolFromInchi(text, sanitize=True, removeHs=True)
+        kind = "InChI"
+    elif looks_like_molblock(text):
+        mol = Chem.MolFromMolBlock(text, sanitize=True, removeHs=True)
+        kind = "molfile"
+    else:
+        mol = Chem.MolFromSmiles(text)
+        kind = "SMILES"
+    if mol is None or mol.GetNumAtoms() == 0:
+        raise StructureError(f"cannot read {kind} {_shorten(text)!r}: {_diagnose(text, kind)}")
+    return mol
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _diagnose(text: str, kind: str) -> str:
+    """A human hint on why a structure did not parse (RDKit logs are silenced)."""
+    if kind != "SMILES":
+        return f"the {kind} is malformed; check it was copied whole"
+    if text.count("(") != text.count(")"):
+        return "unbalanced parentheses; check the branches"
+    if text.count("[") != text.count("]"):
+        return "unbalanced square brackets; check the bracket atoms"
+    ring_digits = re.sub(r"\[[^\]]*\]", "", text)
+    if any(ring_digits.count(d) % 2 for d in "123456789"):
+        return "unclosed ring bond; every ring digit must appear twice"
+    return "invalid atom, valence or aromaticity; check it with a structure editor"
+
+
+_CLEANUP = rdMolStandardize.CleanupParameters()
+_CLEANUP.preferOrganic = True
+_NORMALIZER = rdMolStandardize.NormalizerFromParams(_CLEANUP)
+_FRAGMENT_CHOOSER = rdMolStandardize.LargestFragmentChooser(_CLEANUP)
+_UNCHARGER = rdMolStandardize.Uncharger(canonicalOrder=True)
+_METAL_DISCONNECTOR = rdMolStandardize.MetalDisconnector()
+
+
+def disconnect_metals(mol: Chem.Mol) -> Chem.Mol:
+    """Break bonds to metals so that sodium or potassium salts fall apart."""
+    return _METAL_DISCONNECTOR.Disconnect(mol)
+
+
+def normalise_groups(mol: Chem.Mol) -> Chem.Mol:
+    """Rewrite functional groups to one form (nitro, N-oxides, sulfoxides ...)."""
+    return _NORMALIZER.normalize(mol)
+
+
+def keep_parent_fragment(mol: Chem.Mol) -> Chem.Mol:
+    """Keep the largest organic fragment: strips counter-ions, salts and solvents.
+
+    >>> Chem.MolToSmiles(keep_parent_fragment(Chem.MolFromSmiles("CNC(C)Cc1ccccc1.Cl")))
+    'CNC(C)Cc1ccccc1'
+    """
+    return _FRAGMENT_CHOOSER.choose(mol)
+
+
+def neutralise(mol: Chem.Mol) -> Chem.Mol:
+    """Neutralise charges where a neutral form exists (protonated amines, carboxylates).
+
+    >>> Chem.MolToSmiles(neutralise(Chem.MolFromSmiles("C[NH2+]C(C)Cc1ccccc1")))
+    'CNC(C)Cc1ccccc1'
+    """
+    return _UNCHARGER.uncharge(mol)
+
+
+def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
+    """Recompute CIP-relevant stereo flags after the edits, keeping what was specified."""
+    mol = Chem.Mol(mol)
+    Chem.AssignStereochemistry(mol, cleanIt=True, force=True)
+    return mol
+
+
+STANDARDISATION_STEPS = (
+    disconnect_metals,
+    normalise_groups,
+    keep_parent_fragment,
+    neutralise,
+    assign_stereo,
+)
+
+
+def standardise(mol: Chem.Mol) -> Chem.Mol:
+    """Run every standardisation step in order and return the parent molecule."""
+    for step in STANDARDISATION_STEPS:
+        mol = step(mol)
+    return mol
+
+
+def keys(mol: Chem.Mol) -> StructureKeys:
+    """Keys of an already standardised molecule."""
+    inchikey = Chem.MolToInchiKey(mol)
+    if not inchikey:
+        raise StructureError("no InChIKey could be computed for this structure")
+    return StructureKeys(
+        smiles=Chem.MolToSmiles(mol),
+        inchikey=inchikey,
+        connectivity=inchikey.split("-", 1)[0],
+        formula=rdMolDescriptors.CalcMolFormula(mol),
+        mass=round(Descriptors.ExactMolWt(mol), 4),
+        labelled=any(atom.GetIsotope() for atom in mol.GetAtoms()),
+    )
+
+
+@lru_cache(maxsize=65536)
+def keys_of(text: str) -> StructureKeys:
+    """Parse, standardise and key a structure text; cached per distinct text."""
+    return keys(standardise(parse(text)))
+
+
+INCHIKEY_PATTERN = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
+
+
+def is_inchikey(text: str) -> bool:
+    """True for a full standard or non-standard InChIKey.
+
+    >>> is_inchikey("XLYOFNOQVPJJNP-UHFFFAOYSA-N")
+    True
+    """
+    return bool(INCHIKEY_PATTERN.match(text.strip()))

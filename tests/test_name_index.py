@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from subsmatch.matchers.names import NameHit, SynonymIndex
+from subsmatch.substances.names import guard_signature, normalise
+
+PAIRS = [
+    ("MDMA", "s1"),
+    ("3,4-methylenedioxymethamphetamine", "s1"),
+    ("3-CMC", "s2"),
+    ("4-CMC", "s3"),
+    ("3-MMC", "s4"),
+    ("dextromethorphan", "s5"),
+    ("levomethorphan", "s6"),
+    ("methamphetamine", "s7"),
+    ("fentanyl", "s8"),
+    ("amphetamine", "s9"),
+    ("d-amphetamine", "s10"),
+    ("dexamfetamine", "s10"),
+    ("ethamphetamine", "s11"),
+    ("androstenedione", "s12"),
+    ("androstenediol", "s13"),
+    ("cocaine", "s14"),
+    ("Kokain", "s14"),
+    ("(+)-lysergide", "s15"),
+    ("LSD", "s15"),
+    ("LSD", "s16"),  # a deliberately ambiguous synonym
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> SynonymIndex:
+    return SynonymIndex(PAIRS)
+
+
+def ids(hits: list[NameHit]) -> list[str]:
+    return [hit.substance_id for hit in hits]
+
+
+def test_exact_hits_the_key_only(index: SynonymIndex) -> None:
+    assert index.exact(normalise("4-cmc")) == [NameHit("s3", "4-cmc", 100.0, True)]
+    assert ids(index.exact(normalise("4CMC hydrochloride"))) == ["s3"]
+    assert ids(index.exact(normalise("3,4-Methylenedioxymethamphetamine HCl"))) == ["s1"]
+    assert index.exact(normalise("3-cmcc")) == []
+
+
+def test_exact_shows_ambiguity_sorted(index: SynonymIndex) -> None:
+    assert ids(index.exact(normalise("lsd"))) == ["s15", "s16"]
+
+
+def test_exact_keeps_stereo_apart(index: SynonymIndex) -> None:
+    assert ids(index.exact(normalise("D-Amphetamine sulfate"))) == ["s10"]
+    assert ids(index.exact(normalise("amphetamine"))) == ["s9"]
+
+
+def test_exact_falls_back_to_base_for_unknown_stereo(index: SynonymIndex) -> None:
+    hits = index.exact(normalise("(S)-amphetamine"))
+    assert [(h.substance_id, h.matched_name) for h in hits] == [
+        ("s9", "amphetamine"),
+        ("s10", "d-amphetamine"),
+    ]
+    assert index.exact(normalise("(S)-mephedrone")) == []
+
+
+def test_fuzzy_spelling_variant(index: SynonymIndex) -> None:
+    [hit] = index.fuzzy(normalise("metamfetamine"))
+    assert hit.substance_id == "s7" and hit.matched_name == "methamphetamine"
+    assert 90 <= hit.score < 100 and not hit.exact
+    assert ids(index.fuzzy(normalise("fentanil"))) == ["s8"]
+    assert ids(index.fuzzy(normalise("Cocain"))) == ["s14"]
+
+
+def test_fuzzy_never_crosses_stereo_words(index: SynonymIndex) -> None:
+    assert ids(index.fuzzy(normalise("dextromethorphane"))) == ["s5"]
+    assert ids(index.fuzzy(normalise("levomethorphane"))) == ["s6"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["3-cmcc", "3-cmc", "4-cmd", "3-nmc", "3-mmcc", "5-cmc", "cmc", "mdma", "mdea", "mda"],
+)
+def test_fuzzy_never_crosses_codes(index: SynonymIndex, query: str) -> None:
+    assert index.fuzzy(normalise(query)) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ethamphetamin", ["s11"]),  # never methamphetamine
+        ("androstenedion", ["s12"]),  # the dione, never the diol
+        ("methamphetamine", []),  # its own key is exact's answer, ethamphetamine is not near
+        ("not a drug name 123", []),
+        ("", []),
+    ],
+)
+def test_fuzzy_returns_no_twin_and_no_neighbour(
+    index: SynonymIndex, query: str, expected: list[str]
+) -> None:
+    assert ids(index.fuzzy(normalise(query))) == expected
+
+
+def test_fuzzy_needs_at_most_one_edit_after_folding(index: SynonymIndex) -> None:
+    assert ids(index.fuzzy(normalise("dextromethrophan"))) == ["s5"]  # transposition
+    assert ids(index.fuzzy(normalise("fentaynl"), min_score=85)) == ["s8"]
+    assert index.fuzzy(normalise("fentaynl")) == []  # one edit in eight letters scores 87.5
+    assert index.fuzzy(normalise("fantanyll"), min_score=0) == []  # two edits
+
+
+def test_fuzzy_is_deterministic_and_limited() -> None:
+    pairs = [("fentanyl", f"x{i}") for i in range(5)] + [("fentanil", "y")]
+    index = SynonymIndex(pairs)
+    hits = index.fuzzy(normalise("fentanyll"), limit=3)
+    assert len(hits) == 3
+    assert hits == index.fuzzy(normalise("fentanyll"), limit=3)
+    assert hits == sorted(hits, key=lambda h: (-h.score, h.matched_name, h.substance_id))
+
+
+def test_len_counts_distinct_keys(index: SynonymIndex) -> None:
+    assert len(index) == len({normalise(text).key for text, _ in PAIRS})
+
+
+def _synthetic_synonyms(n: int) -> list[tuple[str, str]]:
+    stems = ["amfetamine", "cathinone", "fentanyl", "tryptamine", "piperazine", "azepam"]
+    prefixes = ["methyl", "ethyl", "propyl", "fluoro", "chloro", "bromo", "hydroxy", "nor"]
+    pairs = []
+    for i in range(n):
+        name = f"{i % 7}-{prefixes[i % 8]}{prefixes[i // 8 % 8]}{stems[i % 6]}-{i}"
+        pairs.append((name, f"s{i % 5000}"))
+    return pairs
+
+
+def test_build_and_query_speed() -> None:
+    pairs = _synthetic_synonyms(20_000)
+    start = time.perf_counter()
+    index = SynonymIndex(pairs)
+    build = time.perf_counter() - start
+    queries = [normalise(text[:-1] + "x") for text, _ in pairs[:500]]
+    start = time.perf_counter()
+    for query in queries:
+        index.fuzzy(query)
+    per_query = (time.perf_counter() - start) / len(queries)
+    assert build < 2.0  # target 0.5 s; loose here so slow CI machines do not flake
+    assert per_query < 0.005
+
+
+_WORDS = st.sampled_from(
+    ["3-CMC", "4-CMC", "3-MMC", "2C-B", "2C-I", "fentanyl", "fentanil", "MDMA", "MDEA",
+     "methamphetamine", "metamfetamine", "ethamphetamine", "25I-NBOMe", "25B-NBOMe", "(S)-",
+     "d-", "dextro", "levo", "methorphan", "4-fluoro", "4-chloro", "amphetamine", "x", "2"]
+)  # fmt: skip
+_NAMES = st.lists(_WORDS, min_size=1, max_size=3).map("".join)
+
+
+@given(st.lists(_NAMES, min_size=1, max_size=12), _NAMES)
+def test_fuzzy_hits_share_digits_and_guard(synonyms: list[str], query: str) -> None:
+    index = SynonymIndex((name, f"s{i}") for i, name in enumerate(synonyms))
+    name = normalise(query)
+    for hit in index.fuzzy(name, min_score=0):
+        assert re.findall(r"\d+", hit.matched_name) == re.findall(r"\d+", name.key)
+        assert guard_signature(hit.matched_name) == guard_signature(name.key)
+        assert hit.matched_name != name.key and hit.score < 100
