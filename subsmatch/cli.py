@@ -18,8 +18,14 @@ from subsmatch import __version__
 EXIT_UNRESOLVED = 3
 EXIT_INVALID = 4
 
-STATUS_STYLE = {"controlled": "red", "precursor": "yellow", "generic": "red", "analogue": "magenta",
-                "not_listed": "green", "unresolved": "cyan"}
+STATUS_STYLE = {
+    "controlled": "red",
+    "precursor": "yellow",
+    "generic": "red",
+    "analogue": "magenta",
+    "not_listed": "green",
+    "unresolved": "cyan",
+}
 
 
 def _data_version() -> str:
@@ -36,10 +42,20 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
-              callback=_print_version, help="Print the tool and reference-data versions.")
-@click.option("--db", envvar="SUBSMATCH_DB", metavar="URL",
-              help="Database URL (default: SQLite in the user data directory; env SUBSMATCH_DB).")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Print the tool and reference-data versions.",
+)
+@click.option(
+    "--db",
+    envvar="SUBSMATCH_DB",
+    metavar="URL",
+    help="Database URL (default: SQLite in the user data directory; env SUBSMATCH_DB).",
+)
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
     """Identify substances in drug reports and tell whether they are controlled.
@@ -57,7 +73,9 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2020-12-31")
+        raise click.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2020-12-31"
+        ) from None
 
 
 def _jurisdictions(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -68,9 +86,10 @@ def _jurisdictions(values: tuple[str, ...]) -> tuple[str, ...]:
     codes = tuple(dict.fromkeys(v.upper() for v in values))
     unknown = [c for c in codes if c not in JURISDICTIONS]
     if unknown:
-        raise click.BadParameter(f"unknown jurisdiction {', '.join(unknown)}; "
-                                 f"choose from {', '.join(JURISDICTIONS)}",
-                                 param_hint="--jurisdiction")
+        raise click.BadParameter(
+            f"unknown jurisdiction {', '.join(unknown)}; choose from {', '.join(JURISDICTIONS)}",
+            param_hint="--jurisdiction",
+        )
     return codes
 
 
@@ -86,16 +105,33 @@ def _read_queries(queries: tuple[str, ...]) -> list[str]:
 
 @main.command()
 @click.argument("queries", nargs=-1, required=True, metavar="QUERY...")
-@click.option("-j", "--jurisdiction", "jurisdictions", multiple=True, metavar="CODE",
-              help="Only these jurisdictions (UN, EU, BE, NL, DE, US, CN); repeatable.")
-@click.option("--as-of", callback=_parse_date, metavar="DATE",
-              help="Evaluate the lists as they stood on this date (YYYY-MM-DD).")
+@click.option(
+    "-j",
+    "--jurisdiction",
+    "jurisdictions",
+    multiple=True,
+    metavar="CODE",
+    help="Only these jurisdictions (UN, EU, BE, NL, DE, US, CN); repeatable.",
+)
+@click.option(
+    "--as-of",
+    callback=_parse_date,
+    metavar="DATE",
+    help="Evaluate the lists as they stood on this date (YYYY-MM-DD).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query (an array).")
 @click.option("--no-opsin", is_flag=True, help="Do not convert systematic names with OPSIN.")
 @click.option("--no-record", is_flag=True, help="Do not store the checks in the database.")
 @click.pass_context
-def check(ctx: click.Context, queries: tuple[str, ...], jurisdictions: tuple[str, ...],
-          as_of: date | None, as_json: bool, no_opsin: bool, no_record: bool) -> None:
+def check(
+    ctx: click.Context,
+    queries: tuple[str, ...],
+    jurisdictions: tuple[str, ...],
+    as_of: date | None,
+    as_json: bool,
+    no_opsin: bool,
+    no_record: bool,
+) -> None:
     """Resolve each QUERY and say whether, where and since when it is controlled.
 
     QUERY is a name (street names and codes too), a CAS number, SMILES, InChI or InChIKey;
@@ -145,9 +181,12 @@ def _record(ctx: click.Context, rows: list[dict]) -> None:
     try:
         record_checks(make_engine(ctx.obj["db"]), rows)
     except SQLAlchemyError as error:
-        click.echo(f"warning: the checks were not recorded ({error.__class__.__name__}: "
-                   f"{error.orig if hasattr(error, 'orig') else error}); check --db or use "
-                   "--no-record", err=True)
+        click.echo(
+            f"warning: the checks were not recorded ({error.__class__.__name__}: "
+            f"{error.orig if hasattr(error, 'orig') else error}); check --db or use "
+            "--no-record",
+            err=True,
+        )
 
 
 def _echo_verdict(row: dict) -> None:
@@ -195,8 +234,10 @@ def lists_command(as_json: bool) -> None:
     width = max(len(i["list"]) for i in infos)
     click.echo(f"{'code':<5}{'list':<{width + 2}}{'kind':<13}{'entries':>8}  complete to")
     for i in infos:
-        click.echo(f"{i['jurisdiction']:<5}{i['list']:<{width + 2}}{i['kind']:<13}"
-                   f"{i['entries']:>8}  {i['complete_to'] or '-'}")
+        click.echo(
+            f"{i['jurisdiction']:<5}{i['list']:<{width + 2}}{i['kind']:<13}"
+            f"{i['entries']:>8}  {i['complete_to'] or '-'}"
+        )
 
 
 if __name__ == "__main__":

@@ -177,6 +177,10 @@ def test_form_vocabulary_is_canonical() -> None:
         ("4'-chloro-alpha-pvp", "4-chloro-alpha-pvp"),
         ("mdma-d5", "mdma-d3"),
         ("alpha-pvp", "alpha-php"),
+        ("amfetamine", "camfetamine"),
+        ("androstanolone", "androstenolone"),
+        ("3-thioasymbescaline", "3-thiosymbescaline"),
+        ("1-benzoylpiperazine", "1-benzylpiperazine"),
     ],
 )
 def test_guard_separates(a: str, b: str) -> None:

@@ -28,16 +28,29 @@ class Checker:
     @cached_property
     def resolver(self) -> Resolver:
         reference = self.reference
-        lookups = Lookups(SynonymIndex(reference.names), reference.by_cas,
-                          reference.by_inchikey, self._structure_of)
+        lookups = Lookups(
+            names=SynonymIndex(reference.names),
+            cas=reference.by_cas,
+            inchikey=reference.by_inchikey,
+            skeleton=self._isomers,
+            structure_of=self._structure_of,
+        )
         return Resolver(lookups, use_opsin=self.use_opsin)
 
     def _structure_of(self, substance_id: str) -> StructureKeys | None:
         smiles = self.reference.substances[substance_id].smiles
         return keys_of(smiles) if smiles else None
 
-    def check(self, queries: Iterable[str], jurisdictions: tuple[str, ...] = JURISDICTIONS,
-              as_of: date | None = None) -> list[Verdict]:
+    def _isomers(self, connectivity: str) -> list[str]:
+        ids = self.reference.by_connectivity.get(connectivity, [])
+        return sorted(ids, key=lambda sid: (-len(self.reference.listings.get(sid, ())), sid))
+
+    def check(
+        self,
+        queries: Iterable[str],
+        jurisdictions: tuple[str, ...] = JURISDICTIONS,
+        as_of: date | None = None,
+    ) -> list[Verdict]:
         """Verdicts in query order; names needing OPSIN share one JVM."""
         resolutions = self.resolver.resolve_many(queries)
         return [evaluate(r, self.reference, jurisdictions, as_of) for r in resolutions]

@@ -11,12 +11,18 @@ substances differ by a few letters (methoxy/methyl, amphetamine/phenethylamine, 
 and still score above 90.
 
 The score is the mean of two ``fuzz.ratio`` values (normalised Indel similarity): one on the
-keys as written and one on their spelling-folded forms (ph/f, th/t, y/i). ``ratio`` rather
+keys as written and one on their spelling-folded forms (ph/f, th/t, y/i, final e). ``ratio`` rather
 than ``WRatio``: WRatio's partial and token-set scorers give 100 to a key contained in
 another (``mdma`` in ``mdma-d5``) or to reordered words, which is exactly the silent guess a
 substance name must not get. Folding lets INN and US spellings meet (metamfetamine ->
 methamphetamine: 85.7 as written, 100 folded, 92.9 reported); averaging keeps any spelling
-that is not literally identical below 100 and ranks literal near-matches first.
+that is not literally identical below 100 and ranks literal near-matches first. One edit in a
+short word scores below the default 90 (fentaynl: 87.5); callers may lower ``min_score``.
+
+Fuzzy hits are near-spellings, not identifications: the guard cannot know every pair of real
+substances one letter apart (clonazolam/cloxazolam), so a fuzzy hit must be reported as
+uncertain. A query with a stereo prefix only meets keys with the same prefix; to look for
+the unprefixed name, query with ``normalise(name.base)``.
 """
 
 from __future__ import annotations
@@ -36,8 +42,8 @@ different code (MDA, MDEA, MDMA). The guard already pins every letter run of up 
 letters, so short codes could only meet keys that differ from them in punctuation."""
 
 MAX_FOLDED_EDITS = 1
-"""One typo (cocain, dextromethorphane, fentaynl -> fentanyl); spelling conventions are free
-(metamfetamine = methamphetamine once folded)."""
+"""One typo (dextromethorphane, dextromethrophan -> dextromethorphan); spelling conventions
+are free (metamfetamine = methamphetamine, cocain = cocaine once folded)."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,7 @@ class SynonymIndex:
             by_base[name.base].add((name.key, substance_id))
         self._by_key = {key: tuple(sorted(ids)) for key, ids in by_key.items()}
         self._by_base = {base: tuple(sorted(hits)) for base, hits in by_base.items()}
-        buckets: defaultdict[tuple, list[str]] = defaultdict(list)
+        buckets: defaultdict[tuple[tuple[str, ...], ...], list[str]] = defaultdict(list)
         for key in sorted(self._by_key):
             if len(key) >= MIN_FUZZY_LENGTH:
                 buckets[guard_signature(key)].append(key)

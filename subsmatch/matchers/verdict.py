@@ -58,37 +58,48 @@ def _candidates(resolution: Resolution, reference: Reference) -> list[StructureM
     """The reference substances the query is, or whose listings reach it."""
     if resolution.keys is not None:
         matches = structure_matches(resolution.keys, reference)
-        if resolution.substance_id and all(m.substance_id != resolution.substance_id
-                                           for m in matches):
-            matches.insert(0, StructureMatch(resolution.substance_id, "identical", True,
-                                             "same parent structure"))
+        if resolution.substance_id and all(
+            m.substance_id != resolution.substance_id for m in matches
+        ):
+            matches.insert(
+                0,
+                StructureMatch(resolution.substance_id, "identical", True, "same parent structure"),
+            )
         return matches
     if resolution.substance_id:
-        return [StructureMatch(resolution.substance_id, "identical", True,
-                               "named substance (no structure known)")]
+        return [
+            StructureMatch(
+                resolution.substance_id, "identical", True, "named substance (no structure known)"
+            )
+        ]
     return []
 
 
-def evaluate(resolution: Resolution, reference: Reference,
-             jurisdictions: tuple[str, ...] = JURISDICTIONS,
-             as_of: date | None = None) -> Verdict:
+def evaluate(
+    resolution: Resolution,
+    reference: Reference,
+    jurisdictions: tuple[str, ...] = JURISDICTIONS,
+    as_of: date | None = None,
+) -> Verdict:
     """The verdict on one resolved query."""
     if not resolution.resolved:
-        return Verdict(resolution.query, resolution, "unresolved", (), (), reference.version,
-                       as_of)
+        return Verdict(resolution.query, resolution, "unresolved", (), (), reference.version, as_of)
     candidates = _candidates(resolution, reference)
     applying = [m for m in candidates if m.covered]
     per_code = []
     for code in jurisdictions:
         evidence = tuple(
-            Evidence(entry, m.substance_id,
-                     "name" if resolution.keys is None else m.relation, m.reason)
+            Evidence(
+                entry, m.substance_id, "name" if resolution.keys is None else m.relation, m.reason
+            )
             for m in applying
-            for entry in reference.entries(m.substance_id, (code,), as_of))
+            for entry in reference.entries(m.substance_id, (code,), as_of)
+        )
         listed = [e.entry for e in evidence]
         per_code.append(JurisdictionVerdict(code, jurisdiction_status(listed), evidence))
     statuses = {j.status for j in per_code}
     overall = next((s for s in STATUS_ORDER if s in statuses), "not_listed")
     related = tuple(m for m in candidates if not m.covered)
-    return Verdict(resolution.query, resolution, overall, tuple(per_code), related,
-                   reference.version, as_of)
+    return Verdict(
+        resolution.query, resolution, overall, tuple(per_code), related, reference.version, as_of
+    )

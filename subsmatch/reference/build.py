@@ -30,7 +30,12 @@ from subsmatch.reference import sources as src
 from subsmatch.reference.sources import Listing, SourceEntry
 from subsmatch.substances.names import normalise
 from subsmatch.substances.opsin import first_parsable, java_available, uninvert_cas_name
-from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
+from subsmatch.substances.structures import (
+    StructureError,
+    StructureKeys,
+    keys_of,
+    without_stereo,
+)
 
 OPSIN_ORIGIN = "opsin:"
 HERE = Path(__file__).parent
@@ -42,11 +47,17 @@ LISTS_COMPLETENESS = {
     "UN": ("2025-08-29", "lower bound: UN-scheduled rows of the Belgian dataset (not exhaustive)"),
     "EU": ("2025-08-29", "EU NPS decisions and precursor categories of the Belgian dataset"),
     "BE": ("2025-08-29", "legal_GUI dataset; the author says it is not exhaustive"),
-    "NL": ("2015-10-02", "lists I and II as of 2015-10-02 plus Stb. 2017/206 and the part of "
-                         "Stb. 2024/90 that was retrieved; list IA (2025) is generic"),
+    "NL": (
+        "2015-10-02",
+        "lists I and II as of 2015-10-02 plus Stb. 2017/206 and the part of "
+        "Stb. 2024/90 that was retrieved; list IA (2025) is generic",
+    ),
     "DE": ("2026-07-05", "BtMG Anlagen I-III as of 2026-07-05"),
-    "US": ("2026-01-20", "DEA list (about 2020) plus Federal Register placements and removals "
-                         "2020-01 to 2026-01 whose names resolve"),
+    "US": (
+        "2026-01-20",
+        "DEA list (about 2020) plus Federal Register placements and removals "
+        "2020-01 to 2026-01 whose names resolve",
+    ),
     "CN": ("2025-07-01", "narcotic and psychotropic lists (2013) and NPS batches to 2025-07-01"),
 }
 
@@ -54,8 +65,15 @@ LISTS_COMPLETENESS = {
 # unreviewed EU NPS list are candidates that yield to a trusted structure of the same name.
 TRUSTED_STRUCTURE_SOURCES = frozenset({"belgium_legal_gui", "globalchem_us"})
 
-SOURCE_PRIORITY = ("belgium_legal_gui", "dea_orange_book", "globalchem_us", "china_lists",
-                   "globalchem_eu_nps", "germany_btmg", "netherlands_opiumwet")
+SOURCE_PRIORITY = (
+    "belgium_legal_gui",
+    "dea_orange_book",
+    "globalchem_us",
+    "china_lists",
+    "globalchem_eu_nps",
+    "germany_btmg",
+    "netherlands_opiumwet",
+)
 
 
 @dataclass
@@ -125,11 +143,16 @@ def opsin_spellings(name: str, rules: list[tuple[re.Pattern, str]]) -> list[str]
     return list(dict.fromkeys([name, uninvert_cas_name(name), fixed]))
 
 
+RACEMIC_NAME = re.compile(r"\d\s*RS\b|\(±\)|\brac-|\(RS\)|\d\s*SR\b")
+
+
 def _language(source: str) -> str:
     return {"germany_btmg": "de", "netherlands_opiumwet": "nl"}.get(source, "en")
 
 
-def structure_keys(entries: list[SourceEntry], report: Report) -> dict[int, tuple[StructureKeys, str]]:
+def structure_keys(
+    entries: list[SourceEntry], report: Report
+) -> dict[int, tuple[StructureKeys, str]]:
     """Keys for every entry with a structure, given or from OPSIN; indexed by position.
 
     OPSIN reads all systematic names of the rows without a structure in one batch.
@@ -151,15 +174,20 @@ def structure_keys(entries: list[SourceEntry], report: Report) -> dict[int, tupl
     pending = [i for i, e in enumerate(entries) if e.systematic]
     contradicted: dict[int, tuple[StructureKeys, str]] = {}
     spellings = [
-        [s for name in entries[i].systematic
-         for s in opsin_spellings(name, rules.get(_language(entries[i].source), []))]
+        [
+            s
+            for name in entries[i].systematic
+            for s in opsin_spellings(name, rules.get(_language(entries[i].source), []))
+        ]
         for i in pending
     ]
     for i, parsed in zip(pending, first_parsable(spellings), strict=True):
         if not parsed:
             continue
         try:
-            keys = keys_of(parsed[1])
+            keys = keys_of(
+                without_stereo(parsed[1]) if RACEMIC_NAME.search(parsed[0]) else parsed[1]
+            )
         except StructureError:
             continue
         entry = entries[i]
@@ -174,9 +202,12 @@ def structure_keys(entries: list[SourceEntry], report: Report) -> dict[int, tupl
     return found
 
 
-def settle_contradictions(entries: list[SourceEntry], found: dict[int, tuple[StructureKeys, str]],
-                          contradicted: dict[int, tuple[StructureKeys, str]],
-                          report: Report) -> None:
+def settle_contradictions(
+    entries: list[SourceEntry],
+    found: dict[int, tuple[StructureKeys, str]],
+    contradicted: dict[int, tuple[StructureKeys, str]],
+    report: Report,
+) -> None:
     """A row whose SMILES and systematic name disagree: a second source decides.
 
     The Belgian file gives DOC the SMILES of deoxycorticosterone while its systematic name is
@@ -190,30 +221,40 @@ def settle_contradictions(entries: list[SourceEntry], found: dict[int, tuple[Str
                 witnesses[name_key(name)].add(f"{entries[i].source}|{keys.connectivity}")
     for i, (keys, origin) in sorted(contradicted.items()):
         entry, given = entries[i], found[i][0]
-        others = set().union(*(witnesses.get(name_key(n), set()) for n, k in entry.names
-                               if not k.startswith("systematic"))) - {
-            f"{entry.source}|{given.connectivity}"}
-        confirmed = any(w.endswith(f"|{keys.connectivity}") and not w.startswith(entry.source)
-                        for w in others)
-        verdict = "the name's structure, confirmed by another source, was used" if confirmed \
+        others = set().union(
+            *(
+                witnesses.get(name_key(n), set())
+                for n, k in entry.names
+                if not k.startswith("systematic")
+            )
+        ) - {f"{entry.source}|{given.connectivity}"}
+        confirmed = any(
+            w.endswith(f"|{keys.connectivity}") and not w.startswith(entry.source) for w in others
+        )
+        verdict = (
+            "the name's structure, confirmed by another source, was used"
+            if confirmed
             else "the given SMILES was kept (no second source); please review"
+        )
         report.smiles_contradicted.append(
             f"{entry.source}:{entry.row} {entry.names[0][0]}: given {given.smiles}, systematic "
-            f"name gives {keys.smiles}; {verdict}")
+            f"name gives {keys.smiles}; {verdict}"
+        )
         if confirmed:
             found[i] = (keys, origin)
 
 
-def refine_stereo(entries: list[SourceEntry], found: dict[int, tuple[StructureKeys, str]],
-                  report: Report) -> None:
+def refine_stereo(
+    entries: list[SourceEntry], found: dict[int, tuple[StructureKeys, str]], report: Report
+) -> None:
     """Give a flat structure the stereo that another source gives the same name.
 
     Global-Chem draws levomethorphan without stereo (the racemethorphan skeleton); the Belgian
     file gives (-)-levomethorphan. The flat drawing is underspecified, not a second substance.
     """
     specific: dict[tuple[str, str], set[StructureKeys]] = defaultdict(set)
-    for i, (keys, _) in found.items():
-        if keys.has_stereo:
+    for i, (keys, origin) in found.items():
+        if keys.has_stereo and not origin.startswith(OPSIN_ORIGIN):
             for name, _kind in entries[i].names:
                 specific[(name_key(name), keys.connectivity)].add(keys)
     for i, (keys, origin) in list(found.items()):
@@ -250,8 +291,9 @@ class Merger:
             self.substances[sid] = Substance(sid, keys, origin)
         return self.substances[sid]
 
-    def add(self, entry: SourceEntry, structure: tuple[StructureKeys, str] | None,
-            trusted: bool = True) -> None:
+    def add(
+        self, entry: SourceEntry, structure: tuple[StructureKeys, str] | None, trusted: bool = True
+    ) -> None:
         """Merge one entry; an untrusted structure yields to the substance its name joins."""
         target = self._find(entry, structure, trusted)
         self.report.merged_rows += bool(target.names or target.listings)
@@ -262,8 +304,9 @@ class Merger:
         target.listings += [(lst, entry.source, entry.row, name_in_list) for lst in entry.listings]
         self._index(target)
 
-    def _find(self, entry: SourceEntry, structure: tuple[StructureKeys, str] | None,
-              trusted: bool) -> Substance:
+    def _find(
+        self, entry: SourceEntry, structure: tuple[StructureKeys, str] | None, trusted: bool
+    ) -> Substance:
         if structure and trusted:
             return self._get(f"ik:{structure[0].inchikey}", *structure)
         joined = self._join(entry)
@@ -271,7 +314,8 @@ class Merger:
             if joined.keys.connectivity != structure[0].connectivity:
                 self.report.opsin_disagreements.append(
                     f"{entry.source}:{entry.row} '{entry.names[0][0]}': {structure[1]} gives "
-                    f"{structure[0].smiles}, but the name joins {joined.id} ({joined.keys.smiles})")
+                    f"{structure[0].smiles}, but the name joins {joined.id} ({joined.keys.smiles})"
+                )
             return joined
         if structure:
             return self._get(f"ik:{structure[0].inchikey}", *structure)
@@ -291,7 +335,8 @@ class Merger:
             if len(ids) > 1:
                 self.report.name_conflicts.append(
                     f"{entry.source}:{entry.row} '{name}' names {len(ids)} substances: "
-                    + ", ".join(sorted(ids)))
+                    + ", ".join(sorted(ids))
+                )
                 return None
         return None
 
@@ -300,8 +345,9 @@ class Merger:
         return next(iter(ids)) if len(ids) == 1 else None
 
 
-def merge(entries: list[SourceEntry], found: dict[int, tuple[StructureKeys, str]],
-          report: Report) -> Merger:
+def merge(
+    entries: list[SourceEntry], found: dict[int, tuple[StructureKeys, str]], report: Report
+) -> Merger:
     """Structured entries first, so that name-only rows can join them."""
     merger = Merger(report)
 
@@ -318,16 +364,19 @@ def merge(entries: list[SourceEntry], found: dict[int, tuple[StructureKeys, str]
 def report_name_conflicts(merger: Merger, report: Report) -> None:
     """One name that stands for two different structures (different skeletons)."""
     for key, ids in sorted(merger.by_name.items()):
-        skeletons = {merger.substances[i].keys.connectivity for i in ids
-                     if merger.substances[i].keys}
+        skeletons = {
+            merger.substances[i].keys.connectivity for i in ids if merger.substances[i].keys
+        }
         if len(skeletons) > 1:
-            report.name_conflicts.append(f"'{key}' -> {len(skeletons)} structures: "
-                                         + ", ".join(sorted(ids)))
+            report.name_conflicts.append(
+                f"'{key}' -> {len(skeletons)} structures: " + ", ".join(sorted(ids))
+            )
 
 
 KIND_RANK = {"preferred": 0, "inn": 0, "code": 1, "other": 2, "trade": 3, "street": 3}
-SYNONYM_TABLES = frozenset({"dope_dea_controlled", "dope_lookup", "dea_slang_terms",
-                            "dod_prohibited"})
+SYNONYM_TABLES = frozenset(
+    {"dope_dea_controlled", "dope_lookup", "dea_slang_terms", "dod_prohibited"}
+)
 
 
 def name_rank(kind: str, source: str) -> int:
@@ -351,8 +400,7 @@ def drop_loose_names(merger: Merger, report: Report) -> None:
             best[key] = min(best.get(key, 99), name_rank(kind, source))
     for substance in merger.substances.values():
         for name, (kind, source, row) in list(substance.names.items()):
-            if name_rank(kind, source) > best[name_key(name)] and \
-                    not kind.startswith("systematic"):
+            if name_rank(kind, source) > best[name_key(name)] and not kind.startswith("systematic"):
                 del substance.names[name]
                 report.names_dropped.append(f"{source}:{row} '{name}' on {substance.id}")
     merger.by_name.clear()
@@ -368,9 +416,13 @@ def absorb_name_only(merger: Merger, report: Report) -> None:
     """
     for sid in sorted(s for s in merger.substances if s.startswith("name:")):
         substance = merger.substances[sid]
-        targets = set().union(*(merger.by_name.get(name_key(n), set())
-                                for n, (kind, _s, _r) in substance.names.items()
-                                if not kind.startswith("systematic"))) - {sid}
+        targets = set().union(
+            *(
+                merger.by_name.get(name_key(n), set())
+                for n, (kind, _s, _r) in substance.names.items()
+                if not kind.startswith("systematic")
+            )
+        ) - {sid}
         structured = {t for t in targets if merger.substances[t].keys}
         if len(structured) != 1:
             continue
@@ -392,8 +444,12 @@ def add_curated_substances(merger: Merger, report: Report) -> None:
     """Substances the law names by exclusion (dextromethorphan): known, structured, unlisted."""
     with (CURATED / "stereo_exclusions.csv").open(encoding="utf-8") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
-            entry = SourceEntry("curated:stereo_exclusions", line, [(row["name"], "preferred")],
-                                smiles=row["smiles"])
+            entry = SourceEntry(
+                "curated:stereo_exclusions",
+                line,
+                [(row["name"], "preferred")],
+                smiles=row["smiles"],
+            )
             keys = keys_of(row["smiles"])
             merger.add(entry, (keys, f"curated:stereo_exclusions:{line}"))
             report.rows_read[entry.source] += 1
@@ -411,13 +467,20 @@ def join_street_names(merger: Merger, names: Iterable[src.StreetName], report: R
         merger._index(substance)
 
 
-def apply_federal_register(merger: Merger, notices: Iterable[src.SchedulingNotice],
-                           report: Report) -> None:
+def apply_federal_register(
+    merger: Merger, notices: Iterable[src.SchedulingNotice], report: Report
+) -> None:
     """Dated US placements add listings; removals close the open US listings."""
     for notice in notices:
         for name in notice.names:
-            sid = next((merger.lookup(alias) for alias in src.name_and_aliases(name)
-                        if merger.lookup(alias)), None)
+            sid = next(
+                (
+                    merger.lookup(alias)
+                    for alias in src.name_and_aliases(name)
+                    if merger.lookup(alias)
+                ),
+                None,
+            )
             if sid is None:
                 report.notices_unresolved.append(f"{notice.published} {notice.document}: {name}")
                 continue
@@ -425,19 +488,33 @@ def apply_federal_register(merger: Merger, notices: Iterable[src.SchedulingNotic
             act = f"Federal Register {notice.document}"
             if notice.action == "place":
                 kind = "narcotic" if notice.schedule in ("I", "II") else "psychotropic"
-                listing = Listing("US", f"CSA Schedule {notice.schedule}", kind,
-                                  notice.published, act=act)
+                listing = Listing(
+                    "US", f"CSA Schedule {notice.schedule}", kind, notice.published, act=act
+                )
                 substance.listings.append((listing, "us_federal_register", notice.row, name))
             else:
                 substance.listings = [
-                    (_closed(lst, notice.published, act) if lst.jurisdiction == "US" else lst,
-                     s, r, n) for lst, s, r, n in substance.listings]
+                    (
+                        _closed(lst, notice.published, act) if lst.jurisdiction == "US" else lst,
+                        s,
+                        r,
+                        n,
+                    )
+                    for lst, s, r, n in substance.listings
+                ]
             report.notices_applied.append(f"{notice.published} {notice.action} {name} -> {sid}")
 
 
 def _closed(listing: Listing, until: str, act: str) -> Listing:
-    return Listing(listing.jurisdiction, listing.list, listing.kind, listing.since,
-                   listing.since_precision, until, f"{listing.act}; removed by {act}".strip("; "))
+    return Listing(
+        listing.jurisdiction,
+        listing.list,
+        listing.kind,
+        listing.since,
+        listing.since_precision,
+        until,
+        f"{listing.act}; removed by {act}".strip("; "),
+    )
 
 
 def apply_nl_changes(merger: Merger, report: Report) -> None:
@@ -449,15 +526,24 @@ def apply_nl_changes(merger: Merger, report: Report) -> None:
                 report.nl_changes.append(f"unresolved: {row['name']} ({row['act']})")
                 continue
             kind = "narcotic" if row["list"].endswith(" I") else "psychotropic"
-            listing = Listing("NL", row["list"], kind, row["since"] or None,
-                              row["since_precision"] or "day", row["until"] or None, row["act"])
+            listing = Listing(
+                "NL",
+                row["list"],
+                kind,
+                row["since"] or None,
+                row["since_precision"] or "day",
+                row["until"] or None,
+                row["act"],
+            )
             substance = merger.substances[sid]
             substance.listings.append((listing, "curated:nl_list_changes", line, row["name"]))
             if row["description"]:
-                substance.add_names([(row["description"], "systematic_nl")],
-                                    "curated:nl_list_changes", line)
-            report.nl_changes.append(f"{row['list']} {row['name']} since {row['since'] or '?'}"
-                                     f" -> {sid}")
+                substance.add_names(
+                    [(row["description"], "systematic_nl")], "curated:nl_list_changes", line
+                )
+            report.nl_changes.append(
+                f"{row['list']} {row['name']} since {row['since'] or '?'} -> {sid}"
+            )
     for substance in merger.substances.values():
         merger._index(substance)
 
@@ -472,8 +558,15 @@ def preferred_name(substance: Substance) -> str:
     def score(item: tuple[str, tuple[str, str, int]]) -> tuple:
         name, (kind, source, _row) = item
         odd = name.count("(") != name.count(")") or bool(re.match(r"^[\d(\[]", name))
-        return (kind not in KIND_RANK, len(name) > 40, odd, name_rank(kind, source),
-                rank.get(source, 99), len(name), name)
+        return (
+            kind not in KIND_RANK,
+            len(name) > 40,
+            odd,
+            name_rank(kind, source),
+            rank.get(source, 99),
+            len(name),
+            name,
+        )
 
     return display_case(min(substance.names.items(), key=score)[0])
 
@@ -495,43 +588,88 @@ def tables(merger: Merger) -> dict[str, pa.Table]:
     for sid in sorted(merger.substances):
         s = merger.substances[sid]
         k = s.keys
-        substances.append({
-            "substance_id": sid, "name": preferred_name(s),
-            "smiles": k.smiles if k else None, "inchikey": k.inchikey if k else None,
-            "connectivity": k.connectivity if k else None, "formula": k.formula if k else None,
-            "mass": k.mass if k else None, "labelled": k.labelled if k else False,
-            "has_stereo": k.has_stereo if k else False,
-            "cas": ";".join(sorted(s.cas)), "structure_source": s.structure_source,
-        })
+        substances.append(
+            {
+                "substance_id": sid,
+                "name": preferred_name(s),
+                "smiles": k.smiles if k else None,
+                "inchikey": k.inchikey if k else None,
+                "connectivity": k.connectivity if k else None,
+                "formula": k.formula if k else None,
+                "mass": k.mass if k else None,
+                "labelled": k.labelled if k else False,
+                "has_stereo": k.has_stereo if k else False,
+                "cas": ";".join(sorted(s.cas)),
+                "structure_source": s.structure_source,
+            }
+        )
         for name in sorted(s.names):
             kind, source, row = s.names[name]
-            names.append({"substance_id": sid, "name": name, "key": name_key(name),
-                          "kind": kind, "source": source, "source_row": row})
+            names.append(
+                {
+                    "substance_id": sid,
+                    "name": name,
+                    "key": name_key(name),
+                    "kind": kind,
+                    "source": source,
+                    "source_row": row,
+                }
+            )
         for lst, source, row, name_in_list in sorted(
-                s.listings, key=lambda x: (x[0].jurisdiction, x[0].list, x[0].since or "", x[1],
-                                           x[2])):
-            listings.append({
-                "substance_id": sid, "jurisdiction": lst.jurisdiction, "list": lst.list,
-                "kind": lst.kind, "since": lst.since, "since_precision": lst.since_precision,
-                "until": lst.until, "act": lst.act, "name_in_list": name_in_list,
-                "source": source, "source_row": row,
-            })
+            s.listings, key=lambda x: (x[0].jurisdiction, x[0].list, x[0].since or "", x[1], x[2])
+        ):
+            listings.append(
+                {
+                    "substance_id": sid,
+                    "jurisdiction": lst.jurisdiction,
+                    "list": lst.list,
+                    "kind": lst.kind,
+                    "since": lst.since,
+                    "since_precision": lst.since_precision,
+                    "until": lst.until,
+                    "act": lst.act,
+                    "name_in_list": name_in_list,
+                    "source": source,
+                    "source_row": row,
+                }
+            )
     lists = []
     counts = Counter((r["jurisdiction"], r["list"], r["kind"]) for r in listings)
     for (jurisdiction, list_name, kind), n in sorted(counts.items()):
         complete_to, note = LISTS_COMPLETENESS.get(jurisdiction, (None, ""))
-        lists.append({"jurisdiction": jurisdiction, "list": list_name, "kind": kind,
-                      "entries": n, "complete_to": complete_to, "note": note})
+        lists.append(
+            {
+                "jurisdiction": jurisdiction,
+                "list": list_name,
+                "kind": kind,
+                "entries": n,
+                "complete_to": complete_to,
+                "note": note,
+            }
+        )
     exclusions = []
     with (CURATED / "stereo_exclusions.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             keys = keys_of(row["smiles"])
-            exclusions.append({"name": row["name"], "inchikey": keys.inchikey,
-                               "jurisdictions": row["jurisdictions"],
-                               "excluded_from": row["excluded_from"], "citation": row["citation"]})
-    return {name: pa.Table.from_pylist(rows) for name, rows in [
-        ("substances", substances), ("names", names), ("listings", listings), ("lists", lists),
-        ("exclusions", exclusions)]}
+            exclusions.append(
+                {
+                    "name": row["name"],
+                    "inchikey": keys.inchikey,
+                    "jurisdictions": row["jurisdictions"],
+                    "excluded_from": row["excluded_from"],
+                    "citation": row["citation"],
+                }
+            )
+    return {
+        name: pa.Table.from_pylist(rows)
+        for name, rows in [
+            ("substances", substances),
+            ("names", names),
+            ("listings", listings),
+            ("lists", lists),
+            ("exclusions", exclusions),
+        ]
+    }
 
 
 def content_hash(built: dict[str, pa.Table]) -> str:
@@ -554,8 +692,11 @@ def write(built: dict[str, pa.Table], out: Path, report: Report) -> dict:
     for name, table in built.items():
         pq.write_table(table, out / f"{name}.parquet", compression="zstd")
     digest = content_hash(built)
-    version = {"data_version": f"{data_date(built)}+{digest[:12]}", "content_sha256": digest,
-               "tables": {n: t.num_rows for n, t in sorted(built.items())}}
+    version = {
+        "data_version": f"{data_date(built)}+{digest[:12]}",
+        "content_sha256": digest,
+        "tables": {n: t.num_rows for n, t in sorted(built.items())},
+    }
     (out / "VERSION.json").write_text(json.dumps(version, indent=2) + "\n", encoding="utf-8")
     (out / "BUILD_REPORT.md").write_text(render_report(report, built, version), encoding="utf-8")
     return version
@@ -570,58 +711,95 @@ def _section(title: str, lines: list[str], limit: int = 60) -> str:
 def render_report(report: Report, built: dict[str, pa.Table], version: dict) -> str:
     substances = built["substances"].to_pylist()
     with_structure = sum(1 for s in substances if s["inchikey"])
-    rows = ["| source | rows read | structures given | parsed | from OPSIN |", "|---|---|---|---|---|"]
+    rows = [
+        "| source | rows read | structures given | parsed | from OPSIN |",
+        "|---|---|---|---|---|",
+    ]
     for source in sorted(report.rows_read):
-        rows.append(f"| {source} | {report.rows_read[source]} | {report.structures_given[source]}"
-                    f" | {report.structures_parsed[source]} |"
-                    f" {report.structures_from_opsin[source]} |")
-    lists = ["| jurisdiction | list | kind | entries | complete to | note |",
-             "|---|---|---|---|---|---|"]
-    lists += [f"| {r['jurisdiction']} | {r['list']} | {r['kind']} | {r['entries']} |"
-              f" {r['complete_to']} | {r['note']} |" for r in built["lists"].to_pylist()]
-    street = [f"{s}: {report.street_joined[s]} joined, {report.street_unjoined[s]} not joined "
-              "(category names no substance carries)" for s in sorted(
-                  set(report.street_joined) | set(report.street_unjoined))]
-    return "\n".join([
-        "# Reference data build report", "",
-        f"Data version: `{version['data_version']}`  ",
-        f"Substances: {len(substances)} ({with_structure} with a structure, "
-        f"{len(substances) - with_structure} name-only); names: {built['names'].num_rows}; "
-        f"listings: {built['listings'].num_rows}; rows merged into an existing substance: "
-        f"{report.merged_rows}.  ",
-        f"OPSIN: {'used' if report.java else 'SKIPPED (no Java): name-only rows stay name-only'}.",
-        "", "## Rows per source", "", *rows, "", "## Lists and completeness", "", *lists,
-        _section("Street and synonym tables", street),
-        _section("Placeholder structures ignored", report.placeholders),
-        _section("Unparsable structures", report.unparsable),
-        _section("Given SMILES contradicted by the row's own systematic name",
-                 report.smiles_contradicted),
-        _section("Loose names dropped (another substance's own name given as an 'other' name)",
-                 report.names_dropped),
-        _section("Name-only rows joined to a structure once their name was unambiguous",
-                 report.absorbed),
-        _section("Flat structures given stereo from another source", report.stereo_refined),
-        _section("Name conflicts (one name, several substances)", report.name_conflicts),
-        _section("Structures (OPSIN or unreviewed) that disagree with the substance their name "
-                 "joins; the joined substance was kept", report.opsin_disagreements),
-        _section("US Federal Register actions applied", report.notices_applied),
-        _section("US Federal Register names not resolved", report.notices_unresolved),
-        _section("Dutch list changes", report.nl_changes),
-    ])
+        rows.append(
+            f"| {source} | {report.rows_read[source]} | {report.structures_given[source]}"
+            f" | {report.structures_parsed[source]} |"
+            f" {report.structures_from_opsin[source]} |"
+        )
+    lists = [
+        "| jurisdiction | list | kind | entries | complete to | note |",
+        "|---|---|---|---|---|---|",
+    ]
+    lists += [
+        f"| {r['jurisdiction']} | {r['list']} | {r['kind']} | {r['entries']} |"
+        f" {r['complete_to']} | {r['note']} |"
+        for r in built["lists"].to_pylist()
+    ]
+    street = [
+        f"{s}: {report.street_joined[s]} joined, {report.street_unjoined[s]} not joined "
+        "(category names no substance carries)"
+        for s in sorted(set(report.street_joined) | set(report.street_unjoined))
+    ]
+    return "\n".join(
+        [
+            "# Reference data build report",
+            "",
+            f"Data version: `{version['data_version']}`  ",
+            f"Substances: {len(substances)} ({with_structure} with a structure, "
+            f"{len(substances) - with_structure} name-only); names: {built['names'].num_rows}; "
+            f"listings: {built['listings'].num_rows}; rows merged into an existing substance: "
+            f"{report.merged_rows}.  ",
+            "OPSIN: "
+            + ("used." if report.java else "SKIPPED (no Java): name-only rows stay name-only."),
+            "",
+            "## Rows per source",
+            "",
+            *rows,
+            "",
+            "## Lists and completeness",
+            "",
+            *lists,
+            _section("Street and synonym tables", street),
+            _section("Placeholder structures ignored", report.placeholders),
+            _section("Unparsable structures", report.unparsable),
+            _section(
+                "Given SMILES contradicted by the row's own systematic name",
+                report.smiles_contradicted,
+            ),
+            _section(
+                "Loose names dropped (another substance's own name given as an 'other' name)",
+                report.names_dropped,
+            ),
+            _section(
+                "Name-only rows joined to a structure once their name was unambiguous",
+                report.absorbed,
+            ),
+            _section("Flat structures given stereo from another source", report.stereo_refined),
+            _section("Name conflicts (one name, several substances)", report.name_conflicts),
+            _section(
+                "Structures (OPSIN or unreviewed) that disagree with the substance their name "
+                "joins; the joined substance was kept",
+                report.opsin_disagreements,
+            ),
+            _section("US Federal Register actions applied", report.notices_applied),
+            _section("US Federal Register names not resolved", report.notices_unresolved),
+            _section("Dutch list changes", report.nl_changes),
+        ]
+    )
 
 
 def read_all(shared: Path, report: Report) -> tuple[list[SourceEntry], list, list]:
     base = shared / "sources"
     entries: list[SourceEntry] = []
-    for reader, folder in [(src.read_belgium, "belgium_legal_gui"),
-                           (src.read_globalchem, "globalchem_narcotics"),
-                           (src.read_dea, "dea_dope"), (src.read_china, "china_lists"),
-                           (src.read_btmg, "germany_btmg_npsg"),
-                           (src.read_opiumwet, "netherlands_opiumwet")]:
+    for reader, folder in [
+        (src.read_belgium, "belgium_legal_gui"),
+        (src.read_globalchem, "globalchem_narcotics"),
+        (src.read_dea, "dea_dope"),
+        (src.read_china, "china_lists"),
+        (src.read_btmg, "germany_btmg_npsg"),
+        (src.read_opiumwet, "netherlands_opiumwet"),
+    ]:
         for entry in reader(base / folder):
             entries.append(entry)
             report.rows_read[entry.source] += 1
-    street = list(src.read_dea_synonyms(base / "dea_dope")) + list(src.read_dod(base / "dod_prohibited"))
+    street = list(src.read_dea_synonyms(base / "dea_dope")) + list(
+        src.read_dod(base / "dod_prohibited")
+    )
     for s in street:
         report.rows_read[s.source] += 1
     notices = list(src.read_federal_register(base / "us_federal_register"))
@@ -646,8 +824,12 @@ def build(shared: Path, out: Path = DATA) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=Path("../shared"),
-                        help="the shared folder holding sources/ (default: ../shared)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=Path("../shared"),
+        help="the shared folder holding sources/ (default: ../shared)",
+    )
     parser.add_argument("--out", type=Path, default=DATA, help="where to write the tables")
     args = parser.parse_args(argv)
     if not (args.shared / "sources").is_dir():

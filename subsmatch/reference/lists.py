@@ -108,13 +108,15 @@ class Reference:
 
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.version: str = json.loads((data_dir / "VERSION.json").read_text())["data_version"]
-        self.substances = {r["substance_id"]: SubstanceRecord(**r)
-                           for r in _rows(data_dir / "substances.parquet")}
+        self.substances = {
+            r["substance_id"]: SubstanceRecord(**r) for r in _rows(data_dir / "substances.parquet")
+        }
         self.listings: dict[str, list[ListEntry]] = defaultdict(list)
         for row in _rows(data_dir / "listings.parquet"):
             self.listings[row["substance_id"]].append(ListEntry(**row))
         self.names: list[tuple[str, str]] = [
-            (r["name"], r["substance_id"]) for r in _rows(data_dir / "names.parquet")]
+            (r["name"], r["substance_id"]) for r in _rows(data_dir / "names.parquet")
+        ]
         self.lists = [ListInfo(**r) for r in _rows(data_dir / "lists.parquet")]
         self.exclusions = [StereoExclusion(**r) for r in _rows(data_dir / "exclusions.parquet")]
         self.by_inchikey: dict[str, str] = {}
@@ -127,12 +129,18 @@ class Reference:
             for cas in filter(None, record.cas.split(";")):
                 self.by_cas[cas].append(record.substance_id)
 
-    def entries(self, substance_id: str, jurisdictions: tuple[str, ...] | None = None,
-                as_of: date | None = None) -> list[ListEntry]:
+    def entries(
+        self,
+        substance_id: str,
+        jurisdictions: tuple[str, ...] | None = None,
+        as_of: date | None = None,
+    ) -> list[ListEntry]:
         """The listings of a substance in force on ``as_of`` in the given jurisdictions."""
-        return [e for e in self.listings.get(substance_id, ())
-                if (jurisdictions is None or e.jurisdiction in jurisdictions)
-                and e.in_force(as_of)]
+        return [
+            e
+            for e in self.listings.get(substance_id, ())
+            if (jurisdictions is None or e.jurisdiction in jurisdictions) and e.in_force(as_of)
+        ]
 
     def exclusions_for(self, inchikey: str) -> list[StereoExclusion]:
         return [x for x in self.exclusions if x.inchikey == inchikey]

@@ -35,7 +35,9 @@ class SourceEntry:
 
     source: str
     row: int  # line number in the source file (header = line 1)
-    names: list[tuple[str, str]]  # (name, kind): preferred, inn, other, code, systematic, street ...
+    names: list[
+        tuple[str, str]
+    ]  # (name, kind): preferred, inn, other, code, systematic, street ...
     cas: list[str] = field(default_factory=list)
     smiles: str | None = None
     systematic: list[str] = field(default_factory=list)  # spellings to try with OPSIN
@@ -202,8 +204,10 @@ def read_belgium(folder: Path) -> Iterator[SourceEntry]:
         )
         if be := be_listing(row["Belgian annex"], since):
             listings.append(be)
-        names = [(n, "preferred" if i == 0 else "code") for i, n in enumerate(
-            name_and_aliases(row["NAME"]))]
+        names = [
+            (n, "preferred" if i == 0 else "code")
+            for i, n in enumerate(name_and_aliases(row["NAME"]))
+        ]
         iupac = row["IUPAC"]
         if iupac and iupac.lower() != row["NAME"].lower():
             names.append((iupac, "systematic"))
@@ -221,8 +225,13 @@ def read_belgium(folder: Path) -> Iterator[SourceEntry]:
 
 # --- Global-Chem: US schedules and PiHKAL; EU Early Warning System monitored NPS --------------
 
-_US_KIND = {"I": "narcotic", "II": "narcotic", "III": "psychotropic", "IV": "psychotropic",
-            "V": "psychotropic"}
+_US_KIND = {
+    "I": "narcotic",
+    "II": "narcotic",
+    "III": "psychotropic",
+    "IV": "psychotropic",
+    "V": "psychotropic",
+}
 
 
 def read_globalchem(folder: Path) -> Iterator[SourceEntry]:
@@ -258,16 +267,24 @@ def read_dea(folder: Path) -> Iterator[SourceEntry]:
         schedule = row["csa_schedule"].upper()
         kind = "narcotic" if row["narcotic"].upper() == "Y" else "psychotropic"
         code = row["dea_drug_code"].split(".")[0]
-        names = [(n, "preferred" if i == 0 else "other")
-                 for i, n in enumerate(name_and_aliases(row["substance"]))]
+        names = [
+            (n, "preferred" if i == 0 else "other")
+            for i, n in enumerate(name_and_aliases(row["substance"]))
+        ]
         names += [(n, "other") for n in split_names(row["other_names"])]
         yield SourceEntry(
             source="dea_orange_book",
             row=line,
             names=names,
             systematic=[row["substance"]],
-            listings=[Listing("US", f"CSA Schedule {schedule}", kind,
-                              act=f"DEA drug code {code}" if code else "")],
+            listings=[
+                Listing(
+                    "US",
+                    f"CSA Schedule {schedule}",
+                    kind,
+                    act=f"DEA drug code {code}" if code else "",
+                )
+            ],
         )
 
 
@@ -304,8 +321,9 @@ def read_btmg(folder: Path) -> Iterator[SourceEntry]:
     for line, row in _rows(folder / "btmg_anlagen_I_II_III_2026-07.csv"):
         first_seen = row["first_seen_in_repo_history"]
         since = first_seen if first_seen and first_seen != BTMG_TABLE_FORMAT_DATE else None
-        names = [(n, "inn" if i == 0 else "code")
-                 for i, n in enumerate(name_and_aliases(row["inn"]))]
+        names = [
+            (n, "inn" if i == 0 else "code") for i, n in enumerate(name_and_aliases(row["inn"]))
+        ]
         for other in split_names(row["other_names"]):
             names += [(n, "other") for n in name_and_aliases(other)]
         if row["iupac_name_de"]:
@@ -351,8 +369,14 @@ def read_opiumwet(folder: Path) -> Iterator[SourceEntry]:
             row=line,
             names=names,
             systematic=[description] if description else [],
-            listings=[Listing("NL", f"Opiumwet List {lijst}",
-                              "narcotic" if lijst == "I" else "psychotropic", since)],
+            listings=[
+                Listing(
+                    "NL",
+                    f"Opiumwet List {lijst}",
+                    "narcotic" if lijst == "I" else "psychotropic",
+                    since,
+                )
+            ],
             note=row["subsection"],
         )
 
@@ -371,8 +395,10 @@ def read_china(folder: Path) -> Iterator[SourceEntry]:
     """Chinese narcotic, psychotropic and NPS supplementary lists with dated batches."""
     for line, row in _rows(folder / "china_controlled_drug_lists_2025-07.csv"):
         list_name, kind = _CN_LISTS[row["list"]]
-        names = [(n, "preferred" if i == 0 else "code")
-                 for i, n in enumerate(name_and_aliases(row["name_en"]))]
+        names = [
+            (n, "preferred" if i == 0 else "code")
+            for i, n in enumerate(name_and_aliases(row["name_en"]))
+        ]
         if row["name_zh"]:
             names.append((row["name_zh"].rstrip("*"), "zh"))
         yield SourceEntry(
@@ -400,8 +426,10 @@ class SchedulingNotice:
     row: int
 
 
-_PLACEMENT = re.compile(r"(?<!Extension of )(?:Temporary )?Placement of (?P<names>.+?) in "
-                        r"Schedule (?P<schedule>I{1,3}|IV|V)\b(?!.*Correction)")
+_PLACEMENT = re.compile(
+    r"(?<!Extension of )(?:Temporary )?Placement of (?P<names>.+?) in "
+    r"Schedule (?P<schedule>I{1,3}|IV|V)\b(?!.*Correction)"
+)
 _REMOVAL = re.compile(r"Removal of (?P<names>.+?) From Control", re.I)
 _PROPOSED = re.compile(r"\bpropos(?:es|ed)\b|\bnotice of intent\b", re.I)
 
@@ -423,8 +451,20 @@ def read_federal_register(folder: Path) -> Iterator[SchedulingNotice]:
         if _PROPOSED.search(summary[:400]) or "Extension" in title or "Hearing" in title:
             continue
         if match := _PLACEMENT.search(title):
-            yield SchedulingNotice(row["published"], row["document"], "place",
-                                   match["schedule"], split_notice_names(match["names"]), line)
+            yield SchedulingNotice(
+                row["published"],
+                row["document"],
+                "place",
+                match["schedule"],
+                split_notice_names(match["names"]),
+                line,
+            )
         elif match := _REMOVAL.search(title):
-            yield SchedulingNotice(row["published"], row["document"], "remove", None,
-                                   split_notice_names(match["names"]), line)
+            yield SchedulingNotice(
+                row["published"],
+                row["document"],
+                "remove",
+                None,
+                split_notice_names(match["names"]),
+                line,
+            )

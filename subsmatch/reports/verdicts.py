@@ -24,24 +24,45 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
             "matched_name": r.matched_name,
             "form": list(r.form),
             "stereo": r.stereo or None,
-            "alternatives": [{"substance_id": a, "name": reference.substances[a].name}
-                             for a in r.alternatives],
+            "alternatives": [
+                {"substance_id": a, "name": reference.substances[a].name} for a in r.alternatives
+            ],
         }
     return {
         "query": verdict.query,
         "resolved": resolved,
         "status": verdict.status,
         "jurisdictions": [
-            {"code": j.code, "status": j.status, "entries": [
-                {"list": e.entry.list, "name": e.entry.name_in_list, "since": e.entry.since_display,
-                 "until": e.entry.until, "kind": e.entry.kind, "act": e.entry.act or None,
-                 "match": e.match, "substance_id": e.substance_id,
-                 "source": f"{e.entry.source}:{e.entry.source_row}"}
-                for e in j.evidence]}
-            for j in verdict.jurisdictions],
-        "related": [{"substance_id": m.substance_id, "name": reference.substances[m.substance_id]
-                     .name, "relation": m.relation, "applies": False, "reason": m.reason}
-                    for m in verdict.related],
+            {
+                "code": j.code,
+                "status": j.status,
+                "entries": [
+                    {
+                        "list": e.entry.list,
+                        "name": e.entry.name_in_list,
+                        "since": e.entry.since_display,
+                        "until": e.entry.until,
+                        "kind": e.entry.kind,
+                        "act": e.entry.act or None,
+                        "match": e.match,
+                        "substance_id": e.substance_id,
+                        "source": f"{e.entry.source}:{e.entry.source_row}",
+                    }
+                    for e in j.evidence
+                ],
+            }
+            for j in verdict.jurisdictions
+        ],
+        "related": [
+            {
+                "substance_id": m.substance_id,
+                "name": reference.substances[m.substance_id].name,
+                "relation": m.relation,
+                "applies": False,
+                "reason": m.reason,
+            }
+            for m in verdict.related
+        ],
         "notes": list(r.notes),
         "error": r.error,
         "as_of": verdict.as_of.isoformat() if verdict.as_of else None,
@@ -63,10 +84,14 @@ def verdict_row(verdict: Verdict, reference: Reference) -> dict[str, str]:
         substance += f" (uncertain, {r.confidence:.2f})"
     elif r.alternatives:
         substance += f" (ambiguous: {len(r.alternatives) + 1} substances)"
-    row = {"query": verdict.query, "substance": substance,
-           "status": verdict.status if not r.error or r.resolved else f"unresolved: {r.error}"}
+    row = {
+        "query": verdict.query,
+        "substance": substance,
+        "status": verdict.status if not r.error or r.resolved else f"unresolved: {r.error}",
+    }
     for j in verdict.jurisdictions:
         lists = sorted({(e.entry.list, e.entry.since_display or "") for e in j.evidence})
-        row[j.code] = "; ".join(f"{name}" + (f" ({since})" if since else "")
-                                for name, since in lists) or "-"
+        row[j.code] = (
+            "; ".join(f"{name}" + (f" ({since})" if since else "") for name, since in lists) or "-"
+        )
     return row

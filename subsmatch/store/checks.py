@@ -15,12 +15,17 @@ def record_checks(engine: Engine, rows: Iterable[dict]) -> int:
     """Store check results (dicts of the JSON contract); returns how many were stored."""
     now = datetime.now(UTC)
     records = [
-        CheckRecord(checked_at=now, query=row["query"], status=row["status"],
-                    substance_id=(row["resolved"] or {}).get("substance_id"),
-                    via=(row["resolved"] or {}).get("via"),
-                    confidence=(row["resolved"] or {}).get("confidence") or 0.0,
-                    as_of=row["as_of"], data_version=row["data_version"],
-                    tool_version=row["tool_version"])
+        CheckRecord(
+            checked_at=now,
+            query=row["query"],
+            status=row["status"],
+            substance_id=(row["resolved"] or {}).get("substance_id"),
+            via=(row["resolved"] or {}).get("via"),
+            confidence=(row["resolved"] or {}).get("confidence") or 0.0,
+            as_of=row["as_of"],
+            data_version=row["data_version"],
+            tool_version=row["tool_version"],
+        )
         for row in rows
     ]
     with Session(engine) as session, session.begin():

@@ -57,8 +57,10 @@ def looks_like_cas(text: str) -> bool:
 def looks_like_smiles(text: str) -> bool:
     """A heuristic that errs towards 'name': SMILES has no spaces and uses SMILES-only syntax.
 
-    >>> looks_like_smiles("CC(=O)Oc1ccccc1C(=O)O"), looks_like_smiles("2C-B"), looks_like_smiles("CCO")
-    (True, False, False)
+    >>> looks_like_smiles("CC(=O)Oc1ccccc1C(=O)O"), looks_like_smiles("2C-B")
+    (True, False)
+    >>> looks_like_smiles("CCO")
+    False
     >>> looks_like_smiles("(S)-amphetamine"), looks_like_smiles("ClC(Br)c1ccccc1")
     (False, True)
     """

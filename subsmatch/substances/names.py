@@ -1,8 +1,8 @@
 """Name normalisation: reported substance names -> comparable lookup keys.
 
 ``normalise`` runs a list of small pure ``str -> str`` text steps (``TEXT_STEPS``, in the
-manner of matchms filters), then splits a leading stereo prefix and trailing salt/form words
-off, and finally canonicalises code names (2CB -> 2c-b, 3MMC -> 3-mmc) in what is left.
+manner of matchms filters: unicode, case, Greek letters, code names such as 2CB -> 2c-b),
+then splits a leading stereo prefix and trailing salt/form words off.
 The salt/form vocabulary lives in ``data/form_words.csv`` (variant,canonical) and the words
 that make a trailing anion part of a compound name (methyl salicylate, sodium citrate) in
 ``data/form_blockers.csv``.
@@ -73,7 +73,6 @@ _LATIN_AB = re.compile(r"(?<![A-Za-z0-9])([ab])-(?=[A-Z][A-Za-z0-9]*[A-Z])")
 _D_THC = re.compile(r"(?<![a-z0-9])d(8|9|10)-thc")
 _SPACED_HYPHEN = re.compile(r"\s*-\s*")
 _SPACED_LOCANTS = re.compile(r"(?<=\d)\s*,\s*(?=\d)")
-_SPACES = re.compile(r"\s+")
 
 
 def nfkc(text: str) -> str:
@@ -167,17 +166,61 @@ def strip_edge_punctuation(text: str) -> str:
     return text.lstrip(" ,;:").rstrip(" .,;:!?")
 
 
+# --- code names ----------------------------------------------------------------------------
+
+
+def _locant(m: re.Match[str]) -> str:
+    return m[0] if m[0] in FORM_WORDS else f"{m[1]}-{m[2]}"  # 2hcl is a salt, not a code
+
+
+_CODE_RULES: list[tuple[tuple[str, ...], re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+    # (substrings one of which must occur: a cheap pre-check, pattern, replacement)
+    # 2C-T-2, 2CT2, 2C-T2 -> 2c-t-2
+    (("2c",), re.compile(r"(?<![a-z0-9])2c[\s-]?t[\s-]?(\d+)(?![a-z0-9])"), r"2c-t-\1"),
+    # 2-CT-2 -> 2c-t-2 and 2-CB -> 2c-b: a "2-" locant reading would leave a one-letter code
+    (("2-c",), re.compile(r"(?<![a-z0-9])2-ct-?(\d+)(?![a-z0-9])"), r"2c-t-\1"),
+    (("2-c",), re.compile(r"(?<![a-z0-9])2-c([bcdeghinp])(?![a-z0-9])"), r"2c-\1"),
+    # 2CB, 2C B, 2C-B -> 2c-b
+    (("2c",), re.compile(r"(?<![a-z0-9])2c[\s-]?([a-z]{1,3})(?![a-z0-9])"), r"2c-\1"),
+    # 25I-NBOMe, 25i nbome, 25CN-NBOH -> 25i-nbome
+    (
+        ("nb",),
+        re.compile(r"(?<![a-z0-9])(\d{2}[a-z]{1,2})[\s-]*(nb[a-z0-9]{1,6})(?![a-z0-9])"),
+        r"\1-\2",
+    ),
+    # 3MMC, 4CMC, 2FDCK, 5MeO-DMT -> 3-mmc ...: one ring locant (2-6) glued to a short code
+    (tuple("23456"), re.compile(r"(?<![a-z0-9,.'-])([2-6])([a-z]{2,4})(?![a-z0-9])"), _locant),
+]
+
+
+def canonical_codes(text: str) -> str:
+    """Hyphenate code names; systematic names and CAS numbers are left alone.
+
+    >>> [canonical_codes(t) for t in ("2cb", "2-cb", "2c t2", "25i nbome", "3mmc", "2fdck")]
+    ['2c-b', '2c-b', '2c-t-2', '25i-nbome', '3-mmc', '2-fdck']
+    >>> canonical_codes("2-fluorodeschloroketamine"), canonical_codes("50-37-3")
+    ('2-fluorodeschloroketamine', '50-37-3')
+    >>> canonical_codes("cocaine 2hcl")
+    'cocaine 2hcl'
+    """
+    for needles, pattern, replacement in _CODE_RULES:
+        if any(needle in text for needle in needles):
+            text = pattern.sub(replacement, text)
+    return text
+
+
 TEXT_STEPS: list[Callable[[str], str]] = [
     nfkc,
     unify_punctuation,
-    collapse_whitespace,
     latin_alpha_beta,
     casefold,
     strip_diacritics,
+    collapse_whitespace,
     greek_letters,
     tidy_separators,
     greek_words,
     strip_edge_punctuation,
+    canonical_codes,
 ]
 
 
@@ -231,7 +274,7 @@ _FORM_TOKENS = re.compile(rf"(?:{_FORM_ALTERNATION})(?!\S)|\S+")
 def _form_words(text: str) -> tuple[str, ...] | None:
     """All words of ``text`` as canonical form words, or None when any is not one."""
     words = _FORM_TOKENS.findall(text)
-    forms = [FORM_WORDS.get(_SPACES.sub(" ", w)) for w in words]
+    forms = [FORM_WORDS.get(" ".join(w.split())) for w in words]
     return None if None in forms else tuple(f for f in forms if f is not None)
 
 
@@ -250,7 +293,7 @@ def split_forms(text: str) -> tuple[str, tuple[str, ...]]:
         if (m := _TRAILING_GROUP.match(text)) and m[1] and (inner := _form_words(m[2])):
             head, found = m[1], inner
         elif m := _TRAILING_FORM.match(text):
-            head, found = m[1], (FORM_WORDS[_SPACES.sub(" ", m[2])],)
+            head, found = m[1], (FORM_WORDS[" ".join(m[2].split())],)
         else:
             break
         last = _LAST_WORD.search(head)
@@ -258,42 +301,6 @@ def split_forms(text: str) -> tuple[str, tuple[str, ...]]:
             break
         text, forms = head.rstrip(" .,/-"), found + forms
     return text, forms
-
-
-# --- code names ----------------------------------------------------------------------------
-
-_CODE_RULES: list[tuple[tuple[str, ...], re.Pattern[str], str]] = [
-    # (substrings one of which must occur: a cheap pre-check, pattern, replacement)
-    # 2C-T-2, 2CT2, 2C-T2 -> 2c-t-2
-    (("2c",), re.compile(r"(?<![a-z0-9])2c[\s-]?t[\s-]?(\d+)(?![a-z0-9])"), r"2c-t-\1"),
-    # 2-CT-2 -> 2c-t-2 and 2-CB -> 2c-b: a "2-" locant reading would leave a one-letter code
-    (("2-c",), re.compile(r"(?<![a-z0-9])2-ct-?(\d+)(?![a-z0-9])"), r"2c-t-\1"),
-    (("2-c",), re.compile(r"(?<![a-z0-9])2-c([bcdeghinp])(?![a-z0-9])"), r"2c-\1"),
-    # 2CB, 2C B, 2C-B -> 2c-b
-    (("2c",), re.compile(r"(?<![a-z0-9])2c[\s-]?([a-z]{1,3})(?![a-z0-9])"), r"2c-\1"),
-    # 25I-NBOMe, 25i nbome, 25CN-NBOH -> 25i-nbome
-    (
-        ("nb",),
-        re.compile(r"(?<![a-z0-9])(\d{2}[a-z]{1,2})[\s-]*(nb[a-z0-9]{1,6})(?![a-z0-9])"),
-        r"\1-\2",
-    ),
-    # 3MMC, 4CMC, 2FDCK, 5MeO-DMT -> 3-mmc ...: one ring locant (2-6) glued to a short code
-    (tuple("23456"), re.compile(r"(?<![a-z0-9,.'-])([2-6])([a-z]{2,4})(?![a-z0-9])"), r"\1-\2"),
-]
-
-
-def canonical_codes(text: str) -> str:
-    """Hyphenate code names; systematic names and CAS numbers are left alone.
-
-    >>> [canonical_codes(t) for t in ("2cb", "2-cb", "2c t2", "25i nbome", "3mmc", "2fdck")]
-    ['2c-b', '2c-b', '2c-t-2', '25i-nbome', '3-mmc', '2-fdck']
-    >>> canonical_codes("2-fluorodeschloroketamine"), canonical_codes("50-37-3")
-    ('2-fluorodeschloroketamine', '50-37-3')
-    """
-    for needles, pattern, replacement in _CODE_RULES:
-        if any(needle in text for needle in needles):
-            text = pattern.sub(replacement, text)
-    return text
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -317,23 +324,22 @@ def normalise(text: str) -> NormalisedName:
         cleaned = step(cleaned)
     stereo, rest = split_stereo(cleaned)
     base, form = split_forms(rest)
-    return NormalisedName(original=text, base=canonical_codes(base), stereo=stereo, form=form)
+    return NormalisedName(original=text, base=base, stereo=stereo, form=form)
 
 
 # --- fuzzy guard ---------------------------------------------------------------------------
 
 _SPELLING_FOLDS = (("ph", "f"), ("th", "t"), ("y", "i"))
 _FINAL_E = re.compile(r"(?<=[a-z])e(?![a-z])")
-_NUMBERS = re.compile(r"\d+'*")
-_LETTER_RUNS = re.compile(r"[^\W\d_]+")
-_SIGNS = re.compile(r"\([+\-±/]+\)")
+_GUARD_TOKENS = re.compile(r"(\d+'*)|([^\W\d_]+)|(\([+\-±/]+\))")  # number | letters | sign
 _SHORT_RUN = 5
 _MARKERS = re.compile(
     r"^(?:dextro|dex|levo|lev|es|ar)"  # word-start stereo prefixes (dexmethylphenidate)
     r"|met|et|prop|but|pent|hex|hept|oct|iso|cyclo"  # alkyl chains (meth- vs eth-cathinone)
     r"|fluor|chlor|brom|iod|nitro"  # substituents
     r"|nor|di|tri|tetra"  # nor- and multiplier prefixes (nicocodine vs nicodicodine)
-    r"|amid|ane|ene|an$|en$|oil"  # amide/amine, androstane/-ene, benzoyl/benzyl (folded)
+    r"|amid|stan|sten|gnan|gnen|ane|ene|an$|en$"  # amide/amine; androstane/androstene
+    r"|oil|asim|sim"  # benzoyl/benzyl, asymbescaline/symbescaline (y folded to i)
     r"|on$|ol$"  # ketone vs alcohol endings (androstenedione vs androstenediol)
 )
 _MARKER_CANONICAL = {"dex": "dextro", "lev": "levo"}
@@ -360,9 +366,10 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
     - every short letter run (five letters or fewer) verbatim: codes (``cmc``/``mmc``,
       the ``b`` of ``2c-b``, ``nbome``), positions (``o``/``m``/``p``/``n``, ``ortho``,
       ``meta``, ``para``), stereo (``r``/``s``/``d``/``l``/``cis``/``trans``), Greek words;
-    - inside longer words: stereo word-prefixes (dextro/dex, levo/lev, es, ar), alkyl roots
-      (meth, eth, prop, but, ... iso, cyclo), halogen and nitro roots, nor and multipliers
-      (di, tri, tetra), amide, ane/ene, oyl, and the -one/-ol endings;
+    - for longer words, their first letter and, inside them, stereo word-prefixes
+      (dextro/dex, levo/lev, es, ar), alkyl roots (meth, eth, prop, but, ... iso, cyclo),
+      halogen and nitro roots, nor and multipliers (di, tri, tetra), amide, ane/ene,
+      stane/stene, oyl, (a)sym, and the -one/-ol endings;
     - the optical-rotation signs ``(+)``/``(-)``/``(±)``.
 
     It is conservative: it would rather miss a typo than cross a substance boundary.
@@ -381,6 +388,8 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
     False
     >>> guard_signature("androstenedione") == guard_signature("androstenediol")
     False
+    >>> guard_signature("amfetamine") == guard_signature("camfetamine")
+    False
     >>> guard_signature("metamfetamine") == guard_signature("methamphetamine")
     True
     >>> guard_signature("fentanil") == guard_signature("fentanyl")
@@ -388,17 +397,18 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
     >>> guard_signature("cocain") == guard_signature("cocaine")
     True
     """
-    folded = spelling_fold(key)
+    numbers: list[str] = []
     shorts: list[str] = []
     markers: list[str] = []
-    for run in _LETTER_RUNS.findall(folded):
-        if len(run) <= _SHORT_RUN:
+    signs: list[str] = []
+    for number, run, sign in _GUARD_TOKENS.findall(spelling_fold(key)):
+        if number:
+            numbers.append(number)
+        elif sign:
+            signs.append(sign)
+        elif len(run) <= _SHORT_RUN:
             shorts.append(run)
         else:
+            markers.append(run[0])  # typos rarely hit a first letter: amfetamine/camfetamine
             markers.extend(_MARKER_CANONICAL.get(m, m) for m in _MARKERS.findall(run))
-    return (
-        tuple(_NUMBERS.findall(folded)),
-        tuple(shorts),
-        tuple(markers),
-        tuple(_SIGNS.findall(folded)),
-    )
+    return tuple(numbers), tuple(shorts), tuple(markers), tuple(signs)

@@ -1,4 +1,4 @@
-"""Systematic names to structures with OPSIN (through py2opsin), one JVM per batch.
+"""Systematic names to structures with OPSIN (the jar py2opsin ships), one JVM per batch.
 
 OPSIN needs Java. Where ``java`` is missing everything else still works: :func:`names_to_smiles`
 returns no structures and warns once, naming the fix.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import tempfile
+import subprocess
 import warnings
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -66,25 +66,40 @@ def _one_line(name: str) -> str:
     return " ".join(name.split())
 
 
+@cache
+def opsin_jar() -> Path | None:
+    """The OPSIN command-line jar that the py2opsin package ships."""
+    import py2opsin
+
+    jars = sorted(Path(py2opsin.__file__).parent.glob("opsin-cli-*.jar"))
+    return jars[-1] if jars else None
+
+
 def names_to_smiles(names: Sequence[str]) -> list[str | None]:
     """Convert names with one OPSIN run; None where OPSIN cannot parse a name.
 
-    The result is aligned with ``names``. Without Java every entry is None.
+    The result is aligned with ``names`` (OPSIN prints an empty line for a name it cannot
+    parse). Without Java every entry is None.
     """
     if not names:
         return []
-    if not java_available():
+    jar = opsin_jar()
+    if not java_available() or jar is None:
         return [None] * len(names)
-    from py2opsin import py2opsin
-
     lines = [_one_line(name) or "-" for name in names]
-    with tempfile.TemporaryDirectory(prefix="subsmatch-opsin-") as tmp, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = py2opsin(lines, tmp_fpath=str(Path(tmp) / "names.txt"))
-    if not result or len(result) != len(lines):
-        log.warning("OPSIN returned no usable output for a batch of %d names", len(lines))
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "-osmi"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    output = result.stdout.split("\n")[: len(lines)]
+    if result.returncode != 0 or len(output) != len(lines):
+        log.warning("OPSIN failed on a batch of %d names: %s", len(lines), result.stderr[-300:])
         return [None] * len(names)
-    return [smiles or None for smiles in result]
+    return [smiles.strip() or None for smiles in output]
 
 
 def first_parsable(candidates: Iterable[Sequence[str]]) -> list[tuple[str, str] | None]:
@@ -95,6 +110,4 @@ def first_parsable(candidates: Iterable[Sequence[str]]) -> list[tuple[str, str] 
     groups = [list(dict.fromkeys(group)) for group in candidates]
     flat = [spelling for group in groups for spelling in group]
     parsed = dict(zip(flat, names_to_smiles(flat), strict=True))
-    return [
-        next(((s, parsed[s]) for s in group if parsed.get(s)), None) for group in groups
-    ]
+    return [next(((s, parsed[s]) for s in group if parsed.get(s)), None) for group in groups]

@@ -43,6 +43,7 @@ class Lookups:
     names: NameLookup
     cas: Mapping[str, Sequence[str]]  # CAS -> substance ids
     inchikey: Mapping[str, str]  # InChIKey -> substance id
+    skeleton: Callable[[str], Sequence[str]]  # connectivity key -> substance ids, most listed first
     structure_of: Callable[[str], StructureKeys | None]  # substance id -> keys, if any
 
 
@@ -90,8 +91,9 @@ class Resolver:
         todo = [q for q in dict.fromkeys(queries) if q not in self._cache]
         first_pass = {q: self._resolve_without_opsin(q) for q in todo}
         needs_opsin = [q for q, r in first_pass.items() if r is None]
-        for query, resolution in zip(needs_opsin, self._by_opsin_or_fuzzy(needs_opsin),
-                                     strict=True):
+        for query, resolution in zip(
+            needs_opsin, self._by_opsin_or_fuzzy(needs_opsin), strict=True
+        ):
             first_pass[query] = resolution
         self._cache.update(first_pass)  # type: ignore[arg-type]
         return [self._cache[q] for q in queries]
@@ -108,11 +110,18 @@ class Resolver:
             return self._structure(query, text, kind)
         if kind == "inchikey":
             sid = self.lookups.inchikey.get(text)
-            return Resolution(query, kind, "inchikey" if sid else None,
-                              CONFIDENCE["inchikey"] if sid else 0.0, sid,
-                              self.lookups.structure_of(sid) if sid else None,
-                              error=None if sid else "InChIKey not in the reference data "
-                              "(an InChIKey cannot be turned back into a structure)")
+            return Resolution(
+                query,
+                kind,
+                "inchikey" if sid else None,
+                CONFIDENCE["inchikey"] if sid else 0.0,
+                sid,
+                self.lookups.structure_of(sid) if sid else None,
+                error=None
+                if sid
+                else "InChIKey not in the reference data "
+                "(an InChIKey cannot be turned back into a structure)",
+            )
         if kind == "cas":
             return self._cas(query, text)
         return self._synonym(query, normalise(text))
@@ -123,13 +132,39 @@ class Resolver:
         except StructureError as error:
             return Resolution(query, kind, error=str(error), invalid_input=True)
         sid = self.lookups.inchikey.get(keys.inchikey)
-        return Resolution(query, kind, kind, CONFIDENCE["structure"], sid, keys)  # type: ignore[arg-type]
+        resolution = Resolution(query, kind, kind, CONFIDENCE["structure"], sid, keys)  # type: ignore[arg-type]
+        if sid or keys.has_stereo or keys.labelled:
+            return resolution
+        return self._name_flat_structure(resolution, keys)
+
+    def _name_flat_structure(self, resolution: Resolution, keys: StructureKeys) -> Resolution:
+        """A structure drawn without stereo is named after the stereoisomers it may be."""
+        isomers = [
+            s
+            for s in self.lookups.skeleton(keys.connectivity)
+            if (k := self.lookups.structure_of(s)) and not k.labelled
+        ]
+        if not isomers:
+            return resolution
+        return replace(
+            resolution,
+            substance_id=isomers[0],
+            alternatives=tuple(isomers[1:]),
+            notes=(
+                "the structure gives no stereo; named after the stereoisomer listed most often",
+            ),
+        )
 
     def _cas(self, query: str, text: str) -> Resolution:
         cas = normalise_cas(text)
         if cas is None:
-            return Resolution(query, "cas", error=f"{text} is not a valid CAS number: "
-                              "its check digit is wrong; check the digits", invalid_input=True)
+            return Resolution(
+                query,
+                "cas",
+                error=f"{text} is not a valid CAS number: "
+                "its check digit is wrong; check the digits",
+                invalid_input=True,
+            )
         ids = sorted(self.lookups.cas.get(cas, ()))
         if not ids:
             return Resolution(query, "cas", error=f"CAS {cas} is not in the reference data")
@@ -139,22 +174,29 @@ class Resolver:
         hits = self.lookups.names.exact(name)
         if not hits:
             return None
-        base = Resolution(query, "name", "synonym", CONFIDENCE["synonym"], form=name.form,
-                          stereo=name.stereo)
+        base = Resolution(
+            query, "name", "synonym", CONFIDENCE["synonym"], form=name.form, stereo=name.stereo
+        )
         notes: tuple[str, ...] = ()
         if name.stereo and all(normalise(h.matched_name).key != name.key for h in hits):
-            notes = (f"stereo prefix '{name.stereo}' not in the reference name; matched "
-                     f"'{hits[0].matched_name}', which the lists cover with its isomers",)
+            notes = (
+                f"stereo prefix '{name.stereo}' not in the reference name; matched "
+                f"'{hits[0].matched_name}', which the lists cover with its isomers",
+            )
         ids = sorted({h.substance_id for h in hits})
         return replace(self._pick(base, ids, hits[0].matched_name), notes=notes)
 
     def _pick(self, base: Resolution, ids: list[str], matched: str) -> Resolution:
         """One substance, or the first of several with the others named as alternatives."""
-        resolution = replace(base, substance_id=ids[0], matched_name=matched,
-                             keys=self.lookups.structure_of(ids[0]))
+        resolution = replace(
+            base, substance_id=ids[0], matched_name=matched, keys=self.lookups.structure_of(ids[0])
+        )
         if len(ids) > 1:
-            resolution = replace(resolution, alternatives=tuple(ids[1:]),
-                                 confidence=base.confidence * AMBIGUITY_PENALTY)
+            resolution = replace(
+                resolution,
+                alternatives=tuple(ids[1:]),
+                confidence=base.confidence * AMBIGUITY_PENALTY,
+            )
         return resolution
 
     # --- names: OPSIN then fuzzy -------------------------------------------------------------
@@ -164,8 +206,10 @@ class Resolver:
             return []
         spellings = [uninvert_cas_name(q.strip()) for q in queries]
         smiles = names_to_smiles(spellings) if self.use_opsin else [None] * len(queries)
-        return [self._from_opsin(q, s) if s else self._fuzzy(q)
-                for q, s in zip(queries, smiles, strict=True)]
+        return [
+            self._from_opsin(q, s) if s else self._fuzzy(q)
+            for q, s in zip(queries, smiles, strict=True)
+        ]
 
     def _from_opsin(self, query: str, smiles: str) -> Resolution:
         name = normalise(query)
@@ -174,21 +218,41 @@ class Resolver:
         except StructureError:
             return self._fuzzy(query)
         sid = self.lookups.inchikey.get(keys.inchikey)
-        return Resolution(query, "name", "opsin", CONFIDENCE["opsin"], sid, keys,
-                          form=name.form, stereo=name.stereo)
+        return Resolution(
+            query,
+            "name",
+            "opsin",
+            CONFIDENCE["opsin"],
+            sid,
+            keys,
+            form=name.form,
+            stereo=name.stereo,
+        )
 
     def _fuzzy(self, query: str) -> Resolution:
         name = normalise(query)
         hits = self.lookups.names.fuzzy(name)
         if not hits:
-            return Resolution(query, "name", form=name.form, stereo=name.stereo,
-                              error="no substance of this name in the reference data")
+            return Resolution(
+                query,
+                "name",
+                form=name.form,
+                stereo=name.stereo,
+                error="no substance of this name in the reference data",
+            )
         best = hits[0]
         confidence = round(best.score / 100 * FUZZY_CEILING, 3)
         others = tuple(sorted({h.substance_id for h in hits[1:]} - {best.substance_id}))
-        return Resolution(query, "name", "fuzzy", confidence, best.substance_id,
-                          self.lookups.structure_of(best.substance_id),
-                          matched_name=best.matched_name, form=name.form, stereo=name.stereo,
-                          alternatives=others,
-                          notes=(f"uncertain: spelled like '{best.matched_name}' "
-                                 f"(score {best.score:.0f})",))
+        return Resolution(
+            query,
+            "name",
+            "fuzzy",
+            confidence,
+            best.substance_id,
+            self.lookups.structure_of(best.substance_id),
+            matched_name=best.matched_name,
+            form=name.form,
+            stereo=name.stereo,
+            alternatives=others,
+            notes=(f"uncertain: spelled like '{best.matched_name}' (score {best.score:.0f})",),
+        )

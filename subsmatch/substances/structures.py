@@ -39,7 +39,7 @@ class StructureKeys:
     connectivity: str  # first InChIKey block: the skeleton, without stereo and isotopes layers
     formula: str
     mass: float
-    labelled: bool  # carries isotope labels (e.g. deuterium): never the same substance as unlabelled
+    labelled: bool  # isotope labels (deuterium ...): never the same substance as unlabelled
 
     @property
     def has_stereo(self) -> bool:
@@ -177,6 +177,17 @@ def keys(mol: Chem.Mol) -> StructureKeys:
 def keys_of(text: str) -> StructureKeys:
     """Parse, standardise and key a structure text; cached per distinct text."""
     return keys(standardise(parse(text)))
+
+
+def without_stereo(smiles: str) -> str:
+    """The same structure with every stereo mark removed (a racemate drawn flat).
+
+    >>> without_stereo("C[C@H](N)Cc1ccccc1")
+    'CC(N)Cc1ccccc1'
+    """
+    mol = parse(smiles)
+    Chem.RemoveStereochemistry(mol)
+    return Chem.MolToSmiles(mol)
 
 
 INCHIKEY_PATTERN = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")

@@ -1,0 +1,92 @@
+"""Throughput of `check` on 10,000 mixed queries, and the cold start of one `subsmatch check`.
+
+    .venv/bin/python benchmarks/check.py [--queries 10000] [--seed 7]
+
+Queries are drawn from the reference names (exact), misspellings of them (one substituted
+letter), SMILES of reference structures, and nonsense. Repeated: the same 10,000 queries again
+through the same resolver (cache hits). Distinct: all queries distinct, OPSIN off (targets say
+"OPSIN aside"). Cold start: wall time of a fresh `subsmatch check cocaine --no-record` process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from subsmatch.matchers.checker import Checker
+from subsmatch.reference.lists import load
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_queries(n: int, seed: int) -> list[str]:
+    reference = load()
+    rng = random.Random(seed)
+    names = sorted({name for name, _ in reference.names if 3 <= len(name) <= 40})
+    smiles = sorted({s.smiles for s in reference.substances.values() if s.smiles})
+    queries = []
+    for i in range(n):
+        roll = rng.random()
+        if roll < 0.55:
+            queries.append(rng.choice(names))
+        elif roll < 0.75:
+            word = rng.choice(names)
+            pos = rng.randrange(len(word))
+            queries.append(word[:pos] + rng.choice("aeiouxyz") + word[pos + 1 :])
+        elif roll < 0.95:
+            queries.append(rng.choice(smiles))
+        else:
+            queries.append(f"unknown sample {i}")
+    return queries
+
+
+def throughput(checker: Checker, queries: list[str]) -> float:
+    start = time.perf_counter()
+    checker.check(queries)
+    return len(queries) / (time.perf_counter() - start)
+
+
+def cold_start(runs: int = 5) -> float:
+    exe = ROOT / ".venv" / "bin" / "subsmatch"
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [str(exe), "check", "cocaine", "--no-record"], check=True, capture_output=True
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    queries = make_queries(args.queries, args.seed)
+    distinct = list(dict.fromkeys(queries))
+    tracemalloc.start()
+    checker = Checker(use_opsin=False)
+    start = time.perf_counter()
+    checker.resolver  # noqa: B018 - build the synonym index outside the timed runs
+    index_seconds = time.perf_counter() - start
+    first = throughput(checker, distinct)
+    repeated = throughput(checker, queries)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(f"queries: {len(queries)} ({len(distinct)} distinct), index build {index_seconds:.2f} s")
+    print(f"distinct queries (OPSIN off): {first:,.0f} queries/s  (target >= 200)")
+    print(f"repeated queries (cached):    {repeated:,.0f} queries/s  (target >= 2,000)")
+    print(f"peak traced memory: {peak:.0f} MiB")
+    print(f"cold start of one check: {cold_start():.2f} s (median of 5; target <= 1.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
