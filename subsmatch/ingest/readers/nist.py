@@ -1,6 +1,7 @@
 """NIST MS Search results (SRCRESLT.TXT) and MSPepSearch hit lists.
 
-The files are code page 437 ("α" is byte 0xE0), one "Unknown:" line per searched spectrum
+The files are code page 437 ("α" is byte 0xE0; NIST prints beta as 0xE1, which cp437 calls
+"ß", so names get "β" back), one "Unknown:" line per searched spectrum
 followed by its ranked "Hit N :" lines. Fields after the name and formula are ``Key: value``
 pairs whose order and set vary with the program version and its column options, so they are
 parsed by key. Every line is parsed or becomes a Rejection.
@@ -38,6 +39,8 @@ _HIT = re.compile(
 )
 _FIELD = re.compile(r"^\s*(?P<key>[^:]+?)\s*:\s*(?P<value>.*?)\s*$")
 
+# cp437 has no small beta: NIST prints "ß" (0xE1) for it, as in "(3ß,5α)-".
+_NIST_GREEK = str.maketrans({"ß": "β"})
 # key (case-folded) -> (score name, scale, higher is better)
 _SCORES = {
     "mf": ("MF", "0-999", True),
@@ -92,7 +95,7 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             continue
         if text.startswith(">"):
             if comment := text[1:].strip():
-                program.append(("search_program", comment))
+                program.append(("search_command" if program else "search_program", comment))
             continue
         if unknown := _UNKNOWN.match(text):
             analysis_id = ctx.next_analysis_id()
@@ -126,7 +129,7 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
 
 
 def _finding(hit: re.Match[str], analysis_id: str, where, text: str) -> Finding | Rejection:
-    name = hit["name"].strip()
+    name = hit["name"].strip().translate(_NIST_GREEK)
     if not name:
         return Rejection(where, "hit has an empty name between << >>", text, analysis_id)
     scores: list[Score] = []

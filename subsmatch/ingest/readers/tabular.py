@@ -17,10 +17,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from itertools import chain, islice
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from subsmatch.ingest.errors import ProfileError, UnreadableReport
 from subsmatch.ingest.profile import (
+    ANALYSIS_FIELDS,
     Profile,
     ScoreColumn,
     header_key,
@@ -53,7 +54,7 @@ _NO_SUBSTANCE = {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR}
 _ASSERTING = {Verdict.POSITIVE, Verdict.MIXTURE}
 
 Row = tuple[Locator, Sequence[str] | None, str]
-"""Where a row is, its cells (None when the row itself could not be parsed), and its raw text."""
+"""Where a row is, its cells (None when the row could not be split), and why it could not."""
 
 
 def sniff(head: str) -> bool:
@@ -134,11 +135,10 @@ def _csv_rows(reader: Iterator[list[str]], header_index: int, ctx: ReadContext) 
         start = previous_line + 1
         previous_line = reader.line_num  # type: ignore[attr-defined]
         records += 1
-        if records <= header_index + 1 or (cells is not None and not any(c.strip() for c in cells)):
+        if records <= header_index + 1 or (cells is not None and not "".join(cells).strip()):
             continue
         number += 1
-        raw = problem or _join(cells or [])
-        yield ctx.locator(line=start, row=number), cells, raw
+        yield ctx.locator(line=start, row=number), cells, problem
 
 
 def _open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _Table:
@@ -187,16 +187,14 @@ def _open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> 
     return _Table(profile, head[index], _xlsx_rows(book, name, index, ctx))
 
 
-def _xlsx_rows(book, sheet: str, header_index: int, ctx: ReadContext) -> Iterator[Row]:
-    number = 0
+def _xlsx_rows(book: Any, sheet: str, header_index: int, ctx: ReadContext) -> Iterator[Row]:
     try:
         rows = book[sheet].iter_rows(min_row=header_index + 2, values_only=True)
         for excel_row, values in enumerate(rows, start=header_index + 2):
             cells = _cells(values)
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
-            number += 1
-            yield ctx.locator(sheet=sheet, row=excel_row), cells, _join(cells)
+            yield ctx.locator(sheet=sheet, row=excel_row), cells, ""
     finally:
         book.close()
 
@@ -299,7 +297,7 @@ def _no_header(ctx: ReadContext, explicit: Profile | None, header: list[str]) ->
 
 
 class _Mapper:
-    """Column positions of one profile in one header, and the row -> record rules."""
+    """Column positions of one profile in one header."""
 
     def __init__(self, profile: Profile, header: list[str], ctx: ReadContext) -> None:
         position: dict[str, int] = {}
@@ -316,95 +314,119 @@ class _Mapper:
                 ctx.note(f"profile {profile.name}: column {column!r} ({what}) is not in the header")
             return at
 
-        self.columns = {f: find(c, f) for f, c in profile.columns.items()}
-        if self.columns.get("name") is None and "name" in profile.columns:
+        columns = {f: find(c, f) for f, c in profile.columns.items()}
+        if columns.get("name") is None and "name" in profile.columns:
             raise UnreadableReport(
                 ctx.source_name,
                 f"profile {profile.name}'s substance column {profile.columns['name']!r} is missing",
                 "check the profile's [columns] name",
             )
+        self.fields = tuple((f, at) for f, at in columns.items() if at is not None)
+        self.default_role = Role(profile.defaults.get("role", Role.HIT_CANDIDATE))
+        self._roles: dict[str, Role | None] = {}
         self.scores = [(s, find(s.column, "score")) for s in profile.scores]
-        self.extras = [(label, find(c, label)) for label, c in profile.extras.items()]
+        self.extras = [
+            (label, at) for label, c in profile.extras.items() if (at := find(c, label)) is not None
+        ]
 
-    def value(self, cells: Sequence[str], field: str) -> str | None:
-        at = self.columns.get(field)
-        if at is not None and at < len(cells):
-            text = cells[at].strip()
-            if text:
-                return text
-        return self.profile.defaults.get(field)
+    def role_of(self, text: str) -> Role | None:
+        """The role a role-column text maps to (memoised: exports repeat a few words)."""
+        if text not in self._roles:
+            self._roles[text] = self.profile.roles.get(collapse(text))
+        return self._roles[text]
 
-    def header_of(self, field: str) -> str | None:
-        return self.profile.columns.get(field)
+    def texts(self, cells: Sequence[str]) -> dict[str, str]:
+        """The non-empty cell text of every mapped field of one row."""
+        size = len(cells)
+        texts = {}
+        for field, at in self.fields:
+            if at < size and (text := cells[at].strip()):
+                texts[field] = text
+        return texts
+
+    def value(self, texts: dict[str, str], field: str) -> str | None:
+        """A field's cell text, else the profile's default for it."""
+        return texts.get(field) or self.profile.defaults.get(field)
+
+    def where(self, where: Locator, field: str | None) -> Locator:
+        return where.at_column(self.profile.columns.get(field) if field else None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    key: tuple[str | None, ...]
-    analysis: dict[str, object]
-    finding: dict[str, object]
+Problem = tuple[str | None, str]
+"""A rejected row: the field at fault (None for the whole row) and the reason."""
 
 
-def _records(rows: Iterator[Row], mapper: _Mapper, ctx: ReadContext) -> Iterator[Record]:
+def _records(rows: Iterator[Row], m: _Mapper, ctx: ReadContext) -> Iterator[Record]:
     provenance = ctx.provenance(NAME, VERSION)
-    previous_key: tuple[str | None, ...] | None = None
+    yielded_key: tuple[str | None, ...] | None = None
+    parsed_key: tuple[str | None, ...] | None = None
+    analysis: dict[str, Any] = {}
     analysis_id = ""
-    for where, cells, raw in rows:
+    for where, cells, problem in rows:
         ctx.rows_read += 1
-        parsed = _parse_row(cells, where, raw, mapper)
-        if isinstance(parsed, Rejection):
-            yield parsed
+        if cells is None:
+            yield Rejection(
+                where, f"the row could not be split into fields ({problem}); check quoting", problem
+            )
             continue
-        if parsed.key != previous_key:
-            previous_key, analysis_id = parsed.key, ctx.next_analysis_id()
-            yield Analysis(id=analysis_id, provenance=provenance, locator=where, **parsed.analysis)  # type: ignore[arg-type]
-        yield Finding(analysis_id=analysis_id, locator=where, **parsed.finding)  # type: ignore[arg-type]
+        if reason := _row_problem(cells, m):
+            yield Rejection(where, reason, _join(cells))
+            continue
+        texts = m.texts(cells)
+        key = tuple(map(texts.get, ANALYSIS_FIELDS))
+        if key != parsed_key:
+            part = _analysis_part(texts, m)
+            if isinstance(part, tuple):
+                yield Rejection(m.where(where, part[0]), part[1], _join(cells))
+                continue
+            parsed_key, analysis = key, part
+        finding = _finding_part(texts, cells, analysis["verdict"], m)
+        if isinstance(finding, tuple):
+            field, reason = finding
+            column = field if field in {s.column for s, _ in m.scores} else None
+            at = where.at_column(column) if column else m.where(where, field)
+            yield Rejection(at, reason, _join(cells))
+            continue
+        if key != yielded_key:
+            yielded_key, analysis_id = key, ctx.next_analysis_id()
+            yield Analysis(id=analysis_id, provenance=provenance, locator=where, **analysis)
+        yield Finding(analysis_id=analysis_id, locator=where, **finding)
 
 
-def _parse_row(
-    cells: Sequence[str] | None, where: Locator, raw: str, m: _Mapper
-) -> _Parsed | Rejection:
-    """One row's analysis part, finding part and grouping key, or why it is rejected."""
-
-    def reject(reason: str, field: str | None = None) -> Rejection:
-        column = m.header_of(field) if field else None
-        return Rejection(where.at_column(column), reason, raw)
-
-    if cells is None:
-        return reject(f"the row could not be split into fields ({raw}); check quoting")
-    if len(cells) > m.width and any(c.strip() for c in cells[m.width :]):
-        return reject(
+def _row_problem(cells: Sequence[str], m: _Mapper) -> str | None:
+    if len(cells) > m.width and "".join(cells[m.width :]).strip():
+        return (
             f"the row has {len(cells)} fields but the header has {m.width}; an unquoted "
             "delimiter inside a value? quote the value or re-export the file"
         )
-    if any("\ufffd" in c for c in cells):
-        return reject(
-            "the row has bytes that are not valid text in the file's encoding; pass --encoding"
-        )
-    value = m.value
-    profile = m.profile
+    if "\ufffd" in "".join(cells):
+        return "the row has bytes that are not valid text in the file's encoding; pass --encoding"
+    return None
 
-    verdict_raw = value(cells, "verdict") if "verdict" in profile.columns else None
+
+def _analysis_part(texts: dict[str, str], m: _Mapper) -> dict[str, Any] | Problem:
+    """The analysis fields of a row (shared by the rows of one analysis), or a problem."""
+    profile, value = m.profile, m.value
+    verdict_raw = texts.get("verdict")
     verdict = Verdict.NOT_REPORTED
     if verdict_raw is not None:
         found = profile.verdicts.get(collapse(verdict_raw))
         if found is None:
-            return reject(
-                f"verdict {verdict_raw!r} is not in profile {profile.name}'s [verdicts]; add it",
+            return (
                 "verdict",
+                f"verdict {verdict_raw!r} is not in profile {profile.name}'s [verdicts]; add it",
             )
         verdict = found
-
-    measured_raw = value(cells, "measured_at")
-    if measured_raw is None and (day := value(cells, "measured_date")):
-        measured_raw = f"{day} {value(cells, 'measured_time') or ''}".strip()
+    measured_raw = texts.get("measured_at")
+    if measured_raw is None and (day := texts.get("measured_date")):
+        measured_raw = f"{day} {texts.get('measured_time', '')}".strip()
     measured_at = None
     if measured_raw is not None:
         try:
             measured_at = parse_timestamp(measured_raw, profile.timestamp_formats, m.tz)
         except ValueError as exc:
             field = "measured_at" if "measured_at" in profile.columns else "measured_date"
-            return reject(f"{exc}; fix the value or add its format to [timestamps] formats", field)
+            return field, f"{exc}; fix the value or add its format to [timestamps] formats"
         if measured_at.tzinfo is None:
             measured_at = None
             m.ctx.note(
@@ -412,99 +434,88 @@ def _parse_row(
                 "measured_at is left empty (raw text kept); set [timestamps] timezone or the "
                 "timezone option"
             )
-
-    context_text = value(cells, "context")
+    context_text = value(texts, "context")
     try:
-        context = Context(context_text.strip().lower()) if context_text else None
+        context = Context(context_text.lower()) if context_text else None
     except ValueError:
-        return reject(
-            f"context {context_text!r} is not one of {[c.value for c in Context]}", "context"
-        )
-
-    component = value(cells, "component")
-    role_text = value(cells, "role") if "role" in profile.columns else None
-    role = Role(profile.defaults.get("role", Role.HIT_CANDIDATE))
-    if role_text is not None:
-        if (mapped := profile.roles.get(collapse(role_text))) is None:
-            return reject(
-                f"role {role_text!r} is not in profile {profile.name}'s [roles]; add it", "role"
-            )
-        role = mapped
-    elif component is not None:
-        role = Role.MIXTURE_COMPONENT
-
-    rank_text = value(cells, "rank")
-    rank = None
-    if rank_text is not None:
-        try:
-            rank = int(parse_number(rank_text))
-        except ValueError:
-            return reject(f"rank {rank_text!r} is not a whole number", "rank")
-    if rank is None and component is not None and component.isdigit():
-        rank = int(component)
-
-    scores = []
-    for column, at in m.scores:
-        text = cells[at].strip() if at is not None and at < len(cells) else ""
-        score = _score(column, text)
-        if isinstance(score, str):
-            return Rejection(where.at_column(column.column), score, raw)
-        if score is not None:
-            scores.append(score)
-
-    name = value(cells, "name")
-    if name is None:
-        if verdict not in _NO_SUBSTANCE:
-            return reject(
-                "the substance name is empty; fill it in, or record the row's verdict "
-                "(e.g. 'No match') in the verdict column",
-                "name",
-            )
-        role = Role.NO_HIT
-
-    asserted = role is Role.IDENTIFIED or (
-        profile.verdict_asserts_identity
-        and verdict in _ASSERTING
-        and role in (Role.HIT_CANDIDATE, Role.MIXTURE_COMPONENT)
-        and (role is Role.MIXTURE_COMPONENT or rank in (None, 1))
-    )
-    cas_raw = value(cells, "cas")
-    analysis = {
-        "case_id": value(cells, "case_id"),
-        "item_id": value(cells, "item_id"),
-        "label": value(cells, "label"),
+        return "context", f"context {context_text!r} is not one of {[c.value for c in Context]}"
+    return {
+        "case_id": value(texts, "case_id"),
+        "item_id": value(texts, "item_id"),
+        "label": value(texts, "label"),
         "context": context,
-        "technique": value(cells, "technique"),
+        "technique": value(texts, "technique"),
         "instrument": Instrument(
-            value(cells, "vendor"), value(cells, "model"), value(cells, "serial")
+            value(texts, "vendor"), value(texts, "model"), value(texts, "serial")
         ),
-        "library": value(cells, "library"),
-        "library_version": value(cells, "library_version"),
-        "operator": value(cells, "operator"),
+        "library": value(texts, "library"),
+        "library_version": value(texts, "library_version"),
+        "operator": value(texts, "operator"),
         "measured_at": measured_at,
         "measured_at_raw": measured_raw,
-        "location": value(cells, "location"),
-        "country": value(cells, "country"),
+        "location": value(texts, "location"),
+        "country": value(texts, "country"),
         "verdict": verdict,
         "verdict_raw": verdict_raw,
     }
-    key = (value(cells, "analysis_key"), *(str(v) for v in analysis.values()))
-    finding = {
+
+
+def _finding_part(
+    texts: dict[str, str], cells: Sequence[str], verdict: Verdict, m: _Mapper
+) -> dict[str, Any] | Problem:
+    """The finding fields of a row, or a problem (score problems name the score column)."""
+    profile = m.profile
+    component = texts.get("component")
+    role = m.default_role
+    if (role_text := texts.get("role")) is not None:
+        if (mapped := m.role_of(role_text)) is None:
+            return "role", f"role {role_text!r} is not in profile {profile.name}'s [roles]; add it"
+        role = mapped
+    elif component is not None:
+        role = Role.MIXTURE_COMPONENT
+    rank = None
+    if (rank_text := texts.get("rank")) is not None:
+        try:
+            rank = int(parse_number(rank_text))
+        except ValueError:
+            return "rank", f"rank {rank_text!r} is not a whole number"
+    elif component is not None and component.isdigit():
+        rank = int(component)
+    scores = []
+    size = len(cells)
+    for column, at in m.scores:
+        score = _score(column, cells[at].strip() if at is not None and at < size else "")
+        if isinstance(score, str):
+            return column.column, score
+        if score is not None:
+            scores.append(score)
+    name = texts.get("name")
+    if name is None:
+        if verdict not in _NO_SUBSTANCE:
+            return "name", (
+                "the substance name is empty; fill it in, or record the row's verdict "
+                "(e.g. 'No match') in the verdict column"
+            )
+        role = Role.NO_HIT
+    asserted = (role is Role.IDENTIFIED and verdict not in _NO_SUBSTANCE) or (
+        profile.verdict_asserts_identity
+        and verdict in _ASSERTING
+        and (role is Role.MIXTURE_COMPONENT or (role is Role.HIT_CANDIDATE and rank in (None, 1)))
+    )
+    cas_raw = texts.get("cas")
+    return {
         "role": role,
         "name": name,
         "rank": rank,
         "cas": normalise_cas(cas_raw),
         "cas_raw": cas_raw,
-        "formula": value(cells, "formula"),
+        "formula": texts.get("formula"),
         "scores": tuple(scores),
         "asserted_identified": asserted,
         "extras": tuple(
-            (label, cells[at].strip())
-            for label, at in m.extras
-            if at is not None and at < len(cells) and cells[at].strip()
+            (label, text) for label, at in m.extras if at < size and (text := cells[at].strip())
         ),
     }
-    return _Parsed(key, analysis, finding)
 
 
 def _score(column: ScoreColumn, text: str) -> Score | str | None:
@@ -513,7 +524,7 @@ def _score(column: ScoreColumn, text: str) -> Score | str | None:
     >>> col = ScoreColumn("HQI", "HQI", "0-100", 0.0, 100.0)
     >>> _score(col, "97.4")
     Score(name='HQI', value=97.4, scale='0-100', higher_is_better=True)
-    >>> _score(col, "") is None, _score(col, "104")[:42]
+    >>> _score(col, "") is None, _score(col, "104")[:43]
     (True, 'HQI 104 is outside the declared scale 0-100')
     """
     if not text:

@@ -1,0 +1,107 @@
+"""Agilent ChemStation library search reports (LIBRPT.TXT)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from subsmatch.ingest.readers import ReadOptions, open_report
+from subsmatch.ingest.records import Analysis, Finding, Rejection
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "subsmatch" / "examples" / "LIBRPT.TXT"
+TWO_PAGES = ROOT / "tests" / "fixtures" / "reports" / "LIBRPT_two_pages.TXT"
+BRUSSELS = ReadOptions(timezone="Europe/Brussels")
+
+
+def read_all(path, **kwargs):
+    report = open_report(path, **kwargs)
+    records = list(report)
+    assert report.stats.rows_read == report.stats.findings + report.stats.rejections
+    return report, records
+
+
+def of(records, kind):
+    return [r for r in records if isinstance(r, kind)]
+
+
+def test_example_peaks_hits_and_header():
+    report, records = read_all(EXAMPLE, options=BRUSSELS)
+    assert report.format == "chemstation"
+    analyses, findings = of(records, Analysis), of(records, Finding)
+    assert (len(analyses), len(findings), report.stats.rejections) == (6, 12, 0)
+    cocaine = analyses[4]
+    extras = dict(cocaine.extras)
+    assert (cocaine.label, extras["rt_min"], extras["area_pct"]) == ("peak 5", "10.456", "71.83")
+    assert extras["data_file"] == "24-01873_03.D"
+    assert extras["sample"] == "24-01873 item 3 beige powder (cocaine?)"
+    assert cocaine.library == "SWGDRUG 3.13.L" and cocaine.operator == "JdV"
+    assert cocaine.measured_at.isoformat() == "2024-03-14T10:22:00+01:00"
+    assert [v for k, v in cocaine.extras if k == "search_library"] == [
+        r"C:\Database\SWGDRUG 3.13.L (minimum quality 80)",
+        r"C:\Database\NIST20.L (minimum quality 80)",
+    ]
+    hits = [f for f in findings if f.analysis_id == cocaine.id]
+    top = hits[0]
+    assert (top.rank, top.name, top.cas, top.cas_raw) == (1, "Cocaine", "50-36-2", "000050-36-2")
+    assert [h.scores[0].value for h in hits] == [98.0, 97.0, 72.0]
+    assert hits[0].scores[0].scale == "0-100" and dict(hits[0].extras)["ref_no"] == "1711"
+
+
+def test_long_name_pushes_columns_right_and_is_parsed_from_the_right():
+    _, records = read_all(EXAMPLE)
+    long = of(records, Finding)[6]
+    assert long.name == "Imidazo[2,1-b]thiazole, 2,3,5,6-tetrahydro-6-phenyl-, (S)-"
+    assert (long.cas, long.scores[0].value, dict(long.extras)["ref_no"]) == (
+        "14769-73-4",
+        87.0,
+        "28391",
+    )
+
+
+def test_without_a_time_zone_measured_at_is_empty_and_raw_is_kept():
+    report, records = read_all(EXAMPLE)
+    first = of(records, Analysis)[0]
+    assert first.measured_at is None and first.measured_at_raw == "14 Mar 2024  10:22"
+    assert any("no time zone" in note for note in report.notes)
+
+
+def test_page_break_and_repeated_page_header():
+    report, records = read_all(TWO_PAGES, options=BRUSSELS)
+    assert report.stats.rejections == 0
+    analyses = of(records, Analysis)
+    assert [a.locator.page for a in analyses] == [1, 1, 2, 2]
+    findings = of(records, Finding)
+    assert findings[4].locator.page == 2
+    assert findings[5].name == "3,4-Methylenedioxy-N-methylamphetamine (MDMA, ecstasy) HCl ref."
+    norketamine = findings[-1]
+    assert (norketamine.cas, norketamine.cas_raw) == (None, "000000-00-0")
+
+
+def test_detected_by_content_not_extension(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(EXAMPLE.read_bytes())
+    report, _ = read_all(path)
+    assert report.format == "chemstation"
+
+
+def test_edited_lines_and_bad_quality_become_rejections(tmp_path):
+    text = (
+        EXAMPLE.read_text("cp1252")
+        .replace(
+            "Caffeine                               1524 000058-08-2 94",
+            "Caffeine                               1524 000058-08-2 150",
+        )
+        .replace(
+            "                 Lidocaine                              4411 000137-58-6 91",
+            "                 Lidocaine (see note",
+        )
+    )
+    path = tmp_path / "LIBRPT.TXT"
+    path.write_bytes(text.encode("cp1252"))
+    report, records = read_all(path)
+    rejections = of(records, Rejection)
+    assert len(rejections) == 2
+    assert "outside 0-100" in rejections[0].reason and rejections[0].locator.line == 22
+    assert rejections[1].raw.strip() == "Lidocaine (see note"
+    assert rejections[1].analysis_id == of(records, Analysis)[1].id
+    assert report.stats.findings == 10

@@ -1,0 +1,135 @@
+"""JSON and JSON Lines in the normalised schema, and the schema validator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from subsmatch.ingest.errors import UnreadableReport
+from subsmatch.ingest.readers import open_report
+from subsmatch.ingest.records import Analysis, Context, Finding, Rejection, Role, Verdict
+from subsmatch.ingest.validation import report_schema, validate
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "subsmatch" / "examples" / "colour_tests.jsonl"
+GOOD = {
+    "case_id": "DOU-BE-24-9",
+    "technique": "colour test",
+    "context": "field_screening",
+    "measured_at": "2024-04-08T09:12:00+02:00",
+    "verdict": "positive",
+    "findings": [{"name": "MDMA", "rank": 1}],
+}
+
+
+def read_all(path, **kwargs):
+    report = open_report(path, **kwargs)
+    records = list(report)
+    assert report.stats.rows_read == report.stats.findings + report.stats.rejections
+    return report, records
+
+
+def of(records, kind):
+    return [r for r in records if isinstance(r, kind)]
+
+
+def lines(tmp_path, *items, name="results.jsonl"):
+    path = tmp_path / name
+    text = "\n".join(i if isinstance(i, str) else json.dumps(i, ensure_ascii=False) for i in items)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def test_example_colour_tests():
+    report, records = read_all(EXAMPLE)
+    assert (report.format, report.stats.analyses, report.stats.findings) == ("jsonl", 7, 8)
+    first = of(records, Analysis)[0]
+    assert (first.technique, first.context, first.verdict) == (
+        "colour test",
+        Context.FIELD_SCREENING,
+        Verdict.POSITIVE,
+    )
+    assert first.verdict_raw == "Marquis: purple turning black within 10 s"
+    assert first.measured_at.isoformat() == "2024-04-08T09:12:00+02:00"
+    assert dict(first.extras)["reagent"] == "Marquis"
+    mdma = of(records, Finding)[0]
+    assert (mdma.name, mdma.role, mdma.asserted_identified) == ("MDMA", Role.HIT_CANDIDATE, False)
+    assert (mdma.locator.line, mdma.locator.column) == (1, "findings[0]")
+    negative = of(records, Analysis)[4]
+    assert negative.verdict is Verdict.NEGATIVE
+    assert not [f for f in of(records, Finding) if f.analysis_id == negative.id]
+
+
+def test_every_example_line_is_valid_against_the_schema():
+    for line in EXAMPLE.read_text("utf-8").splitlines():
+        assert validate(json.loads(line), report_schema()) == []
+
+
+def test_bad_lines_findings_and_scores_become_rejections(tmp_path):
+    bad_finding = {**GOOD, "findings": [{"name": "MDMA"}, {"name": ""}, {"rank": 2}]}
+    scored = {
+        **GOOD,
+        "findings": [
+            {"name": "3-MMC", "scores": [{"name": "HQI", "value": 140, "scale": "0-100"}]}
+        ],
+    }
+    path = lines(
+        tmp_path,
+        GOOD,
+        "{not json",
+        {**GOOD, "measured_at": "2024-04-08 09:12"},
+        {"findings": []},
+        bad_finding,
+        scored,
+        ["not", "an", "object"],
+        {**GOOD, "colour": "purple"},
+    )
+    report, records = read_all(path)
+    rejections = of(records, Rejection)
+    where = [(r.locator.line, r.locator.column) for r in rejections]
+    assert where == [
+        (2, None),
+        (3, None),
+        (4, None),
+        (5, "findings[1]"),
+        (5, "findings[2]"),
+        (6, "findings[0]"),
+        (7, None),
+        (8, None),
+    ]
+    reasons = [r.reason for r in rejections]
+    assert "not valid JSON" in reasons[0]
+    assert "at /measured_at" in reasons[1] and "UTC offset" in reasons[1]
+    assert "'technique' is required" in reasons[2]
+    assert "at /name: must not be empty" in reasons[3]
+    assert "'name' is required" in reasons[4]
+    assert "outside its scale 0-100" in reasons[5]
+    assert "unknown property 'colour'" in reasons[7]
+    assert (report.stats.findings, report.stats.analyses) == (2, 3)
+
+
+def test_json_document_forms(tmp_path):
+    for document in (GOOD, [GOOD, GOOD], {"analyses": [GOOD]}):
+        path = tmp_path / "doc.json"
+        path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+        report, records = read_all(path)
+        assert report.format == "json"
+        assert report.stats.findings == report.stats.analyses >= 1
+        assert of(records, Analysis)[0].locator.row == 1
+
+
+def test_invalid_json_document_is_unreadable(tmp_path):
+    path = tmp_path / "doc.json"
+    path.write_text('{\n  "technique": "colour test",\n  "findings": [\n', encoding="utf-8")
+    with pytest.raises(UnreadableReport, match=r"doc\.json.*not valid JSON.*line 4"):
+        open_report(path)
+
+
+def test_schema_file_declares_the_draft_and_the_record_fields():
+    schema = report_schema()
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert set(schema["properties"]["verdict"]["enum"]) == {v.value for v in Verdict}
+    assert set(schema["properties"]["context"]["enum"]) == {c.value for c in Context}
+    finding_roles = set(schema["$defs"]["finding"]["properties"]["role"]["enum"])
+    assert finding_roles == {r.value for r in Role} - {"no_hit"}

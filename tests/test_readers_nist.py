@@ -1,0 +1,157 @@
+"""NIST MS Search (SRCRESLT.TXT) and MSPepSearch hit lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from subsmatch.ingest.readers import open_report
+from subsmatch.ingest.records import Analysis, Finding, Rejection, Role
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "subsmatch" / "examples" / "SRCRESLT.TXT"
+FIXTURES = ROOT / "tests" / "fixtures" / "reports"
+SHARED = ROOT.parent / "shared" / "formats" / "chemclipse" / "nist_ms_search"
+
+
+def read_all(path, **kwargs):
+    report = open_report(path, **kwargs)
+    records = list(report)
+    stats = report.stats
+    assert stats.rows_read == stats.findings + stats.rejections
+    return report, records
+
+
+def of(records, kind):
+    return [r for r in records if isinstance(r, kind)]
+
+
+def test_example_keeps_cp437_greek_letters_and_every_field():
+    report, records = read_all(EXAMPLE)
+    assert report.format == "nist"
+    assert report.notes == []  # cp437 is this format's own code page: nothing to report
+    analyses, findings = of(records, Analysis), of(records, Finding)
+    assert (len(analyses), len(findings), report.stats.rejections) == (5, 14, 0)
+    mdma = findings[3]
+    assert mdma.name == "1,3-Benzodioxole-5-ethanamine, N,α-dimethyl-"
+    assert "à" not in "".join(f.name for f in findings)
+    assert (mdma.rank, mdma.role, mdma.cas, mdma.formula) == (
+        1,
+        Role.HIT_CANDIDATE,
+        "42542-10-9",
+        "C11H15NO2",
+    )
+    assert [(s.name, s.value, s.scale) for s in mdma.scores] == [
+        ("MF", 861.0, "0-999"),
+        ("RMF", 880.0, "0-999"),
+        ("Prob", 71.54, "0-100"),
+    ]
+    assert dict(mdma.extras) == {"mw": "193", "library": "mainlib", "library_id": "24051"}
+    assert mdma.analysis_id == analyses[1].id and mdma.locator.line == 6
+    assert analyses[1].label == "24-01873_03 RT 9.12 min"
+    assert dict(analyses[1].extras)["in_library_factor"] == "88"
+    assert not mdma.asserted_identified
+
+
+def test_no_cas_is_kept_raw_but_not_normalised():
+    _, records = read_all(EXAMPLE)
+    theophylline = of(records, Finding)[2]
+    assert (theophylline.cas, theophylline.cas_raw) == (None, "0-00-0")
+
+
+def test_provenance_names_file_hash_and_reader():
+    report, records = read_all(EXAMPLE, source_name="SRCRESLT.TXT")
+    provenance = of(records, Analysis)[0].provenance
+    assert provenance.source_file == "SRCRESLT.TXT"
+    assert provenance.sha256 == report.sha256 and len(report.sha256) == 64
+    assert (provenance.reader, provenance.reader_version) == ("nist", "1.0")
+
+
+def test_mspepsearch_header_annotation_and_na_factor():
+    report, records = read_all(FIXTURES / "mspepsearch_hits.txt")
+    assert report.format == "nist" and report.stats.rejections == 0
+    first = of(records, Analysis)[0]
+    assert first.label == "24-01902_02 scan 1033 RT 6.10"
+    extras = dict(first.extras)
+    assert extras["in_library_factor"] == "N/A"
+    assert extras["search_program"].startswith("MSPepSearch ver. 0.96")
+    assert "/HITS 3" in extras["search_command"]
+    hits = of(records, Finding)
+    assert [h.cas for h in hits] == ["1225843-86-6", "1607439-32-6", None, "58-08-2"]
+    assert dict(hits[0].extras)["name_annotation"] == "0.00"
+
+
+def test_fields_are_parsed_by_key_in_any_order(tmp_path):
+    path = tmp_path / "SRCRESLT.TXT"
+    path.write_bytes(
+        b"Unknown: X    Compound in Library Factor = 12\r\n"
+        b"Hit 1  : <<Ketamine>>;<<C13H16ClNO>>; Prob: 91.5; CAS:6740-88-1; RI: 1871; MF: 912; "
+        b"Id: 4.\r\n"
+    )
+    _, records = read_all(path)
+    (hit,) = of(records, Finding)
+    assert [s.name for s in hit.scores] == ["Prob", "MF"]
+    assert (hit.cas, dict(hit.extras)["ri"], dict(hit.extras)["library_id"]) == (
+        "6740-88-1",
+        "1871",
+        "4",
+    )
+
+
+def test_every_bad_line_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "SRCRESLT.TXT"
+    path.write_bytes(
+        b"Hit 1  : <<Orphan>>;<<C1>>; MF: 900.\r\n"
+        b"Unknown: A    Compound in Library Factor = 1\r\n"
+        b"Hit 1  : <<Cocaine>>;<<C17H21NO4>>; MF: 1200; RMF: 900.\r\n"
+        b"Hit 2  : <<Cocaine>>;<<C17H21NO4>>; MF: high.\r\n"
+        b"garbage typed by hand\r\n"
+        b"Hit 3  : <<>>;<<C1>>; MF: 500.\r\n"
+        b"Hit 4  : <<Lidocaine>>;<<C14H22N2O>>; MF: 800; nonsense.\r\n"
+        b"Hit 5  : <<Lidocaine>>;<<C14H22N2O>>; MF: 800.\r\n"
+    )
+    report, records = read_all(path)
+    rejections = of(records, Rejection)
+    assert [r.locator.line for r in rejections] == [1, 3, 4, 5, 6, 7]
+    assert "before any 'Unknown:'" in rejections[0].reason
+    assert "outside 0-999" in rejections[1].reason
+    assert "not a number" in rejections[2].reason
+    assert "neither 'Unknown:' nor 'Hit N :'" in rejections[3].reason
+    assert rejections[3].raw == "garbage typed by hand"
+    assert (report.stats.rows_read, report.stats.findings) == (7, 1)
+
+
+def test_utf8_resaved_file_is_still_read_right(tmp_path):
+    path = tmp_path / "SRCRESLT.TXT"
+    text = (
+        "Unknown: B    Compound in Library Factor = 1\nHit 1  : <<α-PVP>>;<<C15H21NO>>; MF: 880.\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    _, records = read_all(path)
+    assert of(records, Finding)[0].name == "α-PVP"
+
+
+def test_encoding_override_is_obeyed(tmp_path):
+    path = tmp_path / "SRCRESLT.TXT"
+    path.write_bytes(b"Unknown: B\r\nHit 1  : <<\xe0-PVP>>;<<C15H21NO>>; MF: 880.\r\n")
+    _, records = read_all(path, encoding="latin-1")
+    assert of(records, Finding)[0].name == "à-PVP"
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("number", [1, 3, 5])
+def test_real_nist_samples_parse_without_an_unparsed_line(number):
+    path = SHARED / f"SRCRESLT-{number}.TXT"
+    if not path.exists():
+        pytest.skip("../shared is absent")
+    report, records = read_all(path)
+    hit_lines = sum(1 for line in path.read_bytes().splitlines() if line.startswith(b"Hit "))
+    unknown_lines = sum(
+        1 for line in path.read_bytes().splitlines() if line.startswith(b"Unknown:")
+    )
+    assert report.stats.rejections == 0
+    assert (report.stats.findings, report.stats.analyses) == (hit_lines, unknown_lines)
+    names = " ".join(f.name for f in of(records, Finding))
+    if number == 5:
+        assert "(3β,5α)" in names and "à" not in names

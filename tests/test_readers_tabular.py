@@ -1,0 +1,477 @@
+"""CSV, TSV and XLSX exports read through mapping profiles, including hostile inputs."""
+
+from __future__ import annotations
+
+import runpy
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from subsmatch.ingest.errors import ProfileError, UnreadableReport
+from subsmatch.ingest.profile import load_profile, shipped_profiles
+from subsmatch.ingest.readers import ReadOptions, open_report
+from subsmatch.ingest.records import Analysis, Context, Finding, Rejection, Role, Verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "subsmatch" / "examples"
+FIXTURES = ROOT / "tests" / "fixtures" / "reports"
+
+RESQ_HEADER = (
+    "Report ID;Sample Name;Case ID;Item ID;Acquired (UTC);Operator;Instrument S/N;Library;Site;"
+    "Result;Rank;Type;Library Match;CAS;HQI;Laser Power (mW)"
+)
+RESQ_ROW = (
+    "RQ-1;Parcel 1;C-1;1;2024-04-03 07:12:44;A. Dubois;SN-1;Lib 3.2;Hub;Match;1;Single;"
+    "{name};;{hqi};300"
+)
+
+
+def read_all(path, **kwargs):
+    report = open_report(path, **kwargs)
+    records = list(report)
+    stats = report.stats
+    assert stats.rows_read == stats.findings + stats.rejections
+    return report, records
+
+
+def of(records, kind):
+    return [r for r in records if isinstance(r, kind)]
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    return path
+
+
+def resq(tmp_path, *rows, header=RESQ_HEADER, name="resq.csv", encoding="utf-8"):
+    return write(tmp_path, name, "\n".join([header, *rows]) + "\n", encoding)
+
+
+# --- shipped profiles on the shipped examples --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("example", "profile", "rows", "analyses"),
+    [
+        ("lims_case_extract.csv", "lims-case-extract", 14, 11),
+        ("trunarc_raman.csv", "trunarc-raman", 9, 8),
+        ("resq_cn_raman.csv", "resq-cn-raman", 8, 4),
+        ("amdis_batch.txt", "amdis-batch", 7, 3),
+        ("ftir_hitlist.xlsx", "ftir-hitlist", 8, 4),
+    ],
+)
+def test_examples_match_their_profile_by_header(example, profile, rows, analyses):
+    report, records = read_all(EXAMPLES / example)
+    assert report.profile == profile
+    assert (report.stats.rows_read, report.stats.analyses, report.stats.rejections) == (
+        rows,
+        analyses,
+        0,
+    )
+    assert all(f.analysis_id for f in of(records, Finding))
+
+
+def test_every_shipped_profile_has_an_example():
+    assert {p.name for p in shipped_profiles()} == {
+        "lims-case-extract",
+        "trunarc-raman",
+        "resq-cn-raman",
+        "amdis-batch",
+        "ftir-hitlist",
+    }
+
+
+def test_lims_items_are_identified_and_negative_items_kept():
+    _, records = read_all(EXAMPLES / "lims_case_extract.csv")
+    analyses, findings = of(records, Analysis), of(records, Finding)
+    mdma = findings[0]
+    assert (mdma.name, mdma.role, mdma.asserted_identified, mdma.cas) == (
+        "MDMA",
+        Role.IDENTIFIED,
+        True,
+        "42542-10-9",
+    )
+    extras = dict(mdma.extras)
+    assert (extras["quantity"], extras["unit"], extras["purity_pct"]) == ("9.82", "g", "38")
+    assert extras["submission_date"] == "11/03/2024"
+    first = analyses[0]
+    assert (first.case_id, first.item_id, first.context) == (
+        "24-01873",
+        "1",
+        Context.LAB_CONFIRMATION,
+    )
+    assert first.measured_at.isoformat() == "2024-03-14T00:00:00+01:00"
+    item3 = [f.name for f in findings if f.analysis_id == analyses[2].id]
+    assert item3 == ["Cocaine", "Levamisole", "Caffeine", "Lidocaine"]
+    inconclusive, negative = findings[-2], findings[-1]
+    assert not inconclusive.asserted_identified
+    assert (negative.role, negative.name, analyses[-1].verdict) == (
+        Role.NO_HIT,
+        None,
+        Verdict.NEGATIVE,
+    )
+
+
+def test_trunarc_date_and_time_columns_verdicts_and_mixture_components():
+    _, records = read_all(EXAMPLES / "trunarc_raman.csv")
+    analyses, findings = of(records, Analysis), of(records, Finding)
+    first = analyses[0]
+    assert first.measured_at.isoformat() == "2024-03-14T09:41:07+01:00"
+    assert first.measured_at_raw == "03/14/2024 09:41:07 AM"
+    assert (first.instrument.model, first.instrument.serial, first.technique) == (
+        "TruNarc",
+        "TN1402-0187",
+        "Raman",
+    )
+    assert first.context is Context.FIELD_SCREENING and first.verdict is Verdict.POSITIVE
+    mixture = [f for f in findings if f.analysis_id == analyses[1].id]
+    assert [(f.name, f.role, f.rank, f.asserted_identified) for f in mixture] == [
+        ("Cocaine HCl", Role.MIXTURE_COMPONENT, 1, True),
+        ("Levamisole HCl", Role.MIXTURE_COMPONENT, 2, True),
+    ]
+    assert (analyses[2].verdict, analyses[2].verdict_raw) == (Verdict.POSITIVE, "ALARM")
+    assert [a.verdict for a in analyses[3:5]] == [Verdict.NEGATIVE, Verdict.INCONCLUSIVE]
+
+
+def test_resq_semicolons_decimal_commas_ranked_hits_and_cp1252():
+    report, records = read_all(EXAMPLES / "resq_cn_raman.csv")
+    findings = of(records, Finding)
+    assert [(f.rank, f.scores[0].value, f.asserted_identified) for f in findings[:3]] == [
+        (1, 96.2, True),
+        (2, 71.0, False),
+        (3, 64.3, False),
+    ]
+    assert findings[0].scores[0].scale == "0-100"
+    assert of(records, Analysis)[0].location == "Liège Airport courier hub"
+    assert any("decoded as cp1252" in note for note in report.notes)
+    assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-03T07:12:44+00:00"
+
+
+def test_amdis_tab_separated_scores_are_named_per_algorithm():
+    _, records = read_all(EXAMPLES / "amdis_batch.txt")
+    caffeine = of(records, Finding)[0]
+    assert [s.name for s in caffeine.scores] == [
+        "AMDIS Net",
+        "AMDIS Weighted",
+        "AMDIS Simple",
+        "AMDIS Reverse",
+    ]
+    assert dict(caffeine.extras)["rt_min"] == "7.8104"
+    assert of(records, Analysis)[0].label == r"C:\GCMSDATA\2024\24-01902_01.D\DATA.MS"
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def test_ftir_example_is_what_the_generator_builds(tmp_path):
+    build = runpy.run_path(str(FIXTURES / "make_ftir_xlsx.py"))["build"]
+    fresh = build(tmp_path / "fresh.xlsx")
+    shipped = openpyxl.load_workbook(EXAMPLES / "ftir_hitlist.xlsx", read_only=True)
+    rebuilt = openpyxl.load_workbook(fresh, read_only=True)
+    for sheet in ("Summary", "Hit List"):
+        assert list(shipped[sheet].values) == list(rebuilt[sheet].values)
+
+
+def test_xlsx_with_two_sheets_reads_the_profile_sheet_and_says_so():
+    report, records = read_all(EXAMPLES / "ftir_hitlist.xlsx")
+    assert any("read sheet 'Hit List'" in note for note in report.notes)
+    first = of(records, Finding)[0]
+    assert (first.locator.sheet, first.locator.row) == ("Hit List", 2)
+    assert (first.name, first.formula, first.scores[0].scale) == (
+        "Methamphetamine HCl",
+        "C10H16ClN",
+        "0-1",
+    )
+    assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-09T14:02:11+02:00"
+
+
+def _workbook(path, sheets):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_xlsx_first_non_empty_sheet_and_sheet_option(tmp_path):
+    header = RESQ_HEADER.split(";")
+    row = RESQ_ROW.format(name="2C-B", hqi="96.2").split(";")
+    other = [*row[:12], "4-CMC", "", "91", "300"]
+    path = _workbook(
+        tmp_path / "two.xlsx", {"Empty": [], "Scan A": [header, row], "Scan B": [header, other]}
+    )
+    report, records = read_all(path)
+    assert [f.name for f in of(records, Finding)] == ["2C-B"]
+    assert any("read sheet 'Scan A'" in n for n in report.notes)
+    _, records = read_all(path, options=ReadOptions(sheet="Scan B"))
+    assert [f.name for f in of(records, Finding)] == ["4-CMC"]
+    with pytest.raises(UnreadableReport, match="no sheet 'Scan C'"):
+        open_report(path, options=ReadOptions(sheet="Scan C"))
+
+
+def test_truncated_xlsx_is_unreadable(tmp_path):
+    data = (EXAMPLES / "ftir_hitlist.xlsx").read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(UnreadableReport, match="damaged or truncated XLSX") as caught:
+        open_report(path)
+    assert "cut.xlsx" in str(caught.value) and "--format csv" in str(caught.value)
+
+
+def test_zip_that_is_not_a_workbook_is_unreadable(tmp_path):
+    path = tmp_path / "fake.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    with pytest.raises(UnreadableReport, match="XLSX"):
+        open_report(path)
+
+
+# --- hostile CSV ------------------------------------------------------------------------------
+
+
+def test_header_only_gives_no_rows(tmp_path):
+    report, records = read_all(resq(tmp_path))
+    assert records == [] and report.stats.rows_read == 0 and report.profile == "resq-cn-raman"
+
+
+def test_unknown_header_asks_for_a_profile(tmp_path):
+    path = write(tmp_path, "device.csv", "Scan,Drug,Score\n1,MDMA,99\n")
+    with pytest.raises(UnreadableReport, match=r"try --format csv --profile FILE"):
+        open_report(path)
+
+
+def test_delimiter_is_sniffed_whatever_the_profile_expects(tmp_path):
+    text = (EXAMPLES / "amdis_batch.txt").read_text("cp1252").replace("\t", ";")
+    path = write(tmp_path, "amdis.csv", text.replace("\r\n", "\n"), "cp1252")
+    report, _ = read_all(path)
+    assert report.profile == "amdis-batch" and report.stats.findings == 7
+    assert any("expects '\\t' but the file uses ';'" in note for note in report.notes)
+
+
+def test_forced_wrong_delimiter_is_unreadable_with_a_hint(tmp_path):
+    with pytest.raises(UnreadableReport, match="--delimiter"):
+        open_report(
+            EXAMPLES / "resq_cn_raman.csv",
+            profile="resq-cn-raman",
+            options=ReadOptions(delimiter=","),
+        )
+
+
+def test_tsv_format_alias(tmp_path):
+    report, _ = read_all(EXAMPLES / "amdis_batch.txt", format="tsv")
+    assert report.format == "csv" and report.stats.findings == 7
+
+
+def test_mixed_encodings_decode_line_by_line(tmp_path):
+    header = RESQ_HEADER.encode()
+    utf8 = RESQ_ROW.format(name="α-PVP", hqi="90").encode("utf-8")
+    cp1252 = RESQ_ROW.format(name="Cocaïne", hqi="91").encode("cp1252")
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\r\n".join([header, utf8, cp1252]) + b"\r\n")
+    report, records = read_all(path)
+    assert [f.name for f in of(records, Finding)] == ["α-PVP", "Cocaïne"]
+    assert any(
+        "1 line(s) were not valid utf-8" in note and "lines 3" in note for note in report.notes
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_byte_order_marks(tmp_path, encoding):
+    path = resq(tmp_path, RESQ_ROW.format(name="3-MMC", hqi="93"), encoding=encoding)
+    report, records = read_all(path)
+    assert [f.name for f in of(records, Finding)] == ["3-MMC"] and report.notes == []
+
+
+def test_undecodable_bytes_under_a_forced_encoding_reject_the_row(tmp_path):
+    path = resq(tmp_path, RESQ_ROW.format(name="Caf\u00e9ine", hqi="93"), encoding="cp1252")
+    _, records = read_all(path, encoding="utf-8")
+    (rejection,) = of(records, Rejection)
+    assert "--encoding" in rejection.reason
+
+
+def test_bad_rows_become_rejections_with_row_and_column(tmp_path):
+    rows = [
+        RESQ_ROW.format(name="MDMA", hqi="97"),
+        RESQ_ROW.format(name="MDMA", hqi="97") + ";extra;fields",
+        RESQ_ROW.format(name="Ketamine", hqi="104"),
+        RESQ_ROW.format(name="Ketamine", hqi="high"),
+        RESQ_ROW.format(name="", hqi="90"),
+        RESQ_ROW.format(name="MDMA", hqi="97").replace("2024-04-03 07:12:44", "yesterday"),
+        RESQ_ROW.format(name="MDMA", hqi="97").replace(";Match;", ";Maybe;"),
+        RESQ_ROW.format(name="MDMA", hqi="97").replace(";1;Single;", ";first;Single;"),
+        RESQ_ROW.format(name="MDMA", hqi="97").replace(";Single;", ";Guess;"),
+        RESQ_ROW.format(name="MDMA", hqi="97") + ";;",
+    ]
+    report, records = read_all(resq(tmp_path, *rows))
+    rejections = of(records, Rejection)
+    assert [(r.locator.row, r.locator.line, r.locator.column) for r in rejections] == [
+        (2, 3, None),
+        (3, 4, "HQI"),
+        (4, 5, "HQI"),
+        (5, 6, "Library Match"),
+        (6, 7, "Acquired (UTC)"),
+        (7, 8, "Result"),
+        (8, 9, "Rank"),
+        (9, 10, "Type"),
+    ]
+    reasons = [r.reason for r in rejections]
+    assert "18 fields but the header has 16" in reasons[0]
+    assert "outside the declared scale 0-100" in reasons[1]
+    assert "not a number" in reasons[2]
+    assert "substance name is empty" in reasons[3]
+    assert "'yesterday'" in reasons[4] and "[timestamps]" in reasons[4]
+    assert "'Maybe' is not in profile resq-cn-raman's [verdicts]; add it" in reasons[5]
+    assert rejections[0].raw.endswith("extra\tfields")
+    assert (report.stats.rows_read, report.stats.findings, report.stats.rejections) == (10, 2, 8)
+
+
+def test_a_row_the_csv_module_refuses_is_one_rejection(tmp_path):
+    huge = RESQ_ROW.format(name='"' + "x" * 200_000 + '"', hqi="90")
+    path = resq(tmp_path, huge, RESQ_ROW.format(name="MDMA", hqi="97"))
+    _, records = read_all(path)
+    (rejection,) = of(records, Rejection)
+    assert "field limit" in rejection.reason and rejection.locator.row == 1
+    assert [f.name for f in of(records, Finding)] == ["MDMA"]
+
+
+# --- profiles ---------------------------------------------------------------------------------
+
+NEW_DEVICE = """
+[profile]
+name = "acme-ims"
+description = "ACME ion mobility handheld, written for this test"
+verdict_asserts_identity = true
+
+[detect]
+required_columns = ["Alarm", "Compound"]
+
+[defaults]
+context = "field_screening"
+technique = "IMS"
+vendor = "ACME"
+
+[columns]
+serial = "Unit"
+measured_at = "When"
+verdict = "Alarm"
+name = "Compound"
+
+[timestamps]
+formats = ["%d.%m.%Y %H:%M"]
+timezone = "Europe/Luxembourg"
+
+[[scores]]
+column = "Amplitude"
+scale = "0-1"
+
+[verdicts]
+positive = ["ALARM"]
+negative = ["clear"]
+"""
+
+
+def test_a_new_device_needs_only_a_profile(tmp_path):
+    profile = tmp_path / "acme.toml"
+    profile.write_text(NEW_DEVICE, encoding="utf-8")
+    export = write(
+        tmp_path,
+        "acme.txt",
+        "ACME IMS export v2\nUnit: 77\n\nUnit|When|Alarm|Compound|Amplitude\n"
+        "77|02.04.2024 08:30|ALARM|Fentanyl|0.81\n77|02.04.2024 08:31|clear||\n",
+    )
+    with pytest.raises(UnreadableReport, match="no shipped profile"):
+        open_report(export, format="csv")
+    report, records = read_all(export, format="csv", profile=profile)
+    assert report.profile == "acme-ims"
+    assert any("skipped 3 line(s) above the header" in note for note in report.notes)
+    fentanyl, clear = of(records, Finding)
+    assert (fentanyl.name, fentanyl.asserted_identified, fentanyl.scores[0].name) == (
+        "Fentanyl",
+        True,
+        "Amplitude",
+    )
+    assert fentanyl.locator.line == 5 and clear.role is Role.NO_HIT
+    first = of(records, Analysis)[0]
+    assert (first.technique, first.instrument.vendor, first.measured_at.isoformat()) == (
+        "IMS",
+        "ACME",
+        "2024-04-02T08:30:00+02:00",
+    )
+
+
+def test_naive_timestamps_without_a_zone_are_kept_raw(tmp_path):
+    profile = tmp_path / "acme.toml"
+    profile.write_text(NEW_DEVICE.replace('timezone = "Europe/Luxembourg"', ""), encoding="utf-8")
+    export = write(tmp_path, "a.csv", "Unit,When,Alarm,Compound\n7,02.04.2024 08:30,ALARM,Heroin\n")
+    report, records = read_all(export, profile=profile)
+    analysis = of(records, Analysis)[0]
+    assert analysis.measured_at is None and analysis.measured_at_raw == "02.04.2024 08:30"
+    assert any("no time zone" in note for note in report.notes)
+    report, records = read_all(export, profile=profile, options=ReadOptions(timezone="UTC"))
+    assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-02T08:30:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("[columns]", "[columns]\nsubstance = 'X'"), "unknown field"),
+        (('context = "field_screening"', 'context = "roadside"'), "context 'roadside'"),
+        (('scale = "0-1"', 'scale = "percent"'), "LOW-HIGH"),
+        (('positive = ["ALARM"]', 'positive = ["ALARM"]\nmaybe = ["?"]'), "'maybe'"),
+        (('name = "acme-ims"', ""), "name is required"),
+        (("[detect]", "[detekt]\n[detect]"), "unknown table"),
+        (('timezone = "Europe/Luxembourg"', 'timezone = "Benelux/Hub"'), "IANA"),
+    ],
+)
+def test_invalid_profiles_say_what_to_fix(tmp_path, change, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(NEW_DEVICE.replace(*change), encoding="utf-8")
+    with pytest.raises(ProfileError, match=message) as caught:
+        load_profile(path)
+    assert "bad.toml" in str(caught.value)
+    export = write(tmp_path, "a.csv", "Alarm,Compound\nALARM,Heroin\n")
+    with pytest.raises(UnreadableReport, match=r"bad\.toml"):
+        open_report(export, profile=path)
+
+
+def test_profile_by_shipped_name_and_unknown_name(tmp_path):
+    report, _ = read_all(EXAMPLES / "resq_cn_raman.csv", profile="resq-cn-raman")
+    assert report.profile == "resq-cn-raman"
+    with pytest.raises(UnreadableReport, match="shipped: amdis-batch"):
+        open_report(EXAMPLES / "resq_cn_raman.csv", profile="no-such-profile")
+
+
+# --- large files ------------------------------------------------------------------------------
+
+
+def test_large_csv_is_streamed_with_bounded_memory(tmp_path):
+    """200k rows stream in bounded memory: allocations traced over 40k rows in mid-file."""
+    rows = 200_000
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(RESQ_HEADER + "\r\n")
+        template = RESQ_ROW.replace("RQ-1", "RQ-{scan}") + "\r\n"
+        for i in range(rows):
+            out.write(template.format(scan=i // 3, name="MDMA" if i % 2 else "3-MMC", hqi=i % 99))
+    started = time.perf_counter()
+    report = open_report(path)
+    findings = peak = 0
+    for record in report:
+        findings += isinstance(record, Finding)
+        if findings == 100_000 and not tracemalloc.is_tracing():
+            tracemalloc.start()
+        elif findings == 140_000 and tracemalloc.is_tracing():
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    assert findings == rows and report.stats.rows_read == rows
+    assert report.stats.analyses == (rows + 2) // 3
+    assert 0 < peak < 2 * 2**20, f"peak {peak / 2**20:.1f} MiB over 40k rows: rows are kept"
+    assert time.perf_counter() - started < 15
