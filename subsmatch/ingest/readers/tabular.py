@@ -100,12 +100,10 @@ def _open_csv(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _
         stream, encoding=ctx.options.encoding, fallback=DEFAULT_ENCODING, notes=ctx.notes
     )
     buffer = list(islice(lines, 4 * HEADER_SEARCH_ROWS))
-    tried: list[str] = []
     for delimiter in _delimiter_candidates(buffer, ctx.options.delimiter, explicit):
         head = _parse_head(buffer, delimiter)
         if found := _find_header(head, explicit, "csv"):
             break
-        tried.append(delimiter)
     else:
         first = _parse_head(buffer, _delimiter_candidates(buffer, None, None)[0])
         raise _no_header(ctx, explicit, next((r for r in first if any(r)), []))
@@ -169,7 +167,8 @@ def _open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> 
     first_header: list[str] = []
     for name in [wanted] if wanted else names:
         head = [
-            _cells(r) for r in islice(book[name].iter_rows(values_only=True), HEADER_SEARCH_ROWS)
+            _cells(r)
+            for r in islice(book[name].iter_rows(min_row=1, values_only=True), HEADER_SEARCH_ROWS)
         ]
         if not any(any(r) for r in head):
             continue
