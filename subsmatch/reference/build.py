@@ -286,6 +286,13 @@ class Merger:
         for name in substance.names:
             self.by_name[name_key(name)].add(substance.id)
 
+    def reindex(self) -> None:
+        """Rebuild the CAS and name indexes after names or substances were edited in place."""
+        self.by_cas.clear()
+        self.by_name.clear()
+        for substance in self.substances.values():
+            self._index(substance)
+
     def _get(self, sid: str, keys: StructureKeys | None, origin: str) -> Substance:
         if sid not in self.substances:
             self.substances[sid] = Substance(sid, keys, origin)
@@ -403,9 +410,7 @@ def drop_loose_names(merger: Merger, report: Report) -> None:
             if name_rank(kind, source) > best[name_key(name)] and not kind.startswith("systematic"):
                 del substance.names[name]
                 report.names_dropped.append(f"{source}:{row} '{name}' on {substance.id}")
-    merger.by_name.clear()
-    for substance in merger.substances.values():
-        merger._index(substance)
+    merger.reindex()
 
 
 def absorb_name_only(merger: Merger, report: Report) -> None:
@@ -434,10 +439,7 @@ def absorb_name_only(merger: Merger, report: Report) -> None:
         target.listings += substance.listings
         del merger.substances[sid]
         report.absorbed.append(f"{sid} -> {target.id}")
-    merger.by_name.clear()
-    merger.by_cas.clear()
-    for substance in merger.substances.values():
-        merger._index(substance)
+    merger.reindex()
 
 
 def add_curated_substances(merger: Merger, report: Report) -> None:
@@ -463,8 +465,7 @@ def join_street_names(merger: Merger, names: Iterable[src.StreetName], report: R
             continue
         merger.substances[sid].add_names([(street.name, street.kind)], street.source, street.row)
         report.street_joined[street.source] += 1
-    for substance in merger.substances.values():
-        merger._index(substance)
+    merger.reindex()
 
 
 def apply_federal_register(
@@ -544,8 +545,7 @@ def apply_nl_changes(merger: Merger, report: Report) -> None:
             report.nl_changes.append(
                 f"{row['list']} {row['name']} since {row['since'] or '?'} -> {sid}"
             )
-    for substance in merger.substances.values():
-        merger._index(substance)
+    merger.reindex()
 
 
 # --- output -------------------------------------------------------------------------------------

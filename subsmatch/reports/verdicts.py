@@ -1,4 +1,4 @@
-"""Verdicts as JSON-ready dictionaries (the stable `check --json` contract) and as table rows."""
+"""Verdicts as JSON-ready dictionaries: the stable `check --json` contract."""
 
 from __future__ import annotations
 
@@ -69,29 +69,3 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
         "data_version": verdict.data_version,
         "tool_version": __version__,
     }
-
-
-def verdict_row(verdict: Verdict, reference: Reference) -> dict[str, str]:
-    """A short row for the human table: substance, status, lists per jurisdiction."""
-    r = verdict.resolution
-    if r.substance_id:
-        substance = reference.substances[r.substance_id].name
-    elif r.keys:
-        substance = r.keys.smiles
-    else:
-        substance = "-"
-    if r.via == "fuzzy":
-        substance += f" (uncertain, {r.confidence:.2f})"
-    elif r.alternatives:
-        substance += f" (ambiguous: {len(r.alternatives) + 1} substances)"
-    row = {
-        "query": verdict.query,
-        "substance": substance,
-        "status": verdict.status if not r.error or r.resolved else f"unresolved: {r.error}",
-    }
-    for j in verdict.jurisdictions:
-        lists = sorted({(e.entry.list, e.entry.since_display or "") for e in j.evidence})
-        row[j.code] = (
-            "; ".join(f"{name}" + (f" ({since})" if since else "") for name, since in lists) or "-"
-        )
-    return row

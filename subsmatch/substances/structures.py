@@ -188,15 +188,3 @@ def without_stereo(smiles: str) -> str:
     mol = parse(smiles)
     Chem.RemoveStereochemistry(mol)
     return Chem.MolToSmiles(mol)
-
-
-INCHIKEY_PATTERN = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
-
-
-def is_inchikey(text: str) -> bool:
-    """True for a full standard or non-standard InChIKey.
-
-    >>> is_inchikey("XLYOFNOQVPJJNP-UHFFFAOYSA-N")
-    True
-    """
-    return bool(INCHIKEY_PATTERN.match(text.strip()))

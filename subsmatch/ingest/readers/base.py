@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from subsmatch.ingest.records import Analysis, Finding, Locator, Provenance, Record, Rejection
+from subsmatch.ingest.textio import decoded_lines
 
 if TYPE_CHECKING:
     from subsmatch.ingest.profile import Profile
@@ -53,6 +54,18 @@ class ReadContext:
         """A new analysis id, unique within this read: A1, A2, ..."""
         self.analyses += 1
         return f"A{self.analyses}"
+
+    def lines(
+        self, stream: BinaryIO, fallback: str, *, expected_fallback: bool = False
+    ) -> Iterator[str]:
+        """The stream's text lines, decoded as the options say (see ``decoded_lines``)."""
+        return decoded_lines(
+            stream,
+            encoding=self.options.encoding,
+            fallback=fallback,
+            notes=self.notes,
+            expected_fallback=expected_fallback,
+        )
 
     def note(self, text: str) -> None:
         if text not in self.notes:

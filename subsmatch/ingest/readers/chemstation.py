@@ -26,7 +26,6 @@ from subsmatch.ingest.records import (
     Role,
     Score,
 )
-from subsmatch.ingest.textio import decoded_lines
 from subsmatch.ingest.values import clean, normalise_cas, parse_timestamp
 
 NAME = "chemstation"
@@ -85,14 +84,7 @@ class _Header:
 
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     """One analysis per peak with its ranked library hits (Qual 0-100)."""
-    lines = decoded_lines(
-        stream,
-        encoding=ctx.options.encoding,
-        fallback=DEFAULT_ENCODING,
-        notes=ctx.notes,
-        expected_fallback=True,
-    )
-    return _records(lines, ctx)
+    return _records(ctx.lines(stream, DEFAULT_ENCODING, expected_fallback=True), ctx)
 
 
 def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:

@@ -27,7 +27,6 @@ from subsmatch.ingest.records import (
     Score,
     Verdict,
 )
-from subsmatch.ingest.textio import decoded_lines
 from subsmatch.ingest.validation import report_schema, validate
 from subsmatch.ingest.values import normalise_cas, parse_scale
 
@@ -57,7 +56,7 @@ def sniff_document(head: str) -> bool:
 
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     """Records of a JSON Lines stream, or of a JSON document (parsed before returning)."""
-    lines = decoded_lines(stream, encoding=ctx.options.encoding, fallback="cp1252", notes=ctx.notes)
+    lines = ctx.lines(stream, "cp1252")
     if ctx.format == "jsonl":
         return _lines(lines, ctx)
     try:

@@ -23,7 +23,6 @@ from subsmatch.ingest.records import (
     Role,
     Score,
 )
-from subsmatch.ingest.textio import decoded_lines
 from subsmatch.ingest.values import normalise_cas, parse_number, parse_scale
 
 NAME = "nist"
@@ -74,14 +73,7 @@ def sniff(head: str) -> bool:
 
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     """Analyses (one per "Unknown:") and their hit candidates, cp437 unless told otherwise."""
-    lines = decoded_lines(
-        stream,
-        encoding=ctx.options.encoding,
-        fallback=DEFAULT_ENCODING,
-        notes=ctx.notes,
-        expected_fallback=True,
-    )
-    return _records(lines, ctx)
+    return _records(ctx.lines(stream, DEFAULT_ENCODING, expected_fallback=True), ctx)
 
 
 def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:

@@ -42,7 +42,6 @@ from subsmatch.ingest.records import (
     Score,
     Verdict,
 )
-from subsmatch.ingest.textio import decoded_lines
 from subsmatch.ingest.values import collapse, normalise_cas, parse_number, parse_timestamp
 
 NAME = "tabular"
@@ -96,9 +95,7 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
 
 
 def _open_csv(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _Table:
-    lines = decoded_lines(
-        stream, encoding=ctx.options.encoding, fallback=DEFAULT_ENCODING, notes=ctx.notes
-    )
+    lines = ctx.lines(stream, DEFAULT_ENCODING)
     buffer = list(islice(lines, 4 * HEADER_SEARCH_ROWS))
     for delimiter in _delimiter_candidates(buffer, ctx.options.delimiter, explicit):
         head = _parse_head(buffer, delimiter)
