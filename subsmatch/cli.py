@@ -2,19 +2,24 @@
 
 Exit codes of ``check``: 0 every query was resolved and evaluated; 2 usage error; 3 at least
 one query named no known substance (unresolved); 4 at least one query was malformed (a SMILES,
-InChI or molfile that cannot be read, a CAS number with a wrong check digit).
+InChI or molfile that cannot be read, a CAS number with a wrong check digit). ``ingest`` exits
+with 1 when a file could not be read at all.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
 
 import click
 
 from subsmatch import __version__
 
+EXIT_UNREADABLE_FILE = 1
 EXIT_UNRESOLVED = 3
 EXIT_INVALID = 4
 
@@ -147,7 +152,7 @@ def check(
         cut -f3 hits.tsv | subsmatch check - --json
     """
     from subsmatch.matchers.checker import Checker
-    from subsmatch.reports.verdicts import verdict_to_dict
+    from subsmatch.matchers.verdict import verdict_to_dict
 
     codes = _jurisdictions(jurisdictions)
     texts = _read_queries(queries)
@@ -238,6 +243,270 @@ def lists_command(as_json: bool) -> None:
             f"{i['jurisdiction']:<5}{i['list']:<{width + 2}}{i['kind']:<13}"
             f"{i['entries']:>8}  {i['complete_to'] or '-'}"
         )
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def output_options(command: Callable) -> Callable:
+    """--json and --csv for a command that lists rows (the default is a table for people)."""
+    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(command)
+    return click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")(command)
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Neutralise cells that a spreadsheet would run as a formula (CSV injection).
+
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("-5"), spreadsheet_safe("MDMA")
+    ("'=HYPERLINK(1)", "'-5", 'MDMA')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def emit(
+    rows: list[dict], as_json: bool, as_csv: bool, table: Callable[[list[dict]], None]
+) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+    elif as_csv:
+        if not rows:
+            return
+        writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: spreadsheet_safe(_cell(v)) for k, v in row.items()})
+    else:
+        table(rows)
+
+
+def _cell(value: object) -> object:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+def _engine(ctx: click.Context):
+    from subsmatch.store.engine import make_engine
+
+    return make_engine(ctx.obj["db"])
+
+
+# --- ingest --------------------------------------------------------------------------------------
+
+
+def _input_files(paths: tuple[str, ...]) -> Iterator[str]:
+    """Files as given, directories recursively (hidden files skipped), "-" for stdin."""
+    for path in paths:
+        if path == "-":
+            yield path
+            continue
+        p = Path(path)
+        if p.is_dir():
+            yield from (str(f) for f in sorted(p.rglob("*"))
+                        if f.is_file() and not any(part.startswith(".") for part in
+                                                   f.relative_to(p).parts))
+        else:
+            yield path
+
+
+def _progress(enabled: bool) -> Callable[[str, int], None] | None:
+    if not enabled:
+        return None
+
+    def show(name: str, rows: int) -> None:
+        click.echo(f"\r{name}: {rows:,} rows", err=True, nl=False)
+
+    return show
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--format", "format_name", metavar="NAME",
+              help="Skip detection: nist, chemstation, csv, tsv, xlsx, json, jsonl.")
+@click.option("--profile", metavar="FILE|NAME", help="Column-mapping profile for CSV/XLSX.")
+@click.option("--encoding", metavar="NAME", help="Text encoding, e.g. cp1252, cp437, utf-16.")
+@click.option("--sheet", metavar="NAME", help="XLSX sheet to read.")
+@click.option("--timezone", metavar="ZONE", help="IANA zone for times printed without one.")
+@click.option("--force", is_flag=True, help="Ingest content already ingested as a new version.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], format_name: str | None,
+           profile: str | None, encoding: str | None, sheet: str | None, timezone: str | None,
+           force: bool, as_json: bool) -> None:
+    """Read lab and field-device reports, resolve every hit and store it with its verdict.
+
+    PATH is a file, a directory (read recursively) or "-" for standard input. Formats are
+    detected by content: NIST MS Search results, ChemStation library reports, CSV/TSV/XLSX
+    exports (through a mapping profile), JSON and JSON Lines. Every row read becomes a stored
+    finding or a stored rejection with its reason; each file is one transaction, and the same
+    content again changes nothing (use --force for a new version).
+
+    \b
+    Examples:
+        subsmatch ingest SRCRESLT.TXT LIBRPT.TXT
+        subsmatch ingest exports/ --json
+        subsmatch ingest handheld.csv --profile my_device.toml
+    """
+    from subsmatch.ingest.pipeline import Pipeline
+    from subsmatch.ingest.readers import ReadOptions
+
+    options = ReadOptions(format=format_name, profile=profile, encoding=encoding, sheet=sheet,
+                          timezone=timezone)
+    interactive = sys.stderr.isatty() and not as_json
+    pipeline = Pipeline(_engine(ctx), options=options, force=force,
+                        progress=_progress(interactive))
+    summaries = []
+    for path in _input_files(paths):
+        if path == "-":
+            summary = pipeline.ingest(sys.stdin.buffer, source_name="<stdin>")
+        else:
+            summary = pipeline.ingest(path)
+        if interactive:
+            click.echo("\r\033[K", err=True, nl=False)
+        summaries.append(summary)
+        if summary.error:
+            click.echo(f"error: {summary.error}", err=True)
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in summaries], indent=2, ensure_ascii=False))
+    else:
+        _echo_ingest_summary(summaries)
+    if any(s.status == "error" for s in summaries):
+        ctx.exit(EXIT_UNREADABLE_FILE)
+
+
+def _echo_ingest_summary(summaries: list) -> None:
+    from subsmatch.ingest.pipeline import FLAGGED
+
+    flagged = [f for s in summaries for f in s.flagged]
+    if flagged:
+        click.secho("Flagged findings", bold=True)
+        order = {status: i for i, status in enumerate(FLAGGED)}
+        flagged.sort(key=lambda f: (f.case_id or "", f.item_id or "", order[f.status]))
+        group = None
+        for f in flagged:
+            if (f.case_id, f.item_id) != group:
+                group = (f.case_id, f.item_id)
+                click.echo(f"  case {f.case_id or '-'}  item {f.item_id or '-'}")
+            status = click.style(f"{f.status:<10}", fg=STATUS_STYLE.get(f.status), bold=True)
+            resolved = f" -> {f.resolved}" if f.resolved and f.resolved != f.name else ""
+            lists = f"  [{' | '.join(f.lists)}]" if f.lists else ""
+            click.echo(f"    {status} {f.name}{resolved}{lists}")
+            click.echo(f"               at {f.locator}")
+        click.echo()
+    click.secho("Files", bold=True)
+    for s in summaries:
+        if s.status == "error":
+            click.echo(f"  {s.source}: NOT INGESTED")
+            continue
+        if s.status == "already_ingested":
+            click.echo(f"  {s.source}: already ingested (version {s.version}); nothing changed")
+            continue
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(s.statuses.items()))
+        click.echo(f"  {s.source}: new (version {s.version}, {s.format}"
+                   + (f", profile {s.profile}" if s.profile else "") + f"): {s.rows_read} rows"
+                   f" read = {s.findings} findings + {s.rejections} rejections; {counts}")
+        for note in s.notes:
+            click.echo(f"      note: {note}")
+        if len(s.flagged) < s.flagged_count:
+            click.echo(f"      {s.flagged_count - len(s.flagged)} more flagged findings: "
+                       "subsmatch findings --flagged")
+
+
+# --- findings and show ---------------------------------------------------------------------------
+
+FINDING_FIELDS = ("file", "case_id", "item_id", "technique", "measured_at", "rank", "name", "cas",
+                  "status", "resolved_name", "via", "confidence", "lists", "locator")
+
+
+def _finding_out(row: dict) -> dict:
+    from subsmatch.matchers.verdict import listed_on
+
+    out = {k: row[k] for k in FINDING_FIELDS if k in row}
+    out["lists"] = list(listed_on(row["verdict"])) if row["verdict"] else []
+    out["scores"] = row["scores"]
+    out["data_version"] = row["data_version"]
+    return out
+
+
+def _findings_table(rows: list[dict]) -> None:
+    for row in rows:
+        status = click.style(f"{row['status']:<10}", fg=STATUS_STYLE.get(row["status"]),
+                             bold=True)
+        resolved = row["resolved_name"] or "-"
+        click.echo(f"{status} {row['case_id'] or '-'}/{row['item_id'] or '-'}  "
+                   f"{row['name'] or row['cas'] or '-'} -> {resolved}"
+                   + (f"  [{' | '.join(row['lists'])}]" if row["lists"] else ""))
+    click.echo(f"{len(rows)} findings", err=True)
+
+
+@main.command()
+@click.option("--flagged", is_flag=True, help="Only controlled, precursor and unresolved.")
+@click.option("--case", metavar="ID", help="Only this case.")
+@click.option("--since", metavar="DATE", callback=_parse_date,
+              help="Measured (or ingested) on or after this date (YYYY-MM-DD).")
+@click.option("--status", "statuses", multiple=True, metavar="S",
+              help="Only this status (controlled, precursor, not_listed, unresolved, no_hit).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many findings.")
+@output_options
+@click.pass_context
+def findings(ctx: click.Context, flagged: bool, case: str | None, since: date | None,
+             statuses: tuple[str, ...], limit: int | None, as_json: bool, as_csv: bool) -> None:
+    """List stored findings with their verdicts (all that match unless --limit).
+
+    \b
+    Examples:
+        subsmatch findings --flagged
+        subsmatch findings --case 24-01873 --csv > case.csv
+    """
+    from subsmatch.ingest.pipeline import FLAGGED
+    from subsmatch.store.queries import findings as stored_findings
+
+    wanted = tuple(statuses) + (FLAGGED if flagged else ())
+    start = datetime.combine(since, datetime.min.time()) if since else None
+    rows = stored_findings(_engine(ctx), statuses=wanted, case=case, since=start, limit=limit)
+    emit([_finding_out(r) for r in rows], as_json, as_csv, _findings_table)
+
+
+@main.command()
+@click.argument("case")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def show(ctx: click.Context, case: str, as_json: bool) -> None:
+    """Show one case: every analysis, hit and verdict.
+
+    \b
+    Example:
+        subsmatch show 24-01873
+    """
+    from subsmatch.store.queries import case_findings
+
+    rows = case_findings(_engine(ctx), case)
+    if not rows:
+        raise click.ClickException(f"no case {case!r} in the database; list cases with "
+                                   "subsmatch findings")
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    click.secho(f"Case {case}", bold=True)
+    item = None
+    for row in rows:
+        if row["item_id"] != item:
+            item = row["item_id"]
+            device = " ".join(filter(None, (row["vendor"], row["model"])))
+            click.echo(f"  item {item or '-'}  {row['technique'] or ''} {device}  "
+                       f"{row['context'] or ''}  measured {row['measured_at'] or '-'}  "
+                       f"device verdict: {row['verdict_raw'] or row['device_verdict']}")
+        out = _finding_out(row)
+        scores = ", ".join(f"{s['name']} {s['value']:g}" for s in row["scores"])
+        status = click.style(f"{row['status']:<10}", fg=STATUS_STYLE.get(row["status"]))
+        click.echo(f"    {row['rank'] or '-':>2} {status} {row['name'] or '-'}"
+                   + (f" -> {row['resolved_name']}" if row["resolved_name"] else "")
+                   + (f" ({scores})" if scores else ""))
+        for listed in out["lists"]:
+            click.echo(f"         {listed}")
 
 
 if __name__ == "__main__":

@@ -457,6 +457,27 @@ def add_curated_substances(merger: Merger, report: Report) -> None:
             report.rows_read[entry.source] += 1
 
 
+def add_common_substances(merger: Merger, report: Report) -> None:
+    """Cutting agents, adulterants and medicines met in seized drugs: known, structured, unlisted.
+
+    Their structures come from their systematic names through OPSIN, in one batch.
+    """
+    with (CURATED / "common_substances.csv").open(encoding="utf-8") as handle:
+        rows = list(enumerate(csv.DictReader(handle), start=2))
+    parsed = first_parsable([[row["systematic_name"]] for _line, row in rows])
+    for (line, row), found in zip(rows, parsed, strict=True):
+        names = [(row["name"], "preferred")] + [
+            (n.strip(), "other") for n in row["synonyms"].split(";") if n.strip()]
+        entry = SourceEntry("curated:common_substances", line, names,
+                            systematic=[row["systematic_name"]], note=row["role"])
+        report.rows_read[entry.source] += 1
+        structure = None
+        if found:
+            structure = (keys_of(found[1]), f"{OPSIN_ORIGIN}curated:common_substances:{line}")
+            report.structures_from_opsin[entry.source] += 1
+        merger.add(entry, structure, trusted=False)
+
+
 def join_street_names(merger: Merger, names: Iterable[src.StreetName], report: Report) -> None:
     for street in names:
         sid = merger.lookup(street.category)
@@ -814,6 +835,7 @@ def build(shared: Path, out: Path = DATA) -> dict:
     refine_stereo(entries, found, report)
     merger = merge(entries, found, report)
     add_curated_substances(merger, report)
+    add_common_substances(merger, report)
     join_street_names(merger, street, report)
     drop_loose_names(merger, report)
     absorb_name_only(merger, report)

@@ -1,10 +1,21 @@
-"""SQLAlchemy models. No chemistry here: what is stored is what the matchers decided."""
+"""SQLAlchemy models. No chemistry here: what is stored is what the readers read and the
+matchers decided, the raw values beside the resolution, never over them."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -27,3 +38,121 @@ class CheckRecord(Base):
     as_of: Mapped[str | None] = mapped_column(String(10))
     data_version: Mapped[str] = mapped_column(String(64))
     tool_version: Mapped[str] = mapped_column(String(32))
+
+
+class IngestedFile(Base):
+    """One ingest of one file's content. The same content again is a no-op, unless forced:
+    then it becomes a new version and the old one is kept."""
+
+    __tablename__ = "files"
+    __table_args__ = (UniqueConstraint("sha256", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    format: Mapped[str] = mapped_column(String(20))
+    reader: Mapped[str] = mapped_column(String(40))
+    profile: Mapped[str | None] = mapped_column(String(80))
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    analyses: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+    rejections: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    data_version: Mapped[str] = mapped_column(String(64))
+    tool_version: Mapped[str] = mapped_column(String(32))
+
+
+class AnalysisRow(Base):
+    """One analysed thing (a peak, a scan, a LIMS item), as the report describes it."""
+
+    __tablename__ = "analyses"
+    __table_args__ = (UniqueConstraint("file_id", "analysis_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    analysis_key: Mapped[str] = mapped_column(String(20))  # the reader's id within the file
+    locator: Mapped[str] = mapped_column(Text)
+    reader_version: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    item_id: Mapped[str | None] = mapped_column(String(120))
+    label: Mapped[str | None] = mapped_column(Text)
+    context: Mapped[str | None] = mapped_column(String(30))
+    technique: Mapped[str | None] = mapped_column(String(60))
+    vendor: Mapped[str | None] = mapped_column(String(120))
+    model: Mapped[str | None] = mapped_column(String(120))
+    serial: Mapped[str | None] = mapped_column(String(120))
+    library: Mapped[str | None] = mapped_column(Text)
+    library_version: Mapped[str | None] = mapped_column(String(120))
+    operator: Mapped[str | None] = mapped_column(String(120))
+    measured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    measured_at_raw: Mapped[str | None] = mapped_column(String(80))
+    location: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(60))
+    verdict: Mapped[str] = mapped_column(String(20))
+    verdict_raw: Mapped[str | None] = mapped_column(Text)
+    extras: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
+
+
+class ResolutionRow(Base):
+    """What one query text resolved to and its verdict, per data and tool version.
+
+    Findings share it: real reports repeat the same hundred substances.
+    """
+
+    __tablename__ = "resolutions"
+    __table_args__ = (UniqueConstraint("query", "data_version", "tool_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    substance_id: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(Text)
+    smiles: Mapped[str | None] = mapped_column(Text)
+    inchikey: Mapped[str | None] = mapped_column(String(27), index=True)
+    via: Mapped[str | None] = mapped_column(String(20))
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
+    verdict: Mapped[str] = mapped_column(Text)  # the JSON object of `check --json`
+    data_version: Mapped[str] = mapped_column(String(64))
+    tool_version: Mapped[str] = mapped_column(String(32))
+
+
+class FindingRow(Base):
+    """One reported substance as printed, beside what it resolved to."""
+
+    __tablename__ = "findings"
+    __table_args__ = (
+        Index("ix_findings_file_analysis", "file_id", "analysis_key"),
+        Index("ix_findings_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    analysis_key: Mapped[str] = mapped_column(String(20))
+    locator: Mapped[str] = mapped_column(Text)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str | None] = mapped_column(Text)
+    cas: Mapped[str | None] = mapped_column(String(20))
+    cas_raw: Mapped[str | None] = mapped_column(String(40))
+    formula: Mapped[str | None] = mapped_column(String(80))
+    scores: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of score objects
+    asserted_identified: Mapped[bool] = mapped_column(Boolean, default=False)
+    extras: Mapped[str] = mapped_column(Text, default="{}")
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    status: Mapped[str] = mapped_column(String(20))  # copied from the resolution, for filters
+
+
+class RejectionRow(Base):
+    """An input row that became no finding, with the reason and where it was."""
+
+    __tablename__ = "rejections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    analysis_key: Mapped[str | None] = mapped_column(String(20))
+    locator: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)

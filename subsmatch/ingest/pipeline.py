@@ -1,0 +1,286 @@
+"""read -> resolve -> match -> store, one transaction per file.
+
+Records stream from the reader in chunks; each chunk's distinct names and CAS numbers are
+resolved together (cached across chunks and files), judged once per distinct query, and
+written with bulk inserts. A file is committed whole or not at all: a reader error or a killed
+process leaves nothing of it. The same content again (same sha256) changes nothing, unless
+forced, which stores it as a new version beside the old one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from subsmatch import __version__
+from subsmatch.ingest.errors import UnreadableReport
+from subsmatch.ingest.readers import ReadOptions, open_report
+from subsmatch.ingest.records import Analysis, Finding, Rejection, Role
+from subsmatch.matchers.checker import Checker
+from subsmatch.matchers.verdict import listed_on, verdict_to_dict
+from subsmatch.store.ingests import FileWriter, latest_version
+from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
+
+FLAGGED = ("controlled", "generic", "precursor", "analogue", "unresolved")
+FLAGGED_KEPT = 500  # flagged findings kept per file for the summary (all are counted)
+NO_HIT = "no_hit"
+
+
+@dataclass(frozen=True)
+class FlaggedFinding:
+    """A finding to show first: controlled, precursor or unresolved."""
+
+    case_id: str | None
+    item_id: str | None
+    name: str | None  # as printed
+    status: str
+    resolved: str | None
+    lists: tuple[str, ...]
+    locator: str
+
+
+@dataclass
+class FileSummary:
+    """What happened to one input file."""
+
+    source: str
+    status: str  # new | already_ingested | error
+    sha256: str | None = None
+    version: int = 0
+    format: str | None = None
+    profile: str | None = None
+    rows_read: int = 0
+    analyses: int = 0
+    findings: int = 0
+    rejections: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    flagged: list[FlaggedFinding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def flagged_count(self) -> int:
+        return sum(self.statuses[s] for s in FLAGGED)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["statuses"] = dict(sorted(self.statuses.items()))
+        data["flagged_count"] = self.flagged_count
+        return data
+
+
+def analysis_row(analysis: Analysis) -> dict:
+    return {
+        "analysis_key": analysis.id,
+        "locator": str(analysis.locator),
+        "reader_version": f"{analysis.provenance.reader} {analysis.provenance.reader_version}",
+        "case_id": analysis.case_id,
+        "item_id": analysis.item_id,
+        "label": analysis.label,
+        "context": analysis.context.value if analysis.context else None,
+        "technique": analysis.technique,
+        "vendor": analysis.instrument.vendor,
+        "model": analysis.instrument.model,
+        "serial": analysis.instrument.serial,
+        "library": analysis.library,
+        "library_version": analysis.library_version,
+        "operator": analysis.operator,
+        "measured_at": analysis.measured_at,
+        "measured_at_raw": analysis.measured_at_raw,
+        "location": analysis.location,
+        "country": analysis.country,
+        "verdict": analysis.verdict.value,
+        "verdict_raw": analysis.verdict_raw,
+        "extras": json.dumps(dict(analysis.extras), ensure_ascii=False),
+    }
+
+
+def finding_row(finding: Finding) -> dict:
+    return {
+        "analysis_key": finding.analysis_id,
+        "locator": str(finding.locator),
+        "rank": finding.rank,
+        "role": finding.role.value,
+        "name": finding.name,
+        "cas": finding.cas,
+        "cas_raw": finding.cas_raw,
+        "formula": finding.formula,
+        "scores": json.dumps([asdict(s) for s in finding.scores]),
+        "asserted_identified": finding.asserted_identified,
+        "extras": json.dumps(dict(finding.extras), ensure_ascii=False),
+    }
+
+
+def rejection_row(rejection: Rejection) -> dict:
+    return {
+        "analysis_key": rejection.analysis_id,
+        "locator": str(rejection.locator),
+        "reason": rejection.reason,
+        "raw": rejection.raw,
+    }
+
+
+def queries_of(finding: Finding) -> tuple[str, ...]:
+    """The texts that may identify a finding: its name as printed, then its CAS number."""
+    if finding.role is Role.NO_HIT:
+        return ()
+    return tuple(q for q in (finding.name, finding.cas) if q)
+
+
+def resolution_values(verdict: dict) -> dict:
+    """The columns of a stored resolution, from the `check --json` object."""
+    resolved = verdict["resolved"] or {}
+    return {
+        "status": verdict["status"],
+        "substance_id": resolved.get("substance_id"),
+        "name": resolved.get("name"),
+        "smiles": resolved.get("smiles"),
+        "inchikey": resolved.get("inchikey"),
+        "via": resolved.get("via"),
+        "confidence": resolved.get("confidence") or 0.0,
+        "uncertain": bool(resolved.get("uncertain")),
+        "verdict": json.dumps(verdict, ensure_ascii=False),
+    }
+
+
+class Pipeline:
+    """Ingests report files into a database; keeps its caches across files."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        checker: Checker | None = None,
+        options: ReadOptions | None = None,
+        force: bool = False,
+        chunk_rows: int = 5000,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.checker = checker or Checker()
+        self.options = options or ReadOptions()
+        self.force = force
+        self.chunk_rows = chunk_rows
+        self.progress = progress
+        self.data_version = self.checker.reference.version
+        self._verdicts: dict[str, dict] = {}  # query -> check JSON, for every query seen
+        self._stored_ids: dict[str, int] = {}  # query -> committed resolution id
+
+    def ingest(self, source: str | Path | BinaryIO, source_name: str | None = None) -> FileSummary:
+        """Ingest one file or binary stream; never raises for a bad file, reports it."""
+        name = source_name or str(source)
+        try:
+            report = open_report(source, options=self.options, source_name=source_name)
+        except UnreadableReport as error:
+            return FileSummary(name, "error", error=str(error))
+        summary = FileSummary(report.source_name, "new", report.sha256, format=report.format)
+        try:
+            with report, Session(self.engine) as session, session.begin():
+                version = latest_version(session, report.sha256)
+                if version and not self.force:
+                    summary.status, summary.version = "already_ingested", version
+                    return summary
+                summary.version = version + 1
+                new_ids = self._write(report, session, summary)
+        except UnreadableReport as error:
+            return FileSummary(name, "error", report.sha256, error=str(error))
+        self._stored_ids.update(new_ids)
+        return summary
+
+    def _write(self, report, session: Session, summary: FileSummary) -> dict[str, int]:
+        writer = FileWriter(session, {
+            "source_name": report.source_name, "sha256": report.sha256,
+            "version": summary.version, "format": report.format, "reader": report.reader,
+            "profile": None, "data_version": self.data_version, "tool_version": __version__,
+        })
+        new_ids: dict[str, int] = {}
+        cases: dict[str, tuple[str | None, str | None]] = {}
+        for chunk in _chunks(report, self.chunk_rows):
+            analyses = [r for r in chunk if isinstance(r, Analysis)]
+            findings = [r for r in chunk if isinstance(r, Finding)]
+            rejections = [r for r in chunk if isinstance(r, Rejection)]
+            # findings may follow an analysis of the previous chunk: keep the last one
+            cases = dict(list(cases.items())[-1:]) | {
+                a.id: (a.case_id, a.item_id) for a in analyses}
+            writer.add(AnalysisRow, (analysis_row(a) for a in analyses))
+            rows = self._finding_rows(findings, writer, new_ids, cases, summary)
+            writer.add(FindingRow, rows)
+            writer.add(RejectionRow, (rejection_row(r) for r in rejections))
+            if self.progress:
+                self.progress(report.source_name, report.stats.rows_read)
+        stats = report.stats
+        summary.profile = report.profile
+        summary.notes = list(report.notes)
+        summary.rows_read, summary.analyses = stats.rows_read, stats.analyses
+        summary.findings, summary.rejections = stats.findings, stats.rejections
+        writer.finish(profile=report.profile, rows_read=stats.rows_read,
+                      analyses=stats.analyses, findings=stats.findings,
+                      rejections=stats.rejections, notes=json.dumps(report.notes))
+        return new_ids
+
+    def _finding_rows(self, findings: list[Finding], writer: FileWriter,
+                      new_ids: dict[str, int], cases: dict, summary: FileSummary) -> list[dict]:
+        chosen = self._judge(findings)
+        needed = {q: resolution_values(self._verdicts[q]) for q in set(chosen.values())
+                  if q and q not in self._stored_ids and q not in new_ids}
+        if needed:
+            new_ids.update(writer.resolution_ids(needed, self.data_version, __version__))
+        rows = []
+        for finding in findings:
+            row = finding_row(finding)
+            query = chosen[id(finding)]
+            if query is None:
+                row["resolution_id"], row["status"] = None, NO_HIT
+            else:
+                verdict = self._verdicts[query]
+                row["resolution_id"] = self._stored_ids.get(query) or new_ids[query]
+                row["status"] = verdict["status"]
+                if verdict["status"] in FLAGGED and len(summary.flagged) < FLAGGED_KEPT:
+                    case, item = cases.get(finding.analysis_id, (None, None))
+                    summary.flagged.append(FlaggedFinding(
+                        case, item, finding.name or finding.cas, verdict["status"],
+                        (verdict["resolved"] or {}).get("name"), listed_on(verdict),
+                        row["locator"]))
+            summary.statuses[row["status"]] += 1
+            rows.append(row)
+        return rows
+
+    def _judge(self, findings: list[Finding]) -> dict[int, str | None]:
+        """For each finding, the query whose resolution it takes: the surest one."""
+        new = list(dict.fromkeys(q for f in findings for q in queries_of(f)
+                                 if q not in self._verdicts))
+        reference = self.checker.reference
+        for query, verdict in zip(new, self.checker.check(new), strict=True):
+            self._verdicts[query] = verdict_to_dict(verdict, reference)
+        return {id(f): _surest(queries_of(f), self._verdicts) for f in findings}
+
+
+def _surest(queries: tuple[str, ...], verdicts: dict[str, dict]) -> str | None:
+    """The resolved query with the highest confidence (the name on a tie), else the first."""
+    if not queries:
+        return None
+    resolved = [q for q in queries if verdicts[q]["resolved"]]
+    if not resolved:
+        return queries[0]
+    return max(resolved, key=lambda q: (verdicts[q]["resolved"]["confidence"], q == queries[0]))
+
+
+def _chunks(records: Iterable, size: int) -> Iterable[list]:
+    """Lists of records holding about ``size`` findings or rejections each."""
+    chunk: list = []
+    rows = 0
+    for record in records:
+        chunk.append(record)
+        if not isinstance(record, Analysis):
+            rows += 1
+            if rows >= size:
+                yield chunk
+                chunk, rows = [], 0
+    if chunk:
+        yield chunk

@@ -1,0 +1,65 @@
+"""Writing ingested files: one transaction per file, reusing stored resolutions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from subsmatch.store.models import IngestedFile, ResolutionRow
+
+
+def latest_version(session: Session, sha256: str) -> int:
+    """The highest stored version of this content, 0 when it was never ingested."""
+    found = session.scalar(select(func.max(IngestedFile.version)).where(
+        IngestedFile.sha256 == sha256))
+    return found or 0
+
+
+class FileWriter:
+    """Adds one file and its records within the caller's transaction."""
+
+    def __init__(self, session: Session, file_values: Mapping) -> None:
+        self.session = session
+        row = IngestedFile(ingested_at=datetime.now(UTC), **file_values)
+        session.add(row)
+        session.flush()
+        self.file_id = row.id
+
+    def add(self, table: type, rows: Iterable[dict]) -> None:
+        """Bulk insert rows of AnalysisRow, FindingRow or RejectionRow (file id added)."""
+        values = [{**row, "file_id": self.file_id} for row in rows]
+        if values:
+            self.session.execute(insert(table), values)
+
+    def resolution_ids(self, resolutions: Mapping[str, dict], data_version: str,
+                       tool_version: str) -> dict[str, int]:
+        """Ids of the stored resolutions of these queries, inserting the missing ones."""
+        found = self._resolution_ids(list(resolutions), data_version, tool_version)
+        missing = [q for q in resolutions if q not in found]
+        if missing:
+            self.session.execute(insert(ResolutionRow), [
+                {**resolutions[q], "query": q, "data_version": data_version,
+                 "tool_version": tool_version} for q in missing])
+            found.update(self._resolution_ids(missing, data_version, tool_version))
+        return found
+
+    def _resolution_ids(self, queries: list[str], data_version: str,
+                        tool_version: str) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(queries), 500):
+            rows = self.session.execute(
+                select(ResolutionRow.query, ResolutionRow.id).where(
+                    ResolutionRow.query.in_(queries[start:start + 500]),
+                    ResolutionRow.data_version == data_version,
+                    ResolutionRow.tool_version == tool_version))
+            found.update(rows.tuples().all())
+        return found
+
+    def finish(self, **counts: int | str) -> None:
+        """Record the file's final counts and notes."""
+        self.session.execute(update(IngestedFile).where(IngestedFile.id == self.file_id)
+                             .values(**counts))
+

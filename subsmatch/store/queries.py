@@ -1,0 +1,85 @@
+"""Reading stored findings back: filters for `findings`, one case for `show`."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import Engine, and_, func, select
+from sqlalchemy.orm import Session
+
+from subsmatch.store.models import AnalysisRow, FindingRow, IngestedFile, ResolutionRow
+
+_COLUMNS = (
+    IngestedFile.source_name.label("file"),
+    IngestedFile.version.label("file_version"),
+    AnalysisRow.case_id,
+    AnalysisRow.item_id,
+    AnalysisRow.context,
+    AnalysisRow.technique,
+    AnalysisRow.vendor,
+    AnalysisRow.model,
+    AnalysisRow.measured_at,
+    AnalysisRow.verdict.label("device_verdict"),
+    AnalysisRow.verdict_raw,
+    FindingRow.id.label("finding_id"),
+    FindingRow.locator,
+    FindingRow.rank,
+    FindingRow.role,
+    FindingRow.name,
+    FindingRow.cas,
+    FindingRow.formula,
+    FindingRow.scores,
+    FindingRow.asserted_identified,
+    FindingRow.status,
+    ResolutionRow.name.label("resolved_name"),
+    ResolutionRow.smiles,
+    ResolutionRow.inchikey,
+    ResolutionRow.via,
+    ResolutionRow.confidence,
+    ResolutionRow.uncertain,
+    ResolutionRow.verdict,
+    ResolutionRow.data_version,
+    IngestedFile.ingested_at,
+)
+
+
+def _base():
+    return (
+        select(*_COLUMNS)
+        .join(IngestedFile, FindingRow.file_id == IngestedFile.id)
+        .join(AnalysisRow, and_(AnalysisRow.file_id == FindingRow.file_id,
+                                AnalysisRow.analysis_key == FindingRow.analysis_key))
+        .outerjoin(ResolutionRow, FindingRow.resolution_id == ResolutionRow.id)
+    )
+
+
+def _as_dict(row) -> dict:
+    data = dict(row._mapping)
+    data["scores"] = json.loads(data["scores"])
+    data["verdict"] = json.loads(data["verdict"]) if data["verdict"] else None
+    return data
+
+
+def findings(engine: Engine, *, statuses: tuple[str, ...] = (), case: str | None = None,
+             since: datetime | None = None, limit: int | None = None) -> list[dict]:
+    """Stored findings with their resolution and verdict, newest files first."""
+    query = _base()
+    if statuses:
+        query = query.where(FindingRow.status.in_(statuses))
+    if case:
+        query = query.where(AnalysisRow.case_id == case)
+    if since:
+        query = query.where(func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
+                            >= since)
+    query = query.order_by(IngestedFile.id.desc(), FindingRow.id).limit(limit)
+    with Session(engine) as session:
+        return [_as_dict(row) for row in session.execute(query)]
+
+
+def case_findings(engine: Engine, case: str) -> list[dict]:
+    """Every finding of one case, in file and report order."""
+    query = _base().where(AnalysisRow.case_id == case).order_by(
+        IngestedFile.id, AnalysisRow.id, FindingRow.id)
+    with Session(engine) as session:
+        return [_as_dict(row) for row in session.execute(query)]
