@@ -9,6 +9,7 @@ with 1 when a file could not be read at all.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -276,10 +277,12 @@ def emit(
     elif as_csv:
         if not rows:
             return
-        writer = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=list(rows[0]))
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
         for row in rows:
             writer.writerow({k: spreadsheet_safe(_cell(v)) for k, v in row.items()})
+        click.echo(buffer.getvalue(), nl=False)
     else:
         table(rows)
 

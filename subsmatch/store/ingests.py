@@ -55,7 +55,7 @@ class FileWriter:
                     ResolutionRow.query.in_(queries[start:start + 500]),
                     ResolutionRow.data_version == data_version,
                     ResolutionRow.tool_version == tool_version))
-            found.update(rows.tuples().all())
+            found.update(rows.all())
         return found
 
     def finish(self, **counts: int | str) -> None:

@@ -1,0 +1,161 @@
+"""Ingestion end to end: files in, every row accounted for, idempotent, atomic per file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+from subsmatch.cli import EXIT_UNREADABLE_FILE, main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "subsmatch" / "examples"
+LIMS = EXAMPLES / "lims_case_extract.csv"
+TABLES = ("files", "analyses", "findings", "rejections", "resolutions")
+
+
+def run(db_url: str, *args: str, input: bytes | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--db", db_url, *args], input=input)
+    return result.exit_code, result.output
+
+
+def counts(db_url: str) -> dict[str, int]:
+    with create_engine(db_url).connect() as connection:
+        return {t: connection.execute(text(f"select count(*) from {t}")).scalar() for t in TABLES}
+
+
+def lims_rows(n: int, extra: list[list[str]] | None = None) -> str:
+    """A LIMS extract of n rows cycling over the example's rows, with distinct case numbers."""
+    with LIMS.open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    lines = [header]
+    for i in range(n):
+        row = list(rows[i % len(rows)])
+        row[0] = f"C-{i // 5:06d}"
+        lines.append(row)
+    lines += extra or []
+    return "\n".join(",".join(f'"{c}"' if "," in c else c for c in line) for line in lines)
+
+
+def test_examples_ingest_and_reconcile(db_url):
+    code, out = run(db_url, "ingest", str(EXAMPLES), "--json")
+    assert code == 0, out
+    summaries = json.loads(out)
+    assert len(summaries) == 8 and {s["status"] for s in summaries} == {"new"}
+    for summary in summaries:
+        assert summary["rows_read"] == summary["findings"] + summary["rejections"] > 0
+    stored = counts(db_url)
+    assert stored["files"] == 8
+    assert stored["findings"] == sum(s["findings"] for s in summaries)
+    assert stored["rejections"] == sum(s["rejections"] for s in summaries)
+    assert stored["resolutions"] < stored["findings"]  # one per distinct query, shared
+    lims = next(s for s in summaries if s["source"].endswith("lims_case_extract.csv"))
+    assert lims["statuses"]["controlled"] >= 8 and lims["statuses"]["no_hit"] == 1
+    assert {f["name"] for f in lims["flagged"] if f["status"] == "controlled"} >= {
+        "MDMA", "3-MMC", "4-CMC", "Cocaine", "Fentanyl"}
+
+
+def test_second_ingest_changes_nothing_and_force_keeps_the_old_version(db_url):
+    run(db_url, "ingest", str(LIMS))
+    before = counts(db_url)
+    code, out = run(db_url, "ingest", str(LIMS))
+    assert code == 0 and "already ingested" in out
+    assert counts(db_url) == before
+    code, out = run(db_url, "ingest", str(LIMS), "--force", "--json")
+    assert json.loads(out)[0]["version"] == 2
+    after = counts(db_url)
+    assert after["files"] == 2 and after["findings"] == 2 * before["findings"]
+    assert after["resolutions"] == before["resolutions"]  # reused across files
+
+
+def test_bad_rows_become_stored_rejections_with_locator(db_url, tmp_path):
+    path = tmp_path / "extract.csv"
+    too_many = ["C-X", "A", "B", "L", "NL", "1", "d", "01/01/2024", "02/01/2024", "x", "GC-MS",
+                "Identified", "MDMA", "", "1", "g", "", "surplus"]
+    bad_date = ["C-Y", "A", "B", "L", "NL", "1", "d", "01/01/2024", "31/02/2024", "x", "GC-MS",
+                "Identified", "MDMA", "", "1", "g", ""]
+    path.write_text(lims_rows(10, [too_many, bad_date]), encoding="utf-8")
+    code, out = run(db_url, "ingest", str(path), "--json")
+    assert code == 0, out
+    summary = json.loads(out)[0]
+    assert summary["rows_read"] == 12 and summary["findings"] == 10
+    assert summary["rejections"] == 2
+    with create_engine(db_url).connect() as connection:
+        rejected = connection.execute(text("select locator, reason from rejections")).all()
+    assert all("extract.csv" in r.locator and "row" in r.locator for r in rejected)
+    assert all(r.reason for r in rejected)
+
+
+@pytest.mark.parametrize(("name", "content", "hint"), [
+    ("empty.csv", b"", "empty"),
+    ("report.pdf", b"%PDF-1.4 binary", "PDF"),
+    ("broken.xlsx", b"PK\x03\x04 truncated zip", "xlsx"),
+])
+def test_unreadable_file_is_one_clear_error_and_nothing_is_written(db_url, tmp_path, name,
+                                                                    content, hint):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["--db", db_url, "ingest", str(path), str(LIMS)])
+    assert result.exit_code == EXIT_UNREADABLE_FILE
+    assert name in result.output and hint.lower() in result.output.lower()
+    assert "Traceback" not in result.output
+    assert counts(db_url)["files"] == 1  # the good file of the same command is ingested
+
+
+def test_standard_input(db_url):
+    code, out = run(db_url, "ingest", "-", "--json", input=LIMS.read_bytes())
+    assert code == 0, out
+    assert json.loads(out)[0]["findings"] == 14
+
+
+def test_findings_and_show(db_url, tmp_path):
+    run(db_url, "ingest", str(EXAMPLES))
+    code, out = run(db_url, "findings", "--flagged", "--json")
+    rows = json.loads(out)
+    assert rows and {r["status"] for r in rows} <= {"controlled", "precursor", "unresolved"}
+    assert all(r["data_version"] for r in rows)
+    code, out = run(db_url, "findings", "--case", "24-01873", "--status", "controlled", "--csv")
+    lines = list(csv.DictReader(io.StringIO(out)))
+    assert {r["name"] for r in lines} >= {"MDMA", "Cocaine"}
+    code, out = run(db_url, "findings", "--limit", "3", "--json")
+    assert len(json.loads(out)) == 3
+    code, out = run(db_url, "show", "24-01873")
+    assert code == 0 and "Levamisole" in out and "Opiumwet List I" in out
+    code, out = run(db_url, "show", "no-such-case")
+    assert code == 1 and "no case" in out
+
+
+def test_csv_output_neutralises_formulas(db_url, tmp_path):
+    path = tmp_path / "evil.csv"
+    evil = ["=HYPERLINK(\"x\")", "A", "B", "L", "NL", "1", "d", "01/01/2024", "02/01/2024", "x",
+            "GC-MS", "Identified", "=cmd|' /C calc'!A0", "", "1", "g", ""]
+    path.write_text(lims_rows(1, [evil]), encoding="utf-8")
+    run(db_url, "ingest", str(path))
+    code, out = run(db_url, "findings", "--csv")
+    assert code == 0
+    assert "'=cmd" in out and "\n=" not in out and ",=" not in out
+
+
+def test_killed_ingest_leaves_nothing_of_that_file(db_url, tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text(lims_rows(150_000), encoding="utf-8")
+    env = {**os.environ, "SUBSMATCH_DB": db_url}
+    process = subprocess.Popen([sys.executable, "-m", "subsmatch.cli", "ingest", str(path)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(3.0)
+    assert process.poll() is None, "the ingest finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert counts(db_url)["files"] == 0 and counts(db_url)["findings"] == 0
+    code, _ = run(db_url, "ingest", str(LIMS))  # the database is usable afterwards
+    assert code == 0 and counts(db_url)["files"] == 1
