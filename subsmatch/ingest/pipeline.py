@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -92,14 +93,23 @@ def analysis_row(analysis: Analysis) -> dict:
         "library": analysis.library,
         "library_version": analysis.library_version,
         "operator": analysis.operator,
-        "measured_at": analysis.measured_at,
+        "measured_at": in_utc(analysis.measured_at),
         "measured_at_raw": analysis.measured_at_raw,
         "location": analysis.location,
         "country": analysis.country,
         "verdict": analysis.verdict.value,
         "verdict_raw": analysis.verdict_raw,
-        "extras": json.dumps(dict(analysis.extras), ensure_ascii=False),
+        "extras": as_json_object(analysis.extras),
     }
+
+
+def in_utc(moment: datetime | None) -> datetime | None:
+    """Timestamps are stored in UTC (SQLite keeps no zone); the printed text is kept too."""
+    return moment.astimezone(UTC) if moment else None
+
+
+def as_json_object(pairs: tuple[tuple[str, str], ...]) -> str:
+    return json.dumps(dict(pairs), ensure_ascii=False) if pairs else "{}"
 
 
 def finding_row(finding: Finding) -> dict:
@@ -112,9 +122,9 @@ def finding_row(finding: Finding) -> dict:
         "cas": finding.cas,
         "cas_raw": finding.cas_raw,
         "formula": finding.formula,
-        "scores": json.dumps([asdict(s) for s in finding.scores]),
+        "scores": json.dumps([asdict(s) for s in finding.scores]) if finding.scores else "[]",
         "asserted_identified": finding.asserted_identified,
-        "extras": json.dumps(dict(finding.extras), ensure_ascii=False),
+        "extras": as_json_object(finding.extras),
     }
 
 

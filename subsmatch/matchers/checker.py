@@ -10,7 +10,7 @@ from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.verdict import Verdict, evaluate
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
 from subsmatch.substances.resolve import Lookups, Resolver
-from subsmatch.substances.structures import StructureKeys, keys_of
+from subsmatch.substances.structures import StructureKeys
 
 
 class Checker:
@@ -38,8 +38,12 @@ class Checker:
         return Resolver(lookups, use_opsin=self.use_opsin)
 
     def _structure_of(self, substance_id: str) -> StructureKeys | None:
-        smiles = self.reference.substances[substance_id].smiles
-        return keys_of(smiles) if smiles else None
+        """The stored keys of a reference substance (standardised at build time)."""
+        record = self.reference.substances[substance_id]
+        if not record.smiles:
+            return None
+        return StructureKeys(record.smiles, record.inchikey, record.connectivity, record.formula,
+                             record.mass, record.labelled)
 
     def _isomers(self, connectivity: str) -> list[str]:
         ids = self.reference.by_connectivity.get(connectivity, [])

@@ -5,10 +5,36 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from subsmatch.store.models import IngestedFile, ResolutionRow
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert many rows of the same keys with one DBAPI executemany.
+
+    SQLAlchemy's own executemany processes every parameter of every row in Python; here the
+    statement is compiled once and only the columns whose type needs it (dates, booleans) are
+    converted. Falls back to SQLAlchemy for drivers with named parameters.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    keys = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    order = compiled.positiontup
+    if not order:
+        connection.execute(insert(table), rows)
+        return
+    converters = [(i, p) for i, key in enumerate(order)
+                  if (p := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))]
+    params = []
+    for row in rows:
+        values = [row[key] for key in order]
+        for i, convert in converters:
+            values[i] = convert(values[i])
+        params.append(tuple(values))
+    connection.exec_driver_sql(str(compiled), params)
 
 
 def latest_version(session: Session, sha256: str) -> int:
@@ -32,7 +58,7 @@ class FileWriter:
         """Bulk insert rows of AnalysisRow, FindingRow or RejectionRow (file id added)."""
         values = [{**row, "file_id": self.file_id} for row in rows]
         if values:
-            self.session.execute(insert(table), values)
+            bulk_insert(self.session, table.__table__, values)
 
     def resolution_ids(self, resolutions: Mapping[str, dict], data_version: str,
                        tool_version: str) -> dict[str, int]:

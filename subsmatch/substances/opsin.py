@@ -1,4 +1,4 @@
-"""Systematic names to structures with OPSIN (the jar py2opsin ships), one JVM per batch.
+"""Systematic names to structures with OPSIN (the jar py2opsin ships), in one long-lived JVM.
 
 OPSIN needs Java. Where ``java`` is missing everything else still works: :func:`names_to_smiles`
 returns no structures and warns once, naming the fix.
@@ -18,6 +18,7 @@ uninverted form:
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
 import shutil
@@ -75,31 +76,76 @@ def opsin_jar() -> Path | None:
     return jars[-1] if jars else None
 
 
-def names_to_smiles(names: Sequence[str]) -> list[str | None]:
-    """Convert names with one OPSIN run; None where OPSIN cannot parse a name.
+class OpsinProcess:
+    """One OPSIN JVM kept running for the life of this process: names in, SMILES out.
 
-    The result is aligned with ``names`` (OPSIN prints an empty line for a name it cannot
-    parse). Without Java every entry is None.
+    OPSIN's command line answers each input line with one output line (empty when it cannot
+    parse the name) and flushes it, so the JVM starts once, not once per batch.
+    """
+
+    BATCH = 256  # lines written before their answers are read (keeps both pipes unblocked)
+
+    def __init__(self, jar: Path) -> None:
+        self.jar = jar
+        self._process: subprocess.Popen | None = None
+
+    def _start(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                ["java", "-jar", str(self.jar), "-osmi"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True, encoding="utf-8", bufsize=1,
+            )
+        return self._process
+
+    def convert(self, lines: Sequence[str]) -> list[str | None]:
+        out: list[str | None] = []
+        for start in range(0, len(lines), self.BATCH):
+            batch = lines[start : start + self.BATCH]
+            process = self._start()
+            try:
+                process.stdin.write("".join(f"{line}\n" for line in batch))
+                process.stdin.flush()
+                answers = [process.stdout.readline() for _ in batch]
+            except (BrokenPipeError, OSError):
+                answers = []
+            if len(answers) != len(batch) or not all(a.endswith("\n") for a in answers):
+                log.warning("OPSIN stopped answering; %d names left unconverted", len(batch))
+                self.close()
+                answers = [""] * len(batch)
+            out += [a.strip() or None for a in answers]
+        return out
+
+    def close(self) -> None:
+        if self._process is not None:
+            if self._process.stdin:
+                self._process.stdin.close()
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+
+@cache
+def _opsin() -> OpsinProcess | None:
+    jar = opsin_jar()
+    if not java_available() or jar is None:
+        return None
+    process = OpsinProcess(jar)
+    atexit.register(process.close)
+    return process
+
+
+def names_to_smiles(names: Sequence[str]) -> list[str | None]:
+    """Convert names with OPSIN; None where it cannot parse a name; aligned with ``names``.
+
+    All names go to one long-lived JVM. Without Java every entry is None.
     """
     if not names:
         return []
-    jar = opsin_jar()
-    if not java_available() or jar is None:
+    opsin = _opsin()
+    if opsin is None:
         return [None] * len(names)
-    lines = [_one_line(name) or "-" for name in names]
-    result = subprocess.run(
-        ["java", "-jar", str(jar), "-osmi"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
-    output = result.stdout.split("\n")[: len(lines)]
-    if result.returncode != 0 or len(output) != len(lines):
-        log.warning("OPSIN failed on a batch of %d names: %s", len(lines), result.stderr[-300:])
-        return [None] * len(names)
-    return [smiles.strip() or None for smiles in output]
+    return opsin.convert([_one_line(name) or "-" for name in names])
 
 
 def first_parsable(candidates: Iterable[Sequence[str]]) -> list[tuple[str, str] | None]:
