@@ -383,16 +383,19 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], format_name: str | None,
 def _echo_ingest_summary(summaries: list) -> None:
     from subsmatch.ingest.pipeline import FLAGGED
 
-    flagged = [f for s in summaries for f in s.flagged]
+    flagged = [(s.source, f) for s in summaries for f in s.flagged]
     if flagged:
         click.secho("Flagged findings", bold=True)
         order = {status: i for i, status in enumerate(FLAGGED)}
-        flagged.sort(key=lambda f: (f.case_id or "", f.item_id or "", order[f.status]))
+        flagged.sort(key=lambda sf: (sf[1].case_id or "", sf[1].item_id or "", sf[0],
+                                     order[sf[1].status]))
         group = None
-        for f in flagged:
-            if (f.case_id, f.item_id) != group:
-                group = (f.case_id, f.item_id)
-                click.echo(f"  case {f.case_id or '-'}  item {f.item_id or '-'}")
+        for source, f in flagged:
+            label = (f"case {f.case_id}  item {f.item_id or '-'}" if f.case_id
+                     else f"{source} (no case id)")
+            if label != group:
+                group = label
+                click.echo(f"  {label}")
             status = click.style(f"{f.status:<10}", fg=STATUS_STYLE.get(f.status), bold=True)
             resolved = f" -> {f.resolved}" if f.resolved and f.resolved != f.name else ""
             lists = f"  [{' | '.join(f.lists)}]" if f.lists else ""
