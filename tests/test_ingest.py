@@ -159,3 +159,14 @@ def test_killed_ingest_leaves_nothing_of_that_file(db_url, tmp_path):
     assert counts(db_url)["files"] == 0 and counts(db_url)["findings"] == 0
     code, _ = run(db_url, "ingest", str(LIMS))  # the database is usable afterwards
     assert code == 0 and counts(db_url)["files"] == 1
+
+
+@pytest.mark.shared
+def test_real_nist_samples_ingest_with_every_line_accounted_for(shared, db_url):
+    samples = sorted((shared / "formats" / "chemclipse" / "nist_ms_search").glob("SRCRESLT-*"))
+    code, out = run(db_url, "ingest", *map(str, samples), "--json")
+    assert code == 0, out
+    summaries = json.loads(out)
+    assert [s["status"] for s in summaries] == ["new"] * len(samples)
+    assert all(s["rejections"] == 0 and s["findings"] == s["rows_read"] > 0 for s in summaries)
+    assert counts(db_url)["findings"] == sum(s["findings"] for s in summaries)
