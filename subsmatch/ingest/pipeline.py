@@ -236,15 +236,16 @@ class Pipeline:
 
     def _finding_rows(self, findings: list[Finding], writer: FileWriter,
                       new_ids: dict[str, int], cases: dict, summary: FileSummary) -> list[dict]:
-        chosen = self._judge(findings)
+        keys = [queries_of(f) for f in findings]
+        chosen = self._judge(keys)
         needed = {q: resolution_values(self._verdicts[q]) for q in set(chosen.values())
                   if q and q not in self._stored_ids and q not in new_ids}
         if needed:
             new_ids.update(writer.resolution_ids(needed, self.data_version, __version__))
         rows = []
-        for finding in findings:
+        for finding, key in zip(findings, keys, strict=True):
             row = finding_row(finding)
-            query = chosen[id(finding)]
+            query = chosen[key]
             if query is None:
                 row["resolution_id"], row["status"] = None, NO_HIT
             else:
@@ -261,14 +262,14 @@ class Pipeline:
             rows.append(row)
         return rows
 
-    def _judge(self, findings: list[Finding]) -> dict[int, str | None]:
-        """For each finding, the query whose resolution it takes: the surest one."""
-        new = list(dict.fromkeys(q for f in findings for q in queries_of(f)
-                                 if q not in self._verdicts))
+    def _judge(self, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], str | None]:
+        """For each distinct (name, CAS) pair, the query whose resolution it takes."""
+        distinct = list(dict.fromkeys(keys))
+        new = list(dict.fromkeys(q for key in distinct for q in key if q not in self._verdicts))
         reference = self.checker.reference
         for query, verdict in zip(new, self.checker.check(new), strict=True):
             self._verdicts[query] = verdict_to_dict(verdict, reference)
-        return {id(f): _surest(queries_of(f), self._verdicts) for f in findings}
+        return {key: _surest(key, self._verdicts) for key in distinct}
 
 
 def _surest(queries: tuple[str, ...], verdicts: dict[str, dict]) -> str | None:
