@@ -48,7 +48,11 @@ def decode_line(raw: bytes, primary: str, fallback: str) -> tuple[str, str | Non
     try:
         return raw.decode(primary), None
     except UnicodeDecodeError:
-        pass
+        return _decode_fallback(raw, fallback)
+
+
+def _decode_fallback(raw: bytes, fallback: str) -> tuple[str, str]:
+    """Decode a line that the primary encoding failed on; returns the text and what was used."""
     try:
         return raw.decode(fallback), fallback
     except UnicodeDecodeError:
@@ -88,8 +92,10 @@ def decoded_lines(
     for number, raw in enumerate(stream, start=1):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
-        line, how = decode_line(raw, primary, fallback)
-        if how:
+        try:
+            line = raw.decode(primary)
+        except UnicodeDecodeError:
+            line, how = _decode_fallback(raw, fallback)
             used.setdefault(how, []).append(number)
         yield line
     for how, lines in used.items():

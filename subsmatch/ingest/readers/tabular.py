@@ -13,15 +13,18 @@ from __future__ import annotations
 import contextlib
 import csv
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from itertools import chain, islice
-from typing import Any, BinaryIO
+from functools import partial
+from itertools import chain, compress, islice
+from operator import itemgetter
+from typing import Any, BinaryIO, TypeVar
 
 from subsmatch.ingest.errors import ProfileError, UnreadableReport
 from subsmatch.ingest.profile import (
     ANALYSIS_FIELDS,
+    FINDING_FIELDS,
     Profile,
     ScoreColumn,
     header_key,
@@ -52,7 +55,7 @@ HEADER_SEARCH_ROWS = 20
 _NO_SUBSTANCE = {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR}
 _ASSERTING = {Verdict.POSITIVE, Verdict.MIXTURE}
 
-Row = tuple[Locator, Sequence[str] | None, str]
+Row = tuple[Locator, list[str] | None, str]
 """Where a row is, its cells (None when the row could not be split), and why it could not."""
 
 
@@ -116,6 +119,7 @@ def _open_csv(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _
 
 
 def _csv_rows(reader: Iterator[list[str]], header_index: int, ctx: ReadContext) -> Iterator[Row]:
+    source = ctx.source_name
     previous_line = 0
     number = 0
     records = 0
@@ -133,7 +137,7 @@ def _csv_rows(reader: Iterator[list[str]], header_index: int, ctx: ReadContext) 
         if records <= header_index + 1 or (cells is not None and not "".join(cells).strip()):
             continue
         number += 1
-        yield ctx.locator(line=start, row=number), cells, problem
+        yield Locator(source, line=start, row=number), cells, problem
 
 
 def _open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _Table:
@@ -291,9 +295,82 @@ def _no_header(ctx: ReadContext, explicit: Profile | None, header: list[str]) ->
 
 # --- rows -------------------------------------------------------------------------------------
 
+_TEXT_FIELDS = (
+    "case_id",
+    "item_id",
+    "label",
+    "technique",
+    "library",
+    "library_version",
+    "operator",
+    "location",
+    "country",
+)
+"""Analysis fields kept as printed (the cell text, else the profile's default)."""
+_CONVERTED_FIELDS = (
+    "verdict",
+    "measured_at",
+    "measured_date",
+    "measured_time",
+    "context",
+    "vendor",
+    "model",
+    "serial",
+)
+"""Analysis fields whose text is looked up, parsed or combined."""
+MEMO_SIZE = 1024
+"""Distinct values a memo keeps; exports repeat a few values (days, devices, ranks) a lot."""
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Memo(dict[_K, _V]):
+    """A bounded memo of a function: ``memo[key]`` is ``function(key)``, computed once.
+
+    The function must be pure (or its side effects idempotent). When full the memo starts
+    afresh, so memory stays bounded whatever the file.
+
+    >>> calls = []
+    >>> square = _Memo(lambda x: calls.append(x) or x * x, size=2)
+    >>> square[3], square[3], square[4], square[5], calls
+    (9, 9, 16, 25, [3, 4, 5])
+    >>> len(square)
+    1
+    """
+
+    def __init__(self, function: Callable[[_K], _V], size: int = MEMO_SIZE) -> None:
+        super().__init__()
+        self.function = function
+        self.size = size
+
+    def __missing__(self, key: _K) -> _V:
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
+
+def _picker(positions: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A function returning a row's cells at ``positions`` as a tuple, in that order.
+
+    >>> _picker([2, 0])(["a", "b", "c"]), _picker([1])(["a", "b"]), _picker([])(["a"])
+    (('c', 'a'), ('b',), ())
+    """
+    if not positions:
+        return lambda cells: ()
+    if len(positions) == 1:
+        at = positions[0]
+        return lambda cells: (cells[at],)
+    return itemgetter(*positions)
+
 
 class _Mapper:
-    """Column positions of one profile in one header."""
+    """One profile applied to one header: column positions and value converters, made once.
+
+    Rows are read through :meth:`texts`, so every position is in range: a field whose column
+    is missing reads the blank column just past the header.
+    """
 
     def __init__(self, profile: Profile, header: list[str], ctx: ReadContext) -> None:
         position: dict[str, int] = {}
@@ -317,35 +394,51 @@ class _Mapper:
                 f"profile {profile.name}'s substance column {profile.columns['name']!r} is missing",
                 "check the profile's [columns] name",
             )
-        self.fields = tuple((f, at) for f, at in columns.items() if at is not None)
+
+        def blank_if_none(at: int | None) -> int:
+            return self.width if at is None else at
+
+        def picker(fields: Sequence[str]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+            return _picker([blank_if_none(columns.get(f)) for f in fields])
+
+        self.analysis_key = _picker(
+            [at for f in ANALYSIS_FIELDS if (at := columns.get(f)) is not None]
+        )
+        self.converted_texts = picker(_CONVERTED_FIELDS)
+        self.plain_texts = picker(_TEXT_FIELDS)
+        self.text_defaults = {f: d for f in _TEXT_FIELDS if (d := profile.defaults.get(f))}
+        self.finding_texts = picker(FINDING_FIELDS)
         self.default_role = Role(profile.defaults.get("role", Role.HIT_CANDIDATE))
-        self._roles: dict[str, Role | None] = {}
-        self.scores = [(s, find(s.column, "score")) for s in profile.scores]
-        self.extras = [
-            (label, at) for label, c in profile.extras.items() if (at := find(c, label)) is not None
+        self.scores = [
+            (s, blank_if_none(find(s.column, "score")), _Memo(partial(_score, s)))
+            for s in profile.scores
         ]
+        self.score_columns = {s.column for s in profile.scores}
+        extras = [(label, find(c, label)) for label, c in profile.extras.items()]
+        self.extra_labels = tuple(label for label, at in extras if at is not None)
+        self.extra_texts = _picker([at for _, at in extras if at is not None])
+        self.circumstances = _Memo(lambda texts: _circumstances(texts, self))
+        self.roles = _Memo(lambda text: profile.roles.get(collapse(text)))
+        self.ranks = _Memo(_whole_number)
+        self.cas = _Memo(normalise_cas)
 
-    def role_of(self, text: str) -> Role | None:
-        """The role a role-column text maps to (memoised: exports repeat a few words)."""
-        if text not in self._roles:
-            self._roles[text] = self.profile.roles.get(collapse(text))
-        return self._roles[text]
-
-    def texts(self, cells: Sequence[str]) -> dict[str, str]:
-        """The non-empty cell text of every mapped field of one row."""
-        size = len(cells)
-        texts = {}
-        for field, at in self.fields:
-            if at < size and (text := cells[at].strip()):
-                texts[field] = text
+    def texts(self, cells: list[str]) -> list[str]:
+        """The row's cells stripped, with blank cells up to one past the header's width."""
+        texts = list(map(str.strip, cells))
+        if (missing := self.width + 1 - len(texts)) > 0:
+            texts += [""] * missing
         return texts
-
-    def value(self, texts: dict[str, str], field: str) -> str | None:
-        """A field's cell text, else the profile's default for it."""
-        return texts.get(field) or self.profile.defaults.get(field)
 
     def where(self, where: Locator, field: str | None) -> Locator:
         return where.at_column(self.profile.columns.get(field) if field else None)
+
+
+def _whole_number(text: str) -> int | None:
+    """A rank as printed ("2", "2.0"), None when it is not a number."""
+    try:
+        return int(parse_number(text))
+    except ValueError:
+        return None
 
 
 Problem = tuple[str | None, str]
@@ -354,8 +447,8 @@ Problem = tuple[str | None, str]
 
 def _records(rows: Iterator[Row], m: _Mapper, ctx: ReadContext) -> Iterator[Record]:
     provenance = ctx.provenance(NAME, VERSION)
-    yielded_key: tuple[str | None, ...] | None = None
-    parsed_key: tuple[str | None, ...] | None = None
+    yielded_key: tuple[str, ...] | None = None
+    parsed_key: tuple[str, ...] | None = None
     analysis: dict[str, Any] = {}
     analysis_id = ""
     for where, cells, problem in rows:
@@ -369,18 +462,18 @@ def _records(rows: Iterator[Row], m: _Mapper, ctx: ReadContext) -> Iterator[Reco
             yield Rejection(where, reason, _join(cells))
             continue
         texts = m.texts(cells)
-        key = tuple(map(texts.get, ANALYSIS_FIELDS))
+        key = m.analysis_key(texts)
         if key != parsed_key:
             part = _analysis_part(texts, m)
             if isinstance(part, tuple):
                 yield Rejection(m.where(where, part[0]), part[1], _join(cells))
                 continue
             parsed_key, analysis = key, part
-        finding = _finding_part(texts, cells, analysis["verdict"], m)
+        finding = _finding_part(texts, analysis["verdict"], m)
         if isinstance(finding, tuple):
             field, reason = finding
-            column = field if field in {s.column for s, _ in m.scores} else None
-            at = where.at_column(column) if column else m.where(where, field)
+            in_score = field and field in m.score_columns
+            at = where.at_column(field) if in_score else m.where(where, field)
             yield Rejection(at, reason, _join(cells))
             continue
         if key != yielded_key:
@@ -400,12 +493,31 @@ def _row_problem(cells: Sequence[str], m: _Mapper) -> str | None:
     return None
 
 
-def _analysis_part(texts: dict[str, str], m: _Mapper) -> dict[str, Any] | Problem:
-    """The analysis fields of a row (shared by the rows of one analysis), or a problem."""
-    profile, value = m.profile, m.value
-    verdict_raw = texts.get("verdict")
+def _analysis_part(texts: list[str], m: _Mapper) -> dict[str, Any] | Problem:
+    """The analysis fields of a row's texts (shared by the rows of one analysis), or a problem.
+
+    Fields that are empty and have no default are left out (the :class:`Analysis` default).
+    """
+    circumstances = m.circumstances[m.converted_texts(texts)]
+    if isinstance(circumstances, tuple):
+        return circumstances
+    plain = m.plain_texts(texts)
+    part = dict(m.text_defaults)
+    part.update(compress(zip(_TEXT_FIELDS, plain, strict=False), plain))
+    part.update(circumstances)
+    return part
+
+
+def _circumstances(texts: tuple[str, ...], m: _Mapper) -> dict[str, Any] | Problem:
+    """The analysis fields parsed from the texts of ``_CONVERTED_FIELDS``, or a problem.
+
+    Memoised per distinct texts by the mapper (analyses share a few devices, days and
+    verdicts); its one side effect, a note, is idempotent.
+    """
+    profile, defaults = m.profile, m.profile.defaults
+    verdict_raw, measured_raw, day, hour, context_text, vendor, model, serial = texts
     verdict = Verdict.NOT_REPORTED
-    if verdict_raw is not None:
+    if verdict_raw:
         found = profile.verdicts.get(collapse(verdict_raw))
         if found is None:
             return (
@@ -413,11 +525,10 @@ def _analysis_part(texts: dict[str, str], m: _Mapper) -> dict[str, Any] | Proble
                 f"verdict {verdict_raw!r} is not in profile {profile.name}'s [verdicts]; add it",
             )
         verdict = found
-    measured_raw = texts.get("measured_at")
-    if measured_raw is None and (day := texts.get("measured_date")):
-        measured_raw = f"{day} {texts.get('measured_time', '')}".strip()
+    if not measured_raw and day:
+        measured_raw = f"{day} {hour}".strip()
     measured_at = None
-    if measured_raw is not None:
+    if measured_raw:
         try:
             measured_at = parse_timestamp(measured_raw, profile.timestamp_formats, m.tz)
         except ValueError as exc:
@@ -430,63 +541,50 @@ def _analysis_part(texts: dict[str, str], m: _Mapper) -> dict[str, Any] | Proble
                 "measured_at is left empty (raw text kept); set [timestamps] timezone or the "
                 "timezone option"
             )
-    context_text = value(texts, "context")
+    context_text = context_text or defaults.get("context")
     try:
         context = Context(context_text.lower()) if context_text else None
     except ValueError:
         return "context", f"context {context_text!r} is not one of {[c.value for c in Context]}"
     return {
-        "case_id": value(texts, "case_id"),
-        "item_id": value(texts, "item_id"),
-        "label": value(texts, "label"),
         "context": context,
-        "technique": value(texts, "technique"),
         "instrument": Instrument(
-            value(texts, "vendor"), value(texts, "model"), value(texts, "serial")
+            vendor or defaults.get("vendor"),
+            model or defaults.get("model"),
+            serial or defaults.get("serial"),
         ),
-        "library": value(texts, "library"),
-        "library_version": value(texts, "library_version"),
-        "operator": value(texts, "operator"),
         "measured_at": measured_at,
-        "measured_at_raw": measured_raw,
-        "location": value(texts, "location"),
-        "country": value(texts, "country"),
+        "measured_at_raw": measured_raw or None,
         "verdict": verdict,
-        "verdict_raw": verdict_raw,
+        "verdict_raw": verdict_raw or None,
     }
 
 
-def _finding_part(
-    texts: dict[str, str], cells: Sequence[str], verdict: Verdict, m: _Mapper
-) -> dict[str, Any] | Problem:
-    """The finding fields of a row, or a problem (score problems name the score column)."""
+def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> dict[str, Any] | Problem:
+    """The finding fields of a row's texts, or a problem (score problems name the score column)."""
     profile = m.profile
-    component = texts.get("component")
+    name, cas_raw, formula, rank_text, role_text, component = m.finding_texts(texts)
     role = m.default_role
-    if (role_text := texts.get("role")) is not None:
-        if (mapped := m.role_of(role_text)) is None:
+    if role_text:
+        if (mapped := m.roles[role_text]) is None:
             return "role", f"role {role_text!r} is not in profile {profile.name}'s [roles]; add it"
         role = mapped
-    elif component is not None:
+    elif component:
         role = Role.MIXTURE_COMPONENT
     rank = None
-    if (rank_text := texts.get("rank")) is not None:
-        try:
-            rank = int(parse_number(rank_text))
-        except ValueError:
+    if rank_text:
+        if (rank := m.ranks[rank_text]) is None:
             return "rank", f"rank {rank_text!r} is not a whole number"
-    elif component is not None and component.isdigit():
+    elif component.isdigit():
         rank = int(component)
     scores = []
-    size = len(cells)
-    for column, at in m.scores:
-        score = _score(column, cells[at].strip() if at is not None and at < size else "")
+    for column, at, memo in m.scores:
+        score = memo[texts[at]]
         if isinstance(score, str):
             return column.column, score
         if score is not None:
             scores.append(score)
-    name = texts.get("name")
-    if name is None:
+    if not name:
         if verdict not in _NO_SUBSTANCE:
             return "name", (
                 "the substance name is empty; fill it in, or record the row's verdict "
@@ -498,19 +596,17 @@ def _finding_part(
         and verdict in _ASSERTING
         and (role is Role.MIXTURE_COMPONENT or (role is Role.HIT_CANDIDATE and rank in (None, 1)))
     )
-    cas_raw = texts.get("cas")
+    extras = m.extra_texts(texts)
     return {
         "role": role,
-        "name": name,
+        "name": name or None,
         "rank": rank,
-        "cas": normalise_cas(cas_raw),
-        "cas_raw": cas_raw,
-        "formula": texts.get("formula"),
+        "cas": m.cas[cas_raw] if cas_raw else None,
+        "cas_raw": cas_raw or None,
+        "formula": formula or None,
         "scores": tuple(scores),
         "asserted_identified": asserted,
-        "extras": tuple(
-            (label, text) for label, at in m.extras if at < size and (text := cells[at].strip())
-        ),
+        "extras": tuple(compress(zip(m.extra_labels, extras, strict=False), extras)),
     }
 
 
