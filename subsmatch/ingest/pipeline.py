@@ -77,8 +77,9 @@ class FileSummary:
         return data
 
 
-def analysis_row(analysis: Analysis) -> dict:
+def analysis_row(analysis: Analysis, file_id: int) -> dict:
     return {
+        "file_id": file_id,
         "analysis_key": analysis.id,
         "locator": str(analysis.locator),
         "reader_version": f"{analysis.provenance.reader} {analysis.provenance.reader_version}",
@@ -112,8 +113,9 @@ def as_json_object(pairs: tuple[tuple[str, str], ...]) -> str:
     return json.dumps(dict(pairs), ensure_ascii=False) if pairs else "{}"
 
 
-def finding_row(finding: Finding) -> dict:
+def finding_row(finding: Finding, file_id: int) -> dict:
     return {
+        "file_id": file_id,
         "analysis_key": finding.analysis_id,
         "locator": str(finding.locator),
         "rank": finding.rank,
@@ -128,8 +130,9 @@ def finding_row(finding: Finding) -> dict:
     }
 
 
-def rejection_row(rejection: Rejection) -> dict:
+def rejection_row(rejection: Rejection, file_id: int) -> dict:
     return {
+        "file_id": file_id,
         "analysis_key": rejection.analysis_id,
         "locator": str(rejection.locator),
         "reason": rejection.reason,
@@ -218,10 +221,10 @@ class Pipeline:
             # findings may follow an analysis of the previous chunk: keep the last one
             cases = dict(list(cases.items())[-1:]) | {
                 a.id: (a.case_id, a.item_id) for a in analyses}
-            writer.add(AnalysisRow, (analysis_row(a) for a in analyses))
+            writer.add(AnalysisRow, (analysis_row(a, writer.file_id) for a in analyses))
             rows = self._finding_rows(findings, writer, new_ids, cases, summary)
             writer.add(FindingRow, rows)
-            writer.add(RejectionRow, (rejection_row(r) for r in rejections))
+            writer.add(RejectionRow, (rejection_row(r, writer.file_id) for r in rejections))
             if self.progress:
                 self.progress(report.source_name, report.stats.rows_read)
         stats = report.stats
@@ -244,7 +247,7 @@ class Pipeline:
             new_ids.update(writer.resolution_ids(needed, self.data_version, __version__))
         rows = []
         for finding, key in zip(findings, keys, strict=True):
-            row = finding_row(finding)
+            row = finding_row(finding, writer.file_id)
             query = chosen[key]
             if query is None:
                 row["resolution_id"], row["status"] = None, NO_HIT

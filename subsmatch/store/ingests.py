@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -20,21 +21,25 @@ def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
     """
     connection = session.connection()
     dialect = connection.dialect
-    keys = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
     order = compiled.positiontup
     if not order:
         connection.execute(insert(table), rows)
         return
+    pick = itemgetter(*order)
     converters = [(i, p) for i, key in enumerate(order)
                   if (p := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))]
-    params = []
-    for row in rows:
-        values = [row[key] for key in order]
+
+    def values(row: dict) -> tuple:
+        picked = pick(row)
+        if not converters:
+            return picked
+        converted = list(picked)
         for i, convert in converters:
-            values[i] = convert(values[i])
-        params.append(tuple(values))
-    connection.exec_driver_sql(str(compiled), params)
+            converted[i] = convert(converted[i])
+        return tuple(converted)
+
+    connection.exec_driver_sql(str(compiled), [values(row) for row in rows])
 
 
 def latest_version(session: Session, sha256: str) -> int:
@@ -55,10 +60,13 @@ class FileWriter:
         self.file_id = row.id
 
     def add(self, table: type, rows: Iterable[dict]) -> None:
-        """Bulk insert rows of AnalysisRow, FindingRow or RejectionRow (file id added)."""
-        values = [{**row, "file_id": self.file_id} for row in rows]
-        if values:
-            bulk_insert(self.session, table.__table__, values)
+        """Bulk insert rows of AnalysisRow, FindingRow or RejectionRow of this file.
+
+        Each row carries ``file_id`` (:attr:`file_id`), set where the row is built.
+        """
+        rows = list(rows)
+        if rows:
+            bulk_insert(self.session, table.__table__, rows)
 
     def resolution_ids(self, resolutions: Mapping[str, dict], data_version: str,
                        tool_version: str) -> dict[str, int]:
