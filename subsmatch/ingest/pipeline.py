@@ -30,7 +30,7 @@ from subsmatch.store.ingests import FileWriter, latest_version
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
 
 FLAGGED = ("controlled", "generic", "precursor", "analogue", "unresolved")
-FLAGGED_KEPT = 500  # flagged findings kept per file for the summary (all are counted)
+FLAGGED_KEPT = 200  # flagged findings kept per file for the summary (all are counted)
 NO_HIT = "no_hit"
 
 
