@@ -1,0 +1,326 @@
+"""Generic (group) definitions of drug laws as executable rules.
+
+A rule file (``reference/rules/<jurisdiction>-<law>-<version>.toml``) states the law, its
+citation and dates, and rules. A rule is a core structure (one or more SMARTS; atom map numbers
+name the positions where the law allows substituents) and the constraints the law states:
+
+- ``max_mass``: the largest molecular mass (parent, without counter-ion);
+- ``elements``: the elements the whole molecule may contain;
+- ``[[rules.sites]]``: for the core atoms with the given map numbers, what may hang on them:
+  ``elements``, ``max_chain`` (longest continuous chain of non-hydrogen atoms of one
+  substituent, ring atoms counted unless ``count_ring_atoms = false``), ``max_atoms``,
+  ``rings`` (may a substituent contain a ring), ``fused`` (may a substituent close a ring back
+  onto the core: an annulated ring);
+- core atoms without a map number carry nothing but hydrogen;
+- ``exclude_smarts``: substructures that take a molecule out of the group (named reason);
+- ``exclude_rules``: other rules whose core, when present, takes precedence;
+- ``exempt``: named substances the law exempts (by InChIKey skeleton).
+
+The engine answers which rule matched on which atoms, or, for rules whose core is present but
+that do not match, the first constraint that failed, in words.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from rdkit import Chem
+from rdkit.Chem import Descriptors
+
+RULES_DIR = Path(__file__).resolve().parents[1] / "reference" / "rules"
+ORGANIC = ("C", "H", "N", "O", "S", "F", "Cl", "Br", "I")
+
+
+class RuleFileError(ValueError):
+    """A rule file that cannot be loaded; the message names the file, the rule and the key."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the law allows on a set of core positions."""
+
+    atoms: tuple[int, ...]  # core atom map numbers
+    elements: frozenset[str] = frozenset(ORGANIC)
+    max_chain: int | None = None
+    max_atoms: int | None = None
+    rings: bool = True
+    fused: bool = False
+    count_ring_atoms: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One generic definition (a group or clause of a law)."""
+
+    id: str
+    clause: str
+    cores: tuple[str, ...]
+    sites: tuple[Site, ...] = ()
+    max_mass: float | None = None
+    elements: frozenset[str] = frozenset(ORGANIC)
+    exclude_smarts: tuple[tuple[str, str], ...] = ()  # (SMARTS, reason)
+    exclude_rules: tuple[str, ...] = ()
+    exempt: tuple[tuple[str, str], ...] = ()  # (name, InChIKey first block)
+    examples: tuple[str, ...] = ()  # SMILES the law or its sources name as members
+    near_misses: tuple[tuple[str, str], ...] = ()  # (SMILES, why it is not a member)
+    law: Law | None = field(default=None, compare=False)
+
+    @cached_property
+    def core_queries(self) -> tuple[Chem.Mol, ...]:
+        return tuple(_smarts(s, self.id) for s in self.cores)
+
+    @cached_property
+    def exclusion_queries(self) -> tuple[tuple[Chem.Mol, str], ...]:
+        return tuple((_smarts(s, self.id), why) for s, why in self.exclude_smarts)
+
+    @cached_property
+    def site_of(self) -> dict[int, Site]:
+        return {m: site for site in self.sites for m in site.atoms}
+
+
+@dataclass(frozen=True)
+class Law:
+    """A law (one version of it) with its generic rules."""
+
+    jurisdiction: str
+    name: str
+    version: str
+    citation: str
+    effective_from: str
+    effective_to: str | None
+    provisional: bool
+    source: str
+    path: str
+    rules: tuple[Rule, ...] = ()
+
+    def in_force(self, as_of: date | None) -> bool:
+        if as_of is None:
+            return self.effective_to is None or date.fromisoformat(self.effective_to) > date.today()
+        if as_of < date.fromisoformat(self.effective_from):
+            return False
+        return self.effective_to is None or as_of < date.fromisoformat(self.effective_to)
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """A rule evaluated on a molecule: matched (with the core atoms) or the first failure."""
+
+    rule: Rule
+    matched: bool
+    atoms: tuple[int, ...] = ()
+    failure: str | None = None
+
+
+def _smarts(text: str, rule_id: str) -> Chem.Mol:
+    query = Chem.MolFromSmarts(text)
+    if query is None:
+        raise RuleFileError(f"rule {rule_id}: cannot read SMARTS {text!r}")
+    return query
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _site(raw: dict, where: str) -> Site:
+    known = {"atoms", "elements", "max_chain", "max_atoms", "rings", "fused", "count_ring_atoms",
+             "note"}
+    if unknown := set(raw) - known:
+        raise RuleFileError(f"{where}: unknown site keys {sorted(unknown)}")
+    if "atoms" not in raw:
+        raise RuleFileError(f"{where}: a site needs 'atoms' (core map numbers)")
+    return Site(atoms=tuple(raw["atoms"]),
+                elements=frozenset(raw.get("elements", ORGANIC)),
+                max_chain=raw.get("max_chain"), max_atoms=raw.get("max_atoms"),
+                rings=raw.get("rings", True), fused=raw.get("fused", False),
+                count_ring_atoms=raw.get("count_ring_atoms", True), note=raw.get("note", ""))
+
+
+def _rule(raw: dict, path: Path) -> Rule:
+    where = f"{path.name} rule {raw.get('id', '?')}"
+    for key in ("id", "clause", "cores"):
+        if key not in raw:
+            raise RuleFileError(f"{where}: missing '{key}'")
+    rule = Rule(
+        id=raw["id"], clause=raw["clause"], cores=tuple(raw["cores"]),
+        sites=tuple(_site(s, where) for s in raw.get("sites", ())),
+        max_mass=raw.get("max_mass"), elements=frozenset(raw.get("elements", ORGANIC)),
+        exclude_smarts=tuple((x["smarts"], x["reason"]) for x in raw.get("exclude_smarts", ())),
+        exclude_rules=tuple(raw.get("exclude_rules", ())),
+        exempt=tuple((x["name"], x["inchikey"][:14]) for x in raw.get("exempt", ())),
+        examples=tuple(raw.get("examples", ())),
+        near_misses=tuple((x["smiles"], x["why"]) for x in raw.get("near_misses", ())),
+    )
+    rule.core_queries  # noqa: B018 - fail at load time on a bad SMARTS
+    rule.exclusion_queries  # noqa: B018
+    return rule
+
+
+def load_law(path: Path) -> Law:
+    """Load one rule file; raises RuleFileError naming the file and key on any problem."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise RuleFileError(f"{path.name}: not valid TOML: {error}") from None
+    law_raw = raw.get("law")
+    if not isinstance(law_raw, dict):
+        raise RuleFileError(f"{path.name}: missing [law] table")
+    for key in ("jurisdiction", "name", "version", "citation", "effective_from", "source"):
+        if key not in law_raw:
+            raise RuleFileError(f"{path.name}: [law] needs '{key}'")
+    rules = tuple(_rule(r, path) for r in raw.get("rules", ()))
+    law = Law(jurisdiction=law_raw["jurisdiction"], name=law_raw["name"],
+              version=law_raw["version"], citation=law_raw["citation"],
+              effective_from=str(law_raw["effective_from"]),
+              effective_to=str(law_raw["effective_to"]) if law_raw.get("effective_to") else None,
+              provisional=bool(law_raw.get("provisional", False)), source=law_raw["source"],
+              path=path.name)
+    return replace(law, rules=tuple(replace(r, law=law) for r in rules))
+
+
+def load_laws(folder: Path = RULES_DIR) -> tuple[Law, ...]:
+    """Every rule file of the folder, in file-name order."""
+    return tuple(load_law(p) for p in sorted(folder.glob("*.toml")))
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+def _substituent(mol: Chem.Mol, start: int, core: set[int]) -> set[int]:
+    """Heavy atoms reachable from ``start`` without crossing the core."""
+    seen = {start}
+    stack = [start]
+    while stack:
+        atom = mol.GetAtomWithIdx(stack.pop())
+        for neighbour in atom.GetNeighbors():
+            index = neighbour.GetIdx()
+            if index not in core and index not in seen:
+                seen.add(index)
+                stack.append(index)
+    return seen
+
+
+def longest_chain(mol: Chem.Mol, start: int, atoms: set[int], count_rings: bool) -> int:
+    """Atoms on the longest simple path from ``start`` within ``atoms``.
+
+    >>> m = Chem.MolFromSmiles("NCCCCC")
+    >>> longest_chain(m, 1, {1, 2, 3, 4, 5}, True)
+    5
+    """
+    ring_info = mol.GetRingInfo()
+
+    def walk(index: int, visited: frozenset[int]) -> int:
+        here = 0 if (not count_rings and ring_info.NumAtomRings(index)) else 1
+        best = 0
+        for neighbour in mol.GetAtomWithIdx(index).GetNeighbors():
+            other = neighbour.GetIdx()
+            if other in atoms and other not in visited:
+                best = max(best, walk(other, visited | {other}))
+        return here + best
+
+    if len(atoms) > 40:  # a pathological substituent: bound the search
+        return len(atoms)
+    return walk(start, frozenset({start}))
+
+
+def _check_sites(mol: Chem.Mol, rule: Rule, match: Sequence[int], query: Chem.Mol) -> str | None:
+    core = set(match)
+    for query_atom, mol_index in zip(query.GetAtoms(), match, strict=True):
+        site = rule.site_of.get(query_atom.GetAtomMapNum())
+        for neighbour in mol.GetAtomWithIdx(mol_index).GetNeighbors():
+            start = neighbour.GetIdx()
+            if start in core:
+                continue
+            symbol = mol.GetAtomWithIdx(mol_index).GetSymbol()
+            if site is None:
+                return (f"a substituent on core atom {symbol}{mol_index} where the definition "
+                        "allows only hydrogen")
+            failure = _check_substituent(mol, site, mol_index, start, core)
+            if failure:
+                return failure
+    return None
+
+
+def _check_substituent(mol: Chem.Mol, site: Site, anchor: int, start: int,
+                       core: set[int]) -> str | None:
+    atoms = _substituent(mol, start, core)
+    where = f"substituent at core atom {anchor} (site {','.join(map(str, site.atoms))})"
+    elements = {mol.GetAtomWithIdx(i).GetSymbol() for i in atoms}
+    if bad := elements - site.elements:
+        return f"{where} contains {', '.join(sorted(bad))}, not allowed there"
+    touches = {n.GetIdx() for i in atoms for n in mol.GetAtomWithIdx(i).GetNeighbors()} & core
+    if len(touches - {anchor}) and not site.fused:
+        return f"{where} closes a ring onto the core (an annulated ring), which is excluded"
+    ring_info = mol.GetRingInfo()
+    if not site.rings and any(ring_info.NumAtomRings(i) for i in atoms):
+        return f"{where} contains a ring, which is not allowed there"
+    if site.max_atoms is not None and len(atoms) > site.max_atoms:
+        return f"{where} has {len(atoms)} atoms, more than {site.max_atoms}"
+    if site.max_chain is not None:
+        chain = longest_chain(mol, start, atoms, site.count_ring_atoms)
+        if chain > site.max_chain:
+            return (f"{where} has a continuous chain of {chain} atoms, longer than the "
+                    f"{site.max_chain} allowed")
+    return None
+
+
+def evaluate_rule(mol: Chem.Mol, rule: Rule, cores_present: set[str]) -> RuleMatch | None:
+    """Match one rule; None when its core is absent (the rule says nothing then)."""
+    matches = [(q, m) for q in rule.core_queries
+               for m in mol.GetSubstructMatches(q, uniquify=False, maxMatches=200)]
+    if not matches:
+        return None
+    if rule.max_mass is not None:
+        mass = Descriptors.MolWt(mol)
+        if mass > rule.max_mass:
+            return RuleMatch(rule, False, failure=f"molecular mass {mass:.1f} u exceeds the "
+                             f"{rule.max_mass:g} u limit")
+    elements = {a.GetSymbol() for a in mol.GetAtoms()}
+    if bad := elements - rule.elements:
+        return RuleMatch(rule, False, failure=f"contains {', '.join(sorted(bad))}, an element "
+                         "the definition does not allow")
+    for other in rule.exclude_rules:
+        if other in cores_present:
+            return RuleMatch(rule, False, failure=f"has the core of {other}, which takes "
+                             "precedence")
+    for query, reason in rule.exclusion_queries:
+        if mol.HasSubstructMatch(query):
+            return RuleMatch(rule, False, failure=f"excluded: {reason}")
+    skeleton = Chem.MolToInchiKey(mol)[:14]
+    for name, key in rule.exempt:
+        if key == skeleton:
+            return RuleMatch(rule, False, failure=f"{name} is exempted by name")
+    failures = []
+    for query, match in matches:
+        failure = _check_sites(mol, rule, match, query)
+        if failure is None:
+            return RuleMatch(rule, True, tuple(match))
+        failures.append(failure)
+    return RuleMatch(rule, False, failure=failures[0])
+
+
+class RuleBook:
+    """All loaded laws; evaluates a molecule against the rules in force."""
+
+    def __init__(self, laws: Iterable[Law] | None = None) -> None:
+        self.laws = tuple(laws) if laws is not None else load_laws()
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(r for law in self.laws for r in law.rules)
+
+    def evaluate(self, mol: Chem.Mol, jurisdictions: Sequence[str] | None = None,
+                 as_of: date | None = None) -> list[RuleMatch]:
+        """Rules whose core is present, matched or with their first failing constraint."""
+        rules = [r for law in self.laws if law.in_force(as_of)
+                 and (jurisdictions is None or law.jurisdiction in jurisdictions)
+                 for r in law.rules]
+        present = {r.id for r in self.rules
+                   if any(mol.HasSubstructMatch(q) for q in r.core_queries)}
+        results = (evaluate_rule(mol, rule, present) for rule in rules)
+        return [r for r in results if r is not None]
