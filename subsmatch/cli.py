@@ -214,6 +214,10 @@ def _echo_verdict(row: dict) -> None:
         lists = sorted({(e["list"], e["since"] or "") for e in j["entries"]})
         text = "; ".join(name + (f" (since {since})" if since else "") for name, since in lists)
         click.echo(f"    {j['code']:<3} {j['status']:<11} {text}")
+    for g in row["generic"]:
+        provisional = " (PROVISIONAL rule)" if g["provisional"] else ""
+        click.echo(f"    generic: {g['rule_id']}{provisional}: {g['citation']} "
+                   f"(since {g['since']})")
     for rel in row["related"]:
         click.echo(f"    not applied: {rel['name']} ({rel['relation']}): {rel['reason']}")
 

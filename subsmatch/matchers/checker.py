@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import cached_property
 
+from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.verdict import Verdict, evaluate
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
@@ -21,9 +22,15 @@ class Checker:
     ['controlled', 'unresolved']
     """
 
-    def __init__(self, reference: Reference | None = None, use_opsin: bool = True) -> None:
+    def __init__(self, reference: Reference | None = None, use_opsin: bool = True,
+                 rules: RuleBook | None = None) -> None:
         self.reference = reference or load()
         self.use_opsin = use_opsin
+        self._rules = rules
+
+    @cached_property
+    def rules(self) -> RuleBook:
+        return self._rules if self._rules is not None else RuleBook()
 
     @cached_property
     def resolver(self) -> Resolver:
@@ -57,4 +64,5 @@ class Checker:
     ) -> list[Verdict]:
         """Verdicts in query order; names needing OPSIN share one JVM."""
         resolutions = self.resolver.resolve_many(queries)
-        return [evaluate(r, self.reference, jurisdictions, as_of) for r in resolutions]
+        return [evaluate(r, self.reference, jurisdictions, as_of, self.rules)
+                for r in resolutions]

@@ -22,6 +22,7 @@ that do not match, the first constraint that failed, in words.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -309,6 +310,15 @@ class RuleBook:
 
     def __init__(self, laws: Iterable[Law] | None = None) -> None:
         self.laws = tuple(laws) if laws is not None else load_laws()
+
+    @cached_property
+    def version(self) -> str:
+        """A short hash of the rule files: every verdict names the rules that produced it."""
+        digest = hashlib.sha256()
+        for law in sorted(self.laws, key=lambda x: x.path):
+            digest.update(law.path.encode())
+            digest.update(repr(law).encode())
+        return digest.hexdigest()[:12]
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -1,8 +1,10 @@
 """Combine the evidence on one query into one verdict per jurisdiction.
 
-Status per jurisdiction: ``controlled`` when a narcotic, psychotropic or NPS listing applies,
-``precursor`` when only precursor listings apply, else ``not_listed``; overall, the strongest
-of them, or ``unresolved`` when the query named no known substance or structure.
+Status per jurisdiction: ``controlled`` when a narcotic, psychotropic or NPS listing applies;
+``generic`` when no listing does but a generic (group) definition of that jurisdiction in force
+covers the structure; ``precursor`` when only precursor listings apply; else ``not_listed``.
+Overall: the strongest of them, or ``unresolved`` when the query named no known substance or
+structure.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rdkit import Chem
+
 from subsmatch import __version__
 from subsmatch.matchers.exact import StructureMatch, structure_matches
+from subsmatch.matchers.generic import RuleBook, RuleMatch
 from subsmatch.reference.lists import CONTROLLING_KINDS, JURISDICTIONS, ListEntry, Reference
 from subsmatch.substances.resolve import Resolution
 
@@ -44,6 +49,9 @@ class Verdict:
     related: tuple[StructureMatch, ...]  # structure relations that did not apply, with reasons
     data_version: str
     as_of: date | None
+    generic: tuple[RuleMatch, ...] = ()  # generic definitions that cover the structure
+    rules_failed: tuple[RuleMatch, ...] = ()  # definitions whose core is present, not matched
+    rules_version: str | None = None
 
 
 def jurisdiction_status(entries: list[ListEntry]) -> str:
@@ -76,17 +84,30 @@ def _candidates(resolution: Resolution, reference: Reference) -> list[StructureM
     return []
 
 
+def rule_matches(resolution: Resolution, rules: RuleBook | None, jurisdictions: tuple[str, ...],
+                 as_of: date | None) -> list[RuleMatch]:
+    """Generic definitions evaluated on the query's parent structure (none without one)."""
+    if rules is None or resolution.keys is None:
+        return []
+    mol = Chem.MolFromSmiles(resolution.keys.smiles)
+    return rules.evaluate(mol, jurisdictions, as_of) if mol is not None else []
+
+
 def evaluate(
     resolution: Resolution,
     reference: Reference,
     jurisdictions: tuple[str, ...] = JURISDICTIONS,
     as_of: date | None = None,
+    rules: RuleBook | None = None,
 ) -> Verdict:
-    """The verdict on one resolved query."""
+    """The verdict on one resolved query; ``rules`` adds the generic definitions."""
     if not resolution.resolved:
         return Verdict(resolution.query, resolution, "unresolved", (), (), reference.version, as_of)
     candidates = _candidates(resolution, reference)
     applying = [m for m in candidates if m.covered]
+    evaluated = rule_matches(resolution, rules, jurisdictions, as_of)
+    generic = tuple(m for m in evaluated if m.matched)
+    generic_codes = {m.rule.law.jurisdiction for m in generic}
     per_code = []
     for code in jurisdictions:
         evidence = tuple(
@@ -96,13 +117,17 @@ def evaluate(
             for m in applying
             for entry in reference.entries(m.substance_id, (code,), as_of)
         )
-        listed = [e.entry for e in evidence]
-        per_code.append(JurisdictionVerdict(code, jurisdiction_status(listed), evidence))
+        status = jurisdiction_status([e.entry for e in evidence])
+        if status != "controlled" and code in generic_codes:
+            status = "generic"
+        per_code.append(JurisdictionVerdict(code, status, evidence))
     statuses = {j.status for j in per_code}
     overall = next((s for s in STATUS_ORDER if s in statuses), "not_listed")
     related = tuple(m for m in candidates if not m.covered)
     return Verdict(
-        resolution.query, resolution, overall, tuple(per_code), related, reference.version, as_of
+        resolution.query, resolution, overall, tuple(per_code), related, reference.version, as_of,
+        generic, tuple(m for m in evaluated if not m.matched),
+        rules.version if rules is not None else None,
     )
 
 
@@ -162,18 +187,36 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
             }
             for m in verdict.related
         ],
+        "generic": [
+            {"rule_id": m.rule.id, "jurisdiction": m.rule.law.jurisdiction,
+             "citation": f"{m.rule.law.citation}; {m.rule.clause}",
+             "since": m.rule.law.effective_from, "provisional": m.rule.law.provisional,
+             "matched_atoms": list(m.atoms)}
+            for m in verdict.generic],
+        "rules_not_matched": [
+            {"rule_id": m.rule.id, "jurisdiction": m.rule.law.jurisdiction, "failure": m.failure}
+            for m in verdict.rules_failed],
         "notes": list(r.notes),
         "error": r.error,
         "as_of": verdict.as_of.isoformat() if verdict.as_of else None,
         "data_version": verdict.data_version,
+        "rules_version": verdict.rules_version,
         "tool_version": __version__,
     }
 
 
 def listed_on(verdict: dict) -> tuple[str, ...]:
-    """The lists that make a `check --json` verdict, per jurisdiction: ("NL: Opiumwet List I",)."""
-    return tuple(
-        f"{j['code']}: " + "; ".join(sorted({e["list"] for e in j["entries"]}))
-        for j in verdict["jurisdictions"]
-        if j["status"] in ("controlled", "precursor")
-    )
+    """What makes a `check --json` verdict, per jurisdiction: ("NL: Opiumwet List I", ...).
+
+    Lists for controlled and precursor jurisdictions, rule ids for generic ones.
+    """
+    rules: dict[str, list[str]] = {}
+    for g in verdict.get("generic", ()):
+        rules.setdefault(g["jurisdiction"], []).append(g["rule_id"])
+    out = []
+    for j in verdict["jurisdictions"]:
+        if j["status"] in ("controlled", "precursor"):
+            out.append(f"{j['code']}: " + "; ".join(sorted({e["list"] for e in j["entries"]})))
+        elif j["status"] == "generic":
+            out.append(f"{j['code']}: generic " + "; ".join(rules.get(j["code"], [])))
+    return tuple(out)
