@@ -259,20 +259,6 @@ def output_options(command: Callable) -> Callable:
     return click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")(command)
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Neutralise cells that a spreadsheet would run as a formula (CSV injection).
-
-    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("-5"), spreadsheet_safe("MDMA")
-    ("'=HYPERLINK(1)", "'-5", 'MDMA')
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def emit(
     rows: list[dict], as_json: bool, as_csv: bool, table: Callable[[list[dict]], None]
 ) -> None:
@@ -281,6 +267,8 @@ def emit(
     elif as_csv:
         if not rows:
             return
+        from subsmatch.reports.export import spreadsheet_safe
+
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -517,6 +505,55 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
                    + (f" ({scores})" if scores else ""))
         for listed in out["lists"]:
             click.echo(f"         {listed}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet", "sdf"]),
+              default="csv", show_default=True, help="Output format.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (required for parquet); default standard output.")
+@click.option("--flagged", is_flag=True, help="Only controlled, generic, precursor, analogue, "
+              "unresolved.")
+@click.option("--status", "statuses", multiple=True, metavar="S", help="Only this status.")
+@click.option("--case", metavar="ID", help="Only this case.")
+@click.option("--since", metavar="DATE", callback=_parse_date, help="From this date (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", callback=_parse_date, help="Before this date.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: Path | None, flagged: bool,
+           statuses: tuple[str, ...], case: str | None, since: date | None,
+           until: date | None) -> None:
+    """Export stored findings with their verdicts (CSV, JSON, Parquet or SDF).
+
+    CSV cells that a spreadsheet would run as a formula are neutralised. SDF carries each
+    structure with the verdict as properties.
+
+    \b
+    Examples:
+        subsmatch export --format csv --flagged > flagged.csv
+        subsmatch export --format parquet --out findings.parquet
+        subsmatch export --format sdf --status analogue --out new_substances.sdf
+    """
+    from subsmatch.ingest.pipeline import FLAGGED
+    from subsmatch.reports import export as exporter
+    from subsmatch.store.queries import findings as stored_findings
+
+    if fmt == "parquet" and out is None:
+        raise click.UsageError("--format parquet writes a binary file: give --out FILE")
+    rows = stored_findings(
+        _engine(ctx), statuses=tuple(statuses) + (FLAGGED if flagged else ()), case=case,
+        since=datetime.combine(since, datetime.min.time()) if since else None,
+        until=datetime.combine(until, datetime.min.time()) if until else None)
+    if fmt == "parquet":
+        count = exporter.write_parquet(rows, out)
+    else:
+        writer = {"csv": exporter.write_csv, "json": exporter.write_json,
+                  "sdf": exporter.write_sdf}[fmt]
+        if out is None:
+            count = writer(rows, sys.stdout)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as handle:
+                count = writer(rows, handle)
+    click.echo(f"exported {count} findings" + (f" to {out}" if out else ""), err=True)
 
 
 if __name__ == "__main__":

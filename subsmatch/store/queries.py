@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import Engine, and_, func, select
@@ -20,6 +21,8 @@ _COLUMNS = (
     AnalysisRow.vendor,
     AnalysisRow.model,
     AnalysisRow.measured_at,
+    AnalysisRow.country,
+    AnalysisRow.location,
     AnalysisRow.verdict.label("device_verdict"),
     AnalysisRow.verdict_raw,
     FindingRow.id.label("finding_id"),
@@ -32,6 +35,8 @@ _COLUMNS = (
     FindingRow.scores,
     FindingRow.asserted_identified,
     FindingRow.status,
+    FindingRow.resolution_id,
+    ResolutionRow.substance_id,
     ResolutionRow.name.label("resolved_name"),
     ResolutionRow.smiles,
     ResolutionRow.inchikey,
@@ -54,32 +59,40 @@ def _base():
     )
 
 
-def _as_dict(row) -> dict:
-    data = dict(row._mapping)
-    data["scores"] = json.loads(data["scores"])
-    data["verdict"] = json.loads(data["verdict"]) if data["verdict"] else None
-    return data
+def _rows(engine: Engine, query) -> Iterator[dict]:
+    """Result rows as dicts; each distinct verdict JSON is parsed once (findings share them)."""
+    verdicts: dict[int, dict] = {}
+    with Session(engine) as session:
+        for row in session.execute(query.execution_options(yield_per=5000)):
+            data = dict(row._mapping)
+            data["scores"] = json.loads(data["scores"])
+            rid = data["resolution_id"]
+            if rid is not None and rid not in verdicts:
+                verdicts[rid] = json.loads(data["verdict"])
+            data["verdict"] = verdicts.get(rid) if rid is not None else None
+            yield data
 
 
 def findings(engine: Engine, *, statuses: tuple[str, ...] = (), case: str | None = None,
-             since: datetime | None = None, limit: int | None = None) -> list[dict]:
-    """Stored findings with their resolution and verdict, newest files first."""
+             since: datetime | None = None, until: datetime | None = None,
+             limit: int | None = None) -> Iterator[dict]:
+    """Stored findings with their resolution and verdict, newest files first (streamed)."""
     query = _base()
     if statuses:
         query = query.where(FindingRow.status.in_(statuses))
     if case:
         query = query.where(AnalysisRow.case_id == case)
+    when = func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
     if since:
-        query = query.where(func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
-                            >= since)
+        query = query.where(when >= since)
+    if until:
+        query = query.where(when < until)
     query = query.order_by(IngestedFile.id.desc(), FindingRow.id).limit(limit)
-    with Session(engine) as session:
-        return [_as_dict(row) for row in session.execute(query)]
+    return _rows(engine, query)
 
 
 def case_findings(engine: Engine, case: str) -> list[dict]:
     """Every finding of one case, in file and report order."""
     query = _base().where(AnalysisRow.case_id == case).order_by(
         IngestedFile.id, AnalysisRow.id, FindingRow.id)
-    with Session(engine) as session:
-        return [_as_dict(row) for row in session.execute(query)]
+    return list(_rows(engine, query))

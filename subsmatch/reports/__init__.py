@@ -1,0 +1,1 @@
+"""Reports: what the stored findings say, written for people and for other programs."""
