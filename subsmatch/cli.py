@@ -463,8 +463,8 @@ def findings(ctx: click.Context, flagged: bool, case: str | None, since: date | 
     from subsmatch.store.queries import findings as stored_findings
 
     wanted = tuple(statuses) + (FLAGGED if flagged else ())
-    start = datetime.combine(since, datetime.min.time()) if since else None
-    rows = stored_findings(_engine(ctx), statuses=wanted, case=case, since=start, limit=limit)
+    rows = stored_findings(_engine(ctx), statuses=wanted, case=case, since=_when(since),
+                           limit=limit)
     emit([_finding_out(r) for r in rows], as_json, as_csv, _findings_table)
 
 
@@ -507,6 +507,113 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
             click.echo(f"         {listed}")
 
 
+def _frame(ctx: click.Context, country: str | None, context: str | None):
+    from subsmatch.store.queries import finding_frame
+
+    contexts = {"field": ("field_screening",), "lab": ("lab_screening", "lab_confirmation"),
+                None: ()}[context]
+    return finding_frame(_engine(ctx), country=country, contexts=contexts)
+
+
+def _when(value: date | None) -> datetime | None:
+    return datetime.combine(value, datetime.min.time()) if value else None
+
+
+@main.command()
+@click.option("--by", type=click.Choice(["week", "month", "quarter"]), default="month",
+              show_default=True, help="Period length.")
+@click.option("--since", metavar="DATE", callback=_parse_date,
+              help="Window start (default: a year before the newest finding).")
+@click.option("--until", metavar="DATE", callback=_parse_date, help="Window end (exclusive).")
+@click.option("--country", metavar="C", help="Only findings from this country.")
+@click.option("--context", type=click.Choice(["field", "lab"]), help="Only field or lab.")
+@click.option("--classes", is_flag=True, help="Per substance class instead of per substance.")
+@output_options
+@click.pass_context
+def trends(ctx: click.Context, by: str, since: date | None, until: date | None,
+           country: str | None, context: str | None, classes: bool, as_json: bool,
+           as_csv: bool) -> None:
+    """Counts of findings per substance (or class) over time, with what is new.
+
+    Flags: "new" (first seen in this database inside the window), "unlisted" (an analogue, or
+    unresolved with a structure), "recently_listed" (first listed inside the window).
+
+    \b
+    Examples:
+        subsmatch trends --by quarter --since 2024-01-01
+        subsmatch trends --context field --country NL --classes --csv
+    """
+    from subsmatch.matchers.classes import drug_class
+    from subsmatch.reference.lists import load
+    from subsmatch.reports.trends import trends as compute
+
+    frame = _frame(ctx, country, context)
+    reference = load()
+    listed = {sid: d for sid in frame["substance_id"].dropna().unique()
+              if (d := reference.first_listed(sid))}
+    per_substance, per_class = compute(frame, by=by, since=_when(since), until=_when(until),
+                                       classify=drug_class, listed_since=listed)
+    rows = [t.to_dict() for t in (per_class if classes else per_substance)]
+    if as_csv:  # long format: one row per period
+        rows = [{**{k: v for k, v in r.items() if k != "counts"}, "flags": " ".join(r["flags"]),
+                 "period": period, "count": n}
+                for r in rows for period, n in sorted(r["counts"].items())]
+    emit(rows, as_json, as_csv, _trends_table)
+
+
+def _trends_table(rows: list[dict]) -> None:
+    periods = sorted({p for r in rows for p in r["counts"]})
+    shown = periods[-8:]
+    click.echo(f"{'substance':<36}{'class':<22}{'first seen':<12}{'total':>6}  "
+               + "".join(f"{p:>9}" for p in shown) + "  flags")
+    for r in rows:
+        click.echo(f"{r['name'][:35]:<36}{r['class'][:21]:<22}{r['first_seen']:<12}"
+                   f"{r['total']:>6}  " + "".join(f"{r['counts'].get(p, 0):>9}" for p in shown)
+                   + "  " + " ".join(r["flags"]))
+    if len(periods) > len(shown):
+        click.echo(f"(last {len(shown)} of {len(periods)} periods shown; --json or --csv for all)",
+                   err=True)
+
+
+@main.command()
+@click.option("--window", "window_days", type=click.IntRange(min=1), default=30,
+              show_default=True, help="Days within which cases or sources are counted.")
+@click.option("--min-cases", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--min-sources", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--country", metavar="C", help="Only findings from this country.")
+@output_options
+@click.pass_context
+def alerts(ctx: click.Context, window_days: int, min_cases: int, min_sources: int,
+           country: str | None, as_json: bool, as_csv: bool) -> None:
+    """Substances that cross a threshold, with the cases behind each.
+
+    New unlisted analogues; flagged substances seen in N cases or N sources within a window;
+    field-device hits that no lab analysis of the same item has confirmed.
+
+    \b
+    Examples:
+        subsmatch alerts
+        subsmatch alerts --window 14 --min-cases 2 --json
+    """
+    from subsmatch.reports.alerts import alerts as compute
+
+    found = compute(_frame(ctx, country, None), window_days=window_days, min_cases=min_cases,
+                    min_sources=min_sources)
+    rows = [a.to_dict() for a in found]
+    if as_csv:
+        rows = [{**r, "cases": " ".join(r["cases"]), "sources": " ".join(r["sources"])}
+                for r in rows]
+    emit(rows, as_json, as_csv, _alerts_table)
+
+
+def _alerts_table(rows: list[dict]) -> None:
+    for r in rows:
+        click.echo(click.style(f"{r['kind']:<22}", bold=True) + f" {r['name']} [{r['status']}]")
+        click.echo(f"    {r['reason']}")
+        click.echo(f"    cases: {', '.join(r['cases']) or '-'}")
+    click.echo(f"{len(rows)} alerts", err=True)
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet", "sdf"]),
               default="csv", show_default=True, help="Output format.")
@@ -541,8 +648,7 @@ def export(ctx: click.Context, fmt: str, out: Path | None, flagged: bool,
         raise click.UsageError("--format parquet writes a binary file: give --out FILE")
     rows = stored_findings(
         _engine(ctx), statuses=tuple(statuses) + (FLAGGED if flagged else ()), case=case,
-        since=datetime.combine(since, datetime.min.time()) if since else None,
-        until=datetime.combine(until, datetime.min.time()) if until else None)
+        since=_when(since), until=_when(until))
     if fmt == "parquet":
         count = exporter.write_parquet(rows, out)
     else:

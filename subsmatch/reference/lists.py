@@ -142,6 +142,12 @@ class Reference:
             if (jurisdictions is None or e.jurisdiction in jurisdictions) and e.in_force(as_of)
         ]
 
+    def first_listed(self, substance_id: str) -> date | None:
+        """The earliest dated controlling listing of a substance (any jurisdiction)."""
+        dates = [date.fromisoformat(e.since) for e in self.listings.get(substance_id, ())
+                 if e.since and e.kind in CONTROLLING_KINDS]
+        return min(dates, default=None)
+
     def exclusions_for(self, inchikey: str) -> list[StereoExclusion]:
         return [x for x in self.exclusions if x.inchikey == inchikey]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sqlalchemy import Engine, and_, func, select
@@ -96,3 +96,51 @@ def case_findings(engine: Engine, case: str) -> list[dict]:
     query = _base().where(AnalysisRow.case_id == case).order_by(
         IngestedFile.id, AnalysisRow.id, FindingRow.id)
     return list(_rows(engine, query))
+
+
+def finding_frame(engine: Engine, *, since: datetime | None = None, until: datetime | None = None,
+                  country: str | None = None, contexts: tuple[str, ...] = ()):
+    """Findings as a pandas DataFrame for analysis (one row per finding, no verdict JSON).
+
+    Columns: when, file_id, source, case_id, item_id, context, country, name, status,
+    resolution_id, substance_id, resolved_name, smiles.
+    """
+    import pandas as pd
+
+    when = func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
+    query = (
+        select(when.label("when"), FindingRow.file_id, IngestedFile.source_name.label("source"),
+               AnalysisRow.case_id, AnalysisRow.item_id, AnalysisRow.context,
+               AnalysisRow.country, FindingRow.name, FindingRow.status,
+               FindingRow.resolution_id, ResolutionRow.substance_id,
+               ResolutionRow.name.label("resolved_name"), ResolutionRow.smiles)
+        .join(IngestedFile, FindingRow.file_id == IngestedFile.id)
+        .join(AnalysisRow, and_(AnalysisRow.file_id == FindingRow.file_id,
+                                AnalysisRow.analysis_key == FindingRow.analysis_key))
+        .outerjoin(ResolutionRow, FindingRow.resolution_id == ResolutionRow.id)
+        .where(FindingRow.status != "no_hit")
+    )
+    if since:
+        query = query.where(when >= since)
+    if until:
+        query = query.where(when < until)
+    if country:
+        query = query.where(AnalysisRow.country == country)
+    if contexts:
+        query = query.where(AnalysisRow.context.in_(contexts))
+    with engine.connect() as connection:
+        frame = pd.read_sql(query, connection)
+    frame["when"] = pd.to_datetime(frame["when"], format="mixed")
+    return frame
+
+
+def verdicts(engine: Engine, resolution_ids: Iterable[int]) -> dict[int, dict]:
+    """The stored verdict JSON of these resolutions, parsed."""
+    ids = sorted(set(resolution_ids))
+    out: dict[int, dict] = {}
+    with Session(engine) as session:
+        for start in range(0, len(ids), 500):
+            rows = session.execute(select(ResolutionRow.id, ResolutionRow.verdict).where(
+                ResolutionRow.id.in_(ids[start:start + 500])))
+            out.update((rid, json.loads(text)) for rid, text in rows)
+    return out
