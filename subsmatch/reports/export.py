@@ -10,6 +10,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -114,6 +115,20 @@ def write_parquet(rows: Iterable[dict], path: Path) -> int:
     return count
 
 
+@lru_cache(maxsize=8192)
+def _depicted(smiles: str):
+    """A molecule with 2D coordinates, computed once per distinct structure."""
+    from rdkit import Chem, RDLogger
+    from rdkit.Chem import rdDepictor
+
+    RDLogger.DisableLog("rdApp.*")
+    mol = Chem.MolFromSmiles(smiles) if smiles else None
+    if mol is None:
+        return Chem.Mol()
+    rdDepictor.Compute2DCoords(mol)
+    return mol
+
+
 def write_sdf(rows: Iterable[dict], out: TextIO) -> int:
     """One record per finding: its structure (empty when none is known), verdict as properties."""
     from rdkit import Chem
@@ -122,7 +137,7 @@ def write_sdf(rows: Iterable[dict], out: TextIO) -> int:
     count = 0
     for row in rows:
         record = flat(row)
-        mol = Chem.MolFromSmiles(record["smiles"]) if record.get("smiles") else Chem.Mol()
+        mol = Chem.Mol(_depicted(record.get("smiles") or ""))
         mol.SetProp("_Name", str(record.get("resolved_name") or record.get("name") or ""))
         for key, value in record.items():
             if value is not None and value != "":
