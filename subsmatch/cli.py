@@ -615,6 +615,37 @@ def _alerts_table(rows: list[dict]) -> None:
 
 
 @main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write.")
+@click.option("--by", type=click.Choice(["week", "month", "quarter"]), default="month",
+              show_default=True)
+@click.option("--since", metavar="DATE", callback=_parse_date, help="Window start.")
+@click.option("--until", metavar="DATE", callback=_parse_date, help="Window end (exclusive).")
+@click.option("--country", metavar="C", help="Only findings from this country.")
+@click.option("--context", type=click.Choice(["field", "lab"]), help="Only field or lab.")
+@click.pass_context
+def report(ctx: click.Context, out: Path, by: str, since: date | None, until: date | None,
+           country: str | None, context: str | None) -> None:
+    """Write one self-contained HTML report: trends, alerts, new substances, evidence.
+
+    It needs no network to open: plots are embedded images, structures inline SVG.
+
+    \b
+    Example:
+        subsmatch report --out report.html --by quarter --since 2024-01-01
+    """
+    from subsmatch.reports.html import build_report
+
+    frame = _frame(ctx, country, context)
+    if frame.empty:
+        raise click.ClickException("no findings in the database for these filters; ingest "
+                                   "reports first (subsmatch ingest PATH)")
+    html = build_report(_engine(ctx), frame, by=by, since=_when(since), until=_when(until))
+    out.write_text(html, encoding="utf-8")
+    click.echo(f"wrote {out} ({len(html) / 1024:,.0f} KiB)", err=True)
+
+
+@main.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet", "sdf"]),
               default="csv", show_default=True, help="Output format.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
+from subsmatch.matchers.similarity import AnalogueIndex
 from subsmatch.matchers.verdict import Verdict, evaluate
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
 from subsmatch.substances.resolve import Lookups, Resolver
@@ -27,6 +28,7 @@ class Checker:
         self.reference = reference or load()
         self.use_opsin = use_opsin
         self._rules = rules
+        self._analogue_indexes: dict[tuple, AnalogueIndex] = {}
 
     @cached_property
     def rules(self) -> RuleBook:
@@ -56,6 +58,13 @@ class Checker:
         ids = self.reference.by_connectivity.get(connectivity, [])
         return sorted(ids, key=lambda sid: (-len(self.reference.listings.get(sid, ())), sid))
 
+    def analogues(self, jurisdictions: tuple[str, ...], as_of: date | None) -> AnalogueIndex:
+        """The index of structures controlled on ``as_of`` in ``jurisdictions`` (built once)."""
+        key = (tuple(sorted(jurisdictions)), as_of)
+        if key not in self._analogue_indexes:
+            self._analogue_indexes[key] = AnalogueIndex(self.reference, as_of, key[0])
+        return self._analogue_indexes[key]
+
     def check(
         self,
         queries: Iterable[str],
@@ -64,5 +73,6 @@ class Checker:
     ) -> list[Verdict]:
         """Verdicts in query order; names needing OPSIN share one JVM."""
         resolutions = self.resolver.resolve_many(queries)
-        return [evaluate(r, self.reference, jurisdictions, as_of, self.rules)
+        analogues = self.analogues(jurisdictions, as_of)
+        return [evaluate(r, self.reference, jurisdictions, as_of, self.rules, analogues)
                 for r in resolutions]

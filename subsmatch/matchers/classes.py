@@ -1,11 +1,11 @@
 """Coarse drug classes from substructure patterns, for trends and class-aware thresholds.
 
-The patterns live in ``reference/curated/drug_classes.csv``; the first that matches wins, so
-the file orders specific classes (fentanyls) before the general ones they contain
-(phenethylamines).
+The patterns live in ``reference/curated/drug_classes.csv`` (lines starting with '#' are
+comments); the first class that matches wins, so the file orders specific classes (fentanyl)
+before the general ones they contain (phenethylamine). The last class, 'other', has no pattern.
 
 >>> drug_class("CNC(C)C(=O)c1ccc(Cl)cc1"), drug_class("CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1")
-('cathinone', 'fentanyl-type opioid')
+('cathinone', 'fentanyl')
 >>> drug_class("CN(C)CCc1c[nH]c2ccccc12"), drug_class(None), drug_class("CCO")
 ('tryptamine', 'unknown', 'other')
 """
@@ -13,34 +13,53 @@ the file orders specific classes (fentanyls) before the general ones they contai
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 from rdkit import Chem
 
-CLASSES_FILE = Path(__file__).resolve().parents[1] / "reference" / "curated" / "drug_classes.csv"
+CURATED = Path(__file__).resolve().parents[1] / "reference" / "curated"
+CLASSES_FILE = CURATED / "drug_classes.csv"
+FALLBACK = "other"
+
+
+@dataclass(frozen=True)
+class DrugClass:
+    name: str
+    patterns: tuple[Chem.Mol, ...]  # any may match; empty: the catch-all class
+
+    def matches(self, mol: Chem.Mol) -> bool:
+        return not self.patterns or any(mol.HasSubstructMatch(p) for p in self.patterns)
+
+
+def read_curated(path: Path) -> list[dict[str, str]]:
+    """Rows of a curated CSV; lines starting with '#' are comments."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def _patterns(name: str, smarts: str) -> tuple[Chem.Mol, ...]:
+    patterns = tuple(Chem.MolFromSmarts(s) for s in smarts.split())
+    if any(p is None for p in patterns):
+        raise ValueError(f"{CLASSES_FILE.name}: unreadable SMARTS in class {name!r}")
+    return patterns
 
 
 @cache
-def class_patterns() -> tuple[tuple[str, Chem.Mol], ...]:
-    with CLASSES_FILE.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    patterns = []
-    for row in rows:
-        query = Chem.MolFromSmarts(row["smarts"])
-        if query is None:
-            raise ValueError(f"{CLASSES_FILE.name}: cannot read SMARTS of {row['class']!r}")
-        patterns.append((row["class"], query))
-    return tuple(patterns)
+def drug_classes() -> tuple[DrugClass, ...]:
+    """The classes in priority order."""
+    return tuple(DrugClass(row["class"], _patterns(row["class"], row["smarts"]))
+                 for row in read_curated(CLASSES_FILE))
+
+
+def classify(mol: Chem.Mol) -> str:
+    """The first class whose patterns the molecule holds."""
+    return next((c.name for c in drug_classes() if c.matches(mol)), FALLBACK)
 
 
 @lru_cache(maxsize=65536)
 def drug_class(smiles: str | None) -> str:
-    """The first class whose pattern the structure holds; 'other', or 'unknown' without one."""
-    if not smiles:
-        return "unknown"
-    mol = Chem.MolFromSmiles(smiles)
-    if mol is None:
-        return "unknown"
-    return next((name for name, query in class_patterns() if mol.HasSubstructMatch(query)),
-                "other")
+    """The class of a structure; 'unknown' without one."""
+    mol = Chem.MolFromSmiles(smiles) if smiles else None
+    return classify(mol) if mol is not None else "unknown"

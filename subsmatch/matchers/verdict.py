@@ -3,8 +3,9 @@
 Status per jurisdiction: ``controlled`` when a narcotic, psychotropic or NPS listing applies;
 ``generic`` when no listing does but a generic (group) definition of that jurisdiction in force
 covers the structure; ``precursor`` when only precursor listings apply; else ``not_listed``.
-Overall: the strongest of them, or ``unresolved`` when the query named no known substance or
-structure.
+Overall: the strongest of them; ``analogue`` when a structure is on no list and under no rule
+but close to a controlled one (class-aware similarity, never for known look-alikes); or
+``unresolved`` when the query named no known substance or structure.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rdkit import Chem
 from subsmatch import __version__
 from subsmatch.matchers.exact import StructureMatch, structure_matches
 from subsmatch.matchers.generic import RuleBook, RuleMatch
+from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex
 from subsmatch.reference.lists import CONTROLLING_KINDS, JURISDICTIONS, ListEntry, Reference
 from subsmatch.substances.resolve import Resolution
 
@@ -52,6 +54,7 @@ class Verdict:
     generic: tuple[RuleMatch, ...] = ()  # generic definitions that cover the structure
     rules_failed: tuple[RuleMatch, ...] = ()  # definitions whose core is present, not matched
     rules_version: str | None = None
+    analogue: AnalogueFinding | None = None  # similarity evidence, for structures on no list
 
 
 def jurisdiction_status(entries: list[ListEntry]) -> str:
@@ -99,8 +102,14 @@ def evaluate(
     jurisdictions: tuple[str, ...] = JURISDICTIONS,
     as_of: date | None = None,
     rules: RuleBook | None = None,
+    analogues: AnalogueIndex | None = None,
 ) -> Verdict:
-    """The verdict on one resolved query; ``rules`` adds the generic definitions."""
+    """The verdict on one resolved query.
+
+    ``rules`` adds the generic definitions; ``analogues`` (an index of the structures
+    controlled on ``as_of`` in ``jurisdictions``) the similarity assessment of structures that
+    nothing else covers.
+    """
     if not resolution.resolved:
         return Verdict(resolution.query, resolution, "unresolved", (), (), reference.version, as_of)
     candidates = _candidates(resolution, reference)
@@ -124,10 +133,15 @@ def evaluate(
     statuses = {j.status for j in per_code}
     overall = next((s for s in STATUS_ORDER if s in statuses), "not_listed")
     related = tuple(m for m in candidates if not m.covered)
+    analogue = None
+    if overall == "not_listed" and analogues is not None and resolution.keys is not None:
+        analogue = analogues.assess(resolution.keys)
+        if analogue.is_analogue:
+            overall = "analogue"
     return Verdict(
         resolution.query, resolution, overall, tuple(per_code), related, reference.version, as_of,
         generic, tuple(m for m in evaluated if not m.matched),
-        rules.version if rules is not None else None,
+        rules.version if rules is not None else None, analogue,
     )
 
 
@@ -196,6 +210,18 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
         "rules_not_matched": [
             {"rule_id": m.rule.id, "jurisdiction": m.rule.law.jurisdiction, "failure": m.failure}
             for m in verdict.rules_failed],
+        "analogue": None if verdict.analogue is None else {
+            "is_analogue": verdict.analogue.is_analogue,
+            "class": verdict.analogue.structure_class,
+            "threshold": verdict.analogue.threshold,
+            "lookalike": verdict.analogue.lookalike,
+            "reason": verdict.analogue.reason},
+        "analogues": [] if verdict.analogue is None else [
+            {"name": n.name, "substance_id": n.substance_id, "smiles": n.smiles,
+             "similarity": n.similarity, "fingerprint": verdict.analogue.fingerprint,
+             "by_fingerprint": dict(n.by_fingerprint), "lists": list(n.lists),
+             "difference": n.difference}
+            for n in verdict.analogue.neighbours],
         "notes": list(r.notes),
         "error": r.error,
         "as_of": verdict.as_of.isoformat() if verdict.as_of else None,

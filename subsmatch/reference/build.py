@@ -110,6 +110,7 @@ class Report:
     smiles_contradicted: list[str] = field(default_factory=list)
     names_dropped: list[str] = field(default_factory=list)
     absorbed: list[str] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)
     merged_rows: int = 0
     street_joined: Counter = field(default_factory=Counter)
     street_unjoined: Counter = field(default_factory=Counter)
@@ -777,6 +778,7 @@ def render_report(report: Report, built: dict[str, pa.Table], version: dict) -> 
             *lists,
             _section("Street and synonym tables", street),
             _section("Placeholder structures ignored", report.placeholders),
+        _section("Structures corrected (curated/structure_corrections.csv)", report.corrected),
             _section("Unparsable structures", report.unparsable),
             _section(
                 "Given SMILES contradicted by the row's own systematic name",
@@ -804,6 +806,24 @@ def render_report(report: Report, built: dict[str, pa.Table], version: dict) -> 
     )
 
 
+def apply_corrections(entries: list[SourceEntry], report: Report) -> None:
+    """Replace structures that a source gets wrong (curated, with the reason).
+
+    An empty SMILES withdraws the structure: the row stays a name-only entry.
+    """
+    with (CURATED / "structure_corrections.csv").open(encoding="utf-8") as handle:
+        fixes = {(row["source"], int(row["row"])): row for row in csv.DictReader(handle)}
+    for entry in entries:
+        fix = fixes.pop((entry.source, entry.row), None)
+        if fix is None:
+            continue
+        entry.smiles = fix["smiles"] or None
+        entry.systematic = []
+        report.corrected.append(f"{entry.source}:{entry.row} {fix['name']}: {fix['note']}")
+    for (source, row), fix in fixes.items():
+        report.corrected.append(f"NOT APPLIED (no such row): {source}:{row} {fix['name']}")
+
+
 def read_all(shared: Path, report: Report) -> tuple[list[SourceEntry], list, list]:
     base = shared / "sources"
     entries: list[SourceEntry] = []
@@ -823,6 +843,7 @@ def read_all(shared: Path, report: Report) -> tuple[list[SourceEntry], list, lis
     )
     for s in street:
         report.rows_read[s.source] += 1
+    apply_corrections(entries, report)
     notices = list(src.read_federal_register(base / "us_federal_register"))
     report.rows_read["us_federal_register (actions)"] = len(notices)
     return entries, street, notices

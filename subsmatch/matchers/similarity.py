@@ -1,0 +1,271 @@
+"""Nearest controlled neighbours of a structure, and the `analogue` flag.
+
+The index holds every reference structure with a controlling listing (narcotic, psychotropic,
+NPS) in force on a date, fingerprinted once with two count fingerprints: Morgan radius 2 and
+atom pairs. The score of a neighbour is the mean of both Tanimoto similarities. A structure is an
+analogue when its nearest neighbour scores at least the threshold of the query's structural
+class (cathinone, tryptamine, fentanyl ...); the classes (SMARTS) and thresholds are data,
+calibrated on a time split by ``benchmarks/analogues.py --calibrate``.
+
+Known non-controlled look-alikes (licensed medicines, cutting agents, adulterants:
+``reference/curated/lookalikes.csv``) are reported as such and never flagged.
+
+>>> index = AnalogueIndex(load(), as_of=date(2020, 12, 31))
+>>> finding = index.assess(keys_of("CNC(C)C(=O)c1ccc(Br)c(C)c1"))  # a bromo-methylcathinone
+>>> finding.is_analogue, finding.structure_class
+(True, 'cathinone')
+>>> index.assess(keys_of("CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1")).lookalike
+'licensed medicine bupropion'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+from rdkit import Chem, DataStructs
+from rdkit.Chem import rdFingerprintGenerator
+
+from subsmatch.matchers.classes import drug_classes, read_curated
+from subsmatch.matchers.difference import describe_difference
+from subsmatch.reference.lists import CONTROLLING_KINDS, Reference, load
+from subsmatch.substances.structures import StructureKeys, keys_of
+
+CURATED = Path(__file__).resolve().parents[1] / "reference" / "curated"
+THRESHOLDS_CSV = CURATED / "analogue_thresholds.csv"
+LOOKALIKES_CSV = CURATED / "lookalikes.csv"
+SCORE = "mean Tanimoto of Morgan-2 and atom-pair counts"
+DESCRIBE_FROM = 0.5  # below this similarity the MCS is slow and its wording says little
+
+_MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+_ATOM_PAIR = rdFingerprintGenerator.GetAtomPairGenerator(fpSize=2048)
+FINGERPRINTS = {
+    "morgan2": _MORGAN.GetCountFingerprint,
+    "atompair": _ATOM_PAIR.GetCountFingerprint,
+}
+
+
+@dataclass(frozen=True)
+class StructureClass:
+    """A coarse drug class: SMARTS patterns (any may match) and its calibrated threshold."""
+
+    name: str
+    patterns: tuple[Chem.Mol, ...]
+    threshold: float
+
+    def matches(self, mol: Chem.Mol) -> bool:
+        return not self.patterns or any(mol.HasSubstructMatch(p) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """A known non-controlled substance that resembles controlled ones."""
+
+    name: str
+    smiles: str
+    inchikey: str
+    connectivity: str
+    flat: bool  # drawn without stereo: covers its stereoisomers
+    category: str
+    note: str
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.name}"
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A controlled reference structure close to the query.
+
+    ``difference`` runs an MCS (a few milliseconds, at most 20) the first time it is read.
+    """
+
+    substance_id: str
+    name: str
+    smiles: str
+    similarity: float  # the score: mean of the per-fingerprint similarities
+    by_fingerprint: tuple[tuple[str, float], ...]
+    lists: tuple[str, ...]  # "NL: Opiumwet List I", in force on the index date
+    structure_class: str
+    query_smiles: str
+
+    @cached_property
+    def difference(self) -> str:
+        """From the neighbour to the query, in words ("" below DESCRIBE_FROM)."""
+        if self.similarity < DESCRIBE_FROM:
+            return ""
+        return _difference(self.query_smiles, self.smiles)
+
+
+@dataclass(frozen=True)
+class AnalogueFinding:
+    """The similarity evidence for one structure."""
+
+    is_analogue: bool
+    structure_class: str
+    threshold: float
+    neighbours: tuple[Neighbour, ...]
+    lookalike: str | None  # why it is a known non-controlled look-alike
+    reason: str
+    fingerprint: str = SCORE
+
+
+@cache
+def load_classes(path: Path = THRESHOLDS_CSV) -> tuple[StructureClass, ...]:
+    """The drug classes (``matchers.classes``) in priority order, with their thresholds."""
+    thresholds = {row["class"]: float(row["threshold"]) for row in read_curated(path)}
+    return tuple(StructureClass(c.name, c.patterns, thresholds[c.name]) for c in drug_classes())
+
+
+@cache
+def load_lookalikes(path: Path = LOOKALIKES_CSV) -> tuple[Lookalike, ...]:
+    found = []
+    for row in read_curated(path):
+        keys = keys_of(row["smiles"])
+        found.append(
+            Lookalike(
+                row["name"],
+                row["smiles"],
+                keys.inchikey,
+                keys.connectivity,
+                not keys.has_stereo,
+                row["category"],
+                row["note"],
+            )
+        )
+    return tuple(found)
+
+
+def classify(mol: Chem.Mol, classes: Iterable[StructureClass]) -> StructureClass:
+    """The first class whose patterns match.
+
+    >>> classify(Chem.MolFromSmiles("CNC(C)C(=O)c1ccc(C)cc1"), load_classes()).name
+    'cathinone'
+    >>> classify(Chem.MolFromSmiles("CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"), load_classes()).name
+    'fentanyl'
+    """
+    return next(c for c in classes if c.matches(mol))
+
+
+def fingerprints(mol: Chem.Mol) -> dict[str, DataStructs.UIntSparseIntVect]:
+    return {name: make(mol) for name, make in FINGERPRINTS.items()}
+
+
+class AnalogueIndex:
+    """Controlled structures in force on ``as_of`` (None: today), fingerprinted once.
+
+    ``exclude`` drops substances by id (for leave-one-out evaluation).
+    """
+
+    def __init__(
+        self,
+        reference: Reference,
+        as_of: date | None = None,
+        jurisdictions: tuple[str, ...] | None = None,
+        exclude: Iterable[str] = (),
+        classes: tuple[StructureClass, ...] | None = None,
+        lookalikes: tuple[Lookalike, ...] | None = None,
+    ) -> None:
+        self.as_of = as_of
+        self.classes = classes if classes is not None else load_classes()
+        self.lookalikes = lookalikes if lookalikes is not None else load_lookalikes()
+        excluded = set(exclude)
+        self.members = []
+        self.lists: list[tuple[str, ...]] = []
+        for record in reference.substances.values():
+            if not record.smiles or record.substance_id in excluded:
+                continue
+            entries = [
+                e
+                for e in reference.entries(record.substance_id, jurisdictions, as_of)
+                if e.kind in CONTROLLING_KINDS
+            ]
+            if entries:
+                self.members.append(record)
+                self.lists.append(tuple(sorted({f"{e.jurisdiction}: {e.list}" for e in entries})))
+        self.mols = [Chem.MolFromSmiles(m.smiles) for m in self.members]
+        self.fingerprints = {
+            name: [make(mol) for mol in self.mols] for name, make in FINGERPRINTS.items()
+        }
+        self.connectivity = np.array([m.connectivity for m in self.members])
+        self.member_class = [classify(mol, self.classes).name for mol in self.mols]
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def scores(self, mol: Chem.Mol) -> dict[str, np.ndarray]:
+        """Similarity of ``mol`` to every member, per fingerprint."""
+        return {
+            name: np.asarray(DataStructs.BulkTanimotoSimilarity(fp, self.fingerprints[name]))
+            for name, fp in fingerprints(mol).items()
+        }
+
+    def lookalike_of(self, keys: StructureKeys) -> Lookalike | None:
+        return next(
+            (
+                x
+                for x in self.lookalikes
+                if x.inchikey == keys.inchikey or (x.flat and x.connectivity == keys.connectivity)
+            ),
+            None,
+        )
+
+    def assess(self, keys: StructureKeys, k: int = 3) -> AnalogueFinding:
+        """Nearest ``k`` controlled neighbours (never the query's own skeleton) and the flag."""
+        mol = Chem.MolFromSmiles(keys.smiles)
+        structure_class = classify(mol, self.classes)
+        per_fp = self.scores(mol)
+        score = np.mean(list(per_fp.values()), axis=0)
+        score[self.connectivity == keys.connectivity] = -1.0  # itself, stereoisomers, isotopes
+        top = [int(i) for i in np.argsort(-score)[:k] if score[i] >= 0]
+        neighbours = tuple(
+            Neighbour(
+                substance_id=self.members[i].substance_id,
+                name=self.members[i].name,
+                smiles=self.members[i].smiles,
+                similarity=round(float(score[i]), 3),
+                by_fingerprint=tuple((n, round(float(s[i]), 3)) for n, s in per_fp.items()),
+                lists=self.lists[i],
+                structure_class=self.member_class[i],
+                query_smiles=keys.smiles,
+            )
+            for i in top
+        )
+        best = neighbours[0].similarity if neighbours else 0.0
+        threshold = structure_class.threshold
+        lookalike = self.lookalike_of(keys)
+        if lookalike:
+            reason = f"known non-controlled look-alike: {lookalike} ({lookalike.note})"
+        elif not neighbours:
+            reason = "no controlled structure to compare with"
+        else:
+            relation = ">=" if best >= threshold else "<"
+            reason = (
+                f"nearest controlled substance {neighbours[0].name}: similarity {best:.2f} "
+                f"{relation} {threshold:.2f} ({structure_class.name} threshold)"
+            )
+        return AnalogueFinding(
+            is_analogue=lookalike is None and bool(neighbours) and best >= threshold,
+            structure_class=structure_class.name,
+            threshold=threshold,
+            neighbours=neighbours,
+            lookalike=str(lookalike) if lookalike else None,
+            reason=reason,
+        )
+
+
+@lru_cache(maxsize=4096)
+def _difference(query_smiles: str, neighbour_smiles: str) -> str:
+    return describe_difference(
+        Chem.MolFromSmiles(query_smiles), Chem.MolFromSmiles(neighbour_smiles)
+    )
+
+
+@cache
+def default_index(as_of: date | None = None) -> AnalogueIndex:
+    """The index over the shipped reference, built once per process and date."""
+    return AnalogueIndex(load(), as_of=as_of)

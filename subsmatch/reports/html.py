@@ -1,0 +1,245 @@
+"""One self-contained HTML report for analysts and partners (no network resources).
+
+Summary tables, time-series plots (matplotlib, embedded as PNG data), depictions of new
+substances beside their nearest controlled neighbour (inline SVG), alerts with the cases behind
+them, and the evidence behind each flag. Everything is escaped; nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
+
+import pandas as pd
+
+from subsmatch.reports.alerts import Alert
+from subsmatch.reports.depict import pair_svg, svg
+from subsmatch.reports.trends import Trend, period_labels
+
+MAX_NEW_DEPICTED = 12
+MAX_TABLE_ROWS = 40
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """The nearest controlled substance of a new one, as the report shows it."""
+
+    name: str
+    smiles: str
+    similarity: float
+    lists: tuple[str, ...]
+    difference: str
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    frame: pd.DataFrame  # finding_frame(...) of the report's filters, over all time
+    per_substance: list[Trend]
+    per_class: list[Trend]
+    alerts: list[Alert]
+    evidence: dict[str, tuple[str, ...]]  # substance key -> lists / rules that flag it
+    versions: dict[str, str]  # data, rules and tool versions
+    by: str = "month"
+    title: str = "subsmatch: emerging substances"
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
+max-width:1100px;color:#1d2330;line-height:1.45}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #dde3ee;
+padding-bottom:.2rem}.meta{color:#5b6475;font-size:.9rem}
+table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.6rem 0}
+th,td{border-bottom:1px solid #e4e8f0;padding:.32rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f6fb}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.tag{display:inline-block;border-radius:.7rem;padding:0 .5rem;font-size:.78rem;margin-right:.2rem;
+background:#eef1f6}.controlled,.generic{background:#fde2e1;color:#9b1c1c}
+.analogue{background:#f3e8ff;color:#6b21a8}.precursor{background:#fef3c7;color:#92400e}
+.unresolved{background:#e0f2fe;color:#075985}.new{background:#dcfce7;color:#166534}
+.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #e4e8f0;border-radius:.6rem;
+padding:.8rem 1rem;min-width:9rem}.card b{display:block;font-size:1.5rem}
+figure{margin:1rem 0}figure img{max-width:100%}.pair{border:1px solid #e4e8f0;border-radius:.6rem;
+padding:.6rem;margin:.8rem 0}.pair svg{max-width:100%;height:auto}
+"""
+
+
+def _tags(values: tuple[str, ...] | list[str]) -> str:
+    return "".join(f'<span class="tag {escape(v)}">{escape(v)}</span>' for v in values)
+
+
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
+                         for i, c in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def time_series_png(frame: pd.DataFrame, by: str, classify: Callable[[str | None], str]) -> str:
+    """Findings per period and class, as an embedded PNG data URL."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = frame.assign(period=period_labels(frame["when"], by),
+                        cls=frame["smiles"].map(lambda s: classify(s if isinstance(s, str)
+                                                                   else None)))
+    table = data.groupby(["period", "cls"]).size().unstack(fill_value=0).sort_index()
+    top = table.sum().sort_values(ascending=False).index[:8]
+    figure, axis = plt.subplots(figsize=(10, 3.6), dpi=110)
+    for cls in top:
+        axis.plot(table.index, table[cls], marker="o", linewidth=1.6, markersize=3, label=cls)
+    axis.set_ylabel("findings")
+    axis.set_title(f"Findings per {by} and substance class")
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=8, ncols=2, frameon=False)
+    step = max(1, len(table.index) // 12)
+    axis.set_xticks(range(0, len(table.index), step))
+    axis.set_xticklabels(table.index[::step], rotation=30, ha="right", fontsize=8)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def render(data: ReportInput, classify: Callable[[str | None], str],
+           nearest: Callable[[str], Neighbour | None]) -> str:
+    """The whole report as one HTML string."""
+    frame = data.frame
+    counts = frame["status"].value_counts()
+    cards = "".join(f'<div class="card"><b>{int(counts.get(s, 0)):,}</b>{escape(s)}</div>'
+                    for s in ("controlled", "generic", "analogue", "precursor", "unresolved",
+                              "not_listed"))
+    total = f'<div class="card"><b>{len(frame):,}</b>findings</div>'
+    cases = f'<div class="card"><b>{frame["case_id"].nunique():,}</b>cases</div>'
+    sections = [
+        f"<h1>{escape(data.title)}</h1>",
+        f'<p class="meta">Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · '
+        + " · ".join(f"{escape(k)} {escape(v)}" for k, v in data.versions.items())
+        + f" · findings dated {frame['when'].min():%Y-%m-%d} to {frame['when'].max():%Y-%m-%d}"
+        "</p>",
+        f'<div class="cards">{total}{cases}{cards}</div>',
+        "<h2>Over time</h2>",
+        f'<figure><img alt="findings per period and class" '
+        f'src="{time_series_png(frame, data.by, classify)}"></figure>',
+        _alerts_section(data.alerts),
+        _new_section(data, nearest),
+        _substances_section(data),
+        _classes_section(data.per_class),
+    ]
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{escape(data.title)}</title><style>{CSS}</style></head><body>"
+            + "\n".join(sections) + "</body></html>")
+
+
+def _alerts_section(alerts: list[Alert]) -> str:
+    if not alerts:
+        return "<h2>Alerts</h2><p>No alerts.</p>"
+    rows = [[_tags([a.kind.replace("_", " ")]), escape(a.name), _tags([a.status]),
+             escape(a.reason), escape(", ".join(a.cases[:12]) + (" …" if len(a.cases) > 12
+                                                                  else ""))]
+            for a in alerts[:MAX_TABLE_ROWS]]
+    more = f"<p>{len(alerts) - MAX_TABLE_ROWS} more alerts.</p>" if len(alerts) > MAX_TABLE_ROWS \
+        else ""
+    return ("<h2>Alerts</h2>" + _table(["alert", "substance", "status", "why", "cases"], rows)
+            + more)
+
+
+def _new_section(data: ReportInput, nearest: Callable[[str], Neighbour | None]) -> str:
+    new = [t for t in data.per_substance if ("new" in t.flags or "unlisted" in t.flags)
+           and t.status not in ("not_listed",)]
+    smiles_of = (data.frame.dropna(subset=["smiles"]).assign(key=lambda f: f["substance_id"])
+                 .drop_duplicates("key").set_index("key")["smiles"])
+    blocks = []
+    for trend in new[:MAX_NEW_DEPICTED]:
+        smiles = smiles_of.get(trend.key)
+        if not isinstance(smiles, str):
+            continue
+        neighbour = nearest(smiles)
+        evidence = data.evidence.get(trend.key, ())
+        if neighbour:
+            picture = pair_svg(smiles, neighbour.smiles, trend.name[:40],
+                               f"{neighbour.name[:30]} ({neighbour.similarity:.2f})")
+            why = (f"Nearest controlled substance: <b>{escape(neighbour.name)}</b>, similarity "
+                   f"{neighbour.similarity:.2f}; {escape(neighbour.difference)}. Listed: "
+                   f"{escape('; '.join(neighbour.lists))}.")
+        else:
+            picture = svg([smiles], [trend.name[:40]])
+            why = "No controlled neighbour close enough to show."
+        blocks.append(
+            f'<div class="pair"><h3>{escape(trend.name)} {_tags([trend.status, *trend.flags])}'
+            f"</h3>{picture}<p>First seen {trend.first_seen}; {trend.total} findings in "
+            f"{trend.cases} cases. {why}</p><p>Evidence: {escape('; '.join(evidence)) or '-'}"
+            "</p></div>")
+    if not blocks:
+        return "<h2>New substances</h2><p>No new substances with a structure in this window.</p>"
+    return "<h2>New substances</h2>" + "".join(blocks)
+
+
+def _substances_section(data: ReportInput) -> str:
+    periods = sorted({p for t in data.per_substance for p in t.counts})[-6:]
+    rows = [[escape(t.name), escape(t.substance_class), _tags([t.status]), str(t.first_seen),
+             f"{t.total:,}", f"{t.cases:,}", *(str(t.counts.get(p, 0)) for p in periods),
+             _tags(t.flags), escape("; ".join(data.evidence.get(t.key, ())))]
+            for t in data.per_substance[:MAX_TABLE_ROWS]]
+    headers = ["substance", "class", "status", "first seen", "findings", "cases", *periods,
+               "flags", "evidence"]
+    numeric = set(range(4, 6 + len(periods)))
+    return f"<h2>Substances (top {MAX_TABLE_ROWS})</h2>" + _table(headers, rows, numeric)
+
+
+def _classes_section(per_class: list[Trend]) -> str:
+    rows = [[escape(t.name), str(t.first_seen), f"{t.total:,}", f"{t.cases:,}", _tags(t.flags)]
+            for t in per_class]
+    return "<h2>Substance classes</h2>" + _table(
+        ["class", "first seen", "findings", "cases", "flags"], rows, {2, 3})
+
+
+def build_report(engine, frame: pd.DataFrame, *, by: str, since: datetime | None,
+                 until: datetime | None) -> str:
+    """Gather trends, alerts, evidence and neighbours for ``frame`` and render the report."""
+    from subsmatch import __version__
+    from subsmatch.matchers.classes import drug_class
+    from subsmatch.matchers.similarity import default_index
+    from subsmatch.matchers.verdict import listed_on
+    from subsmatch.reference.lists import load
+    from subsmatch.reports.alerts import alerts
+    from subsmatch.reports.trends import trends
+    from subsmatch.store.queries import verdicts
+    from subsmatch.substances.structures import keys_of
+
+    reference = load()
+    listed = {sid: d for sid in frame["substance_id"].dropna().unique()
+              if (d := reference.first_listed(sid))}
+    per_substance, per_class = trends(frame, by=by, since=since, until=until,
+                                      classify=drug_class, listed_since=listed)
+    stored = verdicts(engine, frame["resolution_id"].dropna().astype(int))
+    evidence: dict[str, tuple[str, ...]] = {}
+    rules_version = None
+    for rid, sid in frame[["resolution_id", "substance_id"]].dropna().drop_duplicates(
+            "substance_id").itertuples(index=False):
+        verdict = stored.get(int(rid), {})
+        evidence[sid] = listed_on(verdict) + tuple(
+            f"analogue of {a['name']} ({a['similarity']:.2f})" for a in verdict.get("analogues",
+                                                                                   ())[:1])
+        rules_version = rules_version or verdict.get("rules_version")
+    index = default_index()
+
+    def nearest(smiles: str) -> Neighbour | None:
+        found = index.assess(keys_of(smiles), k=1)
+        if not found.neighbours:
+            return None
+        best = found.neighbours[0]
+        return Neighbour(best.name, best.smiles, best.similarity, best.lists, best.difference)
+
+    data = ReportInput(
+        frame=frame, per_substance=per_substance, per_class=per_class,
+        alerts=alerts(frame), evidence=evidence, by=by,
+        versions={"data": reference.version, "rules": rules_version or "-",
+                  "tool": __version__})
+    return render(data, drug_class, nearest)

@@ -1,0 +1,143 @@
+"""The analogue flag: nearest controlled neighbours, thresholds, look-alikes, differences."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+from rdkit import Chem
+from rdkit.Chem import rdMolDescriptors
+
+from subsmatch.matchers.difference import describe_difference
+from subsmatch.matchers.similarity import (
+    LOOKALIKES_CSV,
+    AnalogueIndex,
+    load_classes,
+    load_lookalikes,
+)
+from subsmatch.reference.lists import CONTROLLING_KINDS, load
+from subsmatch.substances.structures import keys_of
+
+CMC3 = "CNC(C)C(=O)c1cccc(Cl)c1"
+CMC4 = "CNC(C)C(=O)c1ccc(Cl)cc1"
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load()
+
+
+@pytest.fixture(scope="module")
+def index(reference):
+    return AnalogueIndex(reference)
+
+
+def ids_with_skeleton(reference, smiles: str) -> list[str]:
+    return reference.by_connectivity[keys_of(smiles).connectivity]
+
+
+def test_3cmc_is_an_analogue_of_4cmc_when_3cmc_is_not_listed(reference):
+    unlisted = AnalogueIndex(reference, exclude=ids_with_skeleton(reference, CMC3))
+    finding = unlisted.assess(keys_of(CMC3), k=5)
+    assert finding.is_analogue and finding.lookalike is None
+    assert finding.structure_class == "cathinone"
+    cmc4 = next(n for n in finding.neighbours if n.smiles == keys_of(CMC4).smiles)
+    assert cmc4.similarity >= finding.threshold
+    assert cmc4.difference == "Cl moved from position 4 to 3"
+
+
+def test_the_query_and_its_stereoisomers_are_never_their_own_neighbour(index):
+    keys = keys_of(CMC4)
+    finding = index.assess(keys)
+    assert all(keys_of(n.smiles).connectivity != keys.connectivity for n in finding.neighbours)
+
+
+def test_a_dissimilar_structure_is_not_an_analogue(index):
+    finding = index.assess(keys_of("OCC(O)CO"))  # glycerol
+    assert not finding.is_analogue
+    assert finding.neighbours[0].similarity < finding.threshold
+    assert "<" in finding.reason
+
+
+@pytest.mark.parametrize(
+    ("smiles", "lookalike"),
+    [
+        ("CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1", "licensed medicine bupropion"),
+        ("CCN(CC)CC(=O)Nc1c(C)cccc1C.Cl", "cutting agent lidocaine"),  # salt form
+        ("CN[C@@H](C)[C@@H](O)c1ccccc1", "precursor pseudoephedrine"),
+    ],
+)
+def test_lookalikes_are_reported_and_never_flagged(index, smiles, lookalike):
+    finding = index.assess(keys_of(smiles))
+    assert not finding.is_analogue
+    assert finding.lookalike == lookalike
+    assert finding.neighbours  # still shows what it resembles
+
+
+def test_neighbours_carry_lists_similarities_and_fingerprints(index):
+    finding = index.assess(keys_of("CNC(C)C(=O)c1ccc(Br)c(C)c1"))
+    similarities = [n.similarity for n in finding.neighbours]
+    assert len(similarities) == 3 and similarities == sorted(similarities, reverse=True)
+    for n in finding.neighbours:
+        assert 0 < n.similarity <= 1
+        assert n.lists and all(": " in entry for entry in n.lists)
+        assert dict(n.by_fingerprint).keys() == {"morgan2", "atompair"}
+        assert n.difference
+
+
+def test_as_of_and_jurisdictions_restrict_the_index(reference):
+    heptedrone = keys_of("CCCCCC(NCC)C(=O)c1ccccc1")  # N-ethylheptedrone, CN NPS 2021-07-01
+    before = AnalogueIndex(reference, as_of=date(2020, 12, 31))
+    assert heptedrone.connectivity not in set(before.connectivity)
+    china = AnalogueIndex(reference, jurisdictions=("CN",))
+    assert heptedrone.connectivity in set(china.connectivity)
+    assert all(entry.startswith("CN: ") for lists in china.lists for entry in lists)
+
+
+@pytest.mark.parametrize(
+    ("query", "neighbour", "expected"),
+    [
+        (CMC3, CMC4, "Cl moved from position 4 to 3"),
+        ("CCNC(C)C(=O)c1ccccc1", "CNC(C)C(=O)c1ccccc1", "N-methyl replaced by N-ethyl"),
+        (
+            "CCCCC(C(=O)c1ccccc1)N1CCCC1",  # alpha-PHP: butyl on the alpha carbon
+            "CCCC(C(=O)c1ccccc1)N1CCCC1",  # alpha-PVP: propyl
+            "butyl chain instead of propyl",
+        ),
+        ("CNC(C)C(=O)c1ccccc1", "CCNC(C)C(=O)c1ccccc1", "N-ethyl replaced by N-methyl"),
+        (
+            "CC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1",
+            "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1",
+            "acetyl instead of propionyl",
+        ),
+        (
+            "CNC(C)Cc1ccc2c(c1)OCO2",
+            "CNC(C)Cc1ccccc1",
+            "adds a methylenedioxy group at positions 3,4",
+        ),
+    ],
+)
+def test_difference_in_words(query, neighbour, expected):
+    assert describe_difference(Chem.MolFromSmiles(query), Chem.MolFromSmiles(neighbour)) == expected
+
+
+def test_thresholds_cover_every_class_and_end_with_a_catch_all():
+    classes = load_classes()
+    assert classes[-1].name == "other" and not classes[-1].patterns
+    assert all(0 < c.threshold < 1 and (c.patterns or c.name == "other") for c in classes)
+
+
+def test_curated_lookalikes_parse_match_their_formula_and_are_not_controlled(reference):
+    with LOOKALIKES_CSV.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    assert len(rows) >= 50 and len(load_lookalikes()) == len(rows)
+    for row in rows:
+        mol = Chem.MolFromSmiles(row["smiles"])
+        assert mol is not None, row["name"]
+        assert rdMolDescriptors.CalcMolFormula(mol) == row["formula"], row["name"]
+        keys = keys_of(row["smiles"])
+        for substance_id in reference.by_connectivity.get(keys.connectivity, []):
+            if substance_id.endswith(keys.inchikey) or not keys.has_stereo:
+                kinds = {e.kind for e in reference.listings.get(substance_id, [])}
+                assert not kinds & CONTROLLING_KINDS, row["name"]
