@@ -220,6 +220,110 @@ def _echo_verdict(row: dict) -> None:
                    f"(since {g['since']})")
     for rel in row["related"]:
         click.echo(f"    not applied: {rel['name']} ({rel['relation']}): {rel['reason']}")
+    analogue = row.get("analogue")
+    if analogue and (analogue["is_analogue"] or analogue["lookalike"]):
+        click.echo(f"    similarity: {analogue['reason']}")
+        for n in row["analogues"][:1 if not analogue["is_analogue"] else 3]:
+            click.echo(f"      {n['similarity']:.2f}  {n['name']}: {n['difference']}"
+                       f"  [{' | '.join(n['lists'])}]")
+
+
+@main.command()
+@click.argument("query")
+@click.option("-j", "--jurisdiction", "jurisdictions", multiple=True, metavar="CODE",
+              help="Only these jurisdictions; repeatable.")
+@click.option("--as-of", callback=_parse_date, metavar="DATE",
+              help="Evaluate the lists and rules as they stood on this date.")
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the query beside its nearest controlled neighbour (common "
+                   "substructure highlighted) to this SVG file.")
+def explain(query: str, jurisdictions: tuple[str, ...], as_of: date | None,
+            svg_path: Path | None) -> None:
+    """Print the whole reasoning for one substance: resolution, lists, rules, neighbours.
+
+    \b
+    Examples:
+        subsmatch explain 3-CMC
+        subsmatch explain "CCCC(NC)C(=O)c1ccc(F)c(C)c1" --svg analogue.svg
+    """
+    from subsmatch.matchers.checker import Checker
+    from subsmatch.matchers.verdict import verdict_to_dict
+
+    checker = Checker()
+    verdict = checker.check([query], _jurisdictions(jurisdictions), as_of)[0]
+    row = verdict_to_dict(verdict, checker.reference)
+    resolved = row["resolved"]
+    click.secho(f"Query: {query}", bold=True)
+    click.echo(f"Data {row['data_version']}, rules {row['rules_version']}, tool "
+               f"{row['tool_version']}" + (f", as of {row['as_of']}" if row["as_of"] else ""))
+    click.secho("\n1. What substance is it?", bold=True)
+    if not resolved:
+        click.echo(f"   Not resolved: {row['error']}")
+        return
+    click.echo(f"   {resolved['name']} ({resolved['substance_id'] or 'not in the reference'})")
+    click.echo(f"   via {resolved['via']}, confidence {resolved['confidence']:.2f}"
+               + (", UNCERTAIN" if resolved["uncertain"] else "")
+               + (f"; matched name {resolved['matched_name']!r}" if resolved["matched_name"]
+                  else ""))
+    if resolved["smiles"]:
+        click.echo(f"   parent structure {resolved['smiles']}  ({resolved['inchikey']})")
+    for note in row["notes"]:
+        click.echo(f"   note: {note}")
+    click.secho("\n2. Lists", bold=True)
+    for j in row["jurisdictions"]:
+        click.echo(f"   {j['code']}: {j['status']}")
+        for e in j["entries"]:
+            since = f" since {e['since']}" if e["since"] else " (undated)"
+            click.echo(f"      {e['list']} ({e['kind']}){since}; {e['match']}; listed as "
+                       f"{e['name']!r}; source {e['source']}" + (f"; {e['act']}" if e["act"]
+                                                                 else ""))
+    for rel in row["related"]:
+        click.echo(f"   not applied: {rel['name']} ({rel['relation']}): {rel['reason']}")
+    click.secho("\n3. Generic definitions", bold=True)
+    for g in row["generic"]:
+        click.echo(f"   MATCHES {g['rule_id']}" + (" (provisional)" if g["provisional"] else "")
+                   + f": {g['citation']}, since {g['since']}; core atoms {g['matched_atoms']}")
+    for r in row["rules_not_matched"]:
+        click.echo(f"   not {r['rule_id']}: {r['failure']}")
+    if not row["generic"] and not row["rules_not_matched"]:
+        click.echo("   no generic definition has this core structure")
+    click.secho("\n4. Nearest controlled substances", bold=True)
+    analogue = row["analogue"]
+    if analogue is None:
+        click.echo("   not assessed (listed, covered by a rule, or no structure)")
+    else:
+        click.echo(f"   {analogue['reason']} (class {analogue['class']})")
+        for n in row["analogues"]:
+            scores = ", ".join(f"{k} {v:.2f}" for k, v in n["by_fingerprint"].items())
+            click.echo(f"   {n['similarity']:.2f} {n['name']} ({scores}): {n['difference']}")
+            click.echo(f"        {' | '.join(n['lists'])}")
+    click.secho(f"\nVerdict: {row['status']}", bold=True)
+    if svg_path:
+        _write_explain_svg(checker, verdict, row, svg_path)
+
+
+def _write_explain_svg(checker, verdict, row: dict, path: Path) -> None:
+    from subsmatch.reports.depict import pair_svg, svg
+
+    resolved = row["resolved"]
+    smiles = resolved["smiles"] if resolved else None
+    if not smiles:
+        raise click.ClickException("no structure to draw: the query resolved to a name only")
+    neighbours = row["analogues"]
+    if not neighbours:
+        found = checker.analogues(_jurisdictions(()), verdict.as_of).assess(
+            verdict.resolution.keys, k=1)
+        neighbours = [{"name": n.name, "smiles": n.smiles, "similarity": n.similarity}
+                      for n in found.neighbours]
+    label = resolved["name"][:40] if resolved["substance_id"] else "query"
+    if neighbours:
+        best = neighbours[0]
+        text = pair_svg(smiles, best["smiles"], label,
+                        f"{best['name'][:30]} ({best['similarity']:.2f})")
+    else:
+        text = svg([smiles], [label])
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {path}", err=True)
 
 
 @main.command("lists")

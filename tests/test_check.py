@@ -85,8 +85,8 @@ def test_dextromethorphan_is_not_controlled_through_levo_or_racemethorphan(check
 
 def test_deuterated_analogue_is_a_different_substance(checker):
     verdict = checker.check(["[2H]C([2H])([2H])NC(C)Cc1ccc2OCOc2c1"])[0]
-    assert verdict.status == "not_listed"
     assert [m.relation for m in verdict.related] == ["isotopologue"]
+    assert all(not j.evidence for j in verdict.jurisdictions)  # MDMA's listings do not apply
 
 
 @pytest.mark.opsin
@@ -200,3 +200,45 @@ def test_checks_are_recorded_in_the_database(db_url):
         rows = connection.execute(text("select query, status, data_version from checks")).all()
     assert [r.query for r in rows] == ["cocaine", "heroin"]
     assert all(r.status == "controlled" and r.data_version for r in rows)
+
+
+NOVEL_NITAZENE = "CCN(CC)CCn1c(Cc2ccc(OC(C)C)cc2F)nc2cc([N+](=O)[O-])ccc21"
+NOVEL_FENTANYL = "CCC(=O)N(c1ccc(Cl)cc1)C1CCN(CCc2cccs2)CC1"
+
+
+def test_unlisted_close_structure_is_an_analogue_with_evidence(db_url):
+    code, out = run("check", NOVEL_NITAZENE, "--json", db_url=db_url)
+    assert code == 0, out
+    row = json.loads(out)
+    assert row["status"] == "analogue"
+    assert row["analogue"]["is_analogue"] and row["analogue"]["class"] == "nitazene"
+    nearest = row["analogues"][0]
+    assert nearest["name"] == "Isotonitazene" and nearest["similarity"] >= row["analogue"][
+        "threshold"]
+    assert nearest["lists"] and "F" in nearest["difference"]
+    assert {"name", "similarity", "fingerprint", "lists", "difference"} <= set(nearest)
+
+
+def test_generic_definition_reported_with_rule_and_atoms(checker):
+    verdict = checker.check([NOVEL_FENTANYL], ("US",))[0]
+    assert verdict.status == "generic"
+    match = next(m for m in verdict.generic if m.rule.id == "US-HALT-FRS")
+    assert match.atoms and match.rule.law.citation
+
+
+def test_lookalike_medicine_is_never_an_analogue(checker):
+    verdict = checker.check(["dextromethorphan"])[0]  # close to levomethorphan
+    assert verdict.status == "not_listed"
+    assert verdict.analogue is not None and not verdict.analogue.is_analogue
+    assert "dextromethorphan" in verdict.analogue.lookalike
+
+
+def test_explain_prints_the_reasoning_and_draws(db_url, tmp_path):
+    svg = tmp_path / "pair.svg"
+    code, out = run("explain", NOVEL_NITAZENE, "--svg", str(svg), db_url=db_url)
+    assert code == 0, out
+    for heading in ("What substance", "Lists", "Generic definitions", "Nearest controlled",
+                    "Verdict: analogue"):
+        assert heading in out
+    drawing = svg.read_text()
+    assert drawing.startswith("<svg") and drawing.count("class='bond-") > 40  # two molecules

@@ -122,7 +122,8 @@ def test_findings_and_show(db_url, tmp_path):
     run(db_url, "ingest", str(EXAMPLES))
     code, out = run(db_url, "findings", "--flagged", "--json")
     rows = json.loads(out)
-    assert rows and {r["status"] for r in rows} <= {"controlled", "precursor", "unresolved"}
+    assert rows and {r["status"] for r in rows} <= {"controlled", "generic", "precursor",
+                                                    "analogue", "unresolved"}
     assert all(r["data_version"] for r in rows)
     code, out = run(db_url, "findings", "--case", "24-01873", "--status", "controlled", "--csv")
     lines = list(csv.DictReader(io.StringIO(out)))

@@ -29,6 +29,7 @@ class Checker:
         self.use_opsin = use_opsin
         self._rules = rules
         self._analogue_indexes: dict[tuple, AnalogueIndex] = {}
+        self._verdicts: dict[tuple, Verdict] = {}
 
     @cached_property
     def rules(self) -> RuleBook:
@@ -71,8 +72,18 @@ class Checker:
         jurisdictions: tuple[str, ...] = JURISDICTIONS,
         as_of: date | None = None,
     ) -> list[Verdict]:
-        """Verdicts in query order; names needing OPSIN share one JVM."""
+        """Verdicts in query order; names needing OPSIN share one JVM.
+
+        Verdicts are cached per query, jurisdictions and date: reports repeat substances.
+        """
+        queries = list(queries)
         resolutions = self.resolver.resolve_many(queries)
         analogues = self.analogues(jurisdictions, as_of)
-        return [evaluate(r, self.reference, jurisdictions, as_of, self.rules, analogues)
-                for r in resolutions]
+        verdicts = []
+        for resolution in resolutions:
+            key = (resolution.query, jurisdictions, as_of)
+            if key not in self._verdicts:
+                self._verdicts[key] = evaluate(resolution, self.reference, jurisdictions, as_of,
+                                               self.rules, analogues)
+            verdicts.append(self._verdicts[key])
+        return verdicts

@@ -16,6 +16,9 @@ name the positions where the law allows substituents) and the constraints the la
 - ``exclude_rules``: other rules whose core, when present, takes precedence;
 - ``exempt``: named substances the law exempts (by InChIKey skeleton).
 
+A law may exempt medicinal products as a class (``exempts_medicines`` in ``[law]``, naming the
+provision); the verdict applies it to the curated licensed medicines.
+
 The engine answers which rule matched on which atoms, or, for rules whose core is present but
 that do not match, the first constraint that failed, in words.
 """
@@ -98,6 +101,7 @@ class Law:
     provisional: bool
     source: str
     path: str
+    exempts_medicines: str | None = None  # the provision exempting medicinal products, if any
     rules: tuple[Rule, ...] = ()
 
     def in_force(self, as_of: date | None) -> bool:
@@ -180,7 +184,7 @@ def load_law(path: Path) -> Law:
               effective_from=str(law_raw["effective_from"]),
               effective_to=str(law_raw["effective_to"]) if law_raw.get("effective_to") else None,
               provisional=bool(law_raw.get("provisional", False)), source=law_raw["source"],
-              path=path.name)
+              path=path.name, exempts_medicines=law_raw.get("exempts_medicines"))
     return replace(law, rules=tuple(replace(r, law=law) for r in rules))
 
 

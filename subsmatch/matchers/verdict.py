@@ -10,7 +10,7 @@ but close to a controlled one (class-aware similarity, never for known look-alik
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rdkit import Chem
@@ -96,6 +96,20 @@ def rule_matches(resolution: Resolution, rules: RuleBook | None, jurisdictions: 
     return rules.evaluate(mol, jurisdictions, as_of) if mol is not None else []
 
 
+def exempt_medicines(matches: list[RuleMatch], resolution: Resolution,
+                     analogues: AnalogueIndex | None) -> list[RuleMatch]:
+    """Rules of laws that exempt medicinal products do not cover a licensed medicine."""
+    if analogues is None or resolution.keys is None or not any(
+            m.matched and m.rule.law.exempts_medicines for m in matches):
+        return matches
+    lookalike = analogues.lookalike_of(resolution.keys)
+    if lookalike is None or lookalike.category != "licensed medicine":
+        return matches
+    return [replace(m, matched=False, failure=f"{lookalike.name} is a licensed medicine: "
+                    f"{m.rule.law.exempts_medicines}")
+            if m.matched and m.rule.law.exempts_medicines else m for m in matches]
+
+
 def evaluate(
     resolution: Resolution,
     reference: Reference,
@@ -114,7 +128,8 @@ def evaluate(
         return Verdict(resolution.query, resolution, "unresolved", (), (), reference.version, as_of)
     candidates = _candidates(resolution, reference)
     applying = [m for m in candidates if m.covered]
-    evaluated = rule_matches(resolution, rules, jurisdictions, as_of)
+    evaluated = exempt_medicines(rule_matches(resolution, rules, jurisdictions, as_of),
+                                 resolution, analogues)
     generic = tuple(m for m in evaluated if m.matched)
     generic_codes = {m.rule.law.jurisdiction for m in generic}
     per_code = []

@@ -1,0 +1,147 @@
+"""German NpSG Anlage 1, groups 1-5: group-specific behaviour of de-npsg-2025.toml.
+
+Every example and near miss of the file is run by test_generic_rules.py; these tests pin
+the readings of the law that the rule file documents (precedence, exemptions, limits).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+from rdkit import Chem
+
+from subsmatch.matchers.generic import RULES_DIR, RuleBook, load_law
+
+LAW = load_law(RULES_DIR / "de-npsg-2025.toml")
+BOOK = RuleBook([LAW])
+
+
+def results(smiles: str) -> dict:
+    mol = Chem.MolFromSmiles(smiles)
+    assert mol is not None, smiles
+    return {m.rule.id: m for m in BOOK.evaluate(mol)}
+
+
+def matched(smiles: str) -> set[str]:
+    return {rule_id for rule_id, m in results(smiles).items() if m.matched}
+
+
+def failure(smiles: str, rule_id: str) -> str:
+    found = results(smiles)
+    assert rule_id in found, f"core of {rule_id} not found in {smiles}"
+    assert not found[rule_id].matched
+    return found[rule_id].failure or ""
+
+
+def test_law_header_cites_the_2025_annex():
+    assert LAW.jurisdiction == "DE"
+    assert "2025 I Nr. 292" in LAW.citation
+    assert not LAW.provisional
+    assert not LAW.in_force(date(2025, 11, 1))
+    assert LAW.in_force(date(2026, 6, 1))
+
+
+def test_groups_one_to_five_are_encoded():
+    ids = {r.id for r in LAW.rules}
+    assert {"DE-NpSG-1", "DE-NpSG-2.1", "DE-NpSG-3.1", "DE-NpSG-4", "DE-NpSG-5.1",
+            "DE-NpSG-5.2"} <= ids
+    for rule in LAW.rules:
+        assert len(rule.examples) >= 4, rule.id
+        assert len(rule.near_misses) >= 4, rule.id
+
+
+@pytest.mark.parametrize("smiles", [
+    "CNC(C)Cc1ccccc1",            # methamphetamine (phenethylamine)
+    "CNC(C)C(=O)c1ccccc1",        # methcathinone (beta-keto, Nr. 1.2 c)
+])
+def test_phenethylamine_and_cathinone_are_both_group_1(smiles):
+    assert "DE-NpSG-1" in matched(smiles)
+
+
+def test_bupropion_is_a_structural_member_of_group_1():
+    # NpSG § 1 Abs. 2 Nr. 2 excludes Arzneimittel: a product status, not a structure; the
+    # annex does not name bupropion, so the structural rule matches.
+    assert "DE-NpSG-1" in matched("CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1")
+
+
+def test_too_long_chains_are_named():
+    text = failure("CCCCCCCCCCCNC(C)Cc1ccccc1", "DE-NpSG-1")  # N-undecyl
+    assert "chain of 11" in text and "10 allowed" in text
+    text = failure("CCCCCCCCOc1ccc(CC(C)N)cc1", "DE-NpSG-1")  # octyloxy on ring A
+    assert "chain of 9" in text and "8 allowed" in text
+    text = failure("CCCCCCCCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccccc21", "DE-NpSG-2.1")
+    assert "chain of 11" in text
+
+
+def test_nitrogen_in_a_ring_annulated_to_A_is_excluded():
+    assert "annulated" in failure("C1NCCc2ccccc21", "DE-NpSG-1")  # tetrahydroisoquinoline
+
+
+def test_ring_annulated_to_a_monocycle_by_Rn_is_excluded():
+    # thiophene with a cyclohexane ring formed by Rn: not a listed bi-/tricyclic system
+    assert "annulated" in failure("CC(N)Cc1cc2CCCCc2s1", "DE-NpSG-1")
+
+
+def test_allowed_bicyclic_systems_and_ring_closures():
+    assert "DE-NpSG-1" in matched("CC(N)Cc1ccc2ccoc2c1")  # 6-APB
+    assert "DE-NpSG-1" in matched("NC1Cc2ccccc2C1")  # 2-aminoindane (R3/R4 closure with A)
+    assert "DE-NpSG-1" in matched("CCCC(N1CCCC1)C(=O)c1ccc2OCOc2c1")  # MDPV
+
+
+def test_group_1_yields_to_the_cores_of_other_groups():
+    dmt = "CN(C)CCc1c[nH]c2ccccc12"
+    assert matched(dmt) == {"DE-NpSG-5.1"}
+    assert "DE-NpSG-5.1" in failure(dmt, "DE-NpSG-1")
+    lsd = "CCN(CC)C(=O)C1CN(C)C2Cc3c[nH]c4cccc(c34)C2=C1"
+    assert matched(lsd) == {"DE-NpSG-5.2"}
+    app_chminaca = "NC(=O)C(Cc1ccccc1)NC(=O)c1nn(CC2CCCCC2)c2ccccc12"
+    assert matched(app_chminaca) == {"DE-NpSG-2.1"}
+
+
+def test_named_exceptions():
+    assert "exempted" in failure("NCCc1ccccc1", "DE-NpSG-1")
+    assert "exempted" in failure("NCCc1c[nH]c2ccccc12", "DE-NpSG-5.1")
+    assert "exempted" in failure("NCCc1c[nH]c2ccc(O)cc12", "DE-NpSG-5.1")
+    assert "DE-NpSG-5.1" not in matched("COc1cc2c(CCNC(C)=O)c[nH]c2cc1O")  # 6-OH-melatonin
+
+
+def test_the_laws_own_cannabinoid_example():
+    assert "DE-NpSG-2.1" in matched("CCCCC(F)n1cc(C(=O)c2cccc3ccccc23)c2ccccc21")
+
+
+def test_indole_position_4_is_not_a_marked_position():
+    text = failure("CCCCCn1cc(C(=O)c2cccc3ccccc23)c2c(F)cccc21", "DE-NpSG-2.1")
+    assert "only hydrogen" in text
+    assert "DE-NpSG-2.1" in matched("CCCCCn1cc(C(=O)c2cccc3ccccc23)c2ccc(F)cc21")  # 6-F
+
+
+def test_etizolam_is_covered_by_group_3():
+    # thieno (R1 = thienyl, S outside the seven-membered ring) + triazolo derivative
+    assert "DE-NpSG-3.1" in matched("CCc1cc2c(s1)-n1c(C)nnc1CN=C2c1ccccc1Cl")
+
+
+def test_u47700_is_group_4_not_group_1():
+    assert matched("CN(C)C1CCCCC1N(C)C(=O)c1ccc(Cl)c(Cl)c1") == {"DE-NpSG-4"}
+
+
+def test_silicon_is_allowed_where_the_law_names_it():
+    assert "DE-NpSG-5.2" in matched(
+        "C[Si](C)(C)CCC(=O)n1cc2CC3N(C)CC(C(=O)N(CC)CC)C=C3c3cccc1c23")  # 1S-LSD
+    assert "Si" not in {e for r in LAW.rules if r.id == "DE-NpSG-1" for e in r.elements}
+
+
+def test_mass_limits():
+    assert "500 u" in failure("CN(C)CCc1c[nH]c2c(I)c(I)c(I)c(I)c12", "DE-NpSG-5.1")
+    assert "600 u" in failure("CN1C(=O)CN=C(c2c(I)c(I)c(I)c(I)c2I)c2cc(I)ccc21",
+                              "DE-NpSG-3.1")
+
+
+def test_evaluation_is_fast():
+    mols = [Chem.MolFromSmiles(s) for r in LAW.rules for s in r.examples]
+    start = time.perf_counter()
+    for mol in mols:
+        BOOK.evaluate(mol)
+    per_molecule_ms = (time.perf_counter() - start) / len(mols) * 1000
+    assert per_molecule_ms < 20
