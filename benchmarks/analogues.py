@@ -37,6 +37,7 @@ import numpy as np
 from rdkit import Chem
 
 from subsmatch.matchers.classes import drug_classes
+from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.similarity import (
     THRESHOLDS_CSV,
     AnalogueIndex,
@@ -219,6 +220,36 @@ def rolling_recall(reference: Reference, records: list[SubstanceRecord]) -> tupl
     return hits, len(records)
 
 
+def generic_flags(records: list[SubstanceRecord], lookalikes, as_of: date | None
+                  ) -> tuple[set[str], list[str]]:
+    """Positives covered by a generic rule in force on ``as_of``; look-alikes a rule covers."""
+    book = RuleBook()
+    covered = {r.substance_id for r in records
+               if any(m.matched for m in book.evaluate(Chem.MolFromSmiles(r.smiles), None, as_of))}
+    alarms = []
+    for x in lookalikes:
+        matched = [m for m in book.evaluate(Chem.MolFromSmiles(x.smiles), None, as_of)
+                   if m.matched and not (m.rule.law.exempts_medicines
+                                         and x.category == "licensed medicine")]
+        if matched:
+            alarms.append(f"{x.name} ({', '.join(m.rule.id for m in matched)})")
+    return covered, alarms
+
+
+def print_generic(records: list[SubstanceRecord], positives: list[Scored], thresholds,
+                  lookalikes) -> None:
+    """Recall of `generic`, and of `generic or analogue`, with rules as of the cut-off and now."""
+    flagged_analogue = {r.substance_id for r, s in zip(records, positives, strict=True)
+                        if s.best["mean"] >= thresholds[s.structure_class]}
+    for label, as_of in ((f"rules in force on {CUT}", CUT), ("rules in force today", None)):
+        covered, alarms = generic_flags(records, lookalikes, as_of)
+        either = covered | flagged_analogue
+        print(f"generic ({label}): recall {len(covered)}/{len(records)} = "
+              f"{len(covered) / len(records):.1%}; generic or analogue: {len(either)}/"
+              f"{len(records)} = {len(either) / len(records):.1%}; look-alikes a rule covers: "
+              f"{len(alarms)}/{len(lookalikes)}" + (f" ({'; '.join(alarms)})" if alarms else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calibrate", action="store_true", help="rewrite the thresholds CSV")
@@ -289,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     shipped = AnalogueIndex(reference, as_of=CUT)
     final = sum(shipped.assess(keys_of(x.smiles)).is_analogue for x in lookalikes)
     print(f"look-alikes flagged with the curated list on: {final}/{len(lookalikes)}")
+    print_generic(records, positives, thresholds, lookalikes)
     rolled, total = rolling_recall(reference, records)
     print(
         f"rolling recall (index as of the day before each first listing): "
