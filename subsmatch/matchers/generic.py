@@ -33,11 +33,13 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from rdkit import Chem
+from rdkit import Chem, DataStructs
 from rdkit.Chem import Descriptors
+from rdkit.DataStructs import ExplicitBitVect
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "reference" / "rules"
 ORGANIC = ("C", "H", "N", "O", "S", "F", "Cl", "Br", "I")
+SCREEN_BITS = 2048
 
 
 class RuleFileError(ValueError):
@@ -78,6 +80,11 @@ class Rule:
     @cached_property
     def core_queries(self) -> tuple[Chem.Mol, ...]:
         return tuple(_smarts(s, self.id) for s in self.cores)
+
+    @cached_property
+    def core_screens(self) -> tuple[ExplicitBitVect, ...]:
+        """Pattern fingerprints of the cores: a molecule lacking a bit cannot hold the core."""
+        return tuple(Chem.PatternFingerprint(q, fpSize=SCREEN_BITS) for q in self.core_queries)
 
     @cached_property
     def exclusion_queries(self) -> tuple[tuple[Chem.Mol, str], ...]:
@@ -274,10 +281,19 @@ def _check_substituent(mol: Chem.Mol, site: Site, anchor: int, start: int,
     return None
 
 
-def evaluate_rule(mol: Chem.Mol, rule: Rule, cores_present: set[str]) -> RuleMatch | None:
+def core_matches(mol: Chem.Mol, rule: Rule, screen: ExplicitBitVect | None = None
+                 ) -> list[tuple[Chem.Mol, tuple[int, ...]]]:
+    """Every match of every core of the rule (cores the pattern screen rules out are skipped)."""
+    return [(q, m) for q, fp in zip(rule.core_queries, rule.core_screens, strict=True)
+            if screen is None or DataStructs.AllProbeBitsMatch(fp, screen)
+            for m in mol.GetSubstructMatches(q, uniquify=False, maxMatches=200)]
+
+
+def evaluate_rule(mol: Chem.Mol, rule: Rule, cores_present: set[str],
+                  matches: list[tuple[Chem.Mol, tuple[int, ...]]] | None = None,
+                  skeleton: str | None = None) -> RuleMatch | None:
     """Match one rule; None when its core is absent (the rule says nothing then)."""
-    matches = [(q, m) for q in rule.core_queries
-               for m in mol.GetSubstructMatches(q, uniquify=False, maxMatches=200)]
+    matches = core_matches(mol, rule) if matches is None else matches
     if not matches:
         return None
     if rule.max_mass is not None:
@@ -296,7 +312,8 @@ def evaluate_rule(mol: Chem.Mol, rule: Rule, cores_present: set[str]) -> RuleMat
     for query, reason in rule.exclusion_queries:
         if mol.HasSubstructMatch(query):
             return RuleMatch(rule, False, failure=f"excluded: {reason}")
-    skeleton = Chem.MolToInchiKey(mol)[:14]
+    if rule.exempt and skeleton is None:
+        skeleton = Chem.MolToInchiKey(mol)[:14]
     for name, key in rule.exempt:
         if key == skeleton:
             return RuleMatch(rule, False, failure=f"{name} is exempted by name")
@@ -331,10 +348,12 @@ class RuleBook:
     def evaluate(self, mol: Chem.Mol, jurisdictions: Sequence[str] | None = None,
                  as_of: date | None = None) -> list[RuleMatch]:
         """Rules whose core is present, matched or with their first failing constraint."""
-        rules = [r for law in self.laws if law.in_force(as_of)
-                 and (jurisdictions is None or law.jurisdiction in jurisdictions)
-                 for r in law.rules]
-        present = {r.id for r in self.rules
-                   if any(mol.HasSubstructMatch(q) for q in r.core_queries)}
-        results = (evaluate_rule(mol, rule, present) for rule in rules)
+        screen = Chem.PatternFingerprint(mol, fpSize=SCREEN_BITS)
+        matches = {r.id: core_matches(mol, r, screen) for r in self.rules}
+        present = {rule_id for rule_id, found in matches.items() if found}
+        skeleton = Chem.MolToInchiKey(mol)[:14] if present else None
+        results = (evaluate_rule(mol, rule, present, matches[rule.id], skeleton)
+                   for law in self.laws if law.in_force(as_of)
+                   and (jurisdictions is None or law.jurisdiction in jurisdictions)
+                   for rule in law.rules if rule.id in present)
         return [r for r in results if r is not None]

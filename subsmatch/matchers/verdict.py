@@ -235,8 +235,8 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
             {"name": n.name, "substance_id": n.substance_id, "smiles": n.smiles,
              "similarity": n.similarity, "fingerprint": verdict.analogue.fingerprint,
              "by_fingerprint": dict(n.by_fingerprint), "lists": list(n.lists),
-             "difference": n.difference}
-            for n in verdict.analogue.neighbours],
+             "difference": n.difference if rank == 0 or verdict.analogue.is_analogue else None}
+            for rank, n in enumerate(verdict.analogue.neighbours)],
         "notes": list(r.notes),
         "error": r.error,
         "as_of": verdict.as_of.isoformat() if verdict.as_of else None,
