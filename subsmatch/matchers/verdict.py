@@ -19,7 +19,13 @@ from subsmatch import __version__
 from subsmatch.matchers.exact import StructureMatch, structure_matches
 from subsmatch.matchers.generic import RuleBook, RuleMatch
 from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex
-from subsmatch.reference.lists import CONTROLLING_KINDS, JURISDICTIONS, ListEntry, Reference
+from subsmatch.reference.lists import (
+    CONTROLLING_KINDS,
+    JURISDICTIONS,
+    LIST_JURISDICTIONS,
+    ListEntry,
+    Reference,
+)
 from subsmatch.substances.resolve import Resolution
 
 STATUS_ORDER = ("controlled", "generic", "precursor", "analogue", "not_listed", "unresolved")
@@ -134,6 +140,8 @@ def evaluate(
     generic_codes = {m.rule.law.jurisdiction for m in generic}
     per_code = []
     for code in jurisdictions:
+        if code not in LIST_JURISDICTIONS and code not in generic_codes:
+            continue  # no lists loaded there: silence, not a "not listed" we cannot know
         evidence = tuple(
             Evidence(
                 entry, m.substance_id, "name" if resolution.keys is None else m.relation, m.reason

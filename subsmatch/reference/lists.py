@@ -17,7 +17,9 @@ import pyarrow.parquet as pq
 
 DATA_DIR = Path(__file__).parent / "data"
 
-JURISDICTIONS = ("UN", "EU", "BE", "NL", "DE", "US", "CN")
+LIST_JURISDICTIONS = ("UN", "EU", "BE", "NL", "DE", "US", "CN")  # lists are loaded for these
+RULE_ONLY_JURISDICTIONS = ("UK",)  # generic clauses only: no list data to say "not listed"
+JURISDICTIONS = LIST_JURISDICTIONS + RULE_ONLY_JURISDICTIONS
 CONTROLLING_KINDS = frozenset({"narcotic", "psychotropic", "NPS"})
 
 

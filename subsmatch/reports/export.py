@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from subsmatch.matchers.verdict import listed_on
-from subsmatch.reference.lists import JURISDICTIONS
+from subsmatch.reference.lists import LIST_JURISDICTIONS
 
 FORMATS = ("csv", "json", "parquet", "sdf")
 FIELDS = ("file", "case_id", "item_id", "context", "technique", "measured_at", "country", "rank",
@@ -51,7 +51,7 @@ def flat(row: dict) -> dict:
     out["lists"] = " | ".join(listed_on(verdict)) if verdict else ""
     out["generic_rules"] = " | ".join(g["rule_id"] for g in verdict.get("generic", ()))
     by_code = {j["code"]: j["status"] for j in verdict.get("jurisdictions", ())}
-    for code in JURISDICTIONS:
+    for code in LIST_JURISDICTIONS:
         out[f"status_{code}"] = by_code.get(code)
     return out
 
