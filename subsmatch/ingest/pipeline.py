@@ -181,7 +181,9 @@ class Pipeline:
         self.force = force
         self.chunk_rows = chunk_rows
         self.progress = progress
-        self.data_version = self.checker.reference.version
+        self.versions = {"data_version": self.checker.reference.version,
+                         "rules_version": self.checker.rules.version,
+                         "tool_version": __version__}
         self._verdicts: dict[str, dict] = {}  # query -> check JSON, for every query seen
         self._stored_ids: dict[str, int] = {}  # query -> committed resolution id
 
@@ -210,7 +212,8 @@ class Pipeline:
         writer = FileWriter(session, {
             "source_name": report.source_name, "sha256": report.sha256,
             "version": summary.version, "format": report.format, "reader": report.reader,
-            "profile": None, "data_version": self.data_version, "tool_version": __version__,
+            "profile": None, "data_version": self.versions["data_version"],
+            "tool_version": __version__,
         })
         new_ids: dict[str, int] = {}
         cases: dict[str, tuple[str | None, str | None]] = {}
@@ -240,11 +243,11 @@ class Pipeline:
     def _finding_rows(self, findings: list[Finding], writer: FileWriter,
                       new_ids: dict[str, int], cases: dict, summary: FileSummary) -> list[dict]:
         keys = [queries_of(f) for f in findings]
-        chosen = self._judge(keys)
+        chosen = self._judge(keys, writer)
         needed = {q: resolution_values(self._verdicts[q]) for q in set(chosen.values())
                   if q and q not in self._stored_ids and q not in new_ids}
         if needed:
-            new_ids.update(writer.resolution_ids(needed, self.data_version, __version__))
+            new_ids.update(writer.resolution_ids(needed, self.versions))
         rows = []
         for finding, key in zip(findings, keys, strict=True):
             row = finding_row(finding, writer.file_id)
@@ -265,10 +268,19 @@ class Pipeline:
             rows.append(row)
         return rows
 
-    def _judge(self, keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], str | None]:
-        """For each distinct (name, CAS) pair, the query whose resolution it takes."""
+    def _judge(self, keys: list[tuple[str, ...]], writer: FileWriter
+               ) -> dict[tuple[str, ...], str | None]:
+        """For each distinct (name, CAS) pair, the query whose resolution it takes.
+
+        Queries met before, in this process or in the database (same versions), are not
+        judged again.
+        """
         distinct = list(dict.fromkeys(keys))
         new = list(dict.fromkeys(q for key in distinct for q in key if q not in self._verdicts))
+        for query, (rid, verdict) in writer.stored(new, self.versions).items():
+            self._verdicts[query] = json.loads(verdict)
+            self._stored_ids[query] = rid
+        new = [q for q in new if q not in self._verdicts]
         reference = self.checker.reference
         for query, verdict in zip(new, self.checker.check(new), strict=True):
             self._verdicts[query] = verdict_to_dict(verdict, reference)

@@ -134,25 +134,26 @@ def evaluate(
         return Verdict(resolution.query, resolution, "unresolved", (), (), reference.version, as_of)
     candidates = _candidates(resolution, reference)
     applying = [m for m in candidates if m.covered]
-    evaluated = exempt_medicines(rule_matches(resolution, rules, jurisdictions, as_of),
-                                 resolution, analogues)
+    evidence = {code: tuple(
+        Evidence(entry, m.substance_id, "name" if resolution.keys is None else m.relation,
+                 m.reason)
+        for m in applying for entry in reference.entries(m.substance_id, (code,), as_of))
+        for code in jurisdictions}
+    listed = {code: jurisdiction_status([e.entry for e in found])
+              for code, found in evidence.items()}
+    # a generic definition matters where no listing controls the substance already
+    open_codes = tuple(code for code in jurisdictions if listed[code] != "controlled")
+    evaluated = exempt_medicines(rule_matches(resolution, rules, open_codes, as_of),
+                                 resolution, analogues) if open_codes else []
     generic = tuple(m for m in evaluated if m.matched)
     generic_codes = {m.rule.law.jurisdiction for m in generic}
-    per_code = []
-    for code in jurisdictions:
-        if code not in LIST_JURISDICTIONS and code not in generic_codes:
-            continue  # no lists loaded there: silence, not a "not listed" we cannot know
-        evidence = tuple(
-            Evidence(
-                entry, m.substance_id, "name" if resolution.keys is None else m.relation, m.reason
-            )
-            for m in applying
-            for entry in reference.entries(m.substance_id, (code,), as_of)
-        )
-        status = jurisdiction_status([e.entry for e in evidence])
-        if status != "controlled" and code in generic_codes:
-            status = "generic"
-        per_code.append(JurisdictionVerdict(code, status, evidence))
+    per_code = [
+        JurisdictionVerdict(code, "generic" if code in generic_codes else listed[code],
+                            evidence[code])
+        for code in jurisdictions
+        # no lists loaded there: silence, not a "not listed" we cannot know
+        if code in LIST_JURISDICTIONS or code in generic_codes
+    ]
     statuses = {j.status for j in per_code}
     overall = next((s for s in STATUS_ORDER if s in statuses), "not_listed")
     related = tuple(m for m in candidates if not m.covered)

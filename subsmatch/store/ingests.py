@@ -68,28 +68,31 @@ class FileWriter:
         if rows:
             bulk_insert(self.session, table.__table__, rows)
 
-    def resolution_ids(self, resolutions: Mapping[str, dict], data_version: str,
-                       tool_version: str) -> dict[str, int]:
-        """Ids of the stored resolutions of these queries, inserting the missing ones."""
-        found = self._resolution_ids(list(resolutions), data_version, tool_version)
+    def resolution_ids(self, resolutions: Mapping[str, dict],
+                       versions: Mapping[str, str]) -> dict[str, int]:
+        """Ids of the stored resolutions of these queries, inserting the missing ones.
+
+        ``versions`` (data_version, rules_version, tool_version) is part of the key: a
+        resolution made with other data or rules is never reused.
+        """
+        found = {q: rid for q, (rid, _verdict) in self.stored(list(resolutions), versions).items()}
         missing = [q for q in resolutions if q not in found]
         if missing:
             self.session.execute(insert(ResolutionRow), [
-                {**resolutions[q], "query": q, "data_version": data_version,
-                 "tool_version": tool_version} for q in missing])
-            found.update(self._resolution_ids(missing, data_version, tool_version))
+                {**resolutions[q], **versions, "query": q} for q in missing])
+            found.update((q, rid) for q, (rid, _v) in self.stored(missing, versions).items())
         return found
 
-    def _resolution_ids(self, queries: list[str], data_version: str,
-                        tool_version: str) -> dict[str, int]:
-        found: dict[str, int] = {}
+    def stored(self, queries: list[str], versions: Mapping[str, str]
+               ) -> dict[str, tuple[int, str]]:
+        """Stored resolutions of these queries for these versions: query -> (id, verdict JSON)."""
+        same = [getattr(ResolutionRow, key) == value for key, value in versions.items()]
+        found: dict[str, tuple[int, str]] = {}
         for start in range(0, len(queries), 500):
             rows = self.session.execute(
-                select(ResolutionRow.query, ResolutionRow.id).where(
-                    ResolutionRow.query.in_(queries[start:start + 500]),
-                    ResolutionRow.data_version == data_version,
-                    ResolutionRow.tool_version == tool_version))
-            found.update(rows.all())
+                select(ResolutionRow.query, ResolutionRow.id, ResolutionRow.verdict).where(
+                    ResolutionRow.query.in_(queries[start:start + 500]), *same))
+            found.update((query, (rid, verdict)) for query, rid, verdict in rows)
         return found
 
     def finish(self, **counts: int | str) -> None:

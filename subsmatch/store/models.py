@@ -96,13 +96,16 @@ class AnalysisRow(Base):
 
 
 class ResolutionRow(Base):
-    """What one query text resolved to and its verdict, per data and tool version.
+    """What one query text resolved to and its verdict, per data, rules and tool version.
 
-    Findings share it: real reports repeat the same hundred substances.
+    Findings share it: real reports repeat the same hundred substances, and a later file
+    reuses what an earlier one resolved.
     """
 
     __tablename__ = "resolutions"
-    __table_args__ = (UniqueConstraint("query", "data_version", "tool_version"),)
+    __table_args__ = (
+        UniqueConstraint("query", "data_version", "rules_version", "tool_version"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     query: Mapped[str] = mapped_column(Text)
@@ -116,6 +119,7 @@ class ResolutionRow(Base):
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
     verdict: Mapped[str] = mapped_column(Text)  # the JSON object of `check --json`
     data_version: Mapped[str] = mapped_column(String(64))
+    rules_version: Mapped[str] = mapped_column(String(32))
     tool_version: Mapped[str] = mapped_column(String(32))
 
 
