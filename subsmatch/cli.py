@@ -73,6 +73,45 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = {"db": db}
 
 
+# --- output ------------------------------------------------------------------------------------
+
+
+def output_options(command: Callable) -> Callable:
+    """--json and --csv for a command that lists rows (the default is a table for people)."""
+    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(command)
+    return click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")(command)
+
+
+def emit(
+    rows: list[dict], as_json: bool, as_csv: bool, table: Callable[[list[dict]], None]
+) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+    elif as_csv:
+        if not rows:
+            return
+        from subsmatch.reports.export import spreadsheet_safe
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: spreadsheet_safe(_cell(v)) for k, v in row.items()})
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        table(rows)
+
+
+def _cell(value: object) -> object:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+def _engine(ctx: click.Context):
+    from subsmatch.store.engine import make_engine
+
+    return make_engine(ctx.obj["db"])
+
+
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
@@ -326,6 +365,112 @@ def _write_explain_svg(checker, verdict, row: dict, path: Path) -> None:
     click.echo(f"wrote {path}", err=True)
 
 
+@main.group()
+def tokens() -> None:
+    """Manage API tokens of the service (roles: customs, lab, analyst, admin).
+
+    \b
+    Examples:
+        subsmatch tokens create --role lab --name lims-north
+        subsmatch tokens list
+        subsmatch tokens revoke lims-north
+    """
+
+
+@tokens.command("create")
+@click.option("--role", type=click.Choice(["customs", "lab", "analyst", "admin"]),
+              required=True, help="What the token may do.")
+@click.option("--name", required=True, help="A unique name for the holder, shown in the audit.")
+@click.pass_context
+def tokens_create(ctx: click.Context, role: str, name: str) -> None:
+    """Create a token and print it once (only its hash is stored)."""
+    from subsmatch.store.access import AccessError, create_token
+
+    try:
+        token = create_token(_engine(ctx), name, role)
+    except AccessError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(token)
+    click.echo(f"token {name!r} ({role}) created; it is shown only now: store it safely",
+               err=True)
+
+
+@tokens.command("list")
+@click.pass_context
+def tokens_list(ctx: click.Context) -> None:
+    """List tokens: name, role, created, revoked."""
+    from subsmatch.store.access import list_tokens
+
+    for t in list_tokens(_engine(ctx)):
+        revoked = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+        click.echo(f"{t.name:<30} {t.role:<8} created {t.created_at:%Y-%m-%d %H:%M}  {revoked}")
+
+
+@tokens.command("revoke")
+@click.argument("name")
+@click.pass_context
+def tokens_revoke(ctx: click.Context, name: str) -> None:
+    """Revoke a token by name: it stops working at once."""
+    from subsmatch.store.access import AccessError, revoke_token
+
+    try:
+        revoke_token(_engine(ctx), name)
+    except AccessError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"token {name!r} revoked", err=True)
+
+
+@main.command()
+@click.option("--since", metavar="DATE", callback=_parse_date, help="From this date.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@output_options
+@click.pass_context
+def audit(ctx: click.Context, since: date | None, limit: int | None, as_json: bool,
+          as_csv: bool) -> None:
+    """The audit trail of the service: who checked or uploaded what, when, from which token.
+
+    \b
+    Example:
+        subsmatch audit --since 2026-01-01 --csv > audit.csv
+    """
+    from subsmatch.store.access import audit_events
+
+    rows = audit_events(_engine(ctx), since=_when(since), limit=limit)
+    emit(rows, as_json, as_csv, _audit_table)
+
+
+def _audit_table(rows: list[dict]) -> None:
+    for r in rows:
+        click.echo(f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['status']}  {r['token'] or '-':<20} "
+                   f"{r['role'] or '-':<8} {r['action']:<8} {r['target'] or ''}"
+                   + (f"  sha256 {r['sha256'][:12]}" if r["sha256"] else ""))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--max-upload-mb", default=50, show_default=True, type=click.IntRange(1, 2048),
+              help="Largest report upload accepted.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
+    """Run the HTTP API and the web page (OpenAPI description at /docs and /openapi.json).
+
+    Every request needs a token (create one with `subsmatch tokens create`), sent as
+    "Authorization: Bearer TOKEN".
+
+    \b
+    Example:
+        subsmatch serve --host 127.0.0.1 --port 8000
+    """
+    import uvicorn
+
+    from subsmatch.service.app import create_app
+    from subsmatch.store.engine import default_url
+
+    app = create_app(ctx.obj["db"] or default_url(), max_upload_bytes=max_upload_mb * 2**20)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
 @main.command("lists")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def lists_command(as_json: bool) -> None:
@@ -352,45 +497,6 @@ def lists_command(as_json: bool) -> None:
             f"{i['jurisdiction']:<5}{i['list']:<{width + 2}}{i['kind']:<13}"
             f"{i['entries']:>8}  {i['complete_to'] or '-'}"
         )
-
-
-# --- output ------------------------------------------------------------------------------------
-
-
-def output_options(command: Callable) -> Callable:
-    """--json and --csv for a command that lists rows (the default is a table for people)."""
-    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(command)
-    return click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")(command)
-
-
-def emit(
-    rows: list[dict], as_json: bool, as_csv: bool, table: Callable[[list[dict]], None]
-) -> None:
-    if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
-    elif as_csv:
-        if not rows:
-            return
-        from subsmatch.reports.export import spreadsheet_safe
-
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: spreadsheet_safe(_cell(v)) for k, v in row.items()})
-        click.echo(buffer.getvalue(), nl=False)
-    else:
-        table(rows)
-
-
-def _cell(value: object) -> object:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
-
-
-def _engine(ctx: click.Context):
-    from subsmatch.store.engine import make_engine
-
-    return make_engine(ctx.obj["db"])
 
 
 # --- ingest --------------------------------------------------------------------------------------

@@ -34,6 +34,10 @@ FLAGGED_KEPT = 200  # flagged findings kept per file for the summary (all are co
 NO_HIT = "no_hit"
 
 
+class RefusedReport(Exception):
+    """A readable report that the uploader may not store (its analyses' context)."""
+
+
 @dataclass(frozen=True)
 class FlaggedFinding:
     """A finding to show first: controlled, precursor or unresolved."""
@@ -52,7 +56,7 @@ class FileSummary:
     """What happened to one input file."""
 
     source: str
-    status: str  # new | already_ingested | error
+    status: str  # new | already_ingested | error | refused
     sha256: str | None = None
     version: int = 0
     format: str | None = None
@@ -174,6 +178,7 @@ class Pipeline:
         force: bool = False,
         chunk_rows: int = 5000,
         progress: Callable[[str, int], None] | None = None,
+        allowed_contexts: frozenset[str] | None = None,
     ) -> None:
         self.engine = engine
         self.checker = checker or Checker()
@@ -181,6 +186,7 @@ class Pipeline:
         self.force = force
         self.chunk_rows = chunk_rows
         self.progress = progress
+        self.allowed_contexts = allowed_contexts  # None: any; else a file outside is refused
         self.versions = {"data_version": self.checker.reference.version,
                          "rules_version": self.checker.rules.version,
                          "tool_version": __version__}
@@ -205,6 +211,8 @@ class Pipeline:
                 new_ids = self._write(report, session, summary)
         except UnreadableReport as error:
             return FileSummary(name, "error", report.sha256, error=str(error))
+        except RefusedReport as error:
+            return FileSummary(name, "refused", report.sha256, error=str(error))
         self._stored_ids.update(new_ids)
         return summary
 
@@ -219,6 +227,7 @@ class Pipeline:
         cases: dict[str, tuple[str | None, str | None]] = {}
         for chunk in _chunks(report, self.chunk_rows):
             analyses = [r for r in chunk if isinstance(r, Analysis)]
+            self._check_contexts(analyses, report.source_name)
             findings = [r for r in chunk if isinstance(r, Finding)]
             rejections = [r for r in chunk if isinstance(r, Rejection)]
             # findings may follow an analysis of the previous chunk: keep the last one
@@ -239,6 +248,16 @@ class Pipeline:
                       analyses=stats.analyses, findings=stats.findings,
                       rejections=stats.rejections, notes=json.dumps(report.notes))
         return new_ids
+
+    def _check_contexts(self, analyses: list[Analysis], source: str) -> None:
+        if self.allowed_contexts is None:
+            return
+        for analysis in analyses:
+            context = analysis.context.value if analysis.context else "unspecified"
+            if context not in self.allowed_contexts:
+                raise RefusedReport(
+                    f"{source}: holds a {context} analysis ({analysis.locator}); this upload "
+                    f"may contain only {', '.join(sorted(self.allowed_contexts))} results")
 
     def _finding_rows(self, findings: list[Finding], writer: FileWriter,
                       new_ids: dict[str, int], cases: dict, summary: FileSummary) -> list[dict]:
