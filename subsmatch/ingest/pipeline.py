@@ -10,6 +10,7 @@ forced, which stores it as a new version beside the old one.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from subsmatch import __version__
@@ -26,12 +28,14 @@ from subsmatch.ingest.readers import ReadOptions, open_report
 from subsmatch.ingest.records import Analysis, Finding, Rejection, Role
 from subsmatch.matchers.checker import Checker
 from subsmatch.matchers.verdict import listed_on, verdict_to_dict
+from subsmatch.store.engine import is_locked, writer
 from subsmatch.store.ingests import FileWriter, latest_version
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
 
 FLAGGED = ("controlled", "generic", "precursor", "analogue", "unresolved")
 FLAGGED_KEPT = 200  # flagged findings kept per file for the summary (all are counted)
 NO_HIT = "no_hit"
+LOCK_RETRIES = 8  # whole-file retries when the database stays locked (backoff up to 30 s)
 
 
 class RefusedReport(Exception):
@@ -194,15 +198,34 @@ class Pipeline:
         self._stored_ids: dict[str, int] = {}  # query -> committed resolution id
 
     def ingest(self, source: str | Path | BinaryIO, source_name: str | None = None) -> FileSummary:
-        """Ingest one file or binary stream; never raises for a bad file, reports it."""
+        """Ingest one file or binary stream; never raises for a bad file, reports it.
+
+        When another process holds the database's write lock longer than the busy timeout,
+        the whole file is tried again (nothing of it was written), a few times, with backoff.
+        """
         name = source_name or str(source)
+        reopenable = isinstance(source, str | Path) or source.seekable()
+        for attempt in range(LOCK_RETRIES + 1):
+            if attempt and not isinstance(source, str | Path):
+                source.seek(0)
+            try:
+                return self._ingest_once(source, source_name, name)
+            except OperationalError as error:
+                if not is_locked(error) or not reopenable or attempt == LOCK_RETRIES:
+                    return FileSummary(name, "error", error=f"{name}: the database stayed "
+                                       f"busy ({error.orig}); nothing was written: try again")
+                time.sleep(min(2 ** attempt, 30))
+        raise AssertionError("unreachable")
+
+    def _ingest_once(self, source: str | Path | BinaryIO, source_name: str | None,
+                     name: str) -> FileSummary:
         try:
             report = open_report(source, options=self.options, source_name=source_name)
         except UnreadableReport as error:
             return FileSummary(name, "error", error=str(error))
         summary = FileSummary(report.source_name, "new", report.sha256, format=report.format)
         try:
-            with report, Session(self.engine) as session, session.begin():
+            with report, Session(writer(self.engine)) as session, session.begin():
                 version = latest_version(session, report.sha256)
                 if version and not self.force:
                     summary.status, summary.version = "already_ingested", version

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from subsmatch.store.engine import writer
 from subsmatch.store.models import CheckRecord
 
 
@@ -28,6 +29,6 @@ def record_checks(engine: Engine, rows: Iterable[dict]) -> int:
         )
         for row in rows
     ]
-    with Session(engine) as session, session.begin():
+    with Session(writer(engine)) as session, session.begin():
         session.add_all(records)
     return len(records)

@@ -21,12 +21,35 @@ def default_url() -> str:
     return f"sqlite:///{folder / 'subsmatch.sqlite'}"
 
 
+BUSY_TIMEOUT_MS = 30_000
+WRITER = {"subsmatch_writer": True}  # execution option: this connection will write
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: WAL switching may wait
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """Writers take the write lock when they begin (BEGIN IMMEDIATE), so that they wait for
+    each other (busy timeout) instead of failing on a read-to-write upgrade; readers never
+    wait in WAL mode."""
+    immediate = connection.get_execution_options().get("subsmatch_writer")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, for sessions that write (one file's ingest, a check record)."""
+    return engine.execution_options(**WRITER)
+
+
+def is_locked(error: Exception) -> bool:
+    """A write that gave up waiting for another writer (SQLite's busy timeout)."""
+    return "database is locked" in str(error) or "database is busy" in str(error)
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -37,5 +60,6 @@ def make_engine(url: str | None = None) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+        event.listen(engine, "begin", _sqlite_begin)
+    Base.metadata.create_all(writer(engine))  # concurrent first uses queue, not fail
     return engine
