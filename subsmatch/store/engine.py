@@ -8,8 +8,6 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 
-from subsmatch.store.models import Base
-
 DB_ENV = "SUBSMATCH_DB"
 
 
@@ -61,5 +59,42 @@ def make_engine(url: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-    Base.metadata.create_all(writer(engine))  # concurrent first uses queue, not fail
+    migrate(engine)
     return engine
+
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migration_config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (Alembic), in one write transaction.
+
+    Concurrent first uses queue on the write lock instead of failing. A database made before
+    migrations existed (some tables, no version) gets the tables it lacks of the first
+    revision (which is the schema of those versions), is stamped at it, then upgraded.
+    """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from subsmatch.store.models import Base
+
+    config = migration_config()
+    with writer(engine).begin() as connection:
+        config.attributes["connection"] = connection
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current is None and inspect(connection).get_table_names():
+            Base.metadata.create_all(connection)
+            command.stamp(config, FIRST_REVISION)
+        command.upgrade(config, "head")
+
+
+FIRST_REVISION = "0001"
