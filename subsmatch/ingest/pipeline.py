@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from subsmatch import __version__
@@ -210,11 +210,15 @@ class Pipeline:
                 source.seek(0)
             try:
                 return self._ingest_once(source, source_name, name)
-            except OperationalError as error:
-                if not is_locked(error) or not reopenable or attempt == LOCK_RETRIES:
+            except (OperationalError, IntegrityError) as error:
+                # locked (SQLite), or a concurrent writer stored the same resolution or file
+                # version first (PostgreSQL): the whole file is rolled back and tried again
+                retryable = isinstance(error, IntegrityError) or is_locked(error)
+                if not retryable or not reopenable or attempt == LOCK_RETRIES:
                     return FileSummary(name, "error", error=f"{name}: the database stayed "
                                        f"busy ({error.orig}); nothing was written: try again")
-                time.sleep(min(2 ** attempt, 30))
+                time.sleep(min(2 ** attempt, 30) if not isinstance(error, IntegrityError)
+                           else 0.1 * (attempt + 1))
         raise AssertionError("unreachable")
 
     def _ingest_once(self, source: str | Path | BinaryIO, source_name: str | None,

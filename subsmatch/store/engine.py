@@ -89,6 +89,8 @@ def migrate(engine: Engine) -> None:
 
     config = migration_config()
     with writer(engine).begin() as connection:
+        if connection.dialect.name == "postgresql":  # one migrating process at a time
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         current = MigrationContext.configure(connection).get_current_revision()
         if current is None and inspect(connection).get_table_names():
@@ -98,3 +100,4 @@ def migrate(engine: Engine) -> None:
 
 
 FIRST_REVISION = "0001"
+MIGRATION_LOCK = 0x5B5B_0001  # PostgreSQL advisory lock key for schema migrations

@@ -1,0 +1,63 @@
+"""The same commands on PostgreSQL (a real server started by the test setup on loopback)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from click.testing import CliRunner
+
+from subsmatch.cli import main
+from subsmatch.store.engine import make_engine
+from subsmatch.store.models import Base
+from tests.test_ingest import EXAMPLES, LIMS, counts, lims_rows
+
+
+def run(db: str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--db", db, *args])
+    return result.exit_code, result.stdout
+
+
+def test_schema_migrates_to_the_models(pg_url):
+    engine = make_engine(pg_url)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_ingest_findings_show_and_check_on_postgresql(pg_url):
+    code, out = run(pg_url, "ingest", str(EXAMPLES), "--json")
+    assert code == 0, out
+    summaries = json.loads(out)
+    assert all(s["rows_read"] == s["findings"] + s["rejections"] for s in summaries)
+    before = counts(pg_url)
+    assert before["findings"] == sum(s["findings"] for s in summaries)
+    code, out = run(pg_url, "ingest", str(LIMS))
+    assert code == 0 and "already ingested" in out and counts(pg_url) == before
+    code, out = run(pg_url, "findings", "--flagged", "--json")
+    assert json.loads(out)
+    code, out = run(pg_url, "show", "24-01873")
+    assert code == 0 and "Opiumwet List I" in out
+    code, out = run(pg_url, "check", "4-CMC", "--json")
+    assert json.loads(out)["status"] == "controlled"
+
+
+def test_four_concurrent_ingests_on_postgresql(pg_url, tmp_path):
+    paths = []
+    for i in range(4):
+        path = tmp_path / f"extract_{i}.csv"
+        path.write_text(lims_rows(3000).replace("C-0", f"P{i}-0"), encoding="utf-8")
+        paths.append(path)
+    env = {**os.environ, "SUBSMATCH_DB": pg_url}
+    processes = [subprocess.Popen([sys.executable, "-m", "subsmatch.cli", "ingest", str(p),
+                                   "--json"], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for p in paths]
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        assert json.loads(out)[0]["findings"] == 3000
+    stored = counts(pg_url)
+    assert stored["files"] == 4 and stored["findings"] == 12_000
