@@ -679,6 +679,59 @@ def findings(ctx: click.Context, flagged: bool, case: str | None, since: date | 
 
 
 @main.command()
+@click.option("--substructure", metavar="SMARTS", help="Findings whose structure holds this.")
+@click.option("--similar", metavar="SMILES", help="Findings similar to this structure.")
+@click.option("--min", "minimum", type=click.FloatRange(0, 1), default=0.6, show_default=True,
+              help="Smallest Tanimoto similarity (Morgan radius 2, 2048 bits) for --similar.")
+@click.option("--engine", "search_engine", type=click.Choice(["auto", "database", "python"]),
+              default="auto", show_default=True,
+              help="auto: inside PostgreSQL when the RDKit cartridge is there, else in process.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many findings.")
+@output_options
+@click.pass_context
+def search(ctx: click.Context, substructure: str | None, similar: str | None, minimum: float,
+           search_engine: str, limit: int | None, as_json: bool, as_csv: bool) -> None:
+    """Search stored findings by substructure or by similarity.
+
+    \b
+    Examples:
+        subsmatch search --substructure "O=C(c1ccccc1)C(C)N"
+        subsmatch search --similar "CNC(C)C(=O)c1ccc(Cl)cc1" --min 0.6 --json
+    """
+    from subsmatch.matchers.structure_search import SearchError, similar_hits, substructure_hits
+    from subsmatch.store import search as in_database
+    from subsmatch.store.queries import findings as stored_findings
+
+    if bool(substructure) == bool(similar):
+        raise click.UsageError("give exactly one of --substructure SMARTS or --similar SMILES")
+    engine = _engine(ctx)
+    use_database = search_engine == "database" or (
+        search_engine == "auto" and in_database.cartridge_available(engine))
+    if search_engine == "database" and not in_database.cartridge_available(engine):
+        raise click.ClickException("no RDKit cartridge in this database (PostgreSQL with "
+                                   "postgresql-15-rdkit); use --engine python")
+    try:
+        if use_database:
+            scores = (dict.fromkeys(in_database.substructure_ids(engine, substructure), None)
+                      if substructure else in_database.similar_ids(engine, similar, minimum))
+        else:
+            stored = in_database.structures(engine)
+            scores = (dict.fromkeys(substructure_hits(stored, substructure), None)
+                      if substructure else similar_hits(stored, similar, minimum))
+    except SearchError as error:
+        raise click.BadParameter(str(error)) from None
+    rows = []
+    for row in stored_findings(engine, resolution_ids=scores, limit=limit):
+        out = _finding_out(row)
+        out["similarity"] = scores[row["resolution_id"]]
+        rows.append(out)
+    rows.sort(key=lambda r: -(r["similarity"] or 0))
+    click.echo(f"searched {'in the database (RDKit cartridge)' if use_database else 'in process'}"
+               f"; {len(scores)} structures match", err=True)
+    emit(rows, as_json, as_csv, _findings_table)
+
+
+@main.command()
 @click.argument("case")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context

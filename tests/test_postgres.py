@@ -61,3 +61,21 @@ def test_four_concurrent_ingests_on_postgresql(pg_url, tmp_path):
         assert json.loads(out)[0]["findings"] == 3000
     stored = counts(pg_url)
     assert stored["files"] == 4 and stored["findings"] == 12_000
+
+
+def test_search_in_the_database_equals_in_process(pg_url):
+    from subsmatch.store.search import cartridge_available
+
+    run(pg_url, "ingest", str(EXAMPLES))
+    if not cartridge_available(make_engine(pg_url)):
+        import pytest
+
+        pytest.skip("the RDKit cartridge (postgresql-15-rdkit) is not installed")
+    for args in (["--substructure", "O=C(c1ccccc1)C[NX3]"],
+                 ["--similar", "CNC(C)C(=O)c1cccc(C)c1", "--min", "0.4"]):
+        results = {}
+        for engine in ("database", "python"):
+            code, out = run(pg_url, "search", *args, "--engine", engine, "--json")
+            assert code == 0, out
+            results[engine] = sorted((r["locator"], r["similarity"]) for r in json.loads(out))
+        assert results["database"] == results["python"] and results["python"]

@@ -75,9 +75,12 @@ def _rows(engine: Engine, query) -> Iterator[dict]:
 
 def findings(engine: Engine, *, statuses: tuple[str, ...] = (), case: str | None = None,
              since: datetime | None = None, until: datetime | None = None,
-             limit: int | None = None) -> Iterator[dict]:
+             limit: int | None = None, resolution_ids: Iterable[int] | None = None
+             ) -> Iterator[dict]:
     """Stored findings with their resolution and verdict, newest files first (streamed)."""
     query = _base()
+    if resolution_ids is not None:
+        query = query.where(FindingRow.resolution_id.in_(sorted(set(resolution_ids))))
     if statuses:
         query = query.where(FindingRow.status.in_(statuses))
     if case:
