@@ -732,6 +732,67 @@ def search(ctx: click.Context, substructure: str | None, similar: str | None, mi
 
 
 @main.command()
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--out", required=True, type=click.Path(), help="Output Parquet (a directory "
+              "of parts with --engine dask).")
+@click.option("--column", default="name", show_default=True,
+              help="The column holding names, CAS numbers or structures.")
+@click.option("--engine", "batch_engine", type=click.Choice(["python", "dask"]),
+              default="python", show_default=True)
+@click.option("--scheduler", metavar="ADDRESS",
+              help="A Dask scheduler (tcp://host:8786); default a LocalCluster.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="LocalCluster workers.")
+def match(source: str, out: str, column: str, batch_engine: str, scheduler: str | None,
+          workers: int) -> None:
+    """Resolve and match a whole findings table (Parquet) and write it with verdict columns.
+
+    Each process or Dask worker loads the reference data once and judges each distinct query
+    of its partition once; both engines give the same rows.
+
+    \b
+    Examples:
+        subsmatch match findings.parquet --out matched.parquet
+        subsmatch match big.parquet --out matched/ --engine dask --workers 2
+    """
+    from subsmatch.matchers.batch import match_parquet, match_parquet_dask
+
+    try:
+        if batch_engine == "dask":
+            count = match_parquet_dask(source, out, column, scheduler, workers)
+        else:
+            count = match_parquet(source, out, column)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"matched {count} rows into {out}", err=True)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.pass_context
+def rematch(ctx: click.Context, as_json: bool) -> None:
+    """Re-evaluate stored findings against the current reference data and rules.
+
+    Findings move to the new verdicts (the old ones are kept); every re-evaluation is
+    recorded with the versions before and after. Prints the verdicts that changed.
+
+    \b
+    Example:
+        subsmatch rematch --json
+    """
+    from subsmatch.ingest.rematch import rematch as run_rematch
+
+    judged, changes = run_rematch(_engine(ctx))
+    if as_json:
+        click.echo(json.dumps({"rejudged": judged, "changed": [c.to_dict() for c in changes]},
+                              indent=2))
+        return
+    click.echo(f"{judged} stored verdicts re-judged, {len(changes)} changed")
+    for c in changes:
+        click.echo(f"  {c.query}: {c.old_status} -> {c.new_status} ({c.findings} findings)")
+
+
+@main.command()
 @click.argument("case")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context

@@ -109,6 +109,7 @@ class Law:
     source: str
     path: str
     exempts_medicines: str | None = None  # the provision exempting medicinal products, if any
+    digest: str = ""  # SHA-256 of the rule file: the rules version is made of these
     rules: tuple[Rule, ...] = ()
 
     def in_force(self, as_of: date | None) -> bool:
@@ -175,8 +176,9 @@ def _rule(raw: dict, path: Path) -> Rule:
 
 def load_law(path: Path) -> Law:
     """Load one rule file; raises RuleFileError naming the file and key on any problem."""
+    content = path.read_bytes()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(content.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise RuleFileError(f"{path.name}: not valid TOML: {error}") from None
     law_raw = raw.get("law")
@@ -191,7 +193,8 @@ def load_law(path: Path) -> Law:
               effective_from=str(law_raw["effective_from"]),
               effective_to=str(law_raw["effective_to"]) if law_raw.get("effective_to") else None,
               provisional=bool(law_raw.get("provisional", False)), source=law_raw["source"],
-              path=path.name, exempts_medicines=law_raw.get("exempts_medicines"))
+              path=path.name, exempts_medicines=law_raw.get("exempts_medicines"),
+              digest=hashlib.sha256(content).hexdigest())
     return replace(law, rules=tuple(replace(r, law=law) for r in rules))
 
 
@@ -337,8 +340,7 @@ class RuleBook:
         """A short hash of the rule files: every verdict names the rules that produced it."""
         digest = hashlib.sha256()
         for law in sorted(self.laws, key=lambda x: x.path):
-            digest.update(law.path.encode())
-            digest.update(repr(law).encode())
+            digest.update(f"{law.path}:{law.digest}\n".encode())
         return digest.hexdigest()[:12]
 
     @property

@@ -78,8 +78,8 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (Alembic), in one write transaction.
 
     Concurrent first uses queue on the write lock instead of failing. A database made before
-    migrations existed (some tables, no version) gets the tables it lacks of the first
-    revision (which is the schema of those versions), is stamped at it, then upgraded.
+    migrations existed (some tables, no version) gets the tables it lacks and is stamped at
+    the newest revision (the revisions so far only add tables).
     """
     from alembic import command
     from alembic.runtime.migration import MigrationContext
@@ -95,9 +95,8 @@ def migrate(engine: Engine) -> None:
         current = MigrationContext.configure(connection).get_current_revision()
         if current is None and inspect(connection).get_table_names():
             Base.metadata.create_all(connection)
-            command.stamp(config, FIRST_REVISION)
+            command.stamp(config, "head")
         command.upgrade(config, "head")
 
 
-FIRST_REVISION = "0001"
 MIGRATION_LOCK = 0x5B5B_0001  # PostgreSQL advisory lock key for schema migrations

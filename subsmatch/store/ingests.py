@@ -70,33 +70,44 @@ class FileWriter:
 
     def resolution_ids(self, resolutions: Mapping[str, dict],
                        versions: Mapping[str, str]) -> dict[str, int]:
-        """Ids of the stored resolutions of these queries, inserting the missing ones.
-
-        ``versions`` (data_version, rules_version, tool_version) is part of the key: a
-        resolution made with other data or rules is never reused.
-        """
-        found = {q: rid for q, (rid, _verdict) in self.stored(list(resolutions), versions).items()}
-        missing = [q for q in resolutions if q not in found]
-        if missing:
-            self.session.execute(insert(ResolutionRow), [
-                {**resolutions[q], **versions, "query": q} for q in missing])
-            found.update((q, rid) for q, (rid, _v) in self.stored(missing, versions).items())
-        return found
+        return resolution_ids(self.session, resolutions, versions)
 
     def stored(self, queries: list[str], versions: Mapping[str, str]
                ) -> dict[str, tuple[int, str]]:
-        """Stored resolutions of these queries for these versions: query -> (id, verdict JSON)."""
-        same = [getattr(ResolutionRow, key) == value for key, value in versions.items()]
-        found: dict[str, tuple[int, str]] = {}
-        for start in range(0, len(queries), 500):
-            rows = self.session.execute(
-                select(ResolutionRow.query, ResolutionRow.id, ResolutionRow.verdict).where(
-                    ResolutionRow.query.in_(queries[start:start + 500]), *same))
-            found.update((query, (rid, verdict)) for query, rid, verdict in rows)
-        return found
+        return stored_resolutions(self.session, queries, versions)
 
     def finish(self, **counts: int | str) -> None:
         """Record the file's final counts and notes."""
         self.session.execute(update(IngestedFile).where(IngestedFile.id == self.file_id)
                              .values(**counts))
 
+
+def resolution_ids(session: Session, resolutions: Mapping[str, dict],
+                   versions: Mapping[str, str]) -> dict[str, int]:
+    """Ids of the stored resolutions of these queries, inserting the missing ones.
+
+    ``versions`` (data_version, rules_version, tool_version) is part of the key: a resolution
+    made with other data or rules is never reused.
+    """
+    found = {q: rid for q, (rid, _v) in stored_resolutions(session, list(resolutions),
+                                                           versions).items()}
+    missing = [q for q in resolutions if q not in found]
+    if missing:
+        session.execute(insert(ResolutionRow), [
+            {**resolutions[q], **versions, "query": q} for q in missing])
+        found.update((q, rid) for q, (rid, _v) in stored_resolutions(session, missing,
+                                                                     versions).items())
+    return found
+
+
+def stored_resolutions(session: Session, queries: list[str], versions: Mapping[str, str]
+                       ) -> dict[str, tuple[int, str]]:
+    """Stored resolutions of these queries for these versions: query -> (id, verdict JSON)."""
+    same = [getattr(ResolutionRow, key) == value for key, value in versions.items()]
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(queries), 500):
+        rows = session.execute(
+            select(ResolutionRow.query, ResolutionRow.id, ResolutionRow.verdict).where(
+                ResolutionRow.query.in_(queries[start:start + 500]), *same))
+        found.update((query, (rid, verdict)) for query, rid, verdict in rows)
+    return found

@@ -190,3 +190,20 @@ class AuditEvent(Base):
     status: Mapped[int] = mapped_column(Integer)  # the HTTP status answered
     client: Mapped[str | None] = mapped_column(String(80))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class RematchRow(Base):
+    """One re-evaluation of stored findings against newer reference data or rules."""
+
+    __tablename__ = "rematches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    query: Mapped[str] = mapped_column(Text)
+    old_resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id"))
+    new_resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id"))
+    old_status: Mapped[str] = mapped_column(String(20))
+    new_status: Mapped[str] = mapped_column(String(20))
+    findings: Mapped[int] = mapped_column(Integer)  # how many findings now carry the new one
+    old_versions: Mapped[str] = mapped_column(Text)  # data / rules / tool versions, as text
+    new_versions: Mapped[str] = mapped_column(Text)
