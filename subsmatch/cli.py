@@ -453,10 +453,12 @@ def _audit_table(rows: list[dict]) -> None:
               help="Largest report upload accepted.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
-    """Run the HTTP API and the web page (OpenAPI description at /docs and /openapi.json).
+    """Run the HTTP API and the web page (OpenAPI description at /openapi.json).
 
     Every request needs a token (create one with `subsmatch tokens create`), sent as
-    "Authorization: Bearer TOKEN".
+    "Authorization: Bearer TOKEN"; people log in on the page with their token (an HttpOnly,
+    SameSite=Strict cookie; set SUBSMATCH_SECURE_COOKIE=0 to serve it over plain HTTP on
+    loopback).
 
     \b
     Example:

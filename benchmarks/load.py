@@ -1,0 +1,120 @@
+"""Load on the service: concurrent clients checking names against a server on loopback.
+
+    .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 30] [--names 500]
+
+Starts `subsmatch serve` on a free loopback port over a temporary database, creates a customs
+token, then runs N asynchronous clients (httpx) that each POST /check {"query": NAME} in a
+loop for the given time, NAMES drawn from the reference names (so the first requests resolve
+afresh and later ones are cache hits, as in a working day). Prints requests/s, p50/p90/p99
+latency and the errors, which must be 0 (exit code 1 otherwise). Bounded: at most
+--max-requests requests, --seconds of load, loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from subsmatch.reference.lists import load
+from subsmatch.service.testing import running_server
+from subsmatch.store.access import create_token
+from subsmatch.store.engine import make_engine
+
+
+def pick_names(n: int, seed: int) -> list[str]:
+    """``n`` reference names of 3 to 40 characters, drawn reproducibly."""
+    names = sorted({name for name, _ in load().names if 3 <= len(name) <= 40})
+    return random.Random(seed).sample(names, min(n, len(names)))
+
+
+async def client(
+    http: httpx.AsyncClient,
+    names: list[str],
+    rng: random.Random,
+    deadline: float,
+    budget: list[int],
+    latencies: list[float],
+    errors: list[str],
+) -> None:
+    """One client: check random names until the deadline or the shared budget runs out."""
+    while time.monotonic() < deadline and budget[0] > 0:
+        budget[0] -= 1
+        started = time.perf_counter()
+        try:
+            response = await http.post("/check", json={"query": rng.choice(names)})
+            if response.status_code != 200:
+                errors.append(f"HTTP {response.status_code}: {response.text[:200]}")
+        except httpx.HTTPError as error:
+            errors.append(f"{type(error).__name__}: {error}")
+        latencies.append(time.perf_counter() - started)
+
+
+async def run_load(
+    base: str, token: str, names: list[str], clients: int, seconds: float, max_requests: int
+) -> tuple[list[float], list[str], float]:
+    """Latencies, errors and the wall time of ``clients`` concurrent clients."""
+    # idle connections are dropped before the server's 5 s keep-alive timeout closes them
+    limits = httpx.Limits(
+        max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=4.0
+    )
+    latencies: list[float] = []
+    errors: list[str] = []
+    budget = [max_requests]
+    async with httpx.AsyncClient(
+        base_url=base, limits=limits, timeout=60, headers={"Authorization": f"Bearer {token}"}
+    ) as http:
+        started = time.monotonic()
+        deadline = started + seconds
+        await asyncio.gather(
+            *(
+                client(http, names, random.Random(i), deadline, budget, latencies, errors)
+                for i in range(clients)
+            )
+        )
+        return latencies, errors, time.monotonic() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of ``values``."""
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--names", type=int, default=500)
+    parser.add_argument("--max-requests", type=int, default=500_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    names = pick_names(args.names, args.seed)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'load.sqlite'}"
+        token = create_token(make_engine(url), "load", "customs")
+        with running_server(url, log=Path(folder) / "server.log") as base:
+            latencies, errors, wall = asyncio.run(
+                run_load(base, token, names, args.clients, args.seconds, args.max_requests)
+            )
+    ms = [v * 1000 for v in latencies]
+    print(f"{args.clients} clients, {wall:.1f} s, {len(names)} distinct names")
+    print(f"requests {len(latencies):,}  ({len(latencies) / wall:,.0f}/s)")
+    print(
+        f"latency ms: p50 {percentile(ms, 50):.1f}  p90 {percentile(ms, 90):.1f}  "
+        f"p99 {percentile(ms, 99):.1f}  max {max(ms):.1f}"
+    )
+    print(f"errors {len(errors)}")
+    for error in sorted(set(errors))[:5]:
+        print(f"  {error}")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""Who is asking: bearer tokens or the page's session cookie, roles, CSRF, the audit trail.
+
+Authentication: ``Authorization: Bearer smt_...`` or the ``subsmatch_session`` cookie that the
+login form sets (HttpOnly, SameSite=Strict, Secure unless turned off for plain-HTTP loopback).
+A request without a valid token answers 401 (``WWW-Authenticate: Bearer``), one outside its
+role 403; both are recorded in the audit trail.
+
+CSRF: a request authenticated by the cookie that changes anything (any method but GET/HEAD)
+must carry the CSRF token of that session, in the form field ``csrf`` or the header
+``X-CSRF-Token``, and, when the browser sends an ``Origin``, come from this very origin. The
+CSRF token is an HMAC of the session token under a key made at start-up, so it needs no
+server-side state and cannot be derived by another site. Bearer requests need neither: a
+browser never attaches that header on its own.
+"""
+
+# No `from __future__ import annotations`: FastAPI evaluates these annotations at run time.
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import HTTPException, Request, Security
+from fastapi.security import APIKeyCookie, HTTPBearer
+from sqlalchemy import Engine
+
+from subsmatch.store.access import TokenInfo, authenticate, record_event
+
+COOKIE = "subsmatch_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+UNAUTHENTICATED = (
+    "a valid token is needed: send 'Authorization: Bearer smt_...' or log in on the page"
+)
+bearer_scheme = HTTPBearer(auto_error=False, description="An API token: smt_...")
+cookie_scheme = APIKeyCookie(
+    name=COOKIE, auto_error=False, description="The page's session (set by POST /login)"
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated request: the token's holder and how the token came."""
+
+    who: TokenInfo
+    token: str
+    by_cookie: bool
+
+
+class Guard:
+    """Authentication, authorisation, CSRF and auditing for one app."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._csrf_key = secrets.token_bytes(32)
+
+    def csrf_token(self, token: str) -> str:
+        """The CSRF token of a session: HMAC-SHA256 of its token under this process's key."""
+        return hmac.new(self._csrf_key, token.encode(), hashlib.sha256).hexdigest()
+
+    def audit(
+        self,
+        request: Request,
+        *,
+        action: str,
+        status: int,
+        who: TokenInfo | None = None,
+        target: str | None = None,
+        sha256: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Append one event to the audit trail for this request."""
+        record_event(
+            self.engine,
+            action=action,
+            status=status,
+            who=who,
+            target=target,
+            sha256=sha256,
+            client=client_of(request),
+            detail=detail,
+        )
+
+    def caller(self, request: Request) -> Caller | None:
+        """The request's valid token, from the Authorization header, else the cookie."""
+        header = request.headers.get("authorization", "")
+        scheme, _, value = header.partition(" ")
+        if header and scheme.lower() == "bearer":
+            token, by_cookie = value.strip(), False
+        elif header:
+            return None  # another scheme: not ours
+        else:
+            token, by_cookie = request.cookies.get(COOKIE, ""), True
+        who = authenticate(self.engine, token) if token else None
+        return Caller(who, token, by_cookie) if who else None
+
+    def refuse(
+        self, request: Request, action: str, status: int, detail: str, who: TokenInfo | None = None
+    ) -> HTTPException:
+        """Record a refused request and make the exception that answers it."""
+        self.audit(
+            request, action=action, status=status, who=who, target=target_of(request), detail=detail
+        )
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return HTTPException(status, detail, headers=headers)
+
+    def require(
+        self, permission: str | None, action: str, *, csrf_in_form: bool = False
+    ) -> Callable[..., Caller]:
+        """A dependency: the caller (authenticated by :class:`Gate`), who must hold
+        ``permission`` (None: any valid token). A cookie-authenticated unsafe request must
+        come from this origin and, unless its form carries it (``csrf_in_form``, checked by
+        the endpoint), send the CSRF header."""
+
+        def dependency(
+            request: Request,
+            _bearer: Annotated[object, Security(bearer_scheme)] = None,
+            _cookie: Annotated[object, Security(cookie_scheme)] = None,
+        ) -> Caller:
+            # the two Security parameters declare the schemes in the OpenAPI description
+            caller = getattr(request.state, "caller", None) or self.caller(request)
+            if caller is None:
+                raise self.refuse(request, action, 401, UNAUTHENTICATED)
+            if permission and not caller.who.may(permission):
+                raise self.refuse(
+                    request, action, 403, f"role {caller.who.role!r} may not {action}", caller.who
+                )
+            if caller.by_cookie and request.method not in SAFE_METHODS:
+                self.check_origin(request, action, caller)
+                if not csrf_in_form:
+                    self.check_csrf(request, caller, action)
+            return caller
+
+        return dependency
+
+    def check_origin(self, request: Request, action: str, caller: Caller) -> None:
+        """Refuse (403) a cookie-authenticated unsafe request from another origin."""
+        if not same_origin(request):
+            raise self.refuse(request, action, 403, "cross-origin request refused", caller.who)
+
+    def check_csrf(
+        self, request: Request, caller: Caller, action: str, submitted: str | None = None
+    ) -> None:
+        """Refuse (403) a cookie-authenticated unsafe request without its session's CSRF token.
+
+        ``submitted`` is the form field when the body was a form; else the header is used.
+        """
+        if not caller.by_cookie or request.method in SAFE_METHODS:
+            return
+        given = submitted if submitted is not None else request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.csrf_token(caller.token).encode()):
+            raise self.refuse(
+                request, action, 403, "missing or wrong CSRF token; reload the page", caller.who
+            )
+
+
+def same_origin(request: Request) -> bool:
+    """False when the browser says (Origin, else Referer) that another site sent this."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    return not origin or urlsplit(origin).netloc == request.headers.get("host")
+
+
+def client_of(request: Request) -> str | None:
+    """The client's address as seen by the server."""
+    return request.client.host if request.client else None
+
+
+def target_of(request: Request) -> str:
+    """The method and path (with query string) of a request, for the audit trail."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return f"{request.method} {request.url.path}{query}"

@@ -1,0 +1,168 @@
+"""What the service does, independent of HTTP: check, ingest, read (one instance per app)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any, BinaryIO
+
+from sqlalchemy import Engine
+
+from subsmatch.ingest.pipeline import FLAGGED, FileSummary, Pipeline
+from subsmatch.ingest.profile import shipped_profiles
+from subsmatch.ingest.readers import ReadOptions
+from subsmatch.matchers.checker import Checker
+from subsmatch.matchers.verdict import Verdict, verdict_to_dict
+from subsmatch.reference.lists import JURISDICTIONS
+from subsmatch.store.access import UPLOAD_CONTEXTS
+from subsmatch.store.checks import record_checks
+from subsmatch.store.queries import case_findings, finding_frame, findings
+
+CONTEXTS = {"field": ("field_screening",), "lab": ("lab_screening", "lab_confirmation")}
+WARM_UP = ("MDMA", "4-CMC")
+
+
+class LockedChecker(Checker):
+    """A Checker shared by the request threads: its caches and the OPSIN JVM are used by one
+    thread at a time (cached verdicts come back in microseconds, so the lock is short)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def check(
+        self,
+        queries: Iterable[str],
+        jurisdictions: tuple[str, ...] = JURISDICTIONS,
+        as_of: date | None = None,
+    ) -> list[Verdict]:
+        queries = list(queries)
+        with self._lock:
+            return super().check(queries, jurisdictions, as_of)
+
+
+class Service:
+    """The engine and the one Checker of an app, and the operations the endpoints call."""
+
+    def __init__(self, engine: Engine, max_upload_bytes: int) -> None:
+        self.engine = engine
+        self.max_upload_bytes = max_upload_bytes
+        self.checker = LockedChecker()
+        self.checker.check(WARM_UP)  # build the indexes now, not on the first request
+        self.profiles = {p.name: p for p in shipped_profiles()}
+
+    def check(
+        self,
+        texts: list[str],
+        jurisdictions: tuple[str, ...] | None = None,
+        as_of: date | None = None,
+    ) -> list[dict]:
+        """The ``check --json`` objects of ``texts``, recorded like the command records them."""
+        verdicts = self.checker.check(texts, jurisdictions or JURISDICTIONS, as_of)
+        rows = [verdict_to_dict(v, self.checker.reference) for v in verdicts]
+        record_checks(self.engine, rows)
+        return rows
+
+    def ingest(
+        self,
+        stream: BinaryIO,
+        source_name: str,
+        role: str,
+        *,
+        format_name: str | None = None,
+        profile: str | None = None,
+    ) -> FileSummary:
+        """Ingest one uploaded report, refusing analyses outside the role's contexts.
+
+        ``profile`` must be the name of a shipped profile (checked by the caller).
+        """
+        options = ReadOptions(
+            format=format_name, profile=self.profiles[profile] if profile else None
+        )
+        pipeline = Pipeline(
+            self.engine,
+            checker=self.checker,
+            options=options,
+            allowed_contexts=UPLOAD_CONTEXTS[role],
+        )
+        return pipeline.ingest(stream, source_name=source_name)
+
+    def findings(
+        self,
+        *,
+        flagged: bool = False,
+        statuses: tuple[str, ...] = (),
+        case: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 100,
+    ) -> list[dict]:
+        """Stored findings, newest files first, JSON-safe."""
+        wanted = tuple(statuses) + (FLAGGED if flagged else ())
+        rows = findings(
+            self.engine,
+            statuses=wanted,
+            case=case,
+            since=midnight(since),
+            until=midnight(until),
+            limit=limit,
+        )
+        return [json_safe(r) for r in rows]
+
+    def case(self, case_id: str) -> list[dict]:
+        """Every finding of one case (empty when the case is unknown), JSON-safe."""
+        return [json_safe(r) for r in case_findings(self.engine, case_id)]
+
+    def trends(
+        self,
+        *,
+        by: str = "month",
+        since: date | None = None,
+        until: date | None = None,
+        country: str | None = None,
+        context: str | None = None,
+    ) -> dict[str, list[dict]]:
+        """Per substance and per class: counts per period and flags (as ``trends --json``)."""
+        from subsmatch.matchers.classes import drug_class
+        from subsmatch.reports.trends import trends
+
+        frame = finding_frame(
+            self.engine, country=country, contexts=CONTEXTS.get(context or "", ())
+        )
+        reference = self.checker.reference
+        listed = {
+            sid: d
+            for sid in frame["substance_id"].dropna().unique()
+            if (d := reference.first_listed(sid))
+        }
+        per_substance, per_class = trends(
+            frame,
+            by=by,
+            since=midnight(since),
+            until=midnight(until),
+            classify=drug_class,
+            listed_since=listed,
+        )
+        return {
+            "substances": [t.to_dict() for t in per_substance],
+            "classes": [t.to_dict() for t in per_class],
+        }
+
+
+def midnight(day: date | None) -> datetime | None:
+    """The start of a day (as the command line takes --since and --until)."""
+    return datetime.combine(day, datetime.min.time()) if day else None
+
+
+def json_safe(value: Any) -> Any:
+    """Datetimes and dates as ISO 8601 text (naive datetimes are UTC, as stored)."""
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

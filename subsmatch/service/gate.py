@@ -1,0 +1,149 @@
+"""The outermost layer: authenticate every request, bound bodies, add security headers.
+
+Authentication happens here, before any body is read or parsed, so that every request
+without a valid token answers 401, whatever else is wrong with it. Roles are checked later,
+per endpoint (:meth:`subsmatch.service.auth.Guard.require`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from subsmatch.service.auth import UNAUTHENTICATED, Guard, target_of
+
+ACTIONS = {
+    "check": "check",
+    "ingest": "upload",
+    "findings": "read",
+    "cases": "read",
+    "trends": "read",
+    "ui": "page",
+    "": "page",
+}
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'none'; style-src 'self' 'unsafe-inline'; "
+        b"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cache-control", b"no-store"),
+]
+
+
+def action_of(path: str) -> str:
+    """The audit action a path belongs to ("check", "upload", "read", "page", "request").
+
+    >>> action_of("/cases/24-1"), action_of("/ingest"), action_of("/openapi.json")
+    ('read', 'upload', 'request')
+    """
+    first = path.strip("/").split("/", 1)[0]
+    return ACTIONS.get(first, "request")
+
+
+class Gate:
+    """ASGI middleware: 401 for requests without a valid token (except ``public`` paths), 413
+    for bodies over ``body_limit`` (except ``streamed`` paths, which bound their own), and
+    security headers on every response. The authenticated caller is put in
+    ``request.state.caller``."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        guard: Guard,
+        public: Callable[[str], bool],
+        streamed: frozenset[str],
+        body_limit: int,
+        unauthenticated: Callable[[Request], Response],
+    ) -> None:
+        self.app = app
+        self.guard = guard
+        self.public = public
+        self.streamed = streamed
+        self.body_limit = body_limit
+        self.unauthenticated = unauthenticated
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        send = with_headers(send)
+        request = Request(scope)
+        path = scope["path"]
+        if not self.public(path):
+            caller = await run_in_threadpool(self.guard.caller, request)
+            if caller is None:
+                await run_in_threadpool(
+                    self.guard.audit,
+                    request,
+                    action=action_of(path),
+                    status=401,
+                    target=target_of(request),
+                    detail=UNAUTHENTICATED,
+                )
+                await self.unauthenticated(request)(scope, receive, send)
+                return
+            scope.setdefault("state", {})["caller"] = caller
+        if path not in self.streamed and scope["method"] not in ("GET", "HEAD"):
+            body = await read_bounded(receive, self.body_limit)
+            if body is None:
+                await JSONResponse(
+                    {"detail": f"the request body is larger than {self.body_limit:,} bytes"},
+                    413,
+                    headers={"connection": "close"},
+                )(scope, receive, send)
+                return
+            receive = replay(body, receive)
+        await self.app(scope, receive, send)
+
+
+def with_headers(send: Send) -> Send:
+    """``send`` adding the security headers to the response start."""
+
+    async def sender(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            names = {name.lower() for name, _ in message.get("headers", [])}
+            extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+            message = {**message, "headers": [*message.get("headers", []), *extra]}
+        await send(message)
+
+    return sender
+
+
+async def read_bounded(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or None as soon as it exceeds ``limit`` bytes."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)  # disconnected: the app will see it too
+        chunk = message.get("body", b"")
+        total += len(chunk)
+        if total > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives ``body`` once, then defers to the real one."""
+    sent = False
+
+    async def receiver() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return receiver

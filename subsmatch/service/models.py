@@ -1,0 +1,257 @@
+"""Request and response models of the API (they make the OpenAPI description).
+
+The verdict models mirror :func:`subsmatch.matchers.verdict.verdict_to_dict`, the ``check
+--json`` object, field for field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from subsmatch.reference.lists import JURISDICTIONS
+
+MAX_BATCH = 1000
+MAX_QUERY_CHARS = 4000
+
+Jurisdiction = Literal[JURISDICTIONS]  # type: ignore[valid-type]
+
+
+class CheckRequest(BaseModel):
+    """One query (``query``) or a batch (``queries``), optionally for some jurisdictions and a
+    date."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"query": "4-CMC"},
+                {
+                    "queries": ["3-CMC", "MDMA HCl"],
+                    "jurisdictions": ["NL", "DE"],
+                    "as_of": "2020-01-01",
+                },
+            ]
+        },
+    )
+
+    query: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_QUERY_CHARS,
+        description="One query; the answer is one verdict object.",
+    )
+    queries: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_BATCH,
+        description=f"Up to {MAX_BATCH} queries; the answer is a list of verdicts in order.",
+    )
+    jurisdictions: list[Jurisdiction] | None = Field(
+        default=None, description="Only these jurisdictions (default: all)."
+    )
+    as_of: date | None = Field(
+        default=None, description="Evaluate the lists as they stood on this date."
+    )
+
+    @field_validator("jurisdictions", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [v.upper() if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("queries")
+    @classmethod
+    def _bounded(cls, value: list[str] | None) -> list[str] | None:
+        for text in value or ():
+            if not text.strip() or len(text) > MAX_QUERY_CHARS:
+                raise ValueError(f"each query must be 1 to {MAX_QUERY_CHARS} characters, not blank")
+        return value
+
+    @model_validator(mode="after")
+    def _one_of(self) -> CheckRequest:
+        if (self.query is None) == (self.queries is None):
+            raise ValueError("give either query (one text) or queries (a list), not both")
+        return self
+
+    def texts(self) -> list[str]:
+        """The queries in order (exactly one of ``query`` and ``queries`` is set)."""
+        return [self.query] if self.query is not None else list(self.queries or ())
+
+
+class Alternative(BaseModel):
+    substance_id: str
+    name: str
+
+
+class Resolved(BaseModel):
+    name: str
+    substance_id: str | None
+    smiles: str | None
+    inchikey: str | None
+    via: str | None
+    confidence: float
+    uncertain: bool
+    matched_name: str | None
+    form: list[str]
+    stereo: str | None
+    alternatives: list[Alternative]
+
+
+class Entry(BaseModel):
+    list: str
+    name: str | None
+    since: str | None
+    until: str | None
+    kind: str | None
+    act: str | None
+    match: str
+    substance_id: str | None
+    source: str
+
+
+class JurisdictionVerdict(BaseModel):
+    code: str
+    status: str
+    entries: list[Entry]
+
+
+class Related(BaseModel):
+    substance_id: str
+    name: str
+    relation: str
+    applies: bool
+    reason: str | None
+
+
+class GenericMatch(BaseModel):
+    rule_id: str
+    jurisdiction: str
+    citation: str
+    since: str | None
+    provisional: bool
+    matched_atoms: list[int]
+
+
+class RuleNotMatched(BaseModel):
+    rule_id: str
+    jurisdiction: str
+    failure: str | None
+
+
+class AnalogueAssessment(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    is_analogue: bool
+    class_: str | None = Field(alias="class")
+    threshold: float | None
+    lookalike: str | None
+    reason: str | None
+
+
+class Neighbour(BaseModel):
+    name: str
+    substance_id: str | None
+    smiles: str | None
+    similarity: float
+    fingerprint: str | None
+    by_fingerprint: dict[str, float]
+    lists: list[str]
+    difference: str | None
+
+
+Status = Literal["controlled", "generic", "precursor", "analogue", "not_listed", "unresolved"]
+
+
+class Verdict(BaseModel):
+    """The ``check --json`` object of one query."""
+
+    query: str
+    resolved: Resolved | None
+    status: Status
+    jurisdictions: list[JurisdictionVerdict]
+    related: list[Related]
+    generic: list[GenericMatch]
+    rules_not_matched: list[RuleNotMatched]
+    analogue: AnalogueAssessment | None
+    analogues: list[Neighbour]
+    notes: list[str]
+    error: str | None
+    as_of: str | None
+    data_version: str
+    rules_version: str | None
+    tool_version: str
+
+
+class FlaggedFinding(BaseModel):
+    case_id: str | None
+    item_id: str | None
+    name: str | None
+    status: str
+    resolved: str | None
+    lists: list[str]
+    locator: str
+
+
+class IngestSummary(BaseModel):
+    """The ``ingest --json`` summary of one uploaded file."""
+
+    source: str
+    status: Literal["new", "already_ingested"]
+    sha256: str | None
+    version: int
+    format: str | None
+    profile: str | None
+    rows_read: int
+    analyses: int
+    findings: int
+    rejections: int
+    statuses: dict[str, int]
+    flagged: list[FlaggedFinding]
+    flagged_count: int
+    notes: list[str]
+    error: str | None
+
+
+class Finding(BaseModel):
+    """One stored finding with its resolution and verdict (times in ISO 8601, UTC)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    file: str
+    case_id: str | None
+    item_id: str | None
+    status: str
+    name: str | None
+    resolved_name: str | None
+    measured_at: str | None
+    locator: str
+    verdict: dict[str, Any] | None = Field(
+        description="The check --json object stored with the finding's resolution"
+    )
+
+
+class Trend(BaseModel):
+    key: str
+    name: str
+    class_: str = Field(alias="class")
+    status: str
+    total: int
+    cases: int
+    first_seen: str
+    flags: list[str]
+    counts: dict[str, int]
+
+
+class Trends(BaseModel):
+    substances: list[Trend]
+    classes: list[Trend]
+
+
+class Problem(BaseModel):
+    """An error: what went wrong, in words."""
+
+    detail: str

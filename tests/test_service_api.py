@@ -1,0 +1,375 @@
+"""The HTTP API against a real server process on loopback: auth, roles, check, ingest, reads,
+limits and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from subsmatch.service.testing import running_server
+from subsmatch.store.access import audit_events, create_token, revoke_token
+from subsmatch.store.engine import make_engine
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "subsmatch" / "examples"
+FIELD_CSV = EXAMPLES / "trunarc_raman.csv"
+LAB_CSV = EXAMPLES / "lims_case_extract.csv"
+COCAINE = "COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C"
+ROLES = ("customs", "lab", "analyst", "admin")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """A server on a fresh database with one token per role, a revoked one, 1 MB uploads."""
+    folder = tmp_path_factory.mktemp("service")
+    url = f"sqlite:///{folder / 'x.sqlite'}"
+    engine = make_engine(url)
+    tokens = {role: create_token(engine, f"{role}-1", role) for role in ROLES}
+    tokens["revoked"] = create_token(engine, "gone", "analyst")
+    revoke_token(engine, "gone")
+    with running_server(url, max_upload_mb=1, log=folder / "server.log") as base:
+        yield {"base": base, "engine": engine, "tokens": tokens}
+
+
+def client(server: dict, role: str | None = None) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {server['tokens'][role]}"} if role else {}
+    return httpx.Client(base_url=server["base"], headers=headers, timeout=60)
+
+
+def upload(
+    server: dict, role: str, path: Path, name: str | None = None, **fields: str
+) -> httpx.Response:
+    with client(server, role) as http:
+        return http.post(
+            "/ingest", files={"file": (name or path.name, path.read_bytes())}, data=fields
+        )
+
+
+@pytest.fixture(scope="module")
+def uploads(server: dict) -> dict[str, httpx.Response]:
+    """The field report uploaded by customs, the lab report by customs and by lab, again."""
+    return {
+        "field": upload(server, "customs", FIELD_CSV),
+        "lab_by_customs": upload(server, "customs", LAB_CSV),
+        "lab_by_lab": upload(server, "lab", LAB_CSV),
+        "field_again": upload(server, "lab", FIELD_CSV, name="../../etc/copy.csv"),
+    }
+
+
+# --- authentication and roles ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/findings"),
+        ("POST", "/check"),
+        ("POST", "/ingest"),
+        ("GET", "/trends"),
+        ("GET", "/cases/x"),
+        ("GET", "/openapi.json"),
+        ("GET", "/"),
+        ("GET", "/nowhere"),
+    ],
+)
+def test_no_token_is_401_with_bearer_challenge(server: dict, method: str, path: str) -> None:
+    with client(server) as http:
+        response = http.request(method, path, content=b"{not json")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "Bearer smt_not-a-real-token",
+        "Bearer x",
+        "Basic dXNlcjpwYXNz",
+        "smt_bare",
+    ],
+)
+def test_bad_tokens_are_401(server: dict, authorization: str) -> None:
+    with client(server) as http:
+        response = http.post(
+            "/check", json={"query": "MDMA"}, headers={"Authorization": authorization}
+        )
+    assert response.status_code == 401
+
+
+def test_revoked_token_is_401(server: dict) -> None:
+    with client(server, "revoked") as http:
+        assert http.get("/findings").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "path"),
+    [
+        ("customs", "GET", "/findings"),
+        ("customs", "GET", "/cases/24-01873"),
+        ("lab", "GET", "/trends"),
+        ("analyst", "POST", "/ingest"),
+        ("admin", "POST", "/check"),
+        ("admin", "POST", "/ingest"),
+    ],
+)
+def test_outside_the_role_is_403(server: dict, role: str, method: str, path: str) -> None:
+    with client(server, role) as http:
+        response = http.request(method, path, json={"query": "MDMA"})
+    assert response.status_code == 403
+    assert role in response.json()["detail"]
+
+
+# --- check ---------------------------------------------------------------------------------------
+
+
+def test_check_one_query(server: dict) -> None:
+    with client(server, "customs") as http:
+        response = http.post("/check", json={"query": "4-CMC"})
+    assert response.status_code == 200
+    verdict = response.json()
+    assert verdict["status"] == "controlled"
+    assert verdict["resolved"]["inchikey"] == "UEJBEYOXRNGPEI-UHFFFAOYSA-N"
+    assert {"query", "jurisdictions", "generic", "analogues", "data_version"} <= set(verdict)
+
+
+def test_check_batch_keeps_order_and_tells_isomers_apart(server: dict) -> None:
+    with client(server, "lab") as http:
+        response = http.post(
+            "/check", json={"queries": ["3-CMC", "4-CMC", COCAINE], "jurisdictions": ["nl", "DE"]}
+        )
+    assert response.status_code == 200
+    rows = response.json()
+    assert [r["query"] for r in rows] == ["3-CMC", "4-CMC", COCAINE]
+    three, four, cocaine = rows
+    assert three["resolved"]["inchikey"] != four["resolved"]["inchikey"]
+    nl = {r["query"]: next(j for j in r["jurisdictions"] if j["code"] == "NL") for r in rows}
+    assert nl["3-CMC"]["status"] == "controlled"  # named on List I
+    assert nl["4-CMC"]["status"] == "generic"  # covered by the NL-IA group only
+    assert cocaine["resolved"]["name"] == "Cocaine" and cocaine["status"] == "controlled"
+    assert {j["code"] for r in rows for j in r["jurisdictions"]} == {"NL", "DE"}
+
+
+def test_check_as_of_is_echoed(server: dict) -> None:
+    with client(server, "analyst") as http:
+        verdict = http.post("/check", json={"query": "MDMA", "as_of": "2016-01-01"}).json()
+    assert verdict["as_of"] == "2016-01-01"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"queries": ["MDMA"] * 1001}, 422),
+        ({"query": "MDMA", "queries": ["MDMA"]}, 422),
+        ({}, 422),
+        ({"query": ""}, 422),
+        ({"queries": []}, 422),
+        ({"query": "MDMA", "jurisdictions": ["XX"]}, 422),
+        ({"query": "MDMA", "as_of": "yesterday"}, 422),
+        ({"query": "MDMA", "extra": 1}, 422),
+        ({"query": "x" * 5_000_000}, 413),
+    ],
+)
+def test_check_rejects_bad_bodies(server: dict, body: dict, status: int) -> None:
+    with client(server, "customs") as http:
+        assert http.post("/check", json=body).status_code == status
+
+
+# --- ingest --------------------------------------------------------------------------------------
+
+
+def test_customs_uploads_field_results(uploads: dict) -> None:
+    response = uploads["field"]
+    assert response.status_code == 200, response.text
+    summary = response.json()
+    assert summary["status"] == "new" and summary["profile"] == "trunarc-raman"
+    assert summary["sha256"] == hashlib.sha256(FIELD_CSV.read_bytes()).hexdigest()
+    assert summary["rows_read"] == summary["findings"] + summary["rejections"]
+    flagged = {f["name"]: f for f in summary["flagged"]}
+    assert flagged["3-MMC"]["status"] == "controlled"
+    assert flagged["3-MMC"]["case_id"] == "DOU-24-0311"
+
+
+def test_lab_report_refused_for_customs_accepted_for_lab(uploads: dict) -> None:
+    refused = uploads["lab_by_customs"]
+    assert refused.status_code == 403
+    assert "lab_confirmation" in refused.json()["detail"]
+    accepted = uploads["lab_by_lab"]
+    assert accepted.status_code == 200 and accepted.json()["status"] == "new"
+
+
+def test_same_content_again_is_already_ingested_under_a_safe_name(uploads: dict) -> None:
+    again = uploads["field_again"].json()
+    assert again["status"] == "already_ingested" and again["version"] == 1
+    assert again["source"] == "copy.csv"  # the client's path is never kept
+
+
+def test_oversized_upload_is_413(server: dict, tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    big.write_bytes(FIELD_CSV.read_bytes() * (2 * 2**20 // FIELD_CSV.stat().st_size + 1))
+    assert upload(server, "customs", big).status_code == 413
+
+
+def test_oversized_upload_without_length_is_413(server: dict) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+        for _ in range(40):
+            yield b"x" * 65536
+        yield b"\r\n--b--\r\n"
+
+    with client(server, "customs") as http:
+        response = http.post(
+            "/ingest", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"}
+        )
+    assert response.status_code == 413
+
+
+def test_unreadable_file_is_422_with_the_reason(server: dict, tmp_path: Path) -> None:
+    junk = tmp_path / "scan.pdf"
+    junk.write_bytes(b"%PDF-1.7 not a report")
+    response = upload(server, "customs", junk)
+    assert response.status_code == 422
+    assert "PDF reports are not supported" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("profile", ["/etc/passwd", "../profiles/x.toml", "nope"])
+def test_profile_must_be_a_shipped_name(server: dict, profile: str) -> None:
+    response = upload(server, "customs", FIELD_CSV, profile=profile)
+    assert response.status_code == 422 and "unknown profile" in response.json()["detail"]
+
+
+def test_upload_needs_a_multipart_file(server: dict) -> None:
+    with client(server, "lab") as http:
+        assert http.post("/ingest", json={"file": "x"}).status_code == 422
+        assert http.post("/ingest", data={"format": "csv"}, files={}).status_code == 422
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def test_findings_for_an_analyst(server: dict, uploads: dict) -> None:
+    with client(server, "analyst") as http:
+        everything = http.get("/findings", params={"limit": 10000}).json()
+        flagged = http.get("/findings", params={"flagged": "true"}).json()
+        one = http.get("/findings", params={"limit": 1}).json()
+        controlled = http.get("/findings", params={"status": "controlled"}).json()
+        assert http.get("/findings", params={"limit": 10001}).status_code == 422
+        assert http.get("/findings", params={"status": "bogus"}).status_code == 422
+    assert len(everything) > len(flagged) > 0 and len(one) == 1
+    assert {r["status"] for r in controlled} == {"controlled"}
+    assert all(re.match(r"\d{4}-\d\d-\d\dT", r["ingested_at"]) for r in everything)
+    assert {r["file"] for r in everything} == {FIELD_CSV.name, LAB_CSV.name}
+
+
+def test_case_for_an_analyst(server: dict, uploads: dict) -> None:
+    with client(server, "analyst") as http:
+        rows = http.get("/cases/24-01873").json()
+        missing = http.get("/cases/no-such-case")
+    assert rows and {r["case_id"] for r in rows} == {"24-01873"}
+    assert any(r["resolved_name"] == "MDMA" for r in rows)
+    assert missing.status_code == 404
+
+
+def test_trends_for_an_analyst(server: dict, uploads: dict) -> None:
+    with client(server, "admin") as http:
+        result = http.get("/trends", params={"by": "quarter", "since": "2020-01-01"}).json()
+        field = http.get("/trends", params={"context": "field", "since": "2020-01-01"}).json()
+        assert http.get("/trends", params={"by": "decade"}).status_code == 422
+    names = {t["name"] for t in result["substances"]}
+    assert "3-MMC" in names and result["classes"]
+    assert sum(t["total"] for t in field["substances"]) < sum(
+        t["total"] for t in result["substances"]
+    )
+
+
+# --- the audit trail -----------------------------------------------------------------------------
+
+
+def test_audit_trail_records_who_did_what(server: dict, uploads: dict) -> None:
+    with client(server, "customs") as http:
+        http.post("/check", json={"query": "audited-query"})
+    with client(server) as http:
+        http.get("/findings")
+    events = audit_events(server["engine"])
+    assert all(e["client"] == "127.0.0.1" and e["at"] for e in events)
+    upload_ok = [e for e in events if e["action"] == "upload" and e["status"] == 200]
+    digest = hashlib.sha256(FIELD_CSV.read_bytes()).hexdigest()
+    assert any(e["sha256"] == digest and e["token"] == "customs-1" for e in upload_ok)
+    refused = [e for e in events if e["action"] == "upload" and e["status"] == 403 and e["sha256"]]
+    assert refused[0]["target"] == LAB_CSV.name and refused[0]["role"] == "customs"
+    assert any(
+        e["action"] == "check" and e["target"] == "audited-query" and e["token"] == "customs-1"
+        for e in events
+    )
+    assert any(
+        e["status"] == 401 and e["token"] is None and e["target"] == "GET /findings" for e in events
+    )
+    assert any(
+        e["status"] == 403 and e["token"] == "customs-1" and e["action"] == "read" for e in events
+    )
+    assert any(
+        e["action"] == "read" and e["status"] == 200 and e["role"] == "analyst" for e in events
+    )
+
+
+# --- the session cookie and CSRF -------------------------------------------------------------
+
+
+def test_login_cookie_is_httponly_strict_and_needs_csrf(server: dict) -> None:
+    with client(server) as http:
+        bad = http.post("/login", data={"token": "smt_wrong"})
+        assert bad.status_code == 401
+        foreign_login = http.post(
+            "/login",
+            data={"token": server["tokens"]["customs"]},
+            headers={"Origin": "https://evil.example"},
+        )
+        assert foreign_login.status_code == 403 and "set-cookie" not in foreign_login.headers
+        login = http.post("/login", data={"token": server["tokens"]["customs"]})
+        assert login.status_code == 303
+        cookie = login.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert http.cookies["subsmatch_session"] == server["tokens"]["customs"]
+        page = http.get("/")
+        assert page.status_code == 200
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+        body = {"query": "MDMA"}
+        no_csrf = http.post("/check", json=body)
+        wrong = http.post("/check", json=body, headers={"X-CSRF-Token": "0" * 64})
+        good = http.post("/check", json=body, headers={"X-CSRF-Token": csrf})
+        foreign = http.post(
+            "/check",
+            json=body,
+            headers={"X-CSRF-Token": csrf, "Origin": "https://evil.example"},
+        )
+        form_no_csrf = http.post("/ui/check", data={"query": "MDMA"})
+        form = http.post("/ui/check", data={"query": "MDMA", "csrf": csrf})
+    assert (no_csrf.status_code, wrong.status_code, good.status_code) == (403, 403, 200)
+    assert foreign.status_code == 403 and form_no_csrf.status_code == 403
+    assert form.status_code == 200 and "controlled" in form.text
+
+
+def test_page_escapes_what_the_user_typed(server: dict) -> None:
+    session = {"subsmatch_session": server["tokens"]["lab"]}
+    with httpx.Client(base_url=server["base"], cookies=session) as http:
+        page = http.get("/")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+        form = http.post("/ui/check", data={"query": "<script>alert(1)</script>", "csrf": csrf})
+    assert form.status_code == 200
+    assert "<script>" not in form.text and "&lt;script&gt;" in form.text
+    assert "default-src 'none'" in form.headers["content-security-policy"]
+
+
+def test_openapi_declares_models_and_bearer_security(server: dict) -> None:
+    with client(server, "analyst") as http:
+        spec = http.get("/openapi.json").json()
+    schemes = spec["components"]["securitySchemes"]
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())
+    assert {"CheckRequest", "Verdict", "IngestSummary", "Trends"} <= set(
+        spec["components"]["schemas"]
+    )
+    assert "multipart/form-data" in spec["paths"]["/ingest"]["post"]["requestBody"]["content"]
+    assert spec["paths"]["/check"]["post"]["security"]
