@@ -79,3 +79,22 @@ def test_search_in_the_database_equals_in_process(pg_url):
             assert code == 0, out
             results[engine] = sorted((r["locator"], r["similarity"]) for r in json.loads(out))
         assert results["database"] == results["python"] and results["python"]
+
+
+def test_killed_ingest_leaves_nothing_on_postgresql(pg_url, tmp_path):
+    import signal
+    import time
+
+    path = tmp_path / "big.csv"
+    path.write_text(lims_rows(150_000), encoding="utf-8")
+    env = {**os.environ, "SUBSMATCH_DB": pg_url}
+    process = subprocess.Popen([sys.executable, "-m", "subsmatch.cli", "ingest", str(path)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4.0)
+    assert process.poll() is None, "the ingest finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    stored = counts(pg_url)
+    assert stored["files"] == 0 and stored["findings"] == 0
+    code, _ = run(pg_url, "ingest", str(LIMS))
+    assert code == 0 and counts(pg_url)["files"] == 1
