@@ -49,8 +49,28 @@ def upload_body(service: Service) -> dict:
     }
 
 
-async def receive_upload(request: Request, service: Service) -> Upload:
-    """The uploaded file, streamed with the size limit (413) and the fields checked (422)."""
+async def receive_upload(
+    request: Request, service: Service, guard: Guard, caller: Caller
+) -> Upload:
+    """The uploaded file, streamed with the size limit (413) and the fields checked (422).
+
+    A refused upload is written to the audit trail before the error goes out.
+    """
+    try:
+        return await _receive(request, service)
+    except HTTPException as error:
+        await run_in_threadpool(
+            guard.audit,
+            request,
+            action="upload",
+            status=error.status_code,
+            who=caller.who,
+            detail=str(error.detail),
+        )
+        raise
+
+
+async def _receive(request: Request, service: Service) -> Upload:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > service.max_upload_bytes + UPLOAD_OVERHEAD:
         raise HTTPException(
@@ -149,18 +169,7 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
         other analyses is refused whole (403). The same content again changes nothing
         (status ``already_ingested``).
         """
-        try:
-            upload = await receive_upload(request, service)
-        except HTTPException as error:
-            await run_in_threadpool(
-                guard.audit,
-                request,
-                action="upload",
-                status=error.status_code,
-                who=caller.who,
-                detail=str(error.detail),
-            )
-            raise
+        upload = await receive_upload(request, service, guard, caller)
         return await ingest_upload(service, guard, request, caller, upload)
 
     @router.get("/findings", response_model=list[Finding], tags=["read"])

@@ -143,16 +143,8 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
         ],
     ) -> Response:
         try:
-            received = await receive_upload(request, service)
+            received = await receive_upload(request, service, guard, caller)
         except HTTPException as error:
-            await run_in_threadpool(
-                guard.audit,
-                request,
-                action="upload",
-                status=error.status_code,
-                who=caller.who,
-                detail=str(error.detail),
-            )
             return render(request, caller, error.status_code, upload_error=error.detail)
         try:
             await run_in_threadpool(
