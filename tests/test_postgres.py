@@ -98,3 +98,15 @@ def test_killed_ingest_leaves_nothing_on_postgresql(pg_url, tmp_path):
     assert stored["files"] == 0 and stored["findings"] == 0
     code, _ = run(pg_url, "ingest", str(LIMS))
     assert code == 0 and counts(pg_url)["files"] == 1
+
+
+def test_analyst_commands_on_postgresql(pg_url, tmp_path):
+    run(pg_url, "ingest", str(EXAMPLES))
+    code, out = run(pg_url, "trends", "--since", "2024-01-01", "--json")
+    assert code == 0 and any(r["name"] == "3-MMC" for r in json.loads(out))
+    code, out = run(pg_url, "alerts", "--json")
+    assert code == 0 and json.loads(out)
+    code, _ = run(pg_url, "report", "--out", str(tmp_path / "r.html"))
+    assert code == 0 and (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+    code, out = run(pg_url, "rematch", "--json")
+    assert code == 0 and json.loads(out) == {"rejudged": 0, "changed": []}

@@ -133,7 +133,8 @@ def finding_frame(engine: Engine, *, since: datetime | None = None, until: datet
         query = query.where(AnalysisRow.context.in_(contexts))
     with engine.connect() as connection:
         frame = pd.read_sql(query, connection)
-    frame["when"] = pd.to_datetime(frame["when"], format="mixed")
+    # naive UTC everywhere: SQLite returns naive UTC times, PostgreSQL zone-aware ones
+    frame["when"] = pd.to_datetime(frame["when"], format="mixed", utc=True).dt.tz_localize(None)
     return frame
 
 
