@@ -220,34 +220,47 @@ def rolling_recall(reference: Reference, records: list[SubstanceRecord]) -> tupl
     return hits, len(records)
 
 
-def generic_flags(records: list[SubstanceRecord], lookalikes, as_of: date | None
-                  ) -> tuple[set[str], list[str]]:
+def generic_flags(
+    records: list[SubstanceRecord], lookalikes, as_of: date | None
+) -> tuple[set[str], list[str]]:
     """Positives covered by a generic rule in force on ``as_of``; look-alikes a rule covers."""
     book = RuleBook()
-    covered = {r.substance_id for r in records
-               if any(m.matched for m in book.evaluate(Chem.MolFromSmiles(r.smiles), None, as_of))}
+    covered = {
+        r.substance_id
+        for r in records
+        if any(m.matched for m in book.evaluate(Chem.MolFromSmiles(r.smiles), None, as_of))
+    }
     alarms = []
     for x in lookalikes:
-        matched = [m for m in book.evaluate(Chem.MolFromSmiles(x.smiles), None, as_of)
-                   if m.matched and not (m.rule.law.exempts_medicines
-                                         and x.category == "licensed medicine")]
+        matched = [
+            m
+            for m in book.evaluate(Chem.MolFromSmiles(x.smiles), None, as_of)
+            if m.matched
+            and not (m.rule.law.exempts_medicines and x.category == "licensed medicine")
+        ]
         if matched:
             alarms.append(f"{x.name} ({', '.join(m.rule.id for m in matched)})")
     return covered, alarms
 
 
-def print_generic(records: list[SubstanceRecord], positives: list[Scored], thresholds,
-                  lookalikes) -> None:
+def print_generic(
+    records: list[SubstanceRecord], positives: list[Scored], thresholds, lookalikes
+) -> None:
     """Recall of `generic`, and of `generic or analogue`, with rules as of the cut-off and now."""
-    flagged_analogue = {r.substance_id for r, s in zip(records, positives, strict=True)
-                        if s.best["mean"] >= thresholds[s.structure_class]}
+    flagged_analogue = {
+        r.substance_id
+        for r, s in zip(records, positives, strict=True)
+        if s.best["mean"] >= thresholds[s.structure_class]
+    }
     for label, as_of in ((f"rules in force on {CUT}", CUT), ("rules in force today", None)):
         covered, alarms = generic_flags(records, lookalikes, as_of)
         either = covered | flagged_analogue
-        print(f"generic ({label}): recall {len(covered)}/{len(records)} = "
-              f"{len(covered) / len(records):.1%}; generic or analogue: {len(either)}/"
-              f"{len(records)} = {len(either) / len(records):.1%}; look-alikes a rule covers: "
-              f"{len(alarms)}/{len(lookalikes)}" + (f" ({'; '.join(alarms)})" if alarms else ""))
+        print(
+            f"generic ({label}): recall {len(covered)}/{len(records)} = "
+            f"{len(covered) / len(records):.1%}; generic or analogue: {len(either)}/"
+            f"{len(records)} = {len(either) / len(records):.1%}; look-alikes a rule covers: "
+            f"{len(alarms)}/{len(lookalikes)}" + (f" ({'; '.join(alarms)})" if alarms else "")
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

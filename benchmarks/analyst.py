@@ -36,8 +36,13 @@ NEW_SUBSTANCES = (  # structures on no list, appearing late: analogue alerts
 def write_reports(folder: Path, findings: int, seed: int) -> int:
     rng = random.Random(seed)
     reference = load()
-    names = sorted({s.name for s in reference.substances.values()
-                    if len(s.name) <= 30 and reference.listings.get(s.substance_id)})
+    names = sorted(
+        {
+            s.name
+            for s in reference.substances.values()
+            if len(s.name) <= 30 and reference.listings.get(s.substance_id)
+        }
+    )
     rng.shuffle(names)
     names = names[:800]
     weights = [1 / (rank + 1) ** 0.9 for rank in range(len(names))]
@@ -51,14 +56,26 @@ def write_reports(folder: Path, findings: int, seed: int) -> int:
             country = rng.choice(COUNTRIES)
             case = f"{country}-{when:%y}-{rng.randrange(4000):05d}"
             late = when > start + timedelta(days=600)
-            name = (rng.choice(NEW_SUBSTANCES) if late and rng.random() < 0.02
-                    else rng.choices(names, weights)[0])
+            name = (
+                rng.choice(NEW_SUBSTANCES)
+                if late and rng.random() < 0.02
+                else rng.choices(names, weights)[0]
+            )
             context = rng.choice(("field_screening", "field_screening", "lab_confirmation"))
-            lines.append(json.dumps({
-                "context": context, "technique": "Raman" if context.startswith("field")
-                else "GC-MS", "country": country, "case_id": case, "item_id": "1",
-                "measured_at": when.isoformat(), "verdict": "positive",
-                "findings": [{"name": name, "rank": 1}]}))
+            lines.append(
+                json.dumps(
+                    {
+                        "context": context,
+                        "technique": "Raman" if context.startswith("field") else "GC-MS",
+                        "country": country,
+                        "case_id": case,
+                        "item_id": "1",
+                        "measured_at": when.isoformat(),
+                        "verdict": "positive",
+                        "findings": [{"name": name, "rank": 1}],
+                    }
+                )
+            )
         (folder / f"reports_{file_no:04d}.jsonl").write_text("\n".join(lines) + "\n")
         written += len(lines)
     return written

@@ -95,12 +95,15 @@ def main() -> int:
     print(f"distinct queries (OPSIN off): {first:,.0f} queries/s  (target >= 200)")
     print(f"repeated queries (cached):    {repeated:,.0f} queries/s  (target >= 2,000)")
     print(f"peak traced memory: {peak:.0f} MiB")
-    structures = [q for q in dict.fromkeys(queries) if q.startswith(("C", "c", "O", "N"))
-                  and " " not in q][:300]
+    structures = [
+        q for q in dict.fromkeys(queries) if q.startswith(("C", "c", "O", "N")) and " " not in q
+    ][:300]
     times = sorted(warm_structure_ms(Checker(), structures))
-    print(f"one new structure, warm, with rules and similarity: median "
-          f"{statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95)]:.1f} ms "
-          f"over {len(times)} structures (target <= 20 ms)")
+    print(
+        f"one new structure, warm, with rules and similarity: median "
+        f"{statistics.median(times):.1f} ms, p95 {times[int(len(times) * 0.95)]:.1f} ms "
+        f"over {len(times)} structures (target <= 20 ms)"
+    )
     print(f"cold start of one check: {cold_start():.2f} s (median of 5; target <= 1.5)")
     return 0
 

@@ -30,10 +30,25 @@ import pandas as pd
 from subsmatch.reference.lists import load
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = ["Lab Case Number", "Agency Case Number", "Submitting Agency", "Laboratory", "Country",
-          "Item Number", "Item Description", "Submission Date", "Analysis Date", "Analyst",
-          "Method", "Result", "Substance Identified", "CAS Number", "Quantity", "Unit",
-          "Purity (%)"]
+HEADER = [
+    "Lab Case Number",
+    "Agency Case Number",
+    "Submitting Agency",
+    "Laboratory",
+    "Country",
+    "Item Number",
+    "Item Description",
+    "Submission Date",
+    "Analysis Date",
+    "Analyst",
+    "Method",
+    "Result",
+    "Substance Identified",
+    "CAS Number",
+    "Quantity",
+    "Unit",
+    "Purity (%)",
+]
 
 
 def substance_names(count: int, rng: random.Random) -> list[str]:
@@ -54,12 +69,28 @@ def write_export(path: Path, rows: int, substances: int, seed: int) -> None:
             roll = rng.random()
             if roll < 0.05 and len(name) > 4:
                 pos = rng.randrange(1, len(name))
-                name = name[:pos] + rng.choice("aeiou") + name[pos + 1:]
+                name = name[:pos] + rng.choice("aeiou") + name[pos + 1 :]
             elif roll < 0.15:
                 name = f"unknown compound {rng.randrange(5000)}"
-            row = [f"24-{i // 4:06d}", f"AG-{i // 40:05d}", "Customs hub", "Lab North", "NL",
-                   str(i % 4 + 1), "white powder", "11/03/2024", "14/03/2024", "J. Doe",
-                   "GC-MS", "Identified", name, "", "1.20", "g", "50"]
+            row = [
+                f"24-{i // 4:06d}",
+                f"AG-{i // 40:05d}",
+                "Customs hub",
+                "Lab North",
+                "NL",
+                str(i % 4 + 1),
+                "white powder",
+                "11/03/2024",
+                "14/03/2024",
+                "J. Doe",
+                "GC-MS",
+                "Identified",
+                name,
+                "",
+                "1.20",
+                "g",
+                "50",
+            ]
             malformed = rng.random()
             if malformed < 0.01:
                 row.append("surplus")
@@ -71,8 +102,18 @@ def write_export(path: Path, rows: int, substances: int, seed: int) -> None:
 def run_ingest(path: Path, db: Path) -> tuple[float, float, dict]:
     start = time.perf_counter()
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "subsmatch"), "--db", f"sqlite:///{db}", "ingest",
-         str(path), "--json"], capture_output=True, text=True, check=True)
+        [
+            str(ROOT / ".venv" / "bin" / "subsmatch"),
+            "--db",
+            f"sqlite:///{db}",
+            "ingest",
+            str(path),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     seconds = time.perf_counter() - start
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return seconds, peak_mib, json.loads(result.stdout)[0]
@@ -103,15 +144,22 @@ def main() -> int:
         floor_seconds = floor(export, Path(tmp) / "floor.sqlite")
     rate = args.rows / seconds
     print(f"export: {args.rows:,} rows, {size:.1f} MiB, {args.substances} substances (Zipf)")
-    print(f"ingest: {seconds:.1f} s = {rate:,.0f} rows/s (target >= 20,000); "
-          f"peak RSS {peak:.0f} MiB")
-    print(f"        rows read {summary['rows_read']:,} = {summary['findings']:,} findings + "
-          f"{summary['rejections']:,} rejections; statuses {summary['statuses']}")
-    print(f"ingest of a second export (other rows, same substances) into the same database: "
-          f"{warm_seconds:.1f} s = {args.rows / warm_seconds:,.0f} rows/s (resolutions reused)")
-    print(f"floor (pandas.read_csv + to_sql): {floor_seconds:.1f} s = "
-          f"{args.rows / floor_seconds:,.0f} rows/s; subsmatch is {seconds / floor_seconds:.1f}x "
-          "the floor (target <= 3x)")
+    print(
+        f"ingest: {seconds:.1f} s = {rate:,.0f} rows/s (target >= 20,000); peak RSS {peak:.0f} MiB"
+    )
+    print(
+        f"        rows read {summary['rows_read']:,} = {summary['findings']:,} findings + "
+        f"{summary['rejections']:,} rejections; statuses {summary['statuses']}"
+    )
+    print(
+        f"ingest of a second export (other rows, same substances) into the same database: "
+        f"{warm_seconds:.1f} s = {args.rows / warm_seconds:,.0f} rows/s (resolutions reused)"
+    )
+    print(
+        f"floor (pandas.read_csv + to_sql): {floor_seconds:.1f} s = "
+        f"{args.rows / floor_seconds:,.0f} rows/s; subsmatch is {seconds / floor_seconds:.1f}x "
+        "the floor (target <= 3x)"
+    )
     return 0
 
 

@@ -43,7 +43,7 @@ def findings_table(path: Path, rows: int, seed: int = 3) -> None:
         roll = rng.random()
         if roll < 0.05 and len(drawn[i]) > 4:
             pos = rng.randrange(1, len(drawn[i]))
-            drawn[i] = drawn[i][:pos] + rng.choice("aeiou") + drawn[i][pos + 1:]
+            drawn[i] = drawn[i][:pos] + rng.choice("aeiou") + drawn[i][pos + 1 :]
         elif roll < 0.15:
             drawn[i] = f"unknown compound {rng.randrange(5000)}"
     pd.DataFrame({"id": range(rows), "name": drawn}).to_parquet(path)
@@ -74,21 +74,24 @@ def main() -> int:
                 out = work / f"matched_{rows}_{engine}.parquet"
                 extra = ["--engine", "dask", "--workers", "2"] if engine == "dask" else []
                 seconds, peak = timed("match", str(source), "--out", str(out), *extra)
-                print(f"{rows:>10,} {engine:>7} {seconds:8.1f} {rows / seconds:9,.0f} "
-                      f"{peak:9.0f}")
+                print(f"{rows:>10,} {engine:>7} {seconds:8.1f} {rows / seconds:9,.0f} {peak:9.0f}")
                 shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink()
         export = work / "lims.csv"
         write_export(export, args.ingest_rows, 3000, 11)
         sqlite = f"sqlite:///{work / 'scale.sqlite'}"
         seconds, peak = timed("--db", sqlite, "ingest", str(export))
-        print(f"\ningest {args.ingest_rows:,} rows into SQLite:     {seconds:6.1f} s = "
-              f"{args.ingest_rows / seconds:,.0f} rows/s")
+        print(
+            f"\ningest {args.ingest_rows:,} rows into SQLite:     {seconds:6.1f} s = "
+            f"{args.ingest_rows / seconds:,.0f} rows/s"
+        )
         try:
             with throwaway_postgres() as server:
                 url = create_database(server, "scale")
                 seconds, peak = timed("--db", url, "ingest", str(export))
-                print(f"ingest {args.ingest_rows:,} rows into PostgreSQL: {seconds:6.1f} s = "
-                      f"{args.ingest_rows / seconds:,.0f} rows/s")
+                print(
+                    f"ingest {args.ingest_rows:,} rows into PostgreSQL: {seconds:6.1f} s = "
+                    f"{args.ingest_rows / seconds:,.0f} rows/s"
+                )
         except ServerUnavailable as error:
             print(f"PostgreSQL ingest not measured: {error}")
     return 0

@@ -255,29 +255,47 @@ def _echo_verdict(row: dict) -> None:
         click.echo(f"    {j['code']:<3} {j['status']:<11} {text}")
     for g in row["generic"]:
         provisional = " (PROVISIONAL rule)" if g["provisional"] else ""
-        click.echo(f"    generic: {g['rule_id']}{provisional}: {g['citation']} "
-                   f"(since {g['since']})")
+        click.echo(
+            f"    generic: {g['rule_id']}{provisional}: {g['citation']} (since {g['since']})"
+        )
     for rel in row["related"]:
         click.echo(f"    not applied: {rel['name']} ({rel['relation']}): {rel['reason']}")
     analogue = row.get("analogue")
     if analogue and (analogue["is_analogue"] or analogue["lookalike"]):
         click.echo(f"    similarity: {analogue['reason']}")
-        for n in row["analogues"][:1 if not analogue["is_analogue"] else 3]:
-            click.echo(f"      {n['similarity']:.2f}  {n['name']}: {n['difference']}"
-                       f"  [{' | '.join(n['lists'])}]")
+        for n in row["analogues"][: 1 if not analogue["is_analogue"] else 3]:
+            click.echo(
+                f"      {n['similarity']:.2f}  {n['name']}: {n['difference']}"
+                f"  [{' | '.join(n['lists'])}]"
+            )
 
 
 @main.command()
 @click.argument("query")
-@click.option("-j", "--jurisdiction", "jurisdictions", multiple=True, metavar="CODE",
-              help="Only these jurisdictions; repeatable.")
-@click.option("--as-of", callback=_parse_date, metavar="DATE",
-              help="Evaluate the lists and rules as they stood on this date.")
-@click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the query beside its nearest controlled neighbour (common "
-                   "substructure highlighted) to this SVG file.")
-def explain(query: str, jurisdictions: tuple[str, ...], as_of: date | None,
-            svg_path: Path | None) -> None:
+@click.option(
+    "-j",
+    "--jurisdiction",
+    "jurisdictions",
+    multiple=True,
+    metavar="CODE",
+    help="Only these jurisdictions; repeatable.",
+)
+@click.option(
+    "--as-of",
+    callback=_parse_date,
+    metavar="DATE",
+    help="Evaluate the lists and rules as they stood on this date.",
+)
+@click.option(
+    "--svg",
+    "svg_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the query beside its nearest controlled neighbour (common "
+    "substructure highlighted) to this SVG file.",
+)
+def explain(
+    query: str, jurisdictions: tuple[str, ...], as_of: date | None, svg_path: Path | None
+) -> None:
     """Print the whole reasoning for one substance: resolution, lists, rules, neighbours.
 
     \b
@@ -293,17 +311,20 @@ def explain(query: str, jurisdictions: tuple[str, ...], as_of: date | None,
     row = verdict_to_dict(verdict, checker.reference)
     resolved = row["resolved"]
     click.secho(f"Query: {query}", bold=True)
-    click.echo(f"Data {row['data_version']}, rules {row['rules_version']}, tool "
-               f"{row['tool_version']}" + (f", as of {row['as_of']}" if row["as_of"] else ""))
+    click.echo(
+        f"Data {row['data_version']}, rules {row['rules_version']}, tool "
+        f"{row['tool_version']}" + (f", as of {row['as_of']}" if row["as_of"] else "")
+    )
     click.secho("\n1. What substance is it?", bold=True)
     if not resolved:
         click.echo(f"   Not resolved: {row['error']}")
         return
     click.echo(f"   {resolved['name']} ({resolved['substance_id'] or 'not in the reference'})")
-    click.echo(f"   via {resolved['via']}, confidence {resolved['confidence']:.2f}"
-               + (", UNCERTAIN" if resolved["uncertain"] else "")
-               + (f"; matched name {resolved['matched_name']!r}" if resolved["matched_name"]
-                  else ""))
+    click.echo(
+        f"   via {resolved['via']}, confidence {resolved['confidence']:.2f}"
+        + (", UNCERTAIN" if resolved["uncertain"] else "")
+        + (f"; matched name {resolved['matched_name']!r}" if resolved["matched_name"] else "")
+    )
     if resolved["smiles"]:
         click.echo(f"   parent structure {resolved['smiles']}  ({resolved['inchikey']})")
     for note in row["notes"]:
@@ -313,15 +334,19 @@ def explain(query: str, jurisdictions: tuple[str, ...], as_of: date | None,
         click.echo(f"   {j['code']}: {j['status']}")
         for e in j["entries"]:
             since = f" since {e['since']}" if e["since"] else " (undated)"
-            click.echo(f"      {e['list']} ({e['kind']}){since}; {e['match']}; listed as "
-                       f"{e['name']!r}; source {e['source']}" + (f"; {e['act']}" if e["act"]
-                                                                 else ""))
+            click.echo(
+                f"      {e['list']} ({e['kind']}){since}; {e['match']}; listed as "
+                f"{e['name']!r}; source {e['source']}" + (f"; {e['act']}" if e["act"] else "")
+            )
     for rel in row["related"]:
         click.echo(f"   not applied: {rel['name']} ({rel['relation']}): {rel['reason']}")
     click.secho("\n3. Generic definitions", bold=True)
     for g in row["generic"]:
-        click.echo(f"   MATCHES {g['rule_id']}" + (" (provisional)" if g["provisional"] else "")
-                   + f": {g['citation']}, since {g['since']}; core atoms {g['matched_atoms']}")
+        click.echo(
+            f"   MATCHES {g['rule_id']}"
+            + (" (provisional)" if g["provisional"] else "")
+            + f": {g['citation']}, since {g['since']}; core atoms {g['matched_atoms']}"
+        )
     for r in row["rules_not_matched"]:
         click.echo(f"   not {r['rule_id']}: {r['failure']}")
     if not row["generic"] and not row["rules_not_matched"]:
@@ -351,14 +376,18 @@ def _write_explain_svg(checker, verdict, row: dict, path: Path) -> None:
     neighbours = row["analogues"]
     if not neighbours:
         found = checker.analogues(_jurisdictions(()), verdict.as_of).assess(
-            verdict.resolution.keys, k=1)
-        neighbours = [{"name": n.name, "smiles": n.smiles, "similarity": n.similarity}
-                      for n in found.neighbours]
+            verdict.resolution.keys, k=1
+        )
+        neighbours = [
+            {"name": n.name, "smiles": n.smiles, "similarity": n.similarity}
+            for n in found.neighbours
+        ]
     label = resolved["name"][:40] if resolved["substance_id"] else "query"
     if neighbours:
         best = neighbours[0]
-        text = pair_svg(smiles, best["smiles"], label,
-                        f"{best['name'][:30]} ({best['similarity']:.2f})")
+        text = pair_svg(
+            smiles, best["smiles"], label, f"{best['name'][:30]} ({best['similarity']:.2f})"
+        )
     else:
         text = svg([smiles], [label])
     path.write_text(text, encoding="utf-8")
@@ -378,8 +407,12 @@ def tokens() -> None:
 
 
 @tokens.command("create")
-@click.option("--role", type=click.Choice(["customs", "lab", "analyst", "admin"]),
-              required=True, help="What the token may do.")
+@click.option(
+    "--role",
+    type=click.Choice(["customs", "lab", "analyst", "admin"]),
+    required=True,
+    help="What the token may do.",
+)
 @click.option("--name", required=True, help="A unique name for the holder, shown in the audit.")
 @click.pass_context
 def tokens_create(ctx: click.Context, role: str, name: str) -> None:
@@ -391,8 +424,7 @@ def tokens_create(ctx: click.Context, role: str, name: str) -> None:
     except AccessError as error:
         raise click.ClickException(str(error)) from None
     click.echo(token)
-    click.echo(f"token {name!r} ({role}) created; it is shown only now: store it safely",
-               err=True)
+    click.echo(f"token {name!r} ({role}) created; it is shown only now: store it safely", err=True)
 
 
 @tokens.command("list")
@@ -425,8 +457,9 @@ def tokens_revoke(ctx: click.Context, name: str) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @output_options
 @click.pass_context
-def audit(ctx: click.Context, since: date | None, limit: int | None, as_json: bool,
-          as_csv: bool) -> None:
+def audit(
+    ctx: click.Context, since: date | None, limit: int | None, as_json: bool, as_csv: bool
+) -> None:
     """The audit trail of the service: who checked or uploaded what, when, from which token.
 
     \b
@@ -441,16 +474,23 @@ def audit(ctx: click.Context, since: date | None, limit: int | None, as_json: bo
 
 def _audit_table(rows: list[dict]) -> None:
     for r in rows:
-        click.echo(f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['status']}  {r['token'] or '-':<20} "
-                   f"{r['role'] or '-':<8} {r['action']:<8} {r['target'] or ''}"
-                   + (f"  sha256 {r['sha256'][:12]}" if r["sha256"] else ""))
+        click.echo(
+            f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['status']}  {r['token'] or '-':<20} "
+            f"{r['role'] or '-':<8} {r['action']:<8} {r['target'] or ''}"
+            + (f"  sha256 {r['sha256'][:12]}" if r["sha256"] else "")
+        )
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--max-upload-mb", default=50, show_default=True, type=click.IntRange(1, 2048),
-              help="Largest report upload accepted.")
+@click.option(
+    "--max-upload-mb",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 2048),
+    help="Largest report upload accepted.",
+)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
     """Run the HTTP API and the web page (OpenAPI description at /openapi.json).
@@ -512,9 +552,11 @@ def _input_files(paths: tuple[str, ...]) -> Iterator[str]:
             continue
         p = Path(path)
         if p.is_dir():
-            yield from (str(f) for f in sorted(p.rglob("*"))
-                        if f.is_file() and not any(part.startswith(".") for part in
-                                                   f.relative_to(p).parts))
+            yield from (
+                str(f)
+                for f in sorted(p.rglob("*"))
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
         else:
             yield path
 
@@ -531,8 +573,12 @@ def _progress(enabled: bool) -> Callable[[str, int], None] | None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "format_name", metavar="NAME",
-              help="Skip detection: nist, chemstation, csv, tsv, xlsx, json, jsonl.")
+@click.option(
+    "--format",
+    "format_name",
+    metavar="NAME",
+    help="Skip detection: nist, chemstation, csv, tsv, xlsx, json, jsonl.",
+)
 @click.option("--profile", metavar="FILE|NAME", help="Column-mapping profile for CSV/XLSX.")
 @click.option("--encoding", metavar="NAME", help="Text encoding, e.g. cp1252, cp437, utf-16.")
 @click.option("--sheet", metavar="NAME", help="XLSX sheet to read.")
@@ -540,9 +586,17 @@ def _progress(enabled: bool) -> Callable[[str, int], None] | None:
 @click.option("--force", is_flag=True, help="Ingest content already ingested as a new version.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], format_name: str | None,
-           profile: str | None, encoding: str | None, sheet: str | None, timezone: str | None,
-           force: bool, as_json: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    format_name: str | None,
+    profile: str | None,
+    encoding: str | None,
+    sheet: str | None,
+    timezone: str | None,
+    force: bool,
+    as_json: bool,
+) -> None:
     """Read lab and field-device reports, resolve every hit and store it with its verdict.
 
     PATH is a file, a directory (read recursively) or "-" for standard input. Formats are
@@ -560,11 +614,11 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], format_name: str | None,
     from subsmatch.ingest.pipeline import Pipeline
     from subsmatch.ingest.readers import ReadOptions
 
-    options = ReadOptions(format=format_name, profile=profile, encoding=encoding, sheet=sheet,
-                          timezone=timezone)
+    options = ReadOptions(
+        format=format_name, profile=profile, encoding=encoding, sheet=sheet, timezone=timezone
+    )
     interactive = sys.stderr.isatty() and not as_json
-    pipeline = Pipeline(_engine(ctx), options=options, force=force,
-                        progress=_progress(interactive))
+    pipeline = Pipeline(_engine(ctx), options=options, force=force, progress=_progress(interactive))
     summaries = []
     for path in _input_files(paths):
         if path == "-":
@@ -591,12 +645,16 @@ def _echo_ingest_summary(summaries: list) -> None:
     if flagged:
         click.secho("Flagged findings", bold=True)
         order = {status: i for i, status in enumerate(FLAGGED)}
-        flagged.sort(key=lambda sf: (sf[1].case_id or "", sf[1].item_id or "", sf[0],
-                                     order[sf[1].status]))
+        flagged.sort(
+            key=lambda sf: (sf[1].case_id or "", sf[1].item_id or "", sf[0], order[sf[1].status])
+        )
         group = None
         for source, f in flagged:
-            label = (f"case {f.case_id}  item {f.item_id or '-'}" if f.case_id
-                     else f"{source} (no case id)")
+            label = (
+                f"case {f.case_id}  item {f.item_id or '-'}"
+                if f.case_id
+                else f"{source} (no case id)"
+            )
             if label != group:
                 group = label
                 click.echo(f"  {label}")
@@ -615,20 +673,39 @@ def _echo_ingest_summary(summaries: list) -> None:
             click.echo(f"  {s.source}: already ingested (version {s.version}); nothing changed")
             continue
         counts = ", ".join(f"{k} {v}" for k, v in sorted(s.statuses.items()))
-        click.echo(f"  {s.source}: new (version {s.version}, {s.format}"
-                   + (f", profile {s.profile}" if s.profile else "") + f"): {s.rows_read} rows"
-                   f" read = {s.findings} findings + {s.rejections} rejections; {counts}")
+        click.echo(
+            f"  {s.source}: new (version {s.version}, {s.format}"
+            + (f", profile {s.profile}" if s.profile else "")
+            + f"): {s.rows_read} rows"
+            f" read = {s.findings} findings + {s.rejections} rejections; {counts}"
+        )
         for note in s.notes:
             click.echo(f"      note: {note}")
         if len(s.flagged) < s.flagged_count:
-            click.echo(f"      {s.flagged_count - len(s.flagged)} more flagged findings: "
-                       "subsmatch findings --flagged")
+            click.echo(
+                f"      {s.flagged_count - len(s.flagged)} more flagged findings: "
+                "subsmatch findings --flagged"
+            )
 
 
 # --- findings and show ---------------------------------------------------------------------------
 
-FINDING_FIELDS = ("file", "case_id", "item_id", "technique", "measured_at", "rank", "name", "cas",
-                  "status", "resolved_name", "via", "confidence", "lists", "locator")
+FINDING_FIELDS = (
+    "file",
+    "case_id",
+    "item_id",
+    "technique",
+    "measured_at",
+    "rank",
+    "name",
+    "cas",
+    "status",
+    "resolved_name",
+    "via",
+    "confidence",
+    "lists",
+    "locator",
+)
 
 
 def _finding_out(row: dict) -> dict:
@@ -643,27 +720,45 @@ def _finding_out(row: dict) -> dict:
 
 def _findings_table(rows: list[dict]) -> None:
     for row in rows:
-        status = click.style(f"{row['status']:<10}", fg=STATUS_STYLE.get(row["status"]),
-                             bold=True)
+        status = click.style(f"{row['status']:<10}", fg=STATUS_STYLE.get(row["status"]), bold=True)
         resolved = row["resolved_name"] or "-"
-        click.echo(f"{status} {row['case_id'] or '-'}/{row['item_id'] or '-'}  "
-                   f"{row['name'] or row['cas'] or '-'} -> {resolved}"
-                   + (f"  [{' | '.join(row['lists'])}]" if row["lists"] else ""))
+        click.echo(
+            f"{status} {row['case_id'] or '-'}/{row['item_id'] or '-'}  "
+            f"{row['name'] or row['cas'] or '-'} -> {resolved}"
+            + (f"  [{' | '.join(row['lists'])}]" if row["lists"] else "")
+        )
     click.echo(f"{len(rows)} findings", err=True)
 
 
 @main.command()
 @click.option("--flagged", is_flag=True, help="Only controlled, precursor and unresolved.")
 @click.option("--case", metavar="ID", help="Only this case.")
-@click.option("--since", metavar="DATE", callback=_parse_date,
-              help="Measured (or ingested) on or after this date (YYYY-MM-DD).")
-@click.option("--status", "statuses", multiple=True, metavar="S",
-              help="Only this status (controlled, precursor, not_listed, unresolved, no_hit).")
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_parse_date,
+    help="Measured (or ingested) on or after this date (YYYY-MM-DD).",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="S",
+    help="Only this status (controlled, precursor, not_listed, unresolved, no_hit).",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many findings.")
 @output_options
 @click.pass_context
-def findings(ctx: click.Context, flagged: bool, case: str | None, since: date | None,
-             statuses: tuple[str, ...], limit: int | None, as_json: bool, as_csv: bool) -> None:
+def findings(
+    ctx: click.Context,
+    flagged: bool,
+    case: str | None,
+    since: date | None,
+    statuses: tuple[str, ...],
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
     """List stored findings with their verdicts (all that match unless --limit).
 
     \b
@@ -675,24 +770,44 @@ def findings(ctx: click.Context, flagged: bool, case: str | None, since: date | 
     from subsmatch.store.queries import findings as stored_findings
 
     wanted = tuple(statuses) + (FLAGGED if flagged else ())
-    rows = stored_findings(_engine(ctx), statuses=wanted, case=case, since=_when(since),
-                           limit=limit)
+    rows = stored_findings(
+        _engine(ctx), statuses=wanted, case=case, since=_when(since), limit=limit
+    )
     emit([_finding_out(r) for r in rows], as_json, as_csv, _findings_table)
 
 
 @main.command()
 @click.option("--substructure", metavar="SMARTS", help="Findings whose structure holds this.")
 @click.option("--similar", metavar="SMILES", help="Findings similar to this structure.")
-@click.option("--min", "minimum", type=click.FloatRange(0, 1), default=0.6, show_default=True,
-              help="Smallest Tanimoto similarity (Morgan radius 2, 2048 bits) for --similar.")
-@click.option("--engine", "search_engine", type=click.Choice(["auto", "database", "python"]),
-              default="auto", show_default=True,
-              help="auto: inside PostgreSQL when the RDKit cartridge is there, else in process.")
+@click.option(
+    "--min",
+    "minimum",
+    type=click.FloatRange(0, 1),
+    default=0.6,
+    show_default=True,
+    help="Smallest Tanimoto similarity (Morgan radius 2, 2048 bits) for --similar.",
+)
+@click.option(
+    "--engine",
+    "search_engine",
+    type=click.Choice(["auto", "database", "python"]),
+    default="auto",
+    show_default=True,
+    help="auto: inside PostgreSQL when the RDKit cartridge is there, else in process.",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many findings.")
 @output_options
 @click.pass_context
-def search(ctx: click.Context, substructure: str | None, similar: str | None, minimum: float,
-           search_engine: str, limit: int | None, as_json: bool, as_csv: bool) -> None:
+def search(
+    ctx: click.Context,
+    substructure: str | None,
+    similar: str | None,
+    minimum: float,
+    search_engine: str,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
     """Search stored findings by substructure or by similarity.
 
     \b
@@ -708,18 +823,27 @@ def search(ctx: click.Context, substructure: str | None, similar: str | None, mi
         raise click.UsageError("give exactly one of --substructure SMARTS or --similar SMILES")
     engine = _engine(ctx)
     use_database = search_engine == "database" or (
-        search_engine == "auto" and in_database.cartridge_available(engine))
+        search_engine == "auto" and in_database.cartridge_available(engine)
+    )
     if search_engine == "database" and not in_database.cartridge_available(engine):
-        raise click.ClickException("no RDKit cartridge in this database (PostgreSQL with "
-                                   "postgresql-15-rdkit); use --engine python")
+        raise click.ClickException(
+            "no RDKit cartridge in this database (PostgreSQL with "
+            "postgresql-15-rdkit); use --engine python"
+        )
     try:
         if use_database:
-            scores = (dict.fromkeys(in_database.substructure_ids(engine, substructure), None)
-                      if substructure else in_database.similar_ids(engine, similar, minimum))
+            scores = (
+                dict.fromkeys(in_database.substructure_ids(engine, substructure), None)
+                if substructure
+                else in_database.similar_ids(engine, similar, minimum)
+            )
         else:
             stored = in_database.structures(engine)
-            scores = (dict.fromkeys(substructure_hits(stored, substructure), None)
-                      if substructure else similar_hits(stored, similar, minimum))
+            scores = (
+                dict.fromkeys(substructure_hits(stored, substructure), None)
+                if substructure
+                else similar_hits(stored, similar, minimum)
+            )
     except SearchError as error:
         raise click.BadParameter(str(error)) from None
     rows = []
@@ -728,25 +852,50 @@ def search(ctx: click.Context, substructure: str | None, similar: str | None, mi
         out["similarity"] = scores[row["resolution_id"]]
         rows.append(out)
     rows.sort(key=lambda r: -(r["similarity"] or 0))
-    click.echo(f"searched {'in the database (RDKit cartridge)' if use_database else 'in process'}"
-               f"; {len(scores)} structures match", err=True)
+    click.echo(
+        f"searched {'in the database (RDKit cartridge)' if use_database else 'in process'}"
+        f"; {len(scores)} structures match",
+        err=True,
+    )
     emit(rows, as_json, as_csv, _findings_table)
 
 
 @main.command()
 @click.argument("source", type=click.Path(exists=True))
-@click.option("--out", required=True, type=click.Path(), help="Output Parquet (a directory "
-              "of parts with --engine dask).")
-@click.option("--column", default="name", show_default=True,
-              help="The column holding names, CAS numbers or structures.")
-@click.option("--engine", "batch_engine", type=click.Choice(["python", "dask"]),
-              default="python", show_default=True)
-@click.option("--scheduler", metavar="ADDRESS",
-              help="A Dask scheduler (tcp://host:8786); default a LocalCluster.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="LocalCluster workers.")
-def match(source: str, out: str, column: str, batch_engine: str, scheduler: str | None,
-          workers: int) -> None:
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(),
+    help="Output Parquet (a directory of parts with --engine dask).",
+)
+@click.option(
+    "--column",
+    default="name",
+    show_default=True,
+    help="The column holding names, CAS numbers or structures.",
+)
+@click.option(
+    "--engine",
+    "batch_engine",
+    type=click.Choice(["python", "dask"]),
+    default="python",
+    show_default=True,
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="A Dask scheduler (tcp://host:8786); default a LocalCluster.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="LocalCluster workers.",
+)
+def match(
+    source: str, out: str, column: str, batch_engine: str, scheduler: str | None, workers: int
+) -> None:
     """Resolve and match a whole findings table (Parquet) and write it with verdict columns.
 
     Each process or Dask worker loads the reference data once and judges each distinct query
@@ -786,8 +935,9 @@ def rematch(ctx: click.Context, as_json: bool) -> None:
 
     judged, changes = run_rematch(_engine(ctx))
     if as_json:
-        click.echo(json.dumps({"rejudged": judged, "changed": [c.to_dict() for c in changes]},
-                              indent=2))
+        click.echo(
+            json.dumps({"rejudged": judged, "changed": [c.to_dict() for c in changes]}, indent=2)
+        )
         return
     click.echo(f"{judged} stored verdicts re-judged, {len(changes)} changed")
     for c in changes:
@@ -809,8 +959,9 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
 
     rows = case_findings(_engine(ctx), case)
     if not rows:
-        raise click.ClickException(f"no case {case!r} in the database; list cases with "
-                                   "subsmatch findings")
+        raise click.ClickException(
+            f"no case {case!r} in the database; list cases with subsmatch findings"
+        )
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return
@@ -820,15 +971,19 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
         if row["item_id"] != item:
             item = row["item_id"]
             device = " ".join(filter(None, (row["vendor"], row["model"])))
-            click.echo(f"  item {item or '-'}  {row['technique'] or ''} {device}  "
-                       f"{row['context'] or ''}  measured {row['measured_at'] or '-'}  "
-                       f"device verdict: {row['verdict_raw'] or row['device_verdict']}")
+            click.echo(
+                f"  item {item or '-'}  {row['technique'] or ''} {device}  "
+                f"{row['context'] or ''}  measured {row['measured_at'] or '-'}  "
+                f"device verdict: {row['verdict_raw'] or row['device_verdict']}"
+            )
         out = _finding_out(row)
         scores = ", ".join(f"{s['name']} {s['value']:g}" for s in row["scores"])
         status = click.style(f"{row['status']:<10}", fg=STATUS_STYLE.get(row["status"]))
-        click.echo(f"    {row['rank'] or '-':>2} {status} {row['name'] or '-'}"
-                   + (f" -> {row['resolved_name']}" if row["resolved_name"] else "")
-                   + (f" ({scores})" if scores else ""))
+        click.echo(
+            f"    {row['rank'] or '-':>2} {status} {row['name'] or '-'}"
+            + (f" -> {row['resolved_name']}" if row["resolved_name"] else "")
+            + (f" ({scores})" if scores else "")
+        )
         for listed in out["lists"]:
             click.echo(f"         {listed}")
 
@@ -836,8 +991,11 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
 def _frame(ctx: click.Context, country: str | None, context: str | None):
     from subsmatch.store.queries import finding_frame
 
-    contexts = {"field": ("field_screening",), "lab": ("lab_screening", "lab_confirmation"),
-                None: ()}[context]
+    contexts = {
+        "field": ("field_screening",),
+        "lab": ("lab_screening", "lab_confirmation"),
+        None: (),
+    }[context]
     return finding_frame(_engine(ctx), country=country, contexts=contexts)
 
 
@@ -846,19 +1004,36 @@ def _when(value: date | None) -> datetime | None:
 
 
 @main.command()
-@click.option("--by", type=click.Choice(["week", "month", "quarter"]), default="month",
-              show_default=True, help="Period length.")
-@click.option("--since", metavar="DATE", callback=_parse_date,
-              help="Window start (default: a year before the newest finding).")
+@click.option(
+    "--by",
+    type=click.Choice(["week", "month", "quarter"]),
+    default="month",
+    show_default=True,
+    help="Period length.",
+)
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_parse_date,
+    help="Window start (default: a year before the newest finding).",
+)
 @click.option("--until", metavar="DATE", callback=_parse_date, help="Window end (exclusive).")
 @click.option("--country", metavar="C", help="Only findings from this country.")
 @click.option("--context", type=click.Choice(["field", "lab"]), help="Only field or lab.")
 @click.option("--classes", is_flag=True, help="Per substance class instead of per substance.")
 @output_options
 @click.pass_context
-def trends(ctx: click.Context, by: str, since: date | None, until: date | None,
-           country: str | None, context: str | None, classes: bool, as_json: bool,
-           as_csv: bool) -> None:
+def trends(
+    ctx: click.Context,
+    by: str,
+    since: date | None,
+    until: date | None,
+    country: str | None,
+    context: str | None,
+    classes: bool,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
     """Counts of findings per substance (or class) over time, with what is new.
 
     Flags: "new" (first seen in this database inside the window), "unlisted" (an analogue, or
@@ -875,42 +1050,80 @@ def trends(ctx: click.Context, by: str, since: date | None, until: date | None,
 
     frame = _frame(ctx, country, context)
     reference = load()
-    listed = {sid: d for sid in frame["substance_id"].dropna().unique()
-              if (d := reference.first_listed(sid))}
-    per_substance, per_class = compute(frame, by=by, since=_when(since), until=_when(until),
-                                       classify=drug_class, listed_since=listed)
+    listed = {
+        sid: d
+        for sid in frame["substance_id"].dropna().unique()
+        if (d := reference.first_listed(sid))
+    }
+    per_substance, per_class = compute(
+        frame,
+        by=by,
+        since=_when(since),
+        until=_when(until),
+        classify=drug_class,
+        listed_since=listed,
+    )
     rows = [t.to_dict() for t in (per_class if classes else per_substance)]
     if as_csv:  # long format: one row per period
-        rows = [{**{k: v for k, v in r.items() if k != "counts"}, "flags": " ".join(r["flags"]),
-                 "period": period, "count": n}
-                for r in rows for period, n in sorted(r["counts"].items())]
+        rows = [
+            {
+                **{k: v for k, v in r.items() if k != "counts"},
+                "flags": " ".join(r["flags"]),
+                "period": period,
+                "count": n,
+            }
+            for r in rows
+            for period, n in sorted(r["counts"].items())
+        ]
     emit(rows, as_json, as_csv, _trends_table)
 
 
 def _trends_table(rows: list[dict]) -> None:
     periods = sorted({p for r in rows for p in r["counts"]})
     shown = periods[-8:]
-    click.echo(f"{'substance':<36}{'class':<22}{'first seen':<12}{'total':>6}  "
-               + "".join(f"{p:>9}" for p in shown) + "  flags")
+    click.echo(
+        f"{'substance':<36}{'class':<22}{'first seen':<12}{'total':>6}  "
+        + "".join(f"{p:>9}" for p in shown)
+        + "  flags"
+    )
     for r in rows:
-        click.echo(f"{r['name'][:35]:<36}{r['class'][:21]:<22}{r['first_seen']:<12}"
-                   f"{r['total']:>6}  " + "".join(f"{r['counts'].get(p, 0):>9}" for p in shown)
-                   + "  " + " ".join(r["flags"]))
+        click.echo(
+            f"{r['name'][:35]:<36}{r['class'][:21]:<22}{r['first_seen']:<12}"
+            f"{r['total']:>6}  "
+            + "".join(f"{r['counts'].get(p, 0):>9}" for p in shown)
+            + "  "
+            + " ".join(r["flags"])
+        )
     if len(periods) > len(shown):
-        click.echo(f"(last {len(shown)} of {len(periods)} periods shown; --json or --csv for all)",
-                   err=True)
+        click.echo(
+            f"(last {len(shown)} of {len(periods)} periods shown; --json or --csv for all)",
+            err=True,
+        )
 
 
 @main.command()
-@click.option("--window", "window_days", type=click.IntRange(min=1), default=30,
-              show_default=True, help="Days within which cases or sources are counted.")
+@click.option(
+    "--window",
+    "window_days",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Days within which cases or sources are counted.",
+)
 @click.option("--min-cases", type=click.IntRange(min=1), default=3, show_default=True)
 @click.option("--min-sources", type=click.IntRange(min=1), default=3, show_default=True)
 @click.option("--country", metavar="C", help="Only findings from this country.")
 @output_options
 @click.pass_context
-def alerts(ctx: click.Context, window_days: int, min_cases: int, min_sources: int,
-           country: str | None, as_json: bool, as_csv: bool) -> None:
+def alerts(
+    ctx: click.Context,
+    window_days: int,
+    min_cases: int,
+    min_sources: int,
+    country: str | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
     """Substances that cross a threshold, with the cases behind each.
 
     New unlisted analogues; flagged substances seen in N cases or N sources within a window;
@@ -923,12 +1136,17 @@ def alerts(ctx: click.Context, window_days: int, min_cases: int, min_sources: in
     """
     from subsmatch.reports.alerts import alerts as compute
 
-    found = compute(_frame(ctx, country, None), window_days=window_days, min_cases=min_cases,
-                    min_sources=min_sources)
+    found = compute(
+        _frame(ctx, country, None),
+        window_days=window_days,
+        min_cases=min_cases,
+        min_sources=min_sources,
+    )
     rows = [a.to_dict() for a in found]
     if as_csv:
-        rows = [{**r, "cases": " ".join(r["cases"]), "sources": " ".join(r["sources"])}
-                for r in rows]
+        rows = [
+            {**r, "cases": " ".join(r["cases"]), "sources": " ".join(r["sources"])} for r in rows
+        ]
     emit(rows, as_json, as_csv, _alerts_table)
 
 
@@ -941,17 +1159,29 @@ def _alerts_table(rows: list[dict]) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML file to write.")
-@click.option("--by", type=click.Choice(["week", "month", "quarter"]), default="month",
-              show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The HTML file to write.",
+)
+@click.option(
+    "--by", type=click.Choice(["week", "month", "quarter"]), default="month", show_default=True
+)
 @click.option("--since", metavar="DATE", callback=_parse_date, help="Window start.")
 @click.option("--until", metavar="DATE", callback=_parse_date, help="Window end (exclusive).")
 @click.option("--country", metavar="C", help="Only findings from this country.")
 @click.option("--context", type=click.Choice(["field", "lab"]), help="Only field or lab.")
 @click.pass_context
-def report(ctx: click.Context, out: Path, by: str, since: date | None, until: date | None,
-           country: str | None, context: str | None) -> None:
+def report(
+    ctx: click.Context,
+    out: Path,
+    by: str,
+    since: date | None,
+    until: date | None,
+    country: str | None,
+    context: str | None,
+) -> None:
     """Write one self-contained HTML report: trends, alerts, new substances, evidence.
 
     It needs no network to open: plots are embedded images, structures inline SVG.
@@ -964,28 +1194,47 @@ def report(ctx: click.Context, out: Path, by: str, since: date | None, until: da
 
     frame = _frame(ctx, country, context)
     if frame.empty:
-        raise click.ClickException("no findings in the database for these filters; ingest "
-                                   "reports first (subsmatch ingest PATH)")
+        raise click.ClickException(
+            "no findings in the database for these filters; ingest "
+            "reports first (subsmatch ingest PATH)"
+        )
     html = build_report(_engine(ctx), frame, by=by, since=_when(since), until=_when(until))
     out.write_text(html, encoding="utf-8")
     click.echo(f"wrote {out} ({len(html) / 1024:,.0f} KiB)", err=True)
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet", "sdf"]),
-              default="csv", show_default=True, help="Output format.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (required for parquet); default standard output.")
-@click.option("--flagged", is_flag=True, help="Only controlled, generic, precursor, analogue, "
-              "unresolved.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "parquet", "sdf"]),
+    default="csv",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (required for parquet); default standard output.",
+)
+@click.option(
+    "--flagged", is_flag=True, help="Only controlled, generic, precursor, analogue, unresolved."
+)
 @click.option("--status", "statuses", multiple=True, metavar="S", help="Only this status.")
 @click.option("--case", metavar="ID", help="Only this case.")
 @click.option("--since", metavar="DATE", callback=_parse_date, help="From this date (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", callback=_parse_date, help="Before this date.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, out: Path | None, flagged: bool,
-           statuses: tuple[str, ...], case: str | None, since: date | None,
-           until: date | None) -> None:
+def export(
+    ctx: click.Context,
+    fmt: str,
+    out: Path | None,
+    flagged: bool,
+    statuses: tuple[str, ...],
+    case: str | None,
+    since: date | None,
+    until: date | None,
+) -> None:
     """Export stored findings with their verdicts (CSV, JSON, Parquet or SDF).
 
     CSV cells that a spreadsheet would run as a formula are neutralised. SDF carries each
@@ -1004,13 +1253,20 @@ def export(ctx: click.Context, fmt: str, out: Path | None, flagged: bool,
     if fmt == "parquet" and out is None:
         raise click.UsageError("--format parquet writes a binary file: give --out FILE")
     rows = stored_findings(
-        _engine(ctx), statuses=tuple(statuses) + (FLAGGED if flagged else ()), case=case,
-        since=_when(since), until=_when(until))
+        _engine(ctx),
+        statuses=tuple(statuses) + (FLAGGED if flagged else ()),
+        case=case,
+        since=_when(since),
+        until=_when(until),
+    )
     if fmt == "parquet":
         count = exporter.write_parquet(rows, out)
     else:
-        writer = {"csv": exporter.write_csv, "json": exporter.write_json,
-                  "sdf": exporter.write_sdf}[fmt]
+        writer = {
+            "csv": exporter.write_csv,
+            "json": exporter.write_json,
+            "sdf": exporter.write_sdf,
+        }[fmt]
         if out is None:
             count = writer(rows, sys.stdout)
         else:

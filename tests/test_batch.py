@@ -11,8 +11,18 @@ from sqlalchemy import create_engine, text
 from subsmatch.cli import main
 from tests.test_ingest import LIMS, counts
 
-NAMES = ["MDMA", "4-CMC", "3-CMC", "not a drug 42", "", None, "50-36-2",
-         "CCCC(NC)C(=O)c1ccc(F)c(C)c1", "lidocaine", "fentanil"] * 3
+NAMES = [
+    "MDMA",
+    "4-CMC",
+    "3-CMC",
+    "not a drug 42",
+    "",
+    None,
+    "50-36-2",
+    "CCCC(NC)C(=O)c1ccc(F)c(C)c1",
+    "lidocaine",
+    "fentanil",
+] * 3
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -25,8 +35,16 @@ def test_dask_engine_equals_the_in_process_engine(tmp_path):
     pd.DataFrame({"id": range(len(NAMES)), "name": NAMES}).to_parquet(source)
     code, out = run("match", str(source), "--out", str(tmp_path / "python.parquet"))
     assert code == 0, out
-    code, out = run("match", str(source), "--out", str(tmp_path / "dask.parquet"),
-                    "--engine", "dask", "--workers", "2")
+    code, out = run(
+        "match",
+        str(source),
+        "--out",
+        str(tmp_path / "dask.parquet"),
+        "--engine",
+        "dask",
+        "--workers",
+        "2",
+    )
     assert code == 0, out
     python = pd.read_parquet(tmp_path / "python.parquet").sort_values("id").reset_index(drop=True)
     dask = pd.read_parquet(tmp_path / "dask.parquet").sort_values("id").reset_index(drop=True)
@@ -47,18 +65,32 @@ def test_rematch_rejudges_verdicts_made_with_older_versions(db_url):
     run("--db", db_url, "ingest", str(LIMS))
     engine = create_engine(db_url)
     with engine.begin() as connection:  # as if these verdicts came from older rules
-        connection.execute(text("update resolutions set rules_version = 'older', "
-                                "status = 'not_listed' where query = 'MDMA'"))
-        connection.execute(text("update findings set status = 'not_listed' where resolution_id "
-                                "in (select id from resolutions where query = 'MDMA')"))
+        connection.execute(
+            text(
+                "update resolutions set rules_version = 'older', "
+                "status = 'not_listed' where query = 'MDMA'"
+            )
+        )
+        connection.execute(
+            text(
+                "update findings set status = 'not_listed' where resolution_id "
+                "in (select id from resolutions where query = 'MDMA')"
+            )
+        )
     before = counts(db_url)
     code, out = run("--db", db_url, "rematch", "--json")
     assert code == 0, out
     report = json.loads(out)
-    assert report["changed"] == [{"query": "MDMA", "old_status": "not_listed",
-                                  "new_status": "controlled", "findings": 1,
-                                  "old_versions": report["changed"][0]["old_versions"],
-                                  "new_versions": report["changed"][0]["new_versions"]}]
+    assert report["changed"] == [
+        {
+            "query": "MDMA",
+            "old_status": "not_listed",
+            "new_status": "controlled",
+            "findings": 1,
+            "old_versions": report["changed"][0]["old_versions"],
+            "new_versions": report["changed"][0]["new_versions"],
+        }
+    ]
     assert "rules older" in report["changed"][0]["old_versions"]
     with engine.connect() as connection:
         assert connection.execute(text("select count(*) from rematches")).scalar() == 1

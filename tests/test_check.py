@@ -213,8 +213,9 @@ def test_unlisted_close_structure_is_an_analogue_with_evidence(db_url):
     assert row["status"] == "analogue"
     assert row["analogue"]["is_analogue"] and row["analogue"]["class"] == "nitazene"
     nearest = row["analogues"][0]
-    assert nearest["name"] == "Isotonitazene" and nearest["similarity"] >= row["analogue"][
-        "threshold"]
+    assert (
+        nearest["name"] == "Isotonitazene" and nearest["similarity"] >= row["analogue"]["threshold"]
+    )
     assert nearest["lists"] and "F" in nearest["difference"]
     assert {"name", "similarity", "fingerprint", "lists", "difference"} <= set(nearest)
 
@@ -237,8 +238,13 @@ def test_explain_prints_the_reasoning_and_draws(db_url, tmp_path):
     svg = tmp_path / "pair.svg"
     code, out = run("explain", NOVEL_NITAZENE, "--svg", str(svg), db_url=db_url)
     assert code == 0, out
-    for heading in ("What substance", "Lists", "Generic definitions", "Nearest controlled",
-                    "Verdict: analogue"):
+    for heading in (
+        "What substance",
+        "Lists",
+        "Generic definitions",
+        "Nearest controlled",
+        "Verdict: analogue",
+    ):
         assert heading in out
     drawing = svg.read_text()
     assert drawing.startswith("<svg") and drawing.count("class='bond-") > 40  # two molecules

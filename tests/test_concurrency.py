@@ -21,9 +21,16 @@ def test_four_concurrent_ingests_into_one_sqlite_file(tmp_path):
         path.write_text(rows, encoding="utf-8")
         paths.append(path)
     env = {**os.environ, "SUBSMATCH_DB": db_url}
-    processes = [subprocess.Popen([sys.executable, "-m", "subsmatch.cli", "ingest", str(p),
-                                   "--json"], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for p in paths]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "subsmatch.cli", "ingest", str(p), "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in paths
+    ]
     results = [p.communicate(timeout=300) for p in processes]
     for process, (out, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
@@ -34,6 +41,9 @@ def test_four_concurrent_ingests_into_one_sqlite_file(tmp_path):
     stored = counts(db_url)
     assert stored["files"] == 4 and stored["findings"] == 24_000
     with create_engine(db_url).connect() as connection:
-        per_file = connection.execute(text(
-            "select count(*) from findings group by file_id")).scalars().all()
+        per_file = (
+            connection.execute(text("select count(*) from findings group by file_id"))
+            .scalars()
+            .all()
+        )
     assert per_file == [6000] * 4

@@ -33,15 +33,20 @@ def test_rule_ids_are_unique():
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize(("rule", "smiles"), [(r, s) for r in RULES for s in r.examples],
-                         ids=lambda x: getattr(x, "id", x))
+@pytest.mark.parametrize(
+    ("rule", "smiles"),
+    [(r, s) for r in RULES for s in r.examples],
+    ids=lambda x: getattr(x, "id", x),
+)
 def test_law_examples_match_their_rule(rule, smiles):
     assert rule.id in matched_ids(smiles)
 
 
-@pytest.mark.parametrize(("rule", "smiles", "why"),
-                         [(r, s, w) for r in RULES for s, w in r.near_misses],
-                         ids=lambda x: getattr(x, "id", x if len(str(x)) < 40 else None))
+@pytest.mark.parametrize(
+    ("rule", "smiles", "why"),
+    [(r, s, w) for r in RULES for s, w in r.near_misses],
+    ids=lambda x: getattr(x, "id", x if len(str(x)) < 40 else None),
+)
 def test_near_misses_do_not_match_and_say_why(rule, smiles, why):
     results = {m.rule.id: m for m in BOOK.evaluate(Chem.MolFromSmiles(smiles))}
     assert rule.id not in matched_ids(smiles), why
@@ -60,9 +65,12 @@ def test_bad_rule_file_is_a_clear_error(tmp_path):
     path.write_text('[law]\njurisdiction = "XX"\n', encoding="utf-8")
     with pytest.raises(RuleFileError, match=r"xx-bad-1\.toml"):
         load_law(path)
-    path.write_text('[law]\njurisdiction="XX"\nname="n"\nversion="1"\ncitation="c"\n'
-                    'effective_from="2020-01-01"\nsource="s"\n[[rules]]\nid="X-1"\n'
-                    'clause="c"\ncores=["C(("]\n', encoding="utf-8")
+    path.write_text(
+        '[law]\njurisdiction="XX"\nname="n"\nversion="1"\ncitation="c"\n'
+        'effective_from="2020-01-01"\nsource="s"\n[[rules]]\nid="X-1"\n'
+        'clause="c"\ncores=["C(("]\n',
+        encoding="utf-8",
+    )
     with pytest.raises(RuleFileError, match="X-1"):
         load_law(path)
 

@@ -62,7 +62,12 @@ def test_examples_ingest_and_reconcile(db_url):
     lims = next(s for s in summaries if s["source"].endswith("lims_case_extract.csv"))
     assert lims["statuses"]["controlled"] >= 8 and lims["statuses"]["no_hit"] == 1
     assert {f["name"] for f in lims["flagged"] if f["status"] == "controlled"} >= {
-        "MDMA", "3-MMC", "4-CMC", "Cocaine", "Fentanyl"}
+        "MDMA",
+        "3-MMC",
+        "4-CMC",
+        "Cocaine",
+        "Fentanyl",
+    }
 
 
 def test_second_ingest_changes_nothing_and_force_keeps_the_old_version(db_url):
@@ -80,10 +85,45 @@ def test_second_ingest_changes_nothing_and_force_keeps_the_old_version(db_url):
 
 def test_bad_rows_become_stored_rejections_with_locator(db_url, tmp_path):
     path = tmp_path / "extract.csv"
-    too_many = ["C-X", "A", "B", "L", "NL", "1", "d", "01/01/2024", "02/01/2024", "x", "GC-MS",
-                "Identified", "MDMA", "", "1", "g", "", "surplus"]
-    bad_date = ["C-Y", "A", "B", "L", "NL", "1", "d", "01/01/2024", "31/02/2024", "x", "GC-MS",
-                "Identified", "MDMA", "", "1", "g", ""]
+    too_many = [
+        "C-X",
+        "A",
+        "B",
+        "L",
+        "NL",
+        "1",
+        "d",
+        "01/01/2024",
+        "02/01/2024",
+        "x",
+        "GC-MS",
+        "Identified",
+        "MDMA",
+        "",
+        "1",
+        "g",
+        "",
+        "surplus",
+    ]
+    bad_date = [
+        "C-Y",
+        "A",
+        "B",
+        "L",
+        "NL",
+        "1",
+        "d",
+        "01/01/2024",
+        "31/02/2024",
+        "x",
+        "GC-MS",
+        "Identified",
+        "MDMA",
+        "",
+        "1",
+        "g",
+        "",
+    ]
     path.write_text(lims_rows(10, [too_many, bad_date]), encoding="utf-8")
     code, out = run(db_url, "ingest", str(path), "--json")
     assert code == 0, out
@@ -96,13 +136,17 @@ def test_bad_rows_become_stored_rejections_with_locator(db_url, tmp_path):
     assert all(r.reason for r in rejected)
 
 
-@pytest.mark.parametrize(("name", "content", "hint"), [
-    ("empty.csv", b"", "empty"),
-    ("report.pdf", b"%PDF-1.4 binary", "PDF"),
-    ("broken.xlsx", b"PK\x03\x04 truncated zip", "xlsx"),
-])
-def test_unreadable_file_is_one_clear_error_and_nothing_is_written(db_url, tmp_path, name,
-                                                                    content, hint):
+@pytest.mark.parametrize(
+    ("name", "content", "hint"),
+    [
+        ("empty.csv", b"", "empty"),
+        ("report.pdf", b"%PDF-1.4 binary", "PDF"),
+        ("broken.xlsx", b"PK\x03\x04 truncated zip", "xlsx"),
+    ],
+)
+def test_unreadable_file_is_one_clear_error_and_nothing_is_written(
+    db_url, tmp_path, name, content, hint
+):
     path = tmp_path / name
     path.write_bytes(content)
     result = CliRunner().invoke(main, ["--db", db_url, "ingest", str(path), str(LIMS)])
@@ -122,8 +166,13 @@ def test_findings_and_show(db_url, tmp_path):
     run(db_url, "ingest", str(EXAMPLES))
     code, out = run(db_url, "findings", "--flagged", "--json")
     rows = json.loads(out)
-    assert rows and {r["status"] for r in rows} <= {"controlled", "generic", "precursor",
-                                                    "analogue", "unresolved"}
+    assert rows and {r["status"] for r in rows} <= {
+        "controlled",
+        "generic",
+        "precursor",
+        "analogue",
+        "unresolved",
+    }
     assert all(r["data_version"] for r in rows)
     code, out = run(db_url, "findings", "--case", "24-01873", "--status", "controlled", "--csv")
     lines = list(csv.DictReader(io.StringIO(out)))
@@ -138,8 +187,25 @@ def test_findings_and_show(db_url, tmp_path):
 
 def test_csv_output_neutralises_formulas(db_url, tmp_path):
     path = tmp_path / "evil.csv"
-    evil = ["=HYPERLINK(\"x\")", "A", "B", "L", "NL", "1", "d", "01/01/2024", "02/01/2024", "x",
-            "GC-MS", "Identified", "=cmd|' /C calc'!A0", "", "1", "g", ""]
+    evil = [
+        '=HYPERLINK("x")',
+        "A",
+        "B",
+        "L",
+        "NL",
+        "1",
+        "d",
+        "01/01/2024",
+        "02/01/2024",
+        "x",
+        "GC-MS",
+        "Identified",
+        "=cmd|' /C calc'!A0",
+        "",
+        "1",
+        "g",
+        "",
+    ]
     path.write_text(lims_rows(1, [evil]), encoding="utf-8")
     run(db_url, "ingest", str(path))
     code, out = run(db_url, "findings", "--csv")
@@ -151,8 +217,12 @@ def test_killed_ingest_leaves_nothing_of_that_file(db_url, tmp_path):
     path = tmp_path / "big.csv"
     path.write_text(lims_rows(150_000), encoding="utf-8")
     env = {**os.environ, "SUBSMATCH_DB": db_url}
-    process = subprocess.Popen([sys.executable, "-m", "subsmatch.cli", "ingest", str(path)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "subsmatch.cli", "ingest", str(path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(3.0)
     assert process.poll() is None, "the ingest finished before it could be killed"
     process.send_signal(signal.SIGKILL)

@@ -52,9 +52,16 @@ def test_four_concurrent_ingests_on_postgresql(pg_url, tmp_path):
         path.write_text(lims_rows(3000).replace("C-0", f"P{i}-0"), encoding="utf-8")
         paths.append(path)
     env = {**os.environ, "SUBSMATCH_DB": pg_url}
-    processes = [subprocess.Popen([sys.executable, "-m", "subsmatch.cli", "ingest", str(p),
-                                   "--json"], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for p in paths]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "subsmatch.cli", "ingest", str(p), "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in paths
+    ]
     for process in processes:
         out, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
@@ -71,8 +78,10 @@ def test_search_in_the_database_equals_in_process(pg_url):
         import pytest
 
         pytest.skip("the RDKit cartridge (postgresql-15-rdkit) is not installed")
-    for args in (["--substructure", "O=C(c1ccccc1)C[NX3]"],
-                 ["--similar", "CNC(C)C(=O)c1cccc(C)c1", "--min", "0.4"]):
+    for args in (
+        ["--substructure", "O=C(c1ccccc1)C[NX3]"],
+        ["--similar", "CNC(C)C(=O)c1cccc(C)c1", "--min", "0.4"],
+    ):
         results = {}
         for engine in ("database", "python"):
             code, out = run(pg_url, "search", *args, "--engine", engine, "--json")
@@ -88,8 +97,12 @@ def test_killed_ingest_leaves_nothing_on_postgresql(pg_url, tmp_path):
     path = tmp_path / "big.csv"
     path.write_text(lims_rows(150_000), encoding="utf-8")
     env = {**os.environ, "SUBSMATCH_DB": pg_url}
-    process = subprocess.Popen([sys.executable, "-m", "subsmatch.cli", "ingest", str(path)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "subsmatch.cli", "ingest", str(path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(4.0)
     assert process.poll() is None, "the ingest finished before it could be killed"
     process.send_signal(signal.SIGKILL)

@@ -21,10 +21,18 @@ EXAMPLES = ROOT / "subsmatch" / "examples"
 
 
 def line(context: str, case: str, when: str, name: str, country: str = "NL") -> str:
-    return json.dumps({"context": context, "technique": "GC-MS", "case_id": case, "item_id": "1",
-                       "country": country,
-                       "measured_at": when, "verdict": "positive",
-                       "findings": [{"name": name, "rank": 1}]})
+    return json.dumps(
+        {
+            "context": context,
+            "technique": "GC-MS",
+            "case_id": case,
+            "item_id": "1",
+            "country": country,
+            "measured_at": when,
+            "verdict": "positive",
+            "findings": [{"name": name, "rank": 1}],
+        }
+    )
 
 
 @pytest.fixture
@@ -38,7 +46,7 @@ def analyst_db(tmp_path) -> str:
         line("field_screening", "C-5", "2024-03-03T10:00:00+01:00", "3-MMC", "BE"),
         line("lab_confirmation", "C-5", "2024-03-09T10:00:00+01:00", "3-MMC", "BE"),
         line("field_screening", "C-6", "2024-03-20T10:00:00+01:00", "lidocaine"),
-        line("field_screening", "C-7", "2024-03-21T10:00:00+01:00", "=HYPERLINK(\"x\")"),
+        line("field_screening", "C-7", "2024-03-21T10:00:00+01:00", '=HYPERLINK("x")'),
     ]
     reports = tmp_path / "reports.jsonl"
     reports.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -54,8 +62,9 @@ def run(db: str, *args: str) -> str:
 
 
 def test_trends_count_per_period_and_flag_what_is_new(analyst_db):
-    rows = json.loads(run(analyst_db, "trends", "--since", "2024-03-01", "--until", "2024-04-01",
-                          "--json"))
+    rows = json.loads(
+        run(analyst_db, "trends", "--since", "2024-03-01", "--until", "2024-04-01", "--json")
+    )
     by_name = {r["name"]: r for r in rows}
     assert by_name["3-MMC"]["counts"] == {"2024-03": 4}
     assert "new" in by_name["3-MMC"]["flags"]
@@ -64,29 +73,31 @@ def test_trends_count_per_period_and_flag_what_is_new(analyst_db):
     mdma = next(r for r in everything if r["name"] == "MDMA")
     assert mdma["counts"] == {"2024-01": 1, "2024-02": 1} and mdma["cases"] == 2
     assert mdma["first_seen"] == "2024-01-10"
-    classes = json.loads(run(analyst_db, "trends", "--since", "2024-01-01", "--classes",
-                             "--json"))
+    classes = json.loads(run(analyst_db, "trends", "--since", "2024-01-01", "--classes", "--json"))
     assert {"cathinone", "phenethylamine"} <= {r["name"] for r in classes}
-    quarters = json.loads(run(analyst_db, "trends", "--since", "2024-01-01", "--by", "quarter",
-                              "--json"))
+    quarters = json.loads(
+        run(analyst_db, "trends", "--since", "2024-01-01", "--by", "quarter", "--json")
+    )
     assert next(r for r in quarters if r["name"] == "MDMA")["counts"] == {"2024Q1": 2}
-    long = list(csv.DictReader(io.StringIO(run(analyst_db, "trends", "--since", "2024-01-01",
-                                               "--csv"))))
+    long = list(
+        csv.DictReader(io.StringIO(run(analyst_db, "trends", "--since", "2024-01-01", "--csv")))
+    )
     assert {"period", "count", "flags"} <= set(long[0])
 
 
 def test_filters_by_country_and_context(analyst_db):
-    rows = json.loads(run(analyst_db, "trends", "--since", "2024-01-01", "--country", "BE",
-                          "--json"))
+    rows = json.loads(
+        run(analyst_db, "trends", "--since", "2024-01-01", "--country", "BE", "--json")
+    )
     assert [r["name"] for r in rows] == ["3-MMC"] and rows[0]["total"] == 3
-    lab = json.loads(run(analyst_db, "trends", "--since", "2024-01-01", "--context", "lab",
-                         "--json"))
+    lab = json.loads(
+        run(analyst_db, "trends", "--since", "2024-01-01", "--context", "lab", "--json")
+    )
     assert {r["name"] for r in lab} == {"MDMA", "3-MMC"}
 
 
 def test_alerts_spreading_and_unconfirmed_field_hits(analyst_db):
-    found = json.loads(run(analyst_db, "alerts", "--window", "30", "--min-cases", "3",
-                           "--json"))
+    found = json.loads(run(analyst_db, "alerts", "--window", "30", "--min-cases", "3", "--json"))
     kinds = {(a["kind"], a["name"]) for a in found}
     assert ("spreading", "3-MMC") in kinds
     unconfirmed = next(a for a in found if a["kind"] == "unconfirmed_field_hit")
@@ -131,9 +142,23 @@ def test_report_renders_in_headless_chromium(analyst_db, tmp_path):
     run(analyst_db, "report", "--out", str(out), "--since", "2024-01-01")
     png = tmp_path / "report.png"
     subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,1600",
-         f"--screenshot={png}", out.as_uri()],
-        check=True, capture_output=True, timeout=120)
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1200,1600",
+            f"--screenshot={png}",
+            out.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000

@@ -34,11 +34,14 @@ def test_bupropion_is_exempt_from_the_uk_cathinone_clause_by_name():
     assert "UK-MDA-CATHINONE" in matched("CNC(C)C(=O)c1cccc(C)c1")
 
 
-@pytest.mark.parametrize("name_smiles", [
-    ("diethylpropion", "CCN(CC)C(C)C(=O)c1ccccc1"),
-    ("pyrovalerone", "CCCC(N1CCCC1)C(=O)c1ccc(C)cc1"),
-    ("cathinone", "CC(N)C(=O)c1ccccc1"),
-])
+@pytest.mark.parametrize(
+    "name_smiles",
+    [
+        ("diethylpropion", "CCN(CC)C(C)C(=O)c1ccccc1"),
+        ("pyrovalerone", "CCCC(N1CCCC1)C(=O)c1ccc(C)cc1"),
+        ("cathinone", "CC(N)C(=O)c1ccccc1"),
+    ],
+)
 def test_other_named_exclusions_of_the_uk_cathinone_clause(name_smiles):
     name, smiles = name_smiles
     found = results(smiles)["UK-MDA-CATHINONE"]
@@ -83,8 +86,11 @@ def test_phenethylamine_and_nbome_clauses_are_distinct():
 
 def test_provisional_laws_are_flagged():
     provisional = {path for path, law in LAWS.items() if law.provisional}
-    assert {"nl-opiumwet-lijst-ia-2025.toml", "be-kb2017-annex-iva.toml",
-            "cn-scra-2021.toml"} <= provisional
+    assert {
+        "nl-opiumwet-lijst-ia-2025.toml",
+        "be-kb2017-annex-iva.toml",
+        "cn-scra-2021.toml",
+    } <= provisional
     assert "cn-fentanyl-2019.toml" not in provisional
     assert not any(p.startswith("uk-") for p in provisional)
     for match in BOOK.evaluate(Chem.MolFromSmiles(MEPHEDRONE)):
@@ -124,9 +130,16 @@ def test_cn_scra_reads_x_and_y_of_the_general_formula():
 
 
 def test_evaluation_against_all_rules_is_fast():
-    mols = [Chem.MolFromSmiles(s) for s in (BENZYLFENTANYL, BUPROPION, MEPHEDRONE,
-                                            "COC(=O)C(NC(=O)c1nn(CCCCCF)c2ccccc12)C(C)(C)C",
-                                            "CCCCCCCCCCCCCCCC(=O)OCC(O)CO")]
+    mols = [
+        Chem.MolFromSmiles(s)
+        for s in (
+            BENZYLFENTANYL,
+            BUPROPION,
+            MEPHEDRONE,
+            "COC(=O)C(NC(=O)c1nn(CCCCCF)c2ccccc12)C(C)(C)C",
+            "CCCCCCCCCCCCCCCC(=O)OCC(O)CO",
+        )
+    ]
     BOOK.evaluate(mols[0])
     start = time.perf_counter()
     for _ in range(5):

@@ -45,17 +45,26 @@ def test_law_header_cites_the_2025_annex():
 
 def test_groups_one_to_five_are_encoded():
     ids = {r.id for r in LAW.rules}
-    assert {"DE-NpSG-1", "DE-NpSG-2.1", "DE-NpSG-3.1", "DE-NpSG-4", "DE-NpSG-5.1",
-            "DE-NpSG-5.2"} <= ids
+    assert {
+        "DE-NpSG-1",
+        "DE-NpSG-2.1",
+        "DE-NpSG-3.1",
+        "DE-NpSG-4",
+        "DE-NpSG-5.1",
+        "DE-NpSG-5.2",
+    } <= ids
     for rule in LAW.rules:
         assert len(rule.examples) >= 4, rule.id
         assert len(rule.near_misses) >= 4, rule.id
 
 
-@pytest.mark.parametrize("smiles", [
-    "CNC(C)Cc1ccccc1",            # methamphetamine (phenethylamine)
-    "CNC(C)C(=O)c1ccccc1",        # methcathinone (beta-keto, Nr. 1.2 c)
-])
+@pytest.mark.parametrize(
+    "smiles",
+    [
+        "CNC(C)Cc1ccccc1",  # methamphetamine (phenethylamine)
+        "CNC(C)C(=O)c1ccccc1",  # methcathinone (beta-keto, Nr. 1.2 c)
+    ],
+)
 def test_phenethylamine_and_cathinone_are_both_group_1(smiles):
     assert "DE-NpSG-1" in matched(smiles)
 
@@ -128,14 +137,14 @@ def test_u47700_is_group_4_not_group_1():
 
 def test_silicon_is_allowed_where_the_law_names_it():
     assert "DE-NpSG-5.2" in matched(
-        "C[Si](C)(C)CCC(=O)n1cc2CC3N(C)CC(C(=O)N(CC)CC)C=C3c3cccc1c23")  # 1S-LSD
+        "C[Si](C)(C)CCC(=O)n1cc2CC3N(C)CC(C(=O)N(CC)CC)C=C3c3cccc1c23"
+    )  # 1S-LSD
     assert "Si" not in {e for r in LAW.rules if r.id == "DE-NpSG-1" for e in r.elements}
 
 
 def test_mass_limits():
     assert "500 u" in failure("CN(C)CCc1c[nH]c2c(I)c(I)c(I)c(I)c12", "DE-NpSG-5.1")
-    assert "600 u" in failure("CN1C(=O)CN=C(c2c(I)c(I)c(I)c(I)c2I)c2cc(I)ccc21",
-                              "DE-NpSG-3.1")
+    assert "600 u" in failure("CN1C(=O)CN=C(c2c(I)c(I)c(I)c(I)c2I)c2cc(I)ccc21", "DE-NpSG-3.1")
 
 
 def test_evaluation_is_fast():

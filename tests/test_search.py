@@ -26,8 +26,9 @@ def test_substructure_and_similarity_search(db_url):
     assert all(r["similarity"] >= 0.99 for r in close)
     wider = search(db_url, "--similar", "CNC(C)C(=O)c1cccc(C)c1", "--min", "0.3")
     assert len(wider) > len(close)
-    assert [r["similarity"] for r in wider] == sorted((r["similarity"] for r in wider),
-                                                      reverse=True)
+    assert [r["similarity"] for r in wider] == sorted(
+        (r["similarity"] for r in wider), reverse=True
+    )
 
 
 def test_bad_patterns_are_clear_errors(db_url):

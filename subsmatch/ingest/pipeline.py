@@ -191,9 +191,11 @@ class Pipeline:
         self.chunk_rows = chunk_rows
         self.progress = progress
         self.allowed_contexts = allowed_contexts  # None: any; else a file outside is refused
-        self.versions = {"data_version": self.checker.reference.version,
-                         "rules_version": self.checker.rules.version,
-                         "tool_version": __version__}
+        self.versions = {
+            "data_version": self.checker.reference.version,
+            "rules_version": self.checker.rules.version,
+            "tool_version": __version__,
+        }
         self._verdicts: dict[str, dict] = {}  # query -> check JSON, for every query seen
         self._stored_ids: dict[str, int] = {}  # query -> committed resolution id
 
@@ -215,14 +217,22 @@ class Pipeline:
                 # version first (PostgreSQL): the whole file is rolled back and tried again
                 retryable = isinstance(error, IntegrityError) or is_locked(error)
                 if not retryable or not reopenable or attempt == LOCK_RETRIES:
-                    return FileSummary(name, "error", error=f"{name}: the database stayed "
-                                       f"busy ({error.orig}); nothing was written: try again")
-                time.sleep(min(2 ** attempt, 30) if not isinstance(error, IntegrityError)
-                           else 0.1 * (attempt + 1))
+                    return FileSummary(
+                        name,
+                        "error",
+                        error=f"{name}: the database stayed "
+                        f"busy ({error.orig}); nothing was written: try again",
+                    )
+                time.sleep(
+                    min(2**attempt, 30)
+                    if not isinstance(error, IntegrityError)
+                    else 0.1 * (attempt + 1)
+                )
         raise AssertionError("unreachable")
 
-    def _ingest_once(self, source: str | Path | BinaryIO, source_name: str | None,
-                     name: str) -> FileSummary:
+    def _ingest_once(
+        self, source: str | Path | BinaryIO, source_name: str | None, name: str
+    ) -> FileSummary:
         try:
             report = open_report(source, options=self.options, source_name=source_name)
         except UnreadableReport as error:
@@ -244,12 +254,19 @@ class Pipeline:
         return summary
 
     def _write(self, report, session: Session, summary: FileSummary) -> dict[str, int]:
-        writer = FileWriter(session, {
-            "source_name": report.source_name, "sha256": report.sha256,
-            "version": summary.version, "format": report.format, "reader": report.reader,
-            "profile": None, "data_version": self.versions["data_version"],
-            "tool_version": __version__,
-        })
+        writer = FileWriter(
+            session,
+            {
+                "source_name": report.source_name,
+                "sha256": report.sha256,
+                "version": summary.version,
+                "format": report.format,
+                "reader": report.reader,
+                "profile": None,
+                "data_version": self.versions["data_version"],
+                "tool_version": __version__,
+            },
+        )
         new_ids: dict[str, int] = {}
         cases: dict[str, tuple[str | None, str | None]] = {}
         for chunk in _chunks(report, self.chunk_rows):
@@ -259,7 +276,8 @@ class Pipeline:
             rejections = [r for r in chunk if isinstance(r, Rejection)]
             # findings may follow an analysis of the previous chunk: keep the last one
             cases = dict(list(cases.items())[-1:]) | {
-                a.id: (a.case_id, a.item_id) for a in analyses}
+                a.id: (a.case_id, a.item_id) for a in analyses
+            }
             writer.add(AnalysisRow, (analysis_row(a, writer.file_id) for a in analyses))
             rows = self._finding_rows(findings, writer, new_ids, cases, summary)
             writer.add(FindingRow, rows)
@@ -271,9 +289,14 @@ class Pipeline:
         summary.notes = list(report.notes)
         summary.rows_read, summary.analyses = stats.rows_read, stats.analyses
         summary.findings, summary.rejections = stats.findings, stats.rejections
-        writer.finish(profile=report.profile, rows_read=stats.rows_read,
-                      analyses=stats.analyses, findings=stats.findings,
-                      rejections=stats.rejections, notes=json.dumps(report.notes))
+        writer.finish(
+            profile=report.profile,
+            rows_read=stats.rows_read,
+            analyses=stats.analyses,
+            findings=stats.findings,
+            rejections=stats.rejections,
+            notes=json.dumps(report.notes),
+        )
         return new_ids
 
     def _check_contexts(self, analyses: list[Analysis], source: str) -> None:
@@ -284,14 +307,24 @@ class Pipeline:
             if context not in self.allowed_contexts:
                 raise RefusedReport(
                     f"{source}: holds a {context} analysis ({analysis.locator}); this upload "
-                    f"may contain only {', '.join(sorted(self.allowed_contexts))} results")
+                    f"may contain only {', '.join(sorted(self.allowed_contexts))} results"
+                )
 
-    def _finding_rows(self, findings: list[Finding], writer: FileWriter,
-                      new_ids: dict[str, int], cases: dict, summary: FileSummary) -> list[dict]:
+    def _finding_rows(
+        self,
+        findings: list[Finding],
+        writer: FileWriter,
+        new_ids: dict[str, int],
+        cases: dict,
+        summary: FileSummary,
+    ) -> list[dict]:
         keys = [queries_of(f) for f in findings]
         chosen = self._judge(keys, writer)
-        needed = {q: resolution_values(self._verdicts[q]) for q in set(chosen.values())
-                  if q and q not in self._stored_ids and q not in new_ids}
+        needed = {
+            q: resolution_values(self._verdicts[q])
+            for q in set(chosen.values())
+            if q and q not in self._stored_ids and q not in new_ids
+        }
         if needed:
             new_ids.update(writer.resolution_ids(needed, self.versions))
         rows = []
@@ -306,16 +339,24 @@ class Pipeline:
                 row["status"] = verdict["status"]
                 if verdict["status"] in FLAGGED and len(summary.flagged) < FLAGGED_KEPT:
                     case, item = cases.get(finding.analysis_id, (None, None))
-                    summary.flagged.append(FlaggedFinding(
-                        case, item, finding.name or finding.cas, verdict["status"],
-                        (verdict["resolved"] or {}).get("name"), listed_on(verdict),
-                        row["locator"]))
+                    summary.flagged.append(
+                        FlaggedFinding(
+                            case,
+                            item,
+                            finding.name or finding.cas,
+                            verdict["status"],
+                            (verdict["resolved"] or {}).get("name"),
+                            listed_on(verdict),
+                            row["locator"],
+                        )
+                    )
             summary.statuses[row["status"]] += 1
             rows.append(row)
         return rows
 
-    def _judge(self, keys: list[tuple[str, ...]], writer: FileWriter
-               ) -> dict[tuple[str, ...], str | None]:
+    def _judge(
+        self, keys: list[tuple[str, ...]], writer: FileWriter
+    ) -> dict[tuple[str, ...], str | None]:
         """For each distinct (name, CAS) pair, the query whose resolution it takes.
 
         Queries met before, in this process or in the database (same versions), are not

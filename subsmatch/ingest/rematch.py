@@ -42,37 +42,59 @@ def _versions_text(data: str, rules: str, tool: str) -> str:
 def rematch(engine: Engine, checker: Checker | None = None) -> tuple[int, list[Change]]:
     """(resolutions re-judged, the ones whose status changed)."""
     checker = checker or Checker()
-    versions = {"data_version": checker.reference.version,
-                "rules_version": checker.rules.version, "tool_version": __version__}
+    versions = {
+        "data_version": checker.reference.version,
+        "rules_version": checker.rules.version,
+        "tool_version": __version__,
+    }
     now = _versions_text(*versions.values())
     with Session(writer(engine)) as session, session.begin():
         used = select(FindingRow.resolution_id).where(FindingRow.resolution_id.is_not(None))
         stale = session.execute(
-            select(ResolutionRow.id, ResolutionRow.query, ResolutionRow.status,
-                   ResolutionRow.data_version, ResolutionRow.rules_version,
-                   ResolutionRow.tool_version)
-            .where(ResolutionRow.id.in_(used),
-                   or_(*(getattr(ResolutionRow, k) != v for k, v in versions.items())))
+            select(
+                ResolutionRow.id,
+                ResolutionRow.query,
+                ResolutionRow.status,
+                ResolutionRow.data_version,
+                ResolutionRow.rules_version,
+                ResolutionRow.tool_version,
+            ).where(
+                ResolutionRow.id.in_(used),
+                or_(*(getattr(ResolutionRow, k) != v for k, v in versions.items())),
+            )
         ).all()
         if not stale:
             return 0, []
         queries = list(dict.fromkeys(row.query for row in stale))
-        verdicts = {q: verdict_to_dict(v, checker.reference)
-                    for q, v in zip(queries, checker.check(queries), strict=True)}
-        new_ids = resolution_ids(session, {q: resolution_values(v) for q, v in verdicts.items()},
-                                 versions)
+        verdicts = {
+            q: verdict_to_dict(v, checker.reference)
+            for q, v in zip(queries, checker.check(queries), strict=True)
+        }
+        new_ids = resolution_ids(
+            session, {q: resolution_values(v) for q, v in verdicts.items()}, versions
+        )
         changes = []
         for row in stale:
             new_status = verdicts[row.query]["status"]
             moved = session.execute(
-                update(FindingRow).where(FindingRow.resolution_id == row.id)
-                .values(resolution_id=new_ids[row.query], status=new_status)).rowcount
+                update(FindingRow)
+                .where(FindingRow.resolution_id == row.id)
+                .values(resolution_id=new_ids[row.query], status=new_status)
+            ).rowcount
             before = _versions_text(row.data_version, row.rules_version, row.tool_version)
-            session.add(RematchRow(at=datetime.now(UTC), query=row.query,
-                                   old_resolution_id=row.id,
-                                   new_resolution_id=new_ids[row.query],
-                                   old_status=row.status, new_status=new_status,
-                                   findings=moved, old_versions=before, new_versions=now))
+            session.add(
+                RematchRow(
+                    at=datetime.now(UTC),
+                    query=row.query,
+                    old_resolution_id=row.id,
+                    new_resolution_id=new_ids[row.query],
+                    old_status=row.status,
+                    new_status=new_status,
+                    findings=moved,
+                    old_versions=before,
+                    new_versions=now,
+                )
+            )
             if new_status != row.status:
                 changes.append(Change(row.query, row.status, new_status, moved, before, now))
         return len(stale), changes

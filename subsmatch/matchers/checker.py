@@ -23,8 +23,12 @@ class Checker:
     ['controlled', 'unresolved']
     """
 
-    def __init__(self, reference: Reference | None = None, use_opsin: bool = True,
-                 rules: RuleBook | None = None) -> None:
+    def __init__(
+        self,
+        reference: Reference | None = None,
+        use_opsin: bool = True,
+        rules: RuleBook | None = None,
+    ) -> None:
         self.reference = reference or load()
         self.use_opsin = use_opsin
         self._rules = rules
@@ -52,8 +56,14 @@ class Checker:
         record = self.reference.substances[substance_id]
         if not record.smiles:
             return None
-        return StructureKeys(record.smiles, record.inchikey, record.connectivity, record.formula,
-                             record.mass, record.labelled)
+        return StructureKeys(
+            record.smiles,
+            record.inchikey,
+            record.connectivity,
+            record.formula,
+            record.mass,
+            record.labelled,
+        )
 
     def _isomers(self, connectivity: str) -> list[str]:
         ids = self.reference.by_connectivity.get(connectivity, [])
@@ -83,7 +93,8 @@ class Checker:
         for resolution in resolutions:
             key = (resolution.query, jurisdictions, as_of)
             if key not in self._verdicts:
-                self._verdicts[key] = evaluate(resolution, self.reference, jurisdictions, as_of,
-                                               self.rules, analogues)
+                self._verdicts[key] = evaluate(
+                    resolution, self.reference, jurisdictions, as_of, self.rules, analogues
+                )
             verdicts.append(self._verdicts[key])
         return verdicts

@@ -49,8 +49,10 @@ def _patterns(name: str, smarts: str) -> tuple[Chem.Mol, ...]:
 @cache
 def drug_classes() -> tuple[DrugClass, ...]:
     """The classes in priority order."""
-    return tuple(DrugClass(row["class"], _patterns(row["class"], row["smarts"]))
-                 for row in read_curated(CLASSES_FILE))
+    return tuple(
+        DrugClass(row["class"], _patterns(row["class"], row["smarts"]))
+        for row in read_curated(CLASSES_FILE)
+    )
 
 
 def classify(mol: Chem.Mol) -> str:

@@ -141,17 +141,30 @@ def _smarts(text: str, rule_id: str) -> Chem.Mol:
 
 
 def _site(raw: dict, where: str) -> Site:
-    known = {"atoms", "elements", "max_chain", "max_atoms", "rings", "fused", "count_ring_atoms",
-             "note"}
+    known = {
+        "atoms",
+        "elements",
+        "max_chain",
+        "max_atoms",
+        "rings",
+        "fused",
+        "count_ring_atoms",
+        "note",
+    }
     if unknown := set(raw) - known:
         raise RuleFileError(f"{where}: unknown site keys {sorted(unknown)}")
     if "atoms" not in raw:
         raise RuleFileError(f"{where}: a site needs 'atoms' (core map numbers)")
-    return Site(atoms=tuple(raw["atoms"]),
-                elements=frozenset(raw.get("elements", ORGANIC)),
-                max_chain=raw.get("max_chain"), max_atoms=raw.get("max_atoms"),
-                rings=raw.get("rings", True), fused=raw.get("fused", False),
-                count_ring_atoms=raw.get("count_ring_atoms", True), note=raw.get("note", ""))
+    return Site(
+        atoms=tuple(raw["atoms"]),
+        elements=frozenset(raw.get("elements", ORGANIC)),
+        max_chain=raw.get("max_chain"),
+        max_atoms=raw.get("max_atoms"),
+        rings=raw.get("rings", True),
+        fused=raw.get("fused", False),
+        count_ring_atoms=raw.get("count_ring_atoms", True),
+        note=raw.get("note", ""),
+    )
 
 
 def _rule(raw: dict, path: Path) -> Rule:
@@ -160,9 +173,12 @@ def _rule(raw: dict, path: Path) -> Rule:
         if key not in raw:
             raise RuleFileError(f"{where}: missing '{key}'")
     rule = Rule(
-        id=raw["id"], clause=raw["clause"], cores=tuple(raw["cores"]),
+        id=raw["id"],
+        clause=raw["clause"],
+        cores=tuple(raw["cores"]),
         sites=tuple(_site(s, where) for s in raw.get("sites", ())),
-        max_mass=raw.get("max_mass"), elements=frozenset(raw.get("elements", ORGANIC)),
+        max_mass=raw.get("max_mass"),
+        elements=frozenset(raw.get("elements", ORGANIC)),
         exclude_smarts=tuple((x["smarts"], x["reason"]) for x in raw.get("exclude_smarts", ())),
         exclude_rules=tuple(raw.get("exclude_rules", ())),
         exempt=tuple((x["name"], x["inchikey"][:14]) for x in raw.get("exempt", ())),
@@ -188,13 +204,19 @@ def load_law(path: Path) -> Law:
         if key not in law_raw:
             raise RuleFileError(f"{path.name}: [law] needs '{key}'")
     rules = tuple(_rule(r, path) for r in raw.get("rules", ()))
-    law = Law(jurisdiction=law_raw["jurisdiction"], name=law_raw["name"],
-              version=law_raw["version"], citation=law_raw["citation"],
-              effective_from=str(law_raw["effective_from"]),
-              effective_to=str(law_raw["effective_to"]) if law_raw.get("effective_to") else None,
-              provisional=bool(law_raw.get("provisional", False)), source=law_raw["source"],
-              path=path.name, exempts_medicines=law_raw.get("exempts_medicines"),
-              digest=hashlib.sha256(content).hexdigest())
+    law = Law(
+        jurisdiction=law_raw["jurisdiction"],
+        name=law_raw["name"],
+        version=law_raw["version"],
+        citation=law_raw["citation"],
+        effective_from=str(law_raw["effective_from"]),
+        effective_to=str(law_raw["effective_to"]) if law_raw.get("effective_to") else None,
+        provisional=bool(law_raw.get("provisional", False)),
+        source=law_raw["source"],
+        path=path.name,
+        exempts_medicines=law_raw.get("exempts_medicines"),
+        digest=hashlib.sha256(content).hexdigest(),
+    )
     return replace(law, rules=tuple(replace(r, law=law) for r in rules))
 
 
@@ -253,16 +275,19 @@ def _check_sites(mol: Chem.Mol, rule: Rule, match: Sequence[int], query: Chem.Mo
                 continue
             symbol = mol.GetAtomWithIdx(mol_index).GetSymbol()
             if site is None:
-                return (f"a substituent on core atom {symbol}{mol_index} where the definition "
-                        "allows only hydrogen")
+                return (
+                    f"a substituent on core atom {symbol}{mol_index} where the definition "
+                    "allows only hydrogen"
+                )
             failure = _check_substituent(mol, site, mol_index, start, core)
             if failure:
                 return failure
     return None
 
 
-def _check_substituent(mol: Chem.Mol, site: Site, anchor: int, start: int,
-                       core: set[int]) -> str | None:
+def _check_substituent(
+    mol: Chem.Mol, site: Site, anchor: int, start: int, core: set[int]
+) -> str | None:
     atoms = _substituent(mol, start, core)
     where = f"substituent at core atom {anchor} (site {','.join(map(str, site.atoms))})"
     elements = {mol.GetAtomWithIdx(i).GetSymbol() for i in atoms}
@@ -279,22 +304,32 @@ def _check_substituent(mol: Chem.Mol, site: Site, anchor: int, start: int,
     if site.max_chain is not None:
         chain = longest_chain(mol, start, atoms, site.count_ring_atoms)
         if chain > site.max_chain:
-            return (f"{where} has a continuous chain of {chain} atoms, longer than the "
-                    f"{site.max_chain} allowed")
+            return (
+                f"{where} has a continuous chain of {chain} atoms, longer than the "
+                f"{site.max_chain} allowed"
+            )
     return None
 
 
-def core_matches(mol: Chem.Mol, rule: Rule, screen: ExplicitBitVect | None = None
-                 ) -> list[tuple[Chem.Mol, tuple[int, ...]]]:
+def core_matches(
+    mol: Chem.Mol, rule: Rule, screen: ExplicitBitVect | None = None
+) -> list[tuple[Chem.Mol, tuple[int, ...]]]:
     """Every match of every core of the rule (cores the pattern screen rules out are skipped)."""
-    return [(q, m) for q, fp in zip(rule.core_queries, rule.core_screens, strict=True)
-            if screen is None or DataStructs.AllProbeBitsMatch(fp, screen)
-            for m in mol.GetSubstructMatches(q, uniquify=False, maxMatches=200)]
+    return [
+        (q, m)
+        for q, fp in zip(rule.core_queries, rule.core_screens, strict=True)
+        if screen is None or DataStructs.AllProbeBitsMatch(fp, screen)
+        for m in mol.GetSubstructMatches(q, uniquify=False, maxMatches=200)
+    ]
 
 
-def evaluate_rule(mol: Chem.Mol, rule: Rule, cores_present: set[str],
-                  matches: list[tuple[Chem.Mol, tuple[int, ...]]] | None = None,
-                  skeleton: str | None = None) -> RuleMatch | None:
+def evaluate_rule(
+    mol: Chem.Mol,
+    rule: Rule,
+    cores_present: set[str],
+    matches: list[tuple[Chem.Mol, tuple[int, ...]]] | None = None,
+    skeleton: str | None = None,
+) -> RuleMatch | None:
     """Match one rule; None when its core is absent (the rule says nothing then)."""
     matches = core_matches(mol, rule) if matches is None else matches
     if not matches:
@@ -302,16 +337,23 @@ def evaluate_rule(mol: Chem.Mol, rule: Rule, cores_present: set[str],
     if rule.max_mass is not None:
         mass = Descriptors.MolWt(mol)
         if mass > rule.max_mass:
-            return RuleMatch(rule, False, failure=f"molecular mass {mass:.1f} u exceeds the "
-                             f"{rule.max_mass:g} u limit")
+            return RuleMatch(
+                rule,
+                False,
+                failure=f"molecular mass {mass:.1f} u exceeds the {rule.max_mass:g} u limit",
+            )
     elements = {a.GetSymbol() for a in mol.GetAtoms()}
     if bad := elements - rule.elements:
-        return RuleMatch(rule, False, failure=f"contains {', '.join(sorted(bad))}, an element "
-                         "the definition does not allow")
+        return RuleMatch(
+            rule,
+            False,
+            failure=f"contains {', '.join(sorted(bad))}, an element the definition does not allow",
+        )
     for other in rule.exclude_rules:
         if other in cores_present:
-            return RuleMatch(rule, False, failure=f"has the core of {other}, which takes "
-                             "precedence")
+            return RuleMatch(
+                rule, False, failure=f"has the core of {other}, which takes precedence"
+            )
     for query, reason in rule.exclusion_queries:
         if mol.HasSubstructMatch(query):
             return RuleMatch(rule, False, failure=f"excluded: {reason}")
@@ -347,15 +389,19 @@ class RuleBook:
     def rules(self) -> tuple[Rule, ...]:
         return tuple(r for law in self.laws for r in law.rules)
 
-    def evaluate(self, mol: Chem.Mol, jurisdictions: Sequence[str] | None = None,
-                 as_of: date | None = None) -> list[RuleMatch]:
+    def evaluate(
+        self, mol: Chem.Mol, jurisdictions: Sequence[str] | None = None, as_of: date | None = None
+    ) -> list[RuleMatch]:
         """Rules whose core is present, matched or with their first failing constraint."""
         screen = Chem.PatternFingerprint(mol, fpSize=SCREEN_BITS)
         matches = {r.id: core_matches(mol, r, screen) for r in self.rules}
         present = {rule_id for rule_id, found in matches.items() if found}
         skeleton = Chem.MolToInchiKey(mol)[:14] if present else None
-        results = (evaluate_rule(mol, rule, present, matches[rule.id], skeleton)
-                   for law in self.laws if law.in_force(as_of)
-                   and (jurisdictions is None or law.jurisdiction in jurisdictions)
-                   for rule in law.rules if rule.id in present)
+        results = (
+            evaluate_rule(mol, rule, present, matches[rule.id], skeleton)
+            for law in self.laws
+            if law.in_force(as_of) and (jurisdictions is None or law.jurisdiction in jurisdictions)
+            for rule in law.rules
+            if rule.id in present
+        )
         return [r for r in results if r is not None]

@@ -51,8 +51,7 @@ def substructure_hits(structures: Mapping[int, str], smarts: str) -> set[int]:
     return hits
 
 
-def similar_hits(structures: Mapping[int, str], smiles: str, minimum: float
-                 ) -> dict[int, float]:
+def similar_hits(structures: Mapping[int, str], smiles: str, minimum: float) -> dict[int, float]:
     """Ids whose Tanimoto similarity to the query is at least ``minimum``, with it."""
     query = _MORGAN.GetFingerprint(query_molecule(smiles))
     keys, fps = [], []

@@ -93,8 +93,12 @@ def _candidates(resolution: Resolution, reference: Reference) -> list[StructureM
     return []
 
 
-def rule_matches(resolution: Resolution, rules: RuleBook | None, jurisdictions: tuple[str, ...],
-                 as_of: date | None) -> list[RuleMatch]:
+def rule_matches(
+    resolution: Resolution,
+    rules: RuleBook | None,
+    jurisdictions: tuple[str, ...],
+    as_of: date | None,
+) -> list[RuleMatch]:
     """Generic definitions evaluated on the query's parent structure (none without one)."""
     if rules is None or resolution.keys is None:
         return []
@@ -102,18 +106,29 @@ def rule_matches(resolution: Resolution, rules: RuleBook | None, jurisdictions: 
     return rules.evaluate(mol, jurisdictions, as_of) if mol is not None else []
 
 
-def exempt_medicines(matches: list[RuleMatch], resolution: Resolution,
-                     analogues: AnalogueIndex | None) -> list[RuleMatch]:
+def exempt_medicines(
+    matches: list[RuleMatch], resolution: Resolution, analogues: AnalogueIndex | None
+) -> list[RuleMatch]:
     """Rules of laws that exempt medicinal products do not cover a licensed medicine."""
-    if analogues is None or resolution.keys is None or not any(
-            m.matched and m.rule.law.exempts_medicines for m in matches):
+    if (
+        analogues is None
+        or resolution.keys is None
+        or not any(m.matched and m.rule.law.exempts_medicines for m in matches)
+    ):
         return matches
     lookalike = analogues.lookalike_of(resolution.keys)
     if lookalike is None or lookalike.category != "licensed medicine":
         return matches
-    return [replace(m, matched=False, failure=f"{lookalike.name} is a licensed medicine: "
-                    f"{m.rule.law.exempts_medicines}")
-            if m.matched and m.rule.law.exempts_medicines else m for m in matches]
+    return [
+        replace(
+            m,
+            matched=False,
+            failure=f"{lookalike.name} is a licensed medicine: {m.rule.law.exempts_medicines}",
+        )
+        if m.matched and m.rule.law.exempts_medicines
+        else m
+        for m in matches
+    ]
 
 
 def evaluate(
@@ -134,22 +149,32 @@ def evaluate(
         return Verdict(resolution.query, resolution, "unresolved", (), (), reference.version, as_of)
     candidates = _candidates(resolution, reference)
     applying = [m for m in candidates if m.covered]
-    evidence = {code: tuple(
-        Evidence(entry, m.substance_id, "name" if resolution.keys is None else m.relation,
-                 m.reason)
-        for m in applying for entry in reference.entries(m.substance_id, (code,), as_of))
-        for code in jurisdictions}
-    listed = {code: jurisdiction_status([e.entry for e in found])
-              for code, found in evidence.items()}
+    evidence = {
+        code: tuple(
+            Evidence(
+                entry, m.substance_id, "name" if resolution.keys is None else m.relation, m.reason
+            )
+            for m in applying
+            for entry in reference.entries(m.substance_id, (code,), as_of)
+        )
+        for code in jurisdictions
+    }
+    listed = {
+        code: jurisdiction_status([e.entry for e in found]) for code, found in evidence.items()
+    }
     # a generic definition matters where no listing controls the substance already
     open_codes = tuple(code for code in jurisdictions if listed[code] != "controlled")
-    evaluated = exempt_medicines(rule_matches(resolution, rules, open_codes, as_of),
-                                 resolution, analogues) if open_codes else []
+    evaluated = (
+        exempt_medicines(rule_matches(resolution, rules, open_codes, as_of), resolution, analogues)
+        if open_codes
+        else []
+    )
     generic = tuple(m for m in evaluated if m.matched)
     generic_codes = {m.rule.law.jurisdiction for m in generic}
     per_code = [
-        JurisdictionVerdict(code, "generic" if code in generic_codes else listed[code],
-                            evidence[code])
+        JurisdictionVerdict(
+            code, "generic" if code in generic_codes else listed[code], evidence[code]
+        )
         for code in jurisdictions
         # no lists loaded there: silence, not a "not listed" we cannot know
         if code in LIST_JURISDICTIONS or code in generic_codes
@@ -163,9 +188,17 @@ def evaluate(
         if analogue.is_analogue:
             overall = "analogue"
     return Verdict(
-        resolution.query, resolution, overall, tuple(per_code), related, reference.version, as_of,
-        generic, tuple(m for m in evaluated if not m.matched),
-        rules.version if rules is not None else None, analogue,
+        resolution.query,
+        resolution,
+        overall,
+        tuple(per_code),
+        related,
+        reference.version,
+        as_of,
+        generic,
+        tuple(m for m in evaluated if not m.matched),
+        rules.version if rules is not None else None,
+        analogue,
     )
 
 
@@ -226,26 +259,44 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
             for m in verdict.related
         ],
         "generic": [
-            {"rule_id": m.rule.id, "jurisdiction": m.rule.law.jurisdiction,
-             "citation": f"{m.rule.law.citation}; {m.rule.clause}",
-             "since": m.rule.law.effective_from, "provisional": m.rule.law.provisional,
-             "matched_atoms": list(m.atoms)}
-            for m in verdict.generic],
+            {
+                "rule_id": m.rule.id,
+                "jurisdiction": m.rule.law.jurisdiction,
+                "citation": f"{m.rule.law.citation}; {m.rule.clause}",
+                "since": m.rule.law.effective_from,
+                "provisional": m.rule.law.provisional,
+                "matched_atoms": list(m.atoms),
+            }
+            for m in verdict.generic
+        ],
         "rules_not_matched": [
             {"rule_id": m.rule.id, "jurisdiction": m.rule.law.jurisdiction, "failure": m.failure}
-            for m in verdict.rules_failed],
-        "analogue": None if verdict.analogue is None else {
+            for m in verdict.rules_failed
+        ],
+        "analogue": None
+        if verdict.analogue is None
+        else {
             "is_analogue": verdict.analogue.is_analogue,
             "class": verdict.analogue.structure_class,
             "threshold": verdict.analogue.threshold,
             "lookalike": verdict.analogue.lookalike,
-            "reason": verdict.analogue.reason},
-        "analogues": [] if verdict.analogue is None else [
-            {"name": n.name, "substance_id": n.substance_id, "smiles": n.smiles,
-             "similarity": n.similarity, "fingerprint": verdict.analogue.fingerprint,
-             "by_fingerprint": dict(n.by_fingerprint), "lists": list(n.lists),
-             "difference": n.difference if rank == 0 or verdict.analogue.is_analogue else None}
-            for rank, n in enumerate(verdict.analogue.neighbours)],
+            "reason": verdict.analogue.reason,
+        },
+        "analogues": []
+        if verdict.analogue is None
+        else [
+            {
+                "name": n.name,
+                "substance_id": n.substance_id,
+                "smiles": n.smiles,
+                "similarity": n.similarity,
+                "fingerprint": verdict.analogue.fingerprint,
+                "by_fingerprint": dict(n.by_fingerprint),
+                "lists": list(n.lists),
+                "difference": n.difference if rank == 0 or verdict.analogue.is_analogue else None,
+            }
+            for rank, n in enumerate(verdict.analogue.neighbours)
+        ],
         "notes": list(r.notes),
         "error": r.error,
         "as_of": verdict.as_of.isoformat() if verdict.as_of else None,

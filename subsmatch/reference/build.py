@@ -468,9 +468,15 @@ def add_common_substances(merger: Merger, report: Report) -> None:
     parsed = first_parsable([[row["systematic_name"]] for _line, row in rows])
     for (line, row), found in zip(rows, parsed, strict=True):
         names = [(row["name"], "preferred")] + [
-            (n.strip(), "other") for n in row["synonyms"].split(";") if n.strip()]
-        entry = SourceEntry("curated:common_substances", line, names,
-                            systematic=[row["systematic_name"]], note=row["role"])
+            (n.strip(), "other") for n in row["synonyms"].split(";") if n.strip()
+        ]
+        entry = SourceEntry(
+            "curated:common_substances",
+            line,
+            names,
+            systematic=[row["systematic_name"]],
+            note=row["role"],
+        )
         report.rows_read[entry.source] += 1
         structure = None
         if found:
@@ -778,7 +784,7 @@ def render_report(report: Report, built: dict[str, pa.Table], version: dict) -> 
             *lists,
             _section("Street and synonym tables", street),
             _section("Placeholder structures ignored", report.placeholders),
-        _section("Structures corrected (curated/structure_corrections.csv)", report.corrected),
+            _section("Structures corrected (curated/structure_corrections.csv)", report.corrected),
             _section("Unparsable structures", report.unparsable),
             _section(
                 "Given SMILES contradicted by the row's own systematic name",

@@ -146,8 +146,11 @@ class Reference:
 
     def first_listed(self, substance_id: str) -> date | None:
         """The earliest dated controlling listing of a substance (any jurisdiction)."""
-        dates = [date.fromisoformat(e.since) for e in self.listings.get(substance_id, ())
-                 if e.since and e.kind in CONTROLLING_KINDS]
+        dates = [
+            date.fromisoformat(e.since)
+            for e in self.listings.get(substance_id, ())
+            if e.since and e.kind in CONTROLLING_KINDS
+        ]
         return min(dates, default=None)
 
     def exclusions_for(self, inchikey: str) -> list[StereoExclusion]:

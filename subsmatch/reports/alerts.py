@@ -33,9 +33,17 @@ class Alert:
     reason: str
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "key": self.key, "name": self.name, "status": self.status,
-                "first_seen": self.first_seen, "last_seen": self.last_seen,
-                "cases": list(self.cases), "sources": list(self.sources), "reason": self.reason}
+        return {
+            "kind": self.kind,
+            "key": self.key,
+            "name": self.name,
+            "status": self.status,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "cases": list(self.cases),
+            "sources": list(self.sources),
+            "reason": self.reason,
+        }
 
 
 def _name(group: pd.DataFrame) -> str:
@@ -44,22 +52,36 @@ def _name(group: pd.DataFrame) -> str:
 
 
 def _alert(kind: str, key: str, group: pd.DataFrame, reason: str) -> Alert:
-    return Alert(kind, key, _name(group), str(group["status"].iat[0]),
-                 group["when"].min().isoformat(), group["when"].max().isoformat(),
-                 tuple(sorted(group["case_id"].dropna().astype(str).unique())),
-                 tuple(sorted(group["source"].unique())), reason)
+    return Alert(
+        kind,
+        key,
+        _name(group),
+        str(group["status"].iat[0]),
+        group["when"].min().isoformat(),
+        group["when"].max().isoformat(),
+        tuple(sorted(group["case_id"].dropna().astype(str).unique())),
+        tuple(sorted(group["source"].unique())),
+        reason,
+    )
 
 
 def new_analogues(frame: pd.DataFrame) -> list[Alert]:
     analogues = frame[frame["status"] == "analogue"]
-    return [_alert("new_analogue", key, group.sort_values("when"),
-                   "an analogue of a controlled substance on no list: first seen "
-                   f"{group['when'].min():%Y-%m-%d}")
-            for key, group in analogues.groupby("key")]
+    return [
+        _alert(
+            "new_analogue",
+            key,
+            group.sort_values("when"),
+            "an analogue of a controlled substance on no list: first seen "
+            f"{group['when'].min():%Y-%m-%d}",
+        )
+        for key, group in analogues.groupby("key")
+    ]
 
 
-def spreading(frame: pd.DataFrame, window_days: int, min_cases: int,
-              min_sources: int) -> list[Alert]:
+def spreading(
+    frame: pd.DataFrame, window_days: int, min_cases: int, min_sources: int
+) -> list[Alert]:
     """Flagged substances with N cases or N sources inside some window of days."""
     flagged = frame[frame["status"].isin(FLAGGED)]
     window = timedelta(days=window_days)
@@ -71,34 +93,59 @@ def spreading(frame: pd.DataFrame, window_days: int, min_cases: int,
             inside = group.iloc[i:][group["when"].iloc[i:] < start + window]
             cases, sources = inside["case_id"].nunique(), inside["source"].nunique()
             if cases >= min_cases or sources >= min_sources:
-                out.append(_alert("spreading", key, inside,
-                                  f"{cases} cases and {sources} sources within {window_days}"
-                                  f" days from {start:%Y-%m-%d}"))
+                out.append(
+                    _alert(
+                        "spreading",
+                        key,
+                        inside,
+                        f"{cases} cases and {sources} sources within {window_days}"
+                        f" days from {start:%Y-%m-%d}",
+                    )
+                )
                 break
     return out
 
 
 def unconfirmed_field_hits(frame: pd.DataFrame) -> list[Alert]:
     """Flagged field-screening hits whose case and item no lab analysis has covered."""
-    lab_items = set(frame.loc[frame["context"].isin(LAB_CONTEXTS), ["case_id", "item_id"]]
-                    .itertuples(index=False, name=None))
+    lab_items = set(
+        frame.loc[frame["context"].isin(LAB_CONTEXTS), ["case_id", "item_id"]].itertuples(
+            index=False, name=None
+        )
+    )
     field = frame[(frame["context"] == "field_screening") & frame["status"].isin(FLAGGED)]
-    waiting = field[[(c, i) not in lab_items
-                     for c, i in zip(field["case_id"], field["item_id"], strict=True)]]
-    return [_alert("unconfirmed_field_hit", key, group,
-                   "field-device hit on " + ", ".join(
-                       f"case {c} item {i}" for c, i in sorted(
-                           set(zip(group["case_id"].astype(str), group["item_id"].astype(str),
-                                   strict=True))))
-                   + " with no lab analysis of the same item")
-            for key, group in waiting.groupby("key")]
+    waiting = field[
+        [(c, i) not in lab_items for c, i in zip(field["case_id"], field["item_id"], strict=True)]
+    ]
+    return [
+        _alert(
+            "unconfirmed_field_hit",
+            key,
+            group,
+            "field-device hit on "
+            + ", ".join(
+                f"case {c} item {i}"
+                for c, i in sorted(
+                    set(
+                        zip(group["case_id"].astype(str), group["item_id"].astype(str), strict=True)
+                    )
+                )
+            )
+            + " with no lab analysis of the same item",
+        )
+        for key, group in waiting.groupby("key")
+    ]
 
 
-def alerts(frame: pd.DataFrame, *, window_days: int = 30, min_cases: int = 3,
-           min_sources: int = 3) -> list[Alert]:
+def alerts(
+    frame: pd.DataFrame, *, window_days: int = 30, min_cases: int = 3, min_sources: int = 3
+) -> list[Alert]:
     """Every alert, new analogues first."""
     if frame.empty:
         return []
     frame = frame.assign(key=substance_keys(frame))
-    return (new_analogues(frame) + spreading(frame, window_days, min_cases, min_sources)
-            + unconfirmed_field_hits(frame))
+    return (
+        new_analogues(frame)
+        + spreading(frame, window_days, min_cases, min_sources)
+        + unconfirmed_field_hits(frame)
+    )

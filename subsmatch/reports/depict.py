@@ -13,31 +13,41 @@ MCS_TIMEOUT = 1  # seconds
 
 def common_atoms(first: Chem.Mol, second: Chem.Mol) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Atoms of the maximum common substructure in each molecule (rings match rings only)."""
-    result = rdFMCS.FindMCS([first, second], timeout=MCS_TIMEOUT, ringMatchesRingOnly=True,
-                            completeRingsOnly=True)
+    result = rdFMCS.FindMCS(
+        [first, second], timeout=MCS_TIMEOUT, ringMatchesRingOnly=True, completeRingsOnly=True
+    )
     if not result.numAtoms:
         return (), ()
     query = Chem.MolFromSmarts(result.smartsString)
     return first.GetSubstructMatch(query), second.GetSubstructMatch(query)
 
 
-def svg(smiles_list: list[str], legends: list[str], highlights: list[tuple[int, ...]] | None = None,
-        size: tuple[int, int] = (320, 240)) -> str:
+def svg(
+    smiles_list: list[str],
+    legends: list[str],
+    highlights: list[tuple[int, ...]] | None = None,
+    size: tuple[int, int] = (320, 240),
+) -> str:
     """A grid of structures side by side; unreadable SMILES are drawn empty."""
     mols = [Chem.MolFromSmiles(s) or Chem.Mol() for s in smiles_list]
     drawer = rdMolDraw2D.MolDraw2DSVG(size[0] * len(mols), size[1], size[0], size[1])
     options = drawer.drawOptions()
     options.legendFontSize = 16
     atoms = highlights or [()] * len(mols)
-    drawer.DrawMolecules(mols, legends=legends, highlightAtoms=[list(a) for a in atoms],
-                         highlightAtomColors=[{i: HIGHLIGHT for i in a} for a in atoms])
+    drawer.DrawMolecules(
+        mols,
+        legends=legends,
+        highlightAtoms=[list(a) for a in atoms],
+        highlightAtomColors=[{i: HIGHLIGHT for i in a} for a in atoms],
+    )
     drawer.FinishDrawing()
     text = drawer.GetDrawingText()
-    return text[text.index("<svg"):]  # drop the XML declaration: the SVG is embedded in HTML
+    return text[text.index("<svg") :]  # drop the XML declaration: the SVG is embedded in HTML
 
 
-def pair_svg(query_smiles: str, neighbour_smiles: str, query_legend: str,
-             neighbour_legend: str) -> str:
+def pair_svg(
+    query_smiles: str, neighbour_smiles: str, query_legend: str, neighbour_legend: str
+) -> str:
     """The query beside its neighbour, their common substructure highlighted in both."""
     query, neighbour = Chem.MolFromSmiles(query_smiles), Chem.MolFromSmiles(neighbour_smiles)
     atoms = common_atoms(query, neighbour) if query and neighbour else ((), ())

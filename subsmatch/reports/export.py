@@ -18,9 +18,31 @@ from subsmatch.matchers.verdict import listed_on
 from subsmatch.reference.lists import LIST_JURISDICTIONS
 
 FORMATS = ("csv", "json", "parquet", "sdf")
-FIELDS = ("file", "case_id", "item_id", "context", "technique", "measured_at", "country", "rank",
-          "role", "name", "cas", "status", "substance_id", "resolved_name", "smiles", "inchikey",
-          "via", "confidence", "uncertain", "lists", "generic_rules", "locator", "data_version")
+FIELDS = (
+    "file",
+    "case_id",
+    "item_id",
+    "context",
+    "technique",
+    "measured_at",
+    "country",
+    "rank",
+    "role",
+    "name",
+    "cas",
+    "status",
+    "substance_id",
+    "resolved_name",
+    "smiles",
+    "inchikey",
+    "via",
+    "confidence",
+    "uncertain",
+    "lists",
+    "generic_rules",
+    "locator",
+    "data_version",
+)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 10_000
 

@@ -73,8 +73,14 @@ def _tags(values: tuple[str, ...] | list[str]) -> str:
 def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
-                         for i, c in enumerate(row)) + "</tr>" for row in rows)
+        "<tr>"
+        + "".join(
+            f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -85,9 +91,10 @@ def time_series_png(frame: pd.DataFrame, by: str, classify: Callable[[str | None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    data = frame.assign(period=period_labels(frame["when"], by),
-                        cls=frame["smiles"].map(lambda s: classify(s if isinstance(s, str)
-                                                                   else None)))
+    data = frame.assign(
+        period=period_labels(frame["when"], by),
+        cls=frame["smiles"].map(lambda s: classify(s if isinstance(s, str) else None)),
+    )
     table = data.groupby(["period", "cls"]).size().unstack(fill_value=0).sort_index()
     top = table.sum().sort_values(ascending=False).index[:8]
     figure, axis = plt.subplots(figsize=(10, 3.6), dpi=110)
@@ -107,14 +114,18 @@ def time_series_png(frame: pd.DataFrame, by: str, classify: Callable[[str | None
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def render(data: ReportInput, classify: Callable[[str | None], str],
-           nearest: Callable[[str], Neighbour | None]) -> str:
+def render(
+    data: ReportInput,
+    classify: Callable[[str | None], str],
+    nearest: Callable[[str], Neighbour | None],
+) -> str:
     """The whole report as one HTML string."""
     frame = data.frame
     counts = frame["status"].value_counts()
-    cards = "".join(f'<div class="card"><b>{int(counts.get(s, 0)):,}</b>{escape(s)}</div>'
-                    for s in ("controlled", "generic", "analogue", "precursor", "unresolved",
-                              "not_listed"))
+    cards = "".join(
+        f'<div class="card"><b>{int(counts.get(s, 0)):,}</b>{escape(s)}</div>'
+        for s in ("controlled", "generic", "analogue", "precursor", "unresolved", "not_listed")
+    )
     total = f'<div class="card"><b>{len(frame):,}</b>findings</div>'
     cases = f'<div class="card"><b>{frame["case_id"].nunique():,}</b>cases</div>'
     sections = [
@@ -132,29 +143,47 @@ def render(data: ReportInput, classify: Callable[[str | None], str],
         _substances_section(data),
         _classes_section(data.per_class),
     ]
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{escape(data.title)}</title><style>{CSS}</style></head><body>"
-            + "\n".join(sections) + "</body></html>")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{escape(data.title)}</title><style>{CSS}</style></head><body>"
+        + "\n".join(sections)
+        + "</body></html>"
+    )
 
 
 def _alerts_section(alerts: list[Alert]) -> str:
     if not alerts:
         return "<h2>Alerts</h2><p>No alerts.</p>"
-    rows = [[_tags([a.kind.replace("_", " ")]), escape(a.name), _tags([a.status]),
-             escape(a.reason), escape(", ".join(a.cases[:12]) + (" …" if len(a.cases) > 12
-                                                                  else ""))]
-            for a in alerts[:MAX_TABLE_ROWS]]
-    more = f"<p>{len(alerts) - MAX_TABLE_ROWS} more alerts.</p>" if len(alerts) > MAX_TABLE_ROWS \
+    rows = [
+        [
+            _tags([a.kind.replace("_", " ")]),
+            escape(a.name),
+            _tags([a.status]),
+            escape(a.reason),
+            escape(", ".join(a.cases[:12]) + (" …" if len(a.cases) > 12 else "")),
+        ]
+        for a in alerts[:MAX_TABLE_ROWS]
+    ]
+    more = (
+        f"<p>{len(alerts) - MAX_TABLE_ROWS} more alerts.</p>"
+        if len(alerts) > MAX_TABLE_ROWS
         else ""
-    return ("<h2>Alerts</h2>" + _table(["alert", "substance", "status", "why", "cases"], rows)
-            + more)
+    )
+    return "<h2>Alerts</h2>" + _table(["alert", "substance", "status", "why", "cases"], rows) + more
 
 
 def _new_section(data: ReportInput, nearest: Callable[[str], Neighbour | None]) -> str:
-    new = [t for t in data.per_substance if ("new" in t.flags or "unlisted" in t.flags)
-           and t.status not in ("not_listed",)]
-    smiles_of = (data.frame.dropna(subset=["smiles"]).assign(key=lambda f: f["substance_id"])
-                 .drop_duplicates("key").set_index("key")["smiles"])
+    new = [
+        t
+        for t in data.per_substance
+        if ("new" in t.flags or "unlisted" in t.flags) and t.status not in ("not_listed",)
+    ]
+    smiles_of = (
+        data.frame.dropna(subset=["smiles"])
+        .assign(key=lambda f: f["substance_id"])
+        .drop_duplicates("key")
+        .set_index("key")["smiles"]
+    )
     blocks = []
     for trend in new[:MAX_NEW_DEPICTED]:
         smiles = smiles_of.get(trend.key)
@@ -163,11 +192,17 @@ def _new_section(data: ReportInput, nearest: Callable[[str], Neighbour | None]) 
         neighbour = nearest(smiles)
         evidence = data.evidence.get(trend.key, ())
         if neighbour:
-            picture = pair_svg(smiles, neighbour.smiles, trend.name[:40],
-                               f"{neighbour.name[:30]} ({neighbour.similarity:.2f})")
-            why = (f"Nearest controlled substance: <b>{escape(neighbour.name)}</b>, similarity "
-                   f"{neighbour.similarity:.2f}; {escape(neighbour.difference)}. Listed: "
-                   f"{escape('; '.join(neighbour.lists))}.")
+            picture = pair_svg(
+                smiles,
+                neighbour.smiles,
+                trend.name[:40],
+                f"{neighbour.name[:30]} ({neighbour.similarity:.2f})",
+            )
+            why = (
+                f"Nearest controlled substance: <b>{escape(neighbour.name)}</b>, similarity "
+                f"{neighbour.similarity:.2f}; {escape(neighbour.difference)}. Listed: "
+                f"{escape('; '.join(neighbour.lists))}."
+            )
         else:
             picture = svg([smiles], [trend.name[:40]])
             why = "No controlled neighbour close enough to show."
@@ -175,7 +210,8 @@ def _new_section(data: ReportInput, nearest: Callable[[str], Neighbour | None]) 
             f'<div class="pair"><h3>{escape(trend.name)} {_tags([trend.status, *trend.flags])}'
             f"</h3>{picture}<p>First seen {trend.first_seen}; {trend.total} findings in "
             f"{trend.cases} cases. {why}</p><p>Evidence: {escape('; '.join(evidence)) or '-'}"
-            "</p></div>")
+            "</p></div>"
+        )
     if not blocks:
         return "<h2>New substances</h2><p>No new substances with a structure in this window.</p>"
     return "<h2>New substances</h2>" + "".join(blocks)
@@ -183,25 +219,48 @@ def _new_section(data: ReportInput, nearest: Callable[[str], Neighbour | None]) 
 
 def _substances_section(data: ReportInput) -> str:
     periods = sorted({p for t in data.per_substance for p in t.counts})[-6:]
-    rows = [[escape(t.name), escape(t.substance_class), _tags([t.status]), str(t.first_seen),
-             f"{t.total:,}", f"{t.cases:,}", *(str(t.counts.get(p, 0)) for p in periods),
-             _tags(t.flags), escape("; ".join(data.evidence.get(t.key, ())))]
-            for t in data.per_substance[:MAX_TABLE_ROWS]]
-    headers = ["substance", "class", "status", "first seen", "findings", "cases", *periods,
-               "flags", "evidence"]
+    rows = [
+        [
+            escape(t.name),
+            escape(t.substance_class),
+            _tags([t.status]),
+            str(t.first_seen),
+            f"{t.total:,}",
+            f"{t.cases:,}",
+            *(str(t.counts.get(p, 0)) for p in periods),
+            _tags(t.flags),
+            escape("; ".join(data.evidence.get(t.key, ()))),
+        ]
+        for t in data.per_substance[:MAX_TABLE_ROWS]
+    ]
+    headers = [
+        "substance",
+        "class",
+        "status",
+        "first seen",
+        "findings",
+        "cases",
+        *periods,
+        "flags",
+        "evidence",
+    ]
     numeric = set(range(4, 6 + len(periods)))
     return f"<h2>Substances (top {MAX_TABLE_ROWS})</h2>" + _table(headers, rows, numeric)
 
 
 def _classes_section(per_class: list[Trend]) -> str:
-    rows = [[escape(t.name), str(t.first_seen), f"{t.total:,}", f"{t.cases:,}", _tags(t.flags)]
-            for t in per_class]
+    rows = [
+        [escape(t.name), str(t.first_seen), f"{t.total:,}", f"{t.cases:,}", _tags(t.flags)]
+        for t in per_class
+    ]
     return "<h2>Substance classes</h2>" + _table(
-        ["class", "first seen", "findings", "cases", "flags"], rows, {2, 3})
+        ["class", "first seen", "findings", "cases", "flags"], rows, {2, 3}
+    )
 
 
-def build_report(engine, frame: pd.DataFrame, *, by: str, since: datetime | None,
-                 until: datetime | None) -> str:
+def build_report(
+    engine, frame: pd.DataFrame, *, by: str, since: datetime | None, until: datetime | None
+) -> str:
     """Gather trends, alerts, evidence and neighbours for ``frame`` and render the report."""
     from subsmatch import __version__
     from subsmatch.matchers.classes import drug_class
@@ -214,19 +273,28 @@ def build_report(engine, frame: pd.DataFrame, *, by: str, since: datetime | None
     from subsmatch.substances.structures import keys_of
 
     reference = load()
-    listed = {sid: d for sid in frame["substance_id"].dropna().unique()
-              if (d := reference.first_listed(sid))}
-    per_substance, per_class = trends(frame, by=by, since=since, until=until,
-                                      classify=drug_class, listed_since=listed)
+    listed = {
+        sid: d
+        for sid in frame["substance_id"].dropna().unique()
+        if (d := reference.first_listed(sid))
+    }
+    per_substance, per_class = trends(
+        frame, by=by, since=since, until=until, classify=drug_class, listed_since=listed
+    )
     stored = verdicts(engine, frame["resolution_id"].dropna().astype(int))
     evidence: dict[str, tuple[str, ...]] = {}
     rules_version = None
-    for rid, sid in frame[["resolution_id", "substance_id"]].dropna().drop_duplicates(
-            "substance_id").itertuples(index=False):
+    for rid, sid in (
+        frame[["resolution_id", "substance_id"]]
+        .dropna()
+        .drop_duplicates("substance_id")
+        .itertuples(index=False)
+    ):
         verdict = stored.get(int(rid), {})
         evidence[sid] = listed_on(verdict) + tuple(
-            f"analogue of {a['name']} ({a['similarity']:.2f})" for a in verdict.get("analogues",
-                                                                                   ())[:1])
+            f"analogue of {a['name']} ({a['similarity']:.2f})"
+            for a in verdict.get("analogues", ())[:1]
+        )
         rules_version = rules_version or verdict.get("rules_version")
     index = default_index()
 
@@ -238,8 +306,12 @@ def build_report(engine, frame: pd.DataFrame, *, by: str, since: datetime | None
         return Neighbour(best.name, best.smiles, best.similarity, best.lists, best.difference)
 
     data = ReportInput(
-        frame=frame, per_substance=per_substance, per_class=per_class,
-        alerts=alerts(frame), evidence=evidence, by=by,
-        versions={"data": reference.version, "rules": rules_version or "-",
-                  "tool": __version__})
+        frame=frame,
+        per_substance=per_substance,
+        per_class=per_class,
+        alerts=alerts(frame),
+        evidence=evidence,
+        by=by,
+        versions={"data": reference.version, "rules": rules_version or "-", "tool": __version__},
+    )
     return render(data, drug_class, nearest)

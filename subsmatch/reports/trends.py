@@ -33,10 +33,17 @@ class Trend:
     counts: dict[str, int] = field(default_factory=dict)  # period label -> findings
 
     def to_dict(self) -> dict:
-        return {"key": self.key, "name": self.name, "class": self.substance_class,
-                "status": self.status, "total": self.total, "cases": self.cases,
-                "first_seen": self.first_seen.isoformat(), "flags": list(self.flags),
-                "counts": self.counts}
+        return {
+            "key": self.key,
+            "name": self.name,
+            "class": self.substance_class,
+            "status": self.status,
+            "total": self.total,
+            "cases": self.cases,
+            "first_seen": self.first_seen.isoformat(),
+            "flags": list(self.flags),
+            "counts": self.counts,
+        }
 
 
 def substance_keys(frame: pd.DataFrame) -> pd.Series:
@@ -53,8 +60,9 @@ def period_labels(when: pd.Series, by: str) -> pd.Series:
     return periods.astype(str)
 
 
-def _flags(row: pd.Series, start: pd.Timestamp, listed_since: date | None,
-           window_start: date) -> tuple[str, ...]:
+def _flags(
+    row: pd.Series, start: pd.Timestamp, listed_since: date | None, window_start: date
+) -> tuple[str, ...]:
     flags = []
     if row["first_seen"] >= start:
         flags.append("new")
@@ -65,9 +73,15 @@ def _flags(row: pd.Series, start: pd.Timestamp, listed_since: date | None,
     return tuple(flags)
 
 
-def trends(frame: pd.DataFrame, *, by: str = "month", since: datetime | None = None,
-           until: datetime | None = None, classify: Callable[[str | None], str],
-           listed_since: Mapping[str, date]) -> tuple[list[Trend], list[Trend]]:
+def trends(
+    frame: pd.DataFrame,
+    *,
+    by: str = "month",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    classify: Callable[[str | None], str],
+    listed_since: Mapping[str, date],
+) -> tuple[list[Trend], list[Trend]]:
     """Per substance and per class: counts per period in the window, first seen, flags.
 
     ``listed_since`` maps substance ids to the date of their first controlling listing; a
@@ -90,27 +104,42 @@ def trends(frame: pd.DataFrame, *, by: str = "month", since: datetime | None = N
     return per_substance, per_class
 
 
-def _summarise(window: pd.DataFrame, by: str, first_seen: pd.Series, start: pd.Timestamp,
-               listed_since: Mapping[str, date]) -> list[Trend]:
+def _summarise(
+    window: pd.DataFrame,
+    by: str,
+    first_seen: pd.Series,
+    start: pd.Timestamp,
+    listed_since: Mapping[str, date],
+) -> list[Trend]:
     counts = window.groupby([by, "period"]).size()
     out = []
     for key, group in window.groupby(by, sort=False):
         latest = group.iloc[-1]
-        info = pd.Series({
-            "first_seen": first_seen[key],
-            "status": group["status"].mode().iat[0],
-            "has_structure": group["smiles"].notna().any(),
-        })
-        name = latest["resolved_name"] if isinstance(latest["resolved_name"], str) else (
-            latest["name"] or str(key))
-        out.append(Trend(
-            key=str(key), name=name if by == "key" else str(key),
-            substance_class=str(latest["class"]), status=str(info["status"]),
-            total=len(group), cases=group["case_id"].nunique(),
-            first_seen=info["first_seen"].date(),
-            flags=_flags(info, start, listed_since.get(key), start.date()),
-            counts={str(p): int(n) for p, n in counts[key].items()},
-        ))
+        info = pd.Series(
+            {
+                "first_seen": first_seen[key],
+                "status": group["status"].mode().iat[0],
+                "has_structure": group["smiles"].notna().any(),
+            }
+        )
+        name = (
+            latest["resolved_name"]
+            if isinstance(latest["resolved_name"], str)
+            else (latest["name"] or str(key))
+        )
+        out.append(
+            Trend(
+                key=str(key),
+                name=name if by == "key" else str(key),
+                substance_class=str(latest["class"]),
+                status=str(info["status"]),
+                total=len(group),
+                cases=group["case_id"].nunique(),
+                first_seen=info["first_seen"].date(),
+                flags=_flags(info, start, listed_since.get(key), start.date()),
+                counts={str(p): int(n) for p, n in counts[key].items()},
+            )
+        )
     return sorted(out, key=lambda t: (-t.total, t.name))
 
 

@@ -63,11 +63,15 @@ def create_token(engine: Engine, name: str, role: str) -> str:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     try:
         with Session(engine) as session, session.begin():
-            session.add(ApiToken(name=name, role=role, token_hash=token_hash(token),
-                                 created_at=datetime.now(UTC)))
+            session.add(
+                ApiToken(
+                    name=name, role=role, token_hash=token_hash(token), created_at=datetime.now(UTC)
+                )
+            )
     except IntegrityError:
-        raise AccessError(f"a token named {name!r} exists already; pick another name or "
-                          "revoke it first") from None
+        raise AccessError(
+            f"a token named {name!r} exists already; pick another name or revoke it first"
+        ) from None
     return token
 
 
@@ -84,12 +88,15 @@ def authenticate(engine: Engine, token: str | None) -> TokenInfo | None:
 
 def revoke_token(engine: Engine, name: str) -> None:
     with Session(engine) as session, session.begin():
-        done = session.execute(update(ApiToken).where(ApiToken.name == name,
-                                                      ApiToken.revoked_at.is_(None))
-                               .values(revoked_at=datetime.now(UTC)))
+        done = session.execute(
+            update(ApiToken)
+            .where(ApiToken.name == name, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=datetime.now(UTC))
+        )
         if not done.rowcount:
-            raise AccessError(f"no active token named {name!r}; list them with subsmatch "
-                              "tokens list")
+            raise AccessError(
+                f"no active token named {name!r}; list them with subsmatch tokens list"
+            )
 
 
 def list_tokens(engine: Engine) -> list[TokenInfo]:
@@ -98,24 +105,53 @@ def list_tokens(engine: Engine) -> list[TokenInfo]:
         return [TokenInfo(r.name, r.role, r.created_at, r.revoked_at) for r in rows]
 
 
-def record_event(engine: Engine, *, action: str, status: int, who: TokenInfo | None = None,
-                 target: str | None = None, sha256: str | None = None,
-                 client: str | None = None, detail: str | None = None) -> None:
+def record_event(
+    engine: Engine,
+    *,
+    action: str,
+    status: int,
+    who: TokenInfo | None = None,
+    target: str | None = None,
+    sha256: str | None = None,
+    client: str | None = None,
+    detail: str | None = None,
+) -> None:
     """Append one event to the audit trail (its own transaction: it survives a failed action)."""
     with Session(engine) as session, session.begin():
-        session.add(AuditEvent(at=datetime.now(UTC), token_name=who.name if who else None,
-                               role=who.role if who else None, action=action,
-                               target=target[:2000] if target else None, sha256=sha256,
-                               status=status, client=client, detail=detail))
+        session.add(
+            AuditEvent(
+                at=datetime.now(UTC),
+                token_name=who.name if who else None,
+                role=who.role if who else None,
+                action=action,
+                target=target[:2000] if target else None,
+                sha256=sha256,
+                status=status,
+                client=client,
+                detail=detail,
+            )
+        )
 
 
-def audit_events(engine: Engine, *, since: datetime | None = None,
-                 limit: int | None = None) -> list[dict]:
+def audit_events(
+    engine: Engine, *, since: datetime | None = None, limit: int | None = None
+) -> list[dict]:
     """The audit trail, newest first."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if since is not None:
         query = query.where(AuditEvent.at >= since)
     with Session(engine) as session:
-        return [{"at": e.at, "token": e.token_name, "role": e.role, "action": e.action,
-                 "target": e.target, "sha256": e.sha256, "status": e.status,
-                 "client": e.client, "detail": e.detail} for e in session.scalars(query)]
+        return [
+            {
+                "at": e.at,
+                "token": e.token_name,
+                "role": e.role,
+                "action": e.action,
+                "target": e.target,
+                "sha256": e.sha256,
+                "status": e.status,
+                "client": e.client,
+                "detail": e.detail,
+            }
+            for e in session.scalars(query)
+        ]

@@ -27,8 +27,11 @@ def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
         connection.execute(insert(table), rows)
         return
     pick = itemgetter(*order)
-    converters = [(i, p) for i, key in enumerate(order)
-                  if (p := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))]
+    converters = [
+        (i, p)
+        for i, key in enumerate(order)
+        if (p := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
 
     def values(row: dict) -> tuple:
         picked = pick(row)
@@ -44,8 +47,9 @@ def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
 
 def latest_version(session: Session, sha256: str) -> int:
     """The highest stored version of this content, 0 when it was never ingested."""
-    found = session.scalar(select(func.max(IngestedFile.version)).where(
-        IngestedFile.sha256 == sha256))
+    found = session.scalar(
+        select(func.max(IngestedFile.version)).where(IngestedFile.sha256 == sha256)
+    )
     return found or 0
 
 
@@ -68,46 +72,54 @@ class FileWriter:
         if rows:
             bulk_insert(self.session, table.__table__, rows)
 
-    def resolution_ids(self, resolutions: Mapping[str, dict],
-                       versions: Mapping[str, str]) -> dict[str, int]:
+    def resolution_ids(
+        self, resolutions: Mapping[str, dict], versions: Mapping[str, str]
+    ) -> dict[str, int]:
         return resolution_ids(self.session, resolutions, versions)
 
-    def stored(self, queries: list[str], versions: Mapping[str, str]
-               ) -> dict[str, tuple[int, str]]:
+    def stored(self, queries: list[str], versions: Mapping[str, str]) -> dict[str, tuple[int, str]]:
         return stored_resolutions(self.session, queries, versions)
 
     def finish(self, **counts: int | str) -> None:
         """Record the file's final counts and notes."""
-        self.session.execute(update(IngestedFile).where(IngestedFile.id == self.file_id)
-                             .values(**counts))
+        self.session.execute(
+            update(IngestedFile).where(IngestedFile.id == self.file_id).values(**counts)
+        )
 
 
-def resolution_ids(session: Session, resolutions: Mapping[str, dict],
-                   versions: Mapping[str, str]) -> dict[str, int]:
+def resolution_ids(
+    session: Session, resolutions: Mapping[str, dict], versions: Mapping[str, str]
+) -> dict[str, int]:
     """Ids of the stored resolutions of these queries, inserting the missing ones.
 
     ``versions`` (data_version, rules_version, tool_version) is part of the key: a resolution
     made with other data or rules is never reused.
     """
-    found = {q: rid for q, (rid, _v) in stored_resolutions(session, list(resolutions),
-                                                           versions).items()}
+    found = {
+        q: rid for q, (rid, _v) in stored_resolutions(session, list(resolutions), versions).items()
+    }
     missing = [q for q in resolutions if q not in found]
     if missing:
-        session.execute(insert(ResolutionRow), [
-            {**resolutions[q], **versions, "query": q} for q in missing])
-        found.update((q, rid) for q, (rid, _v) in stored_resolutions(session, missing,
-                                                                     versions).items())
+        session.execute(
+            insert(ResolutionRow), [{**resolutions[q], **versions, "query": q} for q in missing]
+        )
+        found.update(
+            (q, rid) for q, (rid, _v) in stored_resolutions(session, missing, versions).items()
+        )
     return found
 
 
-def stored_resolutions(session: Session, queries: list[str], versions: Mapping[str, str]
-                       ) -> dict[str, tuple[int, str]]:
+def stored_resolutions(
+    session: Session, queries: list[str], versions: Mapping[str, str]
+) -> dict[str, tuple[int, str]]:
     """Stored resolutions of these queries for these versions: query -> (id, verdict JSON)."""
     same = [getattr(ResolutionRow, key) == value for key, value in versions.items()]
     found: dict[str, tuple[int, str]] = {}
     for start in range(0, len(queries), 500):
         rows = session.execute(
             select(ResolutionRow.query, ResolutionRow.id, ResolutionRow.verdict).where(
-                ResolutionRow.query.in_(queries[start:start + 500]), *same))
+                ResolutionRow.query.in_(queries[start : start + 500]), *same
+            )
+        )
         found.update((query, (rid, verdict)) for query, rid, verdict in rows)
     return found

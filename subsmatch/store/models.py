@@ -103,9 +103,7 @@ class ResolutionRow(Base):
     """
 
     __tablename__ = "resolutions"
-    __table_args__ = (
-        UniqueConstraint("query", "data_version", "rules_version", "tool_version"),
-    )
+    __table_args__ = (UniqueConstraint("query", "data_version", "rules_version", "tool_version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     query: Mapped[str] = mapped_column(Text)

@@ -53,8 +53,13 @@ def _base():
     return (
         select(*_COLUMNS)
         .join(IngestedFile, FindingRow.file_id == IngestedFile.id)
-        .join(AnalysisRow, and_(AnalysisRow.file_id == FindingRow.file_id,
-                                AnalysisRow.analysis_key == FindingRow.analysis_key))
+        .join(
+            AnalysisRow,
+            and_(
+                AnalysisRow.file_id == FindingRow.file_id,
+                AnalysisRow.analysis_key == FindingRow.analysis_key,
+            ),
+        )
         .outerjoin(ResolutionRow, FindingRow.resolution_id == ResolutionRow.id)
     )
 
@@ -73,10 +78,16 @@ def _rows(engine: Engine, query) -> Iterator[dict]:
             yield data
 
 
-def findings(engine: Engine, *, statuses: tuple[str, ...] = (), case: str | None = None,
-             since: datetime | None = None, until: datetime | None = None,
-             limit: int | None = None, resolution_ids: Iterable[int] | None = None
-             ) -> Iterator[dict]:
+def findings(
+    engine: Engine,
+    *,
+    statuses: tuple[str, ...] = (),
+    case: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+    resolution_ids: Iterable[int] | None = None,
+) -> Iterator[dict]:
     """Stored findings with their resolution and verdict, newest files first (streamed)."""
     query = _base()
     if resolution_ids is not None:
@@ -96,13 +107,22 @@ def findings(engine: Engine, *, statuses: tuple[str, ...] = (), case: str | None
 
 def case_findings(engine: Engine, case: str) -> list[dict]:
     """Every finding of one case, in file and report order."""
-    query = _base().where(AnalysisRow.case_id == case).order_by(
-        IngestedFile.id, AnalysisRow.id, FindingRow.id)
+    query = (
+        _base()
+        .where(AnalysisRow.case_id == case)
+        .order_by(IngestedFile.id, AnalysisRow.id, FindingRow.id)
+    )
     return list(_rows(engine, query))
 
 
-def finding_frame(engine: Engine, *, since: datetime | None = None, until: datetime | None = None,
-                  country: str | None = None, contexts: tuple[str, ...] = ()):
+def finding_frame(
+    engine: Engine,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    country: str | None = None,
+    contexts: tuple[str, ...] = (),
+):
     """Findings as a pandas DataFrame for analysis (one row per finding, no verdict JSON).
 
     Columns: when, file_id, source, case_id, item_id, context, country, name, status,
@@ -112,14 +132,29 @@ def finding_frame(engine: Engine, *, since: datetime | None = None, until: datet
 
     when = func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
     query = (
-        select(when.label("when"), FindingRow.file_id, IngestedFile.source_name.label("source"),
-               AnalysisRow.case_id, AnalysisRow.item_id, AnalysisRow.context,
-               AnalysisRow.country, FindingRow.name, FindingRow.status,
-               FindingRow.resolution_id, ResolutionRow.substance_id,
-               ResolutionRow.name.label("resolved_name"), ResolutionRow.smiles)
+        select(
+            when.label("when"),
+            FindingRow.file_id,
+            IngestedFile.source_name.label("source"),
+            AnalysisRow.case_id,
+            AnalysisRow.item_id,
+            AnalysisRow.context,
+            AnalysisRow.country,
+            FindingRow.name,
+            FindingRow.status,
+            FindingRow.resolution_id,
+            ResolutionRow.substance_id,
+            ResolutionRow.name.label("resolved_name"),
+            ResolutionRow.smiles,
+        )
         .join(IngestedFile, FindingRow.file_id == IngestedFile.id)
-        .join(AnalysisRow, and_(AnalysisRow.file_id == FindingRow.file_id,
-                                AnalysisRow.analysis_key == FindingRow.analysis_key))
+        .join(
+            AnalysisRow,
+            and_(
+                AnalysisRow.file_id == FindingRow.file_id,
+                AnalysisRow.analysis_key == FindingRow.analysis_key,
+            ),
+        )
         .outerjoin(ResolutionRow, FindingRow.resolution_id == ResolutionRow.id)
         .where(FindingRow.status != "no_hit")
     )
@@ -144,7 +179,10 @@ def verdicts(engine: Engine, resolution_ids: Iterable[int]) -> dict[int, dict]:
     out: dict[int, dict] = {}
     with Session(engine) as session:
         for start in range(0, len(ids), 500):
-            rows = session.execute(select(ResolutionRow.id, ResolutionRow.verdict).where(
-                ResolutionRow.id.in_(ids[start:start + 500])))
+            rows = session.execute(
+                select(ResolutionRow.id, ResolutionRow.verdict).where(
+                    ResolutionRow.id.in_(ids[start : start + 500])
+                )
+            )
             out.update((rid, json.loads(text)) for rid, text in rows)
     return out

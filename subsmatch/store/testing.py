@@ -38,19 +38,52 @@ def throwaway_postgres() -> Iterator[str]:
     port, data = free_port(), base / "data"
     options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
     try:
-        subprocess.run([*as_user, str(initdb), "-D", str(data), "-A", "trust", "-U", "postgres",
-                        "-E", "UTF8", "--no-sync"], check=True, capture_output=True, timeout=120)
-        subprocess.run([*as_user, str(pg_ctl), "-D", str(data), "-o", options, "-l",
-                        str(base / "server.log"), "-w", "start"], check=True,
-                       capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                *as_user,
+                str(initdb),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        subprocess.run(
+            [
+                *as_user,
+                str(pg_ctl),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(base / "server.log"),
+                "-w",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
         shutil.rmtree(base, ignore_errors=True)
         raise ServerUnavailable(f"the server did not start: {error}") from None
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run([*as_user, str(pg_ctl), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [*as_user, str(pg_ctl), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -58,8 +91,9 @@ def create_database(server: str, name: str) -> str:
     """A fresh, empty database on the server; returns its URL."""
     import psycopg
 
-    with psycopg.connect(server.replace("+psycopg", "") + "/postgres",
-                         autocommit=True) as connection:
+    with psycopg.connect(
+        server.replace("+psycopg", "") + "/postgres", autocommit=True
+    ) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
     return f"{server}/{name}"

@@ -93,8 +93,12 @@ class OpsinProcess:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 ["java", "-jar", str(self.jar), "-osmi"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                text=True, encoding="utf-8", bufsize=1,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                bufsize=1,
             )
         return self._process
 
