@@ -213,7 +213,8 @@ def test_csv_output_neutralises_formulas(db_url, tmp_path):
     assert "'=cmd" in out and "\n=" not in out and ",=" not in out
 
 
-def test_killed_ingest_leaves_nothing_of_that_file(db_url, tmp_path):
+def kill_an_ingest_midway(db_url: str, tmp_path: Path, seconds: float = 3.0) -> None:
+    """Start ingesting a large file, kill the process, and check nothing of it was stored."""
     path = tmp_path / "big.csv"
     path.write_text(lims_rows(150_000), encoding="utf-8")
     env = {**os.environ, "SUBSMATCH_DB": db_url}
@@ -223,13 +224,17 @@ def test_killed_ingest_leaves_nothing_of_that_file(db_url, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(3.0)
+    time.sleep(seconds)
     assert process.poll() is None, "the ingest finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert counts(db_url)["files"] == 0 and counts(db_url)["findings"] == 0
     code, _ = run(db_url, "ingest", str(LIMS))  # the database is usable afterwards
     assert code == 0 and counts(db_url)["files"] == 1
+
+
+def test_killed_ingest_leaves_nothing_of_that_file(db_url, tmp_path):
+    kill_an_ingest_midway(db_url, tmp_path)
 
 
 @pytest.mark.shared

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from subsmatch.cli import main
 from subsmatch.store.engine import make_engine
 from subsmatch.store.models import Base
-from tests.test_ingest import EXAMPLES, LIMS, counts, lims_rows
+from tests.test_ingest import EXAMPLES, LIMS, counts, kill_an_ingest_midway, lims_rows
 
 
 def run(db: str, *args: str) -> tuple[int, str]:
@@ -91,26 +91,7 @@ def test_search_in_the_database_equals_in_process(pg_url):
 
 
 def test_killed_ingest_leaves_nothing_on_postgresql(pg_url, tmp_path):
-    import signal
-    import time
-
-    path = tmp_path / "big.csv"
-    path.write_text(lims_rows(150_000), encoding="utf-8")
-    env = {**os.environ, "SUBSMATCH_DB": pg_url}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "subsmatch.cli", "ingest", str(path)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(4.0)
-    assert process.poll() is None, "the ingest finished before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    stored = counts(pg_url)
-    assert stored["files"] == 0 and stored["findings"] == 0
-    code, _ = run(pg_url, "ingest", str(LIMS))
-    assert code == 0 and counts(pg_url)["files"] == 1
+    kill_an_ingest_midway(pg_url, tmp_path, seconds=4.0)
 
 
 def test_analyst_commands_on_postgresql(pg_url, tmp_path):
