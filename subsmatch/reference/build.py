@@ -84,13 +84,17 @@ class Substance:
     keys: StructureKeys | None
     structure_source: str = ""
     names: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # name -> kind, src, row
+    mentions: dict[str, set[str]] = field(default_factory=dict)  # name key -> sources using it
     cas: dict[str, str] = field(default_factory=dict)  # cas -> source
     listings: list[tuple[Listing, str, int, str]] = field(default_factory=list)
 
     def add_names(self, names: Iterable[tuple[str, str]], source: str, row: int) -> None:
         for name, kind in names:
             name = " ".join(name.split())
-            if name and name not in self.names:
+            if not name:
+                continue
+            self.mentions.setdefault(name_key(name), set()).add(source)
+            if name not in self.names:
                 self.names[name] = (kind, source, row)
 
 
@@ -579,24 +583,36 @@ def apply_nl_changes(merger: Merger, report: Report) -> None:
 # --- output -------------------------------------------------------------------------------------
 
 
-def preferred_name(substance: Substance) -> str:
-    """A short common English name from the most trusted source that gives one."""
+SYSTEMATIC_LOOKING = re.compile(r"\d+(?:,\d+)*-\(?[A-Za-z]")  # "2-(ethylamino)-1-phenyl..."
+
+
+def preferred_name(substance: Substance, ambiguous: frozenset[str] = frozenset()) -> str:
+    """The short name most of the lists use (2C-B, not one list's trade name Nexus), then the
+    most trusted source's; never a name that other substances carry too (China White)."""
     rank = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
+    lists = set(SOURCE_PRIORITY)
 
     def score(item: tuple[str, tuple[str, str, int]]) -> tuple:
         name, (kind, source, _row) = item
-        odd = name.count("(") != name.count(")") or bool(re.match(r"^[\d(\[]", name))
+        odd = name.count("(") != name.count(")") or name.startswith(("(", "["))
+        used_by = len(substance.mentions.get(name_key(name), set()) & lists)
         return (
             kind not in KIND_RANK,
             len(name) > 40,
             odd,
+            bool(SYSTEMATIC_LOOKING.search(name)) and len(name) > 20,
+            name_key(name) in ambiguous,
+            -used_by,
             name_rank(kind, source),
             rank.get(source, 99),
             len(name),
             name,
         )
 
-    return display_case(min(substance.names.items(), key=score)[0])
+    best = min(substance.names.items(), key=score)[0]
+    # the same name as the lists print it: "5F-MDMB-PINACA" rather than "5f-mdmb-pinaca"
+    variants = [n for n in substance.names if name_key(n) == name_key(best) and n != n.lower()]
+    return display_case(best if best != best.lower() or not variants else min(variants))
 
 
 def display_case(name: str) -> str:
@@ -613,13 +629,14 @@ def display_case(name: str) -> str:
 
 def tables(merger: Merger) -> dict[str, pa.Table]:
     substances, names, listings = [], [], []
+    ambiguous = frozenset(key for key, ids in merger.by_name.items() if len(ids) > 1)
     for sid in sorted(merger.substances):
         s = merger.substances[sid]
         k = s.keys
         substances.append(
             {
                 "substance_id": sid,
-                "name": preferred_name(s),
+                "name": preferred_name(s, ambiguous),
                 "smiles": k.smiles if k else None,
                 "inchikey": k.inchikey if k else None,
                 "connectivity": k.connectivity if k else None,
