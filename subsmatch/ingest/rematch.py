@@ -8,9 +8,8 @@ and each change is recorded with both versions. One transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from subsmatch import __version__
@@ -19,7 +18,7 @@ from subsmatch.matchers.checker import Checker
 from subsmatch.matchers.verdict import verdict_to_dict
 from subsmatch.store.engine import writer
 from subsmatch.store.ingests import resolution_ids
-from subsmatch.store.models import FindingRow, RematchRow, ResolutionRow
+from subsmatch.store.rematches import move_findings, record_rematch, stale_resolutions
 
 
 @dataclass(frozen=True)
@@ -49,20 +48,7 @@ def rematch(engine: Engine, checker: Checker | None = None) -> tuple[int, list[C
     }
     now = _versions_text(*versions.values())
     with Session(writer(engine)) as session, session.begin():
-        used = select(FindingRow.resolution_id).where(FindingRow.resolution_id.is_not(None))
-        stale = session.execute(
-            select(
-                ResolutionRow.id,
-                ResolutionRow.query,
-                ResolutionRow.status,
-                ResolutionRow.data_version,
-                ResolutionRow.rules_version,
-                ResolutionRow.tool_version,
-            ).where(
-                ResolutionRow.id.in_(used),
-                or_(*(getattr(ResolutionRow, k) != v for k, v in versions.items())),
-            )
-        ).all()
+        stale = stale_resolutions(session, versions)
         if not stale:
             return 0, []
         queries = list(dict.fromkeys(row.query for row in stale))
@@ -76,24 +62,18 @@ def rematch(engine: Engine, checker: Checker | None = None) -> tuple[int, list[C
         changes = []
         for row in stale:
             new_status = verdicts[row.query]["status"]
-            moved = session.execute(
-                update(FindingRow)
-                .where(FindingRow.resolution_id == row.id)
-                .values(resolution_id=new_ids[row.query], status=new_status)
-            ).rowcount
+            moved = move_findings(session, row.id, new_ids[row.query], new_status)
             before = _versions_text(row.data_version, row.rules_version, row.tool_version)
-            session.add(
-                RematchRow(
-                    at=datetime.now(UTC),
-                    query=row.query,
-                    old_resolution_id=row.id,
-                    new_resolution_id=new_ids[row.query],
-                    old_status=row.status,
-                    new_status=new_status,
-                    findings=moved,
-                    old_versions=before,
-                    new_versions=now,
-                )
+            record_rematch(
+                session,
+                query=row.query,
+                old_resolution_id=row.id,
+                new_resolution_id=new_ids[row.query],
+                old_status=row.status,
+                new_status=new_status,
+                findings=moved,
+                old_versions=before,
+                new_versions=now,
             )
             if new_status != row.status:
                 changes.append(Change(row.query, row.status, new_status, moved, before, now))
