@@ -1044,24 +1044,11 @@ def trends(
         subsmatch trends --by quarter --since 2024-01-01
         subsmatch trends --context field --country NL --classes --csv
     """
-    from subsmatch.matchers.classes import drug_class
     from subsmatch.reference.lists import load
-    from subsmatch.reports.trends import trends as compute
+    from subsmatch.reports.trends import substance_trends
 
-    frame = _frame(ctx, country, context)
-    reference = load()
-    listed = {
-        sid: d
-        for sid in frame["substance_id"].dropna().unique()
-        if (d := reference.first_listed(sid))
-    }
-    per_substance, per_class = compute(
-        frame,
-        by=by,
-        since=_when(since),
-        until=_when(until),
-        classify=drug_class,
-        listed_since=listed,
+    per_substance, per_class = substance_trends(
+        _frame(ctx, country, context), load(), by=by, since=_when(since), until=_when(until)
     )
     rows = [t.to_dict() for t in (per_class if classes else per_substance)]
     if as_csv:  # long format: one row per period

@@ -268,19 +268,12 @@ def build_report(
     from subsmatch.matchers.verdict import listed_on
     from subsmatch.reference.lists import load
     from subsmatch.reports.alerts import alerts
-    from subsmatch.reports.trends import trends
+    from subsmatch.reports.trends import substance_trends
     from subsmatch.store.queries import verdicts
     from subsmatch.substances.structures import keys_of
 
     reference = load()
-    listed = {
-        sid: d
-        for sid in frame["substance_id"].dropna().unique()
-        if (d := reference.first_listed(sid))
-    }
-    per_substance, per_class = trends(
-        frame, by=by, since=since, until=until, classify=drug_class, listed_since=listed
-    )
+    per_substance, per_class = substance_trends(frame, reference, by=by, since=since, until=until)
     stored = verdicts(engine, frame["resolution_id"].dropna().astype(int))
     evidence: dict[str, tuple[str, ...]] = {}
     rules_version = None

@@ -152,3 +152,22 @@ def _cached(function: Callable[[str | None], str]) -> Callable[[object], str]:
         return memo[value]
 
     return call
+
+
+def substance_trends(
+    frame: pd.DataFrame,
+    reference,
+    *,
+    by: str = "month",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[list[Trend], list[Trend]]:
+    """:func:`trends` with the shipped drug classes and the reference's first listing dates."""
+    from subsmatch.matchers.classes import drug_class
+
+    listed = {
+        sid: first
+        for sid in frame["substance_id"].dropna().unique()
+        if (first := reference.first_listed(sid))
+    }
+    return trends(frame, by=by, since=since, until=until, classify=drug_class, listed_since=listed)

@@ -124,25 +124,13 @@ class Service:
         context: str | None = None,
     ) -> dict[str, list[dict]]:
         """Per substance and per class: counts per period and flags (as ``trends --json``)."""
-        from subsmatch.matchers.classes import drug_class
-        from subsmatch.reports.trends import trends
+        from subsmatch.reports.trends import substance_trends
 
         frame = finding_frame(
             self.engine, country=country, contexts=CONTEXTS.get(context or "", ())
         )
-        reference = self.checker.reference
-        listed = {
-            sid: d
-            for sid in frame["substance_id"].dropna().unique()
-            if (d := reference.first_listed(sid))
-        }
-        per_substance, per_class = trends(
-            frame,
-            by=by,
-            since=midnight(since),
-            until=midnight(until),
-            classify=drug_class,
-            listed_since=listed,
+        per_substance, per_class = substance_trends(
+            frame, self.checker.reference, by=by, since=midnight(since), until=midnight(until)
         )
         return {
             "substances": [t.to_dict() for t in per_substance],

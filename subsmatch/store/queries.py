@@ -49,10 +49,10 @@ _COLUMNS = (
 )
 
 
-def _base():
+def _joined(query):
+    """A select over findings joined to their file, analysis and resolution."""
     return (
-        select(*_COLUMNS)
-        .join(IngestedFile, FindingRow.file_id == IngestedFile.id)
+        query.join(IngestedFile, FindingRow.file_id == IngestedFile.id)
         .join(
             AnalysisRow,
             and_(
@@ -62,6 +62,10 @@ def _base():
         )
         .outerjoin(ResolutionRow, FindingRow.resolution_id == ResolutionRow.id)
     )
+
+
+def _base():
+    return _joined(select(*_COLUMNS))
 
 
 def _rows(engine: Engine, query) -> Iterator[dict]:
@@ -131,7 +135,7 @@ def finding_frame(
     import pandas as pd
 
     when = func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
-    query = (
+    query = _joined(
         select(
             when.label("when"),
             FindingRow.file_id,
@@ -147,17 +151,7 @@ def finding_frame(
             ResolutionRow.name.label("resolved_name"),
             ResolutionRow.smiles,
         )
-        .join(IngestedFile, FindingRow.file_id == IngestedFile.id)
-        .join(
-            AnalysisRow,
-            and_(
-                AnalysisRow.file_id == FindingRow.file_id,
-                AnalysisRow.analysis_key == FindingRow.analysis_key,
-            ),
-        )
-        .outerjoin(ResolutionRow, FindingRow.resolution_id == ResolutionRow.id)
-        .where(FindingRow.status != "no_hit")
-    )
+    ).where(FindingRow.status != "no_hit")
     if since:
         query = query.where(when >= since)
     if until:
