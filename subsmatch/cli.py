@@ -138,6 +138,25 @@ def _jurisdictions(values: tuple[str, ...]) -> tuple[str, ...]:
     return codes
 
 
+def jurisdiction_options(command: Callable) -> Callable:
+    """-j/--jurisdiction and --as-of, for the commands that judge substances."""
+    command = click.option(
+        "--as-of",
+        callback=_parse_date,
+        metavar="DATE",
+        help="Evaluate the lists and rules as they stood on this date (YYYY-MM-DD).",
+    )(command)
+    return click.option(
+        "-j",
+        "--jurisdiction",
+        "jurisdictions",
+        multiple=True,
+        metavar="CODE",
+        help="Only these jurisdictions (UN, EU, BE, NL, DE, US, CN; UK: generic clauses "
+        "only); repeatable.",
+    )(command)
+
+
 def _read_queries(queries: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     for query in queries:
@@ -150,20 +169,7 @@ def _read_queries(queries: tuple[str, ...]) -> list[str]:
 
 @main.command()
 @click.argument("queries", nargs=-1, required=True, metavar="QUERY...")
-@click.option(
-    "-j",
-    "--jurisdiction",
-    "jurisdictions",
-    multiple=True,
-    metavar="CODE",
-    help="Only these jurisdictions (UN, EU, BE, NL, DE, US, CN); repeatable.",
-)
-@click.option(
-    "--as-of",
-    callback=_parse_date,
-    metavar="DATE",
-    help="Evaluate the lists as they stood on this date (YYYY-MM-DD).",
-)
+@jurisdiction_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query (an array).")
 @click.option("--no-opsin", is_flag=True, help="Do not convert systematic names with OPSIN.")
 @click.option("--no-record", is_flag=True, help="Do not store the checks in the database.")
@@ -272,20 +278,7 @@ def _echo_verdict(row: dict) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option(
-    "-j",
-    "--jurisdiction",
-    "jurisdictions",
-    multiple=True,
-    metavar="CODE",
-    help="Only these jurisdictions; repeatable.",
-)
-@click.option(
-    "--as-of",
-    callback=_parse_date,
-    metavar="DATE",
-    help="Evaluate the lists and rules as they stood on this date.",
-)
+@jurisdiction_options
 @click.option(
     "--svg",
     "svg_path",
