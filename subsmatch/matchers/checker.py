@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 
@@ -11,7 +12,7 @@ from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex
 from subsmatch.matchers.verdict import Verdict, evaluate
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
-from subsmatch.substances.resolve import Lookups, Resolver
+from subsmatch.substances.resolve import Lookups, Resolution, Resolver
 from subsmatch.substances.structures import StructureKeys
 
 
@@ -33,7 +34,8 @@ class Checker:
         self.use_opsin = use_opsin
         self._rules = rules
         self._analogue_indexes: dict[tuple, AnalogueIndex] = {}
-        self._verdicts: dict[tuple, Verdict] = {}
+        self._verdicts: dict[tuple, Verdict] = {}  # per query text
+        self._judged: dict[tuple, Verdict] = {}  # per resolved substance and structure
 
     @cached_property
     def rules(self) -> RuleBook:
@@ -85,16 +87,30 @@ class Checker:
         """Verdicts in query order; names needing OPSIN share one JVM.
 
         Verdicts are cached per query, jurisdictions and date: reports repeat substances.
+        Different texts for one substance (spellings, salts, its CAS number) share one
+        evaluation: rules and similarity run once per resolved substance and structure.
         """
         queries = list(queries)
         resolutions = self.resolver.resolve_many(queries)
-        analogues = self.analogues(jurisdictions, as_of)
         verdicts = []
         for resolution in resolutions:
             key = (resolution.query, jurisdictions, as_of)
             if key not in self._verdicts:
-                self._verdicts[key] = evaluate(
-                    resolution, self.reference, jurisdictions, as_of, self.rules, analogues
-                )
+                self._verdicts[key] = self._evaluate(resolution, jurisdictions, as_of)
             verdicts.append(self._verdicts[key])
         return verdicts
+
+    def _evaluate(
+        self, resolution: Resolution, jurisdictions: tuple[str, ...], as_of: date | None
+    ) -> Verdict:
+        """The verdict of one resolution; evaluation depends on its substance and structure."""
+        if not resolution.resolved:
+            return evaluate(resolution, self.reference, jurisdictions, as_of)
+        key = (resolution.substance_id, resolution.keys, jurisdictions, as_of)
+        judged = self._judged.get(key)
+        if judged is None:
+            analogues = self.analogues(jurisdictions, as_of)
+            judged = self._judged[key] = evaluate(
+                resolution, self.reference, jurisdictions, as_of, self.rules, analogues
+            )
+        return replace(judged, query=resolution.query, resolution=resolution)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from operator import itemgetter
+from functools import lru_cache
 
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -12,37 +12,28 @@ from sqlalchemy.orm import Session
 from subsmatch.store.models import IngestedFile, ResolutionRow
 
 
-def bulk_insert(session: Session, table: Table, rows: list[dict]) -> None:
-    """Insert many rows of the same keys with one DBAPI executemany.
+def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert many rows, tuples in ``columns`` order, with one DBAPI executemany.
 
     SQLAlchemy's own executemany processes every parameter of every row in Python; here the
-    statement is compiled once and only the columns whose type needs it (dates, booleans) are
-    converted. Falls back to SQLAlchemy for drivers with named parameters.
+    statement is compiled once and only the columns whose type needs it (dates and booleans
+    on SQLite) are converted, column by column, each distinct value once. Drivers with named
+    parameters (psycopg) go through SQLAlchemy.
     """
     connection = session.connection()
     dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     order = compiled.positiontup
     if not order:
-        connection.execute(insert(table), rows)
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    pick = itemgetter(*order)
-    converters = [
-        (i, p)
-        for i, key in enumerate(order)
-        if (p := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
-    ]
-
-    def values(row: dict) -> tuple:
-        picked = pick(row)
-        if not converters:
-            return picked
-        converted = list(picked)
-        for i, convert in converters:
-            converted[i] = convert(converted[i])
-        return tuple(converted)
-
-    connection.exec_driver_sql(str(compiled), [values(row) for row in rows])
+    values = list(zip(*rows, strict=True))
+    ordered = []
+    for key in order:
+        column = values[columns.index(key)]
+        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        ordered.append(list(map(lru_cache(maxsize=4096)(process), column)) if process else column)
+    connection.exec_driver_sql(str(compiled), list(zip(*ordered, strict=True)))
 
 
 def latest_version(session: Session, sha256: str) -> int:
@@ -63,14 +54,14 @@ class FileWriter:
         session.flush()
         self.file_id = row.id
 
-    def add(self, table: type, rows: Iterable[dict]) -> None:
+    def add(self, table: type, columns: Sequence[str], rows: Iterable[tuple]) -> None:
         """Bulk insert rows of AnalysisRow, FindingRow or RejectionRow of this file.
 
-        Each row carries ``file_id`` (:attr:`file_id`), set where the row is built.
+        Rows are tuples in ``columns`` order; each carries ``file_id`` (:attr:`file_id`).
         """
         rows = list(rows)
         if rows:
-            bulk_insert(self.session, table.__table__, rows)
+            bulk_insert(self.session, table.__table__, columns, rows)
 
     def resolution_ids(
         self, resolutions: Mapping[str, dict], versions: Mapping[str, str]
