@@ -30,7 +30,7 @@ from subsmatch.ingest.errors import UnreadableReport
 from subsmatch.ingest.readers import ReadOptions, open_report
 from subsmatch.ingest.records import Analysis, Finding, Provenance, Rejection, Role, Score
 from subsmatch.matchers.checker import Checker
-from subsmatch.matchers.verdict import listed_on, verdict_to_dict
+from subsmatch.matchers.verdict import listed_on
 from subsmatch.store.engine import is_locked, writer
 from subsmatch.store.ingests import FileWriter, latest_version
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
@@ -434,9 +434,8 @@ class Pipeline:
             self._verdicts[query] = json.loads(verdict)
             self._stored_ids[query] = rid
         new = [q for q in new if q not in self._verdicts]
-        reference = self.checker.reference
-        for query, verdict in zip(new, self.checker.check(new), strict=True):
-            self._verdicts[query] = verdict_to_dict(verdict, reference)
+        if new:  # else the checker's indexes need not be built
+            self._verdicts.update(zip(new, self.checker.check_json(new), strict=True))
         return {key: _surest(key, self._verdicts) for key in distinct}
 
 

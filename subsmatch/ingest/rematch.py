@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from subsmatch import __version__
 from subsmatch.ingest.pipeline import resolution_values
 from subsmatch.matchers.checker import Checker
-from subsmatch.matchers.verdict import verdict_to_dict
 from subsmatch.store.engine import writer
 from subsmatch.store.ingests import resolution_ids
 from subsmatch.store.rematches import move_findings, record_rematch, stale_resolutions
@@ -52,10 +51,7 @@ def rematch(engine: Engine, checker: Checker | None = None) -> tuple[int, list[C
         if not stale:
             return 0, []
         queries = list(dict.fromkeys(row.query for row in stale))
-        verdicts = {
-            q: verdict_to_dict(v, checker.reference)
-            for q, v in zip(queries, checker.check(queries), strict=True)
-        }
+        verdicts = dict(zip(queries, checker.check_json(queries), strict=True))
         new_ids = resolution_ids(
             session, {q: resolution_values(v) for q, v in verdicts.items()}, versions
         )

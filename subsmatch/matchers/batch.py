@@ -11,7 +11,7 @@ from functools import cache
 import pandas as pd
 
 from subsmatch.matchers.checker import Checker
-from subsmatch.matchers.verdict import listed_on, verdict_to_dict
+from subsmatch.matchers.verdict import listed_on
 
 RESULT_COLUMNS = {
     "status": "string",
@@ -66,8 +66,7 @@ def match_frame(frame: pd.DataFrame, column: str = "name") -> pd.DataFrame:
     texts = [str(q) for q in queries]
     distinct = list(dict.fromkeys(t for t in texts if t.strip()))
     results = {
-        q: summary(verdict_to_dict(v, checker.reference))
-        for q, v in zip(distinct, checker.check(distinct), strict=True)
+        q: summary(row) for q, row in zip(distinct, checker.check_json(distinct), strict=True)
     }
     empty = dict.fromkeys(RESULT_COLUMNS) | {"status": "no_query", "confidence": 0.0}
     added = pd.DataFrame(

@@ -10,7 +10,7 @@ from functools import cached_property
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex
-from subsmatch.matchers.verdict import Verdict, evaluate
+from subsmatch.matchers.verdict import Verdict, evaluate, verdict_to_dict
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
 from subsmatch.substances.resolve import Lookups, Resolution, Resolver
 from subsmatch.substances.structures import StructureKeys
@@ -99,6 +99,17 @@ class Checker:
                 self._verdicts[key] = self._evaluate(resolution, jurisdictions, as_of)
             verdicts.append(self._verdicts[key])
         return verdicts
+
+    def check_json(
+        self,
+        queries: Iterable[str],
+        jurisdictions: tuple[str, ...] = JURISDICTIONS,
+        as_of: date | None = None,
+    ) -> list[dict]:
+        """The ``check --json`` object of each query, in query order."""
+        return [
+            verdict_to_dict(v, self.reference) for v in self.check(queries, jurisdictions, as_of)
+        ]
 
     def _evaluate(
         self, resolution: Resolution, jurisdictions: tuple[str, ...], as_of: date | None

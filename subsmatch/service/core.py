@@ -13,7 +13,7 @@ from subsmatch.ingest.pipeline import FLAGGED, FileSummary, Pipeline
 from subsmatch.ingest.profile import shipped_profiles
 from subsmatch.ingest.readers import ReadOptions
 from subsmatch.matchers.checker import Checker
-from subsmatch.matchers.verdict import Verdict, verdict_to_dict
+from subsmatch.matchers.verdict import Verdict
 from subsmatch.reference.lists import JURISDICTIONS
 from subsmatch.store.access import UPLOAD_CONTEXTS
 from subsmatch.store.checks import record_checks
@@ -59,8 +59,7 @@ class Service:
         as_of: date | None = None,
     ) -> list[dict]:
         """The ``check --json`` objects of ``texts``, recorded like the command records them."""
-        verdicts = self.checker.check(texts, jurisdictions or JURISDICTIONS, as_of)
-        rows = [verdict_to_dict(v, self.checker.reference) for v in verdicts]
+        rows = self.checker.check_json(texts, jurisdictions or JURISDICTIONS, as_of)
         record_checks(self.engine, rows)
         return rows
 
