@@ -72,19 +72,19 @@ class Locator:
     sheet: str | None = None
     column: str | None = None
 
-    def __str__(self) -> str:
-        parts = [self.file]
+    def __str__(self) -> str:  # called twice per ingested row: kept lean
+        text = self.file
         if self.sheet is not None:
-            parts.append(f"sheet {self.sheet!r}")
+            text += f" sheet {self.sheet!r}"
         if self.page is not None:
-            parts.append(f"page {self.page}")
+            text += f" page {self.page}"
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            text += f" row {self.row}"
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            text += f" line {self.line}"
         if self.column is not None:
-            parts.append(f"column {self.column!r}")
-        return " ".join(parts)
+            text += f" column {self.column!r}"
+        return text
 
     def at_column(self, column: str | None) -> Locator:
         """The same place, narrowed to one column."""
