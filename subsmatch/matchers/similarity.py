@@ -196,7 +196,10 @@ def deacylated(mol: Chem.Mol) -> Chem.Mol | None:
             if atom.GetIsAromatic() and atom.GetSymbol() == "N":
                 atom.SetNumExplicitHs(atom.GetNumExplicitHs() + 1)
     parent = edit.GetMol()
-    Chem.SanitizeMol(parent)
+    try:
+        Chem.SanitizeMol(parent)
+    except ValueError:  # RDKit's sanitisation errors: no parent rather than a failed check
+        return None
     return max(Chem.GetMolFrags(parent, asMols=True), key=lambda m: m.GetNumHeavyAtoms())
 
 
