@@ -352,7 +352,8 @@ def explain(
         click.echo(f"   {analogue['reason']} (class {analogue['class']})")
         for n in row["analogues"]:
             scores = ", ".join(f"{k} {v:.2f}" for k, v in n["by_fingerprint"].items())
-            click.echo(f"   {n['similarity']:.2f} {n['name']} ({scores}): {n['difference']}")
+            via = f", {n['via']}" if n.get("via") else ""
+            click.echo(f"   {n['similarity']:.2f} {n['name']} ({scores}{via}): {n['difference']}")
             click.echo(f"        {' | '.join(n['lists'])}")
     click.secho(f"\nVerdict: {row['status']}", bold=True)
     if svg_path:

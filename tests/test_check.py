@@ -207,7 +207,8 @@ NOVEL_FENTANYL = "CCC(=O)N(c1ccc(Cl)cc1)C1CCN(CCc2cccs2)CC1"
 
 
 def test_unlisted_close_structure_is_an_analogue_with_evidence(db_url):
-    code, out = run("check", NOVEL_NITAZENE, "--json", db_url=db_url)
+    # Before the 2025 NpSG text (whose Nr. 7 covers it, see below) no rule did: an analogue.
+    code, out = run("check", NOVEL_NITAZENE, "--json", "--as-of", "2025-06-01", db_url=db_url)
     assert code == 0, out
     row = json.loads(out)
     assert row["status"] == "analogue"
@@ -218,6 +219,12 @@ def test_unlisted_close_structure_is_an_analogue_with_evidence(db_url):
     )
     assert nearest["lists"] and "F" in nearest["difference"]
     assert {"name", "similarity", "fingerprint", "lists", "difference"} <= set(nearest)
+
+
+def test_a_nitazene_the_2025_npsg_text_covers_is_generic_today(checker):
+    verdict = checker.check([NOVEL_NITAZENE], ("DE",))[0]
+    assert verdict.status == "generic"
+    assert "DE-NpSG-7" in {m.rule.id for m in verdict.generic if m.matched}
 
 
 def test_generic_definition_reported_with_rule_and_atoms(checker):
@@ -236,7 +243,9 @@ def test_lookalike_medicine_is_never_an_analogue(checker):
 
 def test_explain_prints_the_reasoning_and_draws(db_url, tmp_path):
     svg = tmp_path / "pair.svg"
-    code, out = run("explain", NOVEL_NITAZENE, "--svg", str(svg), db_url=db_url)
+    code, out = run(
+        "explain", NOVEL_NITAZENE, "--svg", str(svg), "--as-of", "2025-06-01", db_url=db_url
+    )
     assert code == 0, out
     for heading in (
         "What substance",

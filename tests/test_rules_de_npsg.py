@@ -1,4 +1,4 @@
-"""German NpSG Anlage 1, groups 1-5: group-specific behaviour of de-npsg-2025.toml.
+"""German NpSG Anlage 1, groups 1-9: group-specific behaviour of de-npsg-2025.toml.
 
 Every example and near miss of the file is run by test_generic_rules.py; these tests pin
 the readings of the law that the rule file documents (precedence, exemptions, limits).
@@ -43,15 +43,21 @@ def test_law_header_cites_the_2025_annex():
     assert LAW.in_force(date(2026, 6, 1))
 
 
-def test_groups_one_to_five_are_encoded():
+def test_groups_one_to_nine_are_encoded():
     ids = {r.id for r in LAW.rules}
     assert {
         "DE-NpSG-1",
         "DE-NpSG-2.1",
+        "DE-NpSG-2.2",
+        "DE-NpSG-2.3",
         "DE-NpSG-3.1",
         "DE-NpSG-4",
         "DE-NpSG-5.1",
         "DE-NpSG-5.2",
+        "DE-NpSG-6",
+        "DE-NpSG-7",
+        "DE-NpSG-8",
+        "DE-NpSG-9",
     } <= ids
     for rule in LAW.rules:
         assert len(rule.examples) >= 4, rule.id
@@ -154,3 +160,30 @@ def test_evaluation_is_fast():
         BOOK.evaluate(mol)
     per_molecule_ms = (time.perf_counter() - start) / len(mols) * 1000
     assert per_molecule_ms < 20
+
+
+@pytest.mark.parametrize(
+    ("smiles", "rule_id"),
+    [
+        ("CCCCCCCc1cc(O)c2c(c1)OC(C)(C)C1CCC(C)CC21", "DE-NpSG-2.3"),  # HHC-P
+        ("CCCCCc1cc2OC(C)(C)C3CCC(C)=CC3c2c(O)c1C(=O)O", "DE-NpSG-2.3"),  # THCA-A
+        ("CCNC1(CCCCC1=O)c1cccc(OC)c1", "DE-NpSG-6"),  # methoxetamine
+        ("CCOc1ccc(Cc2nc3cc([N+](=O)[O-])ccc3n2CCN2CCCC2)cc1", "DE-NpSG-7"),  # etonitazepyne
+        ("CCC(=O)C(CC(C)N1CCCC1)(c1ccccc1)c1ccccc1", "DE-NpSG-8"),  # dipyanone
+        ("CC(c1ccc(Br)cc1)N1CCC(CC1)n1c(=O)[nH]c2ccccc21", "DE-NpSG-9"),  # brorphine
+    ],
+)
+def test_groups_added_in_2025_text_match_their_members(smiles, rule_id):
+    assert rule_id in matched(smiles)
+
+
+def test_no_group_of_this_text_is_in_force_before_the_text():
+    # The source gives no per-group date: every group carries the date of the 2025 text.
+    mol = Chem.MolFromSmiles("CCCCCCCc1cc(O)c2c(c1)OC(C)(C)C1CCC(C)CC21")  # HHC-P
+    assert not [m for m in BOOK.evaluate(mol, as_of=date(2020, 12, 31)) if m.matched]
+    assert "DE-NpSG-2.3" in {m.rule.id for m in BOOK.evaluate(mol, as_of=date(2026, 1, 1))}
+
+
+def test_loperamide_is_outside_group_8():
+    text = failure("CN(C)C(=O)C(CCN1CCC(O)(c2ccc(Cl)cc2)CC1)(c1ccccc1)c1ccccc1", "DE-NpSG-8")
+    assert "open-chain amide" in text

@@ -13,6 +13,7 @@ from subsmatch.matchers.difference import describe_difference
 from subsmatch.matchers.similarity import (
     LOOKALIKES_CSV,
     AnalogueIndex,
+    deacylated,
     load_classes,
     load_lookalikes,
 )
@@ -141,3 +142,41 @@ def test_curated_lookalikes_parse_match_their_formula_and_are_not_controlled(ref
             if substance_id.endswith(keys.inchikey) or not keys.has_stereo:
                 kinds = {e.kind for e in reference.listings.get(substance_id, [])}
                 assert not kinds & CONTROLLING_KINDS, row["name"]
+
+
+LSD_1P = "CCC(=O)n1cc2CC3N(C)CC(C(=O)N(CC)CC)C=C3c3cccc1c23"
+
+
+def test_a_prodrug_is_compared_as_its_deacylated_parent(index):
+    finding = index.assess(keys_of(LSD_1P))
+    nearest = finding.neighbours[0]
+    assert finding.is_analogue and nearest.similarity == 1.0
+    assert nearest.via == "compared as its deacylated parent"
+    assert "deacylated parent" in finding.reason
+
+
+@pytest.mark.parametrize(
+    ("smiles", "parent"),
+    [
+        (LSD_1P, "CCN(CC)C(=O)C1C=C2c3cccc4[nH]cc(c34)CC2N(C)C1"),  # indole N-acyl
+        ("CC(=O)Oc1cccc2[nH]cc(CCN(C)C)c12", "CN(C)CCc1c[nH]c2cccc(O)c12"),  # phenol ester
+        ("CC(=O)Oc1ccccc1C(=O)O", "O=C(O)c1ccccc1O"),  # aspirin: salicylic acid
+        ("COc1ccc2[nH]cc(CCNC(C)=O)c2c1", None),  # melatonin: an aliphatic amide stays
+        ("CC(=O)Nc1ccc(O)cc1", None),  # paracetamol: an anilide stays
+    ],
+)
+def test_deacylated_parents(smiles, parent):
+    found = deacylated(Chem.MolFromSmiles(smiles))
+    if parent is None:
+        assert found is None
+    else:
+        assert Chem.MolToSmiles(found) == Chem.MolToSmiles(Chem.MolFromSmiles(parent))
+
+
+def test_the_parent_is_used_only_where_it_scores_higher(index):
+    mol = Chem.MolFromSmiles("CC(=O)Oc1ccccc1C(=O)O")  # aspirin
+    found = index.similarities(mol)
+    as_given = index.scores(mol)
+    plain = (as_given["morgan2"] + as_given["atompair"]) / 2
+    assert (found.combined >= plain - 1e-9).all()
+    assert (found.combined[~found.via_parent] == plain[~found.via_parent]).all()

@@ -7,6 +7,11 @@ analogue when its nearest neighbour scores at least the threshold of the query's
 class (cathinone, tryptamine, fentanyl ...); the classes (SMARTS) and thresholds are data,
 calibrated on a time split by ``benchmarks/analogues.py --calibrate``.
 
+A structure that carries a labile acyl group where its controlled parent has an N-H on an
+aromatic ring or a phenolic O-H (1-propionyl-LSD, 4-acetoxy-DMT: the "prodrug" pattern) is also
+compared as that parent, the acyl group cleaved; a neighbour found so says ``via``. The
+difference in words is still from the neighbour to the query as given.
+
 Known non-controlled look-alikes (licensed medicines, cutting agents, adulterants:
 ``reference/curated/lookalikes.csv``) are reported as such and never flagged.
 
@@ -16,6 +21,9 @@ Known non-controlled look-alikes (licensed medicines, cutting agents, adulterant
 (True, 'cathinone')
 >>> index.assess(keys_of("CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1")).lookalike
 'licensed medicine bupropion'
+>>> lsd_1p = index.assess(keys_of("CCC(=O)n1cc2CC3N(C)CC(C(=O)N(CC)CC)C=C3c3cccc1c23"))
+>>> lsd_1p.is_analogue, lsd_1p.neighbours[0].similarity, lsd_1p.neighbours[0].via  # LSD
+(True, 1.0, 'compared as its deacylated parent')
 """
 
 from __future__ import annotations
@@ -40,6 +48,16 @@ THRESHOLDS_CSV = CURATED / "analogue_thresholds.csv"
 LOOKALIKES_CSV = CURATED / "lookalikes.csv"
 SCORE = "mean Tanimoto of Morgan-2 and atom-pair counts"
 DESCRIBE_FROM = 0.5  # below this similarity the MCS is slow and its wording says little
+
+# Acyl groups that prodrugs carry on a controlled parent: (SMARTS, index of the atom that keeps
+# the bond's parent side, index of the acyl carbon). An N-acyl on an aromatic nitrogen (indole
+# N1 of 1P-LSD) and an O-acyl on a phenol (4-AcO-DMT); amides of aliphatic amines are not
+# cleaved (melatonin is not a prodrug of a controlled amine).
+PRODRUG_ACYLS = (
+    (Chem.MolFromSmarts("[n]-[CX3](=[OX1])[#6]"), 0, 1),
+    (Chem.MolFromSmarts("c-[OX2]-[CX3](=[OX1])[#6]"), 1, 2),
+)
+VIA_PARENT = "compared as its deacylated parent"
 
 _MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 _ATOM_PAIR = rdFingerprintGenerator.GetAtomPairGenerator(fpSize=2048)
@@ -92,6 +110,7 @@ class Neighbour:
     lists: tuple[str, ...]  # "NL: Opiumwet List I", in force on the index date
     structure_class: str
     query_smiles: str
+    via: str = ""  # how the query was compared when not as given (VIA_PARENT)
 
     @cached_property
     def difference(self) -> str:
@@ -155,6 +174,44 @@ def fingerprints(mol: Chem.Mol) -> dict[str, DataStructs.UIntSparseIntVect]:
     return {name: make(mol) for name, make in FINGERPRINTS.items()}
 
 
+def deacylated(mol: Chem.Mol) -> Chem.Mol | None:
+    """The parent a prodrug releases: every PRODRUG_ACYLS group cleaved (None: there is none).
+
+    >>> Chem.MolToSmiles(deacylated(Chem.MolFromSmiles("CC(=O)Oc1cccc2[nH]cc(CCN(C)C)c12")))
+    'CN(C)CCc1c[nH]c2cccc(O)c12'
+    >>> deacylated(Chem.MolFromSmiles("COc1ccc2[nH]cc(CCNC(C)=O)c2c1")) is None  # melatonin
+    True
+    """
+    bonds = {
+        tuple(sorted((match[keep], match[acyl])))
+        for pattern, keep, acyl in PRODRUG_ACYLS
+        for match in mol.GetSubstructMatches(pattern)
+    }
+    if not bonds:
+        return None
+    edit = Chem.RWMol(mol)
+    for a, b in bonds:
+        edit.RemoveBond(a, b)
+        for atom in (edit.GetAtomWithIdx(a), edit.GetAtomWithIdx(b)):
+            if atom.GetIsAromatic() and atom.GetSymbol() == "N":
+                atom.SetNumExplicitHs(atom.GetNumExplicitHs() + 1)
+    parent = edit.GetMol()
+    try:
+        Chem.SanitizeMol(parent)
+    except ValueError:  # RDKit's sanitisation errors: no parent rather than a failed check
+        return None
+    return max(Chem.GetMolFrags(parent, asMols=True), key=lambda m: m.GetNumHeavyAtoms())
+
+
+@dataclass(frozen=True)
+class Similarities:
+    """A query against every member: per fingerprint, combined, and which used the parent."""
+
+    per_fingerprint: dict[str, np.ndarray]
+    combined: np.ndarray
+    via_parent: np.ndarray  # bool: the score is that of the deacylated parent
+
+
 class AnalogueIndex:
     """Controlled structures in force on ``as_of`` (None: today), fingerprinted once.
 
@@ -204,6 +261,20 @@ class AnalogueIndex:
             for name, fp in fingerprints(mol).items()
         }
 
+    def similarities(self, mol: Chem.Mol) -> Similarities:
+        """Scores of ``mol``, or of its deacylated parent where that scores higher."""
+        per_fp = self.scores(mol)
+        combined = np.mean(list(per_fp.values()), axis=0)
+        via = np.zeros(len(combined), dtype=bool)
+        parent = deacylated(mol)
+        if parent is not None:
+            parent_fp = self.scores(parent)
+            parent_combined = np.mean(list(parent_fp.values()), axis=0)
+            via = parent_combined > combined
+            combined = np.where(via, parent_combined, combined)
+            per_fp = {n: np.where(via, parent_fp[n], v) for n, v in per_fp.items()}
+        return Similarities(per_fp, combined, via)
+
     def lookalike_of(self, keys: StructureKeys) -> Lookalike | None:
         return next(
             (
@@ -218,8 +289,8 @@ class AnalogueIndex:
         """Nearest ``k`` controlled neighbours (never the query's own skeleton) and the flag."""
         mol = Chem.MolFromSmiles(keys.smiles)
         structure_class = classify(mol, self.classes)
-        per_fp = self.scores(mol)
-        score = np.mean(list(per_fp.values()), axis=0)
+        found = self.similarities(mol)
+        per_fp, score = found.per_fingerprint, found.combined.copy()
         score[self.connectivity == keys.connectivity] = -1.0  # itself, stereoisomers, isotopes
         top = [int(i) for i in np.argsort(-score)[:k] if score[i] >= 0]
         neighbours = tuple(
@@ -232,6 +303,7 @@ class AnalogueIndex:
                 lists=self.lists[i],
                 structure_class=self.member_class[i],
                 query_smiles=keys.smiles,
+                via=VIA_PARENT if found.via_parent[i] else "",
             )
             for i in top
         )
@@ -244,9 +316,10 @@ class AnalogueIndex:
             reason = "no controlled structure to compare with"
         else:
             relation = ">=" if best >= threshold else "<"
+            via = f", {neighbours[0].via}" if neighbours[0].via else ""
             reason = (
                 f"nearest controlled substance {neighbours[0].name}: similarity {best:.2f} "
-                f"{relation} {threshold:.2f} ({structure_class.name} threshold)"
+                f"{relation} {threshold:.2f} ({structure_class.name} threshold{via})"
             )
         return AnalogueFinding(
             is_analogue=lookalike is None and bool(neighbours) and best >= threshold,

@@ -292,6 +292,7 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
                 "similarity": n.similarity,
                 "fingerprint": verdict.analogue.fingerprint,
                 "by_fingerprint": dict(n.by_fingerprint),
+                "via": n.via or None,
                 "lists": list(n.lists),
                 "difference": n.difference if rank == 0 or verdict.analogue.is_analogue else None,
             }

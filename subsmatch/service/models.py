@@ -159,6 +159,7 @@ class Neighbour(BaseModel):
     similarity: float
     fingerprint: str | None
     by_fingerprint: dict[str, float]
+    via: str | None = None  # "compared as its deacylated parent" (a prodrug's acyl group cleaved)
     lists: list[str]
     difference: str | None
 
