@@ -390,18 +390,33 @@ class RuleBook:
         return tuple(r for law in self.laws for r in law.rules)
 
     def evaluate(
-        self, mol: Chem.Mol, jurisdictions: Sequence[str] | None = None, as_of: date | None = None
+        self,
+        mol: Chem.Mol,
+        jurisdictions: Sequence[str] | None = None,
+        as_of: date | None = None,
+        skeleton: str | None = None,
     ) -> list[RuleMatch]:
-        """Rules whose core is present, matched or with their first failing constraint."""
-        screen = Chem.PatternFingerprint(mol, fpSize=SCREEN_BITS)
-        matches = {r.id: core_matches(mol, r, screen) for r in self.rules}
-        present = {rule_id for rule_id, found in matches.items() if found}
-        skeleton = Chem.MolToInchiKey(mol)[:14] if present else None
-        results = (
-            evaluate_rule(mol, rule, present, matches[rule.id], skeleton)
+        """Rules in force whose core is present, matched or with their first failing constraint.
+
+        ``skeleton`` is the molecule's first InChIKey block (for exemptions by name), when the
+        caller knows it. Only the cores of the rules in force in
+        ``jurisdictions``, and of the rules these defer to, are searched.
+        """
+        wanted = [
+            rule
             for law in self.laws
             if law.in_force(as_of) and (jurisdictions is None or law.jurisdiction in jurisdictions)
             for rule in law.rules
+        ]
+        if not wanted:
+            return []
+        searched = {r.id for r in wanted} | {other for r in wanted for other in r.exclude_rules}
+        screen = Chem.PatternFingerprint(mol, fpSize=SCREEN_BITS)
+        matches = {r.id: core_matches(mol, r, screen) for r in self.rules if r.id in searched}
+        present = {rule_id for rule_id, found in matches.items() if found}
+        results = (
+            evaluate_rule(mol, rule, present, matches[rule.id], skeleton)
+            for rule in wanted
             if rule.id in present
         )
         return [r for r in results if r is not None]

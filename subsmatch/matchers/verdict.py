@@ -103,7 +103,9 @@ def rule_matches(
     if rules is None or resolution.keys is None:
         return []
     mol = Chem.MolFromSmiles(resolution.keys.smiles)
-    return rules.evaluate(mol, jurisdictions, as_of) if mol is not None else []
+    if mol is None:
+        return []
+    return rules.evaluate(mol, jurisdictions, as_of, skeleton=resolution.keys.connectivity)
 
 
 def exempt_medicines(
