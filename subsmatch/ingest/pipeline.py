@@ -332,24 +332,12 @@ class Pipeline:
         new_ids: dict[str, int] = {}
         cases: dict[str, tuple[str | None, str | None]] = {}
         for chunk in _chunks(report, self.chunk_rows):
-            analyses = [r for r in chunk if isinstance(r, Analysis)]
-            self._check_contexts(analyses, report.source_name)
-            findings = [r for r in chunk if isinstance(r, Finding)]
-            rejections = [r for r in chunk if isinstance(r, Rejection)]
-            # findings may follow an analysis of the previous chunk: keep the last one
-            cases = dict(list(cases.items())[-1:]) | {
-                a.id: (a.case_id, a.item_id) for a in analyses
-            }
-            file_id = writer.file_id
-            writer.add(AnalysisRow, ANALYSIS_COLUMNS, (analysis_row(a, file_id) for a in analyses))
-            rows = self._finding_rows(findings, writer, new_ids, cases, summary)
-            writer.add(FindingRow, FINDING_COLUMNS, rows)
-            writer.add(
-                RejectionRow, REJECTION_COLUMNS, (rejection_row(r, file_id) for r in rejections)
-            )
+            cases = self._write_chunk(chunk, writer, new_ids, cases, summary)
             if self.progress:
                 self.progress(report.source_name, report.stats.rows_read)
-            gc.collect(1)  # the young garbage of this chunk (see _young_collections_only)
+            # the chunk's records die here, so the young collection need not scan them
+            chunk.clear()
+            gc.collect(1)  # see _young_collections_only
         stats = report.stats
         summary.profile = report.profile
         summary.notes = list(report.notes)
@@ -364,6 +352,28 @@ class Pipeline:
             notes=json.dumps(report.notes),
         )
         return new_ids
+
+    def _write_chunk(
+        self,
+        chunk: list,
+        writer: FileWriter,
+        new_ids: dict[str, int],
+        cases: dict[str, tuple[str | None, str | None]],
+        summary: FileSummary,
+    ) -> dict[str, tuple[str | None, str | None]]:
+        """Store one chunk's records; the case and item ids of its last analysis."""
+        analyses = [r for r in chunk if isinstance(r, Analysis)]
+        self._check_contexts(analyses, summary.source)
+        findings = [r for r in chunk if isinstance(r, Finding)]
+        rejections = [r for r in chunk if isinstance(r, Rejection)]
+        # findings may follow an analysis of the previous chunk: its ids come in ``cases``
+        cases = cases | {a.id: (a.case_id, a.item_id) for a in analyses}
+        file_id = writer.file_id
+        writer.add(AnalysisRow, ANALYSIS_COLUMNS, (analysis_row(a, file_id) for a in analyses))
+        rows = self._finding_rows(findings, writer, new_ids, cases, summary)
+        writer.add(FindingRow, FINDING_COLUMNS, rows)
+        writer.add(RejectionRow, REJECTION_COLUMNS, (rejection_row(r, file_id) for r in rejections))
+        return dict(list(cases.items())[-1:])
 
     def _check_contexts(self, analyses: list[Analysis], source: str) -> None:
         if self.allowed_contexts is None:
