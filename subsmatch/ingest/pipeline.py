@@ -34,6 +34,7 @@ from subsmatch.matchers.verdict import listed_on
 from subsmatch.store.engine import is_locked, writer
 from subsmatch.store.ingests import FileWriter, latest_version
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
+from subsmatch.substances.opsin import start_opsin
 
 FLAGGED = ("controlled", "generic", "precursor", "analogue", "unresolved")
 FLAGGED_KEPT = 200  # flagged findings kept per file for the summary (all are counted)
@@ -247,6 +248,8 @@ class Pipeline:
     ) -> None:
         self.engine = engine
         self.checker = checker or Checker()
+        if self.checker.use_opsin:
+            start_opsin()  # its JVM starts while the first chunk is read
         self.options = options or ReadOptions()
         self.force = force
         self.chunk_rows = chunk_rows

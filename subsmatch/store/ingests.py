@@ -91,9 +91,9 @@ def resolution_ids(
     }
     missing = [q for q in resolutions if q not in found]
     if missing:
-        session.execute(
-            insert(ResolutionRow), [{**resolutions[q], **versions, "query": q} for q in missing]
-        )
+        columns = (*resolutions[missing[0]], *versions, "query")
+        rows = [(*resolutions[q].values(), *versions.values(), q) for q in missing]
+        bulk_insert(session, ResolutionRow.__table__, columns, rows)
         found.update(
             (q, rid) for q, (rid, _v) in stored_resolutions(session, missing, versions).items()
         )

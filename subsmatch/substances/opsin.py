@@ -89,7 +89,7 @@ class OpsinProcess:
         self.jar = jar
         self._process: subprocess.Popen | None = None
 
-    def _start(self) -> subprocess.Popen:
+    def start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 ["java", "-jar", str(self.jar), "-osmi"],
@@ -106,7 +106,7 @@ class OpsinProcess:
         out: list[str | None] = []
         for start in range(0, len(lines), self.BATCH):
             batch = lines[start : start + self.BATCH]
-            process = self._start()
+            process = self.start()
             try:
                 process.stdin.write("".join(f"{line}\n" for line in batch))
                 process.stdin.flush()
@@ -137,6 +137,13 @@ def _opsin() -> OpsinProcess | None:
     process = OpsinProcess(jar)
     atexit.register(process.close)
     return process
+
+
+def start_opsin() -> None:
+    """Start the JVM now, without waiting: it takes about 0.4 s, which a caller that will
+    need OPSIN soon (an ingest) can spend reading."""
+    if (opsin := _opsin()) is not None:
+        opsin.start()
 
 
 def names_to_smiles(names: Sequence[str]) -> list[str | None]:
