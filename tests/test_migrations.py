@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
-from subsmatch.store.engine import make_engine, migration_config
+from subsmatch.store.engine import HEAD_REVISION, make_engine, migration_config, stored_revision
 from subsmatch.store.models import Base
 
 
@@ -35,3 +35,9 @@ def test_opening_twice_changes_nothing(db_url):
     make_engine(db_url)
     with create_engine(db_url).connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == head()
+
+
+def test_head_revision_constant_is_alembics_head(db_url):
+    assert head() == HEAD_REVISION  # else a database at the old head would never be upgraded
+    assert stored_revision(create_engine(db_url)) is None
+    assert stored_revision(make_engine(db_url)) == head()

@@ -323,14 +323,23 @@ def core_matches(
     ]
 
 
+def element_symbols(mol: Chem.Mol) -> set[str]:
+    return {a.GetSymbol() for a in mol.GetAtoms()}
+
+
 def evaluate_rule(
     mol: Chem.Mol,
     rule: Rule,
     cores_present: set[str],
     matches: list[tuple[Chem.Mol, tuple[int, ...]]] | None = None,
     skeleton: str | None = None,
+    elements: set[str] | None = None,
 ) -> RuleMatch | None:
-    """Match one rule; None when its core is absent (the rule says nothing then)."""
+    """Match one rule; None when its core is absent (the rule says nothing then).
+
+    ``skeleton`` (first InChIKey block) and ``elements`` (symbols present) are the caller's
+    when it evaluates several rules on one molecule; else they are computed here.
+    """
     matches = core_matches(mol, rule) if matches is None else matches
     if not matches:
         return None
@@ -342,7 +351,8 @@ def evaluate_rule(
                 False,
                 failure=f"molecular mass {mass:.1f} u exceeds the {rule.max_mass:g} u limit",
             )
-    elements = {a.GetSymbol() for a in mol.GetAtoms()}
+    if elements is None:
+        elements = element_symbols(mol)
     if bad := elements - rule.elements:
         return RuleMatch(
             rule,
@@ -414,8 +424,9 @@ class RuleBook:
         screen = Chem.PatternFingerprint(mol, fpSize=SCREEN_BITS)
         matches = {r.id: core_matches(mol, r, screen) for r in self.rules if r.id in searched}
         present = {rule_id for rule_id, found in matches.items() if found}
+        elements = element_symbols(mol) if present else set()
         results = (
-            evaluate_rule(mol, rule, present, matches[rule.id], skeleton)
+            evaluate_rule(mol, rule, present, matches[rule.id], skeleton, elements)
             for rule in wanted
             if rule.id in present
         )
