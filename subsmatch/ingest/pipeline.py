@@ -406,30 +406,34 @@ class Pipeline:
         }
         if needed:
             new_ids.update(writer.resolution_ids(needed, self.versions))
+        outcome = {  # per distinct key: resolution id, status, and the verdict when flagged
+            key: (None, NO_HIT, None)
+            if query is None
+            else (
+                self._stored_ids.get(query) or new_ids[query],
+                self._verdicts[query]["status"],
+                self._verdicts[query],
+            )
+            for key, query in chosen.items()
+        }
+        summary.statuses.update(outcome[key][1] for key in keys)
         rows = []
         file_id = writer.file_id
         for finding, key in zip(findings, keys, strict=True):
-            query = chosen[key]
-            if query is None:
-                resolution_id, status = None, NO_HIT
-            else:
-                verdict = self._verdicts[query]
-                resolution_id = self._stored_ids.get(query) or new_ids[query]
-                status = verdict["status"]
-                if status in FLAGGED and len(summary.flagged) < FLAGGED_KEPT:
-                    case, item = cases.get(finding.analysis_id, (None, None))
-                    summary.flagged.append(
-                        FlaggedFinding(
-                            case,
-                            item,
-                            finding.name or finding.cas,
-                            status,
-                            (verdict["resolved"] or {}).get("name"),
-                            listed_on(verdict),
-                            str(finding.locator),
-                        )
+            resolution_id, status, verdict = outcome[key]
+            if status in FLAGGED and len(summary.flagged) < FLAGGED_KEPT:
+                case, item = cases.get(finding.analysis_id, (None, None))
+                summary.flagged.append(
+                    FlaggedFinding(
+                        case,
+                        item,
+                        finding.name or finding.cas,
+                        status,
+                        (verdict["resolved"] or {}).get("name"),
+                        listed_on(verdict),
+                        str(finding.locator),
                     )
-            summary.statuses[status] += 1
+                )
             rows.append(finding_row(finding, file_id, resolution_id, status))
         return rows
 
