@@ -84,21 +84,12 @@ class OpsinProcess:
     """
 
     BATCH = 256  # lines written before their answers are read (keeps both pipes unblocked)
-    WARM_UP = (
-        "2-(4-bromo-2,5-dimethoxyphenyl)ethan-1-amine",
-        "1-(1,3-benzodioxol-5-yl)-N-methylpropan-2-amine",
-        "N-phenyl-N-[1-(2-phenylethyl)piperidin-4-yl]propanamide",
-        "methyl 2-[(1-pentylindazole-3-carbonyl)amino]-3,3-dimethylbutanoate",
-        "not a chemical name",
-    ) * 40  # parsed while the caller does other work: the JIT is warm when the names come
 
     def __init__(self, jar: Path) -> None:
         self.jar = jar
         self._process: subprocess.Popen | None = None
-        self._unread = 0  # answers to warm-up lines, read before the next batch's
 
-    def start(self, warm_up: bool = False) -> subprocess.Popen:
-        """The running JVM, started if needed; ``warm_up`` also feeds it WARM_UP names."""
+    def start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 ["java", "-jar", str(self.jar), "-osmi"],
@@ -109,11 +100,6 @@ class OpsinProcess:
                 encoding="utf-8",
                 bufsize=1,
             )
-            self._unread = 0
-            if warm_up:
-                self._process.stdin.write("".join(f"{name}\n" for name in self.WARM_UP))
-                self._process.stdin.flush()
-                self._unread = len(self.WARM_UP)
         return self._process
 
     def convert(self, lines: Sequence[str]) -> list[str | None]:
@@ -124,9 +110,6 @@ class OpsinProcess:
             try:
                 process.stdin.write("".join(f"{line}\n" for line in batch))
                 process.stdin.flush()
-                for _ in range(self._unread):
-                    process.stdout.readline()
-                self._unread = 0
                 answers = [process.stdout.readline() for _ in batch]
             except (BrokenPipeError, OSError):
                 answers = []
@@ -157,10 +140,10 @@ def _opsin() -> OpsinProcess | None:
 
 
 def start_opsin() -> None:
-    """Start the JVM and warm it up now, without waiting: that takes about 0.4 s, which a
-    caller that will need OPSIN soon (an ingest) can spend reading."""
+    """Start the JVM now, without waiting: it takes about 0.4 s, which a caller that will
+    need OPSIN soon (an ingest) can spend reading."""
     if (opsin := _opsin()) is not None:
-        opsin.start(warm_up=True)
+        opsin.start()
 
 
 def names_to_smiles(names: Sequence[str]) -> list[str | None]:
