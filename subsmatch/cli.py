@@ -230,10 +230,9 @@ def _record(ctx: click.Context, rows: list[dict]) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from subsmatch.store.checks import record_checks
-    from subsmatch.store.engine import make_engine
 
     try:
-        record_checks(make_engine(ctx.obj["db"]), rows)
+        record_checks(_engine(ctx), rows)
     except SQLAlchemyError as error:
         click.echo(
             f"warning: the checks were not recorded ({error.__class__.__name__}: "

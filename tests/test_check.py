@@ -257,3 +257,14 @@ def test_explain_prints_the_reasoning_and_draws(db_url, tmp_path):
         assert heading in out
     drawing = svg.read_text()
     assert drawing.startswith("<svg") and drawing.count("class='bond-") > 40  # two molecules
+
+
+def test_uk_only_check_of_an_unlisted_structure_has_nothing_to_compare_with(db_url):
+    # the UK is known here only through its generic clauses: no UK list, no UK index members
+    code, out = run(
+        "check", "CCCCC(=O)c1ccc(C)cc1", "--jurisdiction", "UK", "--json", db_url=db_url
+    )
+    assert code == 0, out
+    row = json.loads(out)
+    assert row["status"] == "not_listed" and row["analogues"] == []
+    assert row["analogue"]["reason"] == "no controlled structure to compare with"

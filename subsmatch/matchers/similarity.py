@@ -59,8 +59,9 @@ PRODRUG_ACYLS = (
 )
 VIA_PARENT = "compared as its deacylated parent"
 
-_MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
-_ATOM_PAIR = rdFingerprintGenerator.GetAtomPairGenerator(fpSize=2048)
+FINGERPRINT_BITS = 2048
+_MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=FINGERPRINT_BITS)
+_ATOM_PAIR = rdFingerprintGenerator.GetAtomPairGenerator(fpSize=FINGERPRINT_BITS)
 FINGERPRINTS = {
     "morgan2": _MORGAN.GetCountFingerprint,
     "atompair": _ATOM_PAIR.GetCountFingerprint,
@@ -224,11 +225,12 @@ class CountMatrix:
     >>> query = gen.GetCountFingerprint(Chem.MolFromSmiles("CCCO"))
     >>> CountMatrix(fps).tanimoto(query).tolist() == DataStructs.BulkTanimotoSimilarity(query, fps)
     True
+    >>> CountMatrix([]).tanimoto(query).tolist()  # nothing controlled to compare with
+    []
     """
 
     def __init__(self, fingerprints: Sequence[DataStructs.UIntSparseIntVect]) -> None:
-        size = fingerprints[0].GetLength() if fingerprints else 0
-        self.counts = np.zeros((len(fingerprints), size), dtype=np.uint32)
+        self.counts = np.zeros((len(fingerprints), FINGERPRINT_BITS), dtype=np.uint32)
         for row, fp in enumerate(fingerprints):
             for bit, count in fp.GetNonzeroElements().items():
                 self.counts[row, bit] = count

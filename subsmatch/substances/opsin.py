@@ -23,6 +23,7 @@ import logging
 import re
 import shutil
 import subprocess
+import threading
 import warnings
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -88,8 +89,14 @@ class OpsinProcess:
     def __init__(self, jar: Path) -> None:
         self.jar = jar
         self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()  # the service's threads share the one JVM
 
     def start(self) -> subprocess.Popen:
+        """The running JVM, started if it is not (safe from any thread)."""
+        with self._lock:
+            return self._running()
+
+    def _running(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 ["java", "-jar", str(self.jar), "-osmi"],
@@ -103,34 +110,51 @@ class OpsinProcess:
         return self._process
 
     def convert(self, lines: Sequence[str]) -> list[str | None]:
-        out: list[str | None] = []
-        for start in range(0, len(lines), self.BATCH):
-            batch = lines[start : start + self.BATCH]
-            process = self.start()
-            try:
-                process.stdin.write("".join(f"{line}\n" for line in batch))
-                process.stdin.flush()
-                answers = [process.stdout.readline() for _ in batch]
-            except (BrokenPipeError, OSError):
-                answers = []
-            if len(answers) != len(batch) or not all(a.endswith("\n") for a in answers):
-                log.warning("OPSIN stopped answering; %d names left unconverted", len(batch))
-                self.close()
-                answers = [""] * len(batch)
-            out += [a.strip() or None for a in answers]
-        return out
+        with self._lock:
+            return [
+                answer
+                for start in range(0, len(lines), self.BATCH)
+                for answer in self._convert(lines[start : start + self.BATCH])
+            ]
+
+    def _convert(self, batch: Sequence[str]) -> list[str | None]:
+        process = self._running()
+        try:
+            process.stdin.write("".join(f"{line}\n" for line in batch))
+            process.stdin.flush()
+            answers = [process.stdout.readline() for _ in batch]
+        except (BrokenPipeError, OSError):
+            answers = []
+        if len(answers) != len(batch) or not all(a.endswith("\n") for a in answers):
+            log.warning("OPSIN stopped answering; %d names left unconverted", len(batch))
+            self._stop()
+            answers = [""] * len(batch)
+        return [a.strip() or None for a in answers]
 
     def close(self) -> None:
-        if self._process is not None:
-            if self._process.stdin:
-                self._process.stdin.close()
-            self._process.kill()
-            self._process.wait()
-            self._process = None
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            if process.stdin:
+                process.stdin.close()
+            process.kill()
+            process.wait()
+
+
+_MAKING = threading.Lock()
+
+
+def _opsin() -> OpsinProcess | None:
+    """The one OPSIN of this process (None without Java), made once even when threads race."""
+    with _MAKING:
+        return _make_opsin()
 
 
 @cache
-def _opsin() -> OpsinProcess | None:
+def _make_opsin() -> OpsinProcess | None:
     jar = opsin_jar()
     if not java_available() or jar is None:
         return None
