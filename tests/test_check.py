@@ -268,3 +268,16 @@ def test_uk_only_check_of_an_unlisted_structure_has_nothing_to_compare_with(db_u
     row = json.loads(out)
     assert row["status"] == "not_listed" and row["analogues"] == []
     assert row["analogue"]["reason"] == "no controlled structure to compare with"
+
+
+def test_verdicts_stay_right_when_the_bounded_caches_start_afresh():
+    from subsmatch.matchers.checker import Checker
+
+    queries = ["MDMA", "4-CMC", "3-CMC", "MDMA HCl", "cocaine", "50-36-2", "nonsense 12"]
+    expected = [v.status for v in Checker(use_opsin=False).check(queries)]
+    small = Checker(use_opsin=False)
+    small._verdicts.size = small._judged.size = small.resolver._cache.size = 2
+    first = [v.status for v in small.check(queries)]
+    again = [v.status for v in small.check(reversed(queries))]
+    assert first == expected and again == expected[::-1]
+    assert len(small._verdicts) <= 2 and len(small.resolver._cache) <= 2

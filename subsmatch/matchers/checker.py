@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from functools import cached_property
 
+from subsmatch.caching import BoundedCache
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex
@@ -14,6 +15,9 @@ from subsmatch.matchers.verdict import Verdict, evaluate, verdict_to_dict
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
 from subsmatch.substances.resolve import Lookups, Resolution, Resolver
 from subsmatch.substances.structures import StructureKeys
+
+VERDICTS_KEPT = 100_000  # verdicts cached per query text, and per structure
+INDEXES_KEPT = 8  # similarity indexes cached per jurisdictions and date (about 10 MB each)
 
 
 class Checker:
@@ -33,9 +37,10 @@ class Checker:
         self.reference = reference or load()
         self.use_opsin = use_opsin
         self._rules = rules
-        self._analogue_indexes: dict[tuple, AnalogueIndex] = {}
-        self._verdicts: dict[tuple, Verdict] = {}  # per query text
-        self._judged: dict[tuple, Verdict] = {}  # per resolved substance and structure
+        # bounded, for the service's long life: a dropped entry is only computed again
+        self._analogue_indexes: BoundedCache[tuple, AnalogueIndex] = BoundedCache(INDEXES_KEPT)
+        self._verdicts: BoundedCache[tuple, Verdict] = BoundedCache(VERDICTS_KEPT)  # per text
+        self._judged: BoundedCache[tuple, Verdict] = BoundedCache(VERDICTS_KEPT)  # per structure
 
     @cached_property
     def rules(self) -> RuleBook:
@@ -74,9 +79,10 @@ class Checker:
     def analogues(self, jurisdictions: tuple[str, ...], as_of: date | None) -> AnalogueIndex:
         """The index of structures controlled on ``as_of`` in ``jurisdictions`` (built once)."""
         key = (tuple(sorted(jurisdictions)), as_of)
-        if key not in self._analogue_indexes:
-            self._analogue_indexes[key] = AnalogueIndex(self.reference, as_of, key[0])
-        return self._analogue_indexes[key]
+        index = self._analogue_indexes.get(key)
+        if index is None:
+            index = self._analogue_indexes[key] = AnalogueIndex(self.reference, as_of, key[0])
+        return index
 
     def check(
         self,
@@ -95,9 +101,10 @@ class Checker:
         verdicts = []
         for resolution in resolutions:
             key = (resolution.query, jurisdictions, as_of)
-            if key not in self._verdicts:
-                self._verdicts[key] = self._evaluate(resolution, jurisdictions, as_of)
-            verdicts.append(self._verdicts[key])
+            verdict = self._verdicts.get(key)
+            if verdict is None:
+                verdict = self._verdicts[key] = self._evaluate(resolution, jurisdictions, as_of)
+            verdicts.append(verdict)
         return verdicts
 
     def check_json(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
+from subsmatch.caching import BoundedCache
 from subsmatch.substances.identifiers import normalise_cas, query_kind
 from subsmatch.substances.names import NormalisedName, normalise
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
@@ -74,13 +75,16 @@ class Resolution:
         return self.via == "fuzzy" or bool(self.alternatives)
 
 
+RESOLUTIONS_KEPT = 100_000  # resolutions cached per query text (bounded for the service)
+
+
 class Resolver:
     """Resolves queries with the reference lookups; caches per distinct query text."""
 
     def __init__(self, lookups: Lookups, use_opsin: bool = True) -> None:
         self.lookups = lookups
         self.use_opsin = use_opsin
-        self._cache: dict[str, Resolution] = {}
+        self._cache: BoundedCache[str, Resolution] = BoundedCache(RESOLUTIONS_KEPT)
 
     def resolve(self, query: str) -> Resolution:
         return self.resolve_many([query])[0]
@@ -95,8 +99,11 @@ class Resolver:
             needs_opsin, self._by_opsin_or_fuzzy(needs_opsin), strict=True
         ):
             first_pass[query] = resolution
-        self._cache.update(first_pass)  # type: ignore[arg-type]
-        return [self._cache[q] for q in queries]
+        resolved = {q: self._cache[q] for q in dict.fromkeys(queries) if q not in first_pass}
+        resolved.update(first_pass)  # type: ignore[arg-type]  (OPSIN or fuzzy filled every None)
+        for query in todo:  # stored after reading: the bounded cache may start afresh meanwhile
+            self._cache[query] = resolved[query]
+        return [resolved[q] for q in queries]
 
     # --- one query, without OPSIN -------------------------------------------------------------
 

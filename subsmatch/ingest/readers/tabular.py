@@ -19,8 +19,9 @@ from datetime import date, datetime, time
 from functools import partial
 from itertools import chain, compress, islice
 from operator import itemgetter
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
+from subsmatch.caching import Memo
 from subsmatch.ingest.errors import ProfileError, UnreadableReport
 from subsmatch.ingest.profile import (
     ANALYSIS_FIELDS,
@@ -321,35 +322,6 @@ _CONVERTED_FIELDS = (
 MEMO_SIZE = 1024
 """Distinct values a memo keeps; exports repeat a few values (days, devices, ranks) a lot."""
 
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-class _Memo(dict[_K, _V]):
-    """A bounded memo of a function: ``memo[key]`` is ``function(key)``, computed once.
-
-    The function must be pure (or its side effects idempotent). When full the memo starts
-    afresh, so memory stays bounded whatever the file.
-
-    >>> calls = []
-    >>> square = _Memo(lambda x: calls.append(x) or x * x, size=2)
-    >>> square[3], square[3], square[4], square[5], calls
-    (9, 9, 16, 25, [3, 4, 5])
-    >>> len(square)
-    1
-    """
-
-    def __init__(self, function: Callable[[_K], _V], size: int = MEMO_SIZE) -> None:
-        super().__init__()
-        self.function = function
-        self.size = size
-
-    def __missing__(self, key: _K) -> _V:
-        if len(self) >= self.size:
-            self.clear()
-        value = self[key] = self.function(key)
-        return value
-
 
 def _picker(positions: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
     """A function returning a row's cells at ``positions`` as a tuple, in that order.
@@ -410,17 +382,17 @@ class _Mapper:
         self.finding_texts = picker(FINDING_FIELDS)
         self.default_role = Role(profile.defaults.get("role", Role.HIT_CANDIDATE))
         self.scores = [
-            (s, blank_if_none(find(s.column, "score")), _Memo(partial(_score, s)))
+            (s, blank_if_none(find(s.column, "score")), Memo(partial(_score, s), MEMO_SIZE))
             for s in profile.scores
         ]
         self.score_columns = {s.column for s in profile.scores}
         extras = [(label, find(c, label)) for label, c in profile.extras.items()]
         self.extra_labels = tuple(label for label, at in extras if at is not None)
         self.extra_texts = _picker([at for _, at in extras if at is not None])
-        self.circumstances = _Memo(lambda texts: _circumstances(texts, self))
-        self.roles = _Memo(lambda text: profile.roles.get(collapse(text)))
-        self.ranks = _Memo(_whole_number)
-        self.cas = _Memo(normalise_cas)
+        self.circumstances = Memo(lambda texts: _circumstances(texts, self), MEMO_SIZE)
+        self.roles = Memo(lambda text: profile.roles.get(collapse(text)), MEMO_SIZE)
+        self.ranks = Memo(_whole_number, MEMO_SIZE)
+        self.cas = Memo(normalise_cas, MEMO_SIZE)
 
     def texts(self, cells: list[str]) -> list[str]:
         """The row's cells stripped, with blank cells up to one past the header's width."""
