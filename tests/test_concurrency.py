@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from sqlalchemy import create_engine, text
 
-from tests.test_ingest import counts, lims_rows
+from tests.test_ingest import counts, ingest_concurrently, lims_rows
 
 
 def test_four_concurrent_ingests_into_one_sqlite_file(tmp_path):
@@ -20,20 +17,8 @@ def test_four_concurrent_ingests_into_one_sqlite_file(tmp_path):
         rows = lims_rows(6000).replace("C-0", f"F{i}-0")  # distinct content per file
         path.write_text(rows, encoding="utf-8")
         paths.append(path)
-    env = {**os.environ, "SUBSMATCH_DB": db_url}
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "subsmatch.cli", "ingest", str(p), "--json"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for p in paths
-    ]
-    results = [p.communicate(timeout=300) for p in processes]
-    for process, (out, err) in zip(processes, results, strict=True):
-        assert process.returncode == 0, err
+    for code, out, err in ingest_concurrently(paths, db_url):
+        assert code == 0, err
         assert "locked" not in err
         summary = json.loads(out)[0]
         assert summary["status"] == "new"

@@ -47,6 +47,31 @@ def lims_rows(n: int, extra: list[list[str]] | None = None) -> str:
     return "\n".join(",".join(f'"{c}"' if "," in c else c for c in line) for line in lines)
 
 
+def lims_row(
+    case: str, substance: str, analysed: str = "02/01/2024", extra: tuple[str, ...] = ()
+) -> list[str]:
+    """One row of the LIMS extract's columns, with the values that tests vary."""
+    fields = ["A", "B", "L", "NL", "1", "d", "01/01/2024", analysed, "x", "GC-MS", "Identified"]
+    return [case, *fields, substance, "", "1", "g", "", *extra]
+
+
+def ingest_concurrently(paths: list[Path], db_url: str) -> list[tuple[int, str, str]]:
+    """Run one `subsmatch ingest --json` process per file at once: (exit code, out, err) each."""
+    env = {**os.environ, "SUBSMATCH_DB": db_url}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "subsmatch.cli", "ingest", str(p), "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in paths
+    ]
+    results = [p.communicate(timeout=300) for p in processes]
+    return [(p.returncode, out, err) for p, (out, err) in zip(processes, results, strict=True)]
+
+
 def test_examples_ingest_and_reconcile(db_url):
     code, out = run(db_url, "ingest", str(EXAMPLES), "--json")
     assert code == 0, out
@@ -85,45 +110,8 @@ def test_second_ingest_changes_nothing_and_force_keeps_the_old_version(db_url):
 
 def test_bad_rows_become_stored_rejections_with_locator(db_url, tmp_path):
     path = tmp_path / "extract.csv"
-    too_many = [
-        "C-X",
-        "A",
-        "B",
-        "L",
-        "NL",
-        "1",
-        "d",
-        "01/01/2024",
-        "02/01/2024",
-        "x",
-        "GC-MS",
-        "Identified",
-        "MDMA",
-        "",
-        "1",
-        "g",
-        "",
-        "surplus",
-    ]
-    bad_date = [
-        "C-Y",
-        "A",
-        "B",
-        "L",
-        "NL",
-        "1",
-        "d",
-        "01/01/2024",
-        "31/02/2024",
-        "x",
-        "GC-MS",
-        "Identified",
-        "MDMA",
-        "",
-        "1",
-        "g",
-        "",
-    ]
+    too_many = lims_row("C-X", "MDMA", extra=("surplus",))
+    bad_date = lims_row("C-Y", "MDMA", analysed="31/02/2024")
     path.write_text(lims_rows(10, [too_many, bad_date]), encoding="utf-8")
     code, out = run(db_url, "ingest", str(path), "--json")
     assert code == 0, out
@@ -187,25 +175,7 @@ def test_findings_and_show(db_url, tmp_path):
 
 def test_csv_output_neutralises_formulas(db_url, tmp_path):
     path = tmp_path / "evil.csv"
-    evil = [
-        '=HYPERLINK("x")',
-        "A",
-        "B",
-        "L",
-        "NL",
-        "1",
-        "d",
-        "01/01/2024",
-        "02/01/2024",
-        "x",
-        "GC-MS",
-        "Identified",
-        "=cmd|' /C calc'!A0",
-        "",
-        "1",
-        "g",
-        "",
-    ]
+    evil = lims_row('=HYPERLINK("x")', "=cmd|' /C calc'!A0")
     path.write_text(lims_rows(1, [evil]), encoding="utf-8")
     run(db_url, "ingest", str(path))
     code, out = run(db_url, "findings", "--csv")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,7 +11,14 @@ from click.testing import CliRunner
 from subsmatch.cli import main
 from subsmatch.store.engine import make_engine
 from subsmatch.store.models import Base
-from tests.test_ingest import EXAMPLES, LIMS, counts, kill_an_ingest_midway, lims_rows
+from tests.test_ingest import (
+    EXAMPLES,
+    LIMS,
+    counts,
+    ingest_concurrently,
+    kill_an_ingest_midway,
+    lims_rows,
+)
 
 
 def run(db: str, *args: str) -> tuple[int, str]:
@@ -51,20 +55,8 @@ def test_four_concurrent_ingests_on_postgresql(pg_url, tmp_path):
         path = tmp_path / f"extract_{i}.csv"
         path.write_text(lims_rows(3000).replace("C-0", f"P{i}-0"), encoding="utf-8")
         paths.append(path)
-    env = {**os.environ, "SUBSMATCH_DB": pg_url}
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "subsmatch.cli", "ingest", str(p), "--json"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for p in paths
-    ]
-    for process in processes:
-        out, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err
+    for code, out, err in ingest_concurrently(paths, pg_url):
+        assert code == 0, err
         assert json.loads(out)[0]["findings"] == 3000
     stored = counts(pg_url)
     assert stored["files"] == 4 and stored["findings"] == 12_000
