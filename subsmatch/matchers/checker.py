@@ -8,6 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from subsmatch.caching import BoundedCache
+from subsmatch.matchers import reference_matches
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex
@@ -44,7 +45,11 @@ class Checker:
 
     @cached_property
     def rules(self) -> RuleBook:
-        return self._rules if self._rules is not None else RuleBook()
+        """The given rules; else the rule files, knowing their matches on reference structures."""
+        if self._rules is not None:
+            return self._rules
+        book = RuleBook()
+        return book.knowing(reference_matches.read(self.reference, book))
 
     @cached_property
     def resolver(self) -> Resolver:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -382,10 +382,20 @@ def evaluate_rule(
 
 
 class RuleBook:
-    """All loaded laws; evaluates a molecule against the rules in force."""
+    """All loaded laws; evaluates a molecule against the rules in force.
 
-    def __init__(self, laws: Iterable[Law] | None = None) -> None:
+    ``known`` holds, per standardised SMILES, the matches of every rule worked out before
+    (the reference structures', see :mod:`subsmatch.matchers.reference_matches`); a structure
+    found there is not searched again.
+    """
+
+    def __init__(
+        self,
+        laws: Iterable[Law] | None = None,
+        known: Mapping[str, tuple[RuleMatch, ...]] | None = None,
+    ) -> None:
         self.laws = tuple(laws) if laws is not None else load_laws()
+        self.known = known or {}
 
     @cached_property
     def version(self) -> str:
@@ -398,6 +408,18 @@ class RuleBook:
     @property
     def rules(self) -> tuple[Rule, ...]:
         return tuple(r for law in self.laws for r in law.rules)
+
+    def knowing(self, known: Mapping[str, tuple[RuleMatch, ...]]) -> RuleBook:
+        """The same laws, with these matches worked out before."""
+        return RuleBook(self.laws, known)
+
+    def _wanted(self, jurisdictions: Sequence[str] | None, as_of: date | None) -> list[Rule]:
+        return [
+            rule
+            for law in self.laws
+            if law.in_force(as_of) and (jurisdictions is None or law.jurisdiction in jurisdictions)
+            for rule in law.rules
+        ]
 
     def evaluate(
         self,
@@ -412,12 +434,28 @@ class RuleBook:
         caller knows it. Only the cores of the rules in force in
         ``jurisdictions``, and of the rules these defer to, are searched.
         """
-        wanted = [
-            rule
-            for law in self.laws
-            if law.in_force(as_of) and (jurisdictions is None or law.jurisdiction in jurisdictions)
-            for rule in law.rules
-        ]
+        return self._evaluate(mol, self._wanted(jurisdictions, as_of), skeleton)
+
+    def evaluate_all(self, mol: Chem.Mol, skeleton: str | None = None) -> list[RuleMatch]:
+        """Every rule whose core is present, whatever its dates and jurisdiction."""
+        return self._evaluate(mol, list(self.rules), skeleton)
+
+    def evaluate_smiles(
+        self,
+        smiles: str,
+        jurisdictions: Sequence[str] | None = None,
+        as_of: date | None = None,
+        skeleton: str | None = None,
+    ) -> list[RuleMatch]:
+        """:meth:`evaluate` of a standardised SMILES, from ``known`` when it is there."""
+        wanted = self._wanted(jurisdictions, as_of)
+        if (known := self.known.get(smiles)) is not None:
+            ids = {rule.id for rule in wanted}
+            return [m for m in known if m.rule.id in ids]
+        mol = Chem.MolFromSmiles(smiles)
+        return [] if mol is None else self._evaluate(mol, wanted, skeleton)
+
+    def _evaluate(self, mol: Chem.Mol, wanted: list[Rule], skeleton: str | None) -> list[RuleMatch]:
         if not wanted:
             return []
         searched = {r.id for r in wanted} | {other for r in wanted for other in r.exclude_rules}

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from rdkit import Chem
-
 from subsmatch import __version__
 from subsmatch.matchers.exact import StructureMatch, structure_matches
 from subsmatch.matchers.generic import RuleBook, RuleMatch
@@ -102,10 +100,8 @@ def rule_matches(
     """Generic definitions evaluated on the query's parent structure (none without one)."""
     if rules is None or resolution.keys is None:
         return []
-    mol = Chem.MolFromSmiles(resolution.keys.smiles)
-    if mol is None:
-        return []
-    return rules.evaluate(mol, jurisdictions, as_of, skeleton=resolution.keys.connectivity)
+    keys = resolution.keys
+    return rules.evaluate_smiles(keys.smiles, jurisdictions, as_of, skeleton=keys.connectivity)
 
 
 def exempt_medicines(

@@ -7,7 +7,9 @@ it gives; convert systematic names without a structure with OPSIN (German and Du
 after spelling fixes); merge rows into substances (same parent InChIKey, else same CAS number,
 else same normalised name); join synonyms and street names; apply dated changes (US Federal
 Register placements and removals, Dutch list changes); write the tables, a data version and
-``BUILD_REPORT.md``. The build is deterministic: the same sources give the same tables.
+``BUILD_REPORT.md``; evaluate the generic rules once on every structure
+(:mod:`subsmatch.matchers.reference_matches`). The build is deterministic: the same sources
+give the same tables.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from subsmatch.matchers import reference_matches
+from subsmatch.matchers.generic import RuleBook
 from subsmatch.reference import sources as src
+from subsmatch.reference.lists import Reference
 from subsmatch.reference.sources import Listing, SourceEntry
 from subsmatch.substances.names import normalise
 from subsmatch.substances.opsin import first_parsable, java_available, uninvert_cas_name
@@ -885,7 +890,10 @@ def build(shared: Path, out: Path = DATA) -> dict:
     absorb_name_only(merger, report)
     apply_federal_register(merger, notices, report)
     apply_nl_changes(merger, report)
-    return write(tables(merger), out, report)
+    version = write(tables(merger), out, report)
+    # derived from the tables just written and the rule files (see its module)
+    reference_matches.write(Reference(out), RuleBook(), out / reference_matches.PATH.name)
+    return version
 
 
 def main(argv: list[str] | None = None) -> int:
