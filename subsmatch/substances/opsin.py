@@ -19,13 +19,14 @@ uninverted form:
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import re
 import shutil
 import subprocess
 import threading
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -84,7 +85,7 @@ class OpsinProcess:
     parse the name) and flushes it, so the JVM starts once, not once per batch.
     """
 
-    BATCH = 256  # lines written before their answers are read (keeps both pipes unblocked)
+    BATCH = 256  # lines per write to the JVM
 
     def __init__(self, jar: Path) -> None:
         self.jar = jar
@@ -109,27 +110,44 @@ class OpsinProcess:
             )
         return self._process
 
-    def convert(self, lines: Sequence[str]) -> list[str | None]:
-        with self._lock:
-            return [
-                answer
-                for start in range(0, len(lines), self.BATCH)
-                for answer in self._convert(lines[start : start + self.BATCH])
-            ]
+    def convert(self, lines: Sequence[str]) -> Iterator[str | None]:
+        """The SMILES of each line (None where OPSIN cannot parse it), in order, as they come.
 
-    def _convert(self, batch: Sequence[str]) -> list[str | None]:
-        process = self._running()
+        A thread writes the lines while the caller reads the answers: the caller's work on one
+        answer overlaps the JVM's on the next, and neither pipe fills while the other waits.
+        Read them all: a caller that stops early stops the JVM (the next call starts another).
+        """
+        with self._lock:
+            process = self._running()
+            feeder = threading.Thread(target=self._feed, args=(process, lines), daemon=True)
+            feeder.start()
+            answered = 0
+            try:
+                for _ in lines:
+                    answer = process.stdout.readline()
+                    if not answer.endswith("\n"):
+                        log.warning(
+                            "OPSIN stopped answering; %d names left unconverted",
+                            len(lines) - answered,
+                        )
+                        break
+                    answered += 1
+                    yield answer.strip() or None
+                yield from [None] * (len(lines) - answered)
+            finally:
+                if answered < len(lines):  # a dead JVM, or answers nobody will read
+                    self._stop()
+                feeder.join()
+
+    def _feed(self, process: subprocess.Popen, lines: Sequence[str]) -> None:
         try:
-            process.stdin.write("".join(f"{line}\n" for line in batch))
-            process.stdin.flush()
-            answers = [process.stdout.readline() for _ in batch]
-        except (BrokenPipeError, OSError):
-            answers = []
-        if len(answers) != len(batch) or not all(a.endswith("\n") for a in answers):
-            log.warning("OPSIN stopped answering; %d names left unconverted", len(batch))
-            self._stop()
-            answers = [""] * len(batch)
-        return [a.strip() or None for a in answers]
+            for start in range(0, len(lines), self.BATCH):
+                process.stdin.write(
+                    "".join(f"{line}\n" for line in lines[start : start + self.BATCH])
+                )
+                process.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):  # the JVM died or was stopped
+            return
 
     def close(self) -> None:
         with self._lock:
@@ -138,10 +156,10 @@ class OpsinProcess:
     def _stop(self) -> None:
         process, self._process = self._process, None
         if process is not None:
-            if process.stdin:
-                process.stdin.close()
-            process.kill()
+            process.kill()  # first: a feeder blocked on a full pipe gets its error and ends
             process.wait()
+            with contextlib.suppress(OSError, ValueError):
+                process.stdin.close()
 
 
 _MAKING = threading.Lock()
@@ -170,16 +188,15 @@ def start_opsin() -> None:
         opsin.start()
 
 
-def names_to_smiles(names: Sequence[str]) -> list[str | None]:
-    """Convert names with OPSIN; None where it cannot parse a name; aligned with ``names``.
+def names_to_smiles(names: Sequence[str]) -> Iterator[str | None]:
+    """Convert names with OPSIN, lazily; None where it cannot parse a name; aligned with
+    ``names`` (read them all, see :meth:`OpsinProcess.convert`).
 
     All names go to one long-lived JVM. Without Java every entry is None.
     """
-    if not names:
-        return []
-    opsin = _opsin()
+    opsin = _opsin() if names else None
     if opsin is None:
-        return [None] * len(names)
+        return iter([None] * len(names))
     return opsin.convert([_one_line(name) or "-" for name in names])
 
 

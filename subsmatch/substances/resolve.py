@@ -212,6 +212,7 @@ class Resolver:
         if not queries:
             return []
         spellings = [uninvert_cas_name(q.strip()) for q in queries]
+        # lazily: each answer is used while OPSIN works on the next
         smiles = names_to_smiles(spellings) if self.use_opsin else [None] * len(queries)
         return [
             self._from_opsin(q, s) if s else self._fuzzy(q)
