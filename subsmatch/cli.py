@@ -607,6 +607,9 @@ def ingest(
         subsmatch ingest exports/ --json
         subsmatch ingest handheld.csv --profile my_device.toml
     """
+    from subsmatch.substances.opsin import start_opsin
+
+    start_opsin()  # first: the JVM starts while the chemistry is imported and loaded
     from subsmatch.ingest.pipeline import Pipeline
     from subsmatch.ingest.readers import ReadOptions
 
