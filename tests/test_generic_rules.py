@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from rdkit import Chem
 
-from subsmatch.matchers.generic import RuleBook, RuleFileError, load_law, load_laws
+from subsmatch.matchers.generic import RULES_DIR, RuleBook, RuleFileError, load_law, load_laws
 
 LAWS = load_laws()
 RULES = [rule for law in LAWS for rule in law.rules]
@@ -79,3 +79,11 @@ def test_laws_apply_from_their_effective_date():
     law = next(law for law in LAWS if law.jurisdiction == "US")
     assert not law.in_force(date(2020, 1, 1))
     assert law.in_force(date(2026, 1, 1))
+
+
+def test_a_rule_id_used_in_two_files_is_refused(tmp_path):
+    source = next(RULES_DIR.glob("uk-*.toml")).read_text()
+    (tmp_path / "uk-a.toml").write_text(source)
+    (tmp_path / "uk-b.toml").write_text(source)
+    with pytest.raises(RuleFileError, match="used more than once"):
+        load_laws(tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pyarrow.parquet as pq
 import pytest
 from rdkit import Chem
 
@@ -14,17 +15,27 @@ from subsmatch.reference.lists import load
 
 REFERENCE = load()
 BOOK = RuleBook()
-KNOWN = reference_matches.read(REFERENCE, BOOK)
+PATH = reference_matches.path_of(REFERENCE)
+KNOWN = reference_matches.stored(BOOK, PATH)  # whatever it was made with: compared below
+
+
+@pytest.fixture
+def same_rdkit():
+    made = reference_matches.made_with(PATH).get("rdkit_version")
+    if made != (here := reference_matches.versions(REFERENCE, BOOK)["rdkit_version"]):
+        pytest.skip(f"the table was made with RDKit {made}, this is {here}: it is not used here")
 
 
 def _as_tuples(matches) -> list[tuple]:
     return [(m.rule.id, m.matched, tuple(m.atoms), m.failure) for m in matches]
 
 
-def test_committed_table_is_current_and_covers_every_structure():
-    """A failure here means a rule file or the reference changed: run the module's main."""
+def test_committed_table_is_current_and_covers_every_structure(same_rdkit):
+    """A failure here means a rule file, generic.py or the reference changed: run
+    ``python -m subsmatch.matchers.reference_matches``."""
+    assert reference_matches.made_with(PATH) == reference_matches.versions(REFERENCE, BOOK)
     smiles = {r.smiles for r in REFERENCE.substances.values() if r.smiles}
-    assert set(KNOWN) == smiles, "python -m subsmatch.matchers.reference_matches"
+    assert set(reference_matches.read(REFERENCE, BOOK)) == smiles
 
 
 def test_stored_matches_equal_live_evaluation_of_every_structure():
@@ -53,16 +64,21 @@ def test_known_structures_give_what_evaluation_gives_in_force_and_place(jurisdic
         ), smiles
 
 
-def test_a_table_made_with_other_rules_is_not_used(tmp_path):
+def test_a_table_made_with_other_rules_or_data_is_not_used(tmp_path):
     fewer = RuleBook(load_laws()[:-1])
     path = tmp_path / "rule_matches.parquet"
     reference_matches.write(REFERENCE, fewer, path)
     assert reference_matches.read(REFERENCE, fewer, path)
     assert reference_matches.read(REFERENCE, BOOK, path) == {}
     assert reference_matches.read(REFERENCE, BOOK, tmp_path / "absent.parquet") == {}
+    table = pq.read_table(path)
+    for key in ("data_version", "engine_version", "rdkit_version"):
+        other = {**reference_matches.made_with(path), key: "other"}
+        pq.write_table(table.replace_schema_metadata(other), tmp_path / "other.parquet")
+        assert reference_matches.read(REFERENCE, fewer, tmp_path / "other.parquet") == {}, key
 
 
-def test_checker_uses_the_table_and_a_given_rule_book_evaluates_live():
+def test_checker_uses_the_table_and_a_given_rule_book_evaluates_live(same_rdkit):
     assert Checker().rules.known
     assert not Checker(rules=RuleBook()).rules.known
     mdpv = "CCCC(N1CCCC1)C(=O)c1ccc2c(c1)OCO2"

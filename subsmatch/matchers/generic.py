@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -221,8 +222,12 @@ def load_law(path: Path) -> Law:
 
 
 def load_laws(folder: Path = RULES_DIR) -> tuple[Law, ...]:
-    """Every rule file of the folder, in file-name order."""
-    return tuple(load_law(p) for p in sorted(folder.glob("*.toml")))
+    """Every rule file of the folder, in file-name order; rule ids are unique across them."""
+    laws = tuple(load_law(p) for p in sorted(folder.glob("*.toml")))
+    ids = Counter(rule.id for law in laws for rule in law.rules)
+    if repeated := sorted(rule_id for rule_id, n in ids.items() if n > 1):
+        raise RuleFileError(f"{folder}: rule ids used more than once: {', '.join(repeated)}")
+    return laws
 
 
 # --- evaluation ---------------------------------------------------------------------------------

@@ -4,25 +4,29 @@ Reports mostly name known substances. Which rules match a structure depends only
 structure and the rule files, so for the reference structures it is worked out when the
 reference is built, or when a rule file changes, and read back instead of searched again:
 for a 200,000-row export that is most of the time its rules would take. The table records
-the data and rules versions it was made with; with any other version it is not used, and
-every structure is evaluated as before (slower, never wrong).
+the versions it was made with: of the data, the rule files, the engine (``generic.py``) and
+RDKit. With any other it is not used, and every structure is evaluated as before (slower,
+never wrong).
 
     .venv/bin/python -m subsmatch.matchers.reference_matches   # after editing a rule file
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import rdkit
 from rdkit import Chem
 
+from subsmatch.matchers import generic
 from subsmatch.matchers.generic import RuleBook, RuleMatch
-from subsmatch.reference.lists import DATA_DIR, Reference, load
+from subsmatch.reference.lists import Reference, load
 
-PATH = DATA_DIR / "rule_matches.parquet"
+FILE_NAME = "rule_matches.parquet"
 SCHEMA = pa.schema(
     [
         ("smiles", pa.string()),
@@ -55,25 +59,50 @@ def compute(reference: Reference, rules: RuleBook) -> pa.Table:
                 "failures": [m.failure for m in found],
             }
         )
-    metadata = {"data_version": reference.version, "rules_version": rules.version}
-    return pa.Table.from_pylist(rows, SCHEMA.with_metadata(metadata))
+    return pa.Table.from_pylist(rows, SCHEMA.with_metadata(versions(reference, rules)))
 
 
-def write(reference: Reference, rules: RuleBook, path: Path = PATH) -> int:
-    """Write the table; the number of structures in it."""
+def versions(reference: Reference, rules: RuleBook) -> dict[str, str]:
+    """Everything the stored results depend on."""
+    engine = hashlib.sha256(Path(generic.__file__).read_bytes()).hexdigest()[:12]
+    return {
+        "data_version": reference.version,
+        "rules_version": rules.version,
+        "engine_version": engine,
+        "rdkit_version": rdkit.__version__,
+    }
+
+
+def path_of(reference: Reference) -> Path:
+    return reference.data_dir / FILE_NAME
+
+
+def write(reference: Reference, rules: RuleBook, path: Path | None = None) -> int:
+    """Write the table beside the reference data; the number of structures in it."""
     table = compute(reference, rules)
-    pq.write_table(table, path, compression="zstd")
+    pq.write_table(table, path or path_of(reference), compression="zstd")
     return table.num_rows
 
 
-def read(reference: Reference, rules: RuleBook, path: Path = PATH) -> dict[str, tuple]:
-    """Per SMILES, the stored :class:`RuleMatch` es; empty when missing or made otherwise."""
+def made_with(path: Path) -> dict[str, str]:
+    """The versions a stored table was made with (empty when there is none)."""
     if not path.exists():
         return {}
-    table = pq.ParquetFile(path).read()
-    made_with = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items()}
-    if made_with != {"data_version": reference.version, "rules_version": rules.version}:
+    metadata = pq.read_schema(path).metadata or {}
+    return {k.decode(): v.decode() for k, v in metadata.items()}
+
+
+def read(reference: Reference, rules: RuleBook, path: Path | None = None) -> dict[str, tuple]:
+    """Per SMILES, the stored :class:`RuleMatch` es; empty when missing or made otherwise."""
+    path = path or path_of(reference)
+    if made_with(path) != versions(reference, rules):
         return {}
+    return stored(rules, path)
+
+
+def stored(rules: RuleBook, path: Path) -> dict[str, tuple]:
+    """The table's matches, whatever it was made with (see :func:`read`)."""
+    table = pq.ParquetFile(path).read()
     by_id = {rule.id: rule for rule in rules.rules}
     return {
         row["smiles"]: tuple(
@@ -89,7 +118,7 @@ def read(reference: Reference, rules: RuleBook, path: Path = PATH) -> dict[str, 
 def main() -> int:
     reference, rules = load(), RuleBook()
     count = write(reference, rules)
-    print(f"wrote {PATH}: rule matches of {count} structures (rules {rules.version})")
+    print(f"wrote {path_of(reference)}: rule matches of {count} structures ({rules.version=})")
     return 0
 
 

@@ -892,7 +892,7 @@ def build(shared: Path, out: Path = DATA) -> dict:
     apply_nl_changes(merger, report)
     version = write(tables(merger), out, report)
     # derived from the tables just written and the rule files (see its module)
-    reference_matches.write(Reference(out), RuleBook(), out / reference_matches.PATH.name)
+    reference_matches.write(Reference(out), RuleBook())
     return version
 
 

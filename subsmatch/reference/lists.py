@@ -109,6 +109,7 @@ class Reference:
     """The reference data in memory, indexed for the matchers."""
 
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.data_dir = data_dir
         self.version: str = json.loads((data_dir / "VERSION.json").read_text())["data_version"]
         self.substances = {
             r["substance_id"]: SubstanceRecord(**r) for r in _rows(data_dir / "substances.parquet")

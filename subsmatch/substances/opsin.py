@@ -66,7 +66,8 @@ def java_available() -> bool:
 
 
 def _one_line(name: str) -> str:
-    return " ".join(name.split())
+    """The name on one line, as text the JVM's UTF-8 input can take (lone surrogates: "?")."""
+    return " ".join(name.split()).encode("utf-8", "replace").decode("utf-8")
 
 
 @cache
@@ -146,12 +147,18 @@ class OpsinProcess:
                     "".join(f"{line}\n" for line in lines[start : start + self.BATCH])
                 )
                 process.stdin.flush()
-        except (BrokenPipeError, OSError, ValueError):  # the JVM died or was stopped
-            return
+        except Exception:  # the JVM died or was stopped, or a line could not be written:
+            process.kill()  # the reader then meets the end of the answers, not a wait
 
-    def close(self) -> None:
-        with self._lock:
+    def close(self, wait: float = 5.0) -> None:
+        """Stop the JVM; after ``wait`` seconds without the lock (a caller holding it never
+        finished reading), stop it anyway."""
+        locked = self._lock.acquire(timeout=wait)
+        try:
             self._stop()
+        finally:
+            if locked:
+                self._lock.release()
 
     def _stop(self) -> None:
         process, self._process = self._process, None
@@ -196,7 +203,7 @@ def names_to_smiles(names: Sequence[str]) -> Iterator[str | None]:
     """
     opsin = _opsin() if names else None
     if opsin is None:
-        return iter([None] * len(names))
+        return (None for _ in names)
     return opsin.convert([_one_line(name) or "-" for name in names])
 
 

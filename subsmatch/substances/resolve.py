@@ -10,6 +10,7 @@ lookups it needs come in through :class:`Lookups`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
@@ -211,13 +212,16 @@ class Resolver:
     def _by_opsin_or_fuzzy(self, queries: list[str]) -> list[Resolution]:
         if not queries:
             return []
+        if not self.use_opsin:
+            return [self._fuzzy(q) for q in queries]
         spellings = [uninvert_cas_name(q.strip()) for q in queries]
-        # lazily: each answer is used while OPSIN works on the next
-        smiles = names_to_smiles(spellings) if self.use_opsin else [None] * len(queries)
-        return [
-            self._from_opsin(q, s) if s else self._fuzzy(q)
-            for q, s in zip(queries, smiles, strict=True)
-        ]
+        # lazily: each answer is used while OPSIN works on the next; closed (and the JVM
+        # released) even when a resolution fails midway
+        with closing(names_to_smiles(spellings)) as smiles:
+            return [
+                self._from_opsin(q, s) if s else self._fuzzy(q)
+                for q, s in zip(queries, smiles, strict=True)
+            ]
 
     def _from_opsin(self, query: str, smiles: str) -> Resolution:
         name = normalise(query)
