@@ -15,7 +15,6 @@ quicker to build: an ingest builds two per row.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -58,9 +57,9 @@ Extras = tuple[tuple[str, str], ...]
 """Source fields kept as printed that the schema has no slot for (RT, Area%, purity ...)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Locator:
-    """Where in the source a record came from (1-based numbers).
+class Locator(NamedTuple):
+    """Where in the source a record came from (1-based numbers); a named tuple like the records
+    (one is made per row).
 
     >>> str(Locator("LIBRPT.TXT", line=31, page=2))
     'LIBRPT.TXT page 2 line 31'
@@ -91,7 +90,7 @@ class Locator:
 
     def at_column(self, column: str | None) -> Locator:
         """The same place, narrowed to one column."""
-        return dataclasses.replace(self, column=column)
+        return self._replace(column=column)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from functools import partial
 from itertools import chain, compress, islice
 from operator import itemgetter
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from subsmatch.caching import Memo
 from subsmatch.ingest.errors import ProfileError, UnreadableReport
@@ -413,8 +413,15 @@ def _whole_number(text: str) -> int | None:
         return None
 
 
-Problem = tuple[str | None, str]
-"""A rejected row: the field at fault (None for the whole row) and the reason."""
+class Problem(NamedTuple):
+    """Why a row is rejected: the field at fault (None for the whole row) and the reason."""
+
+    field: str | None
+    reason: str
+
+
+FindingPart = tuple
+"""A :class:`Finding`'s fields after ``analysis_id`` and ``locator``, in its order."""
 
 
 def _records(rows: Iterator[Row], m: _Mapper, ctx: ReadContext) -> Iterator[Record]:
@@ -437,12 +444,12 @@ def _records(rows: Iterator[Row], m: _Mapper, ctx: ReadContext) -> Iterator[Reco
         key = m.analysis_key(texts)
         if key != parsed_key:
             part = _analysis_part(texts, m)
-            if isinstance(part, tuple):
-                yield Rejection(m.where(where, part[0]), part[1], _join(cells))
+            if isinstance(part, Problem):
+                yield Rejection(m.where(where, part.field), part.reason, _join(cells))
                 continue
             parsed_key, analysis = key, part
         finding = _finding_part(texts, analysis["verdict"], m)
-        if isinstance(finding, tuple):
+        if isinstance(finding, Problem):
             field, reason = finding
             in_score = field and field in m.score_columns
             at = where.at_column(field) if in_score else m.where(where, field)
@@ -451,7 +458,7 @@ def _records(rows: Iterator[Row], m: _Mapper, ctx: ReadContext) -> Iterator[Reco
         if key != yielded_key:
             yielded_key, analysis_id = key, ctx.next_analysis_id()
             yield Analysis(id=analysis_id, provenance=provenance, locator=where, **analysis)
-        yield Finding(analysis_id=analysis_id, locator=where, **finding)
+        yield Finding(analysis_id, where, *finding)
 
 
 def _row_problem(cells: Sequence[str], m: _Mapper) -> str | None:
@@ -471,7 +478,7 @@ def _analysis_part(texts: list[str], m: _Mapper) -> dict[str, Any] | Problem:
     Fields that are empty and have no default are left out (the :class:`Analysis` default).
     """
     circumstances = m.circumstances[m.converted_texts(texts)]
-    if isinstance(circumstances, tuple):
+    if isinstance(circumstances, Problem):
         return circumstances
     plain = m.plain_texts(texts)
     part = dict(m.text_defaults)
@@ -492,7 +499,7 @@ def _circumstances(texts: tuple[str, ...], m: _Mapper) -> dict[str, Any] | Probl
     if verdict_raw:
         found = profile.verdicts.get(collapse(verdict_raw))
         if found is None:
-            return (
+            return Problem(
                 "verdict",
                 f"verdict {verdict_raw!r} is not in profile {profile.name}'s [verdicts]; add it",
             )
@@ -505,7 +512,7 @@ def _circumstances(texts: tuple[str, ...], m: _Mapper) -> dict[str, Any] | Probl
             measured_at = parse_timestamp(measured_raw, profile.timestamp_formats, m.tz)
         except ValueError as exc:
             field = "measured_at" if "measured_at" in profile.columns else "measured_date"
-            return field, f"{exc}; fix the value or add its format to [timestamps] formats"
+            return Problem(field, f"{exc}; fix the value or add its format to [timestamps] formats")
         if measured_at.tzinfo is None:
             measured_at = None
             m.ctx.note(
@@ -517,7 +524,9 @@ def _circumstances(texts: tuple[str, ...], m: _Mapper) -> dict[str, Any] | Probl
     try:
         context = Context(context_text.lower()) if context_text else None
     except ValueError:
-        return "context", f"context {context_text!r} is not one of {[c.value for c in Context]}"
+        return Problem(
+            "context", f"context {context_text!r} is not one of {[c.value for c in Context]}"
+        )
     return {
         "context": context,
         "instrument": Instrument(
@@ -532,35 +541,38 @@ def _circumstances(texts: tuple[str, ...], m: _Mapper) -> dict[str, Any] | Probl
     }
 
 
-def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> dict[str, Any] | Problem:
+def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> FindingPart | Problem:
     """The finding fields of a row's texts, or a problem (score problems name the score column)."""
     profile = m.profile
     name, cas_raw, formula, rank_text, role_text, component = m.finding_texts(texts)
     role = m.default_role
     if role_text:
         if (mapped := m.roles[role_text]) is None:
-            return "role", f"role {role_text!r} is not in profile {profile.name}'s [roles]; add it"
+            return Problem(
+                "role", f"role {role_text!r} is not in profile {profile.name}'s [roles]; add it"
+            )
         role = mapped
     elif component:
         role = Role.MIXTURE_COMPONENT
     rank = None
     if rank_text:
         if (rank := m.ranks[rank_text]) is None:
-            return "rank", f"rank {rank_text!r} is not a whole number"
+            return Problem("rank", f"rank {rank_text!r} is not a whole number")
     elif component.isdigit():
         rank = int(component)
     scores = []
     for column, at, memo in m.scores:
         score = memo[texts[at]]
         if isinstance(score, str):
-            return column.column, score
+            return Problem(column.column, score)
         if score is not None:
             scores.append(score)
     if not name:
         if verdict not in _NO_SUBSTANCE:
-            return "name", (
+            return Problem(
+                "name",
                 "the substance name is empty; fill it in, or record the row's verdict "
-                "(e.g. 'No match') in the verdict column"
+                "(e.g. 'No match') in the verdict column",
             )
         role = Role.NO_HIT
     asserted = (role is Role.IDENTIFIED and verdict not in _NO_SUBSTANCE) or (
@@ -569,17 +581,17 @@ def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> dict[str, A
         and (role is Role.MIXTURE_COMPONENT or (role is Role.HIT_CANDIDATE and rank in (None, 1)))
     )
     extras = m.extra_texts(texts)
-    return {
-        "role": role,
-        "name": name or None,
-        "rank": rank,
-        "cas": m.cas[cas_raw] if cas_raw else None,
-        "cas_raw": cas_raw or None,
-        "formula": formula or None,
-        "scores": tuple(scores),
-        "asserted_identified": asserted,
-        "extras": tuple(compress(zip(m.extra_labels, extras, strict=False), extras)),
-    }
+    return (
+        role,
+        name or None,
+        rank,
+        m.cas[cas_raw] if cas_raw else None,
+        cas_raw or None,
+        formula or None,
+        tuple(scores),
+        asserted,
+        tuple(compress(zip(m.extra_labels, extras, strict=False), extras)),
+    )
 
 
 def _score(column: ScoreColumn, text: str) -> Score | str | None:
