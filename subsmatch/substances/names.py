@@ -18,9 +18,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 _DATA = Path(__file__).with_name("data")
+NORMALISED_KEPT = 32_768  # names whose normalisation is kept (a few MB)
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -306,6 +308,7 @@ def split_forms(text: str) -> tuple[str, tuple[str, ...]]:
 # --- public API ----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=NORMALISED_KEPT)  # a name is normalised for its lookup and again for fuzzy
 def normalise(text: str) -> NormalisedName:
     """Normalise a reported substance name.
 
