@@ -216,3 +216,22 @@ def test_real_nist_samples_ingest_with_every_line_accounted_for(shared, db_url):
     assert [s["status"] for s in summaries] == ["new"] * len(samples)
     assert all(s["rejections"] == 0 and s["findings"] == s["rows_read"] > 0 for s in summaries)
     assert counts(db_url)["findings"] == sum(s["findings"] for s in summaries)
+
+
+def test_resolution_ids_are_the_same_in_every_run(tmp_path):
+    """Resolutions are stored in the order their queries were first met, whatever the
+    process's string hashing: two runs of one file give the same ids."""
+    stored = []
+    for seed in ("1", "2"):
+        db_url = f"sqlite:///{tmp_path / f'run{seed}.sqlite'}"
+        env = {**os.environ, "SUBSMATCH_DB": db_url, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "subsmatch.cli", "ingest", str(LIMS)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        with create_engine(db_url).connect() as connection:
+            rows = connection.execute(text("select id, query from resolutions order by id"))
+            stored.append(rows.all())
+    assert len(stored[0]) > 5 and stored[0] == stored[1]

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -339,7 +339,8 @@ class Pipeline:
             if self.progress:
                 self.progress(report.source_name, report.stats.rows_read)
             # the chunk's records die here, so the young collection need not scan them
-            chunk.clear()
+            for records in chunk:
+                records.clear()
             gc.collect(1)  # see _young_collections_only
         stats = report.stats
         summary.profile = report.profile
@@ -358,17 +359,15 @@ class Pipeline:
 
     def _write_chunk(
         self,
-        chunk: list,
+        chunk: Chunk,
         writer: FileWriter,
         new_ids: dict[str, int],
         cases: dict[str, tuple[str | None, str | None]],
         summary: FileSummary,
     ) -> dict[str, tuple[str | None, str | None]]:
         """Store one chunk's records; the case and item ids of its last analysis."""
-        analyses = [r for r in chunk if isinstance(r, Analysis)]
+        analyses, findings, rejections = chunk
         self._check_contexts(analyses, summary.source)
-        findings = [r for r in chunk if isinstance(r, Finding)]
-        rejections = [r for r in chunk if isinstance(r, Rejection)]
         # findings may follow an analysis of the previous chunk: its ids come in ``cases``
         cases = cases | {a.id: (a.case_id, a.item_id) for a in analyses}
         file_id = writer.file_id
@@ -401,7 +400,7 @@ class Pipeline:
         chosen = self._judge(keys, writer)
         needed = {
             q: resolution_values(self._verdicts[q])
-            for q in set(chosen.values())
+            for q in dict.fromkeys(chosen.values())  # first seen first: ids are reproducible
             if q and q not in self._stored_ids and q not in new_ids
         }
         if needed:
@@ -466,18 +465,29 @@ def _surest(queries: tuple[str, ...], verdicts: dict[str, dict]) -> str | None:
     return max(resolved, key=lambda q: (verdicts[q]["resolved"]["confidence"], q == queries[0]))
 
 
-def _chunks(records: Iterable, size: int) -> Iterator[list]:
-    """Lists of records holding about ``size`` findings or rejections each."""
-    chunk: list = []
+class Chunk(NamedTuple):
+    """Consecutive records of one file, by kind, each kind in reading order."""
+
+    analyses: list[Analysis]
+    findings: list[Finding]
+    rejections: list[Rejection]
+
+
+def _chunks(records: Iterable[Analysis | Finding | Rejection], size: int) -> Iterator[Chunk]:
+    """Chunks of records holding about ``size`` findings and rejections together."""
+    chunk = Chunk([], [], [])
     rows = 0
     for record in records:
-        chunk.append(record)
-        if not isinstance(record, Analysis):
-            rows += 1
-            if rows >= size:
-                yield chunk
-                chunk, rows = [], 0
-    if chunk:
+        kind = type(record)
+        if kind is Analysis:
+            chunk.analyses.append(record)
+            continue
+        (chunk.findings if kind is Finding else chunk.rejections).append(record)
+        rows += 1
+        if rows >= size:
+            yield chunk
+            chunk, rows = Chunk([], [], []), 0
+    if any(chunk):
         yield chunk
 
 
