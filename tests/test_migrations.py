@@ -41,3 +41,31 @@ def test_head_revision_constant_is_alembics_head(db_url):
     assert head() == HEAD_REVISION  # else a database at the old head would never be upgraded
     assert stored_revision(create_engine(db_url)) is None
     assert stored_revision(make_engine(db_url)) == head()
+
+
+def measured_at_indexed(engine) -> bool:
+    with engine.connect() as connection:
+        indexes = connection.exec_driver_sql("PRAGMA index_list(analyses)").all()
+    return any(row[1] == "ix_analyses_measured_at" for row in indexes)
+
+
+def test_database_at_0002_loses_the_unused_measured_at_index(db_url):
+    from alembic import command
+
+    config = migration_config()
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+    assert measured_at_indexed(engine)
+    make_engine(db_url)
+    assert not measured_at_indexed(engine) and stored_revision(engine) == head()
+
+
+def test_database_made_before_migrations_loses_the_index_too(db_url):
+    engine = create_engine(db_url)
+    Base.metadata.create_all(engine)
+    with engine.begin() as connection:  # as versions without Alembic made it
+        connection.exec_driver_sql("CREATE INDEX ix_analyses_measured_at ON analyses (measured_at)")
+    make_engine(db_url)
+    assert not measured_at_indexed(engine) and stored_revision(engine) == head()

@@ -65,7 +65,8 @@ def make_engine(url: str | None = None) -> Engine:
 
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0002"
+TABLES_ONLY_REVISION = "0002"  # up to here revisions only added tables (create_all's work)
+HEAD_REVISION = "0003"
 """The newest migration (a test checks it is Alembic's head): a database already there opens
 without importing Alembic, a tenth of a second of every command's start."""
 
@@ -82,8 +83,8 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (Alembic), in one write transaction.
 
     Concurrent first uses queue on the write lock instead of failing. A database made before
-    migrations existed (some tables, no version) gets the tables it lacks and is stamped at
-    the newest revision (the revisions so far only add tables).
+    migrations existed (some tables, no version) gets the tables it lacks, is stamped at the
+    last revision that only added tables, and is upgraded from there.
     """
     if stored_revision(engine) == HEAD_REVISION:
         return
@@ -101,7 +102,7 @@ def migrate(engine: Engine) -> None:
         current = MigrationContext.configure(connection).get_current_revision()
         if current is None and inspect(connection).get_table_names():
             Base.metadata.create_all(connection)
-            command.stamp(config, "head")
+            command.stamp(config, TABLES_ONLY_REVISION)
         command.upgrade(config, "head")
 
 

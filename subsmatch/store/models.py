@@ -86,7 +86,7 @@ class AnalysisRow(Base):
     library: Mapped[str | None] = mapped_column(Text)
     library_version: Mapped[str | None] = mapped_column(String(120))
     operator: Mapped[str | None] = mapped_column(String(120))
-    measured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    measured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     measured_at_raw: Mapped[str | None] = mapped_column(String(80))
     location: Mapped[str | None] = mapped_column(Text)
     country: Mapped[str | None] = mapped_column(String(60))
