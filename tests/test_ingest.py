@@ -235,3 +235,21 @@ def test_resolution_ids_are_the_same_in_every_run(tmp_path):
             rows = connection.execute(text("select id, query from resolutions order by id"))
             stored.append(rows.all())
     assert len(stored[0]) > 5 and stored[0] == stored[1]
+
+
+def test_summary_keeps_the_most_severe_flagged_findings(db_url, tmp_path):
+    """A controlled finding after more unresolved ones than the summary keeps is still shown."""
+    with LIMS.open(encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle))
+    rows = [lims_row(f"C-{i}", f"unknown compound {i}") for i in range(250)]
+    rows.append(lims_row("C-last", "Cocaine"))
+    path = tmp_path / "late_cocaine.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    code, out = run(db_url, "ingest", str(path), "--json")
+    assert code == 0, out
+    summary = json.loads(out)[0]
+    assert summary["flagged_count"] == 251 and len(summary["flagged"]) == 200
+    first = summary["flagged"][0]
+    assert (first["status"], first["name"], first["case_id"]) == ("controlled", "Cocaine", "C-last")
+    assert {f["status"] for f in summary["flagged"][1:]} == {"unresolved"}

@@ -38,6 +38,7 @@ from subsmatch.substances.opsin import start_opsin
 
 FLAGGED = ("controlled", "generic", "precursor", "analogue", "unresolved")
 FLAGGED_KEPT = 200  # flagged findings kept per file for the summary (all are counted)
+SEVERITY = {status: rank for rank, status in enumerate(FLAGGED)}
 NO_HIT = "no_hit"
 LOCK_RETRIES = 8  # whole-file retries when the database stays locked (backoff up to 30 s)
 
@@ -342,6 +343,7 @@ class Pipeline:
             for records in chunk:
                 records.clear()
             gc.collect(1)  # see _young_collections_only
+        summary.flagged = most_severe(summary.flagged)
         stats = report.stats
         summary.profile = report.profile
         summary.notes = list(report.notes)
@@ -418,9 +420,11 @@ class Pipeline:
         summary.statuses.update(outcome[key][1] for key in keys)
         rows = []
         file_id = writer.file_id
+        kept = Counter(f.status for f in summary.flagged)
         for finding, key in zip(findings, keys, strict=True):
             resolution_id, status, verdict = outcome[key]
-            if status in FLAGGED and len(summary.flagged) < FLAGGED_KEPT:
+            if status in FLAGGED and kept[status] < FLAGGED_KEPT:
+                kept[status] += 1
                 case, item = cases.get(finding.analysis_id, (None, None))
                 summary.flagged.append(
                     FlaggedFinding(
@@ -453,6 +457,15 @@ class Pipeline:
         if new:  # else the checker's indexes need not be built
             self._verdicts.update(zip(new, self.checker.check_json(new), strict=True))
         return {key: _surest(key, self._verdicts) for key in distinct}
+
+
+def most_severe(flagged: list[FlaggedFinding]) -> list[FlaggedFinding]:
+    """The FLAGGED_KEPT most severe findings, controlled first, each status in reading order.
+
+    While a file is read up to FLAGGED_KEPT findings of each status are kept, so that a
+    controlled finding after hundreds of unresolved ones is still shown.
+    """
+    return sorted(flagged, key=lambda f: SEVERITY[f.status])[:FLAGGED_KEPT]
 
 
 def _surest(queries: tuple[str, ...], verdicts: dict[str, dict]) -> str | None:
