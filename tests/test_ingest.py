@@ -108,6 +108,24 @@ def test_second_ingest_changes_nothing_and_force_keeps_the_old_version(db_url):
     assert after["resolutions"] == before["resolutions"]  # reused across files
 
 
+def test_only_the_newest_version_of_a_file_is_listed_and_counted(db_url):
+    from subsmatch.store.engine import make_engine
+    from subsmatch.store.queries import case_findings, finding_frame, findings
+
+    run(db_url, "ingest", str(LIMS))
+    engine = make_engine(db_url)
+    listed = list(findings(engine))
+    case = listed[0]["case_id"]
+    shown, frame = case_findings(engine, case), finding_frame(engine)
+    run(db_url, "ingest", str(LIMS), "--force")
+    again = list(findings(engine))
+    assert len(again) == len(listed) and {f["file_version"] for f in again} == {2}
+    assert len(case_findings(engine, case)) == len(shown)
+    assert len(finding_frame(engine)) == len(frame)
+    code, out = run(db_url, "findings", "--case", case, "--json")
+    assert code == 0 and len(json.loads(out)) == len(shown)
+
+
 def test_bad_rows_become_stored_rejections_with_locator(db_url, tmp_path):
     path = tmp_path / "extract.csv"
     too_many = lims_row("C-X", "MDMA", extra=("surplus",))

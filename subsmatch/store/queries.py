@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sqlalchemy import Engine, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from subsmatch.store.models import AnalysisRow, FindingRow, IngestedFile, ResolutionRow
 
@@ -50,7 +50,17 @@ _COLUMNS = (
 
 
 def _joined(query):
-    """A select over findings joined to their file, analysis and resolution."""
+    """A select over findings joined to their file, analysis and resolution.
+
+    Only the newest version of each file content counts: a forced re-ingest keeps the old
+    version stored, but it is neither listed nor counted again.
+    """
+    newer = aliased(IngestedFile)
+    superseded = (
+        select(newer.id)
+        .where(newer.sha256 == IngestedFile.sha256, newer.version > IngestedFile.version)
+        .exists()
+    )
     return (
         query.join(IngestedFile, FindingRow.file_id == IngestedFile.id)
         .join(
@@ -61,6 +71,7 @@ def _joined(query):
             ),
         )
         .outerjoin(ResolutionRow, FindingRow.resolution_id == ResolutionRow.id)
+        .where(~superseded)
     )
 
 
