@@ -105,3 +105,69 @@ def test_edited_lines_and_bad_quality_become_rejections(tmp_path):
     assert rejections[1].raw.strip() == "Lidocaine (see note"
     assert rejections[1].analysis_id == of(records, Analysis)[1].id
     assert report.stats.findings == 10
+
+
+TWO_REPORTS = ROOT / "tests" / "fixtures" / "reports" / "b_LIBRPT_two_reports.TXT"
+
+
+def test_second_report_in_one_file_carries_its_own_header():
+    report, records = read_all(TWO_REPORTS, options=BRUSSELS)
+    assert report.stats.rejections == 0
+    analyses = of(records, Analysis)
+    assert [a.label for a in analyses] == ["peak 1", "peak 2", "peak 1", "peak 2", "peak 3"]
+    assert [a.locator.page for a in analyses] == [1, 1, 2, 2, 3]
+    first, second = analyses[:2], analyses[2:]
+    for analysis in first:
+        extras = dict(analysis.extras)
+        assert (extras["data_file"], extras["als_vial"]) == (
+            "24-02210_01.D",
+            "3   Sample Multiplier: 1",
+        )
+        assert extras["sample"] == "24-02210 item 1 white crystals, parcel NL-HUB 0447"
+        assert analysis.operator == "M. Peeters"
+        assert analysis.measured_at.isoformat() == "2024-04-02T16:05:00+02:00"
+        assert len([k for k, _ in analysis.extras if k == "search_library"]) == 2
+    for analysis in second:  # its first page and its repeated page header
+        extras = dict(analysis.extras)
+        assert (extras["data_file"], extras["misc"]) == ("24-02231_04.D", "MeOH extract, splitless")
+        assert extras["sample"] == "24-02231 item 4 brown powder, heroin street deal"
+        assert analysis.operator == "K. Janssens"
+        assert analysis.measured_at.isoformat() == "2024-04-03T09:47:00+02:00"
+        assert analysis.measured_at_raw == "03 Apr 2024  09:47"
+        assert [v for k, v in analysis.extras if k == "search_library"] == [
+            r"C:\Database\SWGDRUG 3.13.L (minimum quality 80)"
+        ]
+    heroin = [f for f in of(records, Finding) if f.cas == "561-27-3"]
+    assert {f.analysis_id for f in heroin} == {analyses[4].id}
+
+
+def test_hit_before_the_second_reports_first_peak_is_not_credited_to_the_first(tmp_path):
+    text = (
+        TWO_REPORTS.read_bytes()
+        .decode("cp1252")
+        .replace("  1    9.104 12.40 C:\\Database\\SWGDRUG 3.13.L\r\n", "")
+    )
+    path = tmp_path / "LIBRPT.TXT"
+    path.write_bytes(text.encode("cp1252"))
+    _, records = read_all(path)
+    (rejection,) = of(records, Rejection)
+    assert "before any peak" in rejection.reason and rejection.analysis_id is None
+    assert "Paracetamol" in rejection.raw
+
+
+def test_repeated_page_header_that_omits_keys_keeps_them(tmp_path):
+    first, second = TWO_PAGES.read_bytes().decode("cp1252").split("\f")
+    dropped = ("Operator", "Misc", "Search Libraries", "NIST20.L   ", "ALS Vial", "Data Path")
+    second = "\r\n".join(
+        line for line in second.split("\r\n") if not any(k in line for k in dropped)
+    )
+    assert "Operator" not in second and "Data File" in second
+    path = tmp_path / "LIBRPT.TXT"
+    path.write_bytes(f"{first}\f{second}\r\n".encode("cp1252"))
+    report, records = read_all(path, options=BRUSSELS)
+    assert report.stats.rejections == 0
+    analyses = of(records, Analysis)
+    assert [a.locator.page for a in analyses] == [1, 1, 2, 2]
+    assert [a.operator for a in analyses] == ["M. Peeters"] * 4
+    headers = [[e for e in a.extras[3:] if e[0] != "library_path"] for a in analyses]
+    assert headers[1:] == headers[:1] * 3

@@ -4,6 +4,9 @@ Header keys (Data File, Acq On, Operator, Sample, Misc, search libraries with th
 quality) stand above a rule of underscores; below it each peak line (Pk#, RT, Area%, library)
 is followed by its hits (name, Ref#, CAS#, Qual). Long names push the tail columns right, so
 hits are parsed from the right. Page breaks (form feed) and repeated page headers are allowed.
+A header block below a table starts a new header context: one that agrees with the one in
+force is a page header of the same report (keys it omits are kept), any other begins the
+next sample's report (several reports may follow one another in one file).
 Each peak is an :class:`Analysis`; each hit a ranked candidate; other lines are Rejections.
 """
 
@@ -65,6 +68,8 @@ _HEADER_EXTRAS = {
     "unknown spectrum": "unknown_spectrum",
     "integration events": "integration_events",
 }
+# keys that start a new header block when met below a table
+_KNOWN_KEYS = frozenset(_HEADER_EXTRAS) | {"acq on", "operator"}
 
 
 def sniff(head: str) -> bool:
@@ -82,13 +87,27 @@ class _Header:
     libraries: list[str] = field(default_factory=list)
 
 
+def _in_force(header: _Header, block: _Header) -> tuple[_Header, bool]:
+    """The header for the peaks below ``block``, and whether it continues ``header``.
+
+    A block whose keys all agree with ``header`` is a repeated page header: keys and
+    libraries it omits are kept. Any disagreement (another Data File, Sample, Acq On ...)
+    means a new report, which takes nothing from the previous one.
+    """
+    if any(header.keys.get(key, value) != value for key, value in block.keys.items()):
+        return block, False
+    keys = header.keys | block.keys
+    return _Header(keys, block.libraries or header.libraries), True
+
+
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     """One analysis per peak with its ranked library hits (Qual 0-100)."""
     return _records(ctx.lines(stream, DEFAULT_ENCODING, expected_fallback=True), ctx)
 
 
 def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
-    header = _Header()
+    header = _Header()  # in force for the peaks being read
+    block: _Header | None = None  # header block being read, in force from its table on
     page = 1
     in_table = False
     last_key = ""
@@ -100,14 +119,25 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             line = line.replace("\f", "")
         text = line.rstrip("\r\n")
         where = ctx.locator(line=number, page=page)
-        if not text.strip() or _TITLE.match(text) or _FOOTER.match(text) or _PAGE.match(text):
+        if not text.strip() or _FOOTER.match(text) or _PAGE.match(text):
+            continue
+        if _TITLE.match(text):
+            if block is None:
+                block, in_table = _Header(), False
             continue
         if _COLUMNS.match(text):
             continue
-        if _RULE.match(text):
+        rule = _RULE.match(text)
+        peak = None if rule else _PEAK.match(text)
+        if (rule or peak) and block is not None:
+            header, continued = _in_force(header, block)
+            block = None
+            if not continued:
+                analysis_id = None
+        if rule:
             in_table = True
             continue
-        if peak := _PEAK.match(text):
+        if peak:
             analysis_id, rank = ctx.next_analysis_id(), 0
             rest = peak["rest"] or ""
             inline = _HIT_TAIL.match(rest)
@@ -129,14 +159,18 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
         if (library := _LIBRARY.match(text)) and (
             last_key == "search libraries" or "Search Libraries:" in text
         ):
-            if not in_table:
-                header.libraries.append(f"{library['lib']} (minimum quality {library['q']})")
+            if block is None and (not in_table or "Search Libraries:" in text):
+                block, in_table = _Header(), False
+            if block is not None:
+                block.libraries.append(f"{library['lib']} (minimum quality {library['q']})")
             last_key = "search libraries"
             continue
         if (key := _KEY.match(text)) and not text[:6].isspace():
             last_key = key["key"].casefold()
-            if not in_table or last_key in header.keys:
-                header.keys.setdefault(last_key, key["value"])
+            if not in_table or last_key in header.keys or last_key in _KNOWN_KEYS:
+                if block is None:
+                    block, in_table = _Header(), False
+                block.keys.setdefault(last_key, key["value"])
                 continue
         ctx.rows_read += 1
         yield Rejection(
