@@ -54,6 +54,26 @@ def test_example_keeps_cp437_greek_letters_and_every_field():
     assert not mdma.asserted_identified
 
 
+def test_nist_beta_and_gamma_bytes_become_greek_letters():
+    # cp437 0xE1 "ß" is NIST's beta and 0xE7 "τ" its gamma; 0xE0 "α" is already alpha
+    raw = (FIXTURES / "b_SRCRESLT_gamma.TXT").read_bytes()
+    assert b"<<\xe7-Hydroxybutyric" in raw and b"<<\xe1-Hydroxybutyric" in raw
+    report, records = read_all(FIXTURES / "b_SRCRESLT_gamma.TXT")
+    assert (report.format, report.notes, report.stats.rejections) == ("nist", [], 0)
+    assert [(f.name, f.cas) for f in of(records, Finding)] == [
+        ("γ-Hydroxybutyric acid", "591-81-1"),
+        ("β-Hydroxybutyric acid", "300-85-6"),
+        ("γ-Butyrolactone", "96-48-0"),
+        ("α-Methyl-γ-butyrolactone", "1679-47-6"),
+    ]
+
+
+def test_mspepsearch_hits_get_the_same_greek_letters():
+    report, records = read_all(FIXTURES / "b_mspepsearch_gamma.txt")
+    assert (report.format, report.stats.rejections) == ("nist", 0)
+    assert [f.name for f in of(records, Finding)] == ["γ-Hydroxybutyric acid", "γ-Butyrolactone"]
+
+
 def test_no_cas_is_kept_raw_but_not_normalised():
     _, records = read_all(EXAMPLE)
     theophylline = of(records, Finding)[2]
@@ -155,3 +175,4 @@ def test_real_nist_samples_parse_without_an_unparsed_line(number):
     names = " ".join(f.name for f in of(records, Finding))
     if number == 5:
         assert "(3β,5α)" in names and "à" not in names
+        assert "Hexonic acid, 3-deoxy-, γ-lactone" in names and "τ" not in names

@@ -1,7 +1,8 @@
 """NIST MS Search results (SRCRESLT.TXT) and MSPepSearch hit lists.
 
-The files are code page 437 ("α" is byte 0xE0; NIST prints beta as 0xE1, which cp437 calls
-"ß", so names get "β" back), one "Unknown:" line per searched spectrum
+The files are code page 437 ("α" is byte 0xE0) with NIST's own Greek letters: beta is 0xE1,
+which cp437 calls "ß", and gamma is 0xE7, which cp437 calls "τ", so hit names get "β" and "γ"
+back (MS Search and MSPepSearch alike). One "Unknown:" line per searched spectrum is
 followed by its ranked "Hit N :" lines. Fields after the name and formula are ``Key: value``
 pairs whose order and set vary with the program version and its column options, so they are
 parsed by key. Every line is parsed or becomes a Rejection.
@@ -38,8 +39,9 @@ _HIT = re.compile(
 )
 _FIELD = re.compile(r"^\s*(?P<key>[^:]+?)\s*:\s*(?P<value>.*?)\s*$")
 
-# cp437 has no small beta: NIST prints "ß" (0xE1) for it, as in "(3ß,5α)-".
-_NIST_GREEK = str.maketrans({"ß": "β"})
+# cp437 has no small beta or gamma: NIST prints "ß" (0xE1) for beta, as in "(3ß,5α)-", and
+# "τ" (0xE7) for gamma, as in "τ-lactone" and "τ-Hydroxybutyric acid" (GHB).
+_NIST_GREEK = str.maketrans({"ß": "β", "τ": "γ"})
 # key (case-folded) -> (score name, scale, higher is better)
 _SCORES = {
     "mf": ("MF", "0-999", True),
