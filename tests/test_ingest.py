@@ -140,6 +140,24 @@ def test_bad_rows_become_stored_rejections_with_locator(db_url, tmp_path):
         rejected = connection.execute(text("select locator, reason from rejections")).all()
     assert all("extract.csv" in r.locator and "row" in r.locator for r in rejected)
     assert all(r.reason for r in rejected)
+    assert [tuple(r) for r in summary["rejected"]] == [tuple(r) for r in rejected]
+
+
+def test_stored_rejections_are_read_back_newest_file_first(db_url, tmp_path):
+    from subsmatch.store.engine import make_engine
+    from subsmatch.store.queries import rejections
+
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(lims_rows(2, [lims_row("C-X", "MDMA", analysed="31/02/2024")]), "utf-8")
+    second.write_text(lims_rows(3, [lims_row("C-Y", "", analysed="01/02/2024")]), "utf-8")
+    run(db_url, "ingest", str(first))
+    run(db_url, "ingest", str(second))
+    engine = make_engine(db_url)
+    found = list(rejections(engine))
+    assert [r["file"].rsplit("/", 1)[-1] for r in found] == ["second.csv", "first.csv"]
+    assert "empty" in found[0]["reason"] and "31/02/2024" in found[1]["raw"]
+    only = list(rejections(engine, source="first.csv"))
+    assert len(only) == 1 and only[0]["locator"].endswith("line 4 column 'Analysis Date'")
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ from subsmatch.substances.opsin import start_opsin
 
 FLAGGED = ("controlled", "generic", "precursor", "analogue", "unresolved")
 FLAGGED_KEPT = 200  # flagged findings kept per file for the summary (all are counted)
+REJECTIONS_SHOWN = 5  # rejections (where and why) in a file's summary; all are stored
 SEVERITY = {status: rank for rank, status in enumerate(FLAGGED)}
 NO_HIT = "no_hit"
 LOCK_RETRIES = 8  # whole-file retries when the database stays locked (backoff up to 30 s)
@@ -76,6 +77,7 @@ class FileSummary:
     rejections: int = 0
     statuses: Counter = field(default_factory=Counter)
     flagged: list[FlaggedFinding] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # the first few: where, why
     notes: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -377,6 +379,8 @@ class Pipeline:
         rows = self._finding_rows(findings, writer, new_ids, cases, summary)
         writer.add(FindingRow, FINDING_COLUMNS, rows)
         writer.add(RejectionRow, REJECTION_COLUMNS, (rejection_row(r, file_id) for r in rejections))
+        room = max(0, REJECTIONS_SHOWN - len(summary.rejected))
+        summary.rejected += [(str(r.locator), r.reason) for r in rejections[:room]]
         return dict(list(cases.items())[-1:])
 
     def _check_contexts(self, analyses: list[Analysis], source: str) -> None:

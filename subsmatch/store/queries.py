@@ -9,7 +9,13 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from subsmatch.store.models import AnalysisRow, FindingRow, IngestedFile, ResolutionRow
+from subsmatch.store.models import (
+    AnalysisRow,
+    FindingRow,
+    IngestedFile,
+    RejectionRow,
+    ResolutionRow,
+)
 
 _COLUMNS = (
     IngestedFile.source_name.label("file"),
@@ -49,18 +55,22 @@ _COLUMNS = (
 )
 
 
+def _newest_version():
+    """The condition that a file row is the newest version of its content."""
+    newer = aliased(IngestedFile)
+    return ~(
+        select(newer.id)
+        .where(newer.sha256 == IngestedFile.sha256, newer.version > IngestedFile.version)
+        .exists()
+    )
+
+
 def _joined(query):
     """A select over findings joined to their file, analysis and resolution.
 
     Only the newest version of each file content counts: a forced re-ingest keeps the old
     version stored, but it is neither listed nor counted again.
     """
-    newer = aliased(IngestedFile)
-    superseded = (
-        select(newer.id)
-        .where(newer.sha256 == IngestedFile.sha256, newer.version > IngestedFile.version)
-        .exists()
-    )
     return (
         query.join(IngestedFile, FindingRow.file_id == IngestedFile.id)
         .join(
@@ -71,7 +81,7 @@ def _joined(query):
             ),
         )
         .outerjoin(ResolutionRow, FindingRow.resolution_id == ResolutionRow.id)
-        .where(~superseded)
+        .where(_newest_version())
     )
 
 
@@ -176,6 +186,34 @@ def finding_frame(
     # naive UTC everywhere: SQLite returns naive UTC times, PostgreSQL zone-aware ones
     frame["when"] = pd.to_datetime(frame["when"], format="mixed", utc=True).dt.tz_localize(None)
     return frame
+
+
+def rejections(
+    engine: Engine, *, source: str | None = None, limit: int | None = None
+) -> Iterator[dict]:
+    """Stored rejections (rows that became no finding), newest files first, in file order.
+
+    ``source`` keeps one file: its name as ingested, or the end of it after a ``/``.
+    Only the newest version of each file content is read, as for findings.
+    """
+    query = (
+        select(
+            IngestedFile.source_name.label("file"),
+            IngestedFile.version.label("file_version"),
+            RejectionRow.locator,
+            RejectionRow.reason,
+            RejectionRow.raw,
+        )
+        .join(IngestedFile, RejectionRow.file_id == IngestedFile.id)
+        .where(_newest_version())
+    )
+    if source:
+        query = query.where(
+            (IngestedFile.source_name == source) | IngestedFile.source_name.endswith(f"/{source}")
+        )
+    query = query.order_by(IngestedFile.id.desc(), RejectionRow.id).limit(limit)
+    with Session(engine) as session:
+        yield from (dict(row._mapping) for row in session.execute(query))
 
 
 def verdicts(engine: Engine, resolution_ids: Iterable[int]) -> dict[int, dict]:
