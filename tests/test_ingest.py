@@ -289,3 +289,17 @@ def test_summary_keeps_the_most_severe_flagged_findings(db_url, tmp_path):
     first = summary["flagged"][0]
     assert (first["status"], first["name"], first["case_id"]) == ("controlled", "Cocaine", "C-last")
     assert {f["status"] for f in summary["flagged"][1:]} == {"unresolved"}
+
+
+def test_already_ingested_file_whose_rows_were_all_rejected_says_how_to_read_it_again(db_url):
+    code, out = run(db_url, "ingest", str(LIMS), "--format", "nist", "--json")
+    first = json.loads(out)[0]
+    assert first["findings"] == 0 and first["rejections"] == first["rows_read"] > 0
+    code, out = run(db_url, "ingest", str(LIMS), "--json")
+    again = json.loads(out)[0]
+    assert again["status"] == "already_ingested"
+    assert "all" in again["notes"][0] and "--force" in again["notes"][0]
+    code, out = run(db_url, "ingest", str(LIMS), "--force", "--json")
+    assert json.loads(out)[0]["findings"] > 0
+    code, out = run(db_url, "ingest", str(LIMS), "--json")
+    assert json.loads(out)[0]["notes"] == []  # the newest version kept findings

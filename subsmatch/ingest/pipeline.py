@@ -32,7 +32,7 @@ from subsmatch.ingest.records import Analysis, Finding, Provenance, Rejection, R
 from subsmatch.matchers.checker import Checker
 from subsmatch.matchers.verdict import listed_on
 from subsmatch.store.engine import is_locked, writer
-from subsmatch.store.ingests import FileWriter, latest_version
+from subsmatch.store.ingests import FileWriter, latest_version, stored_counts
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
 from subsmatch.substances.opsin import start_opsin
 
@@ -310,6 +310,7 @@ class Pipeline:
                 version = latest_version(session, report.sha256)
                 if version and not self.force:
                     summary.status, summary.version = "already_ingested", version
+                    summary.notes = _nothing_kept_note(session, report.sha256, version)
                     return summary
                 summary.version = version + 1
                 with _young_collections_only():
@@ -461,6 +462,21 @@ class Pipeline:
         if new:  # else the checker's indexes need not be built
             self._verdicts.update(zip(new, self.checker.check_json(new), strict=True))
         return {key: _surest(key, self._verdicts) for key in distinct}
+
+
+def _nothing_kept_note(session: Session, sha256: str, version: int) -> list[str]:
+    """A note when the stored version kept no finding: its rows were all rejected.
+
+    Typically it was read with the wrong --format, --profile, --encoding or --sheet; being
+    the same content, it is not read again unless forced.
+    """
+    rows_read, findings, rejections = stored_counts(session, sha256, version)
+    if findings or not rejections:
+        return []
+    return [
+        f"version {version} kept no finding: all {rows_read} rows were rejected (see "
+        "subsmatch rejections); to read it again with other options, add --force"
+    ]
 
 
 def most_severe(flagged: list[FlaggedFinding]) -> list[FlaggedFinding]:

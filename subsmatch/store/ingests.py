@@ -44,6 +44,16 @@ def latest_version(session: Session, sha256: str) -> int:
     return found or 0
 
 
+def stored_counts(session: Session, sha256: str, version: int) -> tuple[int, int, int]:
+    """Rows read, findings and rejections of one stored version of this content."""
+    row = session.execute(
+        select(IngestedFile.rows_read, IngestedFile.findings, IngestedFile.rejections).where(
+            IngestedFile.sha256 == sha256, IngestedFile.version == version
+        )
+    ).one()
+    return tuple(row)
+
+
 class FileWriter:
     """Adds one file and its records within the caller's transaction."""
 
