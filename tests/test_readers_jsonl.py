@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from subsmatch.ingest.errors import UnreadableReport
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import Analysis, Context, Finding, Rejection, Role, Verdict
 from subsmatch.ingest.validation import report_schema, validate
+from subsmatch.ingest.values import parse_scale
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "subsmatch" / "examples" / "colour_tests.jsonl"
 GOOD = {
@@ -102,8 +105,8 @@ def test_bad_lines_findings_and_scores_become_rejections(tmp_path):
     assert "not valid JSON" in reasons[0]
     assert "at /measured_at" in reasons[1] and "UTC offset" in reasons[1]
     assert "'technique' is required" in reasons[2]
-    assert "at /name: must not be empty" in reasons[3]
-    assert "'name' is required" in reasons[4]
+    assert "substance name is missing or blank" in reasons[3]
+    assert "substance name is missing or blank" in reasons[4]
     assert "outside its scale 0-100" in reasons[5]
     assert "unknown property 'colour'" in reasons[7]
     assert (report.stats.findings, report.stats.analyses) == (2, 3)
@@ -133,3 +136,81 @@ def test_schema_file_declares_the_draft_and_the_record_fields():
     assert set(schema["properties"]["context"]["enum"]) == {c.value for c in Context}
     finding_roles = set(schema["$defs"]["finding"]["properties"]["role"]["enum"])
     assert finding_roles == {r.value for r in Role} - {"no_hit"}
+
+
+def scored(scale, value=5):
+    return {
+        **GOOD,
+        "findings": [{"name": "MDMA", "scores": [{"name": "S", "value": value, "scale": scale}]}],
+    }
+
+
+def test_scales_the_schema_allows_but_that_are_not_low_high_are_rejected(tmp_path):
+    """A descending, empty or unbounded scale rejects its finding; the lines after it are read."""
+    path = lines(
+        tmp_path,
+        scored("100-0"),
+        scored("5-5"),
+        scored("0-" + "9" * 400, value=10**400),
+        scored("1..2-3"),
+        scored("0-100", value=float("nan")),
+        scored("0-10"),
+    )
+    _report, records = read_all(path)
+    reasons = [r.reason for r in of(records, Rejection)]
+    assert len(reasons) == 5 and len(of(records, Analysis)) == 6
+    assert "scale '100-0': LOW must be below HIGH" in reasons[0]
+    assert "higher_is_better to false" in reasons[0]
+    assert "scale '5-5': LOW must be below HIGH" in reasons[1]
+    assert "bounds are too large" in reasons[2]
+    assert "at /scores/0/scale" in reasons[3]
+    assert "outside its scale 0-100" in reasons[4]
+    (finding,) = of(records, Finding)
+    assert (finding.locator.line, finding.scores[0].value) == (6, 5.0)
+
+
+@given(st.from_regex(report_schema()["$defs"]["score"]["properties"]["scale"]["pattern"]))
+def test_every_scale_the_schema_allows_parses_or_says_why_not(scale):
+    """Schema and parser agree on the form: only the order or size of the bounds is refused."""
+    try:
+        low, high = parse_scale(scale)
+    except ValueError as exc:
+        assert "LOW must be below HIGH" in str(exc) or "too large" in str(exc)
+    else:
+        assert low < high
+
+
+def test_schema_is_valid_json_schema_and_documents_the_scale_rule():
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    schema = report_schema()
+    assert jsonschema_rs.meta.is_valid(schema)
+    assert "LOW below HIGH" in schema["$defs"]["score"]["properties"]["scale"]["description"]
+
+
+@pytest.mark.parametrize("verdict", ["negative", "inconclusive", "error"])
+def test_a_blank_name_where_nothing_was_found_is_a_no_hit(tmp_path, verdict):
+    """As in CSV: without a name, a finding of a 'nothing found' analysis is a no-hit row."""
+    path = lines(
+        tmp_path,
+        {**GOOD, "verdict": verdict, "findings": [{"name": "   "}, {"rank": 1}, {"name": ""}]},
+        {**GOOD, "verdict": verdict, "findings": [{"name": " ", "role": "identified"}]},
+    )
+    _report, records = read_all(path)
+    findings = of(records, Finding)
+    assert not of(records, Rejection) and len(findings) == 4
+    assert {(f.name, f.role, f.asserted_identified) for f in findings} == {
+        (None, Role.NO_HIT, False)
+    }
+
+
+@pytest.mark.parametrize("verdict", ["positive", "mixture", "not_reported", None])
+def test_a_blank_name_elsewhere_is_rejected_like_a_missing_one(tmp_path, verdict):
+    analysis = {k: v for k, v in GOOD.items() if k != "verdict"}
+    if verdict:
+        analysis["verdict"] = verdict
+    findings = [{"name": "   "}, {"name": "\t"}, {"rank": 2}, {"name": ""}, {"name": " MDMA "}]
+    _report, records = read_all(lines(tmp_path, {**analysis, "findings": findings}))
+    rejections = of(records, Rejection)
+    assert [r.locator.column for r in rejections] == [f"findings[{i}]" for i in range(4)]
+    assert all("substance name is missing or blank" in r.reason for r in rejections)
+    assert [f.name for f in of(records, Finding)] == [" MDMA "]

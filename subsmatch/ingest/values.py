@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from math import isfinite
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _CAS = re.compile(r"^\s*(\d+)-(\d{2})-(\d)\s*$")
@@ -68,15 +69,29 @@ def parse_number(text: str) -> float:
 
 
 def parse_scale(scale: str) -> tuple[float, float]:
-    """The bounds of a score scale written as ``low-high``.
+    """The bounds of a score scale written as ``low-high``, low below high.
+
+    Raises ValueError naming the fault. A descending scale ("100-0") is refused rather than read
+    as "lower is better": that is said by ``higher_is_better = false`` on a ``low-high`` scale.
 
     >>> parse_scale("0-999"), parse_scale("0-1")
     ((0.0, 999.0), (0.0, 1.0))
+    >>> parse_scale("100-0")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: score scale '100-0': LOW must be below HIGH (for a score where lower is better ...
     """
-    match = _SCALE.match(scale)
-    if not match or float(match[1]) >= float(match[2]):
+    match = _SCALE.match(scale) if isinstance(scale, str) else None
+    if not match:
         raise ValueError(f"score scale {scale!r} is not of the form LOW-HIGH, e.g. '0-100'")
-    return float(match[1]), float(match[2])
+    low, high = float(match[1]), float(match[2])
+    if not (isfinite(low) and isfinite(high)):
+        raise ValueError(f"score scale {scale!r}: the bounds are too large")
+    if not low < high:
+        raise ValueError(
+            f"score scale {scale!r}: LOW must be below HIGH (for a score where lower is better "
+            "write '0-100' and set higher_is_better to false)"
+        )
+    return low, high
 
 
 def zone(name: str) -> ZoneInfo:

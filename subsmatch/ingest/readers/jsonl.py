@@ -32,6 +32,8 @@ from subsmatch.ingest.values import normalise_cas, parse_scale
 
 NAME = "json"
 VERSION = "1.0"
+_NO_SUBSTANCE = {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR}
+"""Verdicts under which a finding without a name records that nothing was found (as in CSV)."""
 
 
 def sniff_lines(head: str) -> bool:
@@ -109,6 +111,7 @@ def _analysis(item: Any, where: Locator, raw: str, ctx: ReadContext) -> Iterator
     instrument = item.get("instrument", {})
     library = item.get("library", {})
     measured_raw = item.get("measured_at")
+    verdict = Verdict(item.get("verdict", Verdict.NOT_REPORTED))
     yield Analysis(
         id=analysis_id,
         provenance=ctx.provenance(NAME, VERSION),
@@ -128,7 +131,7 @@ def _analysis(item: Any, where: Locator, raw: str, ctx: ReadContext) -> Iterator
         measured_at_raw=measured_raw,
         location=item.get("location"),
         country=item.get("country"),
-        verdict=Verdict(item.get("verdict", Verdict.NOT_REPORTED)),
+        verdict=verdict,
         verdict_raw=item.get("verdict_text"),
         extras=tuple(item.get("extras", {}).items()),
     )
@@ -139,41 +142,67 @@ def _analysis(item: Any, where: Locator, raw: str, ctx: ReadContext) -> Iterator
             (p[len(prefix) :], m) for p, m in errors if p == prefix or p.startswith(prefix + "/")
         ]
         at = where.at_column(f"findings[{index}]")
-        yield _finding(finding, mine, analysis_id, at, raw)
+        yield _finding(finding, mine, verdict, analysis_id, at, raw)
 
 
 def _finding(
-    item: dict[str, Any], errors: list[tuple[str, str]], analysis_id: str, where: Locator, raw: str
+    item: dict[str, Any],
+    errors: list[tuple[str, str]],
+    verdict: Verdict,
+    analysis_id: str,
+    where: Locator,
+    raw: str,
 ) -> Record:
     if errors:
         return Rejection(where, "invalid finding: " + _describe(errors), raw, analysis_id)
     scores = []
     for score in item.get("scores", ()):
-        low, high = parse_scale(score["scale"])
-        if not low <= score["value"] <= high:
-            reason = f"score {score['name']} {score['value']} is outside its scale {score['scale']}"
-            return Rejection(where, reason, raw, analysis_id)
-        scores.append(
-            Score(
-                score["name"],
-                float(score["value"]),
-                score["scale"],
-                score.get("higher_is_better", True),
-            )
-        )
+        checked = _score(score)
+        if isinstance(checked, str):
+            return Rejection(where, checked, raw, analysis_id)
+        scores.append(checked)
     role = Role(item.get("role", Role.HIT_CANDIDATE))
+    name = item.get("name")
+    if name is None or not name.strip():
+        if verdict not in _NO_SUBSTANCE:
+            reason = (
+                "the substance name is missing or blank; fill it in, or give the analysis a "
+                "verdict that says nothing was found (negative, inconclusive or error)"
+            )
+            return Rejection(where, reason, raw, analysis_id)
+        name, role = None, Role.NO_HIT
     return Finding(
         analysis_id=analysis_id,
         locator=where,
         role=role,
-        name=item["name"],
+        name=name,
         rank=item.get("rank"),
         cas=normalise_cas(item.get("cas")),
         cas_raw=item.get("cas"),
         formula=item.get("formula"),
         scores=tuple(scores),
-        asserted_identified=item.get("asserted_identified", role is Role.IDENTIFIED),
+        asserted_identified=role is not Role.NO_HIT
+        and item.get("asserted_identified", role is Role.IDENTIFIED),
         extras=tuple(item.get("extras", {}).items()),
+    )
+
+
+def _score(score: dict[str, Any]) -> Score | str:
+    """A schema-valid score object as a Score, or why it is rejected.
+
+    >>> _score({"name": "HQI", "value": 97, "scale": "0-100"})
+    Score(name='HQI', value=97.0, scale='0-100', higher_is_better=True)
+    >>> _score({"name": "HQI", "value": 3, "scale": "100-0"})[:43]
+    "score HQI: score scale '100-0': LOW must be"
+    """
+    try:
+        low, high = parse_scale(score["scale"])
+    except ValueError as exc:
+        return f"score {score['name']}: {exc}"
+    if not low <= score["value"] <= high:
+        return f"score {score['name']} {score['value']} is outside its scale {score['scale']}"
+    return Score(
+        score["name"], float(score["value"]), score["scale"], score.get("higher_is_better", True)
     )
 
 
