@@ -50,6 +50,7 @@ optional)::
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -108,7 +109,11 @@ _TABLES = {
     "extras",
 }
 _PROFILE_KEYS = {"name", "description", "formats", "sheet", "delimiter", "verdict_asserts_identity"}
+_DETECT_KEYS = {"required_columns"}
+_TIMESTAMP_KEYS = {"formats", "timezone"}
 _SCORE_KEYS = {"column", "name", "scale", "higher_is_better", "required"}
+_TOML_TYPES = ((bool, "a boolean"), (str, "a string"), (int, "an integer"), (float, "a number"))
+_TRUE, _FALSE = {"true", "yes", "y", "on", "1"}, {"false", "no", "n", "off", "0"}
 
 
 def header_key(text: object) -> str:
@@ -173,10 +178,9 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
     unknown = set(data) - _TABLES
     if unknown:
         raise fail(f"unknown table(s) {sorted(unknown)}; allowed: {sorted(_TABLES)}")
-    head = _table(data, "profile", fail)
-    if set(head) - _PROFILE_KEYS:
-        raise fail(f"unknown [profile] key(s) {sorted(set(head) - _PROFILE_KEYS)}")
-    if not isinstance(head.get("name"), str) or not head["name"].strip():
+    head = _table(data, "profile", fail, _PROFILE_KEYS)
+    name = _typed(head, "[profile]", "name", str, fail, "")
+    if not name.strip():
         raise fail("[profile] name is required")
     columns = _strings(_table(data, "columns", fail), "columns", fail)
     bad = set(columns) - set(ANALYSIS_FIELDS) - set(FINDING_FIELDS)
@@ -190,30 +194,40 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
         raise fail(f"[defaults] has unknown field(s) {sorted(set(defaults) - set(DEFAULT_FIELDS))}")
     _check_enum(defaults.get("context"), Context, "[defaults] context", fail)
     _check_enum(defaults.get("role"), Role, "[defaults] role", fail)
-    stamps = _table(data, "timestamps", fail)
-    timezone = stamps.get("timezone")
+    stamps = _table(data, "timestamps", fail, _TIMESTAMP_KEYS)
+    timezone = _typed(stamps, "[timestamps]", "timezone", str, fail)
     if timezone is not None:
         try:
             zone(timezone)
         except ValueError as exc:
             raise fail(str(exc)) from None
-    formats = tuple(head.get("formats", ("csv", "xlsx")))
+    formats = _typed(head, "[profile]", "formats", list, fail, ("csv", "xlsx"), "containers")
     if set(formats) - {"csv", "xlsx"}:
         raise fail("[profile] formats may only list 'csv' and 'xlsx'")
+    detect = _table(data, "detect", fail, _DETECT_KEYS)
+    scores = data.get("scores", [])
+    if not isinstance(scores, list):
+        raise fail("scores must be [[scores]] tables (an array of tables), not one [scores] table")
     return Profile(
-        name=head["name"].strip(),
+        name=name.strip(),
         source=source,
-        description=str(head.get("description", "")),
+        description=_typed(head, "[profile]", "description", str, fail, ""),
         formats=formats,
-        sheet=head.get("sheet"),
-        delimiter=head.get("delimiter"),
-        verdict_asserts_identity=bool(head.get("verdict_asserts_identity", False)),
-        required_columns=tuple(_table(data, "detect", fail).get("required_columns", ())),
+        sheet=_typed(head, "[profile]", "sheet", str, fail),
+        delimiter=_typed(head, "[profile]", "delimiter", str, fail),
+        verdict_asserts_identity=_typed(
+            head, "[profile]", "verdict_asserts_identity", bool, fail, False
+        ),
+        required_columns=_typed(
+            detect, "[detect]", "required_columns", list, fail, (), "column names"
+        ),
         defaults=defaults,
         columns=columns,
-        timestamp_formats=tuple(stamps.get("formats", ())),
+        timestamp_formats=_typed(
+            stamps, "[timestamps]", "formats", list, fail, (), "strptime formats"
+        ),
         timezone=timezone,
-        scores=tuple(_score(entry, fail) for entry in data.get("scores", ())),
+        scores=tuple(_score(entry, fail) for entry in scores),
         verdicts=_vocabulary(_table(data, "verdicts", fail), Verdict, "verdicts", fail),
         roles=_vocabulary(_table(data, "roles", fail), Role, "roles", fail),
         extras=_strings(_table(data, "extras", fail), "extras", fail),
@@ -264,18 +278,79 @@ def match_profile(header: Iterable[str], profiles: Iterable[Profile], fmt: str) 
     return max(fitting, key=lambda p: len(p.detection_columns()), default=None)
 
 
-def _table(data: Mapping[str, Any], name: str, fail: Any) -> dict[str, Any]:
+def _table(
+    data: Mapping[str, Any], name: str, fail: Any, keys: set[str] | None = None
+) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
         raise fail(f"[{name}] must be a table")
+    if keys is not None and set(value) - keys:
+        raise fail(f"unknown [{name}] key(s) {sorted(set(value) - keys)}; allowed: {sorted(keys)}")
     return value
 
 
+def _typed(
+    table: Mapping[str, Any],
+    where: str,
+    key: str,
+    kind: type,
+    fail: Any,
+    default: Any = None,
+    items: str = "strings",
+) -> Any:
+    """``table[key]`` if of the TOML type ``kind`` (a list: of strings, returned as a tuple), else
+    ``default`` when absent; raises ProfileError saying what was given and what to write.
+
+    >>> _typed({"k": ["a"]}, "[t]", "k", list, ValueError)
+    ('a',)
+    >>> _typed({"k": "no"}, "[t]", "k", bool, ValueError)
+    Traceback (most recent call last):
+    ValueError: [t] k must be a boolean, got a string ("no"); write k = false, without quotes
+    """
+    if key not in table:
+        return default
+    value = table[key]
+    if kind is list:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        wanted = f"a list of {items}"
+    elif isinstance(value, kind):
+        return value
+    else:
+        wanted = dict(_TOML_TYPES)[kind]
+    raise fail(f"{where} {key} must be {wanted}, got {_given(value)}; {_fix(key, kind, value)}")
+
+
+def _given(value: Any) -> str:
+    """A TOML value described for an error: its type and the value as written."""
+    if isinstance(value, list):
+        odd = next((item for item in value if not isinstance(item, str)), None)
+        return "a list" if odd is None else f"a list holding {_given(odd)}"
+    if isinstance(value, dict):
+        return "a table"
+    kind = next((name for t, name in _TOML_TYPES if isinstance(value, t)), "a date or time")
+    shown = json.dumps(value) if isinstance(value, bool | str) else str(value)
+    return f"{kind} ({shown})"
+
+
+def _fix(key: str, kind: type, value: Any) -> str:
+    """How to write ``key`` as a ``kind``, using the given value where it can be read."""
+    word = str(value).strip().casefold()
+    if kind is bool:
+        if word in _TRUE | _FALSE:
+            return f"write {key} = {str(word in _TRUE).lower()}, without quotes"
+        return f"write {key} = true or {key} = false, without quotes"
+    if kind is list:
+        if isinstance(value, str):
+            return f"write {key} = [{json.dumps(value)}]"
+        return f'write {key} = ["...", "..."], each in quotes'
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"write {key} = {json.dumps(str(value))}"
+    return f'write {key} = "..." in quotes'
+
+
 def _strings(table: dict[str, Any], name: str, fail: Any) -> dict[str, str]:
-    for key, value in table.items():
-        if not isinstance(value, str):
-            raise fail(f"[{name}] {key} must be a string, not {value!r}")
-    return dict(table)
+    return {key: _typed(table, f"[{name}]", key, str, fail) for key in table}
 
 
 def _check_enum(value: str | None, enum: type, where: str, fail: Any) -> None:
@@ -285,11 +360,9 @@ def _check_enum(value: str | None, enum: type, where: str, fail: Any) -> None:
 
 def _vocabulary(table: dict[str, Any], enum: type, name: str, fail: Any) -> dict[str, Any]:
     vocabulary: dict[str, Any] = {}
-    for key, texts in table.items():
+    for key in table:
         _check_enum(key, enum, f"[{name}]", fail)
-        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
-            raise fail(f"[{name}] {key} must be a list of strings")
-        for text in texts:
+        for text in _typed(table, f"[{name}]", key, list, fail, (), "raw texts"):
             if vocabulary.setdefault(collapse(text), enum(key)) != enum(key):
                 raise fail(f"[{name}] {text!r} is listed under two values")
     return vocabulary
@@ -298,17 +371,19 @@ def _vocabulary(table: dict[str, Any], enum: type, name: str, fail: Any) -> dict
 def _score(entry: Any, fail: Any) -> ScoreColumn:
     if not isinstance(entry, dict) or set(entry) - _SCORE_KEYS or "column" not in entry:
         raise fail(f"[[scores]] entries need 'column' and only {sorted(_SCORE_KEYS)}: {entry!r}")
-    scale = entry.get("scale", "")
+    column = _typed(entry, "[[scores]]", "column", str, fail)
+    where = f"[[scores]] {column!r}"
+    scale = _typed(entry, where, "scale", str, fail, "")
     try:
         low, high = parse_scale(scale)
     except ValueError as exc:
-        raise fail(f"[[scores]] {entry['column']!r}: {exc}") from None
+        raise fail(f"{where}: {exc}") from None
     return ScoreColumn(
-        column=entry["column"],
-        name=entry.get("name", entry["column"]),
+        column=column,
+        name=_typed(entry, where, "name", str, fail, column),
         scale=scale,
         low=low,
         high=high,
-        higher_is_better=bool(entry.get("higher_is_better", True)),
-        required=bool(entry.get("required", False)),
+        higher_is_better=_typed(entry, where, "higher_is_better", bool, fail, True),
+        required=_typed(entry, where, "required", bool, fail, False),
     )
