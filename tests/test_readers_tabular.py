@@ -419,6 +419,16 @@ def test_naive_timestamps_without_a_zone_are_kept_raw(tmp_path):
     assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-02T08:30:00+00:00"
 
 
+def test_the_timezone_option_wins_over_the_profile(tmp_path):
+    profile = tmp_path / "acme.toml"
+    profile.write_text(NEW_DEVICE, encoding="utf-8")
+    export = write(tmp_path, "a.csv", "Unit,When,Alarm,Compound\n7,02.04.2024 08:30,ALARM,Heroin\n")
+    _, records = read_all(export, profile=profile)
+    assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-02T08:30:00+02:00"
+    _, records = read_all(export, profile=profile, options=ReadOptions(timezone="UTC"))
+    assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-02T08:30:00+00:00"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

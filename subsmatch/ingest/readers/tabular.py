@@ -351,7 +351,7 @@ class _Mapper:
         self.profile = profile
         self.width = len(header)
         self.ctx = ctx
-        self.tz = profile.timezone or ctx.options.timezone
+        self.tz = ctx.options.timezone or profile.timezone  # the explicit option wins
 
         def find(column: str, what: str) -> int | None:
             at = position.get(header_key(column))
