@@ -257,12 +257,19 @@ def test_delimiter_is_sniffed_whatever_the_profile_expects(tmp_path):
 
 
 def test_forced_wrong_delimiter_is_unreadable_with_a_hint(tmp_path):
-    with pytest.raises(UnreadableReport, match="--delimiter"):
+    with pytest.raises(UnreadableReport, match="only when it is split on ';', not on the de"):
         open_report(
             EXAMPLES / "resq_cn_raman.csv",
             profile="resq-cn-raman",
             options=ReadOptions(delimiter=","),
         )
+
+
+def test_a_profile_whose_columns_are_missing_points_to_the_profile(tmp_path):
+    path = write(tmp_path, "r.csv", "Report ID,Sample Name\n1,x\n")
+    with pytest.raises(UnreadableReport, match=r"\[profile\] delimiter, or pass --encoding") as e:
+        open_report(path, profile="resq-cn-raman")
+    assert "--delimiter" not in str(e.value), "not an option of subsmatch ingest"
 
 
 def test_tsv_format_alias(tmp_path):

@@ -106,8 +106,9 @@ def _open_csv(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _
         if found := _find_header(head, explicit, "csv"):
             break
     else:
-        first = _parse_head(buffer, _delimiter_candidates(buffer, None, None)[0])
-        raise _no_header(ctx, explicit, next((r for r in first if any(r)), []))
+        sniffed = _delimiter_candidates(buffer, None, None)[0]
+        first = _parse_head(buffer, sniffed)
+        raise _no_header(ctx, explicit, next((r for r in first if any(r)), []), sniffed)
     index, profile = found
     if profile.delimiter and profile.delimiter != delimiter:
         ctx.note(
@@ -272,7 +273,10 @@ def _find_header(
     return None
 
 
-def _no_header(ctx: ReadContext, explicit: Profile | None, header: list[str]) -> UnreadableReport:
+def _no_header(
+    ctx: ReadContext, explicit: Profile | None, header: list[str], split: str | None = None
+) -> UnreadableReport:
+    """Why no header was found; ``header`` is the first row, split on ``split`` (CSV)."""
     seen = [c for c in header if c.strip()][:12]
     if explicit is not None:
         lacking = [
@@ -280,11 +284,18 @@ def _no_header(ctx: ReadContext, explicit: Profile | None, header: list[str]) ->
             for c in explicit.detection_columns()
             if header_key(c) not in {header_key(h) for h in header}
         ]
+        if not lacking and split and ctx.options.delimiter:
+            return UnreadableReport(
+                ctx.source_name,
+                f"profile {explicit.name}'s columns are in the header only when it is split on "
+                f"{split!r}, not on the delimiter option {ctx.options.delimiter!r}",
+                "leave the delimiter to be sniffed, or pass the right one",
+            )
         return UnreadableReport(
             ctx.source_name,
             f"no header row with the columns {lacking} that profile {explicit.name} needs "
             f"(first row: {seen})",
-            "check the profile, or the delimiter (--delimiter) and encoding (--encoding)",
+            "check the profile's columns and [profile] delimiter, or pass --encoding",
         )
     shipped = ", ".join(p.name for p in shipped_profiles())
     return UnreadableReport(
