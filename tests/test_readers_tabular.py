@@ -234,6 +234,28 @@ def test_zip_that_is_not_a_workbook_is_unreadable(tmp_path):
         open_report(path)
 
 
+def _damage_sheet(source, path, keep):
+    """A copy of the workbook ``source`` whose first sheet's XML is cut to ``keep`` of it."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: int(len(data) * keep)]
+            copy.writestr(item, data)
+    return path
+
+
+@pytest.mark.parametrize("keep", [0.9, 0.02])
+def test_xlsx_with_a_damaged_sheet_is_unreadable(tmp_path, keep):
+    header = RESQ_HEADER.split(";")
+    rows = [RESQ_ROW.format(name=f"Substance {i}", hqi="90").split(";") for i in range(200)]
+    good = _workbook(tmp_path / "good.xlsx", {"Scan": [header, *rows]})
+    path = _damage_sheet(good, tmp_path / "damaged.xlsx", keep)
+    with pytest.raises(UnreadableReport, match="damaged XLSX sheet 'Scan'") as caught:
+        list(open_report(path))
+    assert "damaged.xlsx" in str(caught.value) and "export" in str(caught.value)
+
+
 # --- hostile CSV ------------------------------------------------------------------------------
 
 

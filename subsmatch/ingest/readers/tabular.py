@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -20,6 +21,7 @@ from functools import partial
 from itertools import chain, compress, islice
 from operator import itemgetter
 from typing import Any, BinaryIO, NamedTuple
+from xml.etree.ElementTree import ParseError
 
 from subsmatch.caching import Memo
 from subsmatch.ingest.errors import ProfileError, UnreadableReport
@@ -53,6 +55,8 @@ VERSION = "1.0"
 DEFAULT_ENCODING = "cp1252"
 DELIMITERS = ",;\t|"
 HEADER_SEARCH_ROWS = 20
+_SHEET_DAMAGE = (ParseError, zipfile.BadZipFile, zlib.error, EOFError)
+"""What reading a damaged sheet's XML raises (the workbook opened, its rows do not parse)."""
 _NO_SUBSTANCE = {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR}
 _ASSERTING = {Verdict.POSITIVE, Verdict.MIXTURE}
 
@@ -169,10 +173,16 @@ def _open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> 
         )
     first_header: list[str] = []
     for name in [wanted] if wanted else names:
-        head = [
-            _cells(r)
-            for r in islice(book[name].iter_rows(min_row=1, values_only=True), HEADER_SEARCH_ROWS)
-        ]
+        try:
+            head = [
+                _cells(r)
+                for r in islice(
+                    book[name].iter_rows(min_row=1, values_only=True), HEADER_SEARCH_ROWS
+                )
+            ]
+        except _SHEET_DAMAGE as exc:
+            book.close()
+            raise _damaged_sheet(ctx, name, exc) from None
         if not any(any(r) for r in head):
             continue
         first_header = first_header or next(r for r in head if any(r))
@@ -197,8 +207,18 @@ def _xlsx_rows(book: Any, sheet: str, header_index: int, ctx: ReadContext) -> It
             if not "".join(cells).strip():
                 continue
             yield ctx.locator(sheet=sheet, row=excel_row), cells, ""
+    except _SHEET_DAMAGE as exc:
+        raise _damaged_sheet(ctx, sheet, exc) from None
     finally:
         book.close()
+
+
+def _damaged_sheet(ctx: ReadContext, sheet: str, exc: Exception) -> UnreadableReport:
+    return UnreadableReport(
+        ctx.source_name,
+        f"damaged XLSX sheet {sheet!r} ({exc})",
+        "open and re-save it in Excel, or export the sheet as CSV and pass --format csv",
+    )
 
 
 def _cells(values: Sequence[object]) -> list[str]:
