@@ -371,6 +371,47 @@ def test_a_row_the_csv_module_refuses_is_one_rejection(tmp_path):
     assert [f.name for f in of(records, Finding)] == ["MDMA"]
 
 
+LIMS_HEADER = (
+    "Lab Case Number,Agency Case Number,Submitting Agency,Laboratory,Country,Item Number,"
+    "Item Description,Submission Date,Analysis Date,Analyst,Method,Result,Substance Identified,"
+    "CAS Number,Quantity,Unit,Purity (%)"
+)
+LIMS_ROW = (
+    "24-1,A-1,Customs,Lab North,NL,{item},{description},11/03/2024,14/03/2024,J. Doe,GC-MS,"
+    "Identified,{name},{cas},1.0,g,97.5"
+)
+
+
+def lims(item, name, cas="", description="Powder"):
+    return LIMS_ROW.format(item=item, name=name, cas=cas, description=description)
+
+
+def lims_file(tmp_path, *rows, end="\n"):
+    path = tmp_path / "lims.csv"
+    path.write_bytes(("\n".join([LIMS_HEADER, *rows]) + end).replace("\n", "\r\n").encode())
+    return path
+
+
+def found(records):
+    return [(f.name, f.locator.line, f.locator.row) for f in of(records, Finding)]
+
+
+def rejected(records):
+    return [(r.locator.line, r.locator.row, r.reason) for r in of(records, Rejection)]
+
+
+def test_a_row_of_one_field_asks_about_the_delimiter(tmp_path):
+    short = lims(2, "Cocaine").removesuffix(",g,97.5")
+    path = lims_file(tmp_path, lims(1, "MDMA"), lims(1, "Heroin").replace(",", ";"), short)
+    _, records = read_all(path)
+    assert found(records) == [("MDMA", 2, 1), ("Cocaine", 4, 3)]
+    ((line, row, reason),) = rejected(records)
+    assert (line, row) == (3, 2)
+    assert reason == (
+        "the row has 1 field but the header has 17; is the delimiter right? (the header uses ',')"
+    )
+
+
 # --- profiles ---------------------------------------------------------------------------------
 
 NEW_DEVICE = """

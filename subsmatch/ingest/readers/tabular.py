@@ -79,6 +79,7 @@ class _Table:
     profile: Profile
     header: list[str]
     rows: Iterator[Row]
+    delimiter: str | None = None
 
 
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
@@ -95,7 +96,7 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
         else _open_csv(stream, ctx, explicit)
     )
     ctx.profile_name = table.profile.name
-    mapper = _Mapper(table.profile, table.header, ctx)
+    mapper = _Mapper(table.profile, table.header, ctx, table.delimiter)
     return _records(table.rows, mapper, ctx)
 
 
@@ -121,7 +122,7 @@ def _open_csv(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _
     if index:
         ctx.note(f"skipped {index} line(s) above the header")
     reader = csv.reader(chain(buffer, lines), delimiter=delimiter)
-    return _Table(profile, head[index], _csv_rows(reader, index, ctx))
+    return _Table(profile, head[index], _csv_rows(reader, index, ctx), delimiter)
 
 
 def _csv_rows(reader: Iterator[list[str]], header_index: int, ctx: ReadContext) -> Iterator[Row]:
@@ -375,12 +376,15 @@ class _Mapper:
     is missing reads the blank column just past the header.
     """
 
-    def __init__(self, profile: Profile, header: list[str], ctx: ReadContext) -> None:
+    def __init__(
+        self, profile: Profile, header: list[str], ctx: ReadContext, delimiter: str | None = None
+    ) -> None:
         position: dict[str, int] = {}
         for i, cell in enumerate(header):
             position.setdefault(header_key(cell), i)
         self.profile = profile
         self.width = len(header)
+        self.delimiter = delimiter
         self.ctx = ctx
         self.tz = ctx.options.timezone or profile.timezone  # the explicit option wins
 
@@ -493,6 +497,12 @@ def _records(rows: Iterator[Row], m: _Mapper, ctx: ReadContext) -> Iterator[Reco
 
 
 def _row_problem(cells: Sequence[str], m: _Mapper) -> str | None:
+    """Why a whole row is rejected before its fields are read, or None."""
+    if len(cells) == 1 and m.width > 1 and m.delimiter:
+        return (
+            f"the row has 1 field but the header has {m.width}; is the delimiter right? "
+            f"(the header uses {m.delimiter!r})"
+        )
     if len(cells) > m.width and "".join(cells[m.width :]).strip():
         return (
             f"the row has {len(cells)} fields but the header has {m.width}; an unquoted "
