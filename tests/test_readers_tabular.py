@@ -400,6 +400,91 @@ def rejected(records):
     return [(r.locator.line, r.locator.row, r.reason) for r in of(records, Rejection)]
 
 
+def test_an_unmatched_quote_rejects_its_line_and_the_next_lines_are_read(tmp_path):
+    path = lims_file(
+        tmp_path,
+        lims(1, "MDMA"),
+        lims(2, '"Cocaine', "50-36-2"),
+        lims(3, "Ketamine", description="\"Pink tablets, 'Tesla' logo\""),
+        lims(4, "Heroin"),
+        lims(5, "3-MMC"),
+    )
+    report, records = read_all(path)
+    assert found(records) == [
+        ("MDMA", 2, 1),
+        ("Ketamine", 4, 3),
+        ("Heroin", 5, 4),
+        ("3-MMC", 6, 5),
+    ]
+    ((line, row, reason),) = rejected(records)
+    assert (line, row) == (3, 2)
+    assert reason.startswith('unmatched quote on line 3: "Cocaine,50-36-2')
+    assert "close the quote or re-export" in reason
+    assert of(records, Rejection)[0].raw == lims(2, '"Cocaine', "50-36-2")
+    assert dict(of(records, Finding)[1].extras)["item_description"] == "Pink tablets, 'Tesla' logo"
+    assert (report.stats.rows_read, report.stats.findings) == (5, 4)
+
+
+def test_consecutive_unmatched_quotes_are_each_rejected(tmp_path):
+    path = lims_file(
+        tmp_path,
+        lims(1, '"Cocaine'),
+        lims(2, '"Heroin'),
+        lims(3, "MDMA"),
+        lims(4, '"Ketamine'),
+        "",
+        lims(5, "3-MMC"),
+    )
+    _, records = read_all(path)
+    assert found(records) == [("MDMA", 4, 3), ("3-MMC", 7, 5)]
+    assert [(line, row) for line, row, _ in rejected(records)] == [(2, 1), (3, 2), (5, 4)]
+
+
+@pytest.mark.parametrize("end", ["\n", ""])
+def test_a_quote_left_open_on_the_last_row_is_rejected(tmp_path, end):
+    path = lims_file(tmp_path, lims(1, "MDMA"), lims(2, '"Cocaine', "50-36-2"), end=end)
+    _, records = read_all(path)
+    assert found(records) == [("MDMA", 2, 1)]
+    ((line, row, reason),) = rejected(records)
+    assert (line, row) == (3, 2) and "unmatched quote on line 3" in reason
+
+
+def test_a_quote_left_open_over_lines_that_are_not_rows_is_rejected_at_the_end(tmp_path):
+    path = lims_file(tmp_path, lims(1, '"Cocaine'), "seized at the border", lims(2, "MDMA")[:30])
+    _, records = read_all(path)
+    assert found(records) == []
+    assert [(line, row) for line, row, _ in rejected(records)] == [(2, 1), (3, 2), (4, 3)]
+    assert "unmatched quote on line 2" in rejected(records)[0][2]
+
+
+def test_quoted_cells_with_line_breaks_stay_one_row(tmp_path):
+    path = lims_file(
+        tmp_path,
+        lims(1, "MDMA", description='"Pink tablets,\nTesla logo"'),
+        lims(2, "Cocaine"),
+        lims(3, "Heroin", description='"Brown powder\n\nin foil"'),
+        lims(4, "Ketamine") + ',"notes\nover, two lines"',
+    )
+    _, records = read_all(path)
+    assert found(records) == [("MDMA", 2, 1), ("Cocaine", 4, 2), ("Heroin", 5, 3)]
+    descriptions = [dict(f.extras)["item_description"] for f in of(records, Finding)]
+    assert descriptions == ["Pink tablets,\r\nTesla logo", "Powder", "Brown powder\r\n\r\nin foil"]
+    ((line, row, reason),) = rejected(records)
+    assert (line, row) == (8, 4) and "18 fields but the header has 17" in reason
+
+
+def test_a_quoted_cell_with_line_breaks_in_a_one_column_table(tmp_path):
+    profile = tmp_path / "one.toml"
+    profile.write_text(
+        '[profile]\nname = "one"\n[detect]\nrequired_columns = ["Substance"]\n'
+        '[columns]\nname = "Substance"\n',
+        encoding="utf-8",
+    )
+    path = write(tmp_path, "one.csv", 'Substance\n"Cocaine\nbase"\nMDMA\n')
+    _, records = read_all(path, format="csv", profile=profile)
+    assert found(records) == [("Cocaine\r\nbase", 2, 1), ("MDMA", 4, 2)]
+
+
 def test_a_row_of_one_field_asks_about_the_delimiter(tmp_path):
     short = lims(2, "Cocaine").removesuffix(",g,97.5")
     path = lims_file(tmp_path, lims(1, "MDMA"), lims(1, "Heroin").replace(",", ";"), short)

@@ -6,6 +6,7 @@ item, device, time, verdict ...) form one :class:`Analysis`; every data row beco
 :class:`Finding` or :class:`Rejection`. The header is looked for in the first rows (exports
 often carry a preamble), the delimiter is sniffed over ``, ; TAB |`` and checked against the
 profile's columns, and text is UTF-8 (BOM or not), UTF-16 with a BOM, or cp1252 line by line.
+A quote left open by mistake rejects its own line only: the lines after it are still rows.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import csv
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -60,8 +62,8 @@ _SHEET_DAMAGE = (ParseError, zipfile.BadZipFile, zlib.error, EOFError)
 _NO_SUBSTANCE = {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR}
 _ASSERTING = {Verdict.POSITIVE, Verdict.MIXTURE}
 
-Row = tuple[Locator, list[str] | None, str]
-"""Where a row is, its cells (None when the row could not be split), and why it could not."""
+Row = tuple[Locator, list[str] | None, str, str]
+"""Where a row is, its cells (None when it could not be split), why it could not, the raw text."""
 
 
 def sniff(head: str) -> bool:
@@ -121,30 +123,102 @@ def _open_csv(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _
         )
     if index:
         ctx.note(f"skipped {index} line(s) above the header")
-    reader = csv.reader(chain(buffer, lines), delimiter=delimiter)
-    return _Table(profile, head[index], _csv_rows(reader, index, ctx), delimiter)
+    rows = _csv_rows(chain(buffer, lines), delimiter, index, len(head[index]), ctx)
+    return _Table(profile, head[index], rows, delimiter)
 
 
-def _csv_rows(reader: Iterator[list[str]], header_index: int, ctx: ReadContext) -> Iterator[Row]:
+def _tapped(lines: Iterator[str], replay: deque[str], taken: list[str]) -> Iterator[str]:
+    """The lines of ``replay`` (taken from it), then ``lines``; each is appended to ``taken``."""
+    append = taken.append
+    while replay:
+        line = replay.popleft()
+        append(line)
+        yield line
+    for line in lines:
+        append(line)
+        yield line
+
+
+def _csv_rows(
+    lines: Iterator[str], delimiter: str, header_index: int, width: int, ctx: ReadContext
+) -> Iterator[Row]:
+    """The rows after the header record, located by their first physical line.
+
+    A record whose quote was left open by mistake (see :func:`_unmatched_quote`) is rejected
+    as its first line alone, and the lines it swallowed are read again as rows.
+    """
     source = ctx.source_name
-    previous_line = 0
-    number = 0
-    records = 0
+    replay: deque[str] = deque()
+    taken: list[str] = []
+    reader = csv.reader(_tapped(lines, replay, taken), delimiter=delimiter)
+    line = 1
+    number = records = 0
     while True:
+        taken.clear()
         try:
             cells: list[str] | None = next(reader)
-            problem = ""
+            reason = raw = ""
         except StopIteration:
             return
         except csv.Error as exc:
-            cells, problem = None, str(exc)
-        start = previous_line + 1
-        previous_line = reader.line_num  # type: ignore[attr-defined]
+            cells, raw = None, str(exc)
+            reason = f"the row could not be split into fields ({exc}); check quoting"
+        start, line = line, line + len(taken)
         records += 1
-        if records <= header_index + 1 or (cells is not None and not "".join(cells).strip()):
+        if records <= header_index + 1:
+            continue
+        if cells and _unmatched_quote(taken, cells, delimiter, width):
+            raw = taken[0].rstrip("\r\n")
+            cells, reason = None, _unmatched_reason(raw, start, delimiter)
+            replay.extendleft(reversed(taken[1:]))
+            line = start + 1
+            reader = csv.reader(_tapped(lines, replay, taken), delimiter=delimiter)
+        elif cells is not None and not "".join(cells).strip():
             continue
         number += 1
-        yield Locator(source, line=start, row=number), cells, problem
+        yield Locator(source, line=start, row=number), cells, reason, raw
+
+
+def _unmatched_quote(taken: list[str], cells: list[str], delimiter: str, width: int) -> bool:
+    """True when a record's first line opened a quote by mistake, ``taken`` being its lines.
+
+    So it is when the first non-blank line the quote swallowed splits on the delimiter into a
+    full row by itself (the next line of a quoted cell seldom does), or when the file ends
+    inside the quote.
+    """
+    if len(taken) > 1 and width > 1:
+        follow = next((text for text in islice(taken, 1, None) if text.strip()), "")
+        if follow and follow.count(delimiter) + 1 >= width:
+            return True
+    if cells[-1].endswith(("\n", "\r")) or not taken[-1].endswith(("\n", "\r")):
+        return _ends_in_quote(taken, delimiter)
+    return False
+
+
+def _ends_in_quote(lines: list[str], delimiter: str) -> bool:
+    """True when the text of ``lines`` ends inside a quoted field.
+
+    >>> _ends_in_quote(['a,"b\\n'], ","), _ends_in_quote(['a,"b\\n', 'c"\\n'], ",")
+    (True, False)
+    """
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _unmatched_reason(text: str, line: int, delimiter: str) -> str:
+    """The rejection reason of a line whose quote is not closed, quoting it from the quote.
+
+    >>> _unmatched_reason('1,"MDMA,97', 4, ",")
+    'unmatched quote on line 4: "MDMA,97; close the quote or re-export the file'
+    """
+    excerpt = text[text.rfind(delimiter + '"') + 1 :]
+    if len(excerpt) > 40:
+        excerpt = excerpt[:40] + "..."
+    return f"unmatched quote on line {line}: {excerpt}; close the quote or re-export the file"
 
 
 def _open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> _Table:
@@ -207,7 +281,7 @@ def _xlsx_rows(book: Any, sheet: str, header_index: int, ctx: ReadContext) -> It
             cells = _cells(values)
             if not "".join(cells).strip():
                 continue
-            yield ctx.locator(sheet=sheet, row=excel_row), cells, ""
+            yield ctx.locator(sheet=sheet, row=excel_row), cells, "", ""
     except _SHEET_DAMAGE as exc:
         raise _damaged_sheet(ctx, sheet, exc) from None
     finally:
@@ -465,12 +539,10 @@ def _records(rows: Iterator[Row], m: _Mapper, ctx: ReadContext) -> Iterator[Reco
     parsed_key: tuple[str, ...] | None = None
     analysis: dict[str, Any] = {}
     analysis_id = ""
-    for where, cells, problem in rows:
+    for where, cells, reason, raw in rows:
         ctx.rows_read += 1
         if cells is None:
-            yield Rejection(
-                where, f"the row could not be split into fields ({problem}); check quoting", problem
-            )
+            yield Rejection(where, reason, raw)
             continue
         if reason := _row_problem(cells, m):
             yield Rejection(where, reason, _join(cells))
