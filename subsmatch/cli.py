@@ -61,7 +61,8 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     "--db",
     envvar="SUBSMATCH_DB",
     metavar="URL",
-    help="Database URL (default: SQLite in the user data directory; env SUBSMATCH_DB).",
+    help="Database URL: sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME (default: "
+    "SQLite in the user data directory; env SUBSMATCH_DB).",
 )
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
@@ -107,10 +108,18 @@ def _cell(value: object) -> object:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
-def _engine(ctx: click.Context):
-    from subsmatch.store.engine import make_engine
+def _engine(ctx: click.Context, *, create: bool = False):
+    """The command's database; a --db that names no usable database is a usage error.
 
-    engine = make_engine(ctx.obj["db"])
+    Only the commands that store something ``create`` it: the others refuse a SQLite path
+    where there is no database (a mistyped --db) instead of creating an empty one.
+    """
+    from subsmatch.store.engine import DatabaseUnavailable, make_engine
+
+    try:
+        engine = make_engine(ctx.obj["db"], create=create)
+    except DatabaseUnavailable as error:
+        raise click.BadParameter(str(error), ctx, param_hint="'--db'") from None
     ctx.call_on_close(engine.dispose)  # closed when the command ends: SQLite folds its WAL back
     return engine
 
@@ -232,7 +241,15 @@ def _record(ctx: click.Context, rows: list[dict]) -> None:
     from subsmatch.store.checks import record_checks
 
     try:
-        record_checks(_engine(ctx), rows)
+        engine = _engine(ctx, create=True)
+    except click.BadParameter as error:
+        click.echo(
+            f"warning: the checks were not recorded: {error.message} (or use --no-record)",
+            err=True,
+        )
+        return
+    try:
+        record_checks(engine, rows)
     except SQLAlchemyError as error:
         click.echo(
             f"warning: the checks were not recorded ({error.__class__.__name__}: "
@@ -416,7 +433,7 @@ def tokens_create(ctx: click.Context, role: str, name: str) -> None:
     from subsmatch.store.access import AccessError, create_token
 
     try:
-        token = create_token(_engine(ctx), name, role)
+        token = create_token(_engine(ctx, create=True), name, role)
     except AccessError as error:
         raise click.ClickException(str(error)) from None
     click.echo(token)
@@ -617,7 +634,9 @@ def ingest(
         format=format_name, profile=profile, encoding=encoding, sheet=sheet, timezone=timezone
     )
     interactive = sys.stderr.isatty() and not as_json
-    pipeline = Pipeline(_engine(ctx), options=options, force=force, progress=_progress(interactive))
+    pipeline = Pipeline(
+        _engine(ctx, create=True), options=options, force=force, progress=_progress(interactive)
+    )
     summaries = []
     for path in _input_files(paths):
         if path == "-":
@@ -814,12 +833,22 @@ def search(
         subsmatch search --substructure "O=C(c1ccccc1)C(C)N"
         subsmatch search --similar "CNC(C)C(=O)c1ccc(Cl)cc1" --min 0.6 --json
     """
-    from subsmatch.matchers.structure_search import SearchError, similar_hits, substructure_hits
+    from subsmatch.matchers.structure_search import (
+        SearchError,
+        query_molecule,
+        query_pattern,
+        similar_hits,
+        substructure_hits,
+    )
     from subsmatch.store import search as in_database
     from subsmatch.store.queries import findings as stored_findings
 
     if bool(substructure) == bool(similar):
         raise click.UsageError("give exactly one of --substructure SMARTS or --similar SMILES")
+    try:  # a pattern that cannot be read is a usage error before the database is opened
+        query_pattern(substructure) if substructure else query_molecule(similar)
+    except SearchError as error:
+        raise click.BadParameter(str(error)) from None
     engine = _engine(ctx)
     use_database = search_engine == "database" or (
         search_engine == "auto" and in_database.cartridge_available(engine)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 DB_ENV = "SUBSMATCH_DB"
 
@@ -51,17 +52,80 @@ def is_locked(error: Exception) -> bool:
     return "database is locked" in str(error) or "database is busy" in str(error)
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine with the schema created on first use (the SQLite folder too)."""
-    url = url or default_url()
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+class DatabaseUnavailable(Exception):
+    """A database URL that names no usable database; the message says what is wrong and the fix."""
+
+
+URL_EXAMPLES = "sqlite:///PATH (a SQLite file) or postgresql+psycopg://USER@HOST/NAME"
+
+
+def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """An engine with the schema created on first use (the SQLite folder too).
+
+    With ``create=False`` a SQLite file that does not exist is not created. Raises
+    :class:`DatabaseUnavailable` for a URL that cannot be parsed, loaded or opened.
+    """
+    text = url or default_url()
+    parsed = _parse_url(text)
+    shown = parsed.render_as_string(hide_password=True)
+    path = sqlite_path(parsed)
+    if path is not None and not path.exists():
+        if not create:
+            raise DatabaseUnavailable(
+                f"no database at {path}; ingest something first or check --db"
+            )
+        try:
+            path.expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseUnavailable(
+                f"cannot create the folder of {path}: {error.strerror or error}; check --db"
+            ) from None
+    try:
+        engine = create_engine(parsed)
+    except NoSuchModuleError:
+        raise DatabaseUnavailable(
+            f"unknown kind of database {parsed.drivername!r} in {shown}; use {URL_EXAMPLES}"
+        ) from None
+    except ImportError as error:
+        raise DatabaseUnavailable(
+            f"the driver for {parsed.drivername} is not installed ({error}); install it or "
+            "check --db"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except DBAPIError as error:
+        engine.dispose()
+        reason = " ".join(str(error.orig).split()) or error.__class__.__name__
+        if is_locked(error):
+            hint = "another process kept it locked for too long; try again"
+        else:
+            hint = "check --db" + (": a SQLite file in a folder you can write to" if path else "")
+        raise DatabaseUnavailable(f"cannot open the database {shown}: {reason}; {hint}") from None
     return engine
+
+
+def _parse_url(text: str) -> URL:
+    try:
+        return make_url(text)
+    except ArgumentError:
+        if "://" not in text:
+            raise DatabaseUnavailable(
+                f"{text!r} is not a database URL; for a SQLite file at that path use "
+                f"sqlite:///{Path(text).absolute()}"
+            ) from None
+        raise DatabaseUnavailable(f"{text!r} is not a database URL; use {URL_EXAMPLES}") from None
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file of a SQLite URL; None for another database or an in-memory one."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    if url.database.startswith("file:"):  # a SQLite URI filename: left to SQLite
+        return None
+    return Path(url.database)
 
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -1,0 +1,86 @@
+"""Bad input to the CLI: one clear usage or file error, a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from subsmatch.cli import main
+
+EXAMPLES = Path(__file__).parents[1] / "subsmatch" / "examples"
+LIMS = EXAMPLES / "lims_case_extract.csv"
+EXIT_USAGE = 2  # click's exit code for a usage error
+
+
+def run(db: str, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--db", db, *args])
+
+
+def assert_clean_exit(result: Result, code: int, *phrases: str) -> None:
+    """The command stopped with ``code`` by itself (no exception escaped) and said ``phrases``."""
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    for phrase in phrases:
+        assert phrase in result.output
+
+
+# --- --db ----------------------------------------------------------------------------------------
+
+BAD_DATABASES = {
+    "plain path": ("{tmp}/plain.sqlite", "use sqlite:///{tmp}/plain.sqlite"),
+    "unknown scheme": ("bogus://x", "unknown kind of database 'bogus'"),
+    "impossible folder": ("sqlite:////proc/nope/x.sqlite", "/proc/nope/x.sqlite"),
+    "a folder, not a file": ("sqlite:///{tmp}", "cannot open the database"),
+}
+
+
+@pytest.mark.parametrize("command", [["findings"], ["ingest", str(LIMS)]])
+@pytest.mark.parametrize("bad", BAD_DATABASES.values(), ids=BAD_DATABASES.keys())
+def test_an_unusable_db_is_one_usage_error(tmp_path, bad, command):
+    url, says = (text.format(tmp=tmp_path) for text in bad)
+    assert_clean_exit(run(url, *command), EXIT_USAGE, "Invalid value for '--db'", says)
+    assert not (tmp_path / "plain.sqlite").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_a_read_only_folder_is_one_usage_error(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        result = run(f"sqlite:///{folder / 'x.sqlite'}", "ingest", str(LIMS))
+    finally:
+        folder.chmod(0o755)
+    assert_clean_exit(result, EXIT_USAGE, "cannot open the database", "folder you can write to")
+
+
+READ_ONLY_COMMANDS = {
+    "findings": ["findings"],
+    "show": ["show", "24-01873"],
+    "export": ["export"],
+    "trends": ["trends"],
+    "alerts": ["alerts"],
+    "report": ["report", "--out", "{tmp}/r.html"],
+    "audit": ["audit"],
+    "rematch": ["rematch"],
+    "tokens list": ["tokens", "list"],
+    "search": ["search", "--similar", "CCO"],
+}
+
+
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS.values(), ids=READ_ONLY_COMMANDS.keys())
+def test_reading_commands_create_no_database_for_a_mistyped_path(tmp_path, command):
+    missing = tmp_path / "typo" / "x.sqlite"
+    args = [arg.format(tmp=tmp_path) for arg in command]
+    result = run(f"sqlite:///{missing}", *args)
+    assert_clean_exit(result, EXIT_USAGE, f"no database at {missing}", "ingest something first")
+    assert not missing.parent.exists()
+
+
+def test_check_still_answers_and_warns_when_the_db_is_unusable():
+    result = run("sqlite:////proc/nope/x.sqlite", "check", "MDMA")
+    assert_clean_exit(result, 0, "[controlled]", "warning: the checks were not recorded")
