@@ -13,7 +13,7 @@ import gc
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -557,21 +557,42 @@ def lists_command(as_json: bool) -> None:
 # --- ingest --------------------------------------------------------------------------------------
 
 
-def _input_files(paths: tuple[str, ...]) -> Iterator[str]:
-    """Files as given, directories recursively (hidden files skipped), "-" for stdin."""
+def _input_files(paths: tuple[str, ...]) -> list[str]:
+    """Files as given, directories recursively (hidden files skipped), "-" for stdin.
+
+    A directory without a file to read is a usage error.
+    """
+    files: list[str] = []
     for path in paths:
-        if path == "-":
-            yield path
-            continue
         p = Path(path)
-        if p.is_dir():
-            yield from (
-                str(f)
-                for f in sorted(p.rglob("*"))
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+        if path == "-" or not p.is_dir():
+            files.append(path)
+            continue
+        found = [
+            str(f)
+            for f in sorted(p.rglob("*"))
+            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+        ]
+        if not found:
+            raise click.BadParameter(
+                f"no report files found in {path} (hidden files are skipped); "
+                "give a folder that holds reports, or the files themselves",
+                param_hint="'PATH...'",
             )
-        else:
-            yield path
+        files += found
+    return files
+
+
+def _text_encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from subsmatch.ingest.textio import ENCODING_EXAMPLES, text_encoding
+
+    if value is None:
+        return None
+    try:
+        text_encoding(value)
+    except LookupError as error:
+        raise click.BadParameter(f"{error}; use e.g. {ENCODING_EXAMPLES}") from None
+    return value
 
 
 def _progress(enabled: bool) -> Callable[[str, int], None] | None:
@@ -593,7 +614,12 @@ def _progress(enabled: bool) -> Callable[[str, int], None] | None:
     help="Skip detection: nist, chemstation, csv, tsv, xlsx, json, jsonl.",
 )
 @click.option("--profile", metavar="FILE|NAME", help="Column-mapping profile for CSV/XLSX.")
-@click.option("--encoding", metavar="NAME", help="Text encoding, e.g. cp1252, cp437, utf-16.")
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    callback=_text_encoding,
+    help="Text encoding of files without a byte-order mark, e.g. cp1252, cp437, utf-16-le.",
+)
 @click.option("--sheet", metavar="NAME", help="XLSX sheet to read.")
 @click.option("--timezone", metavar="ZONE", help="IANA zone for times printed without one.")
 @click.option("--force", is_flag=True, help="Ingest content already ingested as a new version.")
@@ -626,6 +652,7 @@ def ingest(
     """
     from subsmatch.substances.opsin import start_opsin
 
+    files = _input_files(paths)
     start_opsin()  # first: the JVM starts while the chemistry is imported and loaded
     from subsmatch.ingest.pipeline import Pipeline
     from subsmatch.ingest.readers import ReadOptions
@@ -638,7 +665,7 @@ def ingest(
         _engine(ctx, create=True), options=options, force=force, progress=_progress(interactive)
     )
     summaries = []
-    for path in _input_files(paths):
+    for path in files:
         if path == "-":
             summary = pipeline.ingest(sys.stdin.buffer, source_name="<stdin>")
         else:

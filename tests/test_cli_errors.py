@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from subsmatch.cli import main
+from subsmatch.cli import EXIT_UNREADABLE_FILE, main
 
 EXAMPLES = Path(__file__).parents[1] / "subsmatch" / "examples"
 LIMS = EXAMPLES / "lims_case_extract.csv"
+XLSX = EXAMPLES / "ftir_hitlist.xlsx"
 EXIT_USAGE = 2  # click's exit code for a usage error
 
 
@@ -84,3 +86,55 @@ def test_reading_commands_create_no_database_for_a_mistyped_path(tmp_path, comma
 def test_check_still_answers_and_warns_when_the_db_is_unusable():
     result = run("sqlite:////proc/nope/x.sqlite", "check", "MDMA")
     assert_clean_exit(result, 0, "[controlled]", "warning: the checks were not recorded")
+
+
+# --- --encoding and reader hints -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["rot13", "hex", "no-such-codec"])
+def test_an_encoding_that_is_no_text_encoding_is_a_usage_error(db_url, encoding):
+    result = run(db_url, "ingest", str(LIMS), "--encoding", encoding)
+    assert_clean_exit(result, EXIT_USAGE, "'--encoding'", "utf-8, utf-16-le, cp1252, cp437")
+
+
+def utf16_le_without_bom(tmp_path: Path) -> Path:
+    path = tmp_path / "lims_utf16.csv"
+    path.write_bytes(LIMS.read_text(encoding="utf-8-sig").encode("utf-16-le"))
+    return path
+
+
+def test_utf16_without_a_byte_order_mark_says_which_encoding_to_pass(db_url, tmp_path):
+    path = utf16_le_without_bom(tmp_path)
+    result = run(db_url, "ingest", str(path), "--encoding", "utf-16")
+    assert_clean_exit(
+        result,
+        EXIT_UNREADABLE_FILE,
+        "no byte-order mark",
+        "--encoding utf-16-le or utf-16-be",
+    )
+
+
+def test_the_nul_byte_hint_works_as_given(db_url, tmp_path):
+    path = utf16_le_without_bom(tmp_path)
+    result = run(db_url, "ingest", str(path))
+    assert_clean_exit(result, EXIT_UNREADABLE_FILE, "NUL bytes")
+    hint = re.search(r"pass (--encoding \S+)", result.output)
+    assert hint, result.output
+    result = run(db_url, "ingest", str(path), *hint.group(1).split(), "--json")
+    assert_clean_exit(result, 0, '"findings": 14')
+
+
+def test_csv_forced_on_a_workbook_names_the_workbook_not_its_bytes(db_url):
+    result = run(db_url, "ingest", str(XLSX), "--format", "csv")
+    assert_clean_exit(result, EXIT_UNREADABLE_FILE, "looks like an XLSX workbook", "--format xlsx")
+    assert all(c.isprintable() or c == "\n" for c in result.output), result.output
+    assert_clean_exit(run(db_url, "ingest", str(XLSX), "--format", "xlsx"), 0)
+
+
+def test_an_empty_directory_is_a_usage_error(db_url, tmp_path):
+    folder = tmp_path / "exports"
+    (folder / ".hidden").mkdir(parents=True)
+    (folder / ".hidden" / "x.csv").write_text("a,b\n1,2\n")
+    result = run(db_url, "ingest", str(folder), str(LIMS))
+    assert_clean_exit(result, EXIT_USAGE, f"no report files found in {folder}")
+    assert not (tmp_path / "subsmatch.sqlite").exists()  # nothing was ingested

@@ -23,6 +23,31 @@ _BOMS = (
 )
 
 
+ENCODING_EXAMPLES = "utf-8, utf-16-le, cp1252, cp437"
+BYTE_ORDER_FROM_BOM = ("utf-16", "utf-32")
+"""Encodings that take the byte order from a byte-order mark (their -le/-be forms do not)."""
+
+
+def text_encoding(name: str) -> str:
+    """The codec name of a text encoding; LookupError for an unknown or non-text codec.
+
+    >>> text_encoding("UTF8"), text_encoding("latin-1")
+    ('utf-8', 'iso8859-1')
+    >>> text_encoding("rot13")
+    Traceback (most recent call last):
+    LookupError: 'rot13' is not a text encoding
+    """
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        raise LookupError(f"unknown encoding {name!r}") from None
+    try:
+        b"a".decode(codec, "replace")  # not a bytes -> str codec (rot13, hex): LookupError
+    except (LookupError, UnicodeError):  # or one that cannot decode leniently (idna, undefined)
+        raise LookupError(f"{name!r} is not a text encoding") from None
+    return codec
+
+
 def bom_encoding(head: bytes) -> str | None:
     """The encoding a byte-order mark announces, or None.
 

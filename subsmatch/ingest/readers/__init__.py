@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import hashlib
 import shutil
@@ -20,7 +19,12 @@ from typing import BinaryIO
 from subsmatch.ingest.errors import UnreadableReport
 from subsmatch.ingest.readers import chemstation, jsonl, nist, tabular
 from subsmatch.ingest.readers.base import ReadContext, ReadOptions, ReadStats, Report
-from subsmatch.ingest.textio import bom_encoding
+from subsmatch.ingest.textio import (
+    BYTE_ORDER_FROM_BOM,
+    ENCODING_EXAMPLES,
+    bom_encoding,
+    text_encoding,
+)
 
 __all__ = [
     "FORMATS",
@@ -51,14 +55,16 @@ _ALIASES = {
 }
 _HEAD_BYTES = 65536
 _FORMAT_HINT = "pass --format with one of " + ", ".join(FORMATS)
+_ZIP = b"PK\x03\x04"  # an XLSX workbook is a zip file
 
 
-def detect_format(head: bytes, name: str = "<stream>") -> str:
+def detect_format(head: bytes, name: str = "<stream>", encoding: str | None = None) -> str:
     """The format name of a report from its first bytes; raises UnreadableReport.
 
-    ``name`` is only used in messages and to recognise a damaged ``.xlsx``.
+    ``name`` is only used in messages and to recognise a damaged ``.xlsx``; ``encoding``
+    decodes the text when there is no byte-order mark (default UTF-8).
     """
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(_ZIP):
         return "xlsx"
     if name.lower().endswith((".xlsx", ".xlsm")):
         raise UnreadableReport(
@@ -72,14 +78,14 @@ def detect_format(head: bytes, name: str = "<stream>") -> str:
         )
     if head.startswith(b"%PDF"):
         raise UnreadableReport(name, "PDF reports are not supported", "export the results as CSV")
-    bom = bom_encoding(head)
-    if bom is None and b"\x00" in head[:4096]:
+    text = head.decode(bom_encoding(head) or encoding or "utf-8", errors="replace")
+    if "\x00" in text[:4096]:
         raise UnreadableReport(
             name,
             "the file contains NUL bytes: binary, or UTF-16 without a byte-order mark",
-            "if it is text, try --encoding utf-16-le",
+            "if it is UTF-16 text, pass --encoding utf-16-le or utf-16-be",
         )
-    text = head.decode(bom or "utf-8", errors="replace").lstrip("\ufeff")
+    text = text.lstrip("\ufeff")
     if not text.strip():
         raise UnreadableReport(name, "the file is empty", "export the report again")
     for fmt, sniff in (
@@ -120,9 +126,11 @@ def open_report(
     name = source_name or default_name
     try:
         sha256 = _hash(stream)
-        fmt = _format_name(options, stream, name)
+        head = stream.read(_HEAD_BYTES)
+        stream.seek(0)
         if options.encoding:
-            _check_encoding(options.encoding, name)
+            _check_encoding(options.encoding, head, name)
+        fmt = _format_name(options, head, name)
         if fmt == "csv" and options.format and options.format.lower() == "tsv":
             options = dataclasses.replace(options, delimiter=options.delimiter or "\t")
         context = ReadContext(source_name=name, sha256=sha256, options=options, format=fmt)
@@ -136,26 +144,35 @@ def open_report(
     )
 
 
-def _format_name(options: ReadOptions, stream: BinaryIO, name: str) -> str:
-    head = stream.read(_HEAD_BYTES)
-    stream.seek(0)
+def _format_name(options: ReadOptions, head: bytes, name: str) -> str:
     if not options.format:
-        return detect_format(head, name)
+        return detect_format(head, name, options.encoding)
     wanted = _ALIASES.get(options.format.lower(), options.format.lower())
     if wanted not in _MODULES:
         raise UnreadableReport(name, f"unknown format {options.format!r}", _FORMAT_HINT)
     if not head.strip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"):
         raise UnreadableReport(name, "the file is empty", "export the report again")
+    if wanted != "xlsx" and head.startswith(_ZIP):
+        raise UnreadableReport(
+            name,
+            f"it looks like an XLSX workbook (a zip file), not {options.format}",
+            "drop --format, or pass --format xlsx",
+        )
     return wanted
 
 
-def _check_encoding(encoding: str, name: str) -> None:
+def _check_encoding(encoding: str, head: bytes, name: str) -> None:
+    """Refuse an encoding that is no text encoding, or UTF-16/32 without a byte-order mark."""
     try:
-        codecs.lookup(encoding)
-    except LookupError:
+        codec = text_encoding(encoding)
+    except LookupError as error:
+        raise UnreadableReport(name, str(error), f"use e.g. {ENCODING_EXAMPLES}") from None
+    if codec in BYTE_ORDER_FROM_BOM and bom_encoding(head) is None:
         raise UnreadableReport(
-            name, f"unknown encoding {encoding!r}", "use e.g. utf-8, cp1252, cp437 or utf-16"
-        ) from None
+            name,
+            f"no byte-order mark, which --encoding {encoding} needs to know the byte order",
+            f"pass --encoding {codec}-le or {codec}-be",
+        )
 
 
 def _open_source(source: str | Path | BinaryIO) -> tuple[BinaryIO, str, Callable[[], None]]:
