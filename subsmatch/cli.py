@@ -33,6 +33,19 @@ STATUS_STYLE = {
     "not_listed": "green",
     "unresolved": "cyan",
 }
+FINDING_STATUSES = (
+    "controlled",
+    "generic",
+    "precursor",
+    "analogue",
+    "not_listed",
+    "unresolved",
+    "no_hit",
+)
+"""A stored finding's statuses: the verdicts' (matchers.verdict.STATUS_ORDER) and no_hit."""
+FLAGGED_STATUSES = ("controlled", "generic", "precursor", "analogue", "unresolved")
+"""ingest.pipeline.FLAGGED, which the CLI cannot import at start-up (half a second of
+chemistry); a test keeps both these tuples equal to the library's."""
 
 
 def _data_version() -> str:
@@ -78,10 +91,49 @@ def main(ctx: click.Context, db: str | None) -> None:
 # --- output ------------------------------------------------------------------------------------
 
 
+def _one_output(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Refuse --json with --csv (whichever of the two click reads second sees the other)."""
+    other = "as_csv" if param.name == "as_json" else "as_json"
+    if value and ctx.params.get(other):
+        raise click.UsageError("--json and --csv cannot be used together; choose one", ctx)
+    return value
+
+
 def output_options(command: Callable) -> Callable:
-    """--json and --csv for a command that lists rows (the default is a table for people)."""
-    command = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(command)
-    return click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")(command)
+    """--json or --csv for a command that lists rows (the default is a table for people)."""
+    command = click.option(
+        "--csv", "as_csv", is_flag=True, callback=_one_output, help="Print CSV."
+    )(command)
+    return click.option(
+        "--json", "as_json", is_flag=True, callback=_one_output, help="Print a JSON array."
+    )(command)
+
+
+def status_options(command: Callable) -> Callable:
+    """--flagged or --status (repeatable), for the commands that list stored findings."""
+    command = click.option(
+        "--status",
+        "statuses",
+        multiple=True,
+        type=click.Choice(FINDING_STATUSES),
+        help="Only findings with this status; repeatable.",
+    )(command)
+    return click.option(
+        "--flagged",
+        is_flag=True,
+        help=f"Only flagged findings: {', '.join(FLAGGED_STATUSES)} (not with --status).",
+    )(command)
+
+
+def _wanted_statuses(flagged: bool, statuses: tuple[str, ...]) -> tuple[str, ...]:
+    """The statuses asked for (none: all); --flagged is a set of statuses, not a filter on one."""
+    if flagged and statuses:
+        raise click.UsageError(
+            "--flagged cannot be combined with --status: --flagged means "
+            + " ".join(f"--status {s}" for s in FLAGGED_STATUSES)
+            + "; give the --status options you want instead"
+        )
+    return FLAGGED_STATUSES if flagged else statuses
 
 
 def emit(
@@ -776,7 +828,7 @@ def _findings_table(rows: list[dict]) -> None:
 
 
 @main.command()
-@click.option("--flagged", is_flag=True, help="Only controlled, precursor and unresolved.")
+@status_options
 @click.option("--case", metavar="ID", help="Only this case.")
 @click.option(
     "--since",
@@ -784,22 +836,15 @@ def _findings_table(rows: list[dict]) -> None:
     callback=_parse_date,
     help="Measured (or ingested) on or after this date (YYYY-MM-DD).",
 )
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    metavar="S",
-    help="Only this status (controlled, precursor, not_listed, unresolved, no_hit).",
-)
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many findings.")
 @output_options
 @click.pass_context
 def findings(
     ctx: click.Context,
     flagged: bool,
+    statuses: tuple[str, ...],
     case: str | None,
     since: date | None,
-    statuses: tuple[str, ...],
     limit: int | None,
     as_json: bool,
     as_csv: bool,
@@ -811,10 +856,9 @@ def findings(
         subsmatch findings --flagged
         subsmatch findings --case 24-01873 --csv > case.csv
     """
-    from subsmatch.ingest.pipeline import FLAGGED
     from subsmatch.store.queries import findings as stored_findings
 
-    wanted = tuple(statuses) + (FLAGGED if flagged else ())
+    wanted = _wanted_statuses(flagged, statuses)
     rows = stored_findings(
         _engine(ctx), statuses=wanted, case=case, since=_when(since), limit=limit
     )
@@ -1259,10 +1303,7 @@ def report(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (required for parquet); default standard output.",
 )
-@click.option(
-    "--flagged", is_flag=True, help="Only controlled, generic, precursor, analogue, unresolved."
-)
-@click.option("--status", "statuses", multiple=True, metavar="S", help="Only this status.")
+@status_options
 @click.option("--case", metavar="ID", help="Only this case.")
 @click.option("--since", metavar="DATE", callback=_parse_date, help="From this date (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", callback=_parse_date, help="Before this date.")
@@ -1288,15 +1329,15 @@ def export(
         subsmatch export --format parquet --out findings.parquet
         subsmatch export --format sdf --status analogue --out new_substances.sdf
     """
-    from subsmatch.ingest.pipeline import FLAGGED
     from subsmatch.reports import export as exporter
     from subsmatch.store.queries import findings as stored_findings
 
     if fmt == "parquet" and out is None:
         raise click.UsageError("--format parquet writes a binary file: give --out FILE")
+    wanted = _wanted_statuses(flagged, statuses)
     rows = stored_findings(
         _engine(ctx),
-        statuses=tuple(statuses) + (FLAGGED if flagged else ()),
+        statuses=wanted,
         case=case,
         since=_when(since),
         until=_when(until),

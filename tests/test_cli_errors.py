@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from subsmatch.cli import EXIT_UNREADABLE_FILE, main
+from subsmatch.cli import EXIT_UNREADABLE_FILE, FINDING_STATUSES, FLAGGED_STATUSES, main
 
 EXAMPLES = Path(__file__).parents[1] / "subsmatch" / "examples"
 LIMS = EXAMPLES / "lims_case_extract.csv"
@@ -28,6 +28,14 @@ def assert_clean_exit(result: Result, code: int, *phrases: str) -> None:
     assert "Traceback" not in result.output
     for phrase in phrases:
         assert phrase in result.output
+
+
+def test_library_constants_match_the_cli_copies():
+    from subsmatch.ingest.pipeline import FLAGGED, NO_HIT
+    from subsmatch.matchers.verdict import STATUS_ORDER
+
+    assert FLAGGED_STATUSES == FLAGGED
+    assert (*STATUS_ORDER, NO_HIT) == FINDING_STATUSES
 
 
 # --- --db ----------------------------------------------------------------------------------------
@@ -107,10 +115,7 @@ def test_utf16_without_a_byte_order_mark_says_which_encoding_to_pass(db_url, tmp
     path = utf16_le_without_bom(tmp_path)
     result = run(db_url, "ingest", str(path), "--encoding", "utf-16")
     assert_clean_exit(
-        result,
-        EXIT_UNREADABLE_FILE,
-        "no byte-order mark",
-        "--encoding utf-16-le or utf-16-be",
+        result, EXIT_UNREADABLE_FILE, "no byte-order mark", "--encoding utf-16-le or utf-16-be"
     )
 
 
@@ -138,3 +143,37 @@ def test_an_empty_directory_is_a_usage_error(db_url, tmp_path):
     result = run(db_url, "ingest", str(folder), str(LIMS))
     assert_clean_exit(result, EXIT_USAGE, f"no report files found in {folder}")
     assert not (tmp_path / "subsmatch.sqlite").exists()  # nothing was ingested
+
+
+# --- findings and export options -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'subsmatch.sqlite'}"
+    assert_clean_exit(run(url, "ingest", str(LIMS)), 0)
+    return url
+
+
+@pytest.mark.parametrize("command", ["findings", "export"])
+def test_status_is_one_of_the_real_statuses(ingested, command):
+    result = run(ingested, command, "--status", "bogus")
+    assert_clean_exit(result, EXIT_USAGE, "'--status'", *FINDING_STATUSES)
+
+
+@pytest.mark.parametrize("command", ["findings", "export"])
+def test_flagged_with_status_is_a_usage_error(ingested, command):
+    result = run(ingested, command, "--flagged", "--status", "not_listed")
+    assert_clean_exit(result, EXIT_USAGE, "--flagged cannot be combined with --status")
+
+
+@pytest.mark.parametrize("order", [["--json", "--csv"], ["--csv", "--json"]])
+def test_json_and_csv_together_is_a_usage_error(ingested, order):
+    result = run(ingested, "findings", *order)
+    assert_clean_exit(result, EXIT_USAGE, "--json and --csv cannot be used together")
+
+
+def test_findings_help_names_every_flagged_status(ingested):
+    text = " ".join(run(ingested, "findings", "--help").output.split())
+    assert "Only flagged findings: " + ", ".join(FLAGGED_STATUSES) in text
+    assert "|".join(FINDING_STATUSES) in text
