@@ -12,6 +12,7 @@ import csv
 import gc
 import io
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -22,6 +23,7 @@ import click
 from subsmatch import __version__
 
 EXIT_UNREADABLE_FILE = 1
+REJECTIONS_LISTED = 3  # rejections printed per file after an ingest (all are stored)
 EXIT_UNRESOLVED = 3
 EXIT_INVALID = 4
 
@@ -768,6 +770,8 @@ def _echo_ingest_summary(summaries: list) -> None:
             continue
         if s.status == "already_ingested":
             click.echo(f"  {s.source}: already ingested (version {s.version}); nothing changed")
+            for note in s.notes:
+                click.echo(f"      note: {note}")
             continue
         counts = ", ".join(f"{k} {v}" for k, v in sorted(s.statuses.items()))
         click.echo(
@@ -778,6 +782,14 @@ def _echo_ingest_summary(summaries: list) -> None:
         )
         for note in s.notes:
             click.echo(f"      note: {note}")
+        for where, why in s.rejected[:REJECTIONS_LISTED]:
+            click.echo(f"      rejected {where}: {why}")
+        if s.rejections > min(len(s.rejected), REJECTIONS_LISTED):
+            shown = min(len(s.rejected), REJECTIONS_LISTED)
+            click.echo(
+                f"      {s.rejections - shown} more rejections: "
+                f"subsmatch rejections --file {shlex.quote(s.source)}"
+            )
         if len(s.flagged) < s.flagged_count:
             click.echo(
                 f"      {s.flagged_count - len(s.flagged)} more flagged findings: "
@@ -807,8 +819,10 @@ FINDING_FIELDS = (
 
 def _finding_out(row: dict) -> dict:
     from subsmatch.matchers.verdict import listed_on
+    from subsmatch.reports.export import utc_text
 
     out = {k: row[k] for k in FINDING_FIELDS if k in row}
+    out["measured_at"] = utc_text(row["measured_at"])
     out["lists"] = list(listed_on(row["verdict"])) if row["verdict"] else []
     out["scores"] = row["scores"]
     out["data_version"] = row["data_version"]
@@ -834,7 +848,7 @@ def _findings_table(rows: list[dict]) -> None:
     "--since",
     metavar="DATE",
     callback=_parse_date,
-    help="Measured (or ingested) on or after this date (YYYY-MM-DD).",
+    help="Measured (or ingested) on or after this date (YYYY-MM-DD, from 00:00 UTC).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many findings.")
 @output_options
@@ -1062,6 +1076,10 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
             f"no case {case!r} in the database; list cases with subsmatch findings"
         )
     if as_json:
+        from subsmatch.reports.export import utc_text
+
+        for row in rows:
+            row["measured_at"] = utc_text(row["measured_at"])
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return
     click.secho(f"Case {case}", bold=True)
@@ -1072,7 +1090,7 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
             device = " ".join(filter(None, (row["vendor"], row["model"])))
             click.echo(
                 f"  item {item or '-'}  {row['technique'] or ''} {device}  "
-                f"{row['context'] or ''}  measured {row['measured_at'] or '-'}  "
+                f"{row['context'] or ''}  measured {_measured(row)}  "
                 f"device verdict: {row['verdict_raw'] or row['device_verdict']}"
             )
         out = _finding_out(row)
@@ -1085,6 +1103,49 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
         )
         for listed in out["lists"]:
             click.echo(f"         {listed}")
+
+
+def _measured(row: dict) -> str:
+    """When an analysis was made: as printed in the report, and in UTC as stored.
+
+    >>> _measured({"measured_at": datetime(2024, 3, 13, 23), "measured_at_raw": "14/03/2024"})
+    '14/03/2024 (2024-03-13T23:00:00+00:00)'
+    """
+    from subsmatch.reports.export import utc_text
+
+    stored, printed = utc_text(row["measured_at"]), row["measured_at_raw"]
+    if stored and printed:
+        return f"{printed} ({stored})"
+    return stored or printed or "-"
+
+
+@main.command("rejections")
+@click.option(
+    "--file", "source", metavar="NAME", help="Only this file (its name as ingested, or its end)."
+)
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rejections.")
+@output_options
+@click.pass_context
+def rejections_command(
+    ctx: click.Context, source: str | None, limit: int | None, as_json: bool, as_csv: bool
+) -> None:
+    """List stored rejections: rows that became no finding, where and why (newest files first).
+
+    \b
+    Examples:
+        subsmatch rejections --file lims_export.csv
+        subsmatch rejections --csv > rejected.csv
+    """
+    from subsmatch.store.queries import rejections
+
+    rows = list(rejections(_engine(ctx), source=source, limit=limit))
+    emit(rows, as_json, as_csv, _rejections_table)
+
+
+def _rejections_table(rows: list[dict]) -> None:
+    for row in rows:
+        click.echo(f"{row['locator']}: {row['reason']}")
+    click.echo(f"{len(rows)} rejections", err=True)
 
 
 def _frame(ctx: click.Context, country: str | None, context: str | None):

@@ -292,14 +292,43 @@ def test_summary_keeps_the_most_severe_flagged_findings(db_url, tmp_path):
 
 
 def test_already_ingested_file_whose_rows_were_all_rejected_says_how_to_read_it_again(db_url):
-    code, out = run(db_url, "ingest", str(LIMS), "--format", "nist", "--json")
-    first = json.loads(out)[0]
+    def summary(*args: str) -> dict:
+        code, out = run(db_url, "ingest", str(LIMS), *args, "--json")
+        assert code == 0, out
+        return json.loads(out)[0]
+
+    first = summary("--format", "nist")
     assert first["findings"] == 0 and first["rejections"] == first["rows_read"] > 0
-    code, out = run(db_url, "ingest", str(LIMS), "--json")
-    again = json.loads(out)[0]
+    again = summary()
     assert again["status"] == "already_ingested"
     assert "all" in again["notes"][0] and "--force" in again["notes"][0]
-    code, out = run(db_url, "ingest", str(LIMS), "--force", "--json")
-    assert json.loads(out)[0]["findings"] > 0
-    code, out = run(db_url, "ingest", str(LIMS), "--json")
-    assert json.loads(out)[0]["notes"] == []  # the newest version kept findings
+    assert "note: version 1 kept no finding" in run(db_url, "ingest", str(LIMS))[1]
+    assert summary("--force")["findings"] > 0
+    assert summary()["notes"] == []  # the newest version kept findings
+
+
+def test_rejections_are_listed_after_an_ingest_and_by_the_rejections_command(db_url, tmp_path):
+    path = tmp_path / "extract.csv"
+    bad = [lims_row(f"C-{i}", "MDMA", analysed="31/02/2024") for i in range(5)]
+    path.write_text(lims_rows(3, bad), encoding="utf-8")
+    code, out = run(db_url, "ingest", str(path))
+    assert code == 0
+    listed = [line for line in out.splitlines() if line.strip().startswith("rejected ")]
+    assert len(listed) == 3 and all("31/02/2024" in line for line in listed)
+    assert f"2 more rejections: subsmatch rejections --file {path}" in out
+    code, out = run(db_url, "rejections", "--file", "extract.csv", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 5
+    assert {"file", "file_version", "locator", "reason", "raw"} <= set(rows[0])
+    code, out = run(db_url, "rejections", "--limit", "2")
+    assert code == 0 and out.count("column 'Analysis Date'") == 2
+
+
+def test_show_gives_the_time_as_printed_and_in_utc(db_url, tmp_path):
+    path = tmp_path / "extract.csv"
+    path.write_text(lims_rows(0, [lims_row("C-T", "MDMA", analysed="14/03/2024")]), "utf-8")
+    run(db_url, "ingest", str(path))
+    code, out = run(db_url, "show", "C-T")
+    assert code == 0 and "measured 14/03/2024 (2024-03-13T23:00:00+00:00)" in out
+    code, out = run(db_url, "findings", "--case", "C-T", "--json")
+    assert json.loads(out)[0]["measured_at"] == "2024-03-13T23:00:00+00:00"

@@ -27,6 +27,7 @@ _COLUMNS = (
     AnalysisRow.vendor,
     AnalysisRow.model,
     AnalysisRow.measured_at,
+    AnalysisRow.measured_at_raw,
     AnalysisRow.country,
     AnalysisRow.location,
     AnalysisRow.verdict.label("device_verdict"),
