@@ -576,6 +576,7 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
     from subsmatch.service.app import create_app
     from subsmatch.store.engine import default_url
 
+    _engine(ctx, create=True)  # a --db that names no usable database is a usage error here
     app = create_app(ctx.obj["db"] or default_url(), max_upload_bytes=max_upload_mb * 2**20)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
@@ -778,7 +779,8 @@ def _echo_ingest_summary(summaries: list) -> None:
             f"  {s.source}: new (version {s.version}, {s.format}"
             + (f", profile {s.profile}" if s.profile else "")
             + f"): {s.rows_read} rows"
-            f" read = {s.findings} findings + {s.rejections} rejections; {counts}"
+            f" read = {s.findings} findings + {s.rejections} rejections"
+            + (f"; {counts}" if counts else "")
         )
         for note in s.notes:
             click.echo(f"      note: {note}")

@@ -177,3 +177,9 @@ def test_findings_help_names_every_flagged_status(ingested):
     text = " ".join(run(ingested, "findings", "--help").output.split())
     assert "Only flagged findings: " + ", ".join(FLAGGED_STATUSES) in text
     assert "|".join(FINDING_STATUSES) in text
+
+
+def test_serve_with_a_bad_db_is_a_usage_error_before_it_listens():
+    result = CliRunner().invoke(main, ["--db", "bogus://x", "serve", "--port", "8765"])
+    assert result.exit_code == 2 and "--db" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
