@@ -615,9 +615,11 @@ def lists_command(as_json: bool) -> None:
 def _input_files(paths: tuple[str, ...]) -> list[str]:
     """Files as given, directories recursively (hidden files skipped), "-" for stdin.
 
-    A directory without a file to read is a usage error.
+    A directory without a file to read is reported on stderr and skipped (drop folders are
+    often empty); it is a usage error only when nothing at all is left to read.
     """
     files: list[str] = []
+    empty: list[str] = []
     for path in paths:
         p = Path(path)
         if path == "-" or not p.is_dir():
@@ -629,13 +631,32 @@ def _input_files(paths: tuple[str, ...]) -> list[str]:
             if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
         ]
         if not found:
-            raise click.BadParameter(
-                f"no report files found in {path} (hidden files are skipped); "
-                "give a folder that holds reports, or the files themselves",
-                param_hint="'PATH...'",
-            )
+            empty.append(path)
         files += found
+    if not files:
+        raise click.BadParameter(
+            f"no report files found in {', '.join(empty)} (hidden files are skipped); "
+            "give a folder that holds reports, or the files themselves",
+            param_hint="'PATH...'",
+        )
+    for path in empty:
+        click.echo(f"note: no report files in {path}; skipped", err=True)
     return files
+
+
+def _zone(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A --timezone must be an IANA zone name (a typo would leave every time unparsed)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(
+            f"{value!r} is not an IANA time zone; use e.g. UTC, Europe/Brussels, America/New_York"
+        ) from None
+    return value
 
 
 def _text_encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -676,7 +697,12 @@ def _progress(enabled: bool) -> Callable[[str, int], None] | None:
     help="Text encoding of files without a byte-order mark, e.g. cp1252, cp437, utf-16-le.",
 )
 @click.option("--sheet", metavar="NAME", help="XLSX sheet to read.")
-@click.option("--timezone", metavar="ZONE", help="IANA zone for times printed without one.")
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    callback=_zone,
+    help="IANA zone for times printed without one, unless the profile declares its own.",
+)
 @click.option("--force", is_flag=True, help="Ingest content already ingested as a new version.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context

@@ -136,13 +136,27 @@ def test_csv_forced_on_a_workbook_names_the_workbook_not_its_bytes(db_url):
     assert_clean_exit(run(db_url, "ingest", str(XLSX), "--format", "xlsx"), 0)
 
 
-def test_an_empty_directory_is_a_usage_error(db_url, tmp_path):
+def test_an_empty_directory_is_skipped_with_a_note(db_url, tmp_path):
     folder = tmp_path / "exports"
     (folder / ".hidden").mkdir(parents=True)
     (folder / ".hidden" / "x.csv").write_text("a,b\n1,2\n")
-    result = run(db_url, "ingest", str(folder), str(LIMS))
+    result = run(db_url, "ingest", str(folder), str(LIMS), "--json")
+    assert_clean_exit(result, 0, f"note: no report files in {folder}; skipped")
+    assert '"status": "new"' in result.output  # the other input was ingested
+
+
+def test_only_empty_directories_are_a_usage_error(db_url, tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    result = run(db_url, "ingest", str(folder))
     assert_clean_exit(result, EXIT_USAGE, f"no report files found in {folder}")
     assert not (tmp_path / "subsmatch.sqlite").exists()  # nothing was ingested
+
+
+@pytest.mark.parametrize("zone", ["Europe/Brusels", "Mars/Olympus", "../etc"])
+def test_a_timezone_that_is_no_iana_zone_is_a_usage_error(db_url, zone):
+    result = run(db_url, "ingest", str(LIMS), "--timezone", zone)
+    assert_clean_exit(result, EXIT_USAGE, "is not an IANA time zone")
 
 
 # --- findings and export options -----------------------------------------------------------------
