@@ -119,6 +119,11 @@ def test_utf16_without_a_byte_order_mark_says_which_encoding_to_pass(db_url, tmp
     )
 
 
+def test_a_text_encoding_does_not_stop_a_workbook(db_url):
+    """A folder of UTF-16 CSV files and XLSX workbooks is read with one --encoding."""
+    assert_clean_exit(run(db_url, "ingest", str(XLSX), "--encoding", "utf-16"), 0)
+
+
 def test_the_nul_byte_hint_works_as_given(db_url, tmp_path):
     path = utf16_le_without_bom(tmp_path)
     result = run(db_url, "ingest", str(path))
