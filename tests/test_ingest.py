@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from subsmatch.cli import EXIT_UNREADABLE_FILE, main
 
@@ -230,7 +230,11 @@ def kill_an_ingest_midway(db_url: str, tmp_path: Path, seconds: float = 3.0) -> 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(seconds)
+    deadline = time.monotonic() + 120
+    while not inspect(create_engine(db_url)).has_table("files"):  # its start-up is over
+        assert process.poll() is None and time.monotonic() < deadline, "the ingest did not start"
+        time.sleep(0.1)
+    time.sleep(seconds)  # into the file (150,000 rows take several seconds)
     assert process.poll() is None, "the ingest finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
