@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
 from subsmatch.matchers.verdict import listed_on
 from subsmatch.reference.lists import LIST_JURISDICTIONS
+from subsmatch.store.models import as_utc
 
 FORMATS = ("csv", "json", "parquet", "sdf")
 FIELDS = (
@@ -62,7 +63,7 @@ def utc_text(moment: datetime | None) -> str | None:
     """Stored times are UTC (SQLite returns them without a zone): say so in the text."""
     if moment is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    return as_utc(moment).isoformat()
 
 
 def flat(row: dict) -> dict:

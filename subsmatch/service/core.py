@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, BinaryIO
 
 from sqlalchemy import Engine
@@ -17,6 +17,7 @@ from subsmatch.matchers.verdict import Verdict
 from subsmatch.reference.lists import JURISDICTIONS
 from subsmatch.store.access import UPLOAD_CONTEXTS
 from subsmatch.store.checks import record_checks
+from subsmatch.store.models import as_utc
 from subsmatch.store.queries import case_findings, finding_frame, findings
 
 CONTEXTS = {"field": ("field_screening",), "lab": ("lab_screening", "lab_confirmation")}
@@ -149,7 +150,7 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from subsmatch.store.models import ApiToken, AuditEvent
+from subsmatch.store.models import ApiToken, AuditEvent, as_utc
 
 ROLES = ("customs", "lab", "analyst", "admin")
 PERMISSIONS = {
@@ -139,7 +139,7 @@ def audit_events(
     """The audit trail, newest first."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if since is not None:
-        query = query.where(AuditEvent.at >= since)
+        query = query.where(AuditEvent.at >= as_utc(since))
     with Session(engine) as session:
         return [
             {

@@ -3,7 +3,7 @@ matchers decided, the raw values beside the resolution, never over them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -21,6 +21,19 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 class Base(DeclarativeBase):
     pass
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored or queried time as zone-aware UTC: times are stored in UTC, and SQLite gives
+    them back without a zone (a naive time here is UTC); PostgreSQL in the session's zone.
+
+    >>> from datetime import timedelta, timezone
+    >>> as_utc(datetime(2024, 3, 14)).isoformat()
+    '2024-03-14T00:00:00+00:00'
+    >>> as_utc(datetime(2024, 3, 14, 1, tzinfo=timezone(timedelta(hours=1)))).isoformat()
+    '2024-03-14T00:00:00+00:00'
+    """
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class CheckRecord(Base):

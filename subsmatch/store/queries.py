@@ -15,6 +15,7 @@ from subsmatch.store.models import (
     IngestedFile,
     RejectionRow,
     ResolutionRow,
+    as_utc,
 )
 
 _COLUMNS = (
@@ -124,9 +125,9 @@ def findings(
         query = query.where(AnalysisRow.case_id == case)
     when = func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
     if since:
-        query = query.where(when >= since)
+        query = query.where(when >= as_utc(since))
     if until:
-        query = query.where(when < until)
+        query = query.where(when < as_utc(until))
     query = query.order_by(IngestedFile.id.desc(), FindingRow.id).limit(limit)
     return _rows(engine, query)
 
@@ -175,9 +176,9 @@ def finding_frame(
         )
     ).where(FindingRow.status != "no_hit")
     if since:
-        query = query.where(when >= since)
+        query = query.where(when >= as_utc(since))
     if until:
-        query = query.where(when < until)
+        query = query.where(when < as_utc(until))
     if country:
         query = query.where(AnalysisRow.country == country)
     if contexts:

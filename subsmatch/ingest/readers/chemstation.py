@@ -6,7 +6,9 @@ is followed by its hits (name, Ref#, CAS#, Qual). Long names push the tail colum
 hits are parsed from the right. Page breaks (form feed) and repeated page headers are allowed.
 A header block below a table starts a new header context: one that agrees with the one in
 force is a page header of the same report (keys it omits are kept), any other begins the
-next sample's report (several reports may follow one another in one file).
+next sample's report (several reports may follow one another in one file). The block ends,
+and its table opens, at the column titles, the rule or the first peak line, whichever comes
+first (multi-page printouts may repeat the header without titles or rule).
 Each peak is an :class:`Analysis`; each hit a ranked candidate; other lines are Rejections.
 """
 
@@ -125,16 +127,16 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             if block is None:
                 block, in_table = _Header(), False
             continue
-        if _COLUMNS.match(text):
-            continue
-        rule = _RULE.match(text)
-        peak = None if rule else _PEAK.match(text)
-        if (rule or peak) and block is not None:
+        # the column titles, the rule or a peak line end a header block and open its table:
+        # a page header may stand above its peaks with neither titles nor rule
+        opens = _COLUMNS.match(text) or _RULE.match(text)
+        peak = None if opens else _PEAK.match(text)
+        if (opens or peak) and block is not None:
             header, continued = _in_force(header, block)
-            block = None
+            block, in_table = None, True
             if not continued:
                 analysis_id = None
-        if rule:
+        if opens:
             in_table = True
             continue
         if peak:
