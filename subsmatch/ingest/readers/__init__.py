@@ -128,9 +128,10 @@ def open_report(
         sha256 = _hash(stream)
         head = stream.read(_HEAD_BYTES)
         stream.seek(0)
-        if options.encoding:
-            _check_encoding(options.encoding, head, name)
+        codec = _text_codec(options.encoding, name) if options.encoding else None
         fmt = _format_name(options, head, name)
+        if codec and fmt != "xlsx":  # a workbook is no text: the encoding does not apply
+            _check_byte_order(codec, options.encoding, head, name)
         if fmt == "csv" and options.format and options.format.lower() == "tsv":
             options = dataclasses.replace(options, delimiter=options.delimiter or "\t")
         context = ReadContext(source_name=name, sha256=sha256, options=options, format=fmt)
@@ -161,12 +162,16 @@ def _format_name(options: ReadOptions, head: bytes, name: str) -> str:
     return wanted
 
 
-def _check_encoding(encoding: str, head: bytes, name: str) -> None:
-    """Refuse an encoding that is no text encoding, or UTF-16/32 without a byte-order mark."""
+def _text_codec(encoding: str, name: str) -> str:
+    """The codec of a text encoding; anything else (rot13, hex, a typo) is refused."""
     try:
-        codec = text_encoding(encoding)
+        return text_encoding(encoding)
     except LookupError as error:
         raise UnreadableReport(name, str(error), f"use e.g. {ENCODING_EXAMPLES}") from None
+
+
+def _check_byte_order(codec: str, encoding: str, head: bytes, name: str) -> None:
+    """Refuse UTF-16/32 without a byte-order mark: the byte order would be a guess."""
     if codec in BYTE_ORDER_FROM_BOM and bom_encoding(head) is None:
         raise UnreadableReport(
             name,
