@@ -171,3 +171,51 @@ def test_repeated_page_header_that_omits_keys_keeps_them(tmp_path):
     assert [a.operator for a in analyses] == ["M. Peeters"] * 4
     headers = [[e for e in a.extras[3:] if e[0] != "library_path"] for a in analyses]
     assert headers[1:] == headers[:1] * 3
+
+
+NO_RULE = ROOT / "tests" / "fixtures" / "reports" / "f_LIBRPT_page_header_without_rule.TXT"
+
+
+def test_page_header_without_column_titles_or_rule_reopens_the_table_at_the_peak():
+    # LIBRPT_two_pages.TXT with page 2's "Pk#" line and underscore rule removed
+    report, records = read_all(NO_RULE, options=BRUSSELS)
+    assert (report.stats.findings, report.stats.rejections) == (8, 0)
+    analyses = of(records, Analysis)
+    assert [a.locator.page for a in analyses] == [1, 1, 2, 2]
+    assert [a.operator for a in analyses] == ["M. Peeters"] * 4
+    headers = [[e for e in a.extras[3:] if e[0] != "library_path"] for a in analyses]
+    assert headers[1:] == headers[:1] * 3
+    peak4 = [f for f in of(records, Finding) if f.analysis_id == analyses[3].id]
+    assert [(f.rank, f.name) for f in peak4] == [(1, "Ketamine"), (2, "Norketamine")]
+
+
+def test_second_report_without_column_titles_or_rule_keeps_its_own_header(tmp_path):
+    pages = TWO_REPORTS.read_bytes().decode("cp1252").split("\f")
+    pages[1:] = [
+        "\r\n".join(line for line in page.split("\r\n") if not line.startswith(("Pk#", "_____")))
+        for page in pages[1:]
+    ]
+    path = tmp_path / "LIBRPT.TXT"
+    path.write_bytes("\f".join(pages).encode("cp1252"))
+    report, records = read_all(path, options=BRUSSELS)
+    assert report.stats.rejections == 0
+    analyses = of(records, Analysis)
+    assert [a.operator for a in analyses] == ["M. Peeters"] * 2 + ["K. Janssens"] * 3
+    heroin = [f for f in of(records, Finding) if f.cas == "561-27-3"]
+    assert {f.analysis_id for f in heroin} == {analyses[4].id}
+
+
+def test_column_titles_alone_reopen_the_table_for_hits_continued_from_the_last_page(tmp_path):
+    first, second = TWO_PAGES.read_bytes().decode("cp1252").split("\f")
+    second = "\r\n".join(
+        line
+        for line in second.split("\r\n")
+        if not line.startswith("_____") and not line.startswith("  3    7.490")
+    )
+    path = tmp_path / "LIBRPT.TXT"
+    path.write_bytes(f"{first}\f{second}".encode("cp1252"))
+    report, records = read_all(path, options=BRUSSELS)
+    assert (report.stats.findings, report.stats.rejections) == (8, 0)
+    peak2 = of(records, Analysis)[1]
+    hits = [f for f in of(records, Finding) if f.analysis_id == peak2.id]
+    assert [f.rank for f in hits] == [1, 2, 3, 4] and hits[2].locator.page == 2
