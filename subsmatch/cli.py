@@ -173,6 +173,8 @@ def _engine(ctx: click.Context, *, create: bool = False):
     try:
         engine = make_engine(ctx.obj["db"], create=create)
     except DatabaseUnavailable as error:
+        if ctx.obj["db"] is None:  # the default database: nothing was ingested yet
+            raise click.ClickException(f"{error} (SUBSMATCH_DB or --db choose another)") from None
         raise click.BadParameter(str(error), ctx, param_hint="'--db'") from None
     ctx.call_on_close(engine.dispose)  # closed when the command ends: SQLite folds its WAL back
     return engine
@@ -759,20 +761,19 @@ def ingest(
     if as_json:
         click.echo(json.dumps([s.to_dict() for s in summaries], indent=2, ensure_ascii=False))
     else:
-        _echo_ingest_summary(summaries)
+        _echo_ingest_summary(summaries, ctx.obj["db"])
     if any(s.status == "error" for s in summaries):
         ctx.exit(EXIT_UNREADABLE_FILE)
 
 
-def _echo_ingest_summary(summaries: list) -> None:
-    from subsmatch.ingest.pipeline import FLAGGED
+def _echo_ingest_summary(summaries: list, db: str | None) -> None:
+    from subsmatch.ingest.pipeline import SEVERITY
 
     flagged = [(s.source, f) for s in summaries for f in s.flagged]
     if flagged:
         click.secho("Flagged findings", bold=True)
-        order = {status: i for i, status in enumerate(FLAGGED)}
         flagged.sort(
-            key=lambda sf: (sf[1].case_id or "", sf[1].item_id or "", sf[0], order[sf[1].status])
+            key=lambda sf: (sf[1].case_id or "", sf[1].item_id or "", sf[0], SEVERITY[sf[1].status])
         )
         group = None
         for source, f in flagged:
@@ -816,7 +817,8 @@ def _echo_ingest_summary(summaries: list) -> None:
             shown = min(len(s.rejected), REJECTIONS_LISTED)
             click.echo(
                 f"      {s.rejections - shown} more rejections: "
-                f"subsmatch rejections --file {shlex.quote(s.source)}"
+                f"subsmatch{f' --db {shlex.quote(db)}' if db else ''} rejections "
+                f"--file {shlex.quote(s.source)}"
             )
         if len(s.flagged) < s.flagged_count:
             click.echo(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -199,6 +201,20 @@ def test_findings_help_names_every_flagged_status(ingested):
 
 
 def test_serve_with_a_bad_db_is_a_usage_error_before_it_listens():
-    result = CliRunner().invoke(main, ["--db", "bogus://x", "serve", "--port", "8765"])
-    assert result.exit_code == 2 and "--db" in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
+    """As a process with a timeout: a regression would start the server, not hang the suite."""
+    result = subprocess.run(
+        [sys.executable, "-m", "subsmatch.cli", "--db", "bogus://x", "serve", "--port", "8765"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == EXIT_USAGE and "--db" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_reading_before_anything_was_ingested_says_so(tmp_path):
+    """No --db and no default database yet: one message, no usage error about --db."""
+    env = {"SUBSMATCH_DB": None, "XDG_DATA_HOME": str(tmp_path)}
+    result = CliRunner().invoke(main, ["findings"], env=env)
+    assert_clean_exit(result, 1, "no database at", "ingest something first")
+    assert "--db'" not in result.output and not any(tmp_path.iterdir())

@@ -319,7 +319,7 @@ def test_rejections_are_listed_after_an_ingest_and_by_the_rejections_command(db_
     assert code == 0
     listed = [line for line in out.splitlines() if line.strip().startswith("rejected ")]
     assert len(listed) == 3 and all("31/02/2024" in line for line in listed)
-    assert f"2 more rejections: subsmatch rejections --file {path}" in out
+    assert f"2 more rejections: subsmatch --db {db_url} rejections --file {path}" in out
     code, out = run(db_url, "rejections", "--file", "extract.csv", "--json")
     rows = json.loads(out)
     assert code == 0 and len(rows) == 5
@@ -336,3 +336,12 @@ def test_show_gives_the_time_as_printed_and_in_utc(db_url, tmp_path):
     assert code == 0 and "measured 14/03/2024 (2024-03-13T23:00:00+00:00)" in out
     code, out = run(db_url, "findings", "--case", "C-T", "--json")
     assert json.loads(out)[0]["measured_at"] == "2024-03-13T23:00:00+00:00"
+
+
+def test_rejections_of_one_file_match_its_name_literally(db_url, tmp_path):
+    bad = [lims_row("C-X", "MDMA", analysed="31/02/2024")]
+    for rows, name in enumerate(("a_b.csv", "axb.csv"), start=2):  # other content each
+        (tmp_path / name).write_text(lims_rows(rows, bad), encoding="utf-8")
+        assert run(db_url, "ingest", str(tmp_path / name), "--json")[1].count('"new"') == 1
+    code, out = run(db_url, "rejections", "--file", "a_b.csv", "--json")
+    assert code == 0 and [r["file"].rsplit("/", 1)[-1] for r in json.loads(out)] == ["a_b.csv"]

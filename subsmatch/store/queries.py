@@ -195,7 +195,7 @@ def rejections(
 ) -> Iterator[dict]:
     """Stored rejections (rows that became no finding), newest files first, in file order.
 
-    ``source`` keeps one file: its name as ingested, or the end of it after a ``/``.
+    ``source`` keeps one file: its name as ingested, or the end of it after a ``/`` or ``\\``.
     Only the newest version of each file content is read, as for findings.
     """
     query = (
@@ -210,8 +210,11 @@ def rejections(
         .where(_newest_version())
     )
     if source:
+        name = IngestedFile.source_name
         query = query.where(
-            (IngestedFile.source_name == source) | IngestedFile.source_name.endswith(f"/{source}")
+            (name == source)
+            | name.endswith(f"/{source}", autoescape=True)
+            | name.endswith(f"\\{source}", autoescape=True)
         )
     query = query.order_by(IngestedFile.id.desc(), RejectionRow.id).limit(limit)
     with Session(engine) as session:
