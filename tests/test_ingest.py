@@ -345,3 +345,13 @@ def test_rejections_of_one_file_match_its_name_literally(db_url, tmp_path):
         assert run(db_url, "ingest", str(tmp_path / name), "--json")[1].count('"new"') == 1
     code, out = run(db_url, "rejections", "--file", "a_b.csv", "--json")
     assert code == 0 and [r["file"].rsplit("/", 1)[-1] for r in json.loads(out)] == ["a_b.csv"]
+
+
+def test_a_forced_version_that_keeps_fewer_findings_says_so(db_url):
+    code, out = run(db_url, "ingest", str(LIMS), "--json")
+    kept = json.loads(out)[0]["findings"]
+    code, out = run(db_url, "ingest", str(LIMS), "--force", "--format", "nist", "--json")
+    notes = json.loads(out)[0]["notes"]
+    assert code == 0 and any(f"version 1 kept {kept}" in note for note in notes)
+    code, out = run(db_url, "ingest", str(LIMS), "--force", "--json")
+    assert not any("kept" in note for note in json.loads(out)[0]["notes"])

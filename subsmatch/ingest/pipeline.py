@@ -315,6 +315,8 @@ class Pipeline:
                 summary.version = version + 1
                 with _young_collections_only():
                     new_ids = self._write(report, session, summary)
+                if version:
+                    summary.notes += _fewer_kept_note(session, report.sha256, version, summary)
         except UnreadableReport as error:
             return FileSummary(name, "error", report.sha256, error=str(error))
         except RefusedReport as error:
@@ -476,6 +478,21 @@ def _nothing_kept_note(session: Session, sha256: str, version: int) -> list[str]
     return [
         f"version {version} kept no finding: all {rows_read} rows were rejected (see "
         "subsmatch rejections); to read it again with other options, add --force"
+    ]
+
+
+def _fewer_kept_note(
+    session: Session, sha256: str, previous: int, summary: FileSummary
+) -> list[str]:
+    """A note when a forced new version kept fewer findings than the one it supersedes
+    (listings, trends and exports read the newest version only)."""
+    _rows, kept, _rejections = stored_counts(session, sha256, previous)
+    if summary.findings >= kept:
+        return []
+    return [
+        f"this version kept {summary.findings} findings, version {previous} kept {kept}; "
+        "listings and exports now read this version only (ingest again with --force and "
+        "the right options to supersede it)"
     ]
 
 
