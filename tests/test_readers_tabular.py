@@ -473,6 +473,51 @@ def test_quoted_cells_with_line_breaks_stay_one_row(tmp_path):
     assert (line, row) == (8, 4) and "18 fields but the header has 17" in reason
 
 
+def test_a_line_broken_agency_whose_next_line_has_many_commas_stays_one_row(tmp_path):
+    agency = '"Douane Schiphol\nPost & Courier, Hal 3, Schiphol-Oost"'
+    path = lims_file(tmp_path, lims(1, "MDMA").replace("Customs", agency), lims(2, "Cocaine"))
+    _, records = read_all(path)
+    assert found(records) == [("MDMA", 2, 1), ("Cocaine", 4, 2)] and rejected(records) == []
+    first, second = of(records, Analysis)
+    assert (first.item_id, second.item_id) == ("1", "2")
+    assert dict(of(records, Finding)[0].extras)["submitting_agency"] == (
+        "Douane Schiphol\r\nPost & Courier, Hal 3, Schiphol-Oost"
+    )
+
+
+THREE = (
+    '[profile]\nname = "three"\n[detect]\nrequired_columns = ["Case", "Substance"]\n'
+    '[columns]\ncase_id = "Case"\nname = "Substance"\ncas = "CAS"\n[extras]\nnote = "Note"\n'
+)
+
+
+def test_a_line_broken_first_cell_whose_next_line_is_as_wide_as_a_row_stays_one_row(tmp_path):
+    profile = tmp_path / "three.toml"
+    profile.write_text(THREE, encoding="utf-8")
+    path = write(
+        tmp_path,
+        "three.csv",
+        'Note,Case,Substance\n"seized at the border\nsecond bag",C-1,MDMA\nok,C-2,Heroin\n',
+    )
+    _, records = read_all(path, format="csv", profile=profile)
+    assert found(records) == [("MDMA", 2, 1), ("Heroin", 4, 2)] and rejected(records) == []
+    assert [a.case_id for a in of(records, Analysis)] == ["C-1", "C-2"]
+    assert dict(of(records, Finding)[0].extras)["note"] == "seized at the border\r\nsecond bag"
+
+
+def test_an_unclosed_quote_over_the_csv_field_limit_rejects_its_line_only(tmp_path):
+    """csv gives up after 128 KB of quoted text; the lines it swallowed are still rows."""
+    rows = [lims(i, "MDMA") for i in range(1, 2001)]
+    rows[9] = lims(10, '"Cocaine')
+    report, records = read_all(lims_file(tmp_path, *rows))
+    assert (report.stats.rows_read, report.stats.findings) == (2000, 1999)
+    (rejection,) = of(records, Rejection)
+    assert (rejection.locator.line, rejection.locator.row) == (11, 10)
+    assert rejection.reason.startswith('unmatched quote on line 11: "Cocaine')
+    assert rejection.raw == rows[9]
+    assert [f.locator.row for f in of(records, Finding)] == [*range(1, 10), *range(11, 2001)]
+
+
 def test_a_quoted_cell_with_line_breaks_in_a_one_column_table(tmp_path):
     profile = tmp_path / "one.toml"
     profile.write_text(

@@ -155,58 +155,81 @@ def _csv_rows(
     number = records = 0
     while True:
         taken.clear()
+        error: csv.Error | None = None
         try:
             cells: list[str] | None = next(reader)
-            reason = raw = ""
         except StopIteration:
             return
         except csv.Error as exc:
-            cells, raw = None, str(exc)
-            reason = f"the row could not be split into fields ({exc}); check quoting"
+            cells, error = None, exc
         start, line = line, line + len(taken)
         records += 1
         if records <= header_index + 1:
             continue
-        if cells and _unmatched_quote(taken, cells, delimiter, width):
+        reason = raw = ""
+        if _unmatched_quote(taken, cells, delimiter, width):
             raw = taken[0].rstrip("\r\n")
             cells, reason = None, _unmatched_reason(raw, start, delimiter)
             replay.extendleft(reversed(taken[1:]))
             line = start + 1
             reader = csv.reader(_tapped(lines, replay, taken), delimiter=delimiter)
+        elif error is not None:
+            raw = str(error)
+            reason = f"the row could not be split into fields ({error}); check quoting"
         elif cells is not None and not "".join(cells).strip():
             continue
         number += 1
         yield Locator(source, line=start, row=number), cells, reason, raw
 
 
-def _unmatched_quote(taken: list[str], cells: list[str], delimiter: str, width: int) -> bool:
+def _unmatched_quote(taken: list[str], cells: list[str] | None, delimiter: str, width: int) -> bool:
     """True when a record's first line opened a quote by mistake, ``taken`` being its lines.
 
-    So it is when the first non-blank line the quote swallowed splits on the delimiter into a
-    full row by itself (the next line of a quoted cell seldom does), or when the file ends
-    inside the quote.
+    ``cells`` is None when csv refused the record (a field over its size limit). A record that
+    runs to the end of the file inside a quote is one. A record over several lines is one when
+    it does not fit (more fields than the header, a closing quote not followed by the
+    delimiter or the line's end, or refused by csv) and the first non-blank line the quote
+    swallowed splits on the delimiter into a full row by itself. A quoted cell with a line
+    break keeps the record to the header's width, so its next line is not read as a row
+    however many delimiters it has.
     """
-    if len(taken) > 1 and width > 1:
-        follow = next((text for text in islice(taken, 1, None) if text.strip()), "")
-        if follow and follow.count(delimiter) + 1 >= width:
-            return True
-    if cells[-1].endswith(("\n", "\r")) or not taken[-1].endswith(("\n", "\r")):
-        return _ends_in_quote(taken, delimiter)
-    return False
+    if (
+        cells
+        and (cells[-1].endswith(("\n", "\r")) or not taken[-1].endswith(("\n", "\r")))
+        and "unexpected end of data" in _strict_error(taken, delimiter)
+    ):
+        return True
+    if len(taken) < 2 or width < 2:
+        return False
+    if cells is not None and _fits(cells, width) and not _strict_error(taken, delimiter):
+        return False
+    follow = next((text for text in islice(taken, 1, None) if text.strip()), "")
+    return follow.count(delimiter) + 1 >= width
 
 
-def _ends_in_quote(lines: list[str], delimiter: str) -> bool:
-    """True when the text of ``lines`` ends inside a quoted field.
+def _fits(cells: list[str], width: int) -> bool:
+    """True when a record has at most the header's fields, or more that are all blank.
 
-    >>> _ends_in_quote(['a,"b\\n'], ","), _ends_in_quote(['a,"b\\n', 'c"\\n'], ",")
-    (True, False)
+    >>> _fits(["a", "b"], 3), _fits(["a", "b", "c", " "], 3), _fits(["a", "b", "c", "d"], 3)
+    (True, True, False)
+    """
+    return len(cells) <= width or not "".join(cells[width:]).strip()
+
+
+def _strict_error(lines: list[str], delimiter: str) -> str:
+    """Why csv's strict mode refuses the text of ``lines``, empty when it does not.
+
+    >>> _strict_error(['a,"b\\n'], ","), _strict_error(['a,"b\\n', 'c"\\n'], ",")
+    ('unexpected end of data', '')
+    >>> _strict_error(['a,"b\\n', '"c,d\\n'], ",").startswith("',' expected")
+    True
     """
     try:
         for _ in csv.reader(lines, delimiter=delimiter, strict=True):
             pass
     except csv.Error as exc:
-        return "unexpected end of data" in str(exc)
-    return False
+        return str(exc)
+    return ""
 
 
 def _unmatched_reason(text: str, line: int, delimiter: str) -> str:
