@@ -542,6 +542,20 @@ def test_a_row_of_one_field_asks_about_the_delimiter(tmp_path):
     )
 
 
+def test_a_row_of_one_field_without_another_delimiter_is_a_short_row(tmp_path):
+    profile = tmp_path / "two.toml"
+    profile.write_text(
+        '[profile]\nname = "two"\n[detect]\nrequired_columns = ["Substance"]\n'
+        '[columns]\nname = "Substance"\ncas = "CAS"\n',
+        encoding="utf-8",
+    )
+    path = write(tmp_path, "two.csv", "Substance,CAS\nCocaine\nMDMA,42542-10-9\nHeroin;561-27-3\n")
+    _, records = read_all(path, format="csv", profile=profile)
+    assert found(records) == [("Cocaine", 2, 1), ("MDMA", 3, 2)]
+    ((line, row, reason),) = rejected(records)
+    assert (line, row) == (4, 3) and "is the delimiter right?" in reason
+
+
 # --- profiles ---------------------------------------------------------------------------------
 
 NEW_DEVICE = """

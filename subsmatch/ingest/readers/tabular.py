@@ -593,7 +593,7 @@ def _records(rows: Iterator[Row], m: _Mapper, ctx: ReadContext) -> Iterator[Reco
 
 def _row_problem(cells: Sequence[str], m: _Mapper) -> str | None:
     """Why a whole row is rejected before its fields are read, or None."""
-    if len(cells) == 1 and m.width > 1 and m.delimiter:
+    if len(cells) == 1 and m.width > 1 and m.delimiter and _splits_otherwise(cells[0], m):
         return (
             f"the row has 1 field but the header has {m.width}; is the delimiter right? "
             f"(the header uses {m.delimiter!r})"
@@ -606,6 +606,14 @@ def _row_problem(cells: Sequence[str], m: _Mapper) -> str | None:
     if "\ufffd" in "".join(cells):
         return "the row has bytes that are not valid text in the file's encoding; pass --encoding"
     return None
+
+
+def _splits_otherwise(text: str, m: _Mapper) -> bool:
+    """True when a one-field row has another candidate delimiter, so it would split in fields.
+
+    Without one, it is a short row (its other cells blank), like any row with fewer fields.
+    """
+    return any(d in text for d in DELIMITERS if d != m.delimiter)
 
 
 def _analysis_part(texts: list[str], m: _Mapper) -> dict[str, Any] | Problem:
