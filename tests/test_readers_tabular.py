@@ -633,14 +633,41 @@ def test_naive_timestamps_without_a_zone_are_kept_raw(tmp_path):
     assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-02T08:30:00+00:00"
 
 
-def test_the_timezone_option_wins_over_the_profile(tmp_path):
+def zone_notes(report):
+    return [note for note in report.notes if "--timezone" in note]
+
+
+def test_the_profile_zone_wins_over_the_timezone_option_and_says_so(tmp_path):
     profile = tmp_path / "acme.toml"
     profile.write_text(NEW_DEVICE, encoding="utf-8")
-    export = write(tmp_path, "a.csv", "Unit,When,Alarm,Compound\n7,02.04.2024 08:30,ALARM,Heroin\n")
-    _, records = read_all(export, profile=profile)
+    export = write(
+        tmp_path,
+        "a.csv",
+        "Unit,When,Alarm,Compound\n"
+        "7,02.04.2024 08:30,ALARM,Heroin\n7,02.04.2024 09:30,ALARM,MDMA\n",
+    )
+    report, records = read_all(export, profile=profile)
     assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-02T08:30:00+02:00"
-    _, records = read_all(export, profile=profile, options=ReadOptions(timezone="UTC"))
-    assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-02T08:30:00+00:00"
+    assert zone_notes(report) == []
+    report, records = read_all(export, profile=profile, options=ReadOptions(timezone="UTC"))
+    assert [a.measured_at.isoformat() for a in of(records, Analysis)] == [
+        "2024-04-02T08:30:00+02:00",
+        "2024-04-02T09:30:00+02:00",
+    ]
+    assert zone_notes(report) == [
+        "times are read in Europe/Luxembourg, the zone profile acme-ims declares for this "
+        "export, not in --timezone UTC"
+    ]
+    report, _ = read_all(export, profile=profile, options=ReadOptions(timezone="Europe/Luxembourg"))
+    assert zone_notes(report) == []
+
+
+def test_resq_times_stay_utc_whatever_the_timezone_option():
+    report, records = read_all(
+        EXAMPLES / "resq_cn_raman.csv", options=ReadOptions(timezone="Europe/Brussels")
+    )
+    assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-03T07:12:44+00:00"
+    assert any("not in --timezone Europe/Brussels" in note for note in report.notes)
 
 
 @pytest.mark.parametrize(

@@ -483,7 +483,14 @@ class _Mapper:
         self.width = len(header)
         self.delimiter = delimiter
         self.ctx = ctx
-        self.tz = ctx.options.timezone or profile.timezone  # the explicit option wins
+        # A profile's zone states how its export prints times (ResQ: "Acquired (UTC)"), so it
+        # wins; the timezone option is for exports whose profile declares none.
+        self.tz = profile.timezone or ctx.options.timezone
+        if profile.timezone and ctx.options.timezone and ctx.options.timezone != profile.timezone:
+            ctx.note(
+                f"times are read in {profile.timezone}, the zone profile {profile.name} declares "
+                f"for this export, not in --timezone {ctx.options.timezone}"
+            )
 
         def find(column: str, what: str) -> int | None:
             at = position.get(header_key(column))
