@@ -287,6 +287,19 @@ def test_forced_wrong_delimiter_is_unreadable_with_a_hint(tmp_path):
         )
 
 
+@pytest.mark.parametrize("profile", ["resq-cn-raman", None])
+def test_format_tsv_on_a_semicolon_file_says_to_drop_it(profile):
+    with pytest.raises(UnreadableReport) as caught:
+        open_report(EXAMPLES / "resq_cn_raman.csv", format="tsv", profile=profile)
+    message = str(caught.value)
+    assert "profile resq-cn-raman's columns are in the header only when it is split on ';'" in (
+        message
+    )
+    assert "that --format tsv sets" in message
+    assert "drop --format tsv, or pass --format csv" in message
+    assert "pass the right one" not in message
+
+
 def test_a_profile_whose_columns_are_missing_points_to_the_profile(tmp_path):
     path = write(tmp_path, "r.csv", "Report ID,Sample Name\n1,x\n")
     with pytest.raises(UnreadableReport, match=r"\[profile\] delimiter, or pass --encoding") as e:

@@ -403,23 +403,40 @@ def _no_header(
             if header_key(c) not in {header_key(h) for h in header}
         ]
         if not lacking and split and ctx.options.delimiter:
-            return UnreadableReport(
-                ctx.source_name,
-                f"profile {explicit.name}'s columns are in the header only when it is split on "
-                f"{split!r}, not on the delimiter option {ctx.options.delimiter!r}",
-                "leave the delimiter to be sniffed, or pass the right one",
-            )
+            return _forced_delimiter(ctx, explicit.name, split)
         return UnreadableReport(
             ctx.source_name,
             f"no header row with the columns {lacking} that profile {explicit.name} needs "
             f"(first row: {seen})",
             "check the profile's columns and [profile] delimiter, or pass --encoding",
         )
+    forced = ctx.options.delimiter
+    if (
+        split
+        and forced
+        and split != forced
+        and (profile := match_profile(header, shipped_profiles(), "csv"))
+    ):
+        return _forced_delimiter(ctx, profile.name, split)
     shipped = ", ".join(p.name for p in shipped_profiles())
     return UnreadableReport(
         ctx.source_name,
         f"the header matches no shipped profile (first row: {seen})",
         f"try --format csv --profile FILE with a profile for this export (shipped: {shipped})",
+    )
+
+
+def _forced_delimiter(ctx: ReadContext, profile: str, split: str) -> UnreadableReport:
+    """Profile ``profile``'s header is found split on ``split``, not on the forced delimiter."""
+    forced = ctx.options.delimiter
+    by_format = (ctx.options.format or "").lower() == "tsv" and forced == "\t"
+    return UnreadableReport(
+        ctx.source_name,
+        f"profile {profile}'s columns are in the header only when it is split on {split!r}, "
+        f"not on the delimiter {forced!r}" + (" that --format tsv sets" if by_format else ""),
+        "drop --format tsv, or pass --format csv"
+        if by_format
+        else "leave the delimiter unset so it is sniffed",
     )
 
 
