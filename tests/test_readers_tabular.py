@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from subsmatch.ingest.errors import ProfileError, UnreadableReport
+from subsmatch.ingest.pipeline import queries_of
 from subsmatch.ingest.profile import load_profile, shipped_profiles
 from subsmatch.ingest.readers import ReadOptions, open_report
 from subsmatch.ingest.records import Analysis, Context, Finding, Rejection, Role, Verdict
@@ -368,7 +369,7 @@ def test_bad_rows_become_rejections_with_row_and_column(tmp_path):
     assert "18 fields but the header has 16" in reasons[0]
     assert "outside the declared scale 0-100" in reasons[1]
     assert "not a number" in reasons[2]
-    assert "substance name is empty" in reasons[3]
+    assert "substance name and CAS number are empty" in reasons[3]
     assert "'yesterday'" in reasons[4] and "[timestamps]" in reasons[4]
     assert "'Maybe' is not in profile resq-cn-raman's [verdicts]; add it" in reasons[5]
     assert rejections[0].raw.endswith("extra\tfields")
@@ -567,6 +568,36 @@ def test_a_row_of_one_field_without_another_delimiter_is_a_short_row(tmp_path):
     assert found(records) == [("Cocaine", 2, 1), ("MDMA", 3, 2)]
     ((line, row, reason),) = rejected(records)
     assert (line, row) == (4, 3) and "is the delimiter right?" in reason
+
+
+def test_a_row_with_a_cas_number_and_no_name_is_a_finding_under_any_verdict(tmp_path):
+    def negative(row):
+        return row.replace(",Identified,", ",None detected,")
+
+    path = lims_file(
+        tmp_path,
+        lims(1, "", "42542-10-9"),
+        lims(2, "", ""),
+        lims(3, "", "42542-10-8"),
+        negative(lims(4, "", "50-36-2")),
+        negative(lims(5, "", "")),
+        negative(lims(6, "", "50-36-3")),
+    )
+    _, records = read_all(path)
+    findings = of(records, Finding)
+    assert [(f.locator.row, f.name, f.cas, f.cas_raw, f.role) for f in findings] == [
+        (1, None, "42542-10-9", "42542-10-9", Role.IDENTIFIED),
+        (4, None, "50-36-2", "50-36-2", Role.IDENTIFIED),
+        (5, None, None, None, Role.NO_HIT),
+        (6, None, None, "50-36-3", Role.NO_HIT),
+    ]
+    assert [f.asserted_identified for f in findings] == [True, False, False, False]
+    assert [queries_of(f) for f in findings] == [("42542-10-9",), ("50-36-2",), (), ()]
+    missing, typo = of(records, Rejection)
+    assert (missing.locator.row, missing.locator.column) == (2, "Substance Identified")
+    assert missing.reason.startswith("the substance name and CAS number are empty")
+    assert (typo.locator.row, typo.locator.column) == (3, "CAS Number")
+    assert "CAS '42542-10-8' is not a valid CAS number" in typo.reason
 
 
 # --- profiles ---------------------------------------------------------------------------------

@@ -735,11 +735,19 @@ def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> FindingPart
             return Problem(column.column, score)
         if score is not None:
             scores.append(score)
-    if not name:
+    cas = m.cas[cas_raw] if cas_raw else None
+    if not name and cas is None:  # a name or a CAS number identifies the finding
         if verdict not in _NO_SUBSTANCE:
+            if cas_raw:
+                return Problem(
+                    "cas",
+                    f"the substance name is empty and CAS {cas_raw!r} is not a valid CAS "
+                    "number (its check digit fails); fill in the name or fix the number",
+                )
+            empty = "name and CAS number are" if "cas" in profile.columns else "name is"
             return Problem(
                 "name",
-                "the substance name is empty; fill it in, or record the row's verdict "
+                f"the substance {empty} empty; fill it in, or record the row's verdict "
                 "(e.g. 'No match') in the verdict column",
             )
         role = Role.NO_HIT
@@ -753,7 +761,7 @@ def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> FindingPart
         role,
         name or None,
         rank,
-        m.cas[cas_raw] if cas_raw else None,
+        cas,
         cas_raw or None,
         formula or None,
         tuple(scores),
