@@ -20,7 +20,7 @@ class ReadOptions:
 
     ``profile`` is a :class:`~subsmatch.ingest.profile.Profile`, a profile file path or the
     name of a shipped profile. ``timezone`` (IANA name) is given to timestamps printed
-    without one, over the profile's own; with neither such timestamps stay raw only.
+    without one when the profile declares none; with neither they stay raw only.
     """
 
     format: str | None = None
