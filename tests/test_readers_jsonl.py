@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from subsmatch.ingest.errors import UnreadableReport
 from subsmatch.ingest.readers import open_report
-from subsmatch.ingest.records import Analysis, Context, Finding, Rejection, Role, Verdict
+from subsmatch.ingest.records import (
+    NO_SUBSTANCE_VERDICTS,
+    Analysis,
+    Context,
+    Finding,
+    Rejection,
+    Role,
+    Verdict,
+)
 from subsmatch.ingest.validation import report_schema, validate
 from subsmatch.ingest.values import parse_scale
 
@@ -214,3 +222,16 @@ def test_a_blank_name_elsewhere_is_rejected_like_a_missing_one(tmp_path, verdict
     assert [r.locator.column for r in rejections] == [f"findings[{i}]" for i in range(4)]
     assert all("substance name is missing or blank" in r.reason for r in rejections)
     assert [f.name for f in of(records, Finding)] == [" MDMA "]
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_a_finding_naming_nothing_is_a_no_hit_exactly_under_the_shared_no_substance_verdicts(
+    tmp_path, verdict
+):
+    """The reader follows records.NO_SUBSTANCE_VERDICTS, the one list the readers share."""
+    path = lines(tmp_path, {**GOOD, "verdict": verdict.value, "findings": [{"rank": 1}]})
+    _report, records = read_all(path)
+    nothing_found = verdict in NO_SUBSTANCE_VERDICTS
+    assert [f.role for f in of(records, Finding)] == ([Role.NO_HIT] if nothing_found else [])
+    assert len(of(records, Rejection)) == (0 if nothing_found else 1)
+    assert {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR} == NO_SUBSTANCE_VERDICTS

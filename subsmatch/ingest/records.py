@@ -40,6 +40,10 @@ class Verdict(StrEnum):
     NOT_REPORTED = "not_reported"
 
 
+NO_SUBSTANCE_VERDICTS = frozenset({Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR})
+"""Verdicts that say nothing was found: under them a row naming no substance is a no-hit row."""
+
+
 class Role(StrEnum):
     """What a finding is within its analysis.
 

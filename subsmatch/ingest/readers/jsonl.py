@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 from subsmatch.ingest.errors import UnreadableReport
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
+    NO_SUBSTANCE_VERDICTS,
     Analysis,
     Context,
     Finding,
@@ -32,8 +33,6 @@ from subsmatch.ingest.values import normalise_cas, parse_scale
 
 NAME = "json"
 VERSION = "1.0"
-_NO_SUBSTANCE = {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR}
-"""Verdicts under which a finding without a name records that nothing was found (as in CSV)."""
 
 
 def sniff_lines(head: str) -> bool:
@@ -164,7 +163,7 @@ def _finding(
     role = Role(item.get("role", Role.HIT_CANDIDATE))
     name = item.get("name")
     if name is None or not name.strip():
-        if verdict not in _NO_SUBSTANCE:
+        if verdict not in NO_SUBSTANCE_VERDICTS:
             reason = (
                 "the substance name is missing or blank; fill it in, or give the analysis a "
                 "verdict that says nothing was found (negative, inconclusive or error)"
