@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from subsmatch.ingest.errors import UnreadableReport
+from subsmatch.ingest.pipeline import queries_of
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import (
     NO_SUBSTANCE_VERDICTS,
@@ -235,3 +236,67 @@ def test_a_finding_naming_nothing_is_a_no_hit_exactly_under_the_shared_no_substa
     assert [f.role for f in of(records, Finding)] == ([Role.NO_HIT] if nothing_found else [])
     assert len(of(records, Rejection)) == (0 if nothing_found else 1)
     assert {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR} == NO_SUBSTANCE_VERDICTS
+
+
+COCAINE_CAS = {"cas": "50-36-2"}
+COCAINE_FORMULA = {"formula": "C17H21NO4"}
+
+
+@pytest.mark.parametrize("verdict", ["negative", "inconclusive", "error"])
+def test_a_cas_or_formula_without_a_name_is_a_finding_even_where_nothing_was_found(
+    tmp_path, verdict
+):
+    """A CAS number or a formula identifies the finding (its role kept, its CAS looked up);
+    only a finding with no name, CAS number or formula is a no-hit row."""
+    findings = [
+        COCAINE_CAS,
+        {**COCAINE_CAS, "name": "  ", "role": "identified"},
+        COCAINE_FORMULA,
+        {"rank": 2},
+    ]
+    path = lines(tmp_path, {**GOOD, "verdict": verdict, "findings": findings})
+    _report, records = read_all(path)
+    assert not of(records, Rejection)
+    cas, identified, formula, nothing = of(records, Finding)
+    assert (cas.name, cas.cas, cas.role) == (None, "50-36-2", Role.HIT_CANDIDATE)
+    assert queries_of(cas) == ("50-36-2",)
+    assert (identified.name, identified.role, identified.asserted_identified) == (
+        None,
+        Role.IDENTIFIED,
+        True,
+    )
+    assert queries_of(identified) == ("50-36-2",)
+    assert (formula.formula, formula.role) == ("C17H21NO4", Role.HIT_CANDIDATE)
+    assert (nothing.name, nothing.role, queries_of(nothing)) == (None, Role.NO_HIT, ())
+
+
+@pytest.mark.parametrize("verdict", ["positive", "mixture", "not_reported"])
+def test_a_cas_or_formula_without_a_name_is_kept_elsewhere_too(tmp_path, verdict):
+    findings = [COCAINE_CAS, COCAINE_FORMULA, {"formula": " "}, {"rank": 2}]
+    path = lines(tmp_path, {**GOOD, "verdict": verdict, "findings": findings})
+    _report, records = read_all(path)
+    cas, formula = of(records, Finding)
+    assert (cas.cas, cas.role, queries_of(cas)) == ("50-36-2", Role.HIT_CANDIDATE, ("50-36-2",))
+    assert (formula.formula, formula.role) == ("C17H21NO4", Role.HIT_CANDIDATE)
+    rejections = of(records, Rejection)
+    assert [r.locator.column for r in rejections] == ["findings[2]", "findings[3]"]
+    assert all("no CAS number or formula" in r.reason for r in rejections)
+
+
+@pytest.mark.parametrize("verdict", ["positive", "inconclusive"])
+def test_a_cas_failing_its_check_digit_with_nothing_else_is_rejected(tmp_path, verdict):
+    """Neither a no-hit (something was written) nor a finding that cannot be looked up."""
+    findings = [{"cas": "50-36-3"}, {"cas": "50-36-3", "name": "cocaine"}]
+    path = lines(tmp_path, {**GOOD, "verdict": verdict, "findings": findings})
+    _report, records = read_all(path)
+    (rejection,) = of(records, Rejection)
+    assert rejection.locator.column == "findings[0]"
+    assert "CAS number 50-36-3 fails its check digit" in rejection.reason
+    (named,) = of(records, Finding)
+    assert (named.name, named.cas, named.cas_raw) == ("cocaine", None, "50-36-3")
+
+
+def test_the_schema_states_the_name_cas_or_formula_rule():
+    finding = report_schema()["$defs"]["finding"]["properties"]
+    assert "a name, a CAS number or a formula" in finding["name"]["description"]
+    assert "Required" not in finding["name"]["description"]

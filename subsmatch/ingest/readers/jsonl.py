@@ -161,24 +161,35 @@ def _finding(
             return Rejection(where, checked, raw, analysis_id)
         scores.append(checked)
     role = Role(item.get("role", Role.HIT_CANDIDATE))
-    name = item.get("name")
-    if name is None or not name.strip():
-        if verdict not in NO_SUBSTANCE_VERDICTS:
+    name = item.get("name") if (item.get("name") or "").strip() else None
+    formula = item.get("formula") if (item.get("formula") or "").strip() else None
+    cas_raw = item.get("cas")
+    cas = normalise_cas(cas_raw)
+    if name is None and formula is None and cas is None:
+        # identified by what it has (name, CAS or formula); with none, a no-hit row or rejected
+        if cas_raw is not None:
             reason = (
-                "the substance name is missing or blank; fill it in, or give the analysis a "
-                "verdict that says nothing was found (negative, inconclusive or error)"
+                f"the CAS number {cas_raw} fails its check digit and the finding has no name "
+                "or formula; correct the CAS number or fill in the substance name"
             )
             return Rejection(where, reason, raw, analysis_id)
-        name, role = None, Role.NO_HIT
+        if verdict not in NO_SUBSTANCE_VERDICTS:
+            reason = (
+                "the substance name is missing or blank and there is no CAS number or formula; "
+                "fill one in, or give the analysis a verdict that says nothing was found "
+                "(negative, inconclusive or error)"
+            )
+            return Rejection(where, reason, raw, analysis_id)
+        role = Role.NO_HIT
     return Finding(
         analysis_id=analysis_id,
         locator=where,
         role=role,
         name=name,
         rank=item.get("rank"),
-        cas=normalise_cas(item.get("cas")),
-        cas_raw=item.get("cas"),
-        formula=item.get("formula"),
+        cas=cas,
+        cas_raw=cas_raw,
+        formula=formula,
         scores=tuple(scores),
         asserted_identified=role is not Role.NO_HIT
         and item.get("asserted_identified", role is Role.IDENTIFIED),
