@@ -177,3 +177,45 @@ def test_reading_with_a_bad_profile_names_it_and_the_fix(tmp_path):
     good = profile_file(tmp_path)
     (finding,) = [r for r in open_report(export, profile=good) if isinstance(r, Finding)]
     assert (finding.name, finding.scores[0].higher_is_better) == ("MDMA", False)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            '"tab"',
+            '[profile] delimiter must be one character, got a string ("tab"); '
+            'write delimiter = "\\t"',
+        ),
+        ('"Semicolon"', 'got a string ("Semicolon"); write delimiter = ";"'),
+        ('""', 'got a string (""); write one character in quotes, e.g. delimiter = ";"'),
+        ('",;"', 'got a string (",;"); write one character in quotes'),
+        ('"\\t\\t"', 'got a string ("\\t\\t"); write one character in quotes'),
+    ],
+)
+def test_a_delimiter_must_be_one_character(tmp_path, written, message):
+    """Not only a string: the csv module takes one character, and crashed on any other."""
+    path = profile_file(tmp_path, 'delimiter = ","', f"delimiter = {written}")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert str(caught.value).startswith(f"profile {path}: ")
+    assert message in str(caught.value)
+
+
+def test_reading_with_a_word_for_a_delimiter_names_the_fix_instead_of_crashing(tmp_path):
+    """The profile's delimiter is tried when the sniffed one finds no header: it raised
+    TypeError '"delimiter" must be a 1-character string' from the csv module."""
+    export = tmp_path / "lims.csv"
+    export.write_text("Lab Case Number,Result,Drug\nC-1,Found,MDMA\n", "utf-8")
+    path = profile_file(tmp_path, 'delimiter = ","', 'delimiter = "tab"')
+    with pytest.raises(UnreadableReport, match=r'lims\.toml.*delimiter.*"tab".*delimiter = "\\t"'):
+        list(open_report(export, profile=path))
+
+
+def test_a_tab_delimiter_written_as_an_escape_reads_a_tab_separated_export(tmp_path):
+    export = tmp_path / "lims.tsv"
+    export.write_text("Lab Case Number\tResult\tSubstance\nC-1\tFound\tMDMA\n", "utf-8")
+    path = profile_file(tmp_path, 'delimiter = ","', 'delimiter = "\\t"')
+    assert load_profile(path).delimiter == "\t"
+    (finding,) = [r for r in open_report(export, profile=path) if isinstance(r, Finding)]
+    assert finding.name == "MDMA"

@@ -10,7 +10,7 @@ optional)::
     description = "..."
     formats = ["csv", "xlsx"]           # which containers it applies to (default: both)
     sheet = "Results"                   # XLSX sheet to read (default: first non-empty)
-    delimiter = ";"                     # expected delimiter (default: sniffed)
+    delimiter = ";"                     # one character, "\\t" for a tab (default: sniffed)
     verdict_asserts_identity = true     # a positive verdict claims identity of the top hit
 
     [detect]
@@ -214,7 +214,7 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
         description=_typed(head, "[profile]", "description", str, fail, ""),
         formats=formats,
         sheet=_typed(head, "[profile]", "sheet", str, fail),
-        delimiter=_typed(head, "[profile]", "delimiter", str, fail),
+        delimiter=_delimiter(head, fail),
         verdict_asserts_identity=_typed(
             head, "[profile]", "verdict_asserts_identity", bool, fail, False
         ),
@@ -319,6 +319,31 @@ def _typed(
     else:
         wanted = dict(_TOML_TYPES)[kind]
     raise fail(f"{where} {key} must be {wanted}, got {_given(value)}; {_fix(key, kind, value)}")
+
+
+_DELIMITER_WORDS = {"tab": "\\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
+
+
+def _delimiter(head: Mapping[str, Any], fail: Any) -> str | None:
+    """``[profile] delimiter``: one character (the csv module takes no other), else a ProfileError
+    saying what to write.
+
+    >>> _delimiter({"delimiter": ";"}, ValueError), _delimiter({}, ValueError)
+    (';', None)
+    >>> _delimiter({"delimiter": "tab"}, ValueError)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: [profile] delimiter must be one character, got ...; write delimiter = "\\t"
+    """
+    value = _typed(head, "[profile]", "delimiter", str, fail)
+    if value is None or len(value) == 1:
+        return value
+    word = _DELIMITER_WORDS.get(value.strip().casefold())
+    fix = (
+        f'write delimiter = "{word}"'
+        if word
+        else 'write one character in quotes, e.g. delimiter = ";" (for a tab, delimiter = "\\t")'
+    )
+    raise fail(f"[profile] delimiter must be one character, got {_given(value)}; {fix}")
 
 
 def _given(value: Any) -> str:
