@@ -243,11 +243,9 @@ COCAINE_FORMULA = {"formula": "C17H21NO4"}
 
 
 @pytest.mark.parametrize("verdict", ["negative", "inconclusive", "error"])
-def test_a_cas_or_formula_without_a_name_is_a_finding_even_where_nothing_was_found(
-    tmp_path, verdict
-):
-    """A CAS number or a formula identifies the finding (its role kept, its CAS looked up);
-    only a finding with no name, CAS number or formula is a no-hit row."""
+def test_a_cas_without_a_name_is_a_finding_even_where_nothing_was_found(tmp_path, verdict):
+    """A CAS number identifies the finding (its role kept, its CAS looked up); a finding with
+    no name and no CAS number is a no-hit row, a formula alone naming no substance."""
     findings = [
         COCAINE_CAS,
         {**COCAINE_CAS, "name": "  ", "role": "identified"},
@@ -266,21 +264,21 @@ def test_a_cas_or_formula_without_a_name_is_a_finding_even_where_nothing_was_fou
         True,
     )
     assert queries_of(identified) == ("50-36-2",)
-    assert (formula.formula, formula.role) == ("C17H21NO4", Role.HIT_CANDIDATE)
+    assert (formula.formula, formula.role, queries_of(formula)) == ("C17H21NO4", Role.NO_HIT, ())
     assert (nothing.name, nothing.role, queries_of(nothing)) == (None, Role.NO_HIT, ())
 
 
 @pytest.mark.parametrize("verdict", ["positive", "mixture", "not_reported"])
-def test_a_cas_or_formula_without_a_name_is_kept_elsewhere_too(tmp_path, verdict):
+def test_a_cas_without_a_name_is_kept_elsewhere_too(tmp_path, verdict):
     findings = [COCAINE_CAS, COCAINE_FORMULA, {"formula": " "}, {"rank": 2}]
     path = lines(tmp_path, {**GOOD, "verdict": verdict, "findings": findings})
     _report, records = read_all(path)
-    cas, formula = of(records, Finding)
+    (cas,) = of(records, Finding)
     assert (cas.cas, cas.role, queries_of(cas)) == ("50-36-2", Role.HIT_CANDIDATE, ("50-36-2",))
-    assert (formula.formula, formula.role) == ("C17H21NO4", Role.HIT_CANDIDATE)
     rejections = of(records, Rejection)
-    assert [r.locator.column for r in rejections] == ["findings[2]", "findings[3]"]
-    assert all("no CAS number or formula" in r.reason for r in rejections)
+    assert [r.locator.column for r in rejections] == ["findings[1]", "findings[2]", "findings[3]"]
+    assert all("no CAS number" in r.reason for r in rejections)
+    assert "a formula alone names no substance" in rejections[0].reason
 
 
 @pytest.mark.parametrize("verdict", ["positive", "inconclusive"])
@@ -296,7 +294,8 @@ def test_a_cas_failing_its_check_digit_with_nothing_else_is_rejected(tmp_path, v
     assert (named.name, named.cas, named.cas_raw) == ("cocaine", None, "50-36-3")
 
 
-def test_the_schema_states_the_name_cas_or_formula_rule():
+def test_the_schema_states_the_name_or_cas_rule():
     finding = report_schema()["$defs"]["finding"]["properties"]
-    assert "a name, a CAS number or a formula" in finding["name"]["description"]
+    assert "a name or a CAS number" in finding["name"]["description"]
+    assert "a formula alone names no substance" in finding["name"]["description"]
     assert "Required" not in finding["name"]["description"]

@@ -165,18 +165,20 @@ def _finding(
     formula = item.get("formula") if (item.get("formula") or "").strip() else None
     cas_raw = item.get("cas")
     cas = normalise_cas(cas_raw)
-    if name is None and formula is None and cas is None:
-        # identified by what it has (name, CAS or formula); with none, a no-hit row or rejected
+    if name is None and cas is None:
+        # identified by its name or CAS number (a formula alone names no substance, as in the
+        # tabular reader); with neither, a no-hit row or rejected
         if cas_raw is not None:
             reason = (
-                f"the CAS number {cas_raw} fails its check digit and the finding has no name "
-                "or formula; correct the CAS number or fill in the substance name"
+                f"the CAS number {cas_raw} fails its check digit and the finding has no name; "
+                "correct the CAS number or fill in the substance name"
             )
             return Rejection(where, reason, raw, analysis_id)
         if verdict not in NO_SUBSTANCE_VERDICTS:
             reason = (
-                "the substance name is missing or blank and there is no CAS number or formula; "
-                "fill one in, or give the analysis a verdict that says nothing was found "
+                "the substance name is missing or blank and there is no CAS number"
+                + (" (a formula alone names no substance)" if formula else "")
+                + "; fill one in, or give the analysis a verdict that says nothing was found "
                 "(negative, inconclusive or error)"
             )
             return Rejection(where, reason, raw, analysis_id)

@@ -39,6 +39,7 @@ from subsmatch.ingest.profile import (
 )
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
+    NO_SUBSTANCE_VERDICTS,
     Analysis,
     Context,
     Finding,
@@ -59,7 +60,6 @@ DELIMITERS = ",;\t|"
 HEADER_SEARCH_ROWS = 20
 _SHEET_DAMAGE = (ParseError, zipfile.BadZipFile, zlib.error, EOFError)
 """What reading a damaged sheet's XML raises (the workbook opened, its rows do not parse)."""
-_NO_SUBSTANCE = {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR}
 _ASSERTING = {Verdict.POSITIVE, Verdict.MIXTURE}
 
 Row = tuple[Locator, list[str] | None, str, str]
@@ -737,7 +737,7 @@ def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> FindingPart
             scores.append(score)
     cas = m.cas[cas_raw] if cas_raw else None
     if not name and cas is None:  # a name or a CAS number identifies the finding
-        if verdict not in _NO_SUBSTANCE:
+        if verdict not in NO_SUBSTANCE_VERDICTS:
             if cas_raw:
                 return Problem(
                     "cas",
@@ -751,7 +751,7 @@ def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> FindingPart
                 "(e.g. 'No match') in the verdict column",
             )
         role = Role.NO_HIT
-    asserted = (role is Role.IDENTIFIED and verdict not in _NO_SUBSTANCE) or (
+    asserted = (role is Role.IDENTIFIED and verdict not in NO_SUBSTANCE_VERDICTS) or (
         profile.verdict_asserts_identity
         and verdict in _ASSERTING
         and (role is Role.MIXTURE_COMPONENT or (role is Role.HIT_CANDIDATE and rank in (None, 1)))
