@@ -519,6 +519,26 @@ def test_a_line_broken_first_cell_whose_next_line_is_as_wide_as_a_row_stays_one_
     assert dict(of(records, Finding)[0].extras)["note"] == "seized at the border\r\nsecond bag"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # malformed quoting (a quote closed mid-cell): csv's strict mode refuses the record
+        'C-1,"MDMA,x\nC-2,Heroin\nC-3,Cocaine,"y"\nC-4,Ketamine,z\n',
+        # cleanly closed on a later line, but the record is narrower than the header
+        'C-1,"MDMA,x\nC-2,Heroin,5"\nC-3,Cocaine,y\nC-4,Ketamine,z\n',
+    ],
+)
+def test_a_stray_quote_never_merges_rows(tmp_path, body):
+    """Every physical row stays a row of its own: the stray quote's line is rejected."""
+    profile = tmp_path / "three.toml"
+    profile.write_text(THREE, encoding="utf-8")
+    path = write(tmp_path, "stray.csv", "Case,Substance,Note\n" + body)
+    report, records = read_all(path, format="csv", profile=profile)
+    assert report.stats.rows_read == 4
+    assert [r[:2] for r in rejected(records)] == [(2, 1)]
+    assert [a.case_id for a in of(records, Analysis)] == ["C-2", "C-3", "C-4"]
+
+
 def test_an_unclosed_quote_over_the_csv_field_limit_rejects_its_line_only(tmp_path):
     """csv gives up after 128 KB of quoted text; the lines it swallowed are still rows."""
     rows = [lims(i, "MDMA") for i in range(1, 2001)]

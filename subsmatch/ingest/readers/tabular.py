@@ -187,11 +187,11 @@ def _unmatched_quote(taken: list[str], cells: list[str] | None, delimiter: str, 
 
     ``cells`` is None when csv refused the record (a field over its size limit). A record that
     runs to the end of the file inside a quote is one. A record over several lines is one when
-    it does not fit (more fields than the header, a closing quote not followed by the
-    delimiter or the line's end, or refused by csv) and the first non-blank line the quote
-    swallowed splits on the delimiter into a full row by itself. A quoted cell with a line
-    break keeps the record to the header's width, so its next line is not read as a row
-    however many delimiters it has.
+    csv refused it or its quoting is malformed (csv's strict mode refuses it: a closing quote
+    not followed by the delimiter or the line's end), and when the first non-blank line the
+    quote swallowed splits on the delimiter into a full row by itself while the record does
+    not have the header's width. A well-quoted cell with a line break keeps its record to the
+    header's width, so its next line is not read as a row however many delimiters it has.
     """
     if (
         cells
@@ -201,10 +201,11 @@ def _unmatched_quote(taken: list[str], cells: list[str] | None, delimiter: str, 
         return True
     if len(taken) < 2 or width < 2:
         return False
-    if cells is not None and _fits(cells, width) and not _strict_error(taken, delimiter):
-        return False
+    if cells is None or _strict_error(taken, delimiter):
+        return True
     follow = next((text for text in islice(taken, 1, None) if text.strip()), "")
-    return follow.count(delimiter) + 1 >= width
+    full_row = follow.count(delimiter) + 1 >= width
+    return full_row and (len(cells) < width or not _fits(cells, width))
 
 
 def _fits(cells: list[str], width: int) -> bool:
