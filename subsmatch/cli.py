@@ -648,16 +648,13 @@ def _input_files(paths: tuple[str, ...]) -> list[str]:
 
 def _zone(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """A --timezone must be an IANA zone name (a typo would leave every time unparsed)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from subsmatch.ingest.values import zone
 
-    if value is None:
-        return None
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(
-            f"{value!r} is not an IANA time zone; use e.g. UTC, Europe/Brussels, America/New_York"
-        ) from None
+    if value is not None:
+        try:
+            zone(value)
+        except ValueError as error:
+            raise click.BadParameter(f"{error}; e.g. UTC, America/New_York") from None
     return value
 
 

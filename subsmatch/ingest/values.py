@@ -98,7 +98,7 @@ def zone(name: str) -> ZoneInfo:
     """An IANA time zone, with an error that says what a valid name looks like."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a folder (Europe)
         raise ValueError(
             f"unknown time zone {name!r} (use an IANA name, e.g. 'Europe/Brussels')"
         ) from exc
