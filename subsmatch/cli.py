@@ -87,7 +87,8 @@ def main(ctx: click.Context, db: str | None) -> None:
     Example:
         subsmatch check "MDMA HCl" 3-MMC "CN1CCC[C@H]1c1cccnc1" --json
     """
-    ctx.obj = {"db": db}
+    given = ctx.get_parameter_source("db") is click.core.ParameterSource.COMMANDLINE
+    ctx.obj = {"db": db, "db_option": "'--db'" if given else "SUBSMATCH_DB"}
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ def _engine(ctx: click.Context, *, create: bool = False):
     except DatabaseUnavailable as error:
         if ctx.obj["db"] is None:  # the default database: nothing was ingested yet
             raise click.ClickException(f"{error} (SUBSMATCH_DB or --db choose another)") from None
-        raise click.BadParameter(str(error), ctx, param_hint="'--db'") from None
+        raise click.BadParameter(str(error), ctx, param_hint=ctx.obj["db_option"]) from None
     ctx.call_on_close(engine.dispose)  # closed when the command ends: SQLite folds its WAL back
     return engine
 
@@ -758,12 +759,25 @@ def ingest(
     if as_json:
         click.echo(json.dumps([s.to_dict() for s in summaries], indent=2, ensure_ascii=False))
     else:
-        _echo_ingest_summary(summaries, ctx.obj["db"])
+        given = ctx.obj["db"] if ctx.obj["db_option"] == "'--db'" else None
+        _echo_ingest_summary(summaries, given)
     if any(s.status == "error" for s in summaries):
         ctx.exit(EXIT_UNREADABLE_FILE)
 
 
+def _shown_url(url: str) -> str:
+    """A database URL to print: its password hidden.
+
+    >>> _shown_url("postgresql+psycopg://lab:secret@db/subsmatch")
+    'postgresql+psycopg://lab:***@db/subsmatch'
+    """
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _echo_ingest_summary(summaries: list, db: str | None) -> None:
+    """The summary for people; ``db`` is the --db given on the command line, if any."""
     from subsmatch.ingest.pipeline import SEVERITY
 
     flagged = [(s.source, f) for s in summaries for f in s.flagged]
@@ -814,7 +828,7 @@ def _echo_ingest_summary(summaries: list, db: str | None) -> None:
             shown = min(len(s.rejected), REJECTIONS_LISTED)
             click.echo(
                 f"      {s.rejections - shown} more rejections: "
-                f"subsmatch{f' --db {shlex.quote(db)}' if db else ''} rejections "
+                f"subsmatch{f' --db {shlex.quote(_shown_url(db))}' if db else ''} rejections "
                 f"--file {shlex.quote(s.source)}"
             )
         if len(s.flagged) < s.flagged_count:

@@ -218,3 +218,21 @@ def test_reading_before_anything_was_ingested_says_so(tmp_path):
     result = CliRunner().invoke(main, ["findings"], env=env)
     assert_clean_exit(result, 1, "no database at", "ingest something first")
     assert "--db'" not in result.output and not any(tmp_path.iterdir())
+
+
+def test_a_database_from_the_environment_is_named_as_such(tmp_path):
+    missing = f"sqlite:///{tmp_path / 'none.sqlite'}"
+    result = CliRunner().invoke(main, ["findings"], env={"SUBSMATCH_DB": missing})
+    assert_clean_exit(result, EXIT_USAGE, "SUBSMATCH_DB", "no database at")
+    assert "'--db'" not in result.output
+
+
+def test_hints_repeat_only_a_db_given_on_the_command_line(tmp_path):
+    path = tmp_path / "extract.csv"
+    rows = LIMS.read_text(encoding="utf-8-sig").splitlines()
+    bad = [row.replace("/2024", "/20x4") for row in rows[1:5]]
+    path.write_text("\n".join([*rows, *bad]) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'env.sqlite'}"
+    result = CliRunner().invoke(main, ["ingest", str(path)], env={"SUBSMATCH_DB": url})
+    assert_clean_exit(result, 0, "more rejections: subsmatch rejections --file")
+    assert url not in result.output
