@@ -504,8 +504,8 @@ def tokens_list(ctx: click.Context) -> None:
     from subsmatch.store.access import list_tokens
 
     for t in list_tokens(_engine(ctx)):
-        revoked = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
-        click.echo(f"{t.name:<30} {t.role:<8} created {t.created_at:%Y-%m-%d %H:%M}  {revoked}")
+        revoked = f"revoked {t.revoked_at:%Y-%m-%d %H:%M} UTC" if t.revoked_at else "active"
+        click.echo(f"{t.name:<30} {t.role:<8} created {t.created_at:%Y-%m-%d %H:%M} UTC  {revoked}")
 
 
 @tokens.command("revoke")
@@ -545,7 +545,7 @@ def audit(
 def _audit_table(rows: list[dict]) -> None:
     for r in rows:
         click.echo(
-            f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['status']}  {r['token'] or '-':<20} "
+            f"{r['at']:%Y-%m-%d %H:%M:%S} UTC  {r['status']}  {r['token'] or '-':<20} "
             f"{r['role'] or '-':<8} {r['action']:<8} {r['target'] or ''}"
             + (f"  sha256 {r['sha256'][:12]}" if r["sha256"] else "")
         )
@@ -1121,6 +1121,7 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
 
         for row in rows:
             row["measured_at"] = utc_text(row["measured_at"])
+            row["ingested_at"] = utc_text(row["ingested_at"])
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return
     click.secho(f"Case {case}", bold=True)

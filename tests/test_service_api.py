@@ -291,6 +291,9 @@ def test_trends_for_an_analyst(server: dict, uploads: dict) -> None:
 def test_audit_trail_records_who_did_what(server: dict, uploads: dict) -> None:
     with client(server, "customs") as http:
         http.post("/check", json={"query": "audited-query"})
+        assert http.get("/findings").status_code == 403  # customs may not read stored findings
+    with client(server, "analyst") as http:
+        assert http.get("/findings").status_code == 200
     with client(server) as http:
         http.get("/findings")
     events = audit_events(server["engine"])

@@ -102,7 +102,15 @@ def revoke_token(engine: Engine, name: str) -> None:
 def list_tokens(engine: Engine) -> list[TokenInfo]:
     with Session(engine) as session:
         rows = session.scalars(select(ApiToken).order_by(ApiToken.id))
-        return [TokenInfo(r.name, r.role, r.created_at, r.revoked_at) for r in rows]
+        return [
+            TokenInfo(
+                r.name,
+                r.role,
+                as_utc(r.created_at),
+                as_utc(r.revoked_at) if r.revoked_at else None,
+            )
+            for r in rows
+        ]
 
 
 def record_event(
@@ -143,7 +151,7 @@ def audit_events(
     with Session(engine) as session:
         return [
             {
-                "at": e.at,
+                "at": as_utc(e.at),
                 "token": e.token_name,
                 "role": e.role,
                 "action": e.action,
