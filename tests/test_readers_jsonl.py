@@ -261,7 +261,7 @@ def test_a_cas_without_a_name_is_a_finding_even_where_nothing_was_found(tmp_path
     assert (identified.name, identified.role, identified.asserted_identified) == (
         None,
         Role.IDENTIFIED,
-        True,
+        False,  # identity is not asserted under a verdict that says nothing was found
     )
     assert queries_of(identified) == ("50-36-2",)
     assert (formula.formula, formula.role, queries_of(formula)) == ("C17H21NO4", Role.NO_HIT, ())

@@ -609,15 +609,28 @@ def test_a_row_with_a_cas_number_and_no_name_is_a_finding_under_any_verdict(tmp_
         (1, None, "42542-10-9", "42542-10-9", Role.IDENTIFIED),
         (4, None, "50-36-2", "50-36-2", Role.IDENTIFIED),
         (5, None, None, None, Role.NO_HIT),
-        (6, None, None, "50-36-3", Role.NO_HIT),
     ]
-    assert [f.asserted_identified for f in findings] == [True, False, False, False]
-    assert [queries_of(f) for f in findings] == [("42542-10-9",), ("50-36-2",), (), ()]
-    missing, typo = of(records, Rejection)
+    assert [f.asserted_identified for f in findings] == [True, False, False]
+    assert [queries_of(f) for f in findings] == [("42542-10-9",), ("50-36-2",), ()]
+    missing, typo, negative_typo = of(records, Rejection)
     assert (missing.locator.row, missing.locator.column) == (2, "Substance Identified")
     assert missing.reason.startswith("the substance name and CAS number are empty")
     assert (typo.locator.row, typo.locator.column) == (3, "CAS Number")
     assert "CAS '42542-10-8' is not a valid CAS number" in typo.reason
+    assert negative_typo.locator.row == 6 and "'50-36-3' is not a valid" in negative_typo.reason
+
+
+def test_a_cas_placeholder_without_a_name_counts_as_no_cas(tmp_path):
+    path = lims_file(
+        tmp_path,
+        lims(1, "", "n/a"),
+        lims(2, "", "n/a").replace(",Identified,", ",None detected,"),
+    )
+    _, records = read_all(path)
+    (rejection,) = of(records, Rejection)
+    assert rejection.reason.startswith("the substance name and CAS number are empty")
+    (no_hit,) = of(records, Finding)
+    assert (no_hit.locator.row, no_hit.role, no_hit.cas_raw) == (2, Role.NO_HIT, "n/a")
 
 
 # --- profiles ---------------------------------------------------------------------------------

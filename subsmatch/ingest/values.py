@@ -56,6 +56,16 @@ def normalise_cas(text: str | None) -> str | None:
     return f"{head}-{middle}-{check}"
 
 
+def cas_check_fails(text: str | None) -> bool:
+    """True when ``text`` is written as a CAS number (not a zero placeholder) that is not one.
+
+    >>> [cas_check_fails(t) for t in ("50-36-3", "50-36-2", "n/a", "000000-00-0", None)]
+    [True, False, False, False, False]
+    """
+    match = _CAS.match(text or "")
+    return bool(match and match[1].lstrip("0")) and normalise_cas(text) is None
+
+
 def parse_number(text: str) -> float:
     """A number as printed, accepting a decimal comma and a trailing per cent sign.
 

@@ -29,7 +29,7 @@ from subsmatch.ingest.records import (
     Verdict,
 )
 from subsmatch.ingest.validation import report_schema, validate
-from subsmatch.ingest.values import normalise_cas, parse_scale
+from subsmatch.ingest.values import cas_check_fails, normalise_cas, parse_scale
 
 NAME = "json"
 VERSION = "1.0"
@@ -168,7 +168,7 @@ def _finding(
     if name is None and cas is None:
         # identified by its name or CAS number (a formula alone names no substance, as in the
         # tabular reader); with neither, a no-hit row or rejected
-        if cas_raw is not None:
+        if cas_check_fails(cas_raw):
             reason = (
                 f"the CAS number {cas_raw} fails its check digit and the finding has no name; "
                 "correct the CAS number or fill in the substance name"
@@ -194,6 +194,7 @@ def _finding(
         formula=formula,
         scores=tuple(scores),
         asserted_identified=role is not Role.NO_HIT
+        and verdict not in NO_SUBSTANCE_VERDICTS
         and item.get("asserted_identified", role is Role.IDENTIFIED),
         extras=tuple(item.get("extras", {}).items()),
     )

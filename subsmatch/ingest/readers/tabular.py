@@ -51,7 +51,13 @@ from subsmatch.ingest.records import (
     Score,
     Verdict,
 )
-from subsmatch.ingest.values import collapse, normalise_cas, parse_number, parse_timestamp
+from subsmatch.ingest.values import (
+    cas_check_fails,
+    collapse,
+    normalise_cas,
+    parse_number,
+    parse_timestamp,
+)
 
 NAME = "tabular"
 VERSION = "1.0"
@@ -738,13 +744,13 @@ def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> FindingPart
             scores.append(score)
     cas = m.cas[cas_raw] if cas_raw else None
     if not name and cas is None:  # a name or a CAS number identifies the finding
+        if cas_check_fails(cas_raw):  # something was written: neither a finding nor a no-hit
+            return Problem(
+                "cas",
+                f"the substance name is empty and CAS {cas_raw!r} is not a valid CAS "
+                "number (its check digit fails); fill in the name or fix the number",
+            )
         if verdict not in NO_SUBSTANCE_VERDICTS:
-            if cas_raw:
-                return Problem(
-                    "cas",
-                    f"the substance name is empty and CAS {cas_raw!r} is not a valid CAS "
-                    "number (its check digit fails); fill in the name or fix the number",
-                )
             empty = "name and CAS number are" if "cas" in profile.columns else "name is"
             return Problem(
                 "name",
