@@ -703,6 +703,13 @@ def _progress(enabled: bool) -> Callable[[str, int], None] | None:
     callback=_zone,
     help="IANA zone for times printed without one, unless the profile declares its own.",
 )
+@click.option(
+    "--stdin-name",
+    metavar="NAME",
+    default="<stdin>",
+    show_default=True,
+    help='The file name to record for "-" (standard input), e.g. the original export\'s.',
+)
 @click.option("--force", is_flag=True, help="Ingest content already ingested as a new version.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
@@ -714,6 +721,7 @@ def ingest(
     encoding: str | None,
     sheet: str | None,
     timezone: str | None,
+    stdin_name: str,
     force: bool,
     as_json: bool,
 ) -> None:
@@ -730,6 +738,7 @@ def ingest(
         subsmatch ingest SRCRESLT.TXT LIBRPT.TXT
         subsmatch ingest exports/ --json
         subsmatch ingest handheld.csv --profile my_device.toml
+        ssh scanner cat export.csv | subsmatch ingest - --stdin-name export.csv
     """
     from subsmatch.substances.opsin import start_opsin
 
@@ -748,7 +757,7 @@ def ingest(
     summaries = []
     for path in files:
         if path == "-":
-            summary = pipeline.ingest(sys.stdin.buffer, source_name="<stdin>")
+            summary = pipeline.ingest(sys.stdin.buffer, source_name=stdin_name)
         else:
             summary = pipeline.ingest(path)
         if interactive:

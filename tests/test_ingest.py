@@ -183,7 +183,18 @@ def test_unreadable_file_is_one_clear_error_and_nothing_is_written(
 def test_standard_input(db_url):
     code, out = run(db_url, "ingest", "-", "--json", input=LIMS.read_bytes())
     assert code == 0, out
-    assert json.loads(out)[0]["findings"] == 14
+    assert json.loads(out)[0]["findings"] == 14 and json.loads(out)[0]["source"] == "<stdin>"
+
+
+def test_standard_input_under_its_original_name(db_url):
+    code, out = run(
+        db_url, "ingest", "-", "--stdin-name", "export.csv", "--json", input=LIMS.read_bytes()
+    )
+    assert code == 0 and json.loads(out)[0]["source"] == "export.csv"
+    code, out = run(db_url, "findings", "--json")
+    rows = json.loads(out)
+    assert {r["file"] for r in rows} == {"export.csv"}
+    assert all(r["locator"].startswith("export.csv ") for r in rows)
 
 
 def test_findings_and_show(db_url, tmp_path):
