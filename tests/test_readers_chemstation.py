@@ -219,3 +219,20 @@ def test_column_titles_alone_reopen_the_table_for_hits_continued_from_the_last_p
     peak2 = of(records, Analysis)[1]
     hits = [f for f in of(records, Finding) if f.analysis_id == peak2.id]
     assert [f.rank for f in hits] == [1, 2, 3, 4] and hits[2].locator.page == 2
+
+
+def test_hits_continued_right_below_a_page_header_without_titles_stay_with_the_last_peak(
+    tmp_path,
+):
+    """A page header with no titles, rule or peak line above the last peak's further hits."""
+    text = NO_RULE.read_bytes().decode("cp1252")
+    path = tmp_path / "LIBRPT.TXT"
+    path.write_bytes(
+        text.replace("  3    7.490 30.02 C:\\Database\\NIST20.L\r\n", "").encode("cp1252")
+    )
+    assert "7.490" in text and "7.490" not in path.read_bytes().decode("cp1252")
+    report, records = read_all(path, options=BRUSSELS)
+    assert (report.stats.findings, report.stats.rejections) == (8, 0)
+    peak2 = of(records, Analysis)[1]
+    hits = [f for f in of(records, Finding) if f.analysis_id == peak2.id]
+    assert [f.rank for f in hits] == [1, 2, 3, 4] and hits[2].locator.page == 2

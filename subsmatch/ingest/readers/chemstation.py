@@ -127,11 +127,13 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             if block is None:
                 block, in_table = _Header(), False
             continue
-        # the column titles, the rule or a peak line end a header block and open its table:
-        # a page header may stand above its peaks with neither titles nor rule
+        # the column titles, the rule, a peak line or a hit line end a header block and open
+        # its table: a page header may stand above its peaks (or the last peak's further hits)
+        # with neither titles nor rule
         opens = _COLUMNS.match(text) or _RULE.match(text)
         peak = None if opens else _PEAK.match(text)
-        if (opens or peak) and block is not None:
+        hit = None if opens or peak or not text[:1].isspace() else _HIT_TAIL.match(text)
+        if (opens or peak or hit) and block is not None:
             header, continued = _in_force(header, block)
             block, in_table = None, True
             if not continued:
@@ -150,7 +152,7 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
                 ctx.rows_read += 1
                 yield _finding(inline, analysis_id, rank, where, text)
             continue
-        if in_table and (hit := _HIT_TAIL.match(text)) and text[:1].isspace():
+        if in_table and hit:
             ctx.rows_read += 1
             if analysis_id is None:
                 yield Rejection(where, "hit before any peak line; the report is truncated", text)
