@@ -524,8 +524,8 @@ def test_a_line_broken_first_cell_whose_next_line_is_as_wide_as_a_row_stays_one_
     [
         # malformed quoting (a quote closed mid-cell): csv's strict mode refuses the record
         'C-1,"MDMA,x\nC-2,Heroin\nC-3,Cocaine,"y"\nC-4,Ketamine,z\n',
-        # cleanly closed on a later line, but the record is narrower than the header
-        'C-1,"MDMA,x\nC-2,Heroin,5"\nC-3,Cocaine,y\nC-4,Ketamine,z\n',
+        # closed two lines further down: two swallowed lines are rows by themselves
+        'C-1,"MDMA,x\nC-2,Heroin,5\nC-3,Cocaine,y"\nC-4,Ketamine,z\n',
     ],
 )
 def test_a_stray_quote_never_merges_rows(tmp_path, body):
@@ -537,6 +537,35 @@ def test_a_stray_quote_never_merges_rows(tmp_path, body):
     assert report.stats.rows_read == 4
     assert [r[:2] for r in rejected(records)] == [(2, 1)]
     assert [a.case_id for a in of(records, Analysis)] == ["C-2", "C-3", "C-4"]
+
+
+FOUR = THREE.replace("[columns]\n", "[columns]\n").replace(
+    'required_columns = ["Case", "Substance"]', 'required_columns = ["Case", "Substance", "CAS"]'
+)
+
+
+def test_a_line_broken_note_in_a_short_row_stays_one_row(tmp_path):
+    """The row leaves its last (CAS) cell out; its note's second line looks like a row."""
+    profile = tmp_path / "four.toml"
+    profile.write_text(FOUR, encoding="utf-8")
+    body = 'Case,Substance,Note,CAS\nC-1,MDMA,"seized at border\nbags 1, 2, 3, 4"\nC-2,Heroin,ok,\n'
+    _, records = read_all(write(tmp_path, "four.csv", body), format="csv", profile=profile)
+    assert found(records) == [("MDMA", 2, 1), ("Heroin", 4, 2)] and rejected(records) == []
+    assert dict(of(records, Finding)[0].extras)["note"] == "seized at border\r\nbags 1, 2, 3, 4"
+
+
+def test_a_wrongly_quoted_note_over_two_lines_invents_no_row(tmp_path):
+    """Unescaped quotes inside a quoted cell: one record, never a row made of the note."""
+    profile = tmp_path / "three.toml"
+    profile.write_text(THREE, encoding="utf-8")
+    for note, findings in (
+        ('she said "stop", left with Ketamine"', []),
+        ('she said "stop" twice"', ["MDMA"]),
+    ):
+        body = f'Case,Substance,Note\nC-1,MDMA,"first line\n{note}\nC-2,Heroin,ok\n'
+        _, records = read_all(write(tmp_path, "note.csv", body), format="csv", profile=profile)
+        assert [f.name for f in of(records, Finding)] == [*findings, "Heroin"]
+        assert [a.case_id for a in of(records, Analysis)] == [*(["C-1"] if findings else []), "C-2"]
 
 
 def test_an_unclosed_quote_over_the_csv_field_limit_rejects_its_line_only(tmp_path):

@@ -192,12 +192,13 @@ def _unmatched_quote(taken: list[str], cells: list[str] | None, delimiter: str, 
     """True when a record's first line opened a quote by mistake, ``taken`` being its lines.
 
     ``cells`` is None when csv refused the record (a field over its size limit). A record that
-    runs to the end of the file inside a quote is one. A record over several lines is one when
-    csv refused it or its quoting is malformed (csv's strict mode refuses it: a closing quote
-    not followed by the delimiter or the line's end), and when the first non-blank line the
-    quote swallowed splits on the delimiter into a full row by itself while the record does
-    not have the header's width. A well-quoted cell with a line break keeps its record to the
-    header's width, so its next line is not read as a row however many delimiters it has.
+    runs to the end of the file inside a quote is one. Otherwise a record over several lines
+    is read as one row unless its lines tell another story: the lines it swallowed that are,
+    each by itself, a row of exactly the header's width (see :func:`_a_row`) are counted. One
+    such line outweighs a record csv refuses, is wider than the header or is quoted wrongly;
+    two outweigh a well-formed one. A stray quote closed by chance one line further down,
+    giving a well-formed record, cannot be told from a quoted cell with a line break (a note
+    in the last column whose second line has as many delimiters as a row): it stays one row.
     """
     if (
         cells
@@ -207,11 +208,28 @@ def _unmatched_quote(taken: list[str], cells: list[str] | None, delimiter: str, 
         return True
     if len(taken) < 2 or width < 2:
         return False
-    if cells is None or _strict_error(taken, delimiter):
-        return True
-    follow = next((text for text in islice(taken, 1, None) if text.strip()), "")
-    full_row = follow.count(delimiter) + 1 >= width
-    return full_row and (len(cells) < width or not _fits(cells, width))
+    well_formed = cells is not None and _fits(cells, width) and not _strict_error(taken, delimiter)
+    rows = sum(_a_row(line, delimiter, width) for line in taken[1:] if line.strip())
+    return rows >= (2 if well_formed else 1)
+
+
+def _a_row(line: str, delimiter: str, width: int) -> bool:
+    """True when one line by itself is a row of the header's width, read as CSV or with its
+    quotes as plain characters (a line with a stray quote of its own)."""
+    return width in (_fields(line, delimiter), _plain_fields(line, delimiter))
+
+
+def _plain_fields(line: str, delimiter: str) -> int:
+    return line.rstrip("\r\n").count(delimiter) + 1
+
+
+def _fields(line: str, delimiter: str) -> int:
+    """How many fields one line has when read as a record by itself.
+
+    >>> _fields('second bag",C-1,MDMA\\n', ","), _fields('a,"b,c",d\\n', ",")
+    (3, 3)
+    """
+    return len(next(csv.reader([line], delimiter=delimiter), []))
 
 
 def _fits(cells: list[str], width: int) -> bool:
