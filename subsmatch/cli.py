@@ -655,7 +655,7 @@ def _zone(_ctx: click.Context, _param: click.Parameter, value: str | None) -> st
         try:
             zone(value)
         except ValueError as error:
-            raise click.BadParameter(f"{error}; e.g. UTC, America/New_York") from None
+            raise click.BadParameter(str(error)) from None
     return value
 
 
@@ -743,6 +743,8 @@ def ingest(
     from subsmatch.substances.opsin import start_opsin
 
     files = _input_files(paths)
+    if stdin_name != "<stdin>" and "-" not in files:
+        click.echo('note: --stdin-name names "-" (standard input), which is not read', err=True)
     start_opsin()  # first: the JVM starts while the chemistry is imported and loaded
     from subsmatch.ingest.pipeline import Pipeline
     from subsmatch.ingest.readers import ReadOptions
@@ -757,7 +759,7 @@ def ingest(
     summaries = []
     for path in files:
         if path == "-":
-            summary = pipeline.ingest(sys.stdin.buffer, source_name=stdin_name)
+            summary = pipeline.ingest(sys.stdin.buffer, source_name=stdin_name or "<stdin>")
         else:
             summary = pipeline.ingest(path)
         if interactive:
@@ -775,14 +777,16 @@ def ingest(
 
 
 def _shown_url(url: str) -> str:
-    """A database URL to print: its password hidden.
+    """A database URL to repeat in a hint; one with a password is not printed.
 
+    >>> _shown_url("sqlite:////data/lab.sqlite")
+    'sqlite:////data/lab.sqlite'
     >>> _shown_url("postgresql+psycopg://lab:secret@db/subsmatch")
-    'postgresql+psycopg://lab:***@db/subsmatch'
+    'URL'
     """
     from sqlalchemy.engine import make_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    return "URL" if make_url(url).password else shlex.quote(url)
 
 
 def _echo_ingest_summary(summaries: list, db: str | None) -> None:
@@ -837,7 +841,7 @@ def _echo_ingest_summary(summaries: list, db: str | None) -> None:
             shown = min(len(s.rejected), REJECTIONS_LISTED)
             click.echo(
                 f"      {s.rejections - shown} more rejections: "
-                f"subsmatch{f' --db {shlex.quote(_shown_url(db))}' if db else ''} rejections "
+                f"subsmatch{f' --db {_shown_url(db)}' if db else ''} rejections "
                 f"--file {shlex.quote(s.source)}"
             )
         if len(s.flagged) < s.flagged_count:

@@ -366,3 +366,10 @@ def test_a_forced_version_that_keeps_fewer_findings_says_so(db_url):
     assert code == 0 and any(f"version 1 kept {kept}" in note for note in notes)
     code, out = run(db_url, "ingest", str(LIMS), "--force", "--json")
     assert not any("kept" in note for note in json.loads(out)[0]["notes"])
+
+
+def test_stdin_name_empty_or_without_standard_input(db_url):
+    code, out = run(db_url, "ingest", "-", "--stdin-name", "", "--json", input=LIMS.read_bytes())
+    assert code == 0 and json.loads(out)[0]["source"] == "<stdin>"
+    code, out = run(db_url, "ingest", str(LIMS), "--stdin-name", "x.csv")
+    assert code == 0 and 'note: --stdin-name names "-" (standard input), which is not read' in out

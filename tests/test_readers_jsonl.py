@@ -289,7 +289,7 @@ def test_a_cas_failing_its_check_digit_with_nothing_else_is_rejected(tmp_path, v
     _report, records = read_all(path)
     (rejection,) = of(records, Rejection)
     assert rejection.locator.column == "findings[0]"
-    assert "CAS number 50-36-3 fails its check digit" in rejection.reason
+    assert "CAS number 50-36-3 is not a valid one (check digit or length)" in rejection.reason
     (named,) = of(records, Finding)
     assert (named.name, named.cas, named.cas_raw) == ("cocaine", None, "50-36-3")
 

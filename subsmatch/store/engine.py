@@ -72,13 +72,14 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     if path is not None and not path.exists():
         if not create:
             raise DatabaseUnavailable(
-                f"no database at {path}; ingest something first or check --db"
+                f"no database at {path}; ingest something first or check the database URL"
             )
         try:
             path.expanduser().parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise DatabaseUnavailable(
-                f"cannot create the folder of {path}: {error.strerror or error}; check --db"
+                f"cannot create the folder of {path}: {error.strerror or error}; "
+                "check the database URL"
             ) from None
     try:
         engine = create_engine(parsed)

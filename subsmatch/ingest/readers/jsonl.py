@@ -170,7 +170,8 @@ def _finding(
         # tabular reader); with neither, a no-hit row or rejected
         if cas_check_fails(cas_raw):
             reason = (
-                f"the CAS number {cas_raw} fails its check digit and the finding has no name; "
+                f"the CAS number {cas_raw} is not a valid one (check digit or length) and the "
+                "finding has no name; "
                 "correct the CAS number or fill in the substance name"
             )
             return Rejection(where, reason, raw, analysis_id)

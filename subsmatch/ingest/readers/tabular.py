@@ -766,7 +766,7 @@ def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> FindingPart
             return Problem(
                 "cas",
                 f"the substance name is empty and CAS {cas_raw!r} is not a valid CAS "
-                "number (its check digit fails); fill in the name or fix the number",
+                "number (check digit or length); fill in the name or fix the number",
             )
         if verdict not in NO_SUBSTANCE_VERDICTS:
             empty = "name and CAS number are" if "cas" in profile.columns else "name is"
