@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import random
 import runpy
 import time
 import tracemalloc
@@ -524,8 +527,6 @@ def test_a_line_broken_first_cell_whose_next_line_is_as_wide_as_a_row_stays_one_
     [
         # malformed quoting (a quote closed mid-cell): csv's strict mode refuses the record
         'C-1,"MDMA,x\nC-2,Heroin\nC-3,Cocaine,"y"\nC-4,Ketamine,z\n',
-        # closed two lines further down: two swallowed lines are rows by themselves
-        'C-1,"MDMA,x\nC-2,Heroin,5\nC-3,Cocaine,y"\nC-4,Ketamine,z\n',
     ],
 )
 def test_a_stray_quote_never_merges_rows(tmp_path, body):
@@ -566,6 +567,50 @@ def test_a_wrongly_quoted_note_over_two_lines_invents_no_row(tmp_path):
         _, records = read_all(write(tmp_path, "note.csv", body), format="csv", profile=profile)
         assert [f.name for f in of(records, Finding)] == [*findings, "Heroin"]
         assert [a.case_id for a in of(records, Analysis)] == [*(["C-1"] if findings else []), "C-2"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'C-1,MDMA,"seized:\nbags 1, 2, 3\nboxes 4, 5, 6"\nC-2,Heroin,ok\n',
+        'C-1,MDMA,"x\n""q"", r, s\n""t"", u, v"\nC-2,Heroin,ok\n',
+        'C-1,"MDMA\n, salt","l1\nl2, x, y\nl3, z, w"\nC-2,Heroin,ok\n',
+    ],
+)
+def test_well_formed_csv_is_read_as_csv_says_however_its_lines_look(tmp_path, body):
+    """Notes whose lines hold as many delimiters as a row stay in their row (review cases)."""
+    profile = tmp_path / "three.toml"
+    profile.write_text(THREE, encoding="utf-8")
+    path = write(tmp_path, "notes.csv", "Case,Substance,Note\n" + body)
+    _, records = read_all(path, format="csv", profile=profile)
+    assert rejected(records) == []
+    assert [a.case_id for a in of(records, Analysis)] == ["C-1", "C-2"]
+
+
+def test_random_well_formed_csv_is_never_split(tmp_path):
+    """Files written by csv.writer, with multi-line cells full of delimiters and quotes."""
+    profile = tmp_path / "three.toml"
+    profile.write_text(THREE, encoding="utf-8")
+    rng = random.Random(7)
+    pieces = ["a", "b, c", 'say "hi"', "1, 2, 3", "\n", "\r\n", ",", '"', " "]
+    for attempt in range(150):
+        rows = [
+            [
+                f"C-{i}",
+                f"S{i}" + "".join(rng.choices(pieces, k=rng.randint(0, 4))),
+                "".join(rng.choices(pieces, k=rng.randint(0, 8))),
+            ]
+            for i in range(1, rng.randint(2, 8))
+        ]
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator=rng.choice(["\n", "\r\n"]))
+        writer.writerows([["Case", "Substance", "Note"], *rows])
+        path = tmp_path / f"w{attempt}.csv"
+        path.write_bytes(buffer.getvalue().encode("utf-8"))
+        report, records = read_all(path, format="csv", profile=profile)
+        assert report.stats.rows_read == len(rows), buffer.getvalue()
+        assert not any(r.reason.startswith("unmatched quote") for r in of(records, Rejection))
+        assert [a.case_id for a in of(records, Analysis)] == [r[0] for r in rows]
 
 
 def test_an_unclosed_quote_over_the_csv_field_limit_rejects_its_line_only(tmp_path):

@@ -192,13 +192,12 @@ def _unmatched_quote(taken: list[str], cells: list[str] | None, delimiter: str, 
     """True when a record's first line opened a quote by mistake, ``taken`` being its lines.
 
     ``cells`` is None when csv refused the record (a field over its size limit). A record that
-    runs to the end of the file inside a quote is one. Otherwise a record over several lines
-    is read as one row unless its lines tell another story: the lines it swallowed that are,
-    each by itself, a row of exactly the header's width (see :func:`_a_row`) are counted. One
-    such line outweighs a record csv refuses, is wider than the header or is quoted wrongly;
-    two outweigh a well-formed one. A stray quote closed by chance one line further down,
-    giving a well-formed record, cannot be told from a quoted cell with a line break (a note
-    in the last column whose second line has as many delimiters as a row): it stays one row.
+    runs to the end of the file inside a quote is one. A well-formed record (csv's strict mode
+    accepts it and it fits the header) is read as CSV says, whatever its lines look like: a
+    note with line breaks in a narrow table can look like rows. A record over several lines
+    that is malformed, too wide or refused is one when a line it swallowed is, by itself, a
+    row of exactly the header's width (see :func:`_a_row`). A stray quote closed by chance so
+    that the record is well formed (by a second stray quote) stays one row.
     """
     if (
         cells
@@ -208,9 +207,9 @@ def _unmatched_quote(taken: list[str], cells: list[str] | None, delimiter: str, 
         return True
     if len(taken) < 2 or width < 2:
         return False
-    well_formed = cells is not None and _fits(cells, width) and not _strict_error(taken, delimiter)
-    rows = sum(_a_row(line, delimiter, width) for line in taken[1:] if line.strip())
-    return rows >= (2 if well_formed else 1)
+    if cells is not None and _fits(cells, width) and not _strict_error(taken, delimiter):
+        return False
+    return any(_a_row(line, delimiter, width) for line in islice(taken, 1, None) if line.strip())
 
 
 def _a_row(line: str, delimiter: str, width: int) -> bool:
