@@ -281,3 +281,15 @@ def test_verdicts_stay_right_when_the_bounded_caches_start_afresh():
     again = [v.status for v in small.check(reversed(queries))]
     assert first == expected and again == expected[::-1]
     assert len(small._verdicts) <= 2 and len(small.resolver._cache) <= 2
+
+
+def test_the_similarity_index_is_built_only_when_a_verdict_needs_it():
+    """A listed substance is judged without fingerprinting every controlled structure."""
+    from subsmatch.matchers.checker import Checker
+
+    checker = Checker(use_opsin=False)
+    assert [v.status for v in checker.check(["MDMA", "cocaine"])] == ["controlled"] * 2
+    assert len(checker._analogue_indexes) == 0
+    (unlisted,) = checker.check(["paracetamol"])  # on no list: is it an analogue?
+    assert unlisted.status == "not_listed" and unlisted.analogue is not None
+    assert len(checker._analogue_indexes) == 1

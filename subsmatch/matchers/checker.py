@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 
 from subsmatch.caching import BoundedCache
 from subsmatch.matchers import reference_matches
@@ -132,7 +132,7 @@ class Checker:
         key = (resolution.substance_id, resolution.keys, jurisdictions, as_of)
         judged = self._judged.get(key)
         if judged is None:
-            analogues = self.analogues(jurisdictions, as_of)
+            analogues = partial(self.analogues, jurisdictions, as_of)  # built when needed
             judged = self._judged[key] = evaluate(
                 resolution, self.reference, jurisdictions, as_of, self.rules, analogues
             )

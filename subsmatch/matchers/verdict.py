@@ -10,6 +10,7 @@ but close to a controlled one (class-aware similarity, never for known look-alik
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -104,8 +105,12 @@ def rule_matches(
     return rules.evaluate_smiles(keys.smiles, jurisdictions, as_of, skeleton=keys.connectivity)
 
 
+AnalogueSource = Callable[[], AnalogueIndex] | None
+"""Gives the similarity index when a verdict needs it (None: no similarity assessment)."""
+
+
 def exempt_medicines(
-    matches: list[RuleMatch], resolution: Resolution, analogues: AnalogueIndex | None
+    matches: list[RuleMatch], resolution: Resolution, analogues: AnalogueSource
 ) -> list[RuleMatch]:
     """Rules of laws that exempt medicinal products do not cover a licensed medicine."""
     if (
@@ -114,7 +119,7 @@ def exempt_medicines(
         or not any(m.matched and m.rule.law.exempts_medicines for m in matches)
     ):
         return matches
-    lookalike = analogues.lookalike_of(resolution.keys)
+    lookalike = analogues().lookalike_of(resolution.keys)
     if lookalike is None or lookalike.category != "licensed medicine":
         return matches
     return [
@@ -135,13 +140,14 @@ def evaluate(
     jurisdictions: tuple[str, ...] = JURISDICTIONS,
     as_of: date | None = None,
     rules: RuleBook | None = None,
-    analogues: AnalogueIndex | None = None,
+    analogues: AnalogueSource = None,
 ) -> Verdict:
     """The verdict on one resolved query.
 
-    ``rules`` adds the generic definitions; ``analogues`` (an index of the structures
-    controlled on ``as_of`` in ``jurisdictions``) the similarity assessment of structures that
-    nothing else covers.
+    ``rules`` adds the generic definitions; ``analogues`` (gives the index of the structures
+    controlled on ``as_of`` in ``jurisdictions``, built only when a verdict needs it: most
+    queries are listed substances) the similarity assessment of structures that nothing else
+    covers.
     """
     if not resolution.resolved:
         return Verdict(resolution.query, resolution, "unresolved", (), (), reference.version, as_of)
@@ -182,7 +188,7 @@ def evaluate(
     related = tuple(m for m in candidates if not m.covered)
     analogue = None
     if overall == "not_listed" and analogues is not None and resolution.keys is not None:
-        analogue = analogues.assess(resolution.keys)
+        analogue = analogues().assess(resolution.keys)
         if analogue.is_analogue:
             overall = "analogue"
     return Verdict(
