@@ -33,6 +33,18 @@ class BoundedCache(dict[K, V]):
             self.clear()
         super().__setitem__(key, value)
 
+    def get_or_make(self, key: K, make: Callable[[], V]) -> V:
+        """The value of ``key``, made by ``make()`` and stored when missing.
+
+        >>> cache = BoundedCache(size=4)
+        >>> cache.get_or_make("a", lambda: 1), cache.get_or_make("a", lambda: 2)
+        (1, 1)
+        """
+        value = self.get(key)
+        if value is None:
+            value = self[key] = make()
+        return value
+
 
 class Memo(BoundedCache[K, V]):
     """A bounded memo of a function: ``memo[key]`` is ``function(key)``, computed once.

@@ -84,10 +84,9 @@ class Checker:
     def analogues(self, jurisdictions: tuple[str, ...], as_of: date | None) -> AnalogueIndex:
         """The index of structures controlled on ``as_of`` in ``jurisdictions`` (built once)."""
         key = (tuple(sorted(jurisdictions)), as_of)
-        index = self._analogue_indexes.get(key)
-        if index is None:
-            index = self._analogue_indexes[key] = AnalogueIndex(self.reference, as_of, key[0])
-        return index
+        return self._analogue_indexes.get_or_make(
+            key, lambda: AnalogueIndex(self.reference, as_of, key[0])
+        )
 
     def check(
         self,
@@ -106,10 +105,11 @@ class Checker:
         verdicts = []
         for resolution in resolutions:
             key = (resolution.query, jurisdictions, as_of)
-            verdict = self._verdicts.get(key)
-            if verdict is None:
-                verdict = self._verdicts[key] = self._evaluate(resolution, jurisdictions, as_of)
-            verdicts.append(verdict)
+            verdicts.append(
+                self._verdicts.get_or_make(
+                    key, partial(self._evaluate, resolution, jurisdictions, as_of)
+                )
+            )
         return verdicts
 
     def check_json(
@@ -130,10 +130,10 @@ class Checker:
         if not resolution.resolved:
             return evaluate(resolution, self.reference, jurisdictions, as_of)
         key = (resolution.substance_id, resolution.keys, jurisdictions, as_of)
-        judged = self._judged.get(key)
-        if judged is None:
-            analogues = partial(self.analogues, jurisdictions, as_of)  # built when needed
-            judged = self._judged[key] = evaluate(
-                resolution, self.reference, jurisdictions, as_of, self.rules, analogues
-            )
+        analogues = partial(self.analogues, jurisdictions, as_of)  # built when needed
+
+        def judge() -> Verdict:
+            return evaluate(resolution, self.reference, jurisdictions, as_of, self.rules, analogues)
+
+        judged = self._judged.get_or_make(key, judge)
         return replace(judged, query=resolution.query, resolution=resolution)
