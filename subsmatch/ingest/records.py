@@ -44,6 +44,21 @@ NO_SUBSTANCE_VERDICTS = frozenset({Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdi
 """Verdicts that say nothing was found: under them a row naming no substance is a no-hit row."""
 
 
+def nameless_fault(cas_written_wrong: bool, verdict: Verdict) -> str | None:
+    """Why a finding with neither a name nor a valid CAS number is rejected, or None when it is
+    a no-hit row: "cas" when a CAS number was written but is not one (something was meant),
+    "empty" when its analysis's verdict says something was found.
+
+    >>> nameless_fault(False, Verdict.NEGATIVE), nameless_fault(False, Verdict.POSITIVE)
+    (None, 'empty')
+    >>> nameless_fault(True, Verdict.NEGATIVE)
+    'cas'
+    """
+    if cas_written_wrong:
+        return "cas"
+    return None if verdict in NO_SUBSTANCE_VERDICTS else "empty"
+
+
 class Role(StrEnum):
     """What a finding is within its analysis.
 

@@ -27,6 +27,7 @@ from subsmatch.ingest.records import (
     Role,
     Score,
     Verdict,
+    nameless_fault,
 )
 from subsmatch.ingest.validation import report_schema, validate
 from subsmatch.ingest.values import cas_check_fails, normalise_cas, parse_scale
@@ -168,14 +169,15 @@ def _finding(
     if name is None and cas is None:
         # identified by its name or CAS number (a formula alone names no substance, as in the
         # tabular reader); with neither, a no-hit row or rejected
-        if cas_check_fails(cas_raw):
+        fault = nameless_fault(cas_check_fails(cas_raw), verdict)
+        if fault == "cas":
             reason = (
                 f"the CAS number {cas_raw} is not a valid one (check digit or length) and the "
                 "finding has no name; "
                 "correct the CAS number or fill in the substance name"
             )
             return Rejection(where, reason, raw, analysis_id)
-        if verdict not in NO_SUBSTANCE_VERDICTS:
+        if fault == "empty":
             reason = (
                 "the substance name is missing or blank and there is no CAS number"
                 + (" (a formula alone names no substance)" if formula else "")

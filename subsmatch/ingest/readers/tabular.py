@@ -50,6 +50,7 @@ from subsmatch.ingest.records import (
     Role,
     Score,
     Verdict,
+    nameless_fault,
 )
 from subsmatch.ingest.values import (
     cas_check_fails,
@@ -761,13 +762,14 @@ def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> FindingPart
             scores.append(score)
     cas = m.cas[cas_raw] if cas_raw else None
     if not name and cas is None:  # a name or a CAS number identifies the finding
-        if cas_check_fails(cas_raw):  # something was written: neither a finding nor a no-hit
+        fault = nameless_fault(cas_check_fails(cas_raw), verdict)
+        if fault == "cas":
             return Problem(
                 "cas",
                 f"the substance name is empty and CAS {cas_raw!r} is not a valid CAS "
                 "number (check digit or length); fill in the name or fix the number",
             )
-        if verdict not in NO_SUBSTANCE_VERDICTS:
+        if fault == "empty":
             empty = "name and CAS number are" if "cas" in profile.columns else "name is"
             return Problem(
                 "name",
