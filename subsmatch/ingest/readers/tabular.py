@@ -200,15 +200,15 @@ def _unmatched_quote(taken: list[str], cells: list[str] | None, delimiter: str, 
     row of exactly the header's width (see :func:`_a_row`). A stray quote closed by chance so
     that the record is well formed (by a second stray quote) stays one row.
     """
-    if (
-        cells
-        and (cells[-1].endswith(("\n", "\r")) or not taken[-1].endswith(("\n", "\r")))
-        and "unexpected end of data" in _strict_error(taken, delimiter)
-    ):
+    at_end = cells and (cells[-1].endswith(("\n", "\r")) or not taken[-1].endswith(("\n", "\r")))
+    if len(taken) < 2 and not at_end:  # one line, its quotes closed: the common case
+        return False
+    error = _strict_error(taken, delimiter)
+    if at_end and "unexpected end of data" in error:
         return True
     if len(taken) < 2 or width < 2:
         return False
-    if cells is not None and _fits(cells, width) and not _strict_error(taken, delimiter):
+    if cells is not None and _fits(cells, width) and not error:
         return False
     return any(_a_row(line, delimiter, width) for line in islice(taken, 1, None) if line.strip())
 
