@@ -88,7 +88,7 @@ def main(ctx: click.Context, db: str | None) -> None:
         subsmatch check "MDMA HCl" 3-MMC "CN1CCC[C@H]1c1cccnc1" --json
     """
     given = ctx.get_parameter_source("db") is click.core.ParameterSource.COMMANDLINE
-    ctx.obj = {"db": db, "db_option": "'--db'" if given else "SUBSMATCH_DB"}
+    ctx.obj = {"db": db, "db_given": given}  # else from SUBSMATCH_DB, or the default
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -176,7 +176,8 @@ def _engine(ctx: click.Context, *, create: bool = False):
     except DatabaseUnavailable as error:
         if ctx.obj["db"] is None:  # the default database: nothing was ingested yet
             raise click.ClickException(f"{error} (SUBSMATCH_DB or --db choose another)") from None
-        raise click.BadParameter(str(error), ctx, param_hint=ctx.obj["db_option"]) from None
+        where = "'--db'" if ctx.obj["db_given"] else "SUBSMATCH_DB"
+        raise click.BadParameter(str(error), ctx, param_hint=where) from None
     ctx.call_on_close(engine.dispose)  # closed when the command ends: SQLite folds its WAL back
     return engine
 
@@ -770,8 +771,7 @@ def ingest(
     if as_json:
         click.echo(json.dumps([s.to_dict() for s in summaries], indent=2, ensure_ascii=False))
     else:
-        given = ctx.obj["db"] if ctx.obj["db_option"] == "'--db'" else None
-        _echo_ingest_summary(summaries, given)
+        _echo_ingest_summary(summaries, ctx.obj["db"] if ctx.obj["db_given"] else None)
     if any(s.status == "error" for s in summaries):
         ctx.exit(EXIT_UNREADABLE_FILE)
 
@@ -835,12 +835,12 @@ def _echo_ingest_summary(summaries: list, db: str | None) -> None:
         )
         for note in s.notes:
             click.echo(f"      note: {note}")
-        for where, why in s.rejected[:REJECTIONS_LISTED]:
+        shown = s.rejected[:REJECTIONS_LISTED]
+        for where, why in shown:
             click.echo(f"      rejected {where}: {why}")
-        if s.rejections > min(len(s.rejected), REJECTIONS_LISTED):
-            shown = min(len(s.rejected), REJECTIONS_LISTED)
+        if s.rejections > len(shown):
             click.echo(
-                f"      {s.rejections - shown} more rejections: "
+                f"      {s.rejections - len(shown)} more rejections: "
                 f"subsmatch{f' --db {_shown_url(db)}' if db else ''} rejections "
                 f"--file {shlex.quote(s.source)}"
             )

@@ -90,7 +90,7 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     except ImportError as error:
         raise DatabaseUnavailable(
             f"the driver for {parsed.drivername} is not installed ({error}); install it or "
-            "check --db"
+            "check the database URL"
         ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -103,7 +103,9 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
         if is_locked(error):
             hint = "another process kept it locked for too long; try again"
         else:
-            hint = "check --db" + (": a SQLite file in a folder you can write to" if path else "")
+            hint = "check the database URL" + (
+                ": a SQLite file in a folder you can write to" if path else ""
+            )
         raise DatabaseUnavailable(f"cannot open the database {shown}: {reason}; {hint}") from None
     return engine
 
