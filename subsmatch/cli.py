@@ -300,7 +300,7 @@ def _record(ctx: click.Context, rows: list[dict]) -> None:
 
     try:
         engine = _engine(ctx, create=True)
-    except click.BadParameter as error:
+    except click.ClickException as error:  # a bad --db, or a default database it cannot make
         click.echo(
             f"warning: the checks were not recorded: {error.message} (or use --no-record)",
             err=True,

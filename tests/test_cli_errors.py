@@ -236,3 +236,9 @@ def test_hints_repeat_only_a_db_given_on_the_command_line(tmp_path):
     result = CliRunner().invoke(main, ["ingest", str(path)], env={"SUBSMATCH_DB": url})
     assert_clean_exit(result, 0, "more rejections: subsmatch rejections --file")
     assert url not in result.output
+
+
+def test_check_answers_even_where_the_default_database_cannot_be_made(tmp_path):
+    env = {"SUBSMATCH_DB": None, "XDG_DATA_HOME": "/proc/no-such-folder"}
+    result = CliRunner().invoke(main, ["check", "MDMA"], env=env)
+    assert_clean_exit(result, 0, "controlled", "warning: the checks were not recorded")
