@@ -57,6 +57,19 @@ _COLUMNS = (
 )
 
 
+_made_at = func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
+"""When a finding was made: measured, else ingested."""
+
+
+def _within(query, since: datetime | None, until: datetime | None):
+    """``query`` kept to findings made from ``since`` to before ``until`` (either may be None)."""
+    if since:
+        query = query.where(_made_at >= as_utc(since))
+    if until:
+        query = query.where(_made_at < as_utc(until))
+    return query
+
+
 def _newest_version():
     """The condition that a file row is the newest version of its content."""
     newer = aliased(IngestedFile)
@@ -123,11 +136,7 @@ def findings(
         query = query.where(FindingRow.status.in_(statuses))
     if case:
         query = query.where(AnalysisRow.case_id == case)
-    when = func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
-    if since:
-        query = query.where(when >= as_utc(since))
-    if until:
-        query = query.where(when < as_utc(until))
+    query = _within(query, since, until)
     query = query.order_by(IngestedFile.id.desc(), FindingRow.id).limit(limit)
     return _rows(engine, query)
 
@@ -157,10 +166,9 @@ def finding_frame(
     """
     import pandas as pd
 
-    when = func.coalesce(AnalysisRow.measured_at, IngestedFile.ingested_at)
     query = _joined(
         select(
-            when.label("when"),
+            _made_at.label("when"),
             FindingRow.file_id,
             IngestedFile.source_name.label("source"),
             AnalysisRow.case_id,
@@ -175,10 +183,7 @@ def finding_frame(
             ResolutionRow.smiles,
         )
     ).where(FindingRow.status != "no_hit")
-    if since:
-        query = query.where(when >= as_utc(since))
-    if until:
-        query = query.where(when < as_utc(until))
+    query = _within(query, since, until)
     if country:
         query = query.where(AnalysisRow.country == country)
     if contexts:
