@@ -506,17 +506,21 @@ THREE = (
     '[profile]\nname = "three"\n[detect]\nrequired_columns = ["Case", "Substance"]\n'
     '[columns]\ncase_id = "Case"\nname = "Substance"\ncas = "CAS"\n[extras]\nnote = "Note"\n'
 )
+FOUR = THREE.replace('["Case", "Substance"]', '["Case", "Substance", "CAS"]')
+
+
+def read_csv(tmp_path, text, profile_text=THREE):
+    """Read ``text`` (lines end CRLF on disk) through a profile made of ``profile_text``."""
+    profile = tmp_path / "profile.toml"
+    profile.write_text(profile_text, encoding="utf-8")
+    return read_all(write(tmp_path, "table.csv", text), format="csv", profile=profile)
 
 
 def test_a_line_broken_first_cell_whose_next_line_is_as_wide_as_a_row_stays_one_row(tmp_path):
-    profile = tmp_path / "three.toml"
-    profile.write_text(THREE, encoding="utf-8")
-    path = write(
+    _, records = read_csv(
         tmp_path,
-        "three.csv",
         'Note,Case,Substance\n"seized at the border\nsecond bag",C-1,MDMA\nok,C-2,Heroin\n',
     )
-    _, records = read_all(path, format="csv", profile=profile)
     assert found(records) == [("MDMA", 2, 1), ("Heroin", 4, 2)] and rejected(records) == []
     assert [a.case_id for a in of(records, Analysis)] == ["C-1", "C-2"]
     assert dict(of(records, Finding)[0].extras)["note"] == "seized at the border\r\nsecond bag"
@@ -531,40 +535,28 @@ def test_a_line_broken_first_cell_whose_next_line_is_as_wide_as_a_row_stays_one_
 )
 def test_a_stray_quote_never_merges_rows(tmp_path, body):
     """Every physical row stays a row of its own: the stray quote's line is rejected."""
-    profile = tmp_path / "three.toml"
-    profile.write_text(THREE, encoding="utf-8")
-    path = write(tmp_path, "stray.csv", "Case,Substance,Note\n" + body)
-    report, records = read_all(path, format="csv", profile=profile)
+    report, records = read_csv(tmp_path, "Case,Substance,Note\n" + body)
     assert report.stats.rows_read == 4
     assert [r[:2] for r in rejected(records)] == [(2, 1)]
     assert [a.case_id for a in of(records, Analysis)] == ["C-2", "C-3", "C-4"]
 
 
-FOUR = THREE.replace("[columns]\n", "[columns]\n").replace(
-    'required_columns = ["Case", "Substance"]', 'required_columns = ["Case", "Substance", "CAS"]'
-)
-
-
 def test_a_line_broken_note_in_a_short_row_stays_one_row(tmp_path):
     """The row leaves its last (CAS) cell out; its note's second line looks like a row."""
-    profile = tmp_path / "four.toml"
-    profile.write_text(FOUR, encoding="utf-8")
     body = 'Case,Substance,Note,CAS\nC-1,MDMA,"seized at border\nbags 1, 2, 3, 4"\nC-2,Heroin,ok,\n'
-    _, records = read_all(write(tmp_path, "four.csv", body), format="csv", profile=profile)
+    _, records = read_csv(tmp_path, body, FOUR)
     assert found(records) == [("MDMA", 2, 1), ("Heroin", 4, 2)] and rejected(records) == []
     assert dict(of(records, Finding)[0].extras)["note"] == "seized at border\r\nbags 1, 2, 3, 4"
 
 
 def test_a_wrongly_quoted_note_over_two_lines_invents_no_row(tmp_path):
     """Unescaped quotes inside a quoted cell: one record, never a row made of the note."""
-    profile = tmp_path / "three.toml"
-    profile.write_text(THREE, encoding="utf-8")
     for note, findings in (
         ('she said "stop", left with Ketamine"', []),
         ('she said "stop" twice"', ["MDMA"]),
     ):
         body = f'Case,Substance,Note\nC-1,MDMA,"first line\n{note}\nC-2,Heroin,ok\n'
-        _, records = read_all(write(tmp_path, "note.csv", body), format="csv", profile=profile)
+        _, records = read_csv(tmp_path, body)
         assert [f.name for f in of(records, Finding)] == [*findings, "Heroin"]
         assert [a.case_id for a in of(records, Analysis)] == [*(["C-1"] if findings else []), "C-2"]
 
@@ -579,10 +571,7 @@ def test_a_wrongly_quoted_note_over_two_lines_invents_no_row(tmp_path):
 )
 def test_well_formed_csv_is_read_as_csv_says_however_its_lines_look(tmp_path, body):
     """Notes whose lines hold as many delimiters as a row stay in their row (review cases)."""
-    profile = tmp_path / "three.toml"
-    profile.write_text(THREE, encoding="utf-8")
-    path = write(tmp_path, "notes.csv", "Case,Substance,Note\n" + body)
-    _, records = read_all(path, format="csv", profile=profile)
+    _, records = read_csv(tmp_path, "Case,Substance,Note\n" + body)
     assert rejected(records) == []
     assert [a.case_id for a in of(records, Analysis)] == ["C-1", "C-2"]
 
