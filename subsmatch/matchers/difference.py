@@ -24,7 +24,6 @@ amfetamines. Each sentence reads from the neighbour to the query.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,7 +31,10 @@ from dataclasses import dataclass
 from rdkit import Chem
 from rdkit.Chem import rdFMCS
 
-MCS_BUDGET_S = 0.02  # most pairs take a few milliseconds; a search cut short keeps its best
+MCS_BUDGET_STEPS = 600
+"""Progress steps of one MCS search (about 20 ms; most pairs need far fewer). A count, not a
+clock, so that a pair gets the same answer however loaded the machine is; a search cut short
+keeps its best."""
 HALOGENS = frozenset({"F", "Cl", "Br", "I"})
 
 _GROUPS = {
@@ -122,7 +124,7 @@ class Substituent:
 
 def describe_difference(query: Chem.Mol, neighbour: Chem.Mol) -> str:
     """One line saying what turns ``neighbour`` into ``query`` (see the module examples)."""
-    mcs = rdFMCS.FindMCS([query, neighbour], _mcs_parameters(MCS_BUDGET_S))
+    mcs = rdFMCS.FindMCS([query, neighbour], _mcs_parameters(MCS_BUDGET_STEPS))
     if not mcs.numAtoms:
         return "no common core"
     core = Chem.MolFromSmarts(mcs.smartsString)
@@ -146,25 +148,26 @@ def describe_difference(query: Chem.Mol, neighbour: Chem.Mol) -> str:
     return "; ".join(phrases) if phrases else "same atoms; bonds or stereo differ"
 
 
-class _Deadline(rdFMCS.MCSProgress):
-    """Stops the MCS search after a budget of seconds (rdFMCS timeouts are whole seconds)."""
+class _StepBudget(rdFMCS.MCSProgress):
+    """Stops the MCS search after a number of progress steps."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, steps: int) -> None:
         super().__init__()
-        self.end = time.perf_counter() + seconds
+        self.left = steps
 
     def __call__(self, stat: rdFMCS.MCSProgressData, params: rdFMCS.MCSParameters) -> bool:
-        return time.perf_counter() < self.end
+        self.left -= 1
+        return self.left > 0
 
 
-def _mcs_parameters(seconds: float) -> rdFMCS.MCSParameters:
+def _mcs_parameters(steps: int) -> rdFMCS.MCSParameters:
     """Elements and bond orders compared; rings match rings only, and only whole rings."""
     params = rdFMCS.MCSParameters()
     for compare in (params.AtomCompareParameters, params.BondCompareParameters):
         compare.RingMatchesRingOnly = True
         compare.CompleteRingsOnly = True
-    params.Timeout = 1
-    params.ProgressCallback = _Deadline(seconds)
+    params.Timeout = 2  # a backstop only: the step budget ends a search long before
+    params.ProgressCallback = _StepBudget(steps)
     return params
 
 
