@@ -21,6 +21,8 @@ from pathlib import Path
 import click
 
 from subsmatch import __version__
+from subsmatch.errors import UserError, command_line, word
+from subsmatch.vocabulary import CONTEXT_GROUPS, FINDING_STATUSES, FLAGGED, severity
 
 EXIT_UNREADABLE_FILE = 1
 REJECTIONS_LISTED = 3  # rejections printed per file after an ingest (all are stored)
@@ -35,19 +37,6 @@ STATUS_STYLE = {
     "not_listed": "green",
     "unresolved": "cyan",
 }
-FINDING_STATUSES = (
-    "controlled",
-    "generic",
-    "precursor",
-    "analogue",
-    "not_listed",
-    "unresolved",
-    "no_hit",
-)
-"""A stored finding's statuses: the verdicts' (matchers.verdict.STATUS_ORDER) and no_hit."""
-FLAGGED_STATUSES = ("controlled", "generic", "precursor", "analogue", "unresolved")
-"""ingest.pipeline.FLAGGED, which the CLI cannot import at start-up (half a second of
-chemistry); a test keeps both these tuples equal to the library's."""
 
 
 def _data_version() -> str:
@@ -124,7 +113,7 @@ def status_options(command: Callable) -> Callable:
     return click.option(
         "--flagged",
         is_flag=True,
-        help=f"Only flagged findings: {', '.join(FLAGGED_STATUSES)} (not with --status).",
+        help=f"Only flagged findings: {', '.join(FLAGGED)} (not with --status).",
     )(command)
 
 
@@ -133,10 +122,10 @@ def _wanted_statuses(flagged: bool, statuses: tuple[str, ...]) -> tuple[str, ...
     if flagged and statuses:
         raise click.UsageError(
             "--flagged cannot be combined with --status: --flagged means "
-            + " ".join(f"--status {s}" for s in FLAGGED_STATUSES)
+            + " ".join(f"--status {s}" for s in FLAGGED)
             + "; give the --status options you want instead"
         )
-    return FLAGGED_STATUSES if flagged else statuses
+    return FLAGGED if flagged else statuses
 
 
 def emit(
@@ -765,6 +754,7 @@ def ingest(
             summary = pipeline.ingest(path)
         if interactive:
             click.echo("\r\033[K", err=True, nl=False)
+        summary = summary.worded(command_line)
         summaries.append(summary)
         if summary.error:
             click.echo(f"error: {summary.error}", err=True)
@@ -791,13 +781,11 @@ def _shown_url(url: str) -> str:
 
 def _echo_ingest_summary(summaries: list, db: str | None) -> None:
     """The summary for people; ``db`` is the --db given on the command line, if any."""
-    from subsmatch.ingest.pipeline import SEVERITY
-
     flagged = [(s.source, f) for s in summaries for f in s.flagged]
     if flagged:
         click.secho("Flagged findings", bold=True)
         flagged.sort(
-            key=lambda sf: (sf[1].case_id or "", sf[1].item_id or "", sf[0], SEVERITY[sf[1].status])
+            key=lambda sf: (sf[1].case_id or "", sf[1].item_id or "", sf[0], severity(sf[1].status))
         )
         group = None
         for source, f in flagged:
@@ -1080,8 +1068,8 @@ def match(
             count = match_parquet_dask(source, out, column, scheduler, workers)
         else:
             count = match_parquet(source, out, column)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
+    except UserError as error:
+        raise click.ClickException(error.worded(command_line)) from None
     click.echo(f"matched {count} rows into {out}", err=True)
 
 
@@ -1193,7 +1181,10 @@ def rejections_command(
     """
     from subsmatch.store.queries import rejections
 
-    rows = list(rejections(_engine(ctx), source=source, limit=limit))
+    rows = [
+        {**row, "reason": word(row["reason"], command_line)}
+        for row in rejections(_engine(ctx), source=source, limit=limit)
+    ]
     emit(rows, as_json, as_csv, _rejections_table)
 
 
@@ -1206,11 +1197,7 @@ def _rejections_table(rows: list[dict]) -> None:
 def _frame(ctx: click.Context, country: str | None, context: str | None):
     from subsmatch.store.queries import finding_frame
 
-    contexts = {
-        "field": ("field_screening",),
-        "lab": ("lab_screening", "lab_confirmation"),
-        None: (),
-    }[context]
+    contexts = CONTEXT_GROUPS.get(context, ()) if context else ()
     return finding_frame(_engine(ctx), country=country, contexts=contexts)
 
 
@@ -1481,6 +1468,9 @@ def run() -> None:
     are closed by the commands themselves."""
     try:
         main()
+    except UserError as error:  # a problem the user can fix, that no command turned into words
+        click.echo(f"error: {error.worded(command_line)}", err=True)
+        sys.exit(1)
     finally:
         gc.freeze()
 

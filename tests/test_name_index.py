@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from hypothesis import given
@@ -123,30 +122,6 @@ def test_fuzzy_is_deterministic_and_limited() -> None:
 
 def test_len_counts_distinct_keys(index: SynonymIndex) -> None:
     assert len(index) == len({normalise(text).key for text, _ in PAIRS})
-
-
-def _synthetic_synonyms(n: int) -> list[tuple[str, str]]:
-    stems = ["amfetamine", "cathinone", "fentanyl", "tryptamine", "piperazine", "azepam"]
-    prefixes = ["methyl", "ethyl", "propyl", "fluoro", "chloro", "bromo", "hydroxy", "nor"]
-    pairs = []
-    for i in range(n):
-        name = f"{i % 7}-{prefixes[i % 8]}{prefixes[i // 8 % 8]}{stems[i % 6]}-{i}"
-        pairs.append((name, f"s{i % 5000}"))
-    return pairs
-
-
-def test_build_and_query_speed() -> None:
-    pairs = _synthetic_synonyms(20_000)
-    start = time.perf_counter()
-    index = SynonymIndex(pairs)
-    build = time.perf_counter() - start
-    queries = [normalise(text[:-1] + "x") for text, _ in pairs[:500]]
-    start = time.perf_counter()
-    for query in queries:
-        index.fuzzy(query)
-    per_query = (time.perf_counter() - start) / len(queries)
-    assert build < 2.0  # target 0.5 s; loose here so slow CI machines do not flake
-    assert per_query < 0.005
 
 
 _WORDS = st.sampled_from(

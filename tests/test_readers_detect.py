@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from subsmatch.errors import command_line
 from subsmatch.ingest.errors import UnreadableReport
 from subsmatch.ingest.readers import FORMATS, detect_format, open_report
 from subsmatch.ingest.records import Finding
@@ -54,7 +55,7 @@ def test_json_document_versus_lines():
 def test_unreadable_input_names_file_and_fix(head, name, reason, hint):
     with pytest.raises(UnreadableReport) as caught:
         detect_format(head, name)
-    message = str(caught.value)
+    message = caught.value.worded(command_line)
     assert name in message and reason in message and hint in message
 
 
@@ -76,8 +77,9 @@ def test_open_report_raises_one_exception_class(tmp_path):
 def test_format_override_wins_over_detection(tmp_path):
     path = tmp_path / "hits.txt"
     path.write_bytes(b"Name\tScore\nCocaine\t98\n")
-    with pytest.raises(UnreadableReport, match="--profile"):
+    with pytest.raises(UnreadableReport) as caught:
         open_report(path)
+    assert "--profile FILE" in caught.value.worded(command_line)
     with open_report(path, format="nist") as report:
         records = list(report)
     assert report.format == "nist" and report.stats.rejections == 2 and not records[0].analysis_id

@@ -15,14 +15,14 @@ from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import (
     NO_SUBSTANCE_VERDICTS,
     Analysis,
-    Context,
     Finding,
     Rejection,
     Role,
-    Verdict,
+    SourceVerdict,
 )
 from subsmatch.ingest.validation import report_schema, validate
 from subsmatch.ingest.values import parse_scale
+from subsmatch.vocabulary import Context
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "subsmatch" / "examples" / "colour_tests.jsonl"
 GOOD = {
@@ -60,7 +60,7 @@ def test_example_colour_tests():
     assert (first.technique, first.context, first.verdict) == (
         "colour test",
         Context.FIELD_SCREENING,
-        Verdict.POSITIVE,
+        SourceVerdict.POSITIVE,
     )
     assert first.verdict_raw == "Marquis: purple turning black within 10 s"
     assert first.measured_at.isoformat() == "2024-04-08T09:12:00+02:00"
@@ -69,7 +69,7 @@ def test_example_colour_tests():
     assert (mdma.name, mdma.role, mdma.asserted_identified) == ("MDMA", Role.HIT_CANDIDATE, False)
     assert (mdma.locator.line, mdma.locator.column) == (1, "findings[0]")
     negative = of(records, Analysis)[4]
-    assert negative.verdict is Verdict.NEGATIVE
+    assert negative.verdict is SourceVerdict.NEGATIVE
     assert not [f for f in of(records, Finding) if f.analysis_id == negative.id]
 
 
@@ -141,7 +141,7 @@ def test_invalid_json_document_is_unreadable(tmp_path):
 def test_schema_file_declares_the_draft_and_the_record_fields():
     schema = report_schema()
     assert schema["$schema"].endswith("2020-12/schema")
-    assert set(schema["properties"]["verdict"]["enum"]) == {v.value for v in Verdict}
+    assert set(schema["properties"]["verdict"]["enum"]) == {v.value for v in SourceVerdict}
     assert set(schema["properties"]["context"]["enum"]) == {c.value for c in Context}
     finding_roles = set(schema["$defs"]["finding"]["properties"]["role"]["enum"])
     assert finding_roles == {r.value for r in Role} - {"no_hit"}
@@ -225,7 +225,7 @@ def test_a_blank_name_elsewhere_is_rejected_like_a_missing_one(tmp_path, verdict
     assert [f.name for f in of(records, Finding)] == [" MDMA "]
 
 
-@pytest.mark.parametrize("verdict", list(Verdict))
+@pytest.mark.parametrize("verdict", list(SourceVerdict))
 def test_a_finding_naming_nothing_is_a_no_hit_exactly_under_the_shared_no_substance_verdicts(
     tmp_path, verdict
 ):
@@ -235,7 +235,11 @@ def test_a_finding_naming_nothing_is_a_no_hit_exactly_under_the_shared_no_substa
     nothing_found = verdict in NO_SUBSTANCE_VERDICTS
     assert [f.role for f in of(records, Finding)] == ([Role.NO_HIT] if nothing_found else [])
     assert len(of(records, Rejection)) == (0 if nothing_found else 1)
-    assert {Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR} == NO_SUBSTANCE_VERDICTS
+    assert {
+        SourceVerdict.NEGATIVE,
+        SourceVerdict.INCONCLUSIVE,
+        SourceVerdict.ERROR,
+    } == NO_SUBSTANCE_VERDICTS
 
 
 COCAINE_CAS = {"cas": "50-36-2"}

@@ -14,11 +14,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from subsmatch.errors import command_line, word
 from subsmatch.ingest.errors import ProfileError, UnreadableReport
 from subsmatch.ingest.pipeline import queries_of
 from subsmatch.ingest.profile import load_profile, shipped_profiles
 from subsmatch.ingest.readers import ReadOptions, open_report
-from subsmatch.ingest.records import Analysis, Context, Finding, Rejection, Role, Verdict
+from subsmatch.ingest.records import Analysis, Finding, Rejection, Role, SourceVerdict
+from subsmatch.vocabulary import Context
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "subsmatch" / "examples"
@@ -117,7 +119,7 @@ def test_lims_items_are_identified_and_negative_items_kept():
     assert (negative.role, negative.name, analyses[-1].verdict) == (
         Role.NO_HIT,
         None,
-        Verdict.NEGATIVE,
+        SourceVerdict.NEGATIVE,
     )
 
 
@@ -132,14 +134,17 @@ def test_trunarc_date_and_time_columns_verdicts_and_mixture_components():
         "TN1402-0187",
         "Raman",
     )
-    assert first.context is Context.FIELD_SCREENING and first.verdict is Verdict.POSITIVE
+    assert first.context is Context.FIELD_SCREENING and first.verdict is SourceVerdict.POSITIVE
     mixture = [f for f in findings if f.analysis_id == analyses[1].id]
     assert [(f.name, f.role, f.rank, f.asserted_identified) for f in mixture] == [
         ("Cocaine HCl", Role.MIXTURE_COMPONENT, 1, True),
         ("Levamisole HCl", Role.MIXTURE_COMPONENT, 2, True),
     ]
-    assert (analyses[2].verdict, analyses[2].verdict_raw) == (Verdict.POSITIVE, "ALARM")
-    assert [a.verdict for a in analyses[3:5]] == [Verdict.NEGATIVE, Verdict.INCONCLUSIVE]
+    assert (analyses[2].verdict, analyses[2].verdict_raw) == (SourceVerdict.POSITIVE, "ALARM")
+    assert [a.verdict for a in analyses[3:5]] == [
+        SourceVerdict.NEGATIVE,
+        SourceVerdict.INCONCLUSIVE,
+    ]
 
 
 def test_resq_semicolons_decimal_commas_ranked_hits_and_cp1252():
@@ -227,7 +232,8 @@ def test_truncated_xlsx_is_unreadable(tmp_path):
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(UnreadableReport, match="damaged or truncated XLSX") as caught:
         open_report(path)
-    assert "cut.xlsx" in str(caught.value) and "--format csv" in str(caught.value)
+    message = caught.value.worded(command_line)
+    assert "cut.xlsx" in message and "--format csv" in message
 
 
 def test_zip_that_is_not_a_workbook_is_unreadable(tmp_path):
@@ -270,7 +276,7 @@ def test_header_only_gives_no_rows(tmp_path):
 
 def test_unknown_header_asks_for_a_profile(tmp_path):
     path = write(tmp_path, "device.csv", "Scan,Drug,Score\n1,MDMA,99\n")
-    with pytest.raises(UnreadableReport, match=r"try --format csv --profile FILE"):
+    with pytest.raises(UnreadableReport, match=r"try format csv profile FILE"):
         open_report(path)
 
 
@@ -295,7 +301,7 @@ def test_forced_wrong_delimiter_is_unreadable_with_a_hint(tmp_path):
 def test_format_tsv_on_a_semicolon_file_says_to_drop_it(profile):
     with pytest.raises(UnreadableReport) as caught:
         open_report(EXAMPLES / "resq_cn_raman.csv", format="tsv", profile=profile)
-    message = str(caught.value)
+    message = caught.value.worded(command_line)
     assert "profile resq-cn-raman's columns are in the header only when it is split on ';'" in (
         message
     )
@@ -306,7 +312,7 @@ def test_format_tsv_on_a_semicolon_file_says_to_drop_it(profile):
 
 def test_a_profile_whose_columns_are_missing_points_to_the_profile(tmp_path):
     path = write(tmp_path, "r.csv", "Report ID,Sample Name\n1,x\n")
-    with pytest.raises(UnreadableReport, match=r"\[profile\] delimiter, or pass --encoding") as e:
+    with pytest.raises(UnreadableReport, match=r"\[profile\] delimiter, or pass encoding") as e:
         open_report(path, profile="resq-cn-raman")
     assert "--delimiter" not in str(e.value), "not an option of subsmatch ingest"
 
@@ -340,7 +346,7 @@ def test_undecodable_bytes_under_a_forced_encoding_reject_the_row(tmp_path):
     path = resq(tmp_path, RESQ_ROW.format(name="Caf\u00e9ine", hqi="93"), encoding="cp1252")
     _, records = read_all(path, encoding="utf-8")
     (rejection,) = of(records, Rejection)
-    assert "--encoding" in rejection.reason
+    assert "pass {encoding}" in rejection.reason
 
 
 def test_bad_rows_become_rejections_with_row_and_column(tmp_path):
@@ -774,7 +780,7 @@ def test_naive_timestamps_without_a_zone_are_kept_raw(tmp_path):
 
 
 def zone_notes(report):
-    return [note for note in report.notes if "--timezone" in note]
+    return [word(note, command_line) for note in report.notes if "{timezone=" in note]
 
 
 def test_the_profile_zone_wins_over_the_timezone_option_and_says_so(tmp_path):
@@ -807,7 +813,10 @@ def test_resq_times_stay_utc_whatever_the_timezone_option():
         EXAMPLES / "resq_cn_raman.csv", options=ReadOptions(timezone="Europe/Brussels")
     )
     assert of(records, Analysis)[0].measured_at.isoformat() == "2024-04-03T07:12:44+00:00"
-    assert any("not in --timezone Europe/Brussels" in note for note in report.notes)
+    assert zone_notes(report) == [
+        "times are read in UTC, the zone profile resq-cn-raman declares for this export, "
+        "not in --timezone Europe/Brussels"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,11 @@
-"""The one exception a reader raises: the whole file cannot be read."""
+"""The errors of reading a report: the whole file cannot be read, or its profile is wrong."""
 
 from __future__ import annotations
 
+from subsmatch.errors import UserError
 
-class UnreadableReport(Exception):
+
+class UnreadableReport(UserError):
     """A report file that cannot be read at all; the message names the file and the fix.
 
     Row-level problems never raise: they become :class:`~subsmatch.ingest.records.Rejection`.
@@ -14,11 +16,8 @@ class UnreadableReport(Exception):
 
     def __init__(self, path: str, reason: str, hint: str = "") -> None:
         self.path = path
-        self.reason = reason
-        self.hint = hint
-        text = f"cannot read {path}: {reason}"
-        super().__init__(f"{text} ({hint})" if hint else text)
+        super().__init__(f"cannot read {path}: {reason}", hint)
 
 
-class ProfileError(ValueError):
+class ProfileError(UserError, ValueError):
     """A mapping profile that is not valid; the message names the profile file and the key."""

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from subsmatch import __version__
+from subsmatch.errors import UserError, Wording, word
 from subsmatch.ingest.errors import UnreadableReport
 from subsmatch.ingest.readers import ReadOptions, open_report
 from subsmatch.ingest.records import Analysis, Finding, Provenance, Rejection, Role, Score
@@ -35,16 +36,14 @@ from subsmatch.store.engine import is_locked, writer
 from subsmatch.store.ingests import FileWriter, latest_version, stored_counts
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
 from subsmatch.substances.opsin import start_opsin
+from subsmatch.vocabulary import FLAGGED, NO_HIT, severity
 
-FLAGGED = ("controlled", "generic", "precursor", "analogue", "unresolved")
 FLAGGED_KEPT = 200  # flagged findings kept per file for the summary (all are counted)
 REJECTIONS_SHOWN = 5  # rejections (where and why) in a file's summary; all are stored
-SEVERITY = {status: rank for rank, status in enumerate(FLAGGED)}
-NO_HIT = "no_hit"
 LOCK_RETRIES = 8  # whole-file retries when the database stays locked (backoff up to 30 s)
 
 
-class RefusedReport(Exception):
+class RefusedReport(UserError):
     """A readable report that the uploader may not store (its analyses' context)."""
 
 
@@ -84,6 +83,16 @@ class FileSummary:
     @property
     def flagged_count(self) -> int:
         return sum(self.statuses[s] for s in FLAGGED)
+
+    def worded(self, wording: Wording) -> FileSummary:
+        """The summary with the options its error, notes and rejections point to worded as a
+        front end names them (they are kept unworded: see :mod:`subsmatch.errors`)."""
+        return replace(
+            self,
+            error=word(self.error, wording) if self.error else None,
+            notes=[word(note, wording) for note in self.notes],
+            rejected=[(where, word(why, wording)) for where, why in self.rejected],
+        )
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -303,7 +312,7 @@ class Pipeline:
         try:
             report = open_report(source, options=self.options, source_name=source_name)
         except UnreadableReport as error:
-            return FileSummary(name, "error", error=str(error))
+            return FileSummary(name, "error", error=error.text)
         summary = FileSummary(report.source_name, "new", report.sha256, format=report.format)
         try:
             with report, Session(writer(self.engine)) as session, session.begin():
@@ -318,9 +327,9 @@ class Pipeline:
                 if version:
                     summary.notes += _fewer_kept_note(session, report.sha256, version, summary)
         except UnreadableReport as error:
-            return FileSummary(name, "error", report.sha256, error=str(error))
+            return FileSummary(name, "error", report.sha256, error=error.text)
         except RefusedReport as error:
-            return FileSummary(name, "refused", report.sha256, error=str(error))
+            return FileSummary(name, "refused", report.sha256, error=error.text)
         self._stored_ids.update(new_ids)
         return summary
 
@@ -469,7 +478,7 @@ class Pipeline:
 def _nothing_kept_note(session: Session, sha256: str, version: int) -> list[str]:
     """A note when the stored version kept no finding: its rows were all rejected.
 
-    Typically it was read with the wrong --format, --profile, --encoding or --sheet; being
+    Typically it was read with the wrong format, profile, encoding or sheet; being
     the same content, it is not read again unless forced.
     """
     rows_read, findings, rejections = stored_counts(session, sha256, version)
@@ -477,7 +486,7 @@ def _nothing_kept_note(session: Session, sha256: str, version: int) -> list[str]
         return []
     return [
         f"version {version} kept no finding: all {rows_read} rows were rejected (see "
-        "subsmatch rejections); to read it again with other options, add --force"
+        "the rejections); to read it again with other options, add {force}"
     ]
 
 
@@ -491,7 +500,7 @@ def _fewer_kept_note(
         return []
     return [
         f"this version kept {summary.findings} findings, version {previous} kept {kept}; "
-        "listings and exports now read this version only (ingest again with --force and "
+        "listings and exports now read this version only (ingest again with {force} and "
         "the right options to supersede it)"
     ]
 
@@ -502,7 +511,7 @@ def most_severe(flagged: list[FlaggedFinding]) -> list[FlaggedFinding]:
     While a file is read up to FLAGGED_KEPT findings of each status are kept, so that a
     controlled finding after hundreds of unresolved ones is still shown.
     """
-    return sorted(flagged, key=lambda f: SEVERITY[f.status])[:FLAGGED_KEPT]
+    return sorted(flagged, key=lambda f: severity(f.status))[:FLAGGED_KEPT]
 
 
 def _surest(queries: tuple[str, ...], verdicts: dict[str, dict]) -> str | None:

@@ -60,8 +60,9 @@ from pathlib import Path
 from typing import Any
 
 from subsmatch.ingest.errors import ProfileError
-from subsmatch.ingest.records import Context, Role, Verdict
+from subsmatch.ingest.records import Role, SourceVerdict
 from subsmatch.ingest.values import collapse, parse_scale, zone
+from subsmatch.vocabulary import Context
 
 ANALYSIS_FIELDS = (
     "analysis_key",
@@ -153,7 +154,7 @@ class Profile:
     timestamp_formats: tuple[str, ...] = ()
     timezone: str | None = None
     scores: tuple[ScoreColumn, ...] = ()
-    verdicts: Mapping[str, Verdict] = field(default_factory=dict)
+    verdicts: Mapping[str, SourceVerdict] = field(default_factory=dict)
     roles: Mapping[str, Role] = field(default_factory=dict)
     extras: Mapping[str, str] = field(default_factory=dict)
 
@@ -228,7 +229,7 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
         ),
         timezone=timezone,
         scores=tuple(_score(entry, fail) for entry in scores),
-        verdicts=_vocabulary(_table(data, "verdicts", fail), Verdict, "verdicts", fail),
+        verdicts=_vocabulary(_table(data, "verdicts", fail), SourceVerdict, "verdicts", fail),
         roles=_vocabulary(_table(data, "roles", fail), Role, "roles", fail),
         extras=_strings(_table(data, "extras", fail), "extras", fail),
     )

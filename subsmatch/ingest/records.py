@@ -20,16 +20,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
-
-class Context(StrEnum):
-    """Where in the chain of evidence an analysis was made."""
-
-    FIELD_SCREENING = "field_screening"
-    LAB_SCREENING = "lab_screening"
-    LAB_CONFIRMATION = "lab_confirmation"
+from subsmatch.vocabulary import Context
 
 
-class Verdict(StrEnum):
+class SourceVerdict(StrEnum):
     """What the source itself concluded about the analysed item."""
 
     POSITIVE = "positive"
@@ -40,18 +34,20 @@ class Verdict(StrEnum):
     NOT_REPORTED = "not_reported"
 
 
-NO_SUBSTANCE_VERDICTS = frozenset({Verdict.NEGATIVE, Verdict.INCONCLUSIVE, Verdict.ERROR})
+NO_SUBSTANCE_VERDICTS = frozenset(
+    {SourceVerdict.NEGATIVE, SourceVerdict.INCONCLUSIVE, SourceVerdict.ERROR}
+)
 """Verdicts that say nothing was found: under them a row naming no substance is a no-hit row."""
 
 
-def nameless_fault(cas_written_wrong: bool, verdict: Verdict) -> str | None:
+def nameless_fault(cas_written_wrong: bool, verdict: SourceVerdict) -> str | None:
     """Why a finding with neither a name nor a valid CAS number is rejected, or None when it is
     a no-hit row: "cas" when a CAS number was written but is not one (something was meant),
     "empty" when its analysis's verdict says something was found.
 
-    >>> nameless_fault(False, Verdict.NEGATIVE), nameless_fault(False, Verdict.POSITIVE)
+    >>> nameless_fault(False, SourceVerdict.NEGATIVE), nameless_fault(False, SourceVerdict.POSITIVE)
     (None, 'empty')
-    >>> nameless_fault(True, Verdict.NEGATIVE)
+    >>> nameless_fault(True, SourceVerdict.NEGATIVE)
     'cas'
     """
     if cas_written_wrong:
@@ -167,7 +163,7 @@ class Analysis(NamedTuple):
     measured_at_raw: str | None = None
     location: str | None = None
     country: str | None = None
-    verdict: Verdict = Verdict.NOT_REPORTED
+    verdict: SourceVerdict = SourceVerdict.NOT_REPORTED
     verdict_raw: str | None = None
     extras: Extras = ()
 

@@ -130,5 +130,5 @@ def decoded_lines(
         notes.append(
             f"{len(lines)} line(s) were not valid {primary} and were decoded as {how} "
             f"(lines {first}{', ...' if len(lines) > 5 else ''}); "
-            "if names look wrong, pass --encoding"
+            "if names look wrong, pass {encoding}"
         )

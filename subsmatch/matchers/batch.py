@@ -10,6 +10,7 @@ from functools import cache
 
 import pandas as pd
 
+from subsmatch.errors import UserError
 from subsmatch.matchers.checker import Checker
 from subsmatch.matchers.verdict import listed_on
 
@@ -84,9 +85,9 @@ def match_parquet(source: str, target: str, column: str = "name", batch_rows: in
 
     reader = pq.ParquetFile(source)
     if column not in reader.schema_arrow.names:
-        raise ValueError(
-            f"{source} has no column {column!r}; columns: "
-            f"{', '.join(reader.schema_arrow.names)} (use --column)"
+        raise UserError(
+            f"{source} has no column {column!r}; columns: {', '.join(reader.schema_arrow.names)}",
+            "name it with {column}",
         )
     writer = None
     count = 0
@@ -114,8 +115,9 @@ def match_parquet_dask(
 
     frame = dd.read_parquet(source)
     if column not in frame.columns:
-        raise ValueError(
-            f"{source} has no column {column!r}; columns: {', '.join(frame.columns)} (use --column)"
+        raise UserError(
+            f"{source} has no column {column!r}; columns: {', '.join(frame.columns)}",
+            "name it with {column}",
         )
     meta = _meta(frame._meta)
     cluster = (

@@ -25,7 +25,7 @@ class Checker:
     """Resolves queries and evaluates them against the reference lists.
 
     >>> checker = Checker()
-    >>> [v.status for v in checker.check(["MDMA HCl", "caffeine-free nonsense 123"])]
+    >>> [str(v.status) for v in checker.check(["MDMA HCl", "caffeine-free nonsense 123"])]
     ['controlled', 'unresolved']
     """
 

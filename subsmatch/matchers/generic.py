@@ -38,12 +38,14 @@ from rdkit import Chem, DataStructs
 from rdkit.Chem import Descriptors
 from rdkit.DataStructs import ExplicitBitVect
 
+from subsmatch.errors import UserError
+
 RULES_DIR = Path(__file__).resolve().parents[1] / "reference" / "rules"
 ORGANIC = ("C", "H", "N", "O", "S", "F", "Cl", "Br", "I")
 SCREEN_BITS = 2048
 
 
-class RuleFileError(ValueError):
+class RuleFileError(UserError, ValueError):
     """A rule file that cannot be loaded; the message names the file, the rule and the key."""
 
 

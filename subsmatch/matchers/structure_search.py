@@ -17,12 +17,14 @@ from collections.abc import Mapping
 from rdkit import Chem, DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
+from subsmatch.errors import UserError
+
 FP_RADIUS = 2
 FP_BITS = 2048
 _MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=FP_RADIUS, fpSize=FP_BITS)
 
 
-class SearchError(ValueError):
+class SearchError(UserError, ValueError):
     """A search pattern or structure that cannot be read."""
 
 

@@ -26,8 +26,7 @@ from subsmatch.reference.lists import (
     Reference,
 )
 from subsmatch.substances.resolve import Resolution
-
-STATUS_ORDER = ("controlled", "generic", "precursor", "analogue", "not_listed", "unresolved")
+from subsmatch.vocabulary import Status, strongest
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Evidence:
 @dataclass(frozen=True)
 class JurisdictionVerdict:
     code: str
-    status: str
+    status: Status
     evidence: tuple[Evidence, ...]
 
 
@@ -51,7 +50,7 @@ class JurisdictionVerdict:
 class Verdict:
     query: str
     resolution: Resolution
-    status: str
+    status: Status
     jurisdictions: tuple[JurisdictionVerdict, ...]
     related: tuple[StructureMatch, ...]  # structure relations that did not apply, with reasons
     data_version: str
@@ -62,13 +61,13 @@ class Verdict:
     analogue: AnalogueFinding | None = None  # similarity evidence, for structures on no list
 
 
-def jurisdiction_status(entries: list[ListEntry]) -> str:
+def jurisdiction_status(entries: list[ListEntry]) -> Status:
     kinds = {e.kind for e in entries}
     if kinds & CONTROLLING_KINDS:
-        return "controlled"
+        return Status.CONTROLLED
     if "precursor" in kinds:
-        return "precursor"
-    return "not_listed"
+        return Status.PRECURSOR
+    return Status.NOT_LISTED
 
 
 def _candidates(resolution: Resolution, reference: Reference) -> list[StructureMatch]:
@@ -150,7 +149,9 @@ def evaluate(
     covers.
     """
     if not resolution.resolved:
-        return Verdict(resolution.query, resolution, "unresolved", (), (), reference.version, as_of)
+        return Verdict(
+            resolution.query, resolution, Status.UNRESOLVED, (), (), reference.version, as_of
+        )
     candidates = _candidates(resolution, reference)
     applying = [m for m in candidates if m.covered]
     evidence = {
@@ -167,7 +168,7 @@ def evaluate(
         code: jurisdiction_status([e.entry for e in found]) for code, found in evidence.items()
     }
     # a generic definition matters where no listing controls the substance already
-    open_codes = tuple(code for code in jurisdictions if listed[code] != "controlled")
+    open_codes = tuple(code for code in jurisdictions if listed[code] is not Status.CONTROLLED)
     evaluated = (
         exempt_medicines(rule_matches(resolution, rules, open_codes, as_of), resolution, analogues)
         if open_codes
@@ -177,20 +178,20 @@ def evaluate(
     generic_codes = {m.rule.law.jurisdiction for m in generic}
     per_code = [
         JurisdictionVerdict(
-            code, "generic" if code in generic_codes else listed[code], evidence[code]
+            code, Status.GENERIC if code in generic_codes else listed[code], evidence[code]
         )
         for code in jurisdictions
         # no lists loaded there: silence, not a "not listed" we cannot know
         if code in LIST_JURISDICTIONS or code in generic_codes
     ]
     statuses = {j.status for j in per_code}
-    overall = next((s for s in STATUS_ORDER if s in statuses), "not_listed")
+    overall = strongest(statuses)
     related = tuple(m for m in candidates if not m.covered)
     analogue = None
-    if overall == "not_listed" and analogues is not None and resolution.keys is not None:
+    if overall is Status.NOT_LISTED and analogues is not None and resolution.keys is not None:
         analogue = analogues().assess(resolution.keys)
         if analogue.is_analogue:
-            overall = "analogue"
+            overall = Status.ANALOGUE
     return Verdict(
         resolution.query,
         resolution,

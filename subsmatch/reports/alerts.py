@@ -15,9 +15,7 @@ from datetime import timedelta
 import pandas as pd
 
 from subsmatch.reports.trends import substance_keys
-
-FLAGGED = ("controlled", "generic", "precursor", "analogue")
-LAB_CONTEXTS = ("lab_screening", "lab_confirmation")
+from subsmatch.vocabulary import ALERTING, CONTEXT_GROUPS, Context
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def spreading(
     frame: pd.DataFrame, window_days: int, min_cases: int, min_sources: int
 ) -> list[Alert]:
     """Flagged substances with N cases or N sources inside some window of days."""
-    flagged = frame[frame["status"].isin(FLAGGED)]
+    flagged = frame[frame["status"].isin(ALERTING)]
     window = timedelta(days=window_days)
     out = []
     for key, group in flagged.groupby("key"):
@@ -109,11 +107,11 @@ def spreading(
 def unconfirmed_field_hits(frame: pd.DataFrame) -> list[Alert]:
     """Flagged field-screening hits whose case and item no lab analysis has covered."""
     lab_items = set(
-        frame.loc[frame["context"].isin(LAB_CONTEXTS), ["case_id", "item_id"]].itertuples(
+        frame.loc[frame["context"].isin(CONTEXT_GROUPS["lab"]), ["case_id", "item_id"]].itertuples(
             index=False, name=None
         )
     )
-    field = frame[(frame["context"] == "field_screening") & frame["status"].isin(FLAGGED)]
+    field = frame[(frame["context"] == Context.FIELD_SCREENING) & frame["status"].isin(ALERTING)]
     waiting = field[
         [(c, i) not in lab_items for c, i in zip(field["case_id"], field["item_id"], strict=True)]
     ]

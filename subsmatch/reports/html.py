@@ -19,6 +19,7 @@ import pandas as pd
 from subsmatch.reports.alerts import Alert
 from subsmatch.reports.depict import pair_svg, svg
 from subsmatch.reports.trends import Trend, period_labels
+from subsmatch.vocabulary import STATUSES
 
 MAX_NEW_DEPICTED = 12
 MAX_TABLE_ROWS = 40
@@ -123,8 +124,7 @@ def render(
     frame = data.frame
     counts = frame["status"].value_counts()
     cards = "".join(
-        f'<div class="card"><b>{int(counts.get(s, 0)):,}</b>{escape(s)}</div>'
-        for s in ("controlled", "generic", "analogue", "precursor", "unresolved", "not_listed")
+        f'<div class="card"><b>{int(counts.get(s, 0)):,}</b>{escape(s)}</div>' for s in STATUSES
     )
     total = f'<div class="card"><b>{len(frame):,}</b>findings</div>'
     cases = f'<div class="card"><b>{frame["case_id"].nunique():,}</b>cases</div>'

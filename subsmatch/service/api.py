@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
+from subsmatch.errors import api_field
 from subsmatch.ingest.readers import FORMATS
 from subsmatch.service.auth import Caller, Guard
 from subsmatch.service.core import Service
@@ -20,10 +21,9 @@ from subsmatch.service.models import (
     Verdict,
 )
 from subsmatch.service.uploads import Upload, read_upload
+from subsmatch.vocabulary import FINDING_STATUSES
 
-FindingStatus = Literal[
-    "controlled", "generic", "precursor", "analogue", "not_listed", "unresolved", "no_hit"
-]
+FindingStatus = Literal[tuple(str(s) for s in FINDING_STATUSES)]  # type: ignore[misc]
 UPLOAD_OVERHEAD = 1 << 20  # multipart boundaries and text fields beside the file
 ERRORS = {
     401: {"model": Problem, "description": "No valid token"},
@@ -103,6 +103,7 @@ async def ingest_upload(
             format_name=upload.fields.get("format") or None,
             profile=upload.fields.get("profile") or None,
         )
+    summary = summary.worded(api_field)
     status = {"error": 422, "refused": 403}.get(summary.status, 200)
     await run_in_threadpool(
         guard.audit,

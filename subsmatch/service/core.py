@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Engine
 
-from subsmatch.ingest.pipeline import FLAGGED, FileSummary, Pipeline
+from subsmatch.ingest.pipeline import FileSummary, Pipeline
 from subsmatch.ingest.profile import shipped_profiles
 from subsmatch.ingest.readers import ReadOptions
 from subsmatch.matchers.checker import Checker
@@ -19,8 +19,8 @@ from subsmatch.store.access import UPLOAD_CONTEXTS
 from subsmatch.store.checks import record_checks
 from subsmatch.store.models import as_utc
 from subsmatch.store.queries import case_findings, finding_frame, findings
+from subsmatch.vocabulary import CONTEXT_GROUPS, FLAGGED
 
-CONTEXTS = {"field": ("field_screening",), "lab": ("lab_screening", "lab_confirmation")}
 WARM_UP = ("MDMA", "4-CMC")
 
 
@@ -127,7 +127,7 @@ class Service:
         from subsmatch.reports.trends import substance_trends
 
         frame = finding_frame(
-            self.engine, country=country, contexts=CONTEXTS.get(context or "", ())
+            self.engine, country=country, contexts=CONTEXT_GROUPS.get(context or "", ())
         )
         per_substance, per_class = substance_trends(
             frame, self.checker.reference, by=by, since=midnight(since), until=midnight(until)

@@ -1,7 +1,7 @@
 """Request and response models of the API (they make the OpenAPI description).
 
-The verdict models mirror :func:`subsmatch.matchers.verdict.verdict_to_dict`, the ``check
---json`` object, field for field.
+The verdict is the typed shape of the vocabulary (:class:`subsmatch.vocabulary.VerdictJSON`),
+the ``check --json`` object, field for field.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from subsmatch.reference.lists import JURISDICTIONS
+from subsmatch.vocabulary import VerdictJSON
 
 MAX_BATCH = 1000
 MAX_QUERY_CHARS = 4000
@@ -82,109 +83,8 @@ class CheckRequest(BaseModel):
         return [self.query] if self.query is not None else list(self.queries or ())
 
 
-class Alternative(BaseModel):
-    substance_id: str
-    name: str
-
-
-class Resolved(BaseModel):
-    name: str
-    substance_id: str | None
-    smiles: str | None
-    inchikey: str | None
-    via: str | None
-    confidence: float
-    uncertain: bool
-    matched_name: str | None
-    form: list[str]
-    stereo: str | None
-    alternatives: list[Alternative]
-
-
-class Entry(BaseModel):
-    list: str
-    name: str | None
-    since: str | None
-    until: str | None
-    kind: str | None
-    act: str | None
-    match: str
-    substance_id: str | None
-    source: str
-
-
-class JurisdictionVerdict(BaseModel):
-    code: str
-    status: str
-    entries: list[Entry]
-
-
-class Related(BaseModel):
-    substance_id: str
-    name: str
-    relation: str
-    applies: bool
-    reason: str | None
-
-
-class GenericMatch(BaseModel):
-    rule_id: str
-    jurisdiction: str
-    citation: str
-    since: str | None
-    provisional: bool
-    matched_atoms: list[int]
-
-
-class RuleNotMatched(BaseModel):
-    rule_id: str
-    jurisdiction: str
-    failure: str | None
-
-
-class AnalogueAssessment(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    is_analogue: bool
-    class_: str | None = Field(alias="class")
-    threshold: float | None
-    lookalike: str | None
-    reason: str | None
-
-
-class Neighbour(BaseModel):
-    name: str
-    substance_id: str | None
-    smiles: str | None
-    similarity: float
-    fingerprint: str | None
-    by_fingerprint: dict[str, float]
-    via: str | None = None  # "compared as its deacylated parent" (a prodrug's acyl group cleaved)
-    lists: list[str]
-    difference: str | None
-
-
-Status = Literal["controlled", "generic", "precursor", "analogue", "not_listed", "unresolved"]
-
-
-class Verdict(BaseModel):
+class Verdict(VerdictJSON):
     """The ``check --json`` object of one query."""
-
-    query: str
-    resolved: Resolved | None
-    status: Status
-    jurisdictions: list[JurisdictionVerdict]
-    related: list[Related]
-    generic: list[GenericMatch]
-    rules_not_matched: list[RuleNotMatched]
-    analogue: AnalogueAssessment | None
-    analogues: list[Neighbour]
-    notes: list[str]
-    error: str | None
-    as_of: str | None
-    data_version: str
-    rules_version: str | None
-    tool_version: str
 
 
 class FlaggedFinding(BaseModel):

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from subsmatch.errors import UserError
 from subsmatch.store.models import ApiToken, AuditEvent, as_utc
 
 ROLES = ("customs", "lab", "analyst", "admin")
@@ -36,7 +37,7 @@ UPLOAD_CONTEXTS = {  # which analysis contexts a role may upload
 TOKEN_PREFIX = "smt_"
 
 
-class AccessError(ValueError):
+class AccessError(UserError, ValueError):
     """A token operation that cannot be done (unknown role, duplicate name, no such token)."""
 
 

@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from subsmatch.errors import UserError
+
 DB_ENV = "SUBSMATCH_DB"
 
 
@@ -52,7 +54,7 @@ def is_locked(error: Exception) -> bool:
     return "database is locked" in str(error) or "database is busy" in str(error)
 
 
-class DatabaseUnavailable(Exception):
+class DatabaseUnavailable(UserError):
     """A database URL that names no usable database; the message says what is wrong and the fix."""
 
 

@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from subsmatch.errors import UserError
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
-class ServerUnavailable(RuntimeError):
+class ServerUnavailable(UserError, RuntimeError):
     """No PostgreSQL server could be started here; the message says why."""
 
 

@@ -23,10 +23,12 @@ from rdkit import Chem, RDLogger
 from rdkit.Chem import Descriptors, rdMolDescriptors
 from rdkit.Chem.MolStandardize import rdMolStandardize
 
+from subsmatch.errors import UserError
+
 RDLogger.DisableLog("rdApp.*")
 
 
-class StructureError(ValueError):
+class StructureError(UserError, ValueError):
     """A structure text that RDKit cannot read; the message says what and how to fix it."""
 
 

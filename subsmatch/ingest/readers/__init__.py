@@ -54,7 +54,7 @@ _ALIASES = {
     "ndjson": "jsonl",
 }
 _HEAD_BYTES = 65536
-_FORMAT_HINT = "pass --format with one of " + ", ".join(FORMATS)
+_FORMAT_HINT = "pass {format} with one of " + ", ".join(FORMATS)
 _ZIP = b"PK\x03\x04"  # an XLSX workbook is a zip file
 
 
@@ -83,7 +83,7 @@ def detect_format(head: bytes, name: str = "<stream>", encoding: str | None = No
         raise UnreadableReport(
             name,
             "the file contains NUL bytes: binary, or UTF-16 without a byte-order mark",
-            "if it is UTF-16 text, pass --encoding utf-16-le or utf-16-be",
+            "if it is UTF-16 text, pass {encoding=utf-16-le} or {encoding=utf-16-be}",
         )
     text = text.lstrip("\ufeff")
     if not text.strip():
@@ -100,7 +100,7 @@ def detect_format(head: bytes, name: str = "<stream>", encoding: str | None = No
     raise UnreadableReport(
         name,
         "the report format was not recognised",
-        f"{_FORMAT_HINT} (for a spreadsheet export: --format csv --profile FILE)",
+        f"{_FORMAT_HINT} (for a spreadsheet export: {{format=csv}} {{profile=FILE}})",
     )
 
 
@@ -157,7 +157,7 @@ def _format_name(options: ReadOptions, head: bytes, name: str) -> str:
         raise UnreadableReport(
             name,
             f"it looks like an XLSX workbook (a zip file), not {options.format}",
-            "drop --format, or pass --format xlsx",
+            "drop {format}, or pass {format=xlsx}",
         )
     return wanted
 
@@ -175,8 +175,8 @@ def _check_byte_order(codec: str, encoding: str, head: bytes, name: str) -> None
     if codec in BYTE_ORDER_FROM_BOM and bom_encoding(head) is None:
         raise UnreadableReport(
             name,
-            f"no byte-order mark, which --encoding {encoding} needs to know the byte order",
-            f"pass --encoding {codec}-le or {codec}-be",
+            f"no byte-order mark, which {{encoding={encoding}}} needs to know the byte order",
+            f"pass {{encoding={codec}-le}} or {{encoding={codec}-be}}",
         )
 
 

@@ -22,7 +22,6 @@ from typing import BinaryIO
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
     Analysis,
-    Context,
     Finding,
     Instrument,
     Locator,
@@ -32,6 +31,7 @@ from subsmatch.ingest.records import (
     Score,
 )
 from subsmatch.ingest.values import clean, normalise_cas, parse_timestamp
+from subsmatch.vocabulary import Context
 
 NAME = "chemstation"
 VERSION = "1.0"

@@ -18,7 +18,6 @@ from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
     NO_SUBSTANCE_VERDICTS,
     Analysis,
-    Context,
     Finding,
     Instrument,
     Locator,
@@ -26,11 +25,12 @@ from subsmatch.ingest.records import (
     Rejection,
     Role,
     Score,
-    Verdict,
+    SourceVerdict,
     nameless_fault,
 )
 from subsmatch.ingest.validation import report_schema, validate
 from subsmatch.ingest.values import cas_check_fails, normalise_cas, parse_scale
+from subsmatch.vocabulary import Context
 
 NAME = "json"
 VERSION = "1.0"
@@ -67,7 +67,7 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
         raise UnreadableReport(
             ctx.source_name,
             f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
-            "fix the JSON; for one object per line pass --format jsonl",
+            "fix the JSON; for one object per line pass {format=jsonl}",
         ) from None
     if isinstance(document, dict) and isinstance(document.get("analyses"), list):
         document = document["analyses"]
@@ -111,7 +111,7 @@ def _analysis(item: Any, where: Locator, raw: str, ctx: ReadContext) -> Iterator
     instrument = item.get("instrument", {})
     library = item.get("library", {})
     measured_raw = item.get("measured_at")
-    verdict = Verdict(item.get("verdict", Verdict.NOT_REPORTED))
+    verdict = SourceVerdict(item.get("verdict", SourceVerdict.NOT_REPORTED))
     yield Analysis(
         id=analysis_id,
         provenance=ctx.provenance(NAME, VERSION),
@@ -148,7 +148,7 @@ def _analysis(item: Any, where: Locator, raw: str, ctx: ReadContext) -> Iterator
 def _finding(
     item: dict[str, Any],
     errors: list[tuple[str, str]],
-    verdict: Verdict,
+    verdict: SourceVerdict,
     analysis_id: str,
     where: Locator,
     raw: str,

@@ -17,7 +17,6 @@ from typing import BinaryIO
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
     Analysis,
-    Context,
     Finding,
     Record,
     Rejection,
@@ -25,6 +24,7 @@ from subsmatch.ingest.records import (
     Score,
 )
 from subsmatch.ingest.values import normalise_cas, parse_number, parse_scale
+from subsmatch.vocabulary import Context
 
 NAME = "nist"
 VERSION = "1.0"

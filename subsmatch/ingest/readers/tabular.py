@@ -41,7 +41,6 @@ from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
     NO_SUBSTANCE_VERDICTS,
     Analysis,
-    Context,
     Finding,
     Instrument,
     Locator,
@@ -49,7 +48,7 @@ from subsmatch.ingest.records import (
     Rejection,
     Role,
     Score,
-    Verdict,
+    SourceVerdict,
     nameless_fault,
 )
 from subsmatch.ingest.values import (
@@ -59,6 +58,7 @@ from subsmatch.ingest.values import (
     parse_number,
     parse_timestamp,
 )
+from subsmatch.vocabulary import Context
 
 NAME = "tabular"
 VERSION = "1.0"
@@ -67,7 +67,7 @@ DELIMITERS = ",;\t|"
 HEADER_SEARCH_ROWS = 20
 _SHEET_DAMAGE = (ParseError, zipfile.BadZipFile, zlib.error, EOFError)
 """What reading a damaged sheet's XML raises (the workbook opened, its rows do not parse)."""
-_ASSERTING = {Verdict.POSITIVE, Verdict.MIXTURE}
+_ASSERTING = {SourceVerdict.POSITIVE, SourceVerdict.MIXTURE}
 
 Row = tuple[Locator, list[str] | None, str, str]
 """Where a row is, its cells (None when it could not be split), why it could not, the raw text."""
@@ -286,13 +286,13 @@ def _open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> 
         raise UnreadableReport(
             ctx.source_name,
             f"damaged or truncated XLSX workbook ({exc})",
-            "open and re-save it in Excel, or export the sheet as CSV and pass --format csv",
+            "open and re-save it in Excel, or export the sheet as CSV and pass {format=csv}",
         ) from None
     names = list(book.sheetnames)
     wanted = ctx.options.sheet or (explicit.sheet if explicit else None)
     if wanted and wanted not in names:
         raise UnreadableReport(
-            ctx.source_name, f"no sheet {wanted!r}; sheets: {names}", "pass --sheet NAME"
+            ctx.source_name, f"no sheet {wanted!r}; sheets: {names}", "pass {sheet=NAME}"
         )
     first_header: list[str] = []
     for name in [wanted] if wanted else names:
@@ -340,7 +340,7 @@ def _damaged_sheet(ctx: ReadContext, sheet: str, exc: Exception) -> UnreadableRe
     return UnreadableReport(
         ctx.source_name,
         f"damaged XLSX sheet {sheet!r} ({exc})",
-        "open and re-save it in Excel, or export the sheet as CSV and pass --format csv",
+        "open and re-save it in Excel, or export the sheet as CSV and pass {format=csv}",
     )
 
 
@@ -433,7 +433,7 @@ def _no_header(
             ctx.source_name,
             f"no header row with the columns {lacking} that profile {explicit.name} needs "
             f"(first row: {seen})",
-            "check the profile's columns and [profile] delimiter, or pass --encoding",
+            "check the profile's columns and [profile] delimiter, or pass {encoding}",
         )
     forced = ctx.options.delimiter
     if (
@@ -447,7 +447,7 @@ def _no_header(
     return UnreadableReport(
         ctx.source_name,
         f"the header matches no shipped profile (first row: {seen})",
-        f"try --format csv --profile FILE with a profile for this export (shipped: {shipped})",
+        f"try {{format=csv}} {{profile=FILE}} with a profile for this export (shipped: {shipped})",
     )
 
 
@@ -458,8 +458,8 @@ def _forced_delimiter(ctx: ReadContext, profile: str, split: str) -> UnreadableR
     return UnreadableReport(
         ctx.source_name,
         f"profile {profile}'s columns are in the header only when it is split on {split!r}, "
-        f"not on the delimiter {forced!r}" + (" that --format tsv sets" if by_format else ""),
-        "drop --format tsv, or pass --format csv"
+        f"not on the delimiter {forced!r}" + (" that {format=tsv} sets" if by_format else ""),
+        "drop {format=tsv}, or pass {format=csv}"
         if by_format
         else "leave the delimiter unset so it is sniffed",
     )
@@ -531,7 +531,7 @@ class _Mapper:
         if profile.timezone and ctx.options.timezone and ctx.options.timezone != profile.timezone:
             ctx.note(
                 f"times are read in {profile.timezone}, the zone profile {profile.name} declares "
-                f"for this export, not in --timezone {ctx.options.timezone}"
+                f"for this export, not in {{timezone={ctx.options.timezone}}}"
             )
 
         def find(column: str, what: str) -> int | None:
@@ -653,7 +653,7 @@ def _row_problem(cells: Sequence[str], m: _Mapper) -> str | None:
             "delimiter inside a value? quote the value or re-export the file"
         )
     if "\ufffd" in "".join(cells):
-        return "the row has bytes that are not valid text in the file's encoding; pass --encoding"
+        return "the row has bytes that are not valid text in the file's encoding; pass {encoding}"
     return None
 
 
@@ -688,7 +688,7 @@ def _circumstances(texts: tuple[str, ...], m: _Mapper) -> dict[str, Any] | Probl
     """
     profile, defaults = m.profile, m.profile.defaults
     verdict_raw, measured_raw, day, hour, context_text, vendor, model, serial = texts
-    verdict = Verdict.NOT_REPORTED
+    verdict = SourceVerdict.NOT_REPORTED
     if verdict_raw:
         found = profile.verdicts.get(collapse(verdict_raw))
         if found is None:
@@ -734,7 +734,7 @@ def _circumstances(texts: tuple[str, ...], m: _Mapper) -> dict[str, Any] | Probl
     }
 
 
-def _finding_part(texts: list[str], verdict: Verdict, m: _Mapper) -> FindingPart | Problem:
+def _finding_part(texts: list[str], verdict: SourceVerdict, m: _Mapper) -> FindingPart | Problem:
     """The finding fields of a row's texts, or a problem (score problems name the score column)."""
     profile = m.profile
     name, cas_raw, formula, rank_text, role_text, component = m.finding_texts(texts)
