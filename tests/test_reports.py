@@ -162,3 +162,14 @@ def test_report_renders_in_headless_chromium(analyst_db, tmp_path):
         timeout=120,
     )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+def test_alerts_and_report_on_a_lab_only_database(tmp_path):
+    """No field-screening hit (every lab's database): no alert crashes, the report renders."""
+    url = f"sqlite:///{tmp_path / 'lab.sqlite'}"
+    run(url, "ingest", str(EXAMPLES / "LIBRPT.TXT"), str(EXAMPLES / "lims_case_extract.csv"))
+    found = json.loads(run(url, "alerts", "--json"))
+    assert not [a for a in found if a["kind"] == "unconfirmed_field_hit"]
+    out = tmp_path / "report.html"
+    run(url, "report", "--out", str(out))
+    assert "Cocaine" in out.read_text(encoding="utf-8")

@@ -112,9 +112,11 @@ def unconfirmed_field_hits(frame: pd.DataFrame) -> list[Alert]:
         )
     )
     field = frame[(frame["context"] == Context.FIELD_SCREENING) & frame["status"].isin(ALERTING)]
-    waiting = field[
-        [(c, i) not in lab_items for c, i in zip(field["case_id"], field["item_id"], strict=True)]
+    confirmed = [
+        (c, i) in lab_items for c, i in zip(field["case_id"], field["item_id"], strict=True)
     ]
+    # a boolean mask, not a list: an empty list would select no columns, not no rows
+    waiting = field.loc[~pd.Series(confirmed, index=field.index, dtype=bool)]
     return [
         _alert(
             "unconfirmed_field_hit",
