@@ -3,12 +3,29 @@ substructure highlighted (SVG, self-contained)."""
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 from rdkit import Chem
 from rdkit.Chem import rdFMCS
 from rdkit.Chem.Draw import rdMolDraw2D
 
 HIGHLIGHT = (0.55, 0.78, 1.0)
 MCS_TIMEOUT = 1  # seconds
+
+
+def _font_with_greek() -> str | None:
+    """DejaVu Sans, shipped with matplotlib (found without importing it): RDKit's own font has
+    no Greek letters, and α-PHP was drawn as "-PHP"."""
+    spec = importlib.util.find_spec("matplotlib")
+    for folder in spec.submodule_search_locations or () if spec else ():
+        font = Path(folder) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+        if font.is_file():
+            return str(font)
+    return None
+
+
+LEGEND_FONT = _font_with_greek()
 
 
 def common_atoms(first: Chem.Mol, second: Chem.Mol) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -33,6 +50,8 @@ def svg(
     drawer = rdMolDraw2D.MolDraw2DSVG(size[0] * len(mols), size[1], size[0], size[1])
     options = drawer.drawOptions()
     options.legendFontSize = 16
+    if LEGEND_FONT:
+        options.fontFile = LEGEND_FONT
     atoms = highlights or [()] * len(mols)
     drawer.DrawMolecules(
         mols,
