@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# ../shared beside the repository; a worktree in <root>/wt/<name> finds <root>/shared
+SHARED = next(
+    (
+        parent / "shared"
+        for parent in Path(__file__).resolve().parents[1].parents
+        if (parent / "shared" / "sources").is_dir()
+    ),
+    Path(__file__).resolve().parents[1].parent / "shared",
+)
 
 
 @pytest.fixture
