@@ -106,9 +106,15 @@ def test_fuzzy_returns_no_twin_and_no_neighbour(
 
 def test_fuzzy_needs_at_most_one_edit_after_folding(index: SynonymIndex) -> None:
     assert ids(index.fuzzy(normalise("dextromethrophan"))) == ["s5"]  # transposition
-    assert ids(index.fuzzy(normalise("fentaynl"), min_score=85)) == ["s8"]
-    assert index.fuzzy(normalise("fentaynl")) == []  # one edit in eight letters scores 87.5
-    assert index.fuzzy(normalise("fantanyll"), min_score=0) == []  # two edits
+    assert ids(index.fuzzy(normalise("fentanly"))) == ["s8"]  # a long name: one typo
+    assert ids(index.fuzzy(normalise("fentaynl"))) == ["s8"]
+    assert index.fuzzy(normalise("fantanyll")) == []  # two edits
+
+
+def test_fuzzy_short_names_take_spelling_conventions_not_typos(index: SynonymIndex) -> None:
+    assert ids(index.fuzzy(normalise("Cocainum"))) == ["s14"]  # Latin INN
+    assert ids(index.fuzzy(normalise("cocaina"))) == ["s14"]  # Spanish INN
+    assert index.fuzzy(normalise("cocaime")) == []  # seven letters: no typo allowed
 
 
 def test_fuzzy_is_deterministic_and_limited() -> None:
@@ -118,6 +124,33 @@ def test_fuzzy_is_deterministic_and_limited() -> None:
     assert len(hits) == 3
     assert hits == index.fuzzy(normalise("fentanyll"), limit=3)
     assert hits == sorted(hits, key=lambda h: (-h.score, h.matched_name, h.substance_id))
+
+
+def test_compact_meets_spacing_and_hyphen_variants_only(index: SynonymIndex) -> None:
+    spaced = SynonymIndex([("MDMB-4en-PINACA", "m"), ("5F-MDMB-PICA", "p"), *PAIRS])
+    assert ids(spaced.compact(normalise("MDMB 4en PINACA"))) == ["m"]
+    assert ids(spaced.compact(normalise("MDMB4en-PINACA"))) == ["m"]
+    assert ids(spaced.compact(normalise("5F MDMB PICA"))) == ["p"]
+    assert spaced.compact(normalise("MDMB 5en PINACA")) == []  # a digit apart
+    assert spaced.compact(normalise("3 CMCC")) == []
+    assert spaced.compact(normalise("MDMB-4en-PINACA")) == []  # its own key: exact's answer
+
+
+def test_hits_carry_the_regions_of_their_meaning() -> None:
+    index = SynonymIndex(
+        [("speed", "amph", "NL"), ("speed", "amph", "BE"), ("speed", "meth", "US"), ("MDMA", "m")]
+    )
+    assert [(h.substance_id, h.regions) for h in index.exact(normalise("Speed"))] == [
+        ("amph", frozenset({"NL", "BE"})),
+        ("meth", frozenset({"US"})),
+    ]
+    assert index.exact(normalise("mdma"))[0].regions == frozenset({""})
+
+
+def test_given_keys_are_used_as_they_are() -> None:
+    index = SynonymIndex([("Methamphetamine", "s7")], keys=["methamphetamine"])
+    assert ids(index.exact(normalise("METHAMPHETAMINE"))) == ["s7"]
+    assert ids(index.fuzzy(normalise("metamfetamine"))) == ["s7"]
 
 
 def test_len_counts_distinct_keys(index: SynonymIndex) -> None:
@@ -136,7 +169,7 @@ _NAMES = st.lists(_WORDS, min_size=1, max_size=3).map("".join)
 def test_fuzzy_hits_share_digits_and_guard(synonyms: list[str], query: str) -> None:
     index = SynonymIndex((name, f"s{i}") for i, name in enumerate(synonyms))
     name = normalise(query)
-    for hit in index.fuzzy(name, min_score=0):
+    for hit in index.fuzzy(name):
         assert re.findall(r"\d+", hit.matched_name) == re.findall(r"\d+", name.key)
         assert guard_signature(hit.matched_name) == guard_signature(name.key)
         assert hit.matched_name != name.key and hit.score < 100

@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subsmatch.substances.names import FORM_WORDS, guard_signature, normalise
+from subsmatch.substances.names import (
+    FORM_WORDS,
+    KEY_VERSION,
+    SHORTHAND,
+    alias_parts,
+    compact_key,
+    guard_signature,
+    normalise,
+    spelling_fold,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,7 +44,7 @@ from subsmatch.substances.names import FORM_WORDS, guard_signature, normalise
         ("3FPM", "3-fpm"),
         ("4MEC", "4-mec"),
         ("2FDCK", "2-fdck"),
-        ("5MeO-DMT", "5-meo-dmt"),
+        ("5MeO-DMT", "5-methoxy-dmt"),
         ("2-fluorodeschloroketamine", "2-fluorodeschloroketamine"),
         ("50-37-3", "50-37-3"),
         ("1cP-LSD", "1cp-lsd"),
@@ -51,7 +60,7 @@ from subsmatch.substances.names import FORM_WORDS, guard_signature, normalise
         ("alpha-PVP", "alpha-pvp"),
         ("a-PHP", "alpha-php"),
         ("α-pyrrolidinovalerophenone", "alpha-pyrrolidinovalerophenone"),
-        ("b-keto-MDA", "b-keto-mda"),
+        ("b-keto-MDA", "beta-keto-mda"),
         ("alphaprodine", "alphaprodine"),
         ("γ-hydroxybutyrate", "gamma-hydroxybutyrate"),
         # dashes, quotes, NFKC, accents, spacing, punctuation
@@ -232,3 +241,90 @@ def test_guard_pins_numbers(a: str, b: str) -> None:
     key_a, key_b = normalise(a).key, normalise(b).key
     if guard_signature(key_a) == guard_signature(key_b):
         assert re.findall(r"\d+", key_a) == re.findall(r"\d+", key_b)
+
+
+@pytest.mark.parametrize("rule", SHORTHAND, ids=[row["rule"] for row in SHORTHAND])
+def test_each_shorthand_rule_has_an_example_and_a_near_miss(rule: dict[str, str]) -> None:
+    key = normalise(rule["example"]).key
+    assert key == rule["key"]
+    assert normalise(rule["near_miss"]).key != key
+    assert re.findall(r"\d", key) == re.findall(r"\d", rule["example"])  # digits kept, in order
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("4F-PHP", "4-fluoro-α-PHP"),
+        ("4F-PHP", "4F-α-PHP"),
+        ("4-fluoro-alpha-PVP", "4F-PVP"),
+        ("5-MeO-DMT", "5-methoxy-DMT"),
+        ("bk-MDMA", "βk-MDMA"),
+    ],
+)
+def test_shorthand_spellings_share_a_key(a: str, b: str) -> None:
+    assert normalise(a).key == normalise(b).key
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("4F-PHP", "3F-PHP"),
+        ("4F-PHP", "4F-PVP"),
+        ("4-FA", "4F-A"),
+        ("PHP", "alpha-PHP"),  # rolicyclidine is not alpha-PHP
+        ("5-MeO-DMT", "4-MeO-DMT"),
+    ],
+)
+def test_shorthand_never_crosses_a_digit_or_a_code(a: str, b: str) -> None:
+    assert normalise(a).key != normalise(b).key
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("2-Fluoroamphetamine (2-FA)", ("2-Fluoroamphetamine", "2-FA")),
+        ("Ortho-fluorofentanyl or 2-fluorofentanyl", ("Ortho-fluorofentanyl", "2-fluorofentanyl")),
+        ("MDA / tenamfetamine", ("MDA", "tenamfetamine")),
+        ("1-(4-fluorophenyl)propan-2-amine", ()),
+        ("cocaine (hydrochloride)", ()),
+        ("MDMA HCl", ()),
+        ("(±)-MDMA", ()),
+    ],
+)
+def test_alias_parts(text: str, parts: tuple[str, ...]) -> None:
+    assert alias_parts(text) == parts
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("MDMB 4en PINACA", "MDMB-4en-PINACA", True),
+        ("5F MDMB PICA", "5F-MDMB-PICA", True),
+        ("beta-methylfentanyl", "betamethylfentanyl", True),
+        ("3-CMC", "4-CMC", False),
+        ("3,4-MDMA", "34-MDMA", False),
+    ],
+)
+def test_compact_keys_ignore_spaces_and_hyphens_only(a: str, b: str, same: bool) -> None:
+    assert (compact_key(normalise(a).key) == compact_key(normalise(b).key)) is same
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("cocaine", "Kokain"),
+        ("cocaine", "cocainum"),
+        ("cocaine", "cocaína"),
+        ("ketamine", "ketaminum"),
+        ("ethylmorphine", "aethylmorphinum"),
+        ("oxycodone", "oxicodona"),
+    ],
+)
+def test_language_spellings_fold_together(a: str, b: str) -> None:
+    key_a, key_b = normalise(a).key, normalise(b).key
+    assert spelling_fold(key_a) == spelling_fold(key_b)
+    assert guard_signature(key_a) == guard_signature(key_b)
+
+
+def test_key_version_names_this_normaliser() -> None:
+    assert len(KEY_VERSION) == 16 and KEY_VERSION.isalnum()

@@ -14,6 +14,9 @@ from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex
 from subsmatch.matchers.verdict import Verdict, evaluate, verdict_to_dict
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
+from subsmatch.substances.facts import QueryFacts
+from subsmatch.substances.names import KEY_VERSION
+from subsmatch.substances.regions import DEFAULT_REGION, canonical_region
 from subsmatch.substances.resolve import Lookups, Resolution, Resolver
 from subsmatch.substances.structures import StructureKeys
 
@@ -34,9 +37,13 @@ class Checker:
         reference: Reference | None = None,
         use_opsin: bool = True,
         rules: RuleBook | None = None,
+        region: str | None = DEFAULT_REGION,
     ) -> None:
+        """``region``: whose usage street names follow, "Europe" by default (Benelux first),
+        a two-letter country code, or "any" (see :class:`Resolver`)."""
         self.reference = reference or load()
         self.use_opsin = use_opsin
+        self.region = canonical_region(region)
         self._rules = rules
         # bounded, for the service's long life: a dropped entry is only computed again
         self._analogue_indexes: BoundedCache[tuple, AnalogueIndex] = BoundedCache(INDEXES_KEPT)
@@ -55,13 +62,14 @@ class Checker:
     def resolver(self) -> Resolver:
         reference = self.reference
         lookups = Lookups(
-            names=SynonymIndex(reference.names),
+            names=SynonymIndex(reference.name_rows(), reference.name_keys(KEY_VERSION)),
             cas=reference.by_cas,
             inchikey=reference.by_inchikey,
             skeleton=self._isomers,
             structure_of=self._structure_of,
+            name_of=lambda sid: reference.substances[sid].name,
         )
-        return Resolver(lookups, use_opsin=self.use_opsin)
+        return Resolver(lookups, use_opsin=self.use_opsin, region=self.region)
 
     def _structure_of(self, substance_id: str) -> StructureKeys | None:
         """The stored keys of a reference substance (standardised at build time)."""
@@ -93,18 +101,22 @@ class Checker:
         queries: Iterable[str],
         jurisdictions: tuple[str, ...] = JURISDICTIONS,
         as_of: date | None = None,
+        facts: Iterable[QueryFacts | None] | None = None,
     ) -> list[Verdict]:
         """Verdicts in query order; names needing OPSIN share one JVM.
 
-        Verdicts are cached per query, jurisdictions and date: reports repeat substances.
-        Different texts for one substance (spellings, salts, its CAS number) share one
-        evaluation: rules and similarity run once per resolved substance and structure.
+        ``facts``: what the report gives beside each query (a formula, a CAS number), aligned
+        with ``queries``; the resolution is checked against them (see :class:`Resolver`).
+        Verdicts are cached per query, facts, jurisdictions and date: reports repeat
+        substances. Different texts for one substance (spellings, salts, its CAS number) share
+        one evaluation: rules and similarity run once per resolved substance and structure.
         """
         queries = list(queries)
-        resolutions = self.resolver.resolve_many(queries)
+        given = None if facts is None else [f or None for f in facts]
+        resolutions = self.resolver.resolve_many(queries, given)
         verdicts = []
-        for resolution in resolutions:
-            key = (resolution.query, jurisdictions, as_of)
+        for resolution, said in zip(resolutions, given or [None] * len(queries), strict=True):
+            key = (resolution.query, said, jurisdictions, as_of)
             verdicts.append(
                 self._verdicts.get_or_make(
                     key, partial(self._evaluate, resolution, jurisdictions, as_of)
@@ -117,10 +129,12 @@ class Checker:
         queries: Iterable[str],
         jurisdictions: tuple[str, ...] = JURISDICTIONS,
         as_of: date | None = None,
+        facts: Iterable[QueryFacts | None] | None = None,
     ) -> list[dict]:
         """The ``check --json`` object of each query, in query order."""
         return [
-            verdict_to_dict(v, self.reference) for v in self.check(queries, jurisdictions, as_of)
+            verdict_to_dict(v, self.reference)
+            for v in self.check(queries, jurisdictions, as_of, facts)
         ]
 
     def _evaluate(

@@ -1,49 +1,69 @@
-"""The synonym index: exact and guarded fuzzy lookup of normalised names.
+"""The synonym index: exact, separator-blind and guarded fuzzy lookup of normalised names.
+
+Each name carries the region where it means its substance ("" for a name used anywhere, a
+country code, "EU", "US" or "global" for street names); the index returns the regions with
+each hit and leaves the choice between meanings to the resolver.
 
 Fuzzy matching is bucketed by ``guard_signature``: a query is only ever scored against keys
 with the same signature, so the guard (digits, codes, stereo, alkyl and halogen roots) is
 enforced by construction and each query scores a few hundred keys instead of all of them.
 
-Within a bucket a candidate must be at most ``MAX_FOLDED_EDITS`` edits (optimal string
-alignment: insertion, deletion, substitution, adjacent transposition) from the query once both
-are spelling-folded. A relative score alone is not enough: long systematic names of different
-substances differ by a few letters (methoxy/methyl, amphetamine/phenethylamine, -diol/-dione)
-and still score above 90.
+Within a bucket a candidate must be the same once both are spelling-folded (ph/f, th/t, y/i,
+c/k, INN endings, final e: a spelling convention), or, for a long key (``LONG_NAME``
+characters or more), one edit away (optimal string alignment: insertion, deletion,
+substitution, adjacent transposition: a typo). A relative score alone is not enough: long
+systematic names of different substances differ by a few letters (methoxy/methyl,
+amphetamine/phenethylamine, -diol/-dione) and still score above 90.
 
-The score is the mean of two ``fuzz.ratio`` values (normalised Indel similarity): one on the
-keys as written and one on their spelling-folded forms (ph/f, th/t, y/i, final e). ``ratio`` rather
-than ``WRatio``: WRatio's partial and token-set scorers give 100 to a key contained in
+The score ranks the candidates: the mean of two ``fuzz.ratio`` values (normalised Indel
+similarity), one on the keys as written and one on their spelling-folded forms. ``ratio``
+rather than ``WRatio``: WRatio's partial and token-set scorers give 100 to a key contained in
 another (``mdma`` in ``mdma-d5``) or to reordered words, which is exactly the silent guess a
-substance name must not get. Folding lets INN and US spellings meet (metamfetamine ->
-methamphetamine: 85.7 as written, 100 folded, 92.9 reported); averaging keeps any spelling
-that is not literally identical below 100 and ranks literal near-matches first. One edit in a
-short word scores below the default 90 (fentaynl: 87.5); callers may lower ``min_score``.
+substance name must not get. Averaging keeps any spelling that is not literally identical
+below 100 and ranks literal near-matches first (metamfetamine -> methamphetamine: 92.9).
 
 Fuzzy hits are near-spellings, not identifications: the guard cannot know every pair of real
 substances one letter apart (clonazolam/cloxazolam), so a fuzzy hit must be reported as
 uncertain. A query with a stereo prefix only meets keys with the same prefix; to look for
 the unprefixed name, query with ``normalise(name.base)``.
+
+Only the exact index is built with the index: the base, separator-blind and fuzzy indexes are
+built when first asked (a single ``check`` of a known name never needs them). Keys made by
+this normaliser (``KEY_VERSION``) may be given, so that the names need not be normalised again.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from subsmatch.substances.names import NormalisedName, guard_signature, normalise, spelling_fold
+from subsmatch.substances.names import (
+    NormalisedName,
+    compact_key,
+    guard_signature,
+    normalise,
+    spelling_fold,
+    split_stereo,
+)
 
 MIN_FUZZY_LENGTH = 5
 """Keys shorter than this are never fuzzy-matched: at three or four characters one edit is a
 different code (MDA, MDEA, MDMA). The guard already pins every letter run of up to five
 letters, so short codes could only meet keys that differ from them in punctuation."""
 
+LONG_NAME = 8
+"""Keys of this length or more (spelling-folded) tolerate one typo (fentanly -> fentanyl,
+dextromethrophan -> dextromethorphan); shorter ones only spelling conventions (kokain ->
+cocaine)."""
+
 MAX_FOLDED_EDITS = 1
-"""One typo (dextromethorphane, dextromethrophan -> dextromethorphan); spelling conventions
-are free (metamfetamine = methamphetamine, cocain = cocaine once folded)."""
+
+ANYWHERE = frozenset({""})
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,7 @@ class NameHit:
     matched_name: str  # the synonym key that matched
     score: float  # 100.0 for exact
     exact: bool
+    regions: frozenset[str] = ANYWHERE  # where the name means this substance ("": anywhere)
 
 
 @dataclass(frozen=True)
@@ -62,27 +83,25 @@ class _Bucket:
     folded: tuple[str, ...]
 
 
-class SynonymIndex:
-    """Synonym text -> substance ids, by normalised key (exact) and guarded fuzzy match."""
+Meanings = tuple[tuple[str, frozenset[str]], ...]  # (substance id, regions), sorted by id
 
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        by_key: defaultdict[str, set[str]] = defaultdict(set)
-        by_base: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)
-        for text, substance_id in pairs:
-            name = normalise(text)
-            if not name.base:
-                continue
-            by_key[name.key].add(substance_id)
-            by_base[name.base].add((name.key, substance_id))
-        self._by_key = {key: tuple(sorted(ids)) for key, ids in by_key.items()}
-        self._by_base = {base: tuple(sorted(hits)) for base, hits in by_base.items()}
-        buckets: defaultdict[tuple[tuple[str, ...], ...], list[str]] = defaultdict(list)
-        for key in sorted(self._by_key):
-            if len(key) >= MIN_FUZZY_LENGTH:
-                buckets[guard_signature(key)].append(key)
-        self._buckets = {
-            signature: _Bucket(tuple(keys), tuple(spelling_fold(k) for k in keys))
-            for signature, keys in buckets.items()
+
+class SynonymIndex:
+    """Synonym text -> substance ids (with the regions of each), by normalised key.
+
+    ``names`` holds (text, substance id) or (text, substance id, region) rows; ``keys``, when
+    given, their keys as :func:`normalise` makes them now (aligned with ``names``).
+    """
+
+    def __init__(self, names: Iterable[Sequence[str]], keys: Sequence[str] | None = None) -> None:
+        by_key: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for i, (text, substance_id, *region) in enumerate(names):
+            key = keys[i] if keys is not None else normalise(text).key
+            if key:
+                by_key[key][substance_id].add(region[0] if region else "")
+        self._by_key: dict[str, Meanings] = {
+            key: tuple((sid, frozenset(regions)) for sid, regions in sorted(meanings.items()))
+            for key, meanings in by_key.items()
         }
 
     def __len__(self) -> int:
@@ -96,21 +115,43 @@ class SynonymIndex:
         its base are returned instead, each with the key that matched (``matched_name`` then
         differs from ``name.key``: the caller decides whether that stereo form is covered).
         """
-        if ids := self._by_key.get(name.key):
-            return [NameHit(sid, name.key, 100.0, True) for sid in ids]
+        if meanings := self._by_key.get(name.key):
+            return [NameHit(sid, name.key, 100.0, True, regions) for sid, regions in meanings]
         if name.stereo:
-            return [NameHit(sid, key, 100.0, True) for key, sid in self._by_base.get(name.base, ())]
+            return [
+                NameHit(sid, key, 100.0, True, regions)
+                for key in self._by_base.get(name.base, ())
+                for sid, regions in self._by_key[key]
+            ]
         return []
 
-    def fuzzy(self, name: NormalisedName, limit: int = 3, min_score: float = 90.0) -> list[NameHit]:
+    def compact(self, name: NormalisedName) -> list[NameHit]:
+        """Substances whose synonym differs from the query only in spaces and hyphens.
+
+        >>> index = SynonymIndex([("MDMB-4en-PINACA", "s1"), ("3-CMC", "s2")])
+        >>> [h.substance_id for h in index.compact(normalise("MDMB 4en PINACA"))]
+        ['s1']
+        >>> index.compact(normalise("4-CMC")), index.compact(normalise("3-CMC"))
+        ([], [])
+        """
+        return [
+            NameHit(sid, key, 100.0, False, regions)
+            for key in self._by_compact.get(compact_key(name.key), ())
+            if key != name.key
+            for sid, regions in self._by_key[key]
+        ]
+
+    def fuzzy(self, name: NormalisedName, limit: int = 3) -> list[NameHit]:
         """Best near-spellings of the query among keys with the same guard signature.
 
         One hit per substance (its best key), ordered by score, then key, then id. The query's
         own key is never returned: that is ``exact``'s answer.
         """
         key = name.key
+        if len(key) < MIN_FUZZY_LENGTH:
+            return []
         bucket = self._buckets.get(guard_signature(key))
-        if bucket is None or len(key) < MIN_FUZZY_LENGTH:
+        if bucket is None:
             return []
         folded = spelling_fold(key)
         candidates = process.extract(
@@ -118,22 +159,51 @@ class SynonymIndex:
             bucket.folded,
             scorer=OSA.distance,
             processor=None,
-            score_cutoff=MAX_FOLDED_EDITS,
+            score_cutoff=MAX_FOLDED_EDITS if len(folded) >= LONG_NAME else 0,
             limit=None,
         )
         best: dict[str, NameHit] = {}
         for candidate_folded, _, position in candidates:
             candidate = bucket.keys[position]
+            if candidate == key:
+                continue
             score = round(
                 (fuzz.ratio(folded, candidate_folded) + fuzz.ratio(key, candidate)) / 2, 2
             )
-            if candidate == key or score < min_score:
-                continue
-            for sid in self._by_key[candidate]:
-                hit = NameHit(sid, candidate, score, False)
+            for sid, regions in self._by_key[candidate]:
+                hit = NameHit(sid, candidate, score, False, regions)
                 if sid not in best or _rank(hit) < _rank(best[sid]):
                     best[sid] = hit
         return sorted(best.values(), key=_rank)[:limit]
+
+    # --- indexes built when first asked --------------------------------------------------------
+
+    @cached_property
+    def _by_base(self) -> dict[str, tuple[str, ...]]:
+        """Key without its stereo prefix -> the keys that have it."""
+        by_base: defaultdict[str, list[str]] = defaultdict(list)
+        for key in sorted(self._by_key):
+            by_base[split_stereo(key)[1]].append(key)
+        return {base: tuple(keys) for base, keys in by_base.items()}
+
+    @cached_property
+    def _by_compact(self) -> dict[str, tuple[str, ...]]:
+        """Key without spaces and hyphens -> the keys that have it."""
+        by_compact: defaultdict[str, list[str]] = defaultdict(list)
+        for key in sorted(self._by_key):
+            by_compact[compact_key(key)].append(key)
+        return {compact: tuple(keys) for compact, keys in by_compact.items()}
+
+    @cached_property
+    def _buckets(self) -> dict[tuple[tuple[str, ...], ...], _Bucket]:
+        buckets: defaultdict[tuple[tuple[str, ...], ...], list[str]] = defaultdict(list)
+        for key in sorted(self._by_key):
+            if len(key) >= MIN_FUZZY_LENGTH:
+                buckets[guard_signature(key)].append(key)
+        return {
+            signature: _Bucket(tuple(keys), tuple(spelling_fold(k) for k in keys))
+            for signature, keys in buckets.items()
+        }
 
 
 def _rank(hit: NameHit) -> tuple[float, str, str]:

@@ -110,16 +110,26 @@ class Reference:
 
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.data_dir = data_dir
-        self.version: str = json.loads((data_dir / "VERSION.json").read_text())["data_version"]
+        version = json.loads((data_dir / "VERSION.json").read_text())
+        self.version: str = version["data_version"]
+        self.name_key_version: str | None = version.get("name_key_version")
         self.substances = {
             r["substance_id"]: SubstanceRecord(**r) for r in _rows(data_dir / "substances.parquet")
         }
         self.listings: dict[str, list[ListEntry]] = defaultdict(list)
         for row in _rows(data_dir / "listings.parquet"):
             self.listings[row["substance_id"]].append(ListEntry(**row))
-        self.names: list[tuple[str, str]] = [
-            (r["name"], r["substance_id"]) for r in _rows(data_dir / "names.parquet")
-        ]
+        names = pq.ParquetFile(data_dir / "names.parquet").read()
+        self.names: list[tuple[str, str]] = list(
+            zip(
+                names.column("name").to_pylist(),
+                names.column("substance_id").to_pylist(),
+                strict=True,
+            )
+        )
+        self._name_columns = {  # read by the name index: the region of a street name, the key
+            c: names.column(c).to_pylist() for c in ("region", "key") if c in names.column_names
+        }
         self.lists = [ListInfo(**r) for r in _rows(data_dir / "lists.parquet")]
         self.exclusions = [StereoExclusion(**r) for r in _rows(data_dir / "exclusions.parquet")]
         self.by_inchikey: dict[str, str] = {}
@@ -131,6 +141,19 @@ class Reference:
                 self.by_connectivity[record.connectivity].append(record.substance_id)
             for cas in filter(None, record.cas.split(";")):
                 self.by_cas[cas].append(record.substance_id)
+
+    def name_rows(self) -> list[tuple[str, str, str]]:
+        """(name, substance id, region) of every name; region "" where the table has none."""
+        regions = self._name_columns.get("region") or [""] * len(self.names)
+        return [(n, sid, r or "") for (n, sid), r in zip(self.names, regions, strict=True)]
+
+    def name_keys(self, key_version: str) -> list[str] | None:
+        """The stored lookup keys of the names, aligned with :attr:`names`, when the table was
+        written by the normaliser ``key_version`` (``name_key_version`` in VERSION.json);
+        None otherwise (the keys must then be made again)."""
+        if self.name_key_version != key_version:
+            return None
+        return self._name_columns.get("key")
 
     def entries(
         self,

@@ -1,19 +1,23 @@
 """Name normalisation: reported substance names -> comparable lookup keys.
 
 ``normalise`` runs a list of small pure ``str -> str`` text steps (``TEXT_STEPS``, in the
-manner of matchms filters: unicode, case, Greek letters, code names such as 2CB -> 2c-b),
-then splits a leading stereo prefix and trailing salt/form words off.
-The salt/form vocabulary lives in ``data/form_words.csv`` (variant,canonical) and the words
+manner of matchms filters: unicode, case, Greek letters, code names such as 2CB -> 2c-b, NPS
+shorthand such as 4F-PHP -> 4-fluoro-alpha-php), then splits a leading stereo prefix and
+trailing salt/form words off.
+The salt/form vocabulary lives in ``data/form_words.csv`` (variant,canonical), the words
 that make a trailing anion part of a compound name (methyl salicylate, sodium citrate) in
-``data/form_blockers.csv``.
+``data/form_blockers.csv``, and the shorthand rules, each with an example and a near miss, in
+``data/shorthand.csv`` (in the manner of matchms key-conversion tables).
 
 ``guard_signature`` is the chemistry-aware guard for fuzzy matching: two names may be
-fuzzy-matched only when their signatures are equal.
+fuzzy-matched only when their signatures are equal. ``compact_key`` drops spaces and hyphens
+(MDMB 4en PINACA = MDMB-4en-PINACA); ``alias_parts`` splits "X (Y)" and "X / Y".
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -34,6 +38,12 @@ FORM_WORDS: dict[str, str] = {
     row["variant"]: row["canonical"] for row in _read_csv("form_words.csv")
 }
 FORM_BLOCKERS: frozenset[str] = frozenset(row["word"] for row in _read_csv("form_blockers.csv"))
+SHORTHAND: list[dict[str, str]] = _read_csv("shorthand.csv")
+KEY_VERSION = hashlib.sha256(
+    b"".join(path.read_bytes() for path in (Path(__file__), *sorted(_DATA.glob("*.csv"))))
+).hexdigest()[:16]
+"""Changes whenever this module or its tables change: keys stored with another version (in
+the reference's names table) were made by another normaliser and must be made again."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +221,24 @@ def canonical_codes(text: str) -> str:
     return text
 
 
+_SHORTHAND_RULES = [(re.compile(row["pattern"]), row["replacement"]) for row in SHORTHAND]
+
+
+def nps_shorthand(text: str) -> str:
+    """The shorthand rules of ``data/shorthand.csv``, in order; digits and locants are kept.
+
+    >>> nps_shorthand("4f-php"), nps_shorthand("4-f-alpha-php"), nps_shorthand("4-fluoro-php")
+    ('4-fluoro-alpha-php', '4-fluoro-alpha-php', '4-fluoro-alpha-php')
+    >>> nps_shorthand("4-fa"), nps_shorthand("php"), nps_shorthand("5-meo-dmt")
+    ('4-fa', 'php', '5-methoxy-dmt')
+    """
+    if "-" not in text and " " not in text:
+        return text
+    for pattern, replacement in _SHORTHAND_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 TEXT_STEPS: list[Callable[[str], str]] = [
     nfkc,
     unify_punctuation,
@@ -223,6 +251,7 @@ TEXT_STEPS: list[Callable[[str], str]] = [
     greek_words,
     strip_edge_punctuation,
     canonical_codes,
+    nps_shorthand,
 ]
 
 
@@ -236,9 +265,10 @@ _STEREO_CANONICAL = {
 }  # fmt: skip
 _STEREO_PREFIX = re.compile(
     r"(\((?:s|r|rs|r,s|r/s|±|\+/-|\+-|-/\+|\+|-|dl)\))(?:-|\s)?(?=\S)"
-    r"|(dl|d,l|d|l)-(?=[a-z(\[])(?!homo-|nor-)"  # not steroid ring letters (d-homo-)
+    r"|(dl|d,l|d|l)-(?=[a-z0-9(\[])(?!homo-|nor-)"  # not steroid ring letters (d-homo-)
     r"|(racemic|rac)[\s-](?=\S)"
     r"|([rs])(\([+-]\))-?(?=\S)"  # S(+)-amphetamine
+    r"|(\(\d+[a-z]?[rs]\*?(?:,\s?\d+[a-z]?[rs]\*?)*\))-(?=\S)"  # (1S,2S)-: CIP with locants
 )
 
 
@@ -251,11 +281,17 @@ def split_stereo(text: str) -> tuple[str, str]:
     ('(s)-(+)', 'amphetamine')
     >>> split_stereo("dextromethorphan"), split_stereo("d9-thc")
     (('', 'dextromethorphan'), ('', 'd9-thc'))
+    >>> split_stereo("(+)-(1s, 2s)-pseudoephedrine"), split_stereo("dl-4-hydroxyamphetamine")
+    (('(+)-(1s,2s)', 'pseudoephedrine'), ('(±)', '4-hydroxyamphetamine'))
     """
     parts: list[str] = []
     while m := _STEREO_PREFIX.match(text):
-        found = m[1] or m[2] or m[3]
-        parts.extend([_STEREO_CANONICAL[found]] if found else [f"({m[4]})", m[5]])
+        if found := m[1] or m[2] or m[3]:
+            parts.append(_STEREO_CANONICAL[found])
+        elif m[6]:
+            parts.append(m[6].replace(" ", ""))
+        else:
+            parts.extend([f"({m[4]})", m[5]])
         text = text[m.end() :]
     return "-".join(parts), text
 
@@ -278,6 +314,15 @@ def _form_words(text: str) -> tuple[str, ...] | None:
     words = _FORM_TOKENS.findall(text)
     forms = [FORM_WORDS.get(" ".join(w.split())) for w in words]
     return None if None in forms else tuple(f for f in forms if f is not None)
+
+
+def is_form_words(text: str) -> bool:
+    """True when ``text`` is only salt and form words ("hydrochloride", "HCl salt").
+
+    >>> is_form_words("hydrochloride"), is_form_words("monohydrate"), is_form_words("methyl ester")
+    (True, True, False)
+    """
+    return bool(_form_words(casefold(collapse_whitespace(text))))
 
 
 def split_forms(text: str) -> tuple[str, tuple[str, ...]]:
@@ -330,15 +375,56 @@ def normalise(text: str) -> NormalisedName:
     return NormalisedName(original=text, base=base, stereo=stereo, form=form)
 
 
+_SEPARATORS_ONLY = str.maketrans("", "", " -")
+
+
+def compact_key(key: str) -> str:
+    """The key without spaces and hyphens: spellings that differ only in them meet.
+
+    >>> compact_key(normalise("MDMB 4en PINACA").key) == compact_key("mdmb-4en-pinaca")
+    True
+    >>> compact_key("3,4-mdma"), compact_key("3-cmc") == compact_key("4-cmc")
+    ('3,4mdma', False)
+    """
+    return key.translate(_SEPARATORS_ONLY)
+
+
+_ALIAS_GROUP = re.compile(
+    r"^(?P<head>.*\S)\s+[(\[](?P<alias>[^()\[\]]*[^()\[\]\s][^()\[\]]*)[)\]]$"
+)
+_ALIAS_SEPARATOR = re.compile(r"\s+(?:/|or)\s+")
+
+
+def alias_parts(text: str) -> tuple[str, ...]:
+    """The names an alias form holds, or () when it is none.
+
+    "X (Y)" with a space before the bracket, "X / Y" and "X or Y"; a bracket of salt or form
+    words ("(hydrochloride)") and a systematic name's own brackets are no alias.
+
+    >>> alias_parts("2-Fluoroamphetamine (2-FA)"), alias_parts("MDA / tenamfetamine")
+    (('2-Fluoroamphetamine', '2-FA'), ('MDA', 'tenamfetamine'))
+    >>> alias_parts("1-(4-fluorophenyl)propan-2-amine"), alias_parts("cocaine (hydrochloride)")
+    ((), ())
+    """
+    if m := _ALIAS_GROUP.match(text.strip()):
+        if is_form_words(m["alias"]):
+            return ()
+        return (m["head"].strip(), m["alias"].strip())
+    parts = tuple(p.strip() for p in _ALIAS_SEPARATOR.split(text.strip()) if p.strip())
+    return parts if len(parts) > 1 else ()
+
+
 # --- fuzzy guard ---------------------------------------------------------------------------
 
-_SPELLING_FOLDS = (("ph", "f"), ("th", "t"), ("y", "i"))
+_SPELLING_FOLDS = (("ph", "f"), ("th", "t"), ("y", "i"), ("ae", "e"), ("oe", "e"))
+_HARD_C = re.compile(r"c(?=[aoulr])")  # kokain, kodein, klonazepam
+_INN_ENDING = re.compile(r"(?<=[a-z]{3})(?:um|a|o)(?![a-z])")  # cocainum, cocaina, mazindolo
 _FINAL_E = re.compile(r"(?<=[a-z])e(?![a-z])")
 _GUARD_TOKENS = re.compile(r"(\d+'*)|([^\W\d_]+)|(\([+\-±/]+\))")  # number | letters | sign
 _SHORT_RUN = 5
 _MARKERS = re.compile(
     r"^(?:dextro|dex|levo|lev|es|ar)"  # word-start stereo prefixes (dexmethylphenidate)
-    r"|met|et|prop|but|pent|hex|hept|oct|iso|cyclo"  # alkyl chains (meth- vs eth-cathinone)
+    r"|met|et|prop|but|pent|hex|hept|oct|iso|cikl"  # alkyl chains (meth- vs eth-cathinone)
     r"|fluor|chlor|brom|iod|nitro"  # substituents
     r"|nor|di|tri|tetra"  # nor- and multiplier prefixes (nicocodine vs nicodicodine)
     r"|amid|stan|sten|gnan|gnen|ane|ene|an$|en$"  # amide/amine; androstane/androstene
@@ -349,15 +435,19 @@ _MARKER_CANONICAL = {"dex": "dextro", "lev": "levo"}
 
 
 def spelling_fold(key: str) -> str:
-    """Fold spelling conventions that never change the substance: ph/f, th/t, y/i and a
-    word-final e (kokain, morphin, ketamin in German and Dutch reports).
+    """Fold spelling conventions that never change the substance: ph/f, th/t, y/i, ae/e and
+    oe/e, a hard c/k, the Latin, Spanish and Italian endings of INNs (-um, -a, -o) and a
+    word-final e (cocaine, Kokain, cocaína, cocainum; aethylmorphinum; morphin, ketamin in
+    German and Dutch reports).
 
     >>> spelling_fold("methamphetamine"), spelling_fold("fentanyl"), spelling_fold("2c-e")
     ('metamfetamin', 'fentanil', '2c-e')
+    >>> {spelling_fold(n) for n in ("cocaine", "kokain", "cocaina", "cocainum")}
+    {'kokain'}
     """
     for old, new in _SPELLING_FOLDS:
         key = key.replace(old, new)
-    return _FINAL_E.sub("", key)
+    return _FINAL_E.sub("", _INN_ENDING.sub("", _HARD_C.sub("k", key)))
 
 
 def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:

@@ -4,7 +4,9 @@ OPSIN needs Java. Where ``java`` is missing everything else still works: :func:`
 returns no structures and warns once, naming the fix.
 
 CAS index names are inverted ("Benzeneethanamine, 4-bromo-2,5-dimethoxy-"); OPSIN reads the
-uninverted form:
+uninverted form. A stereo modifier moves to the front, a salt or hydrate is dropped (the parent
+is the same substance), and any other modifier (an ester, an N-oxide, a lactone) stays after
+the name, where OPSIN reads it or fails: never dropped, which would name another compound.
 
 >>> uninvert_cas_name("Benzeneethanamine, 4-bromo-2,5-dimethoxy-")
 '4-bromo-2,5-dimethoxy-benzeneethanamine'
@@ -12,6 +14,10 @@ uninverted form:
 '2-(methylamino)-1-(3-methylphenyl)-1-propanone'
 >>> uninvert_cas_name("Morphinan, 3-methoxy-17-methyl-, (9α,13α,14α)-")
 '(9α,13α,14α)-3-methoxy-17-methyl-morphinan'
+>>> uninvert_cas_name("Pentanoic acid, 5-amino-4-oxo-, hexyl ester, hydrochloride")
+'5-amino-4-oxo-pentanoic acid hexyl ester'
+>>> uninvert_cas_name("D-Glucopyranose, 1,2-bis-O-methyl-")
+'1,2-bis-O-methyl-D-Glucopyranose'
 >>> uninvert_cas_name("Cocaine")
 'Cocaine'
 """
@@ -30,6 +36,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
+from subsmatch.substances.names import is_form_words
+
 log = logging.getLogger(__name__)
 
 JAVA_MISSING_HINT = (
@@ -39,21 +47,19 @@ JAVA_MISSING_HINT = (
 
 _INVERTED = re.compile(r"^(?P<parent>[^,]+?), (?P<prefix>.+?-)(?:, (?P<modifier>.+))?$")
 _STEREO_MODIFIER = re.compile(r"^\(.+\)-$|^(?:cis|trans|[RSEZ]|[dl]|\([+-]\))-$")
-_FIRST_CAPITAL = re.compile(r"^([^A-Za-z]*)([A-Z])")
+_FIRST_CAPITAL = re.compile(r"^([^A-Za-z]*)([A-Z])(?=[a-z])")  # not a D- or L- descriptor
 
 
 def uninvert_cas_name(name: str) -> str:
-    """Turn a CAS index name into an ordinary name.
-
-    A stereo modifier moves to the front; any other modifier (a salt, "monohydrate") is dropped.
-    """
+    """Turn a CAS index name into an ordinary name (see the module's examples)."""
     match = _INVERTED.match(name.strip())
     if not match:
         return name.strip()
     parent = _FIRST_CAPITAL.sub(lambda m: m[1] + m[2].lower(), match["parent"], count=1)
-    modifier = match["modifier"] or ""
-    stereo = modifier if _STEREO_MODIFIER.match(modifier) else ""
-    return f"{stereo}{match['prefix']}{parent}"
+    modifiers = [m.strip() for m in (match["modifier"] or "").split(", ") if m.strip()]
+    stereo = "".join(m for m in modifiers if _STEREO_MODIFIER.match(m))
+    kept = [m for m in modifiers if not _STEREO_MODIFIER.match(m) and not is_form_words(m)]
+    return " ".join([f"{stereo}{match['prefix']}{parent}", *kept])
 
 
 @cache

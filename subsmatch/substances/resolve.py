@@ -1,10 +1,23 @@
 """Query text -> what substance it names, how that was decided, and how sure it is.
 
-Order of attempts for a name: the synonym table (exact after normalisation), OPSIN for
-systematic names (one JVM for all names of a batch), then guarded fuzzy matching. A fuzzy hit
-is marked uncertain. Structures (SMILES, InChI, molfile) are standardised to their parent; the
-matchers compare them with the reference. This module imports nothing of the reference: the
-lookups it needs come in through :class:`Lookups`.
+Order of attempts for a name: the synonym table (exact after normalisation, then blind to
+spaces and hyphens, then the names an alias form holds: "2-Fluoroamphetamine (2-FA)"), OPSIN
+for systematic names (one JVM for all names of a batch), then guarded fuzzy matching.
+
+How sure: a fuzzy hit is uncertain; so is a name the table gives several substances (its
+alternatives are named, never silently the first), a street name known only outside the user's
+region, and an OPSIN reading of a name with features OPSIN often misreads (see
+:mod:`opsin_checks`). A street name is read as the user's region reads it (:mod:`regions`):
+Benelux usage first by default. Facts that come with a query (the formula and CAS number of a
+NIST hit line, :class:`QueryFacts`) are checked against the answer: an OPSIN reading or a
+near-spelling they contradict is not taken (the query stays unresolved, the conflict in its
+notes), a table answer they contradict is kept but uncertain, and among several meanings the
+facts may settle which one. A derivatised GC-MS hit ("Morphine, 2TMS derivative") names its
+analyte, whose formula the derivative groups extend.
+
+Structures (SMILES, InChI, molfile) are standardised to their parent; the matchers compare them
+with the reference. This module imports nothing of the reference: the lookups it needs come in
+through :class:`Lookups`.
 """
 
 from __future__ import annotations
@@ -15,26 +28,31 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from subsmatch.caching import BoundedCache
+from subsmatch.substances.facts import Derivative, QueryFacts, formula_agrees, split_derivative
 from subsmatch.substances.identifiers import normalise_cas, query_kind
-from subsmatch.substances.names import NormalisedName, normalise
+from subsmatch.substances.names import NormalisedName, alias_parts, normalise
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
+from subsmatch.substances.opsin_checks import doubts
+from subsmatch.substances.regions import DEFAULT_REGION, canonical_region, preference, tier_of
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]
 
 CONFIDENCE = {"structure": 1.0, "inchikey": 1.0, "cas": 1.0, "synonym": 1.0, "opsin": 0.95}
 FUZZY_CEILING = 0.8  # a fuzzy hit is never more than this sure
-AMBIGUITY_PENALTY = 0.5
+AMBIGUITY_PENALTY = 0.5  # several meanings, a meaning known only elsewhere, a doubtful reading
 
 
 class NameHitLike(Protocol):
     substance_id: str
     matched_name: str
     score: float
+    regions: frozenset[str]
 
 
 class NameLookup(Protocol):
     def exact(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
+    def compact(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
     def fuzzy(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
 
 
@@ -47,6 +65,7 @@ class Lookups:
     inchikey: Mapping[str, str]  # InChIKey -> substance id
     skeleton: Callable[[str], Sequence[str]]  # connectivity key -> substance ids, most listed first
     structure_of: Callable[[str], StructureKeys | None]  # substance id -> keys, if any
+    name_of: Callable[[str], str] = str  # substance id -> its name, for notes
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,7 @@ class Resolution:
     error: str | None = None  # why the query was not resolved
     invalid_input: bool = False  # the query is malformed (bad SMILES, wrong CAS check digit)
     notes: tuple[str, ...] = field(default=())
+    doubtful: bool = False  # a reason for doubt beyond fuzziness and alternatives (in notes)
 
     @property
     def resolved(self) -> bool:
@@ -73,48 +93,88 @@ class Resolution:
 
     @property
     def uncertain(self) -> bool:
-        return self.via == "fuzzy" or bool(self.alternatives)
+        return self.via == "fuzzy" or bool(self.alternatives) or self.doubtful
 
 
-RESOLUTIONS_KEPT = 100_000  # resolutions cached per query text (bounded for the service)
+def _noted(resolution: Resolution, *notes: str) -> Resolution:
+    return replace(resolution, notes=resolution.notes + tuple(n for n in notes if n))
+
+
+def _doubted(resolution: Resolution, *notes: str) -> Resolution:
+    """The resolution made uncertain, once, for the reasons in ``notes``."""
+    confidence = resolution.confidence * (1 if resolution.uncertain else AMBIGUITY_PENALTY)
+    return replace(_noted(resolution, *notes), doubtful=True, confidence=round(confidence, 3))
+
+
+RESOLUTIONS_KEPT = 100_000  # resolutions cached per query text and facts (bounded for the service)
 
 
 class Resolver:
-    """Resolves queries with the reference lookups; caches per distinct query text."""
+    """Resolves queries with the reference lookups; caches per distinct query and facts.
 
-    def __init__(self, lookups: Lookups, use_opsin: bool = True) -> None:
+    ``region`` is whose usage street names follow: "Europe" (the default: Benelux first, then
+    the EU and the rest of Europe), a two-letter country code ("NL", "US" ...), or "any" / None
+    for no preference (see :mod:`subsmatch.substances.regions`; an unknown region raises
+    ``RegionError``).
+    """
+
+    def __init__(
+        self, lookups: Lookups, use_opsin: bool = True, region: str | None = DEFAULT_REGION
+    ) -> None:
         self.lookups = lookups
         self.use_opsin = use_opsin
-        self._cache: BoundedCache[str, Resolution] = BoundedCache(RESOLUTIONS_KEPT)
+        self.region = canonical_region(region)
+        self._tiers = preference(region)
+        self._cache: BoundedCache[tuple[str, QueryFacts | None], Resolution] = BoundedCache(
+            RESOLUTIONS_KEPT
+        )
 
-    def resolve(self, query: str) -> Resolution:
-        return self.resolve_many([query])[0]
+    def resolve(self, query: str, facts: QueryFacts | None = None) -> Resolution:
+        return self.resolve_many([query], [facts])[0]
 
-    def resolve_many(self, queries: Iterable[str]) -> list[Resolution]:
-        """Resolve a batch; names that need OPSIN go to it together, in one JVM."""
+    def resolve_many(
+        self, queries: Iterable[str], facts: Iterable[QueryFacts | None] | None = None
+    ) -> list[Resolution]:
+        """Resolve a batch; names that need OPSIN go to it together, in one JVM.
+
+        ``facts``, when given, holds what the report says beside each query (aligned with
+        ``queries``; None where it says nothing): see :class:`QueryFacts`.
+        """
         queries = list(queries)
-        todo = [q for q in dict.fromkeys(queries) if q not in self._cache]
-        first_pass = {q: self._resolve_without_opsin(q) for q in todo}
-        needs_opsin = [q for q, r in first_pass.items() if r is None]
-        for query, resolution in zip(
-            needs_opsin, self._by_opsin_or_fuzzy(needs_opsin), strict=True
-        ):
-            first_pass[query] = resolution
-        resolved = {q: self._cache[q] for q in dict.fromkeys(queries) if q not in first_pass}
-        resolved.update(first_pass)  # type: ignore[arg-type]  (OPSIN or fuzzy filled every None)
-        for query in todo:  # stored after reading: the bounded cache may start afresh meanwhile
-            self._cache[query] = resolved[query]
-        return [resolved[q] for q in queries]
+        given = [None] * len(queries) if facts is None else [f or None for f in facts]
+        if len(given) != len(queries):
+            raise ValueError(f"{len(given)} facts for {len(queries)} queries: align them")
+        keys = list(zip(queries, given, strict=True))
+        todo = [k for k in dict.fromkeys(keys) if k not in self._cache]
+        named = self._resolve_texts(list(dict.fromkeys(query for query, _ in todo)))
+        done = {key: self._checked(named[key[0]], key[1]) for key in todo}
+        resolved = {k: self._cache[k] for k in dict.fromkeys(keys) if k not in done}
+        resolved.update(done)
+        for key in todo:  # stored after reading: the bounded cache may start afresh meanwhile
+            self._cache[key] = resolved[key]
+        return [resolved[k] for k in keys]
+
+    def _resolve_texts(self, texts: list[str]) -> dict[str, Resolution]:
+        """Each text resolved on its own: tables first, then OPSIN and fuzzy together."""
+        first = {text: self._without_opsin(text) for text in texts}
+        need = [text for text, resolution in first.items() if resolution is None]
+        first.update(zip(need, self._by_opsin_or_fuzzy(need), strict=True))
+        return {text: self._derivative_noted(resolution) for text, resolution in first.items()}  # type: ignore[arg-type]
 
     # --- one query, without OPSIN -------------------------------------------------------------
 
-    def _resolve_without_opsin(self, query: str) -> Resolution | None:
+    def _without_opsin(self, query: str) -> Resolution | None:
         """Resolve by syntax and tables; None for a name that needs OPSIN or fuzzy matching."""
         text = query.strip()
         kind = query_kind(text)
         if not text:
             return Resolution(query, "name", error="empty query")
-        if kind in ("smiles", "inchi", "molfile"):
+        if kind == "smiles":  # a name may look like SMILES: (+)-LSD
+            structure = self._structure(query, text, kind)
+            if structure.invalid_input and (named := self._named(query, text)) is not None:
+                return named
+            return structure
+        if kind in ("inchi", "molfile"):
             return self._structure(query, text, kind)
         if kind == "inchikey":
             sid = self.lookups.inchikey.get(text)
@@ -132,7 +192,7 @@ class Resolver:
             )
         if kind == "cas":
             return self._cas(query, text)
-        return self._synonym(query, normalise(text))
+        return self._named(query, text)
 
     def _structure(self, query: str, text: str, kind: str) -> Resolution:
         try:
@@ -178,21 +238,102 @@ class Resolver:
             return Resolution(query, "cas", error=f"CAS {cas} is not in the reference data")
         return self._pick(Resolution(query, "cas", "cas", CONFIDENCE["cas"]), ids, cas)
 
-    def _synonym(self, query: str, name: NormalisedName) -> Resolution | None:
-        hits = self.lookups.names.exact(name)
-        if not hits:
-            return None
+    def _named(self, query: str, text: str) -> Resolution | None:
+        """A name found in the synonym table: as written, spaces and hyphens aside, or
+        through the names of an alias form; None when it is in none of them."""
+        lookup = split_derivative(text)[0]
+        name = normalise(lookup)
+        if hits := self.lookups.names.exact(name):
+            return self._synonym(query, name, hits)
+        if hits := self.lookups.names.compact(name):
+            return _noted(self._synonym(query, name, hits), "matched with spaces and hyphens aside")
+        if parts := alias_parts(lookup):
+            return self._alias(query, name, parts)
+        return None
+
+    def _synonym(self, query: str, name: NormalisedName, hits: Sequence[NameHitLike]) -> Resolution:
         base = Resolution(
             query, "name", "synonym", CONFIDENCE["synonym"], form=name.form, stereo=name.stereo
         )
-        notes: tuple[str, ...] = ()
+        chosen, others, elsewhere = self._by_region(hits)
+        matched = next(h.matched_name for h in hits if h.substance_id == chosen[0])
+        resolution = self._pick(base, chosen, matched)
         if name.stereo and all(normalise(h.matched_name).key != name.key for h in hits):
-            notes = (
+            resolution = _noted(
+                resolution,
                 f"stereo prefix '{name.stereo}' not in the reference name; matched "
-                f"'{hits[0].matched_name}', which the lists cover with its isomers",
+                f"'{matched}', which the lists cover with its isomers",
             )
-        ids = sorted({h.substance_id for h in hits})
-        return replace(self._pick(base, ids, hits[0].matched_name), notes=notes)
+        if elsewhere:
+            return _doubted(
+                resolution,
+                f"'{name.key}' is a street name only outside {self.region}: "
+                + self._meanings(hits, [*chosen, *others]),
+            )
+        if not others:
+            return resolution
+        meanings = self._meanings(hits, others)
+        if resolution.alternatives:
+            resolution = replace(resolution, alternatives=resolution.alternatives + tuple(others))
+        return _noted(resolution, f"elsewhere '{name.key}' also means {meanings}")
+
+    def _by_region(self, hits: Sequence[NameHitLike]) -> tuple[list[str], list[str], bool]:
+        """The meanings of the user's most preferred region that has any, the other meanings,
+        and whether the chosen ones are known only outside the user's region."""
+        regions: dict[str, frozenset[str]] = {}
+        for hit in hits:
+            regions[hit.substance_id] = regions.get(hit.substance_id, frozenset()) | hit.regions
+        tier = {sid: tier_of(r, self._tiers) for sid, r in regions.items()}
+        best = min(tier.values())
+        chosen = sorted(sid for sid, t in tier.items() if t == best)
+        others = sorted(sid for sid, t in tier.items() if t != best)
+        return chosen, others, bool(self._tiers) and best == len(self._tiers)
+
+    def _meanings(self, hits: Sequence[NameHitLike], ids: Iterable[str]) -> str:
+        """ "methamphetamine (DE, US); cocaine (US)": what the name means where."""
+        shown = []
+        for sid in ids:
+            where = sorted(
+                {r or "anywhere" for h in hits if h.substance_id == sid for r in h.regions}
+            )
+            shown.append(f"{self.lookups.name_of(sid)} ({', '.join(where)})")
+        return "; ".join(shown)
+
+    def _alias(self, query: str, name: NormalisedName, parts: tuple[str, ...]) -> Resolution | None:
+        """The substance the names of an alias form agree on ("X (Y)", "X / Y")."""
+        found = []
+        for part in parts:
+            part_name = normalise(part)
+            if hits := self.lookups.names.exact(part_name) or self.lookups.names.compact(part_name):
+                found.append((part, self._synonym(query, part_name, hits)))
+        if not found:
+            return None
+        meanings = [{r.substance_id, *r.alternatives} for _, r in found]
+        shared = set.intersection(*meanings)
+        first = replace(found[0][1], form=name.form or found[0][1].form)
+        unknown = [p for p in parts if p not in dict(found)]
+        if len(shared) == 1:
+            agreed = replace(first, substance_id=(sid := shared.pop()), alternatives=())
+            agreed = replace(agreed, keys=self.lookups.structure_of(sid))
+            if not agreed.doubtful:
+                agreed = replace(agreed, confidence=CONFIDENCE["synonym"])
+            said = " and ".join(f"'{p}'" for p, _ in found)
+            return _noted(
+                agreed,
+                f"{said} name the same substance" if len(found) > 1 else "",
+                *(f"'{p}' is not in the reference data" for p in unknown),
+            )
+        candidates = sorted(shared) or sorted(set.union(*meanings))
+        ambiguous = self._pick(
+            replace(first, alternatives=()), candidates, first.matched_name or ""
+        )
+        return _noted(
+            ambiguous,
+            "the names disagree: "
+            + "; ".join(
+                f"'{p}' names {self.lookups.name_of(r.substance_id or '')}" for p, r in found
+            ),
+        )
 
     def _pick(self, base: Resolution, ids: list[str], matched: str) -> Resolution:
         """One substance, or the first of several with the others named as alternatives."""
@@ -209,28 +350,36 @@ class Resolver:
 
     # --- names: OPSIN then fuzzy -------------------------------------------------------------
 
+    def _spellings(self, query: str) -> list[str]:
+        """What OPSIN is given for a name: the name (a CAS index name uninverted, a derivative
+        left off), then the names of an alias form."""
+        lookup = split_derivative(query.strip())[0]
+        return list(dict.fromkeys(uninvert_cas_name(s) for s in (lookup, *alias_parts(lookup))))
+
     def _by_opsin_or_fuzzy(self, queries: list[str]) -> list[Resolution]:
         if not queries:
             return []
         if not self.use_opsin:
             return [self._fuzzy(q) for q in queries]
-        spellings = [uninvert_cas_name(q.strip()) for q in queries]
+        groups = [self._spellings(q) for q in queries]
         # lazily: each answer is used while OPSIN works on the next; closed (and the JVM
         # released) even when a resolution fails midway
-        with closing(names_to_smiles(spellings)) as smiles:
-            return [
-                self._from_opsin(q, s) if s else self._fuzzy(q)
-                for q, s in zip(queries, smiles, strict=True)
-            ]
+        resolutions = []
+        with closing(names_to_smiles([s for group in groups for s in group])) as answers:
+            for query, group in zip(queries, groups, strict=True):
+                read = [(spelling, next(answers)) for spelling in group]
+                found = next(((s, smiles) for s, smiles in read if smiles), None)
+                resolutions.append(self._from_opsin(query, *found) if found else self._fuzzy(query))
+        return resolutions
 
-    def _from_opsin(self, query: str, smiles: str) -> Resolution:
+    def _from_opsin(self, query: str, spelling: str, smiles: str) -> Resolution:
         name = normalise(query)
         try:
             keys = keys_of(smiles)
         except StructureError:
             return self._fuzzy(query)
         sid = self.lookups.inchikey.get(keys.inchikey)
-        return Resolution(
+        resolution = Resolution(
             query,
             "name",
             "opsin",
@@ -239,10 +388,14 @@ class Resolver:
             keys,
             form=name.form,
             stereo=name.stereo,
+            notes=(f"read by OPSIN from '{spelling}'",) if spelling != query.strip() else (),
         )
+        if found := doubts(spelling, smiles):
+            return _doubted(resolution, *found)
+        return resolution
 
     def _fuzzy(self, query: str) -> Resolution:
-        name = normalise(query)
+        name = normalise(split_derivative(query.strip())[0])
         hits = self.lookups.names.fuzzy(name)
         if not hits:
             return Resolution(
@@ -268,3 +421,106 @@ class Resolver:
             alternatives=others,
             notes=(f"uncertain: spelled like '{best.matched_name}' (score {best.score:.0f})",),
         )
+
+    @staticmethod
+    def _derivative_noted(resolution: Resolution) -> Resolution:
+        parent, derivative = split_derivative(resolution.query.strip())
+        if derivative is None or not resolution.resolved:
+            return resolution
+        return _noted(
+            resolution,
+            f"a {derivative} (as measured after derivatisation): resolved as its analyte "
+            f"'{parent}'",
+        )
+
+    # --- facts that come with the query -------------------------------------------------------
+
+    def _checked(self, resolution: Resolution, facts: QueryFacts | None) -> Resolution:
+        """The resolution held against the report's facts (see the module's text)."""
+        if facts is None or not resolution.resolved or resolution.via in _STRUCTURES:
+            return resolution
+        derivative = split_derivative(resolution.query.strip())[1]
+        candidates = [resolution.substance_id, *resolution.alternatives]
+        keys = [resolution.keys, *map(self.lookups.structure_of, resolution.alternatives)]
+        agree = [
+            self._agreement(sid, k, facts, derivative)
+            for sid, k in zip(candidates, keys, strict=True)
+        ]
+        said = _facts_text(facts)
+        if agree[0] is None and not any(agree[1:]):
+            return _noted(resolution, f"the report's {said} could not be checked")
+        if agree[0] and not any(agree[1:]):
+            settled = replace(resolution, alternatives=())
+            if resolution.alternatives:
+                settled = replace(settled, confidence=CONFIDENCE.get(str(settled.via), 1.0))
+            if settled.doubtful and self._cas_confirms(settled, facts):
+                settled = replace(settled, doubtful=False, confidence=CONFIDENCE["cas"])
+                return _noted(settled, f"the report's CAS {facts.cas} confirms the structure")
+            return _noted(settled, f"agrees with the report's {said}")
+        agreeing = [i for i, a in enumerate(agree) if a]
+        if agreeing:  # another meaning agrees, or several do
+            ids = [candidates[i] for i in agreeing]
+            chosen = self._pick(
+                replace(resolution, alternatives=()), ids, resolution.matched_name or ""
+            )  # type: ignore[arg-type]
+            note = f"the report's {said} agrees with {', '.join(map(self.lookups.name_of, ids))}"  # type: ignore[arg-type]
+            return _noted(chosen, note)
+        conflict = (
+            f"the report's {said} disagrees with "
+            f"{resolution.keys.formula if resolution.keys else resolution.substance_id}"
+        )
+        if resolution.via in ("opsin", "fuzzy"):
+            reading = resolution.keys.smiles if resolution.keys else resolution.substance_id
+            return Resolution(
+                resolution.query,
+                resolution.kind,
+                form=resolution.form,
+                stereo=resolution.stereo,
+                error=f"the name and the report disagree: {conflict}",
+                notes=(*resolution.notes, f"{resolution.via} read {reading}, not taken"),
+            )
+        return _doubted(resolution, conflict)
+
+    def _agreement(
+        self,
+        substance_id: str | None,
+        keys: StructureKeys | None,
+        facts: QueryFacts,
+        derivative: Derivative | None,
+    ) -> bool | None:
+        """Whether one candidate agrees with the facts: False when any fact disagrees, True
+        when one agrees and none disagrees, None when none could be checked."""
+        results = [self._cas_agreement(substance_id, keys, facts)]
+        if facts.formula and keys is not None:
+            results.append(formula_agrees(facts.formula, keys.formula, derivative))
+        if False in results:
+            return False
+        return True if True in results else None
+
+    def _cas_agreement(
+        self, substance_id: str | None, keys: StructureKeys | None, facts: QueryFacts
+    ) -> bool | None:
+        """Whether the report's CAS number names this substance or its skeleton; None when
+        the CAS number is not in the reference data."""
+        cas = normalise_cas(facts.cas) if facts.cas else None
+        ids = self.lookups.cas.get(cas, ()) if cas else ()
+        if not ids:
+            return None
+        if substance_id in ids:
+            return True
+        skeletons = {k.connectivity for i in ids if (k := self.lookups.structure_of(i))}
+        return keys is not None and keys.connectivity in skeletons
+
+    def _cas_confirms(self, resolution: Resolution, facts: QueryFacts) -> bool:
+        return bool(self._cas_agreement(resolution.substance_id, resolution.keys, facts))
+
+
+_STRUCTURES = frozenset({"smiles", "inchi", "molfile", "inchikey"})
+
+
+def _facts_text(facts: QueryFacts) -> str:
+    return " and ".join(
+        f"{label} {value}"
+        for label, value in (("formula", facts.formula), ("CAS", facts.cas))
+        if value
+    )

@@ -1,0 +1,388 @@
+"""Name resolution measured on names the reference never saw.
+
+    .venv/bin/python benchmarks/names_eval.py [--no-opsin] [--show 12]
+
+Three sets, read from ../shared (the compiler never reads the held-out rows into the reference):
+
+- ``drugbank``: every name, synonym and CAS number of the held-out 20% of DrugBank's open
+  vocabulary (``subsmatch.compile.holdout``), each expected to resolve to the entry's InChIKey.
+  Names that another DrugBank entry of a different structure also carries are left out (the
+  source itself is ambiguous about them).
+- ``street``: the held-out street-name rows, each asked as a user of the row's region would
+  ask it. The expected structure is the substance label's in ``substance_structures.csv``, or
+  that of the label's head (the text before " (") when the head is such a label. Labels of
+  mixtures, classes and products (no single structure) form the set ``street: no single
+  structure``: the honest answer there is unresolved or uncertain.
+- ``nist``: the hit names of the real NIST MS Search result files in ``formats/`` (never read
+  by the compiler), each with the formula the NIST library prints. No structure is given, so
+  the check is on the formula: how often a resolution, OPSIN's in particular, disagrees with
+  it, and whether such readings are marked uncertain, without and with the formula passed
+  to the resolver as a fact.
+
+"Right" is the expected structure: same InChIKey (exact) or same first InChIKey block
+(connectivity: stereo or isotopes aside). "Wrong" is another structure. A name resolved to a
+substance known only by name cannot be compared and is counted apart ("no structure").
+"Should know" keeps the names whose expected structure the reference holds (same
+connectivity): a tool cannot know what is in none of its sources.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from subsmatch.ingest.readers import open_report
+from subsmatch.ingest.records import Finding
+from subsmatch.matchers.checker import Checker
+from subsmatch.reference.lists import Reference
+from subsmatch.substances.facts import QueryFacts, formula_agrees, split_derivative
+from subsmatch.substances.names import normalise
+from subsmatch.substances.regions import DEFAULT_REGION
+from subsmatch.substances.resolve import Resolution, Resolver
+
+ROOT = Path(__file__).resolve().parents[1]
+# ../shared beside the checkout, or beside the folder of worktrees (<root>/wt/<name>)
+SHARED = next(
+    (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()),
+    ROOT.parent / "shared",
+)
+SOURCES = SHARED / "sources"
+DRUGBANK_CSV = SOURCES / "drugbank_open_vocabulary" / "drugbank_vocabulary.csv"
+STREET_DIR = SOURCES / "names_street_and_precursor"
+NIST_DIR = SHARED / "formats" / "chemclipse" / "nist_ms_search"
+
+
+# --- the held-out rule (identical to subsmatch.compile.holdout, which is not on main yet) ---
+DRUGBANK, STREET_NAMES, HELD_OUT_PERCENT = "drugbank", "street_names", 20
+
+
+def street_key(name: str, substance: str) -> str:
+    import unicodedata
+
+    normalised = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return f"{normalised}|{substance.strip()}"
+
+
+def is_held_out(source: str, key: str) -> bool:
+    if source not in (DRUGBANK, STREET_NAMES):
+        return False
+    digest = hashlib.sha256(f"{source}\x00{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % 100 < HELD_OUT_PERCENT
+
+
+# --- the sets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """One query with what the source says it is."""
+
+    query: str
+    kind: str  # name | cas
+    expected: str | None  # InChIKey; None: no single structure
+    region: str = ""
+    formula: str | None = None  # NIST cases: the library's formula
+    cas: str | None = None  # NIST cases: the library's CAS number
+    origin: str = ""
+
+
+def drugbank_cases() -> list[Case]:
+    with DRUGBANK_CSV.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))[2:]
+    structures_of_name: defaultdict[str, set[str]] = defaultdict(set)
+    entries = []
+    for dbid, _acc, common, cas, _unii, synonyms, inchikey in rows:
+        names = list(
+            dict.fromkeys(n.strip() for n in [common, *synonyms.split(" | ")] if n.strip())
+        )
+        for name in names:
+            structures_of_name[name.casefold()].add(inchikey[:14] if inchikey else dbid)
+        if inchikey and is_held_out(DRUGBANK, dbid):
+            entries.append((dbid, names, cas.strip(), inchikey))
+    cases = []
+    for dbid, names, cas, inchikey in entries:
+        cases.extend(
+            Case(name, "name", inchikey, origin=dbid)
+            for name in names
+            if len(structures_of_name[name.casefold()]) == 1
+        )
+        if cas:
+            cases.append(Case(cas, "cas", inchikey, origin=dbid))
+    return cases
+
+
+def street_cases(named: Callable[[str], str | None]) -> list[Case]:
+    """``named``: the InChIKey of a label's head that substance_structures.csv lacks."""
+    with (STREET_DIR / "substance_structures.csv").open(encoding="utf-8", newline="") as fh:
+        structure_of = {row["substance"]: row["inchikey"] for row in csv.DictReader(fh)}
+    with (STREET_DIR / "street_names.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    cases = []
+    for row in rows:
+        if not is_held_out(STREET_NAMES, street_key(row["name"], row["substance"])):
+            continue
+        label = row["substance"]
+        head = label.split(" (")[0]
+        expected = structure_of.get(label) or structure_of.get(head) or named(head)
+        cases.append(Case(row["name"], "name", expected, row["region"], origin=label))
+    return cases
+
+
+def nist_cases() -> list[Case]:
+    cases = {}
+    for path in sorted(NIST_DIR.glob("*.TXT")):
+        with open_report(path) as report:
+            for record in report:
+                if isinstance(record, Finding) and record.name and record.formula:
+                    cases[(record.name, record.formula)] = Case(
+                        record.name,
+                        "name",
+                        None,
+                        formula=record.formula,
+                        cas=record.cas,
+                        origin=path.name,
+                    )
+    return list(cases.values())
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+
+def resolved_inchikey(resolution: Resolution, reference: Reference) -> str | None:
+    if resolution.keys is not None:
+        return resolution.keys.inchikey
+    if resolution.substance_id and (record := reference.substances.get(resolution.substance_id)):
+        return record.inchikey
+    return None
+
+
+def outcome(resolution: Resolution, expected: str, reference: Reference) -> str:
+    if not resolution.resolved:
+        return "unresolved"
+    got = resolved_inchikey(resolution, reference)
+    if got is None:
+        return "no structure"
+    if got == expected:
+        return "exact"
+    if got[:14] == expected[:14]:
+        return "connectivity"
+    return "wrong"
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    exact: int = 0
+    connectivity: int = 0
+    wrong: int = 0
+    wrong_certain: int = 0
+    unresolved: int = 0
+    no_structure: int = 0
+    right_uncertain: int = 0
+
+    def add(self, result: str, uncertain: bool) -> None:
+        self.n += 1
+        if result == "exact":
+            self.exact += 1
+        elif result == "connectivity":
+            self.connectivity += 1
+        elif result == "wrong":
+            self.wrong += 1
+            self.wrong_certain += not uncertain
+        elif result == "unresolved":
+            self.unresolved += 1
+        else:
+            self.no_structure += 1
+        if result in ("exact", "connectivity") and uncertain:
+            self.right_uncertain += 1
+
+    def line(self, label: str) -> str:
+        def pct(k: int, n: int | None = None) -> str:
+            n = self.n if n is None else n
+            return f"{100 * k / n:5.1f}%" if n else "    -"
+
+        right = self.exact + self.connectivity
+        return (
+            f"| {label} | {self.n} | {pct(right)} | {pct(self.exact)} | {pct(self.wrong)} | "
+            f"{pct(self.wrong_certain, self.wrong)} | {pct(self.unresolved)} | "
+            f"{pct(self.no_structure)} | {pct(self.right_uncertain, right)} |"
+        )
+
+
+HEADER = (
+    "| set | names | right (connectivity) | right (exact) | wrong | wrong, NOT marked "
+    "uncertain (of wrong) | unresolved | resolved, no structure | right but uncertain "
+    "(of right) |\n|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def resolve_all(
+    resolver: Resolver, cases: list[Case], with_facts: bool = False
+) -> list[Resolution]:
+    """Resolutions aligned with ``cases``: each case asked as a user of its region would
+    (the default region where it has none; "global" rows with no preference)."""
+    by_region: defaultdict[str, list[int]] = defaultdict(list)
+    for i, case in enumerate(cases):
+        by_region[case.region].append(i)
+    out: list[Resolution | None] = [None] * len(cases)
+    for region, indexes in by_region.items():
+        asked = Resolver(
+            resolver.lookups,
+            resolver.use_opsin,
+            region="any" if region == "global" else region or DEFAULT_REGION,
+        )
+        facts = (
+            [QueryFacts(cases[i].formula, cases[i].cas) for i in indexes] if with_facts else None
+        )
+        for i, resolution in zip(
+            indexes, asked.resolve_many((cases[i].query for i in indexes), facts), strict=True
+        ):
+            out[i] = resolution
+    return out  # type: ignore[return-value]
+
+
+def evaluate(
+    label: str,
+    cases: list[Case],
+    resolutions: list[Resolution],
+    reference: Reference,
+    show: int,
+) -> list[str]:
+    known = {r.connectivity for r in reference.substances.values() if r.connectivity}
+    tallies: defaultdict[str, Tally] = defaultdict(Tally)
+    wrong: list[str] = []
+    for case, resolution in zip(cases, resolutions, strict=True):
+        result = outcome(resolution, case.expected, reference)  # type: ignore[arg-type]
+        strata = ["all", f"{case.kind}s"]
+        if case.expected[:14] in known:  # type: ignore[index]
+            strata += ["should know", f"should know, {case.kind}s"]
+        for stratum in strata:
+            tallies[stratum].add(result, resolution.uncertain)
+        if result == "wrong":
+            got = reference.substances.get(resolution.substance_id or "")
+            wrong.append(
+                f"  {case.query!r} ({case.origin}{', ' + case.region if case.region else ''}) -> "
+                f"{got.name if got else resolution.keys.smiles if resolution.keys else '?'} "
+                f"via {resolution.via}{' UNCERTAIN' if resolution.uncertain else ''}"
+            )
+    return [tallies[s].line(f"{label}: {s}") for s in tallies] + examples(
+        f"{label}: {len(wrong)} wrong", wrong, show
+    )
+
+
+def examples(title: str, lines: list[str], show: int) -> list[str]:
+    """The first ``show`` of ``lines`` under ``title``, as a comment the README can keep."""
+    return [f"<!-- {title}, e.g.:", *lines[:show], "-->"] if lines else []
+
+
+def formula_of(resolution: Resolution, reference: Reference) -> str | None:
+    if resolution.keys is not None:
+        return resolution.keys.formula
+    if resolution.substance_id and (record := reference.substances.get(resolution.substance_id)):
+        return record.formula
+    return None
+
+
+def nist_report(
+    cases: list[Case], plain: list[Resolution], reference: Reference, show: int
+) -> list[str]:
+    by_via: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    misread: list[str] = []
+    for case, resolution in zip(cases, plain, strict=True):
+        via = resolution.via or "unresolved"
+        formula = formula_of(resolution, reference)
+        if formula is None:
+            by_via[via]["no formula"] += 1
+            continue
+        agrees = formula_agrees(case.formula or "", formula, split_derivative(case.query)[1])
+        key = (
+            "agrees"
+            if agrees
+            else ("disagrees, uncertain" if resolution.uncertain else "disagrees")
+        )
+        by_via[via][key] += 1
+        if not agrees:
+            misread.append(
+                f"  {case.query!r}: NIST {case.formula}, {via} {formula}"
+                f"{' UNCERTAIN' if resolution.uncertain else ''}"
+            )
+    lines = [
+        "| via | names | formula agrees | disagrees, marked uncertain | disagrees, NOT marked |",
+        "|---|---|---|---|---|",
+    ]
+    for via, counts in sorted(by_via.items()):
+        n = sum(counts.values())
+        lines.append(
+            f"| {via} | {n} | {counts['agrees']} | {counts['disagrees, uncertain']} | "
+            f"{counts['disagrees']} |"
+        )
+    return lines + examples(f"nist: {len(misread)} disagree", misread, show)
+
+
+def named_structure(checker: Checker, name: str) -> str | None:
+    """The InChIKey of the one reference substance whose synonym is exactly ``name``."""
+    hits = checker.resolver.lookups.names.exact(normalise(name))
+    ids = {h.substance_id for h in hits}
+    record = checker.reference.substances[ids.pop()] if len(ids) == 1 else None
+    return record.inchikey if record else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-opsin", action="store_true", help="resolve without OPSIN")
+    parser.add_argument("--show", type=int, default=12, help="wrong examples shown per set")
+    args = parser.parse_args()
+    if not SOURCES.is_dir():
+        sys.exit(f"{SOURCES} is absent: the evaluation reads the held-out rows from ../shared")
+    checker = Checker(use_opsin=not args.no_opsin)
+    reference = checker.reference
+    resolver = checker.resolver
+    started = time.perf_counter()
+    print(f"reference data {reference.version}; OPSIN {'off' if args.no_opsin else 'on'}\n")
+    print(HEADER)
+    drugbank = drugbank_cases()
+    for line in evaluate(
+        "drugbank", drugbank, resolve_all(resolver, drugbank), reference, args.show
+    ):
+        print(line)
+    street = street_cases(partial(named_structure, checker))
+    single = [c for c in street if c.expected]
+    for line in evaluate("street", single, resolve_all(resolver, single), reference, args.show):
+        print(line)
+    mixtures = [c for c in street if not c.expected]
+    confident = [
+        (c, r)
+        for c, r in zip(mixtures, resolve_all(resolver, mixtures), strict=True)
+        if r.resolved and not r.uncertain
+    ]
+    print(
+        f"\nstreet: no single structure: {len(mixtures)} names, {len(confident)} resolved to one "
+        "structure without being marked uncertain"
+    )
+    for case, resolution in confident[: args.show]:
+        print(f"  {case.query!r} ({case.origin}, {case.region}) -> {resolution.matched_name}")
+    nist = nist_cases()
+    print(
+        f"\nnist: {len(nist)} distinct hit names with the library's formula, resolved without it\n"
+    )
+    for line in nist_report(nist, resolve_all(resolver, nist), reference, args.show):
+        print(line)
+    print("\nnist: the same names with the formula and CAS number passed as facts\n")
+    for line in nist_report(
+        nist, resolve_all(resolver, nist, with_facts=True), reference, args.show
+    ):
+        print(line)
+    print(f"\n{time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""Why a structure OPSIN read from a name may be wrong: checks on the name and on the reading.
+
+OPSIN parses what it is given and answers without a doubt, also where the name leaves room:
+it reads a lowercase d- (dextrorotatory) as a D- configuration or as deuterium, fills a
+missing locant by its own rules (fluoroamphetamine becomes N-fluoroamphetamine), numbers a
+trivial parent its own way (3,6-diacetylmorphine gets C-acetyl groups where heroin has
+O-acetyl), reads a code as a chemical name (HexEn as hexene) and keeps the largest of several
+components it read. Each check is a small class with a key and an explanation, gathered in
+one registry list (in the manner of the ChEMBL structure checker); a check that applies does
+not change the reading, it makes it uncertain and says why. The word lists the checks use
+are kept in ``data/opsin_risks.csv``.
+
+>>> doubts("4-fluoroamphetamine", "CC(N)Cc1ccc(F)cc1")
+()
+>>> doubts("fluoroamphetamine", "CC(NF)Cc1ccccc1")
+('missing locant: OPSIN placed fluoro by its own rules',)
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from rdkit import Chem
+
+from subsmatch.substances.names import casefold, greek_letters, nfkc, unify_punctuation
+
+_DATA = Path(__file__).with_name("data")
+
+
+def _words() -> dict[str, tuple[str, ...]]:
+    with (_DATA / "opsin_risks.csv").open(encoding="utf-8", newline="") as fh:
+        return {row["kind"]: tuple(row["words"].split()) for row in csv.DictReader(fh)}
+
+
+WORDS = _words()
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    """Longest first; an -oxy prefix never as the start of -oxyl (carboxylic, hydroxyl)."""
+    return "|".join(
+        f"{w}(?!l)" if w.endswith("oxy") else w for w in sorted(words, key=len, reverse=True)
+    )
+
+
+def _plain(name: str) -> str:
+    """The name as the checks read it: one case, plain dashes, Greek letters as words."""
+    return greek_letters(casefold(unify_punctuation(nfkc(name))))
+
+
+class Check(Protocol):
+    key: str
+    explanation: str
+
+    def found(self, name: str, smiles: str) -> str | None:
+        """A note when the check applies to this name and reading, else None."""
+        ...
+
+
+class _Noting:
+    key: str
+    explanation: str
+
+    def note(self, **values: str) -> str:
+        """The note of this check: its key and its explanation, filled in."""
+        return f"{self.key}: {self.explanation.format(**values)}"
+
+
+@dataclass(frozen=True)
+class StereoLetter(_Noting):
+    """A lowercase d-, l- or dl- prefix: an optical rotation, not a configuration."""
+
+    key: str = "stereo letter"
+    explanation: str = (
+        "OPSIN reads d-/l- as D/L configurations or ignores them; d (dextrorotatory) is not D"
+    )
+    pattern: re.Pattern[str] = re.compile(r"(?<![A-Za-z0-9])(?:dl|d,l|d|l)-(?=[A-Za-z0-9(\[])")
+
+    def found(self, name: str, smiles: str) -> str | None:
+        return self.note() if self.pattern.search(name) else None
+
+
+_MULTIPLIER = r"(?:mono|di|tri|tetra|penta|hexa|hepta|octa|bis|tris)"
+_LOCANT_TOKEN = (
+    r"(?:\d+[a-z]?'*(?:alpha|beta)?(?:\(\d+\))?|[a-z]\d*'*|alpha|beta|gamma|delta|epsilon|omega"
+    r"|ortho|meta|para)"
+)
+_LOCANTS = re.compile(rf"{_LOCANT_TOKEN}(?:,{_LOCANT_TOKEN})*")
+_TRANSPARENT = frozenset({"sec", "tert", "iso", "neo", "cis", "trans"})
+_TOKEN_BEFORE_HYPHEN = re.compile(r"([0-9a-z',]+(?:\(\d+\))?)-$")  # 2, n,n, 4', 8(14)
+
+
+def _locanted(before: str) -> bool:
+    """True when the text before a prefix ends in a locant and a hyphen (4-, N,N-, 4'-, o-)."""
+    while m := _TOKEN_BEFORE_HYPHEN.search(before):
+        token = m[1]
+        if token not in _TRANSPARENT:
+            return bool(_LOCANTS.fullmatch(token))
+        before = before[: m.start()]
+    return False
+
+
+@dataclass(frozen=True)
+class MissingLocant(_Noting):
+    """A substituent prefix without a locant where its place is not obvious."""
+
+    key: str = "missing locant"
+    explanation: str = "OPSIN placed {prefix} by its own rules"
+    prefix: re.Pattern[str] = re.compile(  # not inside another word (nitrogen, chloroform,
+        rf"({_MULTIPLIER}?)({_alternation(WORDS['substituent'])})"  # ethylene)
+        r"(?!gen|us|form|ene|idene|idyne)"
+    )
+    single_site: re.Pattern[str] = re.compile(rf"(?:{_alternation(WORDS['single_site'])})")
+    symmetric: re.Pattern[str] = re.compile(rf"(?:{_alternation(WORDS['symmetric_parent'])})")
+    term_start: re.Pattern[str] = re.compile(r"(?<![a-z)\]}])(?=[a-z])")
+
+    def found(self, name: str, smiles: str) -> str | None:
+        """The first prefix of each term needs a locant before it unless what follows places
+        it; when it has none, so does each prefix glued after it (dimethylaminophenyl...)."""
+        text = _plain(name)
+        for start in self.term_start.finditer(text):
+            if _locanted(text[: start.start()]):  # a term after a bracket carries its
+                continue  # substituent, whose locant is outside ([(2-chlorophenyl)carbonyl]amino)
+            position = start.start()
+            while m := self.prefix.match(text, position):
+                if not self._placed(m, text[m.end() :]):
+                    return self.note(prefix=m[2])
+                position = m.end()
+        return None
+
+    def _placed(self, m: re.Match[str], rest: str) -> bool:
+        """Whether what follows the prefix leaves it one place: nothing (an ester's alkyl
+        word; a bracketed substituent's end), a one-site group or parent (methylamino,
+        dimethylamine), or one substituent on a parent whose positions are all alike
+        (chlorobenzene)."""
+        if not rest or rest[0] in " ([)]}":
+            return True
+        rest = rest[1:] if rest[:1] == "-" and rest[1:2].isalpha() else rest  # hexyl-benzene
+        if self.single_site.match(rest):
+            return True
+        return not m[1] and bool(self.symmetric.match(rest))
+
+
+@dataclass(frozen=True)
+class TrivialParent(_Noting):
+    """Prefixes or locants on a trivial parent that OPSIN numbers its own way."""
+
+    key: str = "trivial parent"
+    explanation: str = "substituents on '{parent}' are placed by OPSIN's numbering of it"
+    pattern: re.Pattern[str] = re.compile(  # a prefix before the parent, a locant after it
+        rf"[a-z0-9)\]]-?({_alternation(WORDS['trivial_parent'])})(?![a-z])"
+        rf"|(?<![a-z])({_alternation(WORDS['trivial_parent'])})-(?=[a-z0-9])"
+    )
+    unprimed: re.Pattern[str] = re.compile(
+        rf"(?<![0-9'])\d+(?![0-9'a-z]).*?({_alternation(WORDS['primed_parent'])})(?![a-z])"
+    )
+
+    def found(self, name: str, smiles: str) -> str | None:
+        text = _plain(name)
+        if m := self.pattern.search(text) or self.unprimed.search(text):
+            return self.note(parent=m[m.lastindex or 1])
+        return None
+
+
+@dataclass(frozen=True)
+class TrivialPrefix(_Noting):
+    """A trivial substituent name: sulfanilamido (OPSIN reads another isomer), anisyl."""
+
+    key: str = "trivial prefix"
+    explanation: str = "'{prefix}' is a trivial substituent name; OPSIN often reads another isomer"
+    pattern: re.Pattern[str] = re.compile(rf"({_alternation(WORDS['trivial_prefix'])})")
+
+    def found(self, name: str, smiles: str) -> str | None:
+        if m := self.pattern.search(_plain(name)):
+            return self.note(prefix=m[1])
+        return None
+
+
+def _components(smiles: str) -> list[Chem.Mol]:
+    """The components of a reading of several, largest first; [] for a reading of one."""
+    mol = Chem.MolFromSmiles(smiles) if "." in smiles else None
+    if mol is None:
+        return []
+    return sorted(Chem.GetMolFrags(mol, asMols=True), key=lambda p: -p.GetNumHeavyAtoms())
+
+
+_HYDROXY = Chem.MolFromSmarts("[OX2H][#6]")
+_ACID = Chem.MolFromSmarts("[CX3](=O)[OX2H1,OX1-]")
+
+
+@dataclass(frozen=True)
+class EsterOrSalt(_Noting):
+    """An "X acetate" of an alcohol names an ester; OPSIN reads the salt of two components."""
+
+    key: str = "ester or salt"
+    explanation: str = "'{word}' may name an ester of the alcohol; OPSIN read a salt of two parts"
+    word: re.Pattern[str] = re.compile(rf"\s(?:di|tri)?({_alternation(WORDS['ester_acid'])})$")
+
+    def found(self, name: str, smiles: str) -> str | None:
+        m = self.word.search(_plain(name))
+        if m is None or not (parts := _components(smiles)):
+            return None
+        kept, others = parts[0], parts[1:]
+        if kept.HasSubstructMatch(_HYDROXY) and any(p.HasSubstructMatch(_ACID) for p in others):
+            return self.note(word=m[1])
+        return None
+
+
+@dataclass(frozen=True)
+class CodeLike(_Noting):
+    """A word with a capital inside (HexEn, 4-HO-MiPT): a code, not a systematic name."""
+
+    key: str = "code"
+    explanation: str = (
+        "the name looks like a code (a capital inside a word); OPSIN read it as a chemical name"
+    )
+    pattern: re.Pattern[str] = re.compile(r"(?<![A-Za-z0-9])[A-Z]?[a-z]+[A-Z]")  # not 4aS
+
+    def found(self, name: str, smiles: str) -> str | None:
+        return self.note() if self.pattern.search(name) else None
+
+
+@dataclass(frozen=True)
+class LostComponents(_Noting):
+    """Several components read, one kept: charges that do not balance, or an organic part lost
+    for an inorganic one."""
+
+    key: str = "components"
+    explanation: str = "OPSIN read several components ({parts}); only the largest is kept"
+
+    def found(self, name: str, smiles: str) -> str | None:
+        if not (parts := _components(smiles)):
+            return None
+        charge = sum(atom.GetFormalCharge() for part in parts for atom in part.GetAtoms())
+        organic = [any(a.GetSymbol() == "C" for a in p.GetAtoms()) for p in parts]
+        if charge == 0 and (organic[0] or not any(organic)):
+            return None
+        shown = ", ".join(Chem.MolToSmiles(p) for p in parts[:3])
+        return self.note(parts=shown)
+
+
+CHECKS: list[Check] = [
+    StereoLetter(),
+    MissingLocant(),
+    TrivialParent(),
+    TrivialPrefix(),
+    CodeLike(),
+    LostComponents(),
+    EsterOrSalt(),
+]
+
+
+def doubts(name: str, smiles: str) -> tuple[str, ...]:
+    """Why OPSIN's reading ``smiles`` of ``name`` may be wrong: one note per check that
+    applies; () when none does."""
+    return tuple(note for check in CHECKS if (note := check.found(name, smiles)))

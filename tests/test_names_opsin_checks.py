@@ -1,0 +1,96 @@
+"""Checks on OPSIN readings: each feature OPSIN often misreads, with an example that must be
+flagged and a near miss that must not. The readings are the SMILES OPSIN gives (written out
+here: the checks themselves need no Java)."""
+
+from __future__ import annotations
+
+import pytest
+
+from subsmatch.substances.opsin_checks import CHECKS, doubts
+
+
+def keys_of_doubts(name: str, smiles: str) -> set[str]:
+    return {note.split(":")[0] for note in doubts(name, smiles)}
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles", "key"),
+    [
+        # lowercase d-/l-/dl-: optical rotation, not configuration (d-lactic acid is L-)
+        ("d-lactic acid", "C[C@@H](O)C(=O)O", "stereo letter"),
+        ("dl-homoserine", "NC(CCO)C(=O)O", "stereo letter"),
+        # a substituent without a locant
+        ("fluoroamphetamine", "CC(NF)Cc1ccccc1", "missing locant"),
+        ("hydroxyamphetamine", "CC(Cc1ccccc1)NO", "missing locant"),
+        (
+            "1-[1-(methylphenyl)cyclohexyl]piperidine",
+            "Cc1ccccc1C1(N2CCCCC2)CCCCC1",
+            "missing locant",
+        ),
+        ("p-fluoro-phenylpiperazine", "Fc1ccc(N2CCNCC2)cc1", "missing locant"),
+        ("Hydroxy-undecanoic acid", "CCCCCCCCCC(O)C(=O)O", "missing locant"),
+        # prefixes on a trivial parent OPSIN numbers its own way
+        (
+            "3,6-diacetylmorphine",
+            "CC(=O)C1(O)CC=C2C[C@@H]3[C@@H]4C=C[C@@](O)(C(C)=O)[C@@H]5OC1=C2[C@@]54CCN3C",
+            "trivial parent",
+        ),
+        (
+            "morphine-N-oxide",
+            "C[N+]1([O-])CC[C@]23c4c5ccc(O)c4O[C@H]2[C@@H](O)C=C[C@H]3[C@H]1C5",
+            "trivial parent",
+        ),
+        ("4-methyl-alpha-pyrrolidinopropiophenone", "CC(C(=O)c1ccccc1C)N1CCCC1", "trivial parent"),
+        ("2-sulfanilamidopyridine", "Nc1ccccc1S(=O)(=O)Nc1ccccn1", "trivial prefix"),
+        # a code read as a chemical name
+        ("HexEn", "CCCCC=C", "code"),
+        # several components, one kept
+        ("Benzene hexachloride", "c1ccccc1.[Cl-].[Cl-].[Cl-].[Cl-].[Cl-].[Cl-]", "components"),
+        # an ester read as a salt
+        (
+            "estradiol benzoate",
+            "C[C@]12CC[C@@H]3c4ccc(O)cc4CC[C@H]3[C@@H]1CC[C@@H]2O.OC(=O)c1ccccc1",
+            "ester or salt",
+        ),
+    ],
+)
+def test_a_risky_name_is_flagged(name: str, smiles: str, key: str) -> None:
+    assert key in keys_of_doubts(name, smiles)
+
+
+@pytest.mark.parametrize(
+    ("name", "smiles"),
+    [
+        ("D-lactic acid", "C[C@@H](O)C(=O)O"),  # a D/L configuration is not a rotation
+        ("L-alanine", "C[C@H](N)C(=O)O"),
+        ("4-fluoroamphetamine", "CC(N)Cc1ccc(F)cc1"),
+        ("N-hydroxyamphetamine", "CC(Cc1ccccc1)NO"),
+        ("1-[1-(3-methylphenyl)cyclohexyl]piperidine", "Cc1cccc(C2(N3CCCCC3)CCCCC2)c1"),
+        ("2-(methylamino)-1-phenylpropan-1-one", "CNC(C)C(=O)c1ccccc1"),  # methyl on amino
+        ("N,N-dimethyltryptamine", "CN(C)CCc1c[nH]c2ccccc12"),
+        ("dimethylamine", "CNC"),
+        ("chlorobenzene", "Clc1ccccc1"),
+        ("methyl salicylate", "COC(=O)c1ccccc1O"),  # an ester's alkyl word
+        ("hexyl-benzene", "CCCCCCc1ccccc1"),
+        (
+            "4-{[(2,6-dichlorophenyl)carbonyl]amino}benzoic acid",
+            "O=C(Nc1ccc(C(=O)O)cc1)c1c(Cl)cccc1Cl",
+        ),
+        ("1,2,3-trimethylsilyloxybenzene", "C[Si](C)(C)Oc1ccccc1"),
+        ("morphine", "C[N@@]1CC[C@]23c4c5ccc(O)c4O[C@H]2[C@@H](O)C=C[C@H]3[C@H]1C5"),
+        ("4'-methyl-alpha-pyrrolidinopropiophenone", "Cc1ccc(C(=O)C(C)N2CCCC2)cc1"),
+        ("1H-indole", "c1ccc2[nH]ccc2c1"),
+        ("(4aS,10bR)-decahydro-naphtho[2,1-f]chromene", "C1CCC2CC3OCCCC3CC2C1"),
+        ("amphetamine sulfate", "CC(N)Cc1ccccc1.OS(=O)(=O)O"),
+        ("calcium acetate", "[Ca+2].CC(=O)[O-].CC(=O)[O-]"),
+        ("estradiol", "C[C@]12CC[C@@H]3c4ccc(O)cc4CC[C@H]3[C@@H]1CC[C@@H]2O"),
+    ],
+)
+def test_a_near_miss_is_not_flagged(name: str, smiles: str) -> None:
+    assert doubts(name, smiles) == ()
+
+
+def test_every_check_has_a_key_and_an_explanation() -> None:
+    keys = [check.key for check in CHECKS]
+    assert len(set(keys)) == len(keys)
+    assert all(check.explanation for check in CHECKS)

@@ -1,0 +1,300 @@
+"""The resolver on a small reference of its own: real structures (RDKit), a real synonym
+index, real OPSIN (``opsin`` mark). Each rule with an example and a near miss."""
+
+from __future__ import annotations
+
+import pytest
+
+from subsmatch.matchers.names import SynonymIndex
+from subsmatch.substances.facts import QueryFacts
+from subsmatch.substances.regions import RegionError
+from subsmatch.substances.resolve import Lookups, Resolution, Resolver
+from subsmatch.substances.structures import keys_of
+
+STRUCTURES = {
+    "amph": "CC(N)Cc1ccccc1",
+    "meth": "CNC(C)Cc1ccccc1",
+    "mdma": "CNC(C)Cc1ccc2c(c1)OCO2",
+    "mda": "CC(N)Cc1ccc2c(c1)OCO2",
+    "mdea": "CCNC(C)Cc1ccc2c(c1)OCO2",
+    "3cmc": "CNC(C)C(=O)c1cccc(Cl)c1",
+    "4cmc": "CNC(C)C(=O)c1ccc(Cl)cc1",
+    "3mmc": "CNC(C)C(=O)c1cccc(C)c1",
+    "4mmc": "CNC(C)C(=O)c1ccc(C)cc1",
+    "dxm": "COc1ccc2c(c1)[C@]13CCCC[C@H]1[C@@H](C2)N(C)CC3",
+    "lvm": "COc1ccc2c(c1)[C@@]13CCCC[C@@H]1[C@H](C2)N(C)CC3",
+    "fent": "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1",
+    "ghb": "O=C(O)CCCO",
+    "gbl": "O=C1CCCO1",
+    "2fa": "CC(N)Cc1ccccc1F",
+    "4fphp": "CCCCC(C(=O)c1ccc(F)cc1)N1CCCC1",
+    "mdmb": "C=CCCCn1nc(C(=O)NC(C(=O)OC)C(C)(C)C)c2ccccc21",
+}
+NAMES = [
+    ("amphetamine", "amph", ""),
+    ("speed", "amph", "NL"),
+    ("speed", "amph", "BE"),
+    ("speed", "meth", "DE"),
+    ("speed", "meth", "US"),
+    ("methamphetamine", "meth", ""),
+    ("crystal", "meth", "NL"),
+    ("crystal", "mdma", "NL"),
+    ("miauw miauw", "3mmc", "NL"),
+    ("miauw miauw", "4mmc", "NL"),
+    ("candy", "mdma", "US"),
+    ("MDMA", "mdma", ""),
+    ("MDA", "mda", ""),
+    ("MDEA", "mdea", ""),
+    ("3-CMC", "3cmc", ""),
+    ("4-CMC", "4cmc", ""),
+    ("3-MMC", "3mmc", ""),
+    ("mephedrone", "4mmc", ""),
+    ("dextromethorphan", "dxm", ""),
+    ("levomethorphan", "lvm", ""),
+    ("fentanyl", "fent", ""),
+    ("GHB", "ghb", ""),
+    ("GBL", "ghb", ""),  # a category table read as synonyms: the facts must catch it
+    ("gamma-butyrolactone", "gbl", ""),
+    ("2-FA", "2fa", ""),
+    ("4-F-α-PHP", "4fphp", ""),
+    ("MDMB-4en-PINACA", "mdmb", ""),
+]
+KEYS = {sid: keys_of(smiles) for sid, smiles in STRUCTURES.items()}
+CAS = {"437-38-7": ["fent"], "300-62-9": ["amph"], "537-46-2": ["meth"]}
+
+
+def lookups() -> Lookups:
+    return Lookups(
+        names=SynonymIndex(NAMES),
+        cas=CAS,
+        inchikey={k.inchikey: sid for sid, k in KEYS.items()},
+        skeleton=lambda c: sorted(sid for sid, k in KEYS.items() if k.connectivity == c),
+        structure_of=KEYS.get,
+        name_of=lambda sid: sid,
+    )
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return Resolver(lookups(), use_opsin=False)
+
+
+def resolved(resolver: Resolver, query: str, facts: QueryFacts | None = None) -> Resolution:
+    return resolver.resolve(query, facts)
+
+
+# --- names a user types ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["4F-PHP", "4-fluoro-alpha-PHP", "4F-α-PHP", "4-F-PHP"])
+def test_nps_shorthand_names_one_substance(resolver: Resolver, query: str) -> None:
+    r = resolved(resolver, query)
+    assert (r.substance_id, r.via, r.uncertain) == ("4fphp", "synonym", False)
+
+
+@pytest.mark.parametrize("query", ["3F-PHP", "4F-PVP", "PHP", "4-FA"])
+def test_nps_shorthand_near_misses_stay_apart(resolver: Resolver, query: str) -> None:
+    assert not resolved(resolver, query).resolved
+
+
+def test_spacing_and_hyphens_aside(resolver: Resolver) -> None:
+    r = resolved(resolver, "MDMB 4en PINACA")
+    assert (r.substance_id, r.uncertain) == ("mdmb", False)
+    assert "spaces and hyphens aside" in r.notes[-1]
+    assert not resolved(resolver, "MDMB 5en PINACA").resolved
+
+
+def test_codes_keep_their_digits(resolver: Resolver) -> None:
+    assert resolved(resolver, "3-CMC").substance_id == "3cmc"
+    assert resolved(resolver, "4CMC").substance_id == "4cmc"
+    assert resolved(resolver, "3 CMC").substance_id == "3cmc"
+    assert not resolved(resolver, "5-CMC").resolved
+    assert [resolved(resolver, q).substance_id for q in ("MDA", "MDEA", "MDMA")] == [
+        "mda",
+        "mdea",
+        "mdma",
+    ]
+    assert not resolved(resolver, "MDMAA").resolved
+
+
+def test_an_alias_inside_the_query(resolver: Resolver) -> None:
+    r = resolved(resolver, "2-Fluoroamphetamine (2-FA)")
+    assert (r.substance_id, r.uncertain) == ("2fa", False)
+    assert "'2-Fluoroamphetamine' is not in the reference data" in r.notes
+
+
+def test_an_alias_that_disagrees_is_uncertain(resolver: Resolver) -> None:
+    r = resolved(resolver, "MDMA (MDA)")
+    assert r.uncertain and {r.substance_id, *r.alternatives} == {"mdma", "mda"}
+    assert "the names disagree" in r.notes[-1]
+
+
+def test_an_alias_settles_an_ambiguous_name(resolver: Resolver) -> None:
+    r = resolved(resolver, "crystal (methamphetamine)")
+    assert (r.substance_id, r.alternatives, r.uncertain) == ("meth", (), False)
+
+
+def test_a_typo_in_a_long_name_is_tolerated_and_uncertain(resolver: Resolver) -> None:
+    r = resolved(resolver, "fentanly")
+    assert (r.substance_id, r.via, r.uncertain) == ("fent", "fuzzy", True)
+    assert r.confidence <= 0.8
+
+
+def test_a_typo_never_crosses_a_stereo_word(resolver: Resolver) -> None:
+    assert resolved(resolver, "dextromethrophan").substance_id == "dxm"
+    assert resolved(resolver, "levomethrophan").substance_id == "lvm"
+    assert resolved(resolver, "dextromethrophan").uncertain
+
+
+def test_short_codes_take_no_typo(resolver: Resolver) -> None:
+    for query in ("3-CMK", "4-MMC", "MDMX"):
+        assert not resolved(resolver, query).resolved, query
+
+
+# --- ambiguity and region ----------------------------------------------------------------------
+
+
+def test_a_street_name_follows_the_benelux_by_default(resolver: Resolver) -> None:
+    r = resolved(resolver, "speed")
+    assert (r.substance_id, r.alternatives, r.uncertain) == ("amph", (), False)
+    assert "elsewhere 'speed' also means meth (DE, US)" in r.notes
+
+
+def test_a_street_name_follows_the_users_region() -> None:
+    us = Resolver(lookups(), use_opsin=False, region="US")
+    assert (us.resolve("speed").substance_id, us.resolve("speed").uncertain) == ("meth", False)
+    de = Resolver(lookups(), use_opsin=False, region="de")
+    assert de.resolve("speed").substance_id == "meth"
+
+
+def test_without_a_region_every_meaning_counts() -> None:
+    anywhere = Resolver(lookups(), use_opsin=False, region="any")
+    r = anywhere.resolve("speed")
+    assert r.uncertain and {r.substance_id, *r.alternatives} == {"amph", "meth"}
+
+
+def test_meanings_that_disagree_in_the_region_stay_ambiguous(resolver: Resolver) -> None:
+    r = resolved(resolver, "miauw miauw")
+    assert r.uncertain and {r.substance_id, *r.alternatives} == {"3mmc", "4mmc"}
+    assert r.confidence == 0.5
+
+
+def test_a_street_name_known_only_elsewhere_is_uncertain(resolver: Resolver) -> None:
+    r = resolved(resolver, "candy")
+    assert (r.substance_id, r.uncertain, r.doubtful) == ("mdma", True, True)
+    assert "only outside Europe" in r.notes[-1]
+    assert not Resolver(lookups(), use_opsin=False, region="US").resolve("candy").uncertain
+
+
+def test_an_unknown_region_is_refused_with_a_fix() -> None:
+    with pytest.raises(RegionError, match="unknown region 'Atlantis'") as error:
+        Resolver(lookups(), region="Atlantis")
+    assert "two-letter country code" in error.value.hint
+
+
+# --- facts that come with the query ------------------------------------------------------------
+
+
+def test_a_formula_that_agrees_is_noted(resolver: Resolver) -> None:
+    r = resolved(resolver, "GHB", QueryFacts(formula="C4H8O3"))
+    assert (r.substance_id, r.uncertain) == ("ghb", False)
+    assert "agrees with the report's formula C4H8O3" in r.notes
+
+
+def test_a_table_answer_the_formula_contradicts_is_uncertain(resolver: Resolver) -> None:
+    r = resolved(resolver, "GBL", QueryFacts(formula="C4H6O2"))
+    assert (r.substance_id, r.doubtful) == ("ghb", True)
+    assert "disagrees with C4H8O3" in r.notes[-1]
+    assert not resolved(resolver, "GBL").uncertain  # the same name without the fact
+
+
+def test_a_salt_formula_agrees_with_its_parent(resolver: Resolver) -> None:
+    r = resolved(resolver, "amphetamine sulfate", QueryFacts(formula="C9H13N.H2SO4"))
+    assert not r.uncertain and "agrees" in r.notes[-1]
+
+
+def test_the_formula_settles_an_ambiguous_name(resolver: Resolver) -> None:
+    r = resolved(resolver, "crystal", QueryFacts(formula="C10H15N"))
+    assert (r.substance_id, r.alternatives, r.uncertain) == ("meth", (), False)
+
+
+def test_a_cas_number_that_names_another_substance(resolver: Resolver) -> None:
+    r = resolved(resolver, "fentanyl", QueryFacts(cas="300-62-9"))
+    assert r.doubtful and "CAS 300-62-9" in r.notes[-1]
+    assert not resolved(resolver, "fentanyl", QueryFacts(cas="437-38-7")).uncertain
+
+
+def test_a_near_spelling_the_formula_contradicts_is_not_taken(resolver: Resolver) -> None:
+    r = resolved(resolver, "fentanly", QueryFacts(formula="C9H13N"))
+    assert not r.resolved and "disagree" in (r.error or "")
+    assert "fuzzy read fent" not in r.notes[-1]
+
+
+def test_facts_are_part_of_the_cache_key(resolver: Resolver) -> None:
+    plain, checked = resolver.resolve_many(["GBL", "GBL"], [None, QueryFacts(formula="C4H6O2")])
+    assert not plain.uncertain and checked.uncertain
+
+
+def test_facts_must_align_with_queries(resolver: Resolver) -> None:
+    with pytest.raises(ValueError, match="align"):
+        resolver.resolve_many(["GHB", "GBL"], [QueryFacts(formula="C4H8O3")])
+
+
+# --- OPSIN, checked ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def opsin_resolver() -> Resolver:
+    return Resolver(lookups(), use_opsin=True)
+
+
+@pytest.mark.opsin
+def test_opsin_reads_a_systematic_name(opsin_resolver: Resolver) -> None:
+    r = opsin_resolver.resolve("1-phenylpropan-2-amine")
+    assert (r.via, r.substance_id, r.uncertain) == ("opsin", "amph", False)
+
+
+@pytest.mark.opsin
+@pytest.mark.parametrize(
+    ("query", "why"),
+    [
+        ("fluoroamphetamine", "missing locant"),  # OPSIN puts the fluorine on nitrogen
+        ("3,6-diacetylmorphine", "trivial parent"),  # OPSIN acetylates carbon, not oxygen
+        ("d-lactic acid", "stereo letter"),  # dextrorotatory lactic acid is L-lactic acid
+        ("HexEn", "code"),  # OPSIN reads hexene
+    ],
+)
+def test_opsin_readings_of_risky_names_are_uncertain(
+    opsin_resolver: Resolver, query: str, why: str
+) -> None:
+    r = opsin_resolver.resolve(query)
+    assert r.via == "opsin" and r.uncertain and any(n.startswith(why) for n in r.notes), r
+
+
+@pytest.mark.opsin
+def test_an_opsin_reading_the_formula_contradicts_is_not_taken(opsin_resolver: Resolver) -> None:
+    r = opsin_resolver.resolve("1-phenylpropan-2-amine", QueryFacts(formula="C10H15N"))
+    assert not r.resolved and "the name and the report disagree" in (r.error or "")
+    assert "opsin read CC(N)Cc1ccccc1, not taken" in r.notes
+
+
+@pytest.mark.opsin
+def test_a_cas_number_confirms_a_doubtful_reading(opsin_resolver: Resolver) -> None:
+    assert opsin_resolver.resolve("methylamphetamine").uncertain  # which methyl? N by default
+    r = opsin_resolver.resolve("methylamphetamine", QueryFacts(cas="537-46-2"))
+    assert r.via == "opsin" and r.substance_id == "meth"
+    assert not r.uncertain and "confirms the structure" in r.notes[-1]
+
+
+@pytest.mark.opsin
+def test_a_derivative_names_its_analyte(opsin_resolver: Resolver) -> None:
+    facts = QueryFacts(formula="C12H21NSi")  # amphetamine + one TMS group
+    r = opsin_resolver.resolve("1-phenylpropan-2-amine, TMS derivative", facts)
+    assert (r.substance_id, r.uncertain) == ("amph", False)
+    assert any("TMS derivative" in n for n in r.notes) and "agrees" in r.notes[-1]
+
+
+@pytest.mark.opsin
+def test_a_cas_index_name_keeps_its_ester(opsin_resolver: Resolver) -> None:
+    r = opsin_resolver.resolve("Benzoic acid, methyl ester")
+    assert r.keys is not None and r.keys.formula == "C8H8O2"
