@@ -86,27 +86,41 @@ class _Bucket:
 Meanings = tuple[tuple[str, frozenset[str]], ...]  # (substance id, regions), sorted by id
 
 
+def _meanings(rows: list[tuple[str, str]]) -> Meanings:
+    """(substance id, region) rows of one key as each substance with all its regions."""
+    regions: dict[str, set[str]] = {}
+    for sid, region in rows:
+        regions.setdefault(sid, set()).add(region)
+    return tuple((sid, frozenset(r)) for sid, r in sorted(regions.items()))
+
+
 class SynonymIndex:
     """Synonym text -> substance ids (with the regions of each), by normalised key.
 
     ``names`` holds (text, substance id) or (text, substance id, region) rows; ``keys``, when
-    given, their keys as :func:`normalise` makes them now (aligned with ``names``).
+    given, their keys as :func:`normalise` makes them now (aligned with ``names``). A key's
+    rows are grouped by substance when the key is first asked for: building stays a single
+    pass (the reference holds tens of thousands of names).
     """
 
     def __init__(self, names: Iterable[Sequence[str]], keys: Sequence[str] | None = None) -> None:
-        by_key: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        rows: dict[str, list[tuple[str, str]]] = {}
         for i, (text, substance_id, *region) in enumerate(names):
             key = keys[i] if keys is not None else normalise(text).key
             if key:
-                by_key[key][substance_id].add(region[0] if region else "")
-        self._by_key: dict[str, Meanings] = {
-            key: tuple((sid, frozenset(regions)) for sid, regions in sorted(meanings.items()))
-            for key, meanings in by_key.items()
-        }
+                rows.setdefault(key, []).append((substance_id, region[0] if region else ""))
+        self._rows = rows
+        self._meanings: dict[str, Meanings] = {}
+
+    def _of(self, key: str) -> Meanings:
+        """The meanings of a key in the index."""
+        if (found := self._meanings.get(key)) is None:
+            found = self._meanings[key] = _meanings(self._rows[key])
+        return found
 
     def __len__(self) -> int:
         """Number of distinct normalised keys."""
-        return len(self._by_key)
+        return len(self._rows)
 
     def exact(self, name: NormalisedName) -> list[NameHit]:
         """All substances whose synonym has the query's key, sorted by id.
@@ -115,13 +129,13 @@ class SynonymIndex:
         its base are returned instead, each with the key that matched (``matched_name`` then
         differs from ``name.key``: the caller decides whether that stereo form is covered).
         """
-        if meanings := self._by_key.get(name.key):
-            return [NameHit(sid, name.key, 100.0, True, regions) for sid, regions in meanings]
+        if name.key in self._rows:
+            return [NameHit(sid, name.key, 100.0, True, r) for sid, r in self._of(name.key)]
         if name.stereo:
             return [
                 NameHit(sid, key, 100.0, True, regions)
                 for key in self._by_base.get(name.base, ())
-                for sid, regions in self._by_key[key]
+                for sid, regions in self._of(key)
             ]
         return []
 
@@ -138,7 +152,7 @@ class SynonymIndex:
             NameHit(sid, key, 100.0, False, regions)
             for key in self._by_compact.get(compact_key(name.key), ())
             if key != name.key
-            for sid, regions in self._by_key[key]
+            for sid, regions in self._of(key)
         ]
 
     def fuzzy(self, name: NormalisedName, limit: int = 3) -> list[NameHit]:
@@ -170,7 +184,7 @@ class SynonymIndex:
             score = round(
                 (fuzz.ratio(folded, candidate_folded) + fuzz.ratio(key, candidate)) / 2, 2
             )
-            for sid, regions in self._by_key[candidate]:
+            for sid, regions in self._of(candidate):
                 hit = NameHit(sid, candidate, score, False, regions)
                 if sid not in best or _rank(hit) < _rank(best[sid]):
                     best[sid] = hit
@@ -182,7 +196,7 @@ class SynonymIndex:
     def _by_base(self) -> dict[str, tuple[str, ...]]:
         """Key without its stereo prefix -> the keys that have it."""
         by_base: defaultdict[str, list[str]] = defaultdict(list)
-        for key in sorted(self._by_key):
+        for key in sorted(self._rows):
             by_base[split_stereo(key)[1]].append(key)
         return {base: tuple(keys) for base, keys in by_base.items()}
 
@@ -190,14 +204,14 @@ class SynonymIndex:
     def _by_compact(self) -> dict[str, tuple[str, ...]]:
         """Key without spaces and hyphens -> the keys that have it."""
         by_compact: defaultdict[str, list[str]] = defaultdict(list)
-        for key in sorted(self._by_key):
+        for key in sorted(self._rows):
             by_compact[compact_key(key)].append(key)
         return {compact: tuple(keys) for compact, keys in by_compact.items()}
 
     @cached_property
     def _buckets(self) -> dict[tuple[tuple[str, ...], ...], _Bucket]:
         buckets: defaultdict[tuple[tuple[str, ...], ...], list[str]] = defaultdict(list)
-        for key in sorted(self._by_key):
+        for key in sorted(self._rows):
             if len(key) >= MIN_FUZZY_LENGTH:
                 buckets[guard_signature(key)].append(key)
         return {

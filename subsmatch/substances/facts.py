@@ -22,6 +22,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 _DATA = Path(__file__).with_name("data")
@@ -69,7 +70,9 @@ _SALT_FORMERS = tuple(
 _MOST_OF_EACH = (3, 2, 2, 6, 1, 1, 1)
 
 
-def _salt_differences() -> frozenset[frozenset[tuple[str, int]]]:
+@cache  # made when first asked: 2,000 combinations are no work for start-up
+def salt_differences() -> frozenset[frozenset[tuple[str, int]]]:
+    """What a salt or solvate may add to its parent's formula (nothing included)."""
     differences = set()
     for times in itertools.product(*(range(n + 1) for n in _MOST_OF_EACH)):
         total: Counter[str] = Counter()
@@ -78,9 +81,6 @@ def _salt_differences() -> frozenset[frozenset[tuple[str, int]]]:
                 total[element] += n * count
         differences.add(frozenset((+total).items()))
     return frozenset(differences)
-
-
-SALT_DIFFERENCES = _salt_differences()  # including none at all
 
 
 @dataclass(frozen=True)
@@ -162,4 +162,4 @@ def formula_agrees(given: str, parent: str, derivative: Derivative | None = None
         return True
     if expected - stated:
         return False
-    return frozenset((stated - expected).items()) in SALT_DIFFERENCES
+    return frozenset((stated - expected).items()) in salt_differences()

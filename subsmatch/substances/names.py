@@ -17,9 +17,9 @@ fuzzy-matched only when their signatures are equal. ``compact_key`` drops spaces
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,9 +39,10 @@ FORM_WORDS: dict[str, str] = {
 }
 FORM_BLOCKERS: frozenset[str] = frozenset(row["word"] for row in _read_csv("form_blockers.csv"))
 SHORTHAND: list[dict[str, str]] = _read_csv("shorthand.csv")
-KEY_VERSION = hashlib.sha256(
-    b"".join(path.read_bytes() for path in (Path(__file__), *sorted(_DATA.glob("*.csv"))))
-).hexdigest()[:16]
+KEY_VERSION = format(
+    zlib.crc32(b"".join(p.read_bytes() for p in (Path(__file__), *sorted(_DATA.glob("*.csv"))))),
+    "08x",
+)
 """Changes whenever this module or its tables change: keys stored with another version (in
 the reference's names table) were made by another normaliser and must be made again."""
 
@@ -221,7 +222,10 @@ def canonical_codes(text: str) -> str:
     return text
 
 
-_SHORTHAND_RULES = [(re.compile(row["pattern"]), row["replacement"]) for row in SHORTHAND]
+_SHORTHAND_RULES = [  # (substrings one of which must occur: a pre-check, pattern, replacement)
+    (tuple(row["needles"].split("|")), re.compile(row["pattern"]), row["replacement"])
+    for row in SHORTHAND
+]
 
 
 def nps_shorthand(text: str) -> str:
@@ -232,10 +236,9 @@ def nps_shorthand(text: str) -> str:
     >>> nps_shorthand("4-fa"), nps_shorthand("php"), nps_shorthand("5-meo-dmt")
     ('4-fa', 'php', '5-methoxy-dmt')
     """
-    if "-" not in text and " " not in text:
-        return text
-    for pattern, replacement in _SHORTHAND_RULES:
-        text = pattern.sub(replacement, text)
+    for needles, pattern, replacement in _SHORTHAND_RULES:
+        if any(needle in text for needle in needles):
+            text = pattern.sub(replacement, text)
     return text
 
 

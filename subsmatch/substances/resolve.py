@@ -32,7 +32,6 @@ from subsmatch.substances.facts import Derivative, QueryFacts, formula_agrees, s
 from subsmatch.substances.identifiers import normalise_cas, query_kind
 from subsmatch.substances.names import NormalisedName, alias_parts, normalise
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
-from subsmatch.substances.opsin_checks import doubts
 from subsmatch.substances.regions import DEFAULT_REGION, canonical_region, preference, tier_of
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
 
@@ -390,6 +389,10 @@ class Resolver:
             stereo=name.stereo,
             notes=(f"read by OPSIN from '{spelling}'",) if spelling != query.strip() else (),
         )
+        # imported when OPSIN first reads a name: compiling the checks' word patterns costs
+        # start-up time that a check of a known name never needs
+        from subsmatch.substances.opsin_checks import doubts
+
         if found := doubts(spelling, smiles):
             return _doubted(resolution, *found)
         return resolution
