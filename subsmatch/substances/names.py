@@ -419,7 +419,10 @@ def alias_parts(text: str) -> tuple[str, ...]:
 
 # --- fuzzy guard ---------------------------------------------------------------------------
 
-_SPELLING_FOLDS = (("ph", "f"), ("th", "t"), ("y", "i"), ("ae", "e"), ("oe", "e"))
+_SPELLING_FOLDS = (
+    ("ph", "f"), ("th", "t"), ("y", "i"), ("ae", "e"), ("oe", "e"),
+    ("dextro", "dex"), ("levo", "lev"),  # dextroamphetamine, dexamfetamine
+)  # fmt: skip
 _HARD_C = re.compile(r"c(?=[aoulr])")  # kokain, kodein, klonazepam
 _INN_ENDING = re.compile(r"(?<=[a-z]{3})(?:um|a|o)(?![a-z])")  # cocainum, cocaina, mazindolo
 _FINAL_E = re.compile(r"(?<=[a-z])e(?![a-z])")
@@ -439,9 +442,9 @@ _MARKER_CANONICAL = {"dex": "dextro", "lev": "levo"}
 
 def spelling_fold(key: str) -> str:
     """Fold spelling conventions that never change the substance: ph/f, th/t, y/i, ae/e and
-    oe/e, a hard c/k, the Latin, Spanish and Italian endings of INNs (-um, -a, -o) and a
-    word-final e (cocaine, Kokain, cocaína, cocainum; aethylmorphinum; morphin, ketamin in
-    German and Dutch reports).
+    oe/e, dextro/dex and levo/lev, a hard c/k, the Latin, Spanish and Italian endings of INNs
+    (-um, -a, -o) and a word-final e (cocaine, Kokain, cocaína, cocainum; aethylmorphinum;
+    dextroamphetamine, dexamfetamine; morphin, ketamin in German and Dutch reports).
 
     >>> spelling_fold("methamphetamine"), spelling_fold("fentanyl"), spelling_fold("2c-e")
     ('metamfetamin', 'fentanil', '2c-e')
