@@ -56,6 +56,8 @@ NAMES = [
     ("GBL", "ghb", ""),  # a category table read as synonyms: the facts must catch it
     ("gamma-butyrolactone", "gbl", ""),
     ("2-FA", "2fa", ""),
+    ("2-fluoroamphetamine", "2fa", ""),
+    ("cookie", "mdma", "NL"),
     ("4-F-α-PHP", "4fphp", ""),
     ("MDMB-4en-PINACA", "mdmb", ""),
 ]
@@ -120,7 +122,13 @@ def test_codes_keep_their_digits(resolver: Resolver) -> None:
 def test_an_alias_inside_the_query(resolver: Resolver) -> None:
     r = resolved(resolver, "2-Fluoroamphetamine (2-FA)")
     assert (r.substance_id, r.uncertain) == ("2fa", False)
-    assert "'2-Fluoroamphetamine' is not in the reference data" in r.notes
+    assert "'2-Fluoroamphetamine' and '2-FA' name the same substance" in r.notes
+
+
+def test_an_alias_part_nobody_knows_may_qualify_the_name(resolver: Resolver) -> None:
+    r = resolved(resolver, "cookie (hydroponic)")  # a street name with a qualifier
+    assert (r.substance_id, r.uncertain) == ("mdma", True)
+    assert "'hydroponic' is not in the reference data" in r.notes[-1]
 
 
 def test_an_alias_that_disagrees_is_uncertain(resolver: Resolver) -> None:

@@ -420,11 +420,14 @@ def alias_parts(text: str) -> tuple[str, ...]:
 # --- fuzzy guard ---------------------------------------------------------------------------
 
 _SPELLING_FOLDS = (
-    ("ph", "f"), ("th", "t"), ("y", "i"), ("ae", "e"), ("oe", "e"),
+    ("ph", "f"), ("th", "t"), ("y", "i"),
     ("dextro", "dex"), ("levo", "lev"),  # dextroamphetamine, dexamfetamine
 )  # fmt: skip
 _HARD_C = re.compile(r"c(?=[aoulr])")  # kokain, kodein, klonazepam
-_INN_ENDING = re.compile(r"(?<=[a-z]{3})(?:um|a|o)(?![a-z])")  # cocainum, cocaina, mazindolo
+_INITIAL_DIGRAPH = re.compile(r"(?<![a-z])[ao]e")  # aethylmorphinum, oestradiol
+# Latin, Spanish and Italian INN endings, only after the stems that take them: cocainum,
+# oxycodonum, mazindolum, diazepamum, lysergidum; cocaina, metadona, mazindolo
+_INN_ENDING = re.compile(r"(?<=[a-z]{3}(?:in|on|ol|am|id))(?:um|a|o)(?![a-z])")
 _FINAL_E = re.compile(r"(?<=[a-z])e(?![a-z])")
 _GUARD_TOKENS = re.compile(r"(\d+'*)|([^\W\d_]+)|(\([+\-±/]+\))")  # number | letters | sign
 _SHORT_RUN = 5
@@ -453,6 +456,7 @@ def spelling_fold(key: str) -> str:
     """
     for old, new in _SPELLING_FOLDS:
         key = key.replace(old, new)
+    key = _INITIAL_DIGRAPH.sub("e", key)
     return _FINAL_E.sub("", _INN_ENDING.sub("", _HARD_C.sub("k", key)))
 
 

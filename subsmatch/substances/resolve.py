@@ -316,11 +316,13 @@ class Resolver:
             agreed = replace(agreed, keys=self.lookups.structure_of(sid))
             if not agreed.doubtful:
                 agreed = replace(agreed, confidence=CONFIDENCE["synonym"])
-            said = " and ".join(f"'{p}'" for p, _ in found)
+            if unknown:  # an unknown part may qualify the name rather than repeat it
+                return _doubted(
+                    agreed,
+                    *(f"'{p}' is not in the reference data; the rest names it" for p in unknown),
+                )
             return _noted(
-                agreed,
-                f"{said} name the same substance" if len(found) > 1 else "",
-                *(f"'{p}' is not in the reference data" for p in unknown),
+                agreed, " and ".join(f"'{p}'" for p, _ in found) + " name the same substance"
             )
         candidates = sorted(shared) or sorted(set.union(*meanings))
         ambiguous = self._pick(
