@@ -5,7 +5,8 @@
 Three sets, read from ../shared (the compiler never reads the held-out rows into the reference):
 
 - ``drugbank``: every name, synonym and CAS number of the held-out 20% of DrugBank's open
-  vocabulary (``subsmatch.compile.holdout``), each expected to resolve to the entry's InChIKey.
+  vocabulary (``subsmatch.compile.holdout.is_held_out``: the compiler never reads them), each
+  expected to resolve to the entry's InChIKey.
   Names that another DrugBank entry of a different structure also carries are left out (the
   source itself is ambiguous about them).
 - ``street``: the held-out street-name rows, each asked as a user of the row's region would
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import sys
 import time
 from collections import Counter, defaultdict
@@ -41,6 +41,7 @@ from pathlib import Path
 
 from rdkit import Chem
 
+from subsmatch.compile.holdout import DRUGBANK, STREET_NAMES, is_held_out, street_key
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import Finding
 from subsmatch.matchers.checker import Checker
@@ -61,24 +62,6 @@ SOURCES = SHARED / "sources"
 DRUGBANK_CSV = SOURCES / "drugbank_open_vocabulary" / "drugbank_vocabulary.csv"
 STREET_DIR = SOURCES / "names_street_and_precursor"
 NIST_DIR = SHARED / "formats" / "chemclipse" / "nist_ms_search"
-
-
-# --- the held-out rule (identical to subsmatch.compile.holdout, which is not on main yet) ---
-DRUGBANK, STREET_NAMES, HELD_OUT_PERCENT = "drugbank", "street_names", 20
-
-
-def street_key(name: str, substance: str) -> str:
-    import unicodedata
-
-    normalised = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-    return f"{normalised}|{substance.strip()}"
-
-
-def is_held_out(source: str, key: str) -> bool:
-    if source not in (DRUGBANK, STREET_NAMES):
-        return False
-    digest = hashlib.sha256(f"{source}\x00{key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") % 100 < HELD_OUT_PERCENT
 
 
 # --- the sets ---------------------------------------------------------------------------------
@@ -272,6 +255,8 @@ def evaluate(
         strata = ["all", f"{case.kind}s"]
         if case.expected[:14] in known:  # type: ignore[index]
             strata += ["should know", f"should know, {case.kind}s"]
+        if resolution.via:
+            strata.append(f"answered via {resolution.via}")
         for stratum in strata:
             tallies[stratum].add(result, resolution.uncertain)
         if result == "wrong":

@@ -10,10 +10,12 @@ from subsmatch.substances.names import (
     FORM_WORDS,
     KEY_VERSION,
     SHORTHAND,
+    TEXT_STEPS,
     alias_parts,
     compact_key,
     guard_signature,
     normalise,
+    nps_shorthand,
     spelling_fold,
 )
 
@@ -328,3 +330,11 @@ def test_language_spellings_fold_together(a: str, b: str) -> None:
 
 def test_key_version_names_this_normaliser() -> None:
     assert len(KEY_VERSION) == 8 and KEY_VERSION.isalnum()
+
+
+@pytest.mark.parametrize("rule", SHORTHAND, ids=[row["rule"] for row in SHORTHAND])
+def test_each_shorthand_hint_finds_its_rule(rule: dict[str, str]) -> None:
+    text = rule["example"]
+    for step in TEXT_STEPS[: TEXT_STEPS.index(nps_shorthand)]:
+        text = step(text)
+    assert re.search(rule["pattern"], text) and re.search(rule["hint"], text)

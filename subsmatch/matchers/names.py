@@ -50,6 +50,7 @@ from subsmatch.substances.names import (
     spelling_fold,
     split_stereo,
 )
+from subsmatch.substances.regions import ANYWHERE
 
 MIN_FUZZY_LENGTH = 5
 """Keys shorter than this are never fuzzy-matched: at three or four characters one edit is a
@@ -62,8 +63,6 @@ dextromethrophan -> dextromethorphan); shorter ones only spelling conventions (k
 cocaine)."""
 
 MAX_FOLDED_EDITS = 1
-
-ANYWHERE = frozenset({""})
 
 
 @dataclass(frozen=True)
@@ -88,10 +87,14 @@ Meanings = tuple[tuple[str, frozenset[str]], ...]  # (substance id, regions), so
 
 def _meanings(rows: list[tuple[str, str]]) -> Meanings:
     """(substance id, region) rows of one key as each substance with all its regions."""
+    if all(not region for _, region in rows):  # most names are used anywhere
+        return tuple((sid, ANYWHERE) for sid in sorted({sid for sid, _ in rows}))
     regions: dict[str, set[str]] = {}
     for sid, region in rows:
         regions.setdefault(sid, set()).add(region)
-    return tuple((sid, frozenset(r)) for sid, r in sorted(regions.items()))
+    return tuple(
+        (sid, ANYWHERE if r == {""} else frozenset(r)) for sid, r in sorted(regions.items())
+    )
 
 
 class SynonymIndex:
@@ -196,7 +199,7 @@ class SynonymIndex:
     def _by_base(self) -> dict[str, tuple[str, ...]]:
         """Key without its stereo prefix -> the keys that have it."""
         by_base: defaultdict[str, list[str]] = defaultdict(list)
-        for key in sorted(self._rows):
+        for key in self._rows:
             by_base[split_stereo(key)[1]].append(key)
         return {base: tuple(keys) for base, keys in by_base.items()}
 
@@ -204,19 +207,20 @@ class SynonymIndex:
     def _by_compact(self) -> dict[str, tuple[str, ...]]:
         """Key without spaces and hyphens -> the keys that have it."""
         by_compact: defaultdict[str, list[str]] = defaultdict(list)
-        for key in sorted(self._rows):
+        for key in self._rows:
             by_compact[compact_key(key)].append(key)
         return {compact: tuple(keys) for compact, keys in by_compact.items()}
 
     @cached_property
     def _buckets(self) -> dict[tuple[tuple[str, ...], ...], _Bucket]:
-        buckets: defaultdict[tuple[tuple[str, ...], ...], list[str]] = defaultdict(list)
-        for key in sorted(self._rows):
-            if len(key) >= MIN_FUZZY_LENGTH:
-                buckets[guard_signature(key)].append(key)
+        buckets: defaultdict[tuple[tuple[str, ...], ...], list[tuple[str, str]]] = defaultdict(list)
+        for key in self._rows:
+            if len(key) >= MIN_FUZZY_LENGTH:  # folded once: the guard reads the cached fold
+                folded = spelling_fold(key)
+                buckets[guard_signature(key)].append((key, folded))
         return {
-            signature: _Bucket(tuple(keys), tuple(spelling_fold(k) for k in keys))
-            for signature, keys in buckets.items()
+            signature: _Bucket(tuple(k for k, _ in pairs), tuple(f for _, f in pairs))
+            for signature, pairs in buckets.items()
         }
 
 

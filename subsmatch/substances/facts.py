@@ -110,6 +110,7 @@ def _read_groups() -> list[dict[str, str]]:
 _GROUPS = _read_groups()
 _GROUP_ADDS = {row["group"]: parse_formula(row["adds"]) or Counter() for row in _GROUPS}
 _GROUP_OF = {spelling: row["group"] for row in _GROUPS for spelling in row["spellings"].split("|")}
+_GROUP_WORD = re.compile("|".join(map(re.escape, _GROUP_OF)), re.IGNORECASE)
 _SILYL = frozenset(row["group"] for row in _GROUPS if row["silyl"])
 _MULTIPLIERS = {"mono": 1, "di": 2, "bis": 2, "tri": 3, "tris": 3, "tetra": 4, "tetrakis": 4,
                 "penta": 5, "pentakis": 5, "hexa": 6, "hexakis": 6, "hepta": 7, "heptakis": 7,
@@ -136,6 +137,8 @@ def split_derivative(name: str) -> tuple[str, Derivative | None]:
     >>> split_derivative("Benzoic acid, methyl ester")  # a compound, not a derivative
     ('Benzoic acid, methyl ester', None)
     """
+    if not _GROUP_WORD.search(name):  # a cheap look before the full pattern
+        return name, None
     m = _DERIVATIVE.match(name.strip())
     if m is None or not (m["n"] or m["mult"] or m["word"] or m["on"]):
         return name, None

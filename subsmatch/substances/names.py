@@ -222,10 +222,9 @@ def canonical_codes(text: str) -> str:
     return text
 
 
-_SHORTHAND_RULES = [  # (substrings one of which must occur: a pre-check, pattern, replacement)
-    (tuple(row["needles"].split("|")), re.compile(row["pattern"]), row["replacement"])
-    for row in SHORTHAND
-]
+_SHORTHAND_RULES = [(re.compile(row["pattern"]), row["replacement"]) for row in SHORTHAND]
+# every rule's hint matches wherever its pattern does: one search tells whether any rule may
+_SHORTHAND_HINT = re.compile("|".join(f"(?:{row['hint']})" for row in SHORTHAND))
 
 
 def nps_shorthand(text: str) -> str:
@@ -236,9 +235,10 @@ def nps_shorthand(text: str) -> str:
     >>> nps_shorthand("4-fa"), nps_shorthand("php"), nps_shorthand("5-meo-dmt")
     ('4-fa', 'php', '5-methoxy-dmt')
     """
-    for needles, pattern, replacement in _SHORTHAND_RULES:
-        if any(needle in text for needle in needles):
-            text = pattern.sub(replacement, text)
+    if not _SHORTHAND_HINT.search(text):
+        return text
+    for pattern, replacement in _SHORTHAND_RULES:
+        text = pattern.sub(replacement, text)
     return text
 
 
@@ -425,9 +425,9 @@ _SPELLING_FOLDS = (
 )  # fmt: skip
 _HARD_C = re.compile(r"c(?=[aoulr])")  # kokain, kodein, klonazepam
 _INITIAL_DIGRAPH = re.compile(r"(?<![a-z])[ao]e")  # aethylmorphinum, oestradiol
-# Latin, Spanish and Italian INN endings, only after the stems that take them: cocainum,
-# oxycodonum, mazindolum, diazepamum, lysergidum; cocaina, metadona, mazindolo
-_INN_ENDING = re.compile(r"(?<=[a-z]{3}(?:in|on|ol|am|id))(?:um|a|o)(?![a-z])")
+# Latin, Spanish and Italian INN endings of a key's last word, only after the stems that take
+# them: cocainum, oxycodonum, mazindolum, diazepamum, lysergidum; cocaina, metadona, mazindolo
+_INN_STEMS = ("in", "on", "ol", "am", "id")
 _FINAL_E = re.compile(r"(?<=[a-z])e(?![a-z])")
 _GUARD_TOKENS = re.compile(r"(\d+'*)|([^\W\d_]+)|(\([+\-±/]+\))")  # number | letters | sign
 _SHORT_RUN = 5
@@ -443,6 +443,7 @@ _MARKERS = re.compile(
 _MARKER_CANONICAL = {"dex": "dextro", "lev": "levo"}
 
 
+@lru_cache(maxsize=NORMALISED_KEPT)  # a key is folded for its guard and for its distance
 def spelling_fold(key: str) -> str:
     """Fold spelling conventions that never change the substance: ph/f, th/t, y/i, ae/e and
     oe/e, dextro/dex and levo/lev, a hard c/k, the Latin, Spanish and Italian endings of INNs
@@ -455,9 +456,25 @@ def spelling_fold(key: str) -> str:
     {'kokain'}
     """
     for old, new in _SPELLING_FOLDS:
-        key = key.replace(old, new)
-    key = _INITIAL_DIGRAPH.sub("e", key)
-    return _FINAL_E.sub("", _INN_ENDING.sub("", _HARD_C.sub("k", key)))
+        if old in key:
+            key = key.replace(old, new)
+    if "ae" in key or "oe" in key:
+        key = _INITIAL_DIGRAPH.sub("e", key)
+    if "c" in key:
+        key = _HARD_C.sub("k", key)
+    return _FINAL_E.sub("", _without_inn_ending(key))
+
+
+def _without_inn_ending(key: str) -> str:
+    """The key without a Latin (-um), Spanish or Italian (-a, -o) INN ending on its last word.
+
+    >>> [_without_inn_ending(k) for k in ("kokainum", "metadona", "pinaka")]
+    ['kokain', 'metadon', 'pinaka']
+    """
+    stem = key[:-2] if key.endswith("um") else key[:-1] if key.endswith(("a", "o")) else ""
+    if stem.endswith(_INN_STEMS) and stem[-5:-2].isalpha() and len(stem) >= 5:
+        return stem
+    return key
 
 
 def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:

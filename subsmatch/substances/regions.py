@@ -32,7 +32,8 @@ EUROPE = "Europe"
 DEFAULT_REGION = EUROPE
 ANY = "any"
 GLOBAL = "global"
-ANYWHERE = ""
+ANYWHERE_CODE = ""
+ANYWHERE = frozenset({ANYWHERE_CODE})  # the regions of a name used anywhere
 
 BENELUX = frozenset({"BE", "NL", "LU"})
 EUROPEAN = frozenset(
@@ -80,8 +81,8 @@ def preference(region: str | None) -> Tiers:
     if code == ANY:
         return ()
     if code == EUROPE:
-        return (BENELUX | {ANYWHERE}, (EUROPEAN - BENELUX) | {"EU"}, frozenset({GLOBAL}))
-    tiers = [frozenset({ANYWHERE, code})]
+        return (BENELUX | ANYWHERE, (EUROPEAN - BENELUX) | {"EU"}, frozenset({GLOBAL}))
+    tiers = [frozenset({ANYWHERE_CODE, code})]
     if code in BENELUX:
         tiers.append(BENELUX - {code})
     if code in EUROPEAN:

@@ -32,7 +32,13 @@ from subsmatch.substances.facts import Derivative, QueryFacts, formula_agrees, s
 from subsmatch.substances.identifiers import normalise_cas, query_kind
 from subsmatch.substances.names import NormalisedName, alias_parts, normalise
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
-from subsmatch.substances.regions import DEFAULT_REGION, canonical_region, preference, tier_of
+from subsmatch.substances.regions import (
+    ANYWHERE,
+    DEFAULT_REGION,
+    canonical_region,
+    preference,
+    tier_of,
+)
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]
@@ -279,6 +285,8 @@ class Resolver:
     def _by_region(self, hits: Sequence[NameHitLike]) -> tuple[list[str], list[str], bool]:
         """The meanings of the user's most preferred region that has any, the other meanings,
         and whether the chosen ones are known only outside the user's region."""
+        if all(hit.regions is ANYWHERE for hit in hits):  # no street name among them
+            return sorted({hit.substance_id for hit in hits}), [], False
         regions: dict[str, frozenset[str]] = {}
         for hit in hits:
             regions[hit.substance_id] = regions.get(hit.substance_id, frozenset()) | hit.regions
@@ -338,16 +346,14 @@ class Resolver:
 
     def _pick(self, base: Resolution, ids: list[str], matched: str) -> Resolution:
         """One substance, or the first of several with the others named as alternatives."""
-        resolution = replace(
-            base, substance_id=ids[0], matched_name=matched, keys=self.lookups.structure_of(ids[0])
+        return replace(
+            base,
+            substance_id=ids[0],
+            matched_name=matched,
+            keys=self.lookups.structure_of(ids[0]),
+            alternatives=tuple(ids[1:]),
+            confidence=base.confidence * (AMBIGUITY_PENALTY if len(ids) > 1 else 1),
         )
-        if len(ids) > 1:
-            resolution = replace(
-                resolution,
-                alternatives=tuple(ids[1:]),
-                confidence=base.confidence * AMBIGUITY_PENALTY,
-            )
-        return resolution
 
     # --- names: OPSIN then fuzzy -------------------------------------------------------------
 
