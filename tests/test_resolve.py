@@ -306,3 +306,21 @@ def test_a_derivative_names_its_analyte(opsin_resolver: Resolver) -> None:
 def test_a_cas_index_name_keeps_its_ester(opsin_resolver: Resolver) -> None:
     r = opsin_resolver.resolve("Benzoic acid, methyl ester")
     assert r.keys is not None and r.keys.formula == "C8H8O2"
+
+
+# --- the same through the Checker and the shipped reference ------------------------------------
+
+
+def test_the_checker_passes_facts_and_caches_by_them(checker) -> None:
+    plain, checked = checker.check_json(["GBL", "GBL"], facts=[None, QueryFacts("C4H6O2")])
+    assert plain["resolved"]["uncertain"] is False  # the table says GHB, nothing contradicts it
+    assert checked["resolved"]["uncertain"] is True
+    assert any("disagrees" in note for note in checked["notes"])
+
+
+def test_the_checker_takes_a_region() -> None:
+    from subsmatch.matchers.checker import Checker
+
+    assert Checker(region="nl").region == "NL"
+    with pytest.raises(RegionError):
+        Checker(region="Narnia")
