@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import json
 import re
+import shutil
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from subsmatch.matchers.names import NameHit, SynonymIndex
-from subsmatch.substances.names import guard_signature, normalise
+from subsmatch.reference.lists import DATA_DIR, Reference
+from subsmatch.substances.names import KEY_VERSION, guard_signature, normalise
 
 PAIRS = [
     ("MDMA", "s1"),
@@ -173,3 +178,24 @@ def test_fuzzy_hits_share_digits_and_guard(synonyms: list[str], query: str) -> N
         assert re.findall(r"\d+", hit.matched_name) == re.findall(r"\d+", name.key)
         assert guard_signature(hit.matched_name) == guard_signature(name.key)
         assert hit.matched_name != name.key and hit.score < 100
+
+
+def test_stored_keys_are_taken_only_from_this_normaliser(tmp_path) -> None:
+    for path in DATA_DIR.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    names = pq.read_table(tmp_path / "names.parquet")
+    keys = [normalise(name).key for name in names.column("name").to_pylist()]
+    names = names.set_column(names.schema.get_field_index("key"), "key", pa.array(keys))
+    pq.write_table(names, tmp_path / "names.parquet")
+    version = json.loads((tmp_path / "VERSION.json").read_text())
+    (tmp_path / "VERSION.json").write_text(json.dumps({**version, "name_key_version": KEY_VERSION}))
+
+    reference = Reference(tmp_path)
+    assert reference.name_keys(KEY_VERSION) == keys
+    assert reference.name_keys("another normaliser") is None
+    stored = SynonymIndex(reference.name_rows(), reference.name_keys(KEY_VERSION))
+    made = SynonymIndex(reference.name_rows())
+    for query in ("MDMA", "4F-PHP", "speed", "fentanly", "(S)-amphetamine"):
+        name = normalise(query)
+        assert stored.exact(name) == made.exact(name)
+        assert stored.fuzzy(name) == made.fuzzy(name)

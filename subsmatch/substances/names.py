@@ -425,9 +425,14 @@ _SPELLING_FOLDS = (
 )  # fmt: skip
 _HARD_C = re.compile(r"c(?=[aoulr])")  # kokain, kodein, klonazepam
 _INITIAL_DIGRAPH = re.compile(r"(?<![a-z])[ao]e")  # aethylmorphinum, oestradiol
-# Latin, Spanish and Italian INN endings of a key's last word, only after the stems that take
-# them: cocainum, oxycodonum, mazindolum, diazepamum, lysergidum; cocaina, metadona, mazindolo
-_INN_STEMS = ("in", "on", "ol", "am", "id")
+# Latin, Spanish and Italian INN endings of a key's last word, only after the stem endings that
+# take them (those of DrugBank's Latin and Spanish synonyms): cocainum, oxycodonum, fentanylum,
+# diazepamum, lysergidum; cocaina, metadona, mazindolo
+_LATIN_STEMS = (
+    "in", "ol", "id", "on", "at", "an", "am", "il", "en", "ib", "ir", "al", "im", "el", "yl",
+    "em", "ex", "ac",
+)  # fmt: skip
+_ROMANCE_STEMS = ("in", "id", "on", "at", "en", "an", "im", "ol")
 _FINAL_E = re.compile(r"(?<=[a-z])e(?![a-z])")
 _GUARD_TOKENS = re.compile(r"(\d+'*)|([^\W\d_]+)|(\([+\-±/]+\))")  # number | letters | sign
 _SHORT_RUN = 5
@@ -471,10 +476,13 @@ def _without_inn_ending(key: str) -> str:
     >>> [_without_inn_ending(k) for k in ("kokainum", "metadona", "pinaka")]
     ['kokain', 'metadon', 'pinaka']
     """
-    stem = key[:-2] if key.endswith("um") else key[:-1] if key.endswith(("a", "o")) else ""
-    if stem.endswith(_INN_STEMS) and stem[-5:-2].isalpha() and len(stem) >= 5:
-        return stem
-    return key
+    if key.endswith("um"):
+        stem, stems = key[:-2], _LATIN_STEMS
+    elif key.endswith(("a", "o")):
+        stem, stems = key[:-1], _ROMANCE_STEMS
+    else:
+        return key
+    return stem if stem.endswith(stems) and len(stem) >= 5 and stem[-5:-2].isalpha() else key
 
 
 def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
