@@ -19,6 +19,7 @@ from subsmatch.store.access import UPLOAD_CONTEXTS
 from subsmatch.store.checks import record_checks
 from subsmatch.store.models import as_utc
 from subsmatch.store.queries import case_findings, finding_frame, findings
+from subsmatch.substances.facts import QueryFacts
 from subsmatch.vocabulary import CONTEXT_GROUPS, FLAGGED
 
 WARM_UP = ("MDMA", "4-CMC")
@@ -37,10 +38,11 @@ class LockedChecker(Checker):
         queries: Iterable[str],
         jurisdictions: tuple[str, ...] = JURISDICTIONS,
         as_of: date | None = None,
+        facts: Iterable[QueryFacts | None] | None = None,
     ) -> list[Verdict]:
         queries = list(queries)
         with self._lock:
-            return super().check(queries, jurisdictions, as_of)
+            return super().check(queries, jurisdictions, as_of, facts)
 
 
 class Service:
