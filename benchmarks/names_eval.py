@@ -24,7 +24,8 @@ Three sets, read from ../shared (the compiler never reads the held-out rows into
 (connectivity: stereo or isotopes aside). "Wrong" is another structure. A name resolved to a
 substance known only by name cannot be compared and is counted apart ("no structure").
 "Should know" keeps the names whose expected structure the reference holds (same
-connectivity): a tool cannot know what is in none of its sources.
+connectivity): a tool cannot know what is in none of its sources; "same stereo" those whose
+very InChIKey it holds (not only a stereoisomer: bupivacaine where levobupivacaine is known).
 """
 
 from __future__ import annotations
@@ -246,6 +247,7 @@ def evaluate(
     show: int,
 ) -> list[str]:
     known = {r.connectivity for r in reference.substances.values() if r.connectivity}
+    known_exactly = {r.inchikey for r in reference.substances.values() if r.inchikey}
     tallies: defaultdict[str, Tally] = defaultdict(Tally)
     wrong: list[str] = []
     results = [outcome(r, c.expected, reference) for c, r in zip(cases, resolutions, strict=True)]  # type: ignore[arg-type]
@@ -255,6 +257,8 @@ def evaluate(
         strata = ["all", f"{case.kind}s"]
         if case.expected[:14] in known:  # type: ignore[index]
             strata += ["should know", f"should know, {case.kind}s"]
+        if case.expected in known_exactly:
+            strata.append("should know, same stereo")
         if resolution.via:
             strata.append(f"answered via {resolution.via}")
         for stratum in strata:

@@ -305,6 +305,7 @@ def test_alias_parts(text: str, parts: tuple[str, ...]) -> None:
         ("beta-methylfentanyl", "betamethylfentanyl", True),
         ("3-CMC", "4-CMC", False),
         ("3,4-MDMA", "34-MDMA", False),
+        ("D-Ala", "Dala", False),  # a stereo letter never joins the word
     ],
 )
 def test_compact_keys_ignore_spaces_and_hyphens_only(a: str, b: str, same: bool) -> None:

@@ -382,14 +382,17 @@ _SEPARATORS_ONLY = str.maketrans("", "", " -")
 
 
 def compact_key(key: str) -> str:
-    """The key without spaces and hyphens: spellings that differ only in them meet.
+    """The key without spaces and hyphens, its stereo prefix kept apart: spellings that differ
+    only in separators meet, a stereo letter never joins a word (d-ala is not dala).
 
     >>> compact_key(normalise("MDMB 4en PINACA").key) == compact_key("mdmb-4en-pinaca")
     True
-    >>> compact_key("3,4-mdma"), compact_key("3-cmc") == compact_key("4-cmc")
-    ('3,4mdma', False)
+    >>> compact_key("3,4-mdma"), compact_key("3-cmc") == compact_key("4-cmc"), compact_key("d-ala")
+    ('3,4mdma', False, 'd|ala')
     """
-    return key.translate(_SEPARATORS_ONLY)
+    stereo, base = split_stereo(key)
+    compact = base.translate(_SEPARATORS_ONLY)
+    return f"{stereo}|{compact}" if stereo else compact
 
 
 _ALIAS_GROUP = re.compile(
