@@ -435,13 +435,12 @@ def _write_explain_svg(checker, verdict, row: dict, path: Path) -> None:
         raise click.ClickException("no structure to draw: the query resolved to a name only")
     neighbours = row["analogues"]
     if not neighbours:
-        found = checker.analogues(_jurisdictions(()), verdict.as_of).assess(
-            verdict.resolution.keys, k=1
+        found = checker.nearest(verdict.resolution.keys, verdict.as_of)
+        neighbours = (
+            [{"name": found.name, "smiles": found.smiles, "similarity": found.similarity}]
+            if found
+            else []
         )
-        neighbours = [
-            {"name": n.name, "smiles": n.smiles, "similarity": n.similarity}
-            for n in found.neighbours
-        ]
     label = resolved["name"][:40] if resolved["substance_id"] else "query"
     if neighbours:
         best = neighbours[0]
@@ -1387,7 +1386,18 @@ def report(
             "no findings in the database for these filters; ingest "
             "reports first (subsmatch ingest PATH)"
         )
-    html = build_report(_engine(ctx), frame, by=by, since=_when(since), until=_when(until))
+    from subsmatch.matchers.checker import Checker
+    from subsmatch.substances.structures import keys_of
+
+    checker = Checker()
+    html = build_report(
+        _engine(ctx),
+        frame,
+        by=by,
+        since=_when(since),
+        until=_when(until),
+        nearest=lambda smiles: checker.nearest(keys_of(smiles)),
+    )
     out.write_text(html, encoding="utf-8")
     click.echo(f"wrote {out} ({len(html) / 1024:,.0f} KiB)", err=True)
 

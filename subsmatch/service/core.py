@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, BinaryIO
 
@@ -13,36 +11,14 @@ from subsmatch.ingest.pipeline import FileSummary, Pipeline
 from subsmatch.ingest.profile import shipped_profiles
 from subsmatch.ingest.readers import ReadOptions
 from subsmatch.matchers.checker import Checker
-from subsmatch.matchers.verdict import Verdict
 from subsmatch.reference.lists import JURISDICTIONS
 from subsmatch.store.access import UPLOAD_CONTEXTS
 from subsmatch.store.checks import record_checks
 from subsmatch.store.models import as_utc
 from subsmatch.store.queries import case_findings, finding_frame, findings
-from subsmatch.substances.facts import QueryFacts
 from subsmatch.vocabulary import CONTEXT_GROUPS, FLAGGED
 
 WARM_UP = ("MDMA", "4-CMC")
-
-
-class LockedChecker(Checker):
-    """A Checker shared by the request threads: its caches and the OPSIN JVM are used by one
-    thread at a time (cached verdicts come back in microseconds, so the lock is short)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._lock = threading.Lock()
-
-    def check(
-        self,
-        queries: Iterable[str],
-        jurisdictions: tuple[str, ...] = JURISDICTIONS,
-        as_of: date | None = None,
-        facts: Iterable[QueryFacts | None] | None = None,
-    ) -> list[Verdict]:
-        queries = list(queries)
-        with self._lock:
-            return super().check(queries, jurisdictions, as_of, facts)
 
 
 class Service:
@@ -51,7 +27,7 @@ class Service:
     def __init__(self, engine: Engine, max_upload_bytes: int) -> None:
         self.engine = engine
         self.max_upload_bytes = max_upload_bytes
-        self.checker = LockedChecker()
+        self.checker = Checker(shared=True)
         self.checker.check(WARM_UP)  # build the indexes now, not on the first request
         self.profiles = {p.name: p for p in shipped_profiles()}
 
