@@ -1085,17 +1085,20 @@ def rematch(ctx: click.Context, as_json: bool) -> None:
     Example:
         subsmatch rematch --json
     """
-    from subsmatch.ingest.rematch import rematch as run_rematch
+    from subsmatch.operations.rematch import rematch as run_rematch
 
-    judged, changes = run_rematch(_engine(ctx))
+    done = run_rematch(_engine(ctx))
     if as_json:
-        click.echo(
-            json.dumps({"rejudged": judged, "changed": [c.to_dict() for c in changes]}, indent=2)
-        )
+        click.echo(json.dumps(done.to_dict(), indent=2))
         return
-    click.echo(f"{judged} stored verdicts re-judged, {len(changes)} changed")
-    for c in changes:
-        click.echo(f"  {c.query}: {c.old_status} -> {c.new_status} ({c.findings} findings)")
+    click.echo(
+        f"{done.rejudged} stored verdicts re-judged: {len(done.changed)} changed status, "
+        f"{done.evidence_changed} kept their status but not their evidence"
+    )
+    for move, counts in done.transitions.items():
+        click.echo(f"  {move}: {counts['verdicts']} verdicts, {counts['findings']} findings")
+    for c in done.changed:
+        click.echo(f"    {c.query}: {c.old_status} -> {c.new_status} ({c.findings} findings)")
 
 
 @main.command()

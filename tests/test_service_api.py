@@ -11,11 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from subsmatch.errors import OPTIONS
 from subsmatch.service.testing import running_server
 from subsmatch.store.access import audit_events, create_token, revoke_token
 from subsmatch.store.engine import make_engine
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "subsmatch" / "examples"
+INGEST = EXAMPLES.parent / "ingest"
 FIELD_CSV = EXAMPLES / "trunarc_raman.csv"
 LAB_CSV = EXAMPLES / "lims_case_extract.csv"
 COCAINE = "COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C"
@@ -262,6 +264,62 @@ def test_findings_for_an_analyst(server: dict, uploads: dict) -> None:
     assert {r["status"] for r in controlled} == {"controlled"}
     assert all(re.match(r"\d{4}-\d\d-\d\dT", r["ingested_at"]) for r in everything)
     assert {r["file"] for r in everything} == {FIELD_CSV.name, LAB_CSV.name}
+
+
+def test_flagged_with_status_is_refused_as_on_the_command_line(server: dict) -> None:
+    with client(server, "analyst") as http:
+        response = http.get("/findings", params={"flagged": "true", "status": "not_listed"})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail.startswith("flagged cannot be combined with status: flagged means status=")
+    assert "--" not in detail  # the API's words, not the command line's
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"encoding": "rot13"}, "encoding: 'rot13' is not a text encoding"),
+        ({"timezone": "Europe/Brusels"}, "timezone: unknown time zone 'Europe/Brusels'"),
+    ],
+)
+def test_upload_options_are_checked_before_reading(server: dict, fields: dict, says: str) -> None:
+    response = upload(server, "lab", FIELD_CSV, **fields)
+    assert response.status_code == 422 and says in response.json()["detail"]
+
+
+def test_upload_options_read_what_detection_cannot(server: dict, tmp_path: Path) -> None:
+    """A UTF-16 export without a byte-order mark: refused with a hint naming the API's field,
+    read once that field is given."""
+    path = tmp_path / "lims_utf16.csv"
+    path.write_bytes(LAB_CSV.read_text(encoding="utf-8-sig").encode("utf-16-le"))
+    refused = upload(server, "lab", path)
+    assert refused.status_code == 422
+    hint = re.search(r"pass encoding=(\S+)", refused.json()["detail"])
+    assert hint, refused.json()["detail"]
+    read = upload(server, "lab", path, encoding=hint.group(1))
+    assert read.status_code == 200 and read.json()["findings"] == 14
+
+
+def options_the_ingest_can_name() -> set[str]:
+    """The options that messages of the ingest layer point to ({encoding=...}, {{force}})."""
+    pattern = re.compile(r"\{\{?(" + "|".join(sorted(OPTIONS)) + r")[=}]")
+    return {
+        match[1]
+        for path in INGEST.rglob("*.py")
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    }
+
+
+def test_every_option_an_upload_hint_names_is_a_field_of_the_upload(server: dict) -> None:
+    named = options_the_ingest_can_name()
+    assert {"encoding", "format", "sheet", "timezone", "force"} <= named
+    with client(server, "lab") as http:
+        spec = http.get("/openapi.json", headers={"Authorization": http.headers["authorization"]})
+        page = http.get("/")
+    body = spec.json()["paths"]["/ingest"]["post"]["requestBody"]["content"]
+    fields = set(body["multipart/form-data"]["schema"]["properties"])
+    assert named <= fields
+    assert all(f'name="{option}"' in page.text for option in named)
 
 
 def test_case_for_an_analyst(server: dict, uploads: dict) -> None:

@@ -199,10 +199,10 @@ def test_every_option_a_hint_may_name_is_a_command_line_option():
     from click.testing import CliRunner
 
     from subsmatch.cli import main
+    from tests.helpers import command_paths
 
     helps = " ".join(
-        CliRunner().invoke(main, [*command, "--help"]).output
-        for command in (["ingest"], ["match"], [])
+        CliRunner().invoke(main, [*command, "--help"]).output for command in command_paths()
     )
     for option in OPTIONS:
         assert command_line(option, None) in helps, option

@@ -259,9 +259,9 @@ class Pipeline:
         allowed_contexts: frozenset[str] | None = None,
     ) -> None:
         self.engine = engine
+        if checker is None or checker.use_opsin:
+            start_opsin()  # its JVM starts while the reference loads and the first chunk is read
         self.checker = checker or Checker()
-        if self.checker.use_opsin:
-            start_opsin()  # its JVM starts while the first chunk is read
         self.options = options or ReadOptions()
         self.force = force
         self.chunk_rows = chunk_rows

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from subsmatch.reference.lists import JURISDICTIONS
+from subsmatch.operations.check import JURISDICTIONS
 from subsmatch.vocabulary import VerdictJSON
 
 MAX_BATCH = 1000
