@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from subsmatch.operations.findings import midnight
+from subsmatch.operations.window import midnight
 from subsmatch.store.access import (
     ROLES,
     AccessError,
@@ -37,6 +37,11 @@ __all__ = [
 ]
 
 
-def audit_events(engine: Engine, since: date | None = None, limit: int | None = None) -> list[dict]:
-    """The audit trail, newest first, from ``since`` at 00:00 UTC."""
-    return stored_events(engine, since=midnight(since), limit=limit)
+def audit_events(
+    engine: Engine,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """The audit trail of a window of days, newest first."""
+    return stored_events(engine, since=midnight(since), until=midnight(until), limit=limit)

@@ -2,7 +2,7 @@
 
 The rules both front ends follow: a context filter is a group of contexts ("field": field
 screening; "lab": lab screening and confirmation); a window of days runs from ``since`` at
-00:00 UTC to before ``until`` at 00:00 UTC (see :mod:`subsmatch.operations.findings`); the
+00:00 UTC to before ``until`` at 00:00 UTC (:mod:`subsmatch.operations.window`); the
 analysis frame holds all findings of the filters over all time, so that "first seen in this
 database" is right whatever the window.
 """
@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from subsmatch.errors import InvalidRequest, NotFound
 from subsmatch.matchers.checker import Checker
-from subsmatch.operations.findings import midnight
+from subsmatch.operations.window import midnight
 from subsmatch.reference.lists import Reference, load
 from subsmatch.reports.alerts import Alert
 from subsmatch.reports.alerts import alerts as find_alerts

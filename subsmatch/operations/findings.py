@@ -7,8 +7,8 @@ The rules both front ends follow:
   one: with explicit statuses it would be ambiguous (all of both, or only those flagged?), so
   the two together are refused (:class:`~subsmatch.errors.InvalidRequest`), on the command line
   and in the API alike.
-- A window of days runs from ``since`` at 00:00 UTC to before ``until`` at 00:00 UTC, over when
-  a finding was made (measured, else ingested).
+- A window of days (:mod:`~subsmatch.operations.window`) is over when a finding was made:
+  measured, else ingested.
 - Only the newest version of each file content is read.
 
 >>> selection(flagged=True).statuses == tuple(FLAGGED)
@@ -36,6 +36,7 @@ from subsmatch.matchers.structure_search import (
     substructure_hits,
 )
 from subsmatch.matchers.verdict import listed_on
+from subsmatch.operations.window import midnight
 from subsmatch.reports import export as exporter
 from subsmatch.reports.export import spreadsheet_safe, utc_text
 from subsmatch.store import queries
@@ -50,10 +51,10 @@ __all__ = [
     "Selection",
     "brief",
     "case",
+    "check_search",
     "export",
     "findings",
     "json_safe",
-    "midnight",
     "rejections",
     "search",
     "selection",
@@ -79,11 +80,6 @@ BRIEF_FIELDS = (
     "lists",
     "locator",
 )
-
-
-def midnight(day: date | None) -> datetime | None:
-    """The start of a day, 00:00 UTC (stored times are UTC; naive ones are read as UTC)."""
-    return datetime.combine(day, datetime.min.time()) if day else None
 
 
 @dataclass(frozen=True)
@@ -173,6 +169,20 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+def check_search(substructure: str | None, similar: str | None) -> str:
+    """Which of the two a search asks for ("substructure" or "similar"); raises
+    :class:`InvalidRequest` unless exactly one is given and it can be read (a front end may
+    ask before it opens the database)."""
+    if bool(substructure) == bool(similar):
+        raise InvalidRequest("give exactly one of {substructure=SMARTS} or {similar=SMILES}")
+    option = "substructure" if substructure else "similar"
+    try:
+        query_pattern(substructure) if substructure else query_molecule(similar)
+    except SearchError as error:
+        raise InvalidRequest(error.reason, error.hint, option=option) from None
+    return option
+
+
 @dataclass(frozen=True)
 class Found:
     """What a structure search found: the findings in brief with their similarity (None for a
@@ -198,13 +208,7 @@ def search(
     ``where``: "database" searches inside PostgreSQL with the RDKit cartridge, "python" in this
     process, "auto" in the database when the cartridge is there. Both give the same answers.
     """
-    if bool(substructure) == bool(similar):
-        raise InvalidRequest("give exactly one of {substructure=SMARTS} or {similar=SMILES}")
-    option = "substructure" if substructure else "similar"
-    try:  # a pattern that cannot be read is refused before the database is asked
-        query_pattern(substructure) if substructure else query_molecule(similar)
-    except SearchError as error:
-        raise InvalidRequest(error.reason, error.hint, option=option) from None
+    option = check_search(substructure, similar)
     cartridge = where != "python" and in_database.cartridge_available(engine)
     if where == "database" and not cartridge:
         raise UserError(

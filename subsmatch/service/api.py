@@ -14,6 +14,7 @@ from subsmatch.operations import check as checking
 from subsmatch.operations import findings as stored
 from subsmatch.operations import ingest as ingesting
 from subsmatch.operations.ingest import FileSummary, ReadOptions
+from subsmatch.operations.recording import record
 from subsmatch.service.auth import Caller, Guard
 from subsmatch.service.core import Service, detail_of, status_of
 from subsmatch.service.models import (
@@ -191,7 +192,7 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
         they are controlled (the ``check --json`` object; a list for ``queries``)."""
         texts = body.texts()
         rows = checking.check(service.checker, texts, body.jurisdictions or (), body.as_of).rows
-        checking.record(service.engine, rows)
+        record(service.engine, rows)
         guard.audit(
             request,
             action="check",

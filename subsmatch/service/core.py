@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from subsmatch.errors import InvalidRequest, NotFound, UserError, Wording, api_field
-from subsmatch.operations import check
 from subsmatch.operations.check import Checker
+from subsmatch.operations.explain import explain
 from subsmatch.operations.ingest import shipped_profile_names
 
 WARM_UP = "MDMA"  # judged and drawn at start: the name, rule and similarity indexes are built
@@ -43,4 +43,4 @@ class Service:
     profiles: list[str] = field(default_factory=shipped_profile_names)
 
     def __post_init__(self) -> None:
-        check.explain(self.checker, WARM_UP, draw=True)  # not on the first request
+        explain(self.checker, WARM_UP, draw=True)  # not on the first request

@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from subsmatch.errors import UserError
-from subsmatch.operations import check as checking
 from subsmatch.operations.access import authenticate
+from subsmatch.operations.explain import explain
 from subsmatch.operations.ingest import FORMATS
+from subsmatch.operations.recording import record
 from subsmatch.service.api import ingest_upload, receive_upload
 from subsmatch.service.auth import COOKIE, CSRF_FIELD, Caller, Guard, same_origin
 from subsmatch.service.core import Service, detail_of, status_of
@@ -119,8 +120,8 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
         guard.check_csrf(request, caller, "check", csrf)
         if not query.strip():
             return render(request, caller, 422, query=query, check_error="Type a query.")
-        explained = checking.explain(service.checker, query.strip(), draw=True)
-        checking.record(service.engine, [explained.row])
+        explained = explain(service.checker, query.strip(), draw=True)
+        record(service.engine, [explained.row])
         guard.audit(
             request,
             action="check",
