@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+import typing
 from pathlib import Path
 
 import click
@@ -31,3 +33,28 @@ def command_paths(group: click.Group = main, prefix: tuple[str, ...] = ()) -> li
         else:
             paths.append([*prefix, name])
     return paths
+
+
+def keys_of(shape: type) -> dict[str, object]:
+    return typing.get_type_hints(shape)
+
+
+def assert_same_keys(value: object, shape: object, where: str) -> None:
+    """Every object in ``value`` has exactly the keys its TypedDict declares, recursively."""
+    origin = typing.get_origin(shape)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return
+        (shape,) = [a for a in typing.get_args(shape) if a is not type(None)]
+        origin = typing.get_origin(shape)
+    if origin is list:
+        (item,) = typing.get_args(shape)
+        for i, element in enumerate(value):  # type: ignore[arg-type]
+            assert_same_keys(element, item, f"{where}[{i}]")
+        return
+    if isinstance(shape, type) and hasattr(shape, "__required_keys__"):
+        hints = keys_of(shape)
+        assert isinstance(value, dict), where
+        assert set(value) == set(hints), f"{where}: {set(value) ^ set(hints)}"
+        for key, hint in hints.items():
+            assert_same_keys(value[key], hint, f"{where}.{key}")

@@ -190,6 +190,7 @@ def test_customs_uploads_field_results(uploads: dict) -> None:
     assert summary["status"] == "new" and summary["profile"] == "trunarc-raman"
     assert summary["sha256"] == hashlib.sha256(FIELD_CSV.read_bytes()).hexdigest()
     assert summary["rows_read"] == summary["findings"] + summary["rejections"]
+    assert len(summary["rejected"]) == min(summary["rejections"], 5)  # where and why, as ingest
     flagged = {f["name"]: f for f in summary["flagged"]}
     assert flagged["3-MMC"]["status"] == "controlled"
     assert flagged["3-MMC"]["case_id"] == "DOU-24-0311"

@@ -36,7 +36,7 @@ from subsmatch.store.engine import is_locked, writer
 from subsmatch.store.ingests import FileWriter, latest_version, stored_counts
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
 from subsmatch.substances.opsin import start_opsin
-from subsmatch.vocabulary import FLAGGED, NO_HIT, severity
+from subsmatch.vocabulary import FLAGGED, NO_HIT, IngestSummaryJSON, severity
 
 FLAGGED_KEPT = 200  # flagged findings kept per file for the summary (all are counted)
 REJECTIONS_SHOWN = 5  # rejections (where and why) in a file's summary; all are stored
@@ -94,7 +94,7 @@ class FileSummary:
             rejected=[(where, word(why, wording)) for where, why in self.rejected],
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> IngestSummaryJSON:
         data = asdict(self)
         data["statuses"] = dict(sorted(self.statuses.items()))
         data["flagged_count"] = self.flagged_count
