@@ -9,8 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
 from subsmatch.cli import main
-from tests.helpers import NOTHING_REMATCHED
-from tests.test_ingest import LIMS, counts
+from tests.helpers import LIMS, NOTHING_REMATCHED, counts
 
 NAMES = [
     "MDMA",

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from subsmatch.cli import main
 from subsmatch.store.engine import make_engine
 from subsmatch.store.models import Base
-from tests.helpers import NOTHING_REMATCHED
-from tests.test_ingest import (
+from tests.helpers import (
     EXAMPLES,
     LIMS,
+    NOTHING_REMATCHED,
     counts,
     ingest_concurrently,
     kill_an_ingest_midway,

@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from subsmatch.ingest.errors import UnreadableReport
-from subsmatch.ingest.pipeline import queries_of
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import (
     NO_SUBSTANCE_VERDICTS,
@@ -20,6 +19,7 @@ from subsmatch.ingest.records import (
     Role,
     SourceVerdict,
 )
+from subsmatch.ingest.rows import queries_of
 from subsmatch.ingest.validation import report_schema, validate
 from subsmatch.ingest.values import parse_scale
 from subsmatch.vocabulary import Context

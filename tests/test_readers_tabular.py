@@ -16,10 +16,10 @@ import pytest
 
 from subsmatch.errors import command_line, word
 from subsmatch.ingest.errors import ProfileError, UnreadableReport
-from subsmatch.ingest.pipeline import queries_of
 from subsmatch.ingest.profile import load_profile, shipped_profiles
 from subsmatch.ingest.readers import ReadOptions, open_report
 from subsmatch.ingest.records import Analysis, Finding, Rejection, Role, SourceVerdict
+from subsmatch.ingest.rows import queries_of
 from subsmatch.vocabulary import Context
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -107,7 +107,7 @@ def test_hints_name_options_as_fields_each_front_end_words():
 
 def test_every_library_error_has_the_one_base():
     from subsmatch.ingest.errors import ProfileError, UnreadableReport
-    from subsmatch.ingest.pipeline import RefusedReport
+    from subsmatch.ingest.writer import RefusedReport
     from subsmatch.matchers.generic import RuleFileError
     from subsmatch.matchers.structure_search import SearchError
     from subsmatch.store.access import AccessError

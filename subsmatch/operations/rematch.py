@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from subsmatch import __version__
-from subsmatch.ingest.pipeline import resolution_values
+from subsmatch.ingest.rows import resolution_values
 from subsmatch.matchers.checker import Checker
 from subsmatch.store.engine import writer
 from subsmatch.store.ingests import resolution_ids
