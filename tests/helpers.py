@@ -18,9 +18,12 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
 
 from subsmatch.cli import main
+from subsmatch.ingest.readers import open_report
+from subsmatch.ingest.records import Finding, Rejection
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "subsmatch" / "examples"
+FIXTURES = ROOT / "tests" / "fixtures" / "reports"
 NOTHING_REMATCHED = {
     "rejudged": 0,
     "changed": [],
@@ -150,3 +153,86 @@ def assert_same_keys(value: object, shape: object, where: str) -> None:
         assert set(value) == set(hints), f"{where}: {set(value) ^ set(hints)}"
         for key, hint in hints.items():
             assert_same_keys(value[key], hint, f"{where}.{key}")
+
+
+# --- tabular exports: files written by the tests, read through the readers ----------------
+
+RESQ_HEADER = (
+    "Report ID;Sample Name;Case ID;Item ID;Acquired (UTC);Operator;Instrument S/N;Library;Site;"
+    "Result;Rank;Type;Library Match;CAS;HQI;Laser Power (mW)"
+)
+
+
+RESQ_ROW = (
+    "RQ-1;Parcel 1;C-1;1;2024-04-03 07:12:44;A. Dubois;SN-1;Lib 3.2;Hub;Match;1;Single;"
+    "{name};;{hqi};300"
+)
+
+
+def read_all(path, **kwargs):
+    report = open_report(path, **kwargs)
+    records = list(report)
+    stats = report.stats
+    assert stats.rows_read == stats.findings + stats.rejections
+    return report, records
+
+
+def of(records, kind):
+    return [r for r in records if isinstance(r, kind)]
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    return path
+
+
+def resq(tmp_path, *rows, header=RESQ_HEADER, name="resq.csv", encoding="utf-8"):
+    return write(tmp_path, name, "\n".join([header, *rows]) + "\n", encoding)
+
+
+LIMS_HEADER = (
+    "Lab Case Number,Agency Case Number,Submitting Agency,Laboratory,Country,Item Number,"
+    "Item Description,Submission Date,Analysis Date,Analyst,Method,Result,Substance Identified,"
+    "CAS Number,Quantity,Unit,Purity (%)"
+)
+
+
+LIMS_ROW = (
+    "24-1,A-1,Customs,Lab North,NL,{item},{description},11/03/2024,14/03/2024,J. Doe,GC-MS,"
+    "Identified,{name},{cas},1.0,g,97.5"
+)
+
+
+def lims(item, name, cas="", description="Powder"):
+    return LIMS_ROW.format(item=item, name=name, cas=cas, description=description)
+
+
+def lims_file(tmp_path, *rows, end="\n"):
+    path = tmp_path / "lims.csv"
+    path.write_bytes(("\n".join([LIMS_HEADER, *rows]) + end).replace("\n", "\r\n").encode())
+    return path
+
+
+def found(records):
+    return [(f.name, f.locator.line, f.locator.row) for f in of(records, Finding)]
+
+
+def rejected(records):
+    return [(r.locator.line, r.locator.row, r.reason) for r in of(records, Rejection)]
+
+
+THREE = (
+    '[profile]\nname = "three"\n[detect]\nrequired_columns = ["Case", "Substance"]\n'
+    '[columns]\ncase_id = "Case"\nname = "Substance"\ncas = "CAS"\n[extras]\nnote = "Note"\n'
+)
+
+
+FOUR = THREE.replace('["Case", "Substance"]', '["Case", "Substance", "CAS"]')
+
+
+def read_csv(tmp_path, text, profile_text=THREE):
+    """Read ``text`` (lines end CRLF on disk) through a profile made of ``profile_text``."""
+    profile = tmp_path / "profile.toml"
+    profile.write_text(profile_text, encoding="utf-8")
+    return read_all(write(tmp_path, "table.csv", text), format="csv", profile=profile)
