@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from subsmatch.ingest.profile import (
+    DEFAULT_FIELDS,
+    MAPPABLE_ANALYSIS_FIELDS,
+    MAPPABLE_FINDING_FIELDS,
+)
+from subsmatch.ingest.readers.tabular.mapping import CONVERTED_FIELDS, TEXT_FIELDS
 from subsmatch.ingest.records import (
     ANALYSIS_FIELDS,
     INSTRUMENT_FIELDS,
@@ -125,3 +131,20 @@ def test_the_tables_hold_exactly_the_derived_columns():
     ):
         assert set(model.__table__.columns.keys()) == {"id", *columns}, model.__tablename__
         assert len(columns) == len(set(columns))
+
+
+def test_the_profiles_and_the_tabular_reader_read_every_analysis_field():
+    """A field added to the Analysis record is mappable by a profile and read by the reader."""
+    own = {f for f in ANALYSIS_FIELDS if not f.endswith("_raw")}
+    parts = {"measured_date", "measured_time"}
+    assert set(MAPPABLE_ANALYSIS_FIELDS) == {"analysis_key", *own, *parts}
+    assert set(TEXT_FIELDS) | set(CONVERTED_FIELDS) == own | parts
+    assert not set(TEXT_FIELDS) & set(CONVERTED_FIELDS)
+    assert set(DEFAULT_FIELDS) - {"role"} < own
+    for field in ANALYSIS_FIELDS:  # a text as printed follows the field read from it
+        if field.endswith("_raw"):
+            assert ANALYSIS_FIELDS[ANALYSIS_FIELDS.index(field) - 1] == field[: -len("_raw")]
+
+
+def test_a_profile_maps_finding_fields_and_a_component_number():
+    assert set(MAPPABLE_FINDING_FIELDS) - {"component"} < set(Finding._fields)

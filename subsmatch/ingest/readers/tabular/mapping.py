@@ -16,8 +16,9 @@ from typing import Any, NamedTuple
 from subsmatch.caching import Memo
 from subsmatch.ingest.errors import UnreadableReport
 from subsmatch.ingest.profile import (
-    ANALYSIS_FIELDS,
-    FINDING_FIELDS,
+    MAPPABLE_ANALYSIS_FIELDS,
+    MAPPABLE_FINDING_FIELDS,
+    TIMESTAMP_PARTS,
     Profile,
     ScoreColumn,
     header_key,
@@ -25,6 +26,8 @@ from subsmatch.ingest.profile import (
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.readers.tabular.header import DELIMITERS, Row
 from subsmatch.ingest.records import (
+    ANALYSIS_FIELDS,
+    INSTRUMENT_FIELDS,
     NO_SUBSTANCE_VERDICTS,
     Analysis,
     Finding,
@@ -50,31 +53,19 @@ from subsmatch.vocabulary import Context
 _ASSERTING = {SourceVerdict.POSITIVE, SourceVerdict.MIXTURE}
 
 
-_TEXT_FIELDS = (
-    "case_id",
-    "item_id",
-    "label",
-    "technique",
-    "library",
-    "library_version",
-    "operator",
-    "location",
-    "country",
-)
-"""Analysis fields kept as printed (the cell text, else the profile's default)."""
+PARSED_FIELDS = ("context", *INSTRUMENT_FIELDS, "measured_at", "verdict")
+"""Analysis values whose text is looked up (context, verdict), combined (the instrument) or
+parsed (the time)."""
+TEXT_FIELDS = tuple(f for f in ANALYSIS_FIELDS if f not in PARSED_FIELDS and not f.endswith("_raw"))
+"""Analysis fields kept as printed (the cell text, else the profile's default).
 
-
-_CONVERTED_FIELDS = (
-    "verdict",
-    "measured_at",
-    "measured_date",
-    "measured_time",
-    "context",
-    "vendor",
-    "model",
-    "serial",
+>>> TEXT_FIELDS[:3], TEXT_FIELDS[-2:]
+(('case_id', 'item_id', 'label'), ('location', 'country'))
+"""
+CONVERTED_FIELDS = tuple(
+    name for field in PARSED_FIELDS for name in (field, *TIMESTAMP_PARTS.get(field, ()))
 )
-"""Analysis fields whose text is looked up, parsed or combined."""
+"""The columns :func:`_circumstances` reads: the parsed values, the time also as its parts."""
 
 
 MEMO_SIZE = 1024
@@ -142,12 +133,12 @@ class Mapper:
             return _picker([blank_if_none(columns.get(f)) for f in fields])
 
         self.analysis_key = _picker(
-            [at for f in ANALYSIS_FIELDS if (at := columns.get(f)) is not None]
+            [at for f in MAPPABLE_ANALYSIS_FIELDS if (at := columns.get(f)) is not None]
         )
-        self.converted_texts = picker(_CONVERTED_FIELDS)
-        self.plain_texts = picker(_TEXT_FIELDS)
-        self.text_defaults = {f: d for f in _TEXT_FIELDS if (d := profile.defaults.get(f))}
-        self.finding_texts = picker(FINDING_FIELDS)
+        self.converted_texts = picker(CONVERTED_FIELDS)
+        self.plain_texts = picker(TEXT_FIELDS)
+        self.text_defaults = {f: d for f in TEXT_FIELDS if (d := profile.defaults.get(f))}
+        self.finding_texts = picker(MAPPABLE_FINDING_FIELDS)
         self.default_role = Role(profile.defaults.get("role", Role.HIT_CANDIDATE))
         self.scores = [
             (s, blank_if_none(find(s.column, "score")), Memo(partial(_score, s), MEMO_SIZE))
@@ -264,19 +255,21 @@ def _analysis_part(texts: list[str], m: Mapper) -> dict[str, Any] | Problem:
         return circumstances
     plain = m.plain_texts(texts)
     part = dict(m.text_defaults)
-    part.update(compress(zip(_TEXT_FIELDS, plain, strict=False), plain))
+    part.update(compress(zip(TEXT_FIELDS, plain, strict=False), plain))
     part.update(circumstances)
     return part
 
 
 def _circumstances(texts: tuple[str, ...], m: Mapper) -> dict[str, Any] | Problem:
-    """The analysis fields parsed from the texts of ``_CONVERTED_FIELDS``, or a problem.
+    """The analysis fields parsed from the texts of ``CONVERTED_FIELDS``, or a problem.
 
     Memoised per distinct texts by the mapper (analyses share a few devices, days and
     verdicts); its one side effect, a note, is idempotent.
     """
     profile, defaults = m.profile, m.profile.defaults
-    verdict_raw, measured_raw, day, hour, context_text, vendor, model, serial = texts
+    text = dict(zip(CONVERTED_FIELDS, texts, strict=True))
+    verdict_raw, measured_raw, context_text = text["verdict"], text["measured_at"], text["context"]
+    day, hour = (text[part] for part in TIMESTAMP_PARTS["measured_at"])
     verdict = SourceVerdict.NOT_REPORTED
     if verdict_raw:
         found = profile.verdicts.get(collapse(verdict_raw))
@@ -312,9 +305,7 @@ def _circumstances(texts: tuple[str, ...], m: Mapper) -> dict[str, Any] | Proble
     return {
         "context": context,
         "instrument": Instrument(
-            vendor or defaults.get("vendor"),
-            model or defaults.get("model"),
-            serial or defaults.get("serial"),
+            *(text[f] or defaults.get(f) for f in INSTRUMENT_FIELDS),
         ),
         "measured_at": measured_at,
         "measured_at_raw": measured_raw or None,
