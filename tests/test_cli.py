@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from subsmatch.cli import main
+from subsmatch.cli.output import STATUS_STYLE
 from subsmatch.cli.registry import COMMANDS
+from subsmatch.vocabulary import STATUSES
 from tests.helpers import command_paths
 
 CLI = Path(__file__).resolve().parents[1] / "subsmatch" / "cli"
@@ -72,3 +74,7 @@ def test_a_command_imports_its_own_module_only():
 def test_each_command_module_stays_small():
     sizes = {path.name: len(path.read_text().splitlines()) for path in CLI.glob("*.py")}
     assert max(sizes.values()) < 400, sizes
+
+
+def test_every_status_has_its_colour():
+    assert set(STATUS_STYLE) == set(STATUSES)

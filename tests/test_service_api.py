@@ -4,6 +4,7 @@ limits and the audit trail."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -412,6 +413,29 @@ def test_login_cookie_is_httponly_strict_and_needs_csrf(server: dict) -> None:
     assert (no_csrf.status_code, wrong.status_code, good.status_code) == (403, 403, 200)
     assert foreign.status_code == 403 and form_no_csrf.status_code == 403
     assert form.status_code == 200 and "controlled" in form.text
+
+
+def test_the_page_names_options_by_its_form_labels(server: dict, tmp_path: Path) -> None:
+    """An upload the page cannot read says which of its fields to set, by the field's label."""
+    path = tmp_path / "lims_utf16.csv"
+    path.write_bytes(LAB_CSV.read_text(encoding="utf-8-sig").encode("utf-16-le"))
+    session = {"subsmatch_session": server["tokens"]["lab"]}
+    with httpx.Client(base_url=server["base"], cookies=session, timeout=60) as http:
+        page = http.get("/")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+        unread = http.post(
+            "/ui/upload", files={"file": (path.name, path.read_bytes())}, data={"csrf": csrf}
+        )
+        bad_zone = http.post(
+            "/ui/upload",
+            files={"file": (path.name, path.read_bytes())},
+            data={"csrf": csrf, "timezone": "Mars/Olympus"},
+        )
+    assert "Text encoding" in page.text and "Time zone" in page.text
+    assert unread.status_code == 422
+    assert "“Text encoding: utf-16-le”" in html.unescape(unread.text)
+    assert bad_zone.status_code == 422
+    assert "Time zone: unknown time zone" in html.unescape(bad_zone.text)
 
 
 def test_page_escapes_what_the_user_typed(server: dict) -> None:

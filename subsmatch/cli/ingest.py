@@ -73,7 +73,7 @@ def progress(enabled: bool) -> Callable[[str, int], None] | None:
     "--format",
     "format_name",
     metavar="NAME",
-    help="Skip detection: nist, chemstation, csv, tsv, xlsx, json, jsonl.",
+    help=f"Skip detection: {', '.join(ingesting.FORMAT_NAMES)}.",
 )
 @click.option("--profile", metavar="FILE|NAME", help="Column-mapping profile for CSV/XLSX.")
 @click.option(

@@ -26,12 +26,16 @@ from subsmatch.store.access import UPLOAD_CONTEXTS
 
 __all__ = [
     "FORMATS",
+    "FORMAT_NAMES",
     "FileSummary",
     "ReadOptions",
     "ingest",
     "read_options",
     "shipped_profile_names",
 ]
+
+FORMAT_NAMES = (*FORMATS, "tsv")
+"""The formats a user may name to skip detection (tsv: csv split on tabs)."""
 
 Source = str | Path | tuple[BinaryIO, str]
 """A report to ingest: a file path, or a binary stream and the file name to record."""

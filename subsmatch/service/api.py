@@ -43,7 +43,7 @@ def upload_fields(service: Service) -> dict[str, dict]:
     return {
         "format": {
             "type": "string",
-            "enum": [*ingesting.FORMATS, "tsv"],
+            "enum": list(ingesting.FORMAT_NAMES),
             "description": "Skip detection: the report's format",
         },
         "profile": {

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from subsmatch.errors import UserError
 from subsmatch.operations.access import authenticate
 from subsmatch.operations.explain import explain
-from subsmatch.operations.ingest import FORMATS
+from subsmatch.operations.ingest import FORMAT_NAMES
 from subsmatch.operations.recording import record
 from subsmatch.service.api import ingest_upload, receive_upload
 from subsmatch.service.auth import COOKIE, CSRF_FIELD, Caller, Guard, same_origin
@@ -67,7 +67,7 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
                 "may_check": caller.who.may("check"),
                 "may_upload": caller.who.may("upload_field"),
                 "profiles": service.profiles,
-                "formats": [*FORMATS, "tsv"],
+                "formats": FORMAT_NAMES,
                 "labels": FIELD_LABELS,
                 "max_upload": service.max_upload_bytes,
                 "max_query": MAX_QUERY_CHARS,
