@@ -71,6 +71,23 @@ def test_a_command_imports_its_own_module_only():
     assert "subsmatch.reports.depict" not in modules
 
 
+@pytest.mark.parametrize(
+    ("module", "unused"),
+    [
+        ("check", ("pandas", "sqlalchemy", "fastapi")),
+        ("explain", ("pandas", "sqlalchemy", "fastapi")),
+        ("ingest", ("pandas", "dask", "fastapi")),
+        ("findings", ("pandas", "fastapi")),
+        ("access", ("pandas", "fastapi")),
+    ],
+)
+def test_a_command_module_loads_no_library_it_does_not_use(module: str, unused: tuple) -> None:
+    code = f"import json, sys, subsmatch.cli.{module}; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = {name.split(".")[0] for name in json.loads(done.stdout)}
+    assert not loaded & set(unused)
+
+
 def test_each_command_module_stays_small():
     sizes = {path.name: len(path.read_text().splitlines()) for path in CLI.glob("*.py")}
     assert max(sizes.values()) < 400, sizes

@@ -1,4 +1,4 @@
-"""Commands that bring reports in and judge them: ingest, rematch, match."""
+"""Commands that bring reports in and judge them again: ingest, rematch."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from subsmatch.cli.options import json_option
 from subsmatch.cli.output import echo_json, styled
 from subsmatch.cli.registry import command
 from subsmatch.errors import command_line
-from subsmatch.operations import batch
 from subsmatch.operations import ingest as ingesting
 from subsmatch.operations.rematch import rematch as rejudge
 from subsmatch.vocabulary import severity
@@ -239,53 +238,3 @@ def rematch(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {move}: {counts['verdicts']} verdicts, {counts['findings']} findings")
     for c in done.changed:
         click.echo(f"    {c.query}: {c.old_status} -> {c.new_status} ({c.findings} findings)")
-
-
-@command("match")
-@click.argument("source", type=click.Path(exists=True))
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(),
-    help="Output Parquet (a directory of parts with --engine dask).",
-)
-@click.option(
-    "--column",
-    default="name",
-    show_default=True,
-    help="The column holding names, CAS numbers or structures.",
-)
-@click.option(
-    "--engine",
-    "batch_engine",
-    type=click.Choice(batch.ENGINES),
-    default="python",
-    show_default=True,
-)
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    help="A Dask scheduler (tcp://host:8786); default a LocalCluster.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=2,
-    show_default=True,
-    help="LocalCluster workers.",
-)
-def match(
-    source: str, out: str, column: str, batch_engine: str, scheduler: str | None, workers: int
-) -> None:
-    """Each process or Dask worker loads the reference data once and judges each distinct
-    query of its partition once; both engines give the same rows.
-
-    \b
-    Examples:
-        subsmatch match findings.parquet --out matched.parquet
-        subsmatch match big.parquet --out matched/ --engine dask --workers 2
-    """
-    count = batch.match(
-        source, out, column, engine=batch_engine, scheduler=scheduler, workers=workers
-    )
-    click.echo(f"matched {count} rows into {out}", err=True)

@@ -50,7 +50,7 @@ COMMANDS = {
         "Re-evaluate stored findings against the current reference data and rules.",
     ),
     "match": Entry(
-        "subsmatch.cli.ingest",
+        "subsmatch.cli.match",
         "Resolve and match a whole findings table (Parquet) and write it with verdict columns.",
     ),
     "findings": Entry(
