@@ -40,14 +40,14 @@ def concurrency(checker: Checker, threads: int = 4) -> int:
     count = threading.Lock()
     resolve = checker.resolver.resolve_many
 
-    def counted(queries):
+    def counted(*args):
         nonlocal inside, most
         with count:
             inside += 1
             most = max(most, inside)
         time.sleep(0.05)  # long enough for the other threads to arrive
         try:
-            return resolve(queries)
+            return resolve(*args)
         finally:
             with count:
                 inside -= 1
