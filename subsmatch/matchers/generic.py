@@ -17,7 +17,13 @@ name the positions where the law allows substituents) and the constraints the la
 - ``exempt``: named substances the law exempts (by InChIKey skeleton).
 
 A law may exempt medicinal products as a class (``exempts_medicines`` in ``[law]``, naming the
-provision); the verdict applies it to the curated licensed medicines.
+provision); the verdict applies it to the curated licensed medicines. A law whose start date is not
+known gives ``evidence_from``, the earliest date a source shows it in force: from
+``effective_from`` (the earliest it can have started) to that date its rules answer ``unknown``.
+
+A rule may take its structure from a rule of another file (``same_as = "DE-NpSG-2.1"``): its own
+``id`` and ``clause``, the other's cores, constraints, exclusions and examples. This is how an
+effect-based clause is read structurally, through a structural definition of another law.
 
 The engine answers which rule matched on which atoms, or, for rules whose core is present but
 that do not match, the first constraint that failed, in words.
@@ -39,6 +45,7 @@ from rdkit.Chem import Descriptors
 from rdkit.DataStructs import ExplicitBitVect
 
 from subsmatch.errors import UserError
+from subsmatch.reference.law import State
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "reference" / "rules"
 ORGANIC = ("C", "H", "N", "O", "S", "F", "Cl", "Br", "I")
@@ -79,6 +86,7 @@ class Rule:
     examples: tuple[str, ...] = ()  # SMILES the law or its sources name as members
     near_misses: tuple[tuple[str, str], ...] = ()  # (SMILES, why it is not a member)
     law: Law | None = field(default=None, compare=False)
+    same_as: str = ""  # the rule whose structure this one takes (resolved when laws are loaded)
 
     @cached_property
     def core_queries(self) -> tuple[Chem.Mol, ...]:
@@ -114,13 +122,27 @@ class Law:
     exempts_medicines: str | None = None  # the provision exempting medicinal products, if any
     digest: str = ""  # SHA-256 of the rule file: the rules version is made of these
     rules: tuple[Rule, ...] = ()
+    evidence_from: str | None = None  # start unknown: shown in force from this date on
+
+    def state(self, as_of: date | None) -> State:
+        """Where the law stands on ``as_of`` (None: today).
+
+        >>> law = Law("LU", "n", "1", "c", "2009-04-20", None, True, "s", "p",
+        ...           evidence_from="2023-08-06")
+        >>> [str(law.state(date(y, 1, 1))) for y in (2008, 2015, 2024)]
+        ['not_yet', 'unknown', 'in_force']
+        """
+        day = as_of or date.today()
+        if self.effective_to and day >= date.fromisoformat(self.effective_to):
+            return State.ENDED
+        if day < date.fromisoformat(self.effective_from):
+            return State.NOT_YET
+        if self.evidence_from and day < date.fromisoformat(self.evidence_from):
+            return State.UNKNOWN
+        return State.IN_FORCE
 
     def in_force(self, as_of: date | None) -> bool:
-        if as_of is None:
-            return self.effective_to is None or date.fromisoformat(self.effective_to) > date.today()
-        if as_of < date.fromisoformat(self.effective_from):
-            return False
-        return self.effective_to is None or as_of < date.fromisoformat(self.effective_to)
+        return self.state(as_of) is State.IN_FORCE
 
 
 @dataclass(frozen=True)
@@ -172,6 +194,15 @@ def _site(raw: dict, where: str) -> Site:
 
 def _rule(raw: dict, path: Path) -> Rule:
     where = f"{path.name} rule {raw.get('id', '?')}"
+    if "same_as" in raw:
+        if unknown := set(raw) - {"id", "clause", "same_as"}:
+            raise RuleFileError(
+                f"{where}: a same_as rule takes only id and clause, not {sorted(unknown)}"
+            )
+        for key in ("id", "clause"):
+            if key not in raw:
+                raise RuleFileError(f"{where}: missing '{key}'")
+        return Rule(id=raw["id"], clause=raw["clause"], cores=(), same_as=raw["same_as"])
     for key in ("id", "clause", "cores"):
         if key not in raw:
             raise RuleFileError(f"{where}: missing '{key}'")
@@ -219,6 +250,7 @@ def load_law(path: Path) -> Law:
         path=path.name,
         exempts_medicines=law_raw.get("exempts_medicines"),
         digest=hashlib.sha256(content).hexdigest(),
+        evidence_from=str(law_raw["evidence_from"]) if law_raw.get("evidence_from") else None,
     )
     return replace(law, rules=tuple(replace(r, law=law) for r in rules))
 
@@ -229,7 +261,27 @@ def load_laws(folder: Path = RULES_DIR) -> tuple[Law, ...]:
     ids = Counter(rule.id for law in laws for rule in law.rules)
     if repeated := sorted(rule_id for rule_id, n in ids.items() if n > 1):
         raise RuleFileError(f"{folder}: rule ids used more than once: {', '.join(repeated)}")
-    return laws
+    return tuple(_resolve_same_as(law, laws) for law in laws)
+
+
+def _resolve_same_as(law: Law, laws: tuple[Law, ...]) -> Law:
+    """``law`` with each ``same_as`` rule given the structure of the rule it names."""
+    if not any(r.same_as for r in law.rules):
+        return law
+    by_id = {r.id: r for other in laws for r in other.rules if not r.same_as}
+    rules = []
+    for rule in law.rules:
+        if rule.same_as:
+            if rule.same_as not in by_id:
+                raise RuleFileError(
+                    f"{law.path} rule {rule.id}: same_as names no rule with a structure: "
+                    f"{rule.same_as!r}"
+                )
+            rule = replace(
+                by_id[rule.same_as], id=rule.id, clause=rule.clause, same_as=rule.same_as
+            )
+        rules.append(replace(rule, law=law))
+    return replace(law, rules=tuple(rules))
 
 
 # --- evaluation ---------------------------------------------------------------------------------
@@ -424,7 +476,8 @@ class RuleBook:
         return [
             rule
             for law in self.laws
-            if law.in_force(as_of) and (jurisdictions is None or law.jurisdiction in jurisdictions)
+            if law.state(as_of) in (State.IN_FORCE, State.UNKNOWN)
+            and (jurisdictions is None or law.jurisdiction in jurisdictions)
             for rule in law.rules
         ]
 
@@ -435,7 +488,8 @@ class RuleBook:
         as_of: date | None = None,
         skeleton: str | None = None,
     ) -> list[RuleMatch]:
-        """Rules in force whose core is present, matched or with their first failing constraint.
+        """Rules in force (or whose start is unknown on ``as_of``) whose core is present, matched
+        or with their first failing constraint.
 
         ``skeleton`` is the molecule's first InChIKey block (for exemptions by name), when the
         caller knows it. Only the cores of the rules in force in

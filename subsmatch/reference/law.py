@@ -1,0 +1,401 @@
+"""The law's own semantics, as data: how listings become a status in a jurisdiction.
+
+``reference/curated/law.toml`` states each rule once with its legal basis: which bodies bind which
+jurisdictions (the UN its Parties, the EU its Member States), the statuses derived from that (an EU
+"drug" is a substance of the 1961 and 1971 Conventions; the EU precursor Regulations apply in every
+Member State), which generic rules a listing takes a substance out of (NpSG § 1 Abs. 2), whether a
+precursor listing or a generic group decides a status, and which precursor categories are flagged.
+:mod:`subsmatch.matchers.verdict` applies them.
+
+This module also holds the date rule of a listing (it is law semantics too): a listing with a start
+date is in force from it; one without is in force from its earliest evidence and ``unknown`` before;
+a year- or month-precise start is ``unknown`` within its year or month.
+
+>>> un_3mmc = ("2023-01-01", "year", None, None)  # UN 1971 Schedule II, scheduled in 2023
+>>> [str(listing_state(*un_3mmc, date(y, 6, 1))) for y in (2014, 2023, 2024)]
+['not_yet', 'unknown', 'in_force']
+>>> lu_entry = (None, "", "2023-08-06", None)  # no start date; earliest evidence 2023-08-06
+>>> [str(listing_state(*lu_entry, d)) for d in (date(2020, 1, 1), None)]
+['unknown', 'in_force']
+"""
+
+from __future__ import annotations
+
+import calendar
+import fnmatch
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Literal, Protocol
+
+from subsmatch.errors import UserError
+
+LAW_TOML = Path(__file__).parent / "curated" / "law.toml"
+
+CONTROLLING_KINDS = frozenset({"narcotic", "psychotropic", "NPS"})
+"""Listing kinds that control a substance (a precursor is scheduled; monitored is neither)."""
+
+PRECURSOR_KINDS = frozenset({"precursor"})
+
+
+class LawFileError(UserError, ValueError):
+    """The law semantics file cannot be read; the message names the file and the key."""
+
+
+# --- the date rule of a listing -----------------------------------------------------------------
+
+
+class State(StrEnum):
+    """Where a listing stands on a date."""
+
+    IN_FORCE = "in_force"
+    UNKNOWN = "unknown"  # it may be in force: its start date is not known that precisely
+    NOT_YET = "not_yet"  # it starts after the date
+    ENDED = "ended"  # it was removed before the date
+
+
+def _last_day(day: date, precision: str) -> date:
+    """The last day of the year or month a date of that precision names."""
+    if precision == "year":
+        return date(day.year, 12, 31)
+    if precision == "month":
+        return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def start_window(since: str, precision: str) -> tuple[date, date]:
+    """The first day a listing may have started and the first day it surely had.
+
+    >>> start_window("2021-10-01", "month")
+    (datetime.date(2021, 10, 1), datetime.date(2021, 10, 31))
+    """
+    day = date.fromisoformat(since)
+    if precision == "year":
+        return date(day.year, 1, 1), _last_day(day, precision)
+    if precision == "month":
+        return date(day.year, day.month, 1), _last_day(day, precision)
+    return day, day
+
+
+def listing_state(
+    since: str | None,
+    precision: str,
+    evidence: str | None,
+    until: str | None,
+    on: date | None,
+) -> State:
+    """Where a listing stands on ``on`` (None: now, as the loaded data stands)."""
+    day = on or date.today()
+    if until and day >= date.fromisoformat(until):
+        return State.ENDED
+    if since:
+        first, surely = start_window(since, precision)
+        if day < first:
+            return State.NOT_YET
+        return State.IN_FORCE if day >= surely else State.UNKNOWN
+    if evidence:
+        return State.IN_FORCE if day >= date.fromisoformat(evidence) else State.UNKNOWN
+    return State.IN_FORCE if on is None else State.UNKNOWN
+
+
+def latest_start(since: str | None, precision: str, evidence: str | None) -> date | None:
+    """The latest day a listing can have started (None: no source says anything about time)."""
+    if since:
+        return start_window(since, precision)[1]
+    return date.fromisoformat(evidence) if evidence else None
+
+
+# --- what the loaded lists of a jurisdiction can vouch for ----------------------------------------
+
+
+class ListFacts(Protocol):
+    """What :func:`coverage` reads of a loaded list (``reference.lists.ListInfo``)."""
+
+    jurisdiction: str
+    kind: str
+    coverage: str
+    complete_to: str | None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far the loaded lists of one jurisdiction (of one class of kinds) are complete.
+
+    >>> Coverage(date(2015, 10, 2)).covers(date(2016, 1, 1)), Coverage(None).phrase
+    (False, 'loaded in part')
+    """
+
+    complete_to: date | None  # None: some list is partial, so no date is vouched for
+
+    def covers(self, day: date) -> bool:
+        return self.complete_to is not None and day <= self.complete_to
+
+    @property
+    def phrase(self) -> str:
+        if self.complete_to is None:
+            return "loaded in part"
+        return f"loaded complete to {self.complete_to.isoformat()}"
+
+
+def coverage(
+    lists: Iterable[ListFacts], jurisdiction: str, kinds: frozenset[str]
+) -> Coverage | None:
+    """The coverage of a jurisdiction's lists of ``kinds``; None when none is loaded."""
+    mine = [i for i in lists if i.jurisdiction == jurisdiction and i.kind in kinds]
+    if not mine:
+        return None
+    if any(i.coverage == "partial" or not i.complete_to for i in mine):
+        return Coverage(None)
+    return Coverage(min(date.fromisoformat(i.complete_to) for i in mine))  # type: ignore[arg-type]
+
+
+# --- the rules of law.toml ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    code: str
+    name: str
+    bound_by: tuple[str, ...] = ()
+    peers: tuple[str, ...] = ()
+    lists: bool = True
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A status a jurisdiction takes from another's listings (an EU drug, a treaty obligation)."""
+
+    id: str
+    name: str
+    applies_in: tuple[str, ...]
+    source: str  # the jurisdiction whose listings it reads
+    kinds: frozenset[str]
+    status: str
+    when: Literal["always", "not_listed_nationally"]
+    act: str
+    basis: str
+    text: str
+    in_force_from: date | None = None
+
+    def in_force(self, on: date | None) -> bool:
+        return self.in_force_from is None or (on or date.today()) >= self.in_force_from
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A listing that takes a substance out of some generic rules."""
+
+    id: str
+    rule_files: tuple[str, ...]
+    listed_in: str
+    kinds: frozenset[str]
+    basis: str
+
+    def covers_rule_file(self, path: str) -> bool:
+        return any(fnmatch.fnmatch(path, pattern) for pattern in self.rule_files)
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """Whether a precursor listing or a generic group decides a jurisdiction's status."""
+
+    jurisdictions: tuple[str, ...]
+    first: Literal["precursor", "generic"]
+    basis: str
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A rule of reading the data (not of law): its basis and the sentences it writes."""
+
+    basis: str
+    text: str
+    text_other: str = ""
+
+
+@dataclass(frozen=True)
+class LawBook:
+    """The rules of ``law.toml``, indexed for the verdict."""
+
+    version: str
+    jurisdictions: Mapping[str, Jurisdiction]
+    derivations: tuple[Derivation, ...]
+    exclusions: tuple[Exclusion, ...]
+    precedence: Mapping[str, Precedence]
+    flagged_categories: Mapping[str, frozenset[str]]
+    unnamed_flagged: bool
+    precursor_basis: str
+    gaps: Texts
+    start_unknown: Texts
+    _bound: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        bound = {
+            body: tuple(j.code for j in self.jurisdictions.values() if body in j.bound_by)
+            for body in self.jurisdictions
+        }
+        object.__setattr__(self, "_bound", bound)  # frozen: worked out once, read per verdict
+
+    def bound(self, body: str) -> tuple[str, ...]:
+        """The jurisdictions bound by the decisions of ``body`` (UN: Parties; EU: Members)."""
+        return self._bound.get(body, ())
+
+    def reach(self, scope: Iterable[str]) -> frozenset[str]:
+        """``scope`` and the jurisdictions whose listings control a substance there (UN for the
+        EU and its Parties; the EU for its Members).
+
+        >>> sorted(load().reach(["EU"]))
+        ['EU', 'UN']
+        """
+        codes = set(scope)
+        return frozenset(
+            codes
+            | {
+                d.source
+                for d in self.derivations
+                if d.status == "controlled" and codes & set(d.applies_in)
+            }
+        )
+
+    def derivations_for(self, code: str) -> tuple[Derivation, ...]:
+        return tuple(d for d in self.derivations if code in d.applies_in)
+
+    def signal_sources(self, code: str) -> tuple[str, ...]:
+        """Whose listings make a gap in ``code``'s data matter: its peers, or who it binds."""
+        j = self.jurisdictions.get(code)
+        return tuple(dict.fromkeys((*(j.peers if j else ()), *self.bound(code))))
+
+    def flags(self, jurisdiction: str, category: str) -> bool:
+        """Whether a precursor listing of that category puts a verdict on the flagged lists.
+
+        >>> book = load()
+        >>> book.flags("EU", "1"), book.flags("EU", "3"), book.flags("UN", "I")
+        (True, False, True)
+        """
+        if not category:
+            return self.unnamed_flagged
+        return category in self.flagged_categories.get(jurisdiction, frozenset())
+
+    def first_of(self, code: str) -> Precedence | None:
+        return self.precedence.get(code)
+
+    def has_lists(self, code: str) -> bool:
+        j = self.jurisdictions.get(code)
+        return j is not None and j.lists
+
+
+def _need(raw: Mapping, key: str, where: str) -> object:
+    if key not in raw:
+        raise LawFileError(f"{where}: missing '{key}'")
+    return raw[key]
+
+
+def _date(value: object, where: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise LawFileError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _derivation(raw: Mapping, where: str, bound: Mapping[str, tuple[str, ...]]) -> Derivation:
+    source = str(_need(raw, "from", where))
+    applies = _need(raw, "applies_in", where)
+    when = str(_need(raw, "when", where))
+    if when not in ("always", "not_listed_nationally"):
+        raise LawFileError(f"{where}: 'when' must be 'always' or 'not_listed_nationally'")
+    return Derivation(
+        id=str(_need(raw, "id", where)),
+        name=str(_need(raw, "name", where)),
+        applies_in=bound.get(source, ()) if applies == "bound" else tuple(applies),  # type: ignore[arg-type]
+        source=source,
+        kinds=frozenset(_need(raw, "kinds", where)),  # type: ignore[arg-type]
+        status=str(_need(raw, "status", where)),
+        when=when,  # type: ignore[arg-type]
+        act=str(_need(raw, "act", where)),
+        basis=str(_need(raw, "basis", where)),
+        text=str(_need(raw, "text", where)),
+        in_force_from=_date(raw.get("in_force_from"), where),
+    )
+
+
+def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
+    """The law book of a parsed ``law.toml``."""
+    jurisdictions = {
+        code: Jurisdiction(
+            code,
+            str(_need(j, "name", f"{where} [jurisdictions.{code}]")),
+            tuple(j.get("bound_by", ())),
+            tuple(j.get("peers", ())),
+            bool(j.get("lists", True)),
+        )
+        for code, j in _need(raw, "jurisdictions", where).items()  # type: ignore[attr-defined]
+    }
+    for j in jurisdictions.values():
+        if unknown := set(j.bound_by + j.peers) - set(jurisdictions):
+            raise LawFileError(f"{where} [jurisdictions.{j.code}]: unknown codes {sorted(unknown)}")
+    bound = {
+        body: tuple(j.code for j in jurisdictions.values() if body in j.bound_by)
+        for body in jurisdictions
+    }
+    precedence = {}
+    for i, p in enumerate(raw.get("precedence", ())):
+        rule = Precedence(
+            tuple(_need(p, "jurisdictions", f"{where} precedence {i}")),  # type: ignore[arg-type]
+            _need(p, "first", f"{where} precedence {i}"),  # type: ignore[arg-type]
+            str(_need(p, "basis", f"{where} precedence {i}")),
+        )
+        if rule.first not in ("precursor", "generic"):
+            raise LawFileError(f"{where} precedence {i}: 'first' must be precursor or generic")
+        precedence.update(dict.fromkeys(rule.jurisdictions, rule))
+    precursors = _need(raw, "precursors", where)
+    gaps, start = _need(raw, "gaps", where), _need(raw, "start_unknown", where)
+    return LawBook(
+        version=str(_need(raw, "version", where)),
+        jurisdictions=jurisdictions,
+        derivations=tuple(
+            _derivation(d, f"{where} derive {d.get('id', i)}", bound)
+            for i, d in enumerate(raw.get("derive", ()))
+        ),
+        exclusions=tuple(
+            Exclusion(
+                str(_need(x, "id", f"{where} exclude {i}")),
+                tuple(_need(x, "rule_files", f"{where} exclude {i}")),  # type: ignore[arg-type]
+                str(_need(x, "listed_in", f"{where} exclude {i}")),
+                frozenset(_need(x, "kinds", f"{where} exclude {i}")),  # type: ignore[arg-type]
+                str(_need(x, "basis", f"{where} exclude {i}")),
+            )
+            for i, x in enumerate(raw.get("exclude", ()))
+        ),
+        precedence=precedence,
+        flagged_categories={
+            code: frozenset(cats)
+            for code, cats in _need(precursors, "flagged", f"{where} [precursors]").items()  # type: ignore[attr-defined]
+        },
+        unnamed_flagged=bool(precursors.get("unnamed_flagged", True)),  # type: ignore[attr-defined]
+        precursor_basis=str(_need(precursors, "basis", f"{where} [precursors]")),
+        gaps=Texts(
+            str(_need(gaps, "basis", f"{where} [gaps]")),
+            str(_need(gaps, "text_unknown", f"{where} [gaps]")),
+            str(_need(gaps, "text_not_listed", f"{where} [gaps]")),
+        ),
+        start_unknown=Texts(
+            str(_need(start, "basis", f"{where} [start_unknown]")),
+            str(_need(start, "text", f"{where} [start_unknown]")),
+        ),
+    )
+
+
+@cache
+def load(path: Path = LAW_TOML) -> LawBook:
+    """The law book of the shipped ``law.toml`` (read once per process)."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise LawFileError(f"{path.name}: not valid TOML: {error}") from None
+    return parse(raw, path.name)
