@@ -5,7 +5,14 @@ This module is the ground floor: it imports nothing of subsmatch (and nothing sl
 the command line, the service, the readers and the matchers can all use it at start-up.
 
 Statuses are ordered by severity, most severe first: the order of :class:`Status` is the
-order in which a headline is chosen and flagged findings are listed.
+order in which a headline is chosen and flagged findings are listed. ``unknown`` ranks below
+``analogue`` (a structural finding outranks a gap in the data) and above ``not_listed``: it is
+listed for review, and never a headline of control.
+
+Whether a verdict is *flagged* is the verdict's own ``flagged`` field, not its status alone: a
+precursor of a category that is shown but not flagged (EU Categories 2-4: acetone, toluene,
+hydrochloric acid ...) has status ``precursor`` and ``flagged`` false. :data:`FLAGGED` is the
+set of statuses that can be flagged; :func:`is_flagged` says which verdict is.
 
 >>> strongest(["not_listed", "precursor", "controlled"])
 <Status.CONTROLLED: 'controlled'>
@@ -29,6 +36,7 @@ class Status(StrEnum):
     GENERIC = "generic"  # no listing, but a generic (group) definition in force covers it
     PRECURSOR = "precursor"  # only precursor listings apply
     ANALOGUE = "analogue"  # on no list, under no rule, but close to a controlled structure
+    UNKNOWN = "unknown"  # the loaded data cannot say: a list ends before the date, or its start
     NOT_LISTED = "not_listed"  # known, and on none of the loaded lists
     UNRESOLVED = "unresolved"  # the query named no known substance or structure
 
@@ -54,12 +62,30 @@ FLAGGED: tuple[Status, ...] = (
     Status.GENERIC,
     Status.PRECURSOR,
     Status.ANALOGUE,
+    Status.UNKNOWN,
     Status.UNRESOLVED,
 )
-"""Findings a person should look at: controlled or possibly so, and what could not be named."""
+"""Statuses a person should look at: controlled or possibly so, what the data cannot say, and
+what could not be named (a precursor only when its category is flagged: see :func:`is_flagged`)."""
 
-ALERTING: tuple[Status, ...] = tuple(s for s in FLAGGED if s is not Status.UNRESOLVED)
+ALERTING: tuple[Status, ...] = tuple(
+    s for s in FLAGGED if s not in (Status.UNKNOWN, Status.UNRESOLVED)
+)
 """Flagged statuses that speak of a substance's control (alerts and trends count these)."""
+
+
+def is_flagged(status: str, flagged: bool | None = None) -> bool:
+    """Whether a verdict (or finding) belongs on the flagged lists.
+
+    ``flagged`` is the verdict's own field; a finding stored without it (None) is judged by
+    its status alone.
+
+    >>> is_flagged("precursor", False), is_flagged("precursor", True), is_flagged("not_listed")
+    (False, True, False)
+    """
+    if status not in FLAGGED:
+        return False
+    return True if flagged is None else flagged
 
 
 def strongest(statuses: Iterable[str], default: Status = Status.NOT_LISTED) -> Status:
@@ -108,24 +134,51 @@ class ResolvedJSON(TypedDict):
     alternatives: list[AlternativeJSON]
 
 
+ListingState = Literal["in_force", "unknown"]
+
+
 class EntryJSON(TypedDict):
-    """One list entry that applies, with the source row it comes from."""
+    """One list entry that applies (or may: its start is unknown), with the act that made it,
+    its in-force date and the source row it comes from."""
 
     list: str
     name: str | None
-    since: str | None
+    since: str | None  # the in-force date as the law gives it (year, month or day)
     until: str | None
     kind: str | None
+    category: str | None  # the precursor category ("1", "2A", "I" ...)
     act: str | None
+    act_date: str | None
+    in_force_from: str | None  # since, or (start unknown) the earliest evidence of it in force
+    start_known: bool
+    state: ListingState
+    note: str | None
     match: str
     substance_id: str | None
     source: str
 
 
+class DerivedJSON(TypedDict):
+    """A status a rule gives a jurisdiction, with its legal basis: an EU drug, a treaty or EU
+    obligation, a precursor regulation, a precedence, or an unknown (a gap, an unknown start)."""
+
+    rule_id: str
+    status: Status
+    applies: bool  # False: shown beside the status without deciding it
+    text: str
+    basis: str
+    act: str | None
+    source: str | None  # the listing it rests on: "UN: 1971 Schedule II since 2023"
+    since: str | None
+    category: str | None
+
+
 class JurisdictionJSON(TypedDict):
     code: str
     status: Status
+    flagged: bool
     entries: list[EntryJSON]
+    derived: list[DerivedJSON]
 
 
 class RelatedJSON(TypedDict):
@@ -145,6 +198,7 @@ class GenericJSON(TypedDict):
     jurisdiction: str
     citation: str
     since: str | None
+    state: ListingState  # unknown: the law's start date is not known on the date asked
     provisional: bool
     matched_atoms: list[int]
 
@@ -187,7 +241,9 @@ class VerdictJSON(TypedDict):
 
     query: str
     resolved: ResolvedJSON | None
-    status: Status
+    status: Status  # the headline: the strongest status in headline_scope
+    headline_scope: list[str]  # the home jurisdictions, or those asked for
+    flagged: bool  # on the flagged lists (a precursor only of a flagged category)
     jurisdictions: list[JurisdictionJSON]
     related: list[RelatedJSON]
     generic: list[GenericJSON]

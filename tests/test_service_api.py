@@ -151,7 +151,9 @@ def test_check_batch_keeps_order_and_tells_isomers_apart(server: dict) -> None:
     assert three["resolved"]["inchikey"] != four["resolved"]["inchikey"]
     nl = {r["query"]: next(j for j in r["jurisdictions"] if j["code"] == "NL") for r in rows}
     assert nl["3-CMC"]["status"] == "controlled"  # named on List I
-    assert nl["4-CMC"]["status"] == "generic"  # covered by the NL-IA group only
+    # not on the loaded NL lists (2015), but UN 1971 Schedule II binds the Netherlands
+    assert nl["4-CMC"]["status"] == "controlled"
+    assert [d["rule_id"] for d in nl["4-CMC"]["derived"]] == ["UN-obligation"]
     assert cocaine["resolved"]["name"] == "Cocaine" and cocaine["status"] == "controlled"
     assert {j["code"] for r in rows for j in r["jurisdictions"]} == {"NL", "DE"}
 

@@ -18,6 +18,7 @@ from subsmatch.vocabulary import (
     STATUSES,
     Status,
     VerdictJSON,
+    is_flagged,
     severity,
     strongest,
 )
@@ -32,6 +33,7 @@ def test_statuses_are_in_severity_order():
         "generic",
         "precursor",
         "analogue",
+        "unknown",
         "not_listed",
         "unresolved",
     ]
@@ -44,7 +46,16 @@ def test_strongest_and_the_flagged_sets():
     assert strongest(["not_listed", "precursor"]) is Status.PRECURSOR
     assert strongest([]) is Status.NOT_LISTED
     assert Status.NOT_LISTED not in FLAGGED
-    assert set(ALERTING) == set(FLAGGED) - {Status.UNRESOLVED}
+    # unknown is for review, never an alert of control
+    assert Status.UNKNOWN in FLAGGED
+    assert set(ALERTING) == set(FLAGGED) - {Status.UNRESOLVED, Status.UNKNOWN}
+    assert severity(Status.PRECURSOR) < severity(Status.UNKNOWN) < severity(Status.NOT_LISTED)
+
+
+def test_a_verdicts_own_flag_decides_whether_it_is_flagged():
+    assert not is_flagged("precursor", False)  # EU Category 3: shown, not flagged
+    assert is_flagged("precursor", True) and is_flagged("unknown")
+    assert not is_flagged("not_listed", True)
 
 
 def test_the_vocabulary_imports_nothing_of_ours():
@@ -65,6 +76,8 @@ QUERIES = [
     "dextromethorphan",  # a stereoisomer that does not apply
     "fentanil",  # a fuzzy match
     "CCCC(NC)C(=O)c1ccc(F)c(C)c1",  # a structure on no list: similarity
+    "heroin",  # statuses derived from the UN listing (EU drug, treaty obligations)
+    "acetone",  # a precursor of a category that is not flagged, in every Member State
     "50-36-2",  # a CAS number
     "not a drug name 123",  # unresolved
     "C1CC1N(",  # malformed
@@ -83,6 +96,9 @@ def test_the_typed_shape_is_the_check_json_object(verdicts):
         assert_same_keys(verdict, VerdictJSON, verdict["query"])
     statuses = {v["status"] for v in verdicts}
     assert {"controlled", "unresolved"} <= statuses
+    # the nested shapes are all exercised: derived statuses, entries, generic matches
+    assert any(j["derived"] for v in verdicts for j in v["jurisdictions"])
+    assert any(j["entries"] for v in verdicts for j in v["jurisdictions"])
 
 
 def test_the_service_model_is_the_typed_shape():

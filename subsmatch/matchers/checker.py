@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import date
@@ -16,6 +16,7 @@ from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex, Neighbour
 from subsmatch.matchers.verdict import Verdict, evaluate, verdict_to_dict
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
+from subsmatch.settings import DEFAULT_HOME
 from subsmatch.substances.facts import QueryFacts
 from subsmatch.substances.names import KEY_VERSION
 from subsmatch.substances.regions import DEFAULT_REGION, canonical_region
@@ -33,9 +34,15 @@ class Checker:
     the OPSIN JVM are then used by one thread at a time (cached verdicts come back in
     microseconds, so the lock is held briefly).
 
+    ``home``: the jurisdictions a headline speaks for when a call names none (a front end passes
+    ``settings.load(...).home``; default Benelux, EU and UN).
+
     >>> checker = Checker()
     >>> [str(v.status) for v in checker.check(["MDMA HCl", "caffeine-free nonsense 123"])]
     ['controlled', 'unresolved']
+    >>> caffeine = checker.check(["caffeine"])[0]
+    >>> str(caffeine.status), caffeine.scope
+    ('not_listed', ('BE', 'NL', 'LU', 'EU', 'UN'))
     """
 
     def __init__(
@@ -46,12 +53,14 @@ class Checker:
         region: str | None = DEFAULT_REGION,
         *,
         shared: bool = False,
+        home: Sequence[str] = DEFAULT_HOME,
     ) -> None:
         """``region``: whose usage street names follow, "Europe" by default (Benelux first),
         a two-letter country code, or "any" (see :class:`Resolver`)."""
         self.reference = reference or load()
         self.use_opsin = use_opsin
         self.region = canonical_region(region)
+        self.home = tuple(home)
         self._rules = rules
         self._lock: AbstractContextManager = threading.RLock() if shared else nullcontext()
         # bounded, for the service's long life: a dropped entry is only computed again
@@ -105,10 +114,20 @@ class Checker:
             key, lambda: AnalogueIndex(self.reference, as_of, key[0])
         )
 
+    def scope(self, jurisdictions: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(jurisdictions evaluated, headline scope) of a call.
+
+        Named jurisdictions keep their meaning, evaluate and show only these, and are then the
+        headline's scope too; none named: every jurisdiction, the headline at home.
+        """
+        if jurisdictions:
+            return tuple(jurisdictions), tuple(jurisdictions)
+        return JURISDICTIONS, self.home
+
     def check(
         self,
         queries: Iterable[str],
-        jurisdictions: tuple[str, ...] = JURISDICTIONS,
+        jurisdictions: Sequence[str] | None = None,
         as_of: date | None = None,
         facts: Iterable[QueryFacts | None] | None = None,
     ) -> list[Verdict]:
@@ -116,18 +135,20 @@ class Checker:
 
         ``facts``: what the report gives beside each query (a formula, a CAS number), aligned
         with ``queries``; the resolution is checked against them (see :class:`Resolver`).
-        Verdicts are cached per query, facts, jurisdictions and date: reports repeat
+        ``jurisdictions`` None: all, with the headline at the checker's ``home``.
+        Verdicts are cached per query, facts, jurisdictions, scope and date: reports repeat
         substances. Different texts for one substance (spellings, salts, its CAS number) share
         one evaluation: rules and similarity run once per resolved substance and structure.
         """
+        codes, scope = self.scope(jurisdictions)
         queries = list(queries)
         given = None if facts is None else [f or None for f in facts]
         with self._lock:
             resolutions = self.resolver.resolve_many(queries, given)
             return [
                 self._verdicts.get_or_make(
-                    (resolution.query, said, jurisdictions, as_of),
-                    partial(self._evaluate, resolution, jurisdictions, as_of),
+                    (resolution.query, said, codes, scope, as_of),
+                    partial(self._evaluate, resolution, codes, scope, as_of),
                 )
                 for resolution, said in zip(
                     resolutions, given or [None] * len(queries), strict=True
@@ -144,7 +165,7 @@ class Checker:
     def check_json(
         self,
         queries: Iterable[str],
-        jurisdictions: tuple[str, ...] = JURISDICTIONS,
+        jurisdictions: Sequence[str] | None = None,
         as_of: date | None = None,
         facts: Iterable[QueryFacts | None] | None = None,
     ) -> list[dict]:
@@ -155,16 +176,22 @@ class Checker:
         ]
 
     def _evaluate(
-        self, resolution: Resolution, jurisdictions: tuple[str, ...], as_of: date | None
+        self,
+        resolution: Resolution,
+        jurisdictions: tuple[str, ...],
+        scope: tuple[str, ...],
+        as_of: date | None,
     ) -> Verdict:
         """The verdict of one resolution; evaluation depends on its substance and structure."""
         if not resolution.resolved:
-            return evaluate(resolution, self.reference, jurisdictions, as_of)
-        key = (resolution.substance_id, resolution.keys, jurisdictions, as_of)
+            return evaluate(resolution, self.reference, jurisdictions, as_of, scope=scope)
+        key = (resolution.substance_id, resolution.keys, jurisdictions, scope, as_of)
         analogues = partial(self.analogues, jurisdictions, as_of)  # built when needed
 
         def judge() -> Verdict:
-            return evaluate(resolution, self.reference, jurisdictions, as_of, self.rules, analogues)
+            return evaluate(
+                resolution, self.reference, jurisdictions, as_of, self.rules, analogues, scope
+            )
 
         judged = self._judged.get_or_make(key, judge)
         return replace(judged, query=resolution.query, resolution=resolution)

@@ -142,6 +142,20 @@ def load_classes(path: Path = THRESHOLDS_CSV) -> tuple[StructureClass, ...]:
     return tuple(StructureClass(c.name, c.patterns, thresholds[c.name]) for c in drug_classes())
 
 
+def lookalike_of(
+    keys: StructureKeys, lookalikes: tuple[Lookalike, ...] | None = None
+) -> Lookalike | None:
+    """The known look-alike the structure is (a flat entry covers its stereoisomers), if any."""
+    return next(
+        (
+            x
+            for x in (load_lookalikes() if lookalikes is None else lookalikes)
+            if x.inchikey == keys.inchikey or (x.flat and x.connectivity == keys.connectivity)
+        ),
+        None,
+    )
+
+
 @cache
 def load_lookalikes(path: Path = LOOKALIKES_CSV) -> tuple[Lookalike, ...]:
     found = []
@@ -310,14 +324,7 @@ class AnalogueIndex:
         return Similarities(per_fp, combined, via)
 
     def lookalike_of(self, keys: StructureKeys) -> Lookalike | None:
-        return next(
-            (
-                x
-                for x in self.lookalikes
-                if x.inchikey == keys.inchikey or (x.flat and x.connectivity == keys.connectivity)
-            ),
-            None,
-        )
+        return lookalike_of(keys, self.lookalikes)
 
     def assess(self, keys: StructureKeys, k: int = 3) -> AnalogueFinding:
         """Nearest ``k`` controlled neighbours (never the query's own skeleton) and the flag."""

@@ -1,42 +1,86 @@
-"""Combine the evidence on one query into one verdict per jurisdiction.
+"""Combine the evidence on one query into one verdict per jurisdiction, and the headline.
 
-Status per jurisdiction: ``controlled`` when a narcotic, psychotropic or NPS listing applies;
-``generic`` when no listing does but a generic (group) definition of that jurisdiction in force
-covers the structure; ``precursor`` when only precursor listings apply; else ``not_listed``.
-Overall: the strongest of them; ``analogue`` when a structure is on no list and under no rule
-but close to a controlled one (class-aware similarity, never for known look-alikes); or
-``unresolved`` when the query named no known substance or structure.
+The rules of law are data (``reference/curated/law.toml``, read by :mod:`subsmatch.reference.law`).
+Per jurisdiction, on the date asked:
+
+1. its own listings in force: ``controlled`` (narcotic, psychotropic, NPS) or ``precursor``;
+2. statuses derived from other jurisdictions' listings (an EU drug is a substance of the 1961 and
+   1971 Conventions; a UN decision binds every Party and an EU decision every Member State where
+   the national data does not show the national listing; the EU precursor Regulations apply in
+   every Member State);
+3. its generic rules in force (``generic``), less those a listing takes the substance out of
+   (NpSG § 1 Abs. 2); where a precursor listing and a generic group meet, the jurisdiction's
+   precedence decides, and the other is shown;
+4. ``unknown`` where the data cannot say: a listing (or source listing, or generic law) whose start
+   is not known on the date, or a list that ends before the date while a peer's listing suggests
+   a later listing may be missing;
+5. else ``not_listed`` (a jurisdiction without lists is silent instead).
+
+The headline (``status``) is the strongest status in the headline scope: the user's home
+jurisdictions, or the jurisdictions asked for. When the structure is on no list and under no rule
+in any jurisdiction evaluated, and close to one controlled in the scope (class-aware similarity,
+never for known look-alikes), it is ``analogue``; ``unresolved`` when the query named nothing
+known. Whether the
+verdict is *flagged* follows the headline: a precursor is flagged only for a flagged category
+(EU Category 1, UN Table I). :func:`rehead` recomputes the headline of a stored verdict for another
+scope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 from subsmatch import __version__
 from subsmatch.matchers.exact import StructureMatch, structure_matches
 from subsmatch.matchers.generic import RuleBook, RuleMatch
-from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex
-from subsmatch.reference.lists import (
+from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex, lookalike_of
+from subsmatch.reference import law as law_module
+from subsmatch.reference.law import (
     CONTROLLING_KINDS,
-    JURISDICTIONS,
-    LIST_JURISDICTIONS,
-    ListEntry,
-    Reference,
+    PRECURSOR_KINDS,
+    Coverage,
+    LawBook,
+    State,
+    coverage,
+    latest_start,
 )
+from subsmatch.reference.lists import JURISDICTIONS, ListEntry, Reference
 from subsmatch.substances.resolve import Resolution
-from subsmatch.vocabulary import Status, strongest
+from subsmatch.vocabulary import FLAGGED, Status, strongest
+
+LIVE = (State.IN_FORCE, State.UNKNOWN)  # a listing that applies, or may
+UNLISTED = (Status.NOT_LISTED, Status.UNKNOWN)  # statuses a similarity assessment may raise
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """One list entry that applies to the query, and why it applies."""
+    """One list entry that applies to the query (or may: its start is unknown), and why."""
 
     entry: ListEntry
     substance_id: str
     match: str  # identical | stereoisomer | stereo_unspecified | name
     reason: str
+    state: State = State.IN_FORCE
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A status a rule gives a jurisdiction: of law (an EU drug, a treaty obligation, a
+    precursor regulation, a precedence) or of reading the data (a gap, an unknown start)."""
+
+    rule_id: str
+    status: Status
+    text: str
+    basis: str
+    act: str | None = None
+    source: str | None = None  # the listing it rests on: "UN: 1971 Schedule II (since 2023)"
+    since: str | None = None
+    category: str = ""
+    applies: bool = True  # False: shown beside the status, without deciding it
 
 
 @dataclass(frozen=True)
@@ -44,6 +88,8 @@ class JurisdictionVerdict:
     code: str
     status: Status
     evidence: tuple[Evidence, ...]
+    derived: tuple[Derived, ...] = ()
+    flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,15 +105,16 @@ class Verdict:
     rules_failed: tuple[RuleMatch, ...] = ()  # definitions whose core is present, not matched
     rules_version: str | None = None
     analogue: AnalogueFinding | None = None  # similarity evidence, for structures on no list
+    scope: tuple[str, ...] = ()  # the jurisdictions the headline speaks for
+    flagged: bool = False  # on the flagged lists (a precursor only of a flagged category)
 
 
-def jurisdiction_status(entries: list[ListEntry]) -> Status:
-    kinds = {e.kind for e in entries}
-    if kinds & CONTROLLING_KINDS:
-        return Status.CONTROLLED
-    if "precursor" in kinds:
-        return Status.PRECURSOR
-    return Status.NOT_LISTED
+class Listing(NamedTuple):
+    """A listing of a substance the query is (or whose listings reach it), on the date asked."""
+
+    entry: ListEntry
+    match: StructureMatch
+    state: State
 
 
 def _candidates(resolution: Resolution, reference: Reference) -> list[StructureMatch]:
@@ -108,17 +155,13 @@ AnalogueSource = Callable[[], AnalogueIndex] | None
 """Gives the similarity index when a verdict needs it (None: no similarity assessment)."""
 
 
-def exempt_medicines(
-    matches: list[RuleMatch], resolution: Resolution, analogues: AnalogueSource
-) -> list[RuleMatch]:
+def exempt_medicines(matches: list[RuleMatch], resolution: Resolution) -> list[RuleMatch]:
     """Rules of laws that exempt medicinal products do not cover a licensed medicine."""
-    if (
-        analogues is None
-        or resolution.keys is None
-        or not any(m.matched and m.rule.law.exempts_medicines for m in matches)
+    if resolution.keys is None or not any(
+        m.matched and m.rule.law.exempts_medicines for m in matches
     ):
         return matches
-    lookalike = analogues().lookalike_of(resolution.keys)
+    lookalike = lookalike_of(resolution.keys)
     if lookalike is None or lookalike.category != "licensed medicine":
         return matches
     return [
@@ -133,6 +176,303 @@ def exempt_medicines(
     ]
 
 
+# --- the law applied to one substance -------------------------------------------------------------
+
+
+def _since_text(entry: ListEntry) -> str:
+    if entry.since:
+        return f" since {entry.since_display}"
+    if entry.evidence:
+        return f" (start date unknown; in force by {entry.evidence})"
+    return " (undated)"
+
+
+def _source_text(listings: Sequence[Listing]) -> str:
+    """ "UN: 1961 Schedule I; 1961 Schedule IV (since 1961)" for the listings a rule rests on."""
+    codes = dict.fromkeys(x.entry.jurisdiction for x in listings)
+    parts = dict.fromkeys(f"{x.entry.list}{_since_text(x.entry)}" for x in listings)
+    return f"{'/'.join(codes)}: {'; '.join(parts)}"
+
+
+def _latest(listing: Listing) -> date | None:
+    e = listing.entry
+    return latest_start(e.since, e.since_precision, e.evidence)
+
+
+class Facts:
+    """Every listing that reaches the query, in every jurisdiction, with its state on the date."""
+
+    def __init__(
+        self, applying: Iterable[StructureMatch], reference: Reference, as_of: date | None
+    ) -> None:
+        self.listings = [
+            Listing(entry, m, entry.state(as_of))
+            for m in applying
+            for entry in reference.listings.get(m.substance_id, ())
+        ]
+
+    def of(
+        self, code: str, kinds: Collection[str] | None = None, states: Collection[State] = LIVE
+    ) -> list[Listing]:
+        return [
+            x
+            for x in self.listings
+            if x.entry.jurisdiction == code
+            and (kinds is None or x.entry.kind in kinds)
+            and x.state in states
+        ]
+
+
+def _status_of(listings: Iterable[Listing]) -> Status:
+    """The status a jurisdiction's own listings in force give."""
+    kinds = {x.entry.kind for x in listings if x.state is State.IN_FORCE}
+    if kinds & CONTROLLING_KINDS:
+        return Status.CONTROLLED
+    if kinds & PRECURSOR_KINDS:
+        return Status.PRECURSOR
+    return Status.NOT_LISTED
+
+
+def _derived(code: str, facts: Facts, law: LawBook, as_of: date | None) -> list[Derived]:
+    """The statuses the rules of law derive for ``code`` from other jurisdictions' listings."""
+    own = facts.of(code, CONTROLLING_KINDS, tuple(State))
+    listed_now = any(x.state is State.IN_FORCE for x in own)
+    # the national data shows national law did not list it on the date (added later, or removed)
+    absent = bool(own) and all(x.state in (State.NOT_YET, State.ENDED) for x in own)
+    out = []
+    for rule in law.derivations_for(code):
+        sources = facts.of(rule.source, rule.kinds)
+        if not sources or not rule.in_force(as_of):
+            continue
+        if rule.when == "not_listed_nationally" and listed_now:
+            continue
+        known = [x for x in sources if x.state is State.IN_FORCE]
+        source = _source_text(known or sources)
+        text = rule.text.format(source=source, code=code)
+        applies = not (rule.when == "not_listed_nationally" and absent)
+        if not applies:
+            later = sorted(x.entry.since or "" for x in own if x.state is State.NOT_YET)
+            national = (
+                f"{code} listing in force from {later[0]}" if later else f"{code} listing ended"
+            )
+            text = f"obliges {code}: {source}; {national}"
+        categories = [x.entry.category for x in known or sources]
+        category = next(
+            (c for c in categories if law.flags(rule.source, c)),
+            categories[0] if categories else "",
+        )
+        out.append(
+            Derived(
+                rule.id,
+                Status(rule.status) if known else Status.UNKNOWN,
+                text,
+                rule.basis,
+                rule.act,
+                source,
+                min((x.entry.since for x in known if x.entry.since), default=None),
+                category,
+                applies,
+            )
+        )
+    return out
+
+
+def _excluded(match: RuleMatch, facts: Facts, law: LawBook) -> str | None:
+    """The provision that takes the substance out of this generic rule, if any."""
+    for rule in law.exclusions:
+        if rule.covers_rule_file(match.rule.law.path) and facts.of(rule.listed_in, rule.kinds):
+            return f"excluded ({rule.id}): {rule.basis}"
+    return None
+
+
+def _start_unknown(listings: Sequence[Listing], law: LawBook) -> Derived:
+    e = listings[0].entry
+    evidence = _latest(listings[0])
+    return Derived(
+        "start-unknown",
+        Status.UNKNOWN,
+        law.start_unknown.text.format(
+            list=f"{e.jurisdiction}: {e.list}",
+            evidence=evidence.isoformat() if evidence else "no date",
+        ),
+        law.start_unknown.basis,
+        e.act or None,
+        _source_text(listings),
+    )
+
+
+def _generic_unknown(matches: Sequence[RuleMatch], law: LawBook) -> Derived:
+    rule_law = matches[0].rule.law
+    return Derived(
+        "generic-start-unknown",
+        Status.UNKNOWN,
+        f"{', '.join(m.rule.id for m in matches)}: {rule_law.name}, start date unknown: in force "
+        f"by {rule_law.evidence_from} (earliest evidence), not before {rule_law.effective_from}",
+        law.start_unknown.basis,
+        rule_law.citation,
+    )
+
+
+def _precedence(code: str, law: LawBook) -> Derived | None:
+    rule = law.first_of(code)
+    if rule is None:
+        return None
+    return Derived(
+        "precedence",
+        Status.PRECURSOR if rule.first == "precursor" else Status.GENERIC,
+        f"a scheduled precursor that a generic group also describes: the {rule.first} "
+        f"{'listing' if rule.first == 'precursor' else 'group'} decides in {code}",
+        rule.basis,
+    )
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What each jurisdiction's loaded lists can vouch for (per class of kinds), worked out once."""
+
+    by_code: dict[tuple[str, frozenset[str]], Coverage | None]
+
+    @classmethod
+    def of(cls, reference: Reference, codes: Iterable[str]) -> Gaps:
+        return cls(
+            {
+                (code, kinds): coverage(reference.lists, code, kinds)
+                for code in codes
+                for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS)
+            }
+        )
+
+    def get(self, code: str, kinds: frozenset[str]) -> Coverage | None:
+        return self.by_code.get((code, kinds))
+
+    def loaded(self, code: str) -> bool:
+        """Whether any list of ``code`` is loaded (else it can never say "not listed")."""
+        return any(self.get(code, kinds) for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS))
+
+
+def _gap(
+    code: str,
+    facts: Facts,
+    law: LawBook,
+    gaps: Gaps,
+    day: date,
+    generic: Sequence[RuleMatch],
+) -> Derived | None:
+    """`unknown` where ``code``'s loaded data ends before ``day`` and a listing may be missing.
+
+    The national data decides where it knows the substance (a listing added after the date, or
+    removed before it); else a gap matters only when a peer (or, for UN and EU, a state bound to
+    implement them) shows the substance under control at a time the gap may hide. A state bound
+    by UN or EU whose complete list lacks the substance shows no decision reached it before that
+    list's date.
+    """
+    notes = []
+    for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS):
+        cover = gaps.get(code, kinds)
+        if cover is None or cover.covers(day) or facts.of(code, kinds, tuple(State)):
+            continue
+        start = cover.complete_to
+        if kinds is CONTROLLING_KINDS:
+            for bound in law.bound(code):
+                witness = gaps.get(bound, kinds)
+                if witness and witness.complete_to and not facts.of(bound, kinds, tuple(State)):
+                    start = max(start or witness.complete_to, witness.complete_to)
+        event = _event(law.signal_sources(code), kinds, facts, generic, start, day)
+        phrase = (
+            cover.phrase
+            if start == cover.complete_to
+            else f"{cover.phrase}, and states bound by it are complete to {start}"
+        )
+        if event:
+            return Derived(
+                "data-gap",
+                Status.UNKNOWN,
+                law.gaps.text.format(code=code, coverage=phrase, event=event),
+                law.gaps.basis,
+            )
+        notes.append(
+            Derived(
+                "data-gap",
+                Status.NOT_LISTED,
+                law.gaps.text_other.format(code=code, coverage=phrase),
+                law.gaps.basis,
+                applies=False,
+            )
+        )
+    return notes[0] if notes else None
+
+
+def _event(
+    sources: Iterable[str],
+    kinds: frozenset[str],
+    facts: Facts,
+    generic: Sequence[RuleMatch],
+    start: date | None,
+    day: date,
+) -> str | None:
+    """A listing (or generic rule) in ``sources`` that may have begun after ``start``, in words."""
+    for source in sources:
+        for x in facts.of(source, kinds):
+            latest = _latest(x)
+            if start is None or latest is None or latest > start:
+                return f"it is listed in {source} ({x.entry.list}{_since_text(x.entry)})"
+        if kinds is CONTROLLING_KINDS:
+            for m in generic:
+                law = m.rule.law
+                if law.jurisdiction == source and (
+                    start is None or date.fromisoformat(law.effective_from) > start
+                ):
+                    return f"it falls under {m.rule.id} in {source} (since {law.effective_from})"
+    return None
+
+
+def _flagged(
+    status: Status, code: str, own: Sequence[Listing], derived: Sequence[Derived], law: LawBook
+) -> bool:
+    """Whether a jurisdiction's status belongs on the flagged lists (precursors by category)."""
+    if status is not Status.PRECURSOR:
+        return status in FLAGGED
+    categories = [(code, x.entry.category) for x in own if x.entry.kind in PRECURSOR_KINDS]
+    categories += [
+        (d.source.split(":")[0] if d.source else code, d.category)
+        for d in derived
+        if d.applies and d.status is Status.PRECURSOR and d.rule_id != "precedence"
+    ]
+    return any(law.flags(where, category) for where, category in categories)
+
+
+def _judge(
+    code: str,
+    facts: Facts,
+    law: LawBook,
+    derived: list[Derived],
+    generic: Sequence[RuleMatch],
+    unknown_generic: Sequence[RuleMatch],
+) -> tuple[Status, list[Derived]]:
+    """The status of one jurisdiction from its listings, derived statuses and generic rules."""
+    own = facts.of(code)
+    listed = _status_of(own)
+    applying = [d for d in derived if d.applies]
+    found = {listed} | {d.status for d in applying}
+    if generic:
+        found.add(Status.GENERIC)
+    unknown_own = [x for x in own if x.state is State.UNKNOWN and x.entry.kind != "monitored"]
+    notes = list(derived)
+    if unknown_own:
+        notes.append(_start_unknown(unknown_own, law))
+        found.add(Status.UNKNOWN)
+    if unknown_generic:
+        notes.append(_generic_unknown(unknown_generic, law))
+        found.add(Status.UNKNOWN)
+    status = strongest(found)
+    if status is Status.GENERIC and Status.PRECURSOR in found:
+        rule = _precedence(code, law)
+        if rule is not None:
+            notes.append(rule)
+            status = rule.status
+    return status, notes
+
+
 def evaluate(
     resolution: Resolution,
     reference: Reference,
@@ -140,62 +480,106 @@ def evaluate(
     as_of: date | None = None,
     rules: RuleBook | None = None,
     analogues: AnalogueSource = None,
+    scope: Sequence[str] | None = None,
+    law: LawBook | None = None,
 ) -> Verdict:
     """The verdict on one resolved query.
 
-    ``rules`` adds the generic definitions; ``analogues`` (gives the index of the structures
-    controlled on ``as_of`` in ``jurisdictions``, built only when a verdict needs it: most
-    queries are listed substances) the similarity assessment of structures that nothing else
-    covers.
+    ``scope`` is what the headline speaks for (None: ``jurisdictions``). ``rules`` adds the
+    generic definitions; ``analogues`` (gives the index of the structures controlled on
+    ``as_of`` in ``jurisdictions``, built only when a verdict needs it: most queries are listed
+    substances) the similarity assessment of structures that nothing else covers.
     """
+    law = law or law_module.load()
+    scope = tuple(code for code in (scope or jurisdictions) if code in jurisdictions)
     if not resolution.resolved:
         return Verdict(
-            resolution.query, resolution, Status.UNRESOLVED, (), (), reference.version, as_of
+            resolution.query,
+            resolution,
+            Status.UNRESOLVED,
+            (),
+            (),
+            reference.version,
+            as_of,
+            scope=scope,
+            flagged=True,
         )
+    day = as_of or date.today()
     candidates = _candidates(resolution, reference)
     applying = [m for m in candidates if m.covered]
-    evidence = {
-        code: tuple(
-            Evidence(
-                entry, m.substance_id, "name" if resolution.keys is None else m.relation, m.reason
-            )
-            for m in applying
-            for entry in reference.entries(m.substance_id, (code,), as_of)
-        )
-        for code in jurisdictions
-    }
-    listed = {
-        code: jurisdiction_status([e.entry for e in found]) for code, found in evidence.items()
-    }
+    facts = Facts(applying, reference, as_of)
+    derived = {code: _derived(code, facts, law, as_of) for code in jurisdictions}
     # a generic definition matters where no listing controls the substance already
-    open_codes = tuple(code for code in jurisdictions if listed[code] is not Status.CONTROLLED)
+    open_codes = tuple(
+        code
+        for code in jurisdictions
+        if Status.CONTROLLED
+        not in {_status_of(facts.of(code))} | {d.status for d in derived[code] if d.applies}
+    )
     evaluated = (
-        exempt_medicines(rule_matches(resolution, rules, open_codes, as_of), resolution, analogues)
+        exempt_medicines(rule_matches(resolution, rules, open_codes, as_of), resolution)
         if open_codes
         else []
     )
-    generic = tuple(m for m in evaluated if m.matched)
-    generic_codes = {m.rule.law.jurisdiction for m in generic}
-    per_code = [
-        JurisdictionVerdict(
-            code, Status.GENERIC if code in generic_codes else listed[code], evidence[code]
-        )
-        for code in jurisdictions
-        # no lists loaded there: silence, not a "not listed" we cannot know
-        if code in LIST_JURISDICTIONS or code in generic_codes
+    evaluated = [
+        replace(m, matched=False, failure=why)
+        if m.matched and (why := _excluded(m, facts, law))
+        else m
+        for m in evaluated
     ]
-    statuses = {j.status for j in per_code}
-    overall = strongest(statuses)
+    generic = tuple(m for m in evaluated if m.matched)
+    gaps = _gaps(reference, law)
+    per_code = []
+    for code in jurisdictions:
+        mine = [m for m in generic if m.rule.law.jurisdiction == code]
+        status, notes = _judge(
+            code,
+            facts,
+            law,
+            derived[code],
+            [m for m in mine if m.rule.law.state(as_of) is State.IN_FORCE],
+            [m for m in mine if m.rule.law.state(as_of) is State.UNKNOWN],
+        )
+        has_lists = law.has_lists(code) and gaps.loaded(code)
+        if status is Status.NOT_LISTED and has_lists:
+            gap = _gap(code, facts, law, gaps, day, generic)
+            if gap is not None:
+                notes.append(gap)
+                status = gap.status if gap.applies else status
+        if status is Status.NOT_LISTED and not has_lists:
+            continue  # no lists loaded there: silence, not a "not listed" we cannot know
+        own = facts.of(code)
+        per_code.append(
+            JurisdictionVerdict(
+                code,
+                status,
+                tuple(
+                    Evidence(
+                        x.entry,
+                        x.match.substance_id,
+                        "name" if resolution.keys is None else x.match.relation,
+                        x.match.reason,
+                        x.state,
+                    )
+                    for x in own
+                ),
+                tuple(notes),
+                _flagged(status, code, [x for x in own if x.state is State.IN_FORCE], notes, law),
+            )
+        )
+    head, flagged = headline(((j.code, j.status, j.flagged) for j in per_code), scope)
     related = tuple(m for m in candidates if not m.covered)
     analogue = None
-    if overall is Status.NOT_LISTED and analogues is not None and resolution.keys is not None:
+    # the similarity flag is for structures on no list and under no rule, anywhere evaluated
+    unlisted = all(j.status in UNLISTED for j in per_code)
+    if head in UNLISTED and unlisted and analogues and resolution.keys is not None:
         analogue = analogues().assess(resolution.keys)
-        if analogue.is_analogue:
-            overall = Status.ANALOGUE
+        if analogue_in(analogue, law.reach(scope)):
+            head, flagged = Status.ANALOGUE, True
     return Verdict(
         resolution.query,
         resolution,
-        overall,
+        head,
         tuple(per_code),
         related,
         reference.version,
@@ -204,7 +588,128 @@ def evaluate(
         tuple(m for m in evaluated if not m.matched),
         rules.version if rules is not None else None,
         analogue,
+        scope,
+        flagged,
     )
+
+
+_GAPS: WeakKeyDictionary[Reference, Gaps] = WeakKeyDictionary()
+
+
+def _gaps(reference: Reference, law: LawBook) -> Gaps:
+    """The coverage of every jurisdiction of ``reference`` (worked out once per reference)."""
+    if reference not in _GAPS:
+        _GAPS[reference] = Gaps.of(reference, law.jurisdictions)
+    return _GAPS[reference]
+
+
+# --- the headline --------------------------------------------------------------------------------
+
+
+def headline(
+    statuses: Iterable[tuple[str, str, bool]], scope: Collection[str]
+) -> tuple[Status, bool]:
+    """The headline status of per-jurisdiction (code, status, flagged), and whether it is flagged.
+
+    >>> headline([("CN", "controlled", True), ("BE", "not_listed", False)], ("BE", "NL"))
+    (<Status.NOT_LISTED: 'not_listed'>, False)
+    >>> headline([("EU", "precursor", False), ("UN", "not_listed", False)], ("EU", "UN"))
+    (<Status.PRECURSOR: 'precursor'>, False)
+    """
+    mine = [(Status(status), flagged) for code, status, flagged in statuses if code in scope]
+    head = strongest(status for status, _ in mine)
+    if head is Status.PRECURSOR:
+        return head, any(flagged for status, flagged in mine if status is head)
+    return head, head in FLAGGED
+
+
+def analogue_in(finding: AnalogueFinding | dict | None, reach: Collection[str]) -> bool:
+    """Whether a similarity finding makes an analogue for ``reach``: a neighbour at or above the
+    threshold is controlled in one of these jurisdictions (a look-alike never is)."""
+    if finding is None:
+        return False
+    if isinstance(finding, dict):
+        neighbours = [(n["similarity"], n["lists"]) for n in finding.get("analogues", ())]
+        finding = finding.get("analogue")
+        if not finding or finding["lookalike"] or finding["threshold"] is None:
+            return False
+        threshold = finding["threshold"]
+    else:
+        if finding.lookalike:
+            return False
+        neighbours = [(n.similarity, n.lists) for n in finding.neighbours]
+        threshold = finding.threshold
+    return any(
+        similarity >= threshold and any(item.split(":")[0] in reach for item in lists)
+        for similarity, lists in neighbours
+    )
+
+
+def rehead(verdict: dict, scope: Sequence[str], law: LawBook | None = None) -> dict:
+    """A stored ``check --json`` object with its headline recomputed for another scope.
+
+    The per-jurisdiction statuses stay; ``status``, ``flagged`` and ``headline_scope`` follow
+    ``scope``. ``analogue`` holds where the stored similarity assessment shows a neighbour at or
+    above the threshold controlled in the new scope; a structure on no list that was not
+    assessed cannot become one without a new check, and ``notes`` says so.
+    """
+    out = dict(verdict)
+    if verdict["status"] == Status.UNRESOLVED:
+        out["headline_scope"] = list(scope)
+        return out
+    law = law or law_module.load()
+    head, flagged = headline(
+        ((j["code"], j["status"], j["flagged"]) for j in verdict["jurisdictions"]), scope
+    )
+    unlisted = all(j["status"] in UNLISTED for j in verdict["jurisdictions"])
+    if head in UNLISTED and unlisted:
+        if verdict.get("analogue") is None and (verdict.get("resolved") or {}).get("smiles"):
+            out["notes"] = [
+                *verdict.get("notes", ()),
+                "similarity not assessed for this scope: check again to assess it",
+            ]
+        elif analogue_in(verdict, law.reach(scope)):
+            head, flagged = Status.ANALOGUE, True
+    out.update(status=head, flagged=flagged, headline_scope=list(scope))
+    return out
+
+
+# --- the JSON object ------------------------------------------------------------------------------
+
+
+def _entry_dict(e: Evidence) -> dict:
+    entry = e.entry
+    return {
+        "list": entry.list,
+        "name": entry.name_in_list,
+        "since": entry.since_display,
+        "until": entry.until,
+        "kind": entry.kind,
+        "category": entry.category or None,
+        "act": entry.act or None,
+        "act_date": entry.act_date or None,
+        "in_force_from": entry.since_display or entry.evidence,
+        "start_known": bool(entry.since),
+        "state": str(e.state),
+        "note": entry.note or None,
+        "match": e.match,
+        "substance_id": e.substance_id,
+        "source": f"{entry.source}:{entry.source_row}",
+    }
+
+
+def _derived_dict(d: Derived) -> dict:
+    return {
+        "rule_id": d.rule_id,
+        "status": d.status,
+        "applies": d.applies,
+        "text": d.text,
+        "basis": d.basis,
+        "act": d.act,
+        "source": d.source,
+        "since": d.since,
+        "category": d.category or None,
+    }
 
 
 def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
@@ -232,24 +737,15 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
         "query": verdict.query,
         "resolved": resolved,
         "status": verdict.status,
+        "headline_scope": list(verdict.scope),
+        "flagged": verdict.flagged,
         "jurisdictions": [
             {
                 "code": j.code,
                 "status": j.status,
-                "entries": [
-                    {
-                        "list": e.entry.list,
-                        "name": e.entry.name_in_list,
-                        "since": e.entry.since_display,
-                        "until": e.entry.until,
-                        "kind": e.entry.kind,
-                        "act": e.entry.act or None,
-                        "match": e.match,
-                        "substance_id": e.substance_id,
-                        "source": f"{e.entry.source}:{e.entry.source_row}",
-                    }
-                    for e in j.evidence
-                ],
+                "flagged": j.flagged,
+                "entries": [_entry_dict(e) for e in j.evidence],
+                "derived": [_derived_dict(d) for d in j.derived],
             }
             for j in verdict.jurisdictions
         ],
@@ -269,6 +765,7 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
                 "jurisdiction": m.rule.law.jurisdiction,
                 "citation": f"{m.rule.law.citation}; {m.rule.clause}",
                 "since": m.rule.law.effective_from,
+                "state": str(m.rule.law.state(verdict.as_of)),
                 "provisional": m.rule.law.provisional,
                 "matched_atoms": list(m.atoms),
             }
@@ -315,15 +812,24 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
 def listed_on(verdict: dict) -> tuple[str, ...]:
     """What makes a `check --json` verdict, per jurisdiction: ("NL: Opiumwet List I", ...).
 
-    Lists for controlled and precursor jurisdictions, rule ids for generic ones.
+    The headline scope first. Lists for controlled and precursor jurisdictions (or the rule that
+    derives their status), rule ids for generic ones, the reason for unknown ones.
     """
     rules: dict[str, list[str]] = {}
     for g in verdict.get("generic", ()):
         rules.setdefault(g["jurisdiction"], []).append(g["rule_id"])
+    scope = verdict.get("headline_scope") or ()
     out = []
-    for j in verdict["jurisdictions"]:
-        if j["status"] in ("controlled", "precursor"):
-            out.append(f"{j['code']}: " + "; ".join(sorted({e["list"] for e in j["entries"]})))
-        elif j["status"] == "generic":
+    for j in sorted(verdict["jurisdictions"], key=lambda j: j["code"] not in scope):
+        status = j["status"]
+        live = [e for e in j["entries"] if e.get("state", "in_force") == "in_force"]
+        derived = [d for d in j.get("derived", ()) if d["applies"] and d["status"] == status]
+        if status in ("controlled", "precursor"):
+            own = sorted({e["list"] for e in live if e["kind"] != "monitored"})
+            via = [f"{d['rule_id']} ({d['source']})" for d in derived if d["source"]]
+            out.append(f"{j['code']}: " + "; ".join(own or via))
+        elif status == "generic":
             out.append(f"{j['code']}: generic " + "; ".join(rules.get(j["code"], [])))
+        elif status == "unknown":
+            out.append(f"{j['code']}: unknown ({derived[0]['text'] if derived else 'see verdict'})")
     return tuple(out)

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from subsmatch.reference.law import CONTROLLING_KINDS as CONTROLLING_KINDS  # law, re-exported
+from subsmatch.reference.law import State, listing_state
+
 DATA_DIR = Path(__file__).parent / "data"
 
-LIST_JURISDICTIONS = ("UN", "EU", "BE", "NL", "DE", "US", "CN")  # lists are loaded for these
+LIST_JURISDICTIONS = ("UN", "EU", "BE", "NL", "LU", "DE", "US", "CN")  # lists are loaded for these
 RULE_ONLY_JURISDICTIONS = ("UK",)  # generic clauses only: no list data to say "not listed"
 JURISDICTIONS = LIST_JURISDICTIONS + RULE_ONLY_JURISDICTIONS
-CONTROLLING_KINDS = frozenset({"narcotic", "psychotropic", "NPS"})
 
 
 @dataclass(frozen=True)
@@ -55,24 +57,23 @@ class ListEntry:
     name_in_list: str
     source: str
     source_row: int
+    category: str = ""  # the precursor category as the law names it ("1", "2A", "I" ...)
+    evidence: str | None = None  # without a start date: earliest date a source shows it in force
+    act_date: str | None = None
+    note: str = ""
+
+    def state(self, as_of: date | None) -> State:
+        """Where the listing stands on ``as_of`` (None: now); the rule is law's."""
+        return listing_state(self.since, self.since_precision, self.evidence, self.until, as_of)
 
     def in_force(self, as_of: date | None) -> bool:
-        """True when the listing applies on ``as_of`` (None: today, i.e. not yet removed).
+        """True when the listing surely applies on ``as_of`` (None: now).
 
-        Undated listings count as in force: the source lists them without a date.
-        A year-precision date counts from the end of that year, so that a listing is never
-        claimed before it can have applied.
+        A listing without a start date is in force from its earliest evidence; a year- or
+        month-precise start counts from the end of its year or month
+        (:func:`subsmatch.reference.law.listing_state`).
         """
-        if as_of is None:
-            return self.until is None
-        if self.until and as_of >= date.fromisoformat(self.until):
-            return False
-        if not self.since:
-            return True
-        since = date.fromisoformat(self.since)
-        if self.since_precision == "year":
-            since = date(since.year, 12, 31)
-        return as_of >= since
+        return self.state(as_of) is State.IN_FORCE
 
     @property
     def since_display(self) -> str | None:
@@ -103,6 +104,10 @@ class ListInfo:
     entries: int
     complete_to: str | None
     note: str
+    coverage: str = ""  # "complete" (to complete_to) or "partial"
+    with_structure: int = 0
+    name_only: int = 0
+    name_only_excepted: int = 0
 
 
 class Reference:

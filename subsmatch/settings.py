@@ -1,0 +1,158 @@
+"""The project's one settings mechanism: the user's config file, the environment, the front end.
+
+A setting takes the first value it finds in: the values a front end passes from its own options,
+the environment, the per-user config file, the default. Each value remembers where it came from,
+so that a front end can show it and an error can say where to fix it.
+
+The config file is TOML in platformdirs' user config directory (``SUBSMATCH_CONFIG`` names
+another file)::
+
+    home = ["BE", "NL", "LU", "EU", "UN"]   # the jurisdictions a verdict's headline speaks for
+    region = "Europe"                       # whose street names come first
+
+Tables (``[service]`` ...) belong to the front ends that read them and are left alone here.
+
+Settings:
+
+- ``home`` (``SUBSMATCH_HOME="BE,NL,LU,EU,UN"``): the jurisdictions the user answers to. The
+  headline status of a verdict is the strongest of these; the others are shown beneath it and never
+  drive the headline, the flagged lists, alerts or trends. Default: Benelux, EU and UN.
+- ``region`` (``SUBSMATCH_REGION``): the usage street names follow: ``Europe`` (Benelux usage
+  first, the default), ``US``, ``global``, or a country code (``NL``, ``DE``, ``UK`` ...). The name
+  resolver reads it.
+
+>>> s = load({"home": "nl, eu"}, environ={}, path=None)
+>>> s.home, s.region, s.origin["home"], s.origin["region"]
+(('NL', 'EU'), 'Europe', 'option', 'default')
+>>> try:
+...     load({}, environ={"SUBSMATCH_HOME": "BE;XX"}, path=None)
+... except SettingsError as error:
+...     print(error.reason)
+unknown jurisdiction XX in home (environment variable SUBSMATCH_HOME)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_config_dir
+
+from subsmatch.errors import UserError
+from subsmatch.reference import law
+
+DEFAULT_HOME: tuple[str, ...] = ("BE", "NL", "LU", "EU", "UN")
+DEFAULT_REGION = "Europe"
+REGIONS = ("Europe", "US", "global")
+"""Named regions; a two-letter country code (ISO 3166, and UK) is a region too."""
+
+CONFIG_ENV = "SUBSMATCH_CONFIG"
+ENVIRONMENT = {"home": "SUBSMATCH_HOME", "region": "SUBSMATCH_REGION"}
+KNOWN = ("home", "region")
+
+
+class SettingsError(UserError, ValueError):
+    """A setting that cannot be used; the message says where it was set and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force, and where each value came from (``origin``)."""
+
+    home: tuple[str, ...] = DEFAULT_HOME
+    region: str = DEFAULT_REGION
+    origin: Mapping[str, str] = field(default_factory=lambda: dict.fromkeys(KNOWN, "default"))
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The per-user config file (``SUBSMATCH_CONFIG`` overrides it)."""
+    environ = os.environ if environ is None else environ
+    if environ.get(CONFIG_ENV):
+        return Path(environ[CONFIG_ENV])
+    return Path(user_config_dir("subsmatch", appauthor=False)) / "config.toml"
+
+
+def _read_config(path: Path | None) -> dict:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(
+            f"the config file {path} is not valid TOML: {error}",
+            "correct it, or remove it to use the defaults",
+        ) from None
+    scalars = {k for k, v in raw.items() if not isinstance(v, dict)}
+    if unknown := sorted(scalars - set(KNOWN)):
+        raise SettingsError(
+            f"unknown setting {', '.join(unknown)} in the config file {path}",
+            f"the settings are {', '.join(KNOWN)}",
+        )
+    return {k: raw[k] for k in KNOWN if k in raw}
+
+
+def parse_home(value: object, origin: str) -> tuple[str, ...]:
+    """Jurisdiction codes from a list or a text ("BE, NL" or "BE NL"), checked and upper-cased."""
+    items = re.split(r"[\s,;]+", value) if isinstance(value, str) else value
+    if not isinstance(items, Sequence) or not all(isinstance(i, str) for i in items):
+        raise SettingsError(
+            f"home ({origin}) must be a list of jurisdiction codes, not {value!r}",
+            'write it as ["BE", "NL"] in the config file, or "BE,NL" elsewhere',
+        )
+    codes = tuple(dict.fromkeys(i.strip().upper() for i in items if i.strip()))
+    known = tuple(law.load().jurisdictions)
+    hint = f"use codes among {', '.join(known)}, separated by commas"
+    if not codes:
+        raise SettingsError(f"home ({origin}) names no jurisdiction", hint)
+    if unknown := [c for c in codes if c not in known]:
+        raise SettingsError(f"unknown jurisdiction {', '.join(unknown)} in home ({origin})", hint)
+    return codes
+
+
+def parse_region(value: object, origin: str) -> str:
+    """A named region or a two-letter country code, in its canonical spelling."""
+    text = value.strip() if isinstance(value, str) else ""
+    named = {r.lower(): r for r in REGIONS}
+    if text.lower() in named:
+        return named[text.lower()]
+    if re.fullmatch(r"[A-Za-z]{2}", text):
+        return text.upper()
+    raise SettingsError(
+        f"region ({origin}) is {value!r}, not a region",
+        f"use one of {', '.join(REGIONS)} or a two-letter country code such as NL",
+    )
+
+
+PARSERS = {"home": parse_home, "region": parse_region}
+
+
+def load(
+    options: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+    path: Path | bool | None = True,
+) -> Settings:
+    """The settings: ``options`` (a front end's values; None ones are not given) first, then the
+    environment, then the config file (``path``; True: the per-user one, None: none), then the
+    defaults."""
+    environ = os.environ if environ is None else environ
+    file = config_path(environ) if path is True else path
+    config = _read_config(file)  # type: ignore[arg-type]
+    values: dict[str, object] = {}
+    origin: dict[str, str] = {}
+    for key in KNOWN:
+        given = (options or {}).get(key)
+        if given is not None and given != ():
+            values[key], origin[key] = PARSERS[key](given, "option"), "option"
+        elif environ.get(ENVIRONMENT[key]):
+            where = f"environment variable {ENVIRONMENT[key]}"
+            values[key], origin[key] = PARSERS[key](environ[ENVIRONMENT[key]], where), where
+        elif key in config:
+            where = f"config file {file}"
+            values[key], origin[key] = PARSERS[key](config[key], where), where
+        else:
+            origin[key] = "default"
+    return Settings(**values, origin=origin)  # type: ignore[arg-type]
