@@ -38,6 +38,7 @@ SMILES = {
     "5F-MDMB-PICA": "COC(=O)C(NC(=O)c1cn(CCCCCF)c2ccccc12)C(C)(C)C",
     "HHC": "CCCCCc1cc(O)c2c(c1)OC(C)(C)C1CCC(C)CC21",
     "pregabalin": "CC(C)C[C@H](CN)CC(=O)O",
+    "ketamine": "CNC1(CCCCC1=O)c1ccccc1Cl",
 }
 
 

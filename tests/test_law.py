@@ -12,6 +12,7 @@ import pytest
 from subsmatch.matchers.verdict import rehead
 from subsmatch.reference import law
 from subsmatch.reference.law import State, listing_state
+from subsmatch.substances.structures import keys_of
 from tests import lawdata
 from tests.lawdata import listing
 
@@ -277,6 +278,16 @@ def test_the_opiumwet_takes_scheduled_precursors_out_of_lijst_ia(tmp_path):
     assert "art. 2a(2)(h)-(i)" in failures["NL-IA-1"]
     plain = check(tmp_path / "b", ["3-MMC"], [], "3-MMC", ("NL",), date(2026, 1, 1))
     assert plain["status"] == "generic"
+
+
+def test_a_licensed_medicine_is_outside_the_npsg_and_no_analogue(tmp_path):
+    """NpSG § 1 Abs. 2: ketamine (and esketamine) is an Arzneimittel; NpSG Nr. 6 describes it."""
+    verdict = check(tmp_path, ["ketamine"], [], "ketamine", ("DE",), date(2026, 1, 1))
+    assert verdict["status"] == "not_listed"
+    failures = {r["rule_id"]: r["failure"] for r in verdict["rules_not_matched"]}
+    assert "ketamine is a licensed medicine: NpSG § 1 Abs. 2" in failures["DE-NpSG-6"]
+    esketamine = "CN[C@@]1(CCCCC1=O)c1ccccc1Cl"
+    assert BOOK.licensed_medicine(keys_of(esketamine).inchikey) == "ketamine"
 
 
 # --- unknowns -------------------------------------------------------------------------------------

@@ -155,20 +155,25 @@ AnalogueSource = Callable[[], AnalogueIndex] | None
 """Gives the similarity index when a verdict needs it (None: no similarity assessment)."""
 
 
-def exempt_medicines(matches: list[RuleMatch], resolution: Resolution) -> list[RuleMatch]:
-    """Rules of laws that exempt medicinal products do not cover a licensed medicine."""
+def exempt_medicines(
+    matches: list[RuleMatch], resolution: Resolution, law: LawBook
+) -> list[RuleMatch]:
+    """Rules of laws that exempt medicinal products do not cover a licensed medicine (a curated
+    look-alike of that category, or a medicine of the law book)."""
     if resolution.keys is None or not any(
         m.matched and m.rule.law.exempts_medicines for m in matches
     ):
         return matches
     lookalike = lookalike_of(resolution.keys)
-    if lookalike is None or lookalike.category != "licensed medicine":
+    if lookalike is not None and lookalike.category == "licensed medicine":
+        medicine = lookalike.name
+    elif (medicine := law.licensed_medicine(resolution.keys.inchikey)) is None:
         return matches
     return [
         replace(
             m,
             matched=False,
-            failure=f"{lookalike.name} is a licensed medicine: {m.rule.law.exempts_medicines}",
+            failure=f"{medicine} is a licensed medicine: {m.rule.law.exempts_medicines}",
         )
         if m.matched and m.rule.law.exempts_medicines
         else m
@@ -517,7 +522,7 @@ def evaluate(
         not in {_status_of(facts.of(code))} | {d.status for d in derived[code] if d.applies}
     )
     evaluated = (
-        exempt_medicines(rule_matches(resolution, rules, open_codes, as_of), resolution)
+        exempt_medicines(rule_matches(resolution, rules, open_codes, as_of), resolution, law)
         if open_codes
         else []
     )
@@ -574,7 +579,8 @@ def evaluate(
     unlisted = all(j.status in UNLISTED for j in per_code)
     if head in UNLISTED and unlisted and analogues and resolution.keys is not None:
         analogue = analogues().assess(resolution.keys)
-        if analogue_in(analogue, law.reach(scope)):
+        medicine = law.licensed_medicine(resolution.keys.inchikey)  # a known medicine, not an NPS
+        if analogue_in(analogue, law.reach(scope)) and medicine is None:
             head, flagged = Status.ANALOGUE, True
     return Verdict(
         resolution.query,
@@ -668,7 +674,9 @@ def rehead(verdict: dict, scope: Sequence[str], law: LawBook | None = None) -> d
                 *verdict.get("notes", ()),
                 "similarity not assessed for this scope: check again to assess it",
             ]
-        elif analogue_in(verdict, law.reach(scope)):
+        elif analogue_in(verdict, law.reach(scope)) and not law.licensed_medicine(
+            (verdict.get("resolved") or {}).get("inchikey")
+        ):
             head, flagged = Status.ANALOGUE, True
     out.update(status=head, flagged=flagged, headline_scope=list(scope))
     return out

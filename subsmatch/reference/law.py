@@ -231,6 +231,8 @@ class LawBook:
     precursor_basis: str
     gaps: Texts
     start_unknown: Texts
+    medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
+    medicines_basis: str = ""
     _bound: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -279,6 +281,14 @@ class LawBook:
         if not category:
             return self.unnamed_flagged
         return category in self.flagged_categories.get(jurisdiction, frozenset())
+
+    def licensed_medicine(self, inchikey: str | None) -> str | None:
+        """The name of the licensed medicine with this structure's skeleton, if it is one.
+
+        >>> load().licensed_medicine("YQEZLKZALYSWHR-ZDUSSCGKSA-N")  # esketamine
+        'ketamine'
+        """
+        return self.medicines.get((inchikey or "")[:14])
 
     def first_of(self, code: str) -> Precedence | None:
         return self.precedence.get(code)
@@ -355,6 +365,7 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
         precedence.update(dict.fromkeys(rule.jurisdictions, rule))
     precursors = _need(raw, "precursors", where)
     gaps, start = _need(raw, "gaps", where), _need(raw, "start_unknown", where)
+    medicines = raw.get("medicines", {})
     return LawBook(
         version=str(_need(raw, "version", where)),
         jurisdictions=jurisdictions,
@@ -388,6 +399,13 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
             str(_need(start, "basis", f"{where} [start_unknown]")),
             str(_need(start, "text", f"{where} [start_unknown]")),
         ),
+        medicines={
+            str(_need(m, "inchikey", f"{where} [medicines]"))[:14]: str(
+                _need(m, "name", f"{where} [medicines]")
+            )
+            for m in medicines.get("licensed", ())
+        },
+        medicines_basis=str(medicines.get("basis", "")),
     )
 
 
