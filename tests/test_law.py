@@ -183,6 +183,19 @@ def test_a_national_listing_that_starts_later_shows_national_law_did_not_list_it
     assert not rule["applies"] and "NL listing in force from 2021-10-28" in rule["text"]
 
 
+def test_a_removal_alone_does_not_undo_a_treaty_obligation(tmp_path):
+    """Luxembourg struck flunitrazepam from its 1997 list in 2003; UN 1971 Schedule III stands."""
+    listings = [
+        listing("3-MMC", "UN", "1971 Schedule II", "psychotropic", since="1990-01-01"),
+        listing(
+            "3-MMC", "LU", "RGD 06.02.1997", "psychotropic", since="1997-02-06", until="2003-08-26"
+        ),
+    ]
+    verdict = check(tmp_path, ["3-MMC"], listings, "3-MMC", ("LU",), date(2020, 1, 1))
+    assert verdict["status"] == "controlled"
+    assert derived(verdict, "LU", "UN-obligation")["applies"]
+
+
 def test_an_eu_nps_decision_binds_every_member_state(tmp_path):
     listings = [
         listing(
@@ -229,6 +242,24 @@ def test_the_eu_precursor_regulations_apply_in_every_member_state(tmp_path):
     # acetone (Category 3): shown as a precursor, not on the flagged lists
     assert (acetone["status"], acetone["flagged"]) == ("precursor", False)
     assert "US" not in {j["code"] for j in p2p["jurisdictions"] if j["status"] == "precursor"}
+
+
+@pytest.mark.parametrize("code", ["UN", "EU", "BE", "NL", "LU", "DE", "US", "CN"])
+def test_as_of_before_on_and_after_the_in_force_date(tmp_path, code):
+    kind = "precursor" if code == "EU" else "psychotropic"
+    dated = [listing("pregabalin", code, "a list", kind, since="2019-03-01", category="1")]
+    checker = lawdata.checker(tmp_path, ["pregabalin"], dated)
+    expected = "precursor" if code == "EU" else "controlled"
+    for day, status in [(date(2019, 2, 28), "not_listed"), (date(2019, 3, 1), expected)]:
+        verdict = checker.check_json(["pregabalin"], (code,), day)[0]
+        assert by_code(verdict)[code]["status"] == status, (code, day)
+    after = checker.check_json(["pregabalin"], (code,), date(2024, 1, 1))[0]
+    (entry,) = by_code(after)[code]["entries"]
+    assert (entry["in_force_from"], entry["start_known"], entry["state"]) == (
+        "2019-03-01",
+        True,
+        "in_force",
+    )
 
 
 # --- generic rules: exclusions and precedence -----------------------------------------------------

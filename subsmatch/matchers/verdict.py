@@ -242,8 +242,11 @@ def _derived(code: str, facts: Facts, law: LawBook, as_of: date | None) -> list[
     """The statuses the rules of law derive for ``code`` from other jurisdictions' listings."""
     own = facts.of(code, CONTROLLING_KINDS, tuple(State))
     listed_now = any(x.state is State.IN_FORCE for x in own)
-    # the national data shows national law did not list it on the date (added later, or removed)
-    absent = bool(own) and all(x.state in (State.NOT_YET, State.ENDED) for x in own)
+    # the national data shows national law did not list it yet on the date (an act added it later);
+    # a removal alone proves nothing against a standing obligation (a move to a list not loaded)
+    absent = any(x.state is State.NOT_YET for x in own) and all(
+        x.state in (State.NOT_YET, State.ENDED) for x in own
+    )
     out = []
     for rule in law.derivations_for(code):
         sources = facts.of(rule.source, rule.kinds)

@@ -117,7 +117,6 @@ class ListFacts(Protocol):
 
     jurisdiction: str
     kind: str
-    coverage: str
     complete_to: str | None
 
 
@@ -144,11 +143,15 @@ class Coverage:
 def coverage(
     lists: Iterable[ListFacts], jurisdiction: str, kinds: frozenset[str]
 ) -> Coverage | None:
-    """The coverage of a jurisdiction's lists of ``kinds``; None when none is loaded."""
+    """The coverage of a jurisdiction's lists of ``kinds``; None when none is loaded.
+
+    A list vouches for the dates up to its ``complete_to`` (a complete list as it stood then, or a
+    partial one known complete to then); a list without that date vouches for none.
+    """
     mine = [i for i in lists if i.jurisdiction == jurisdiction and i.kind in kinds]
     if not mine:
         return None
-    if any(i.coverage == "partial" or not i.complete_to for i in mine):
+    if any(not i.complete_to for i in mine):
         return Coverage(None)
     return Coverage(min(date.fromisoformat(i.complete_to) for i in mine))  # type: ignore[arg-type]
 
