@@ -53,6 +53,7 @@ from subsmatch.substances.resolve import Resolution
 from subsmatch.vocabulary import FLAGGED, Status, strongest
 
 LIVE = (State.IN_FORCE, State.UNKNOWN)  # a listing that applies, or may
+ANY = tuple(State)
 UNLISTED = (Status.NOT_LISTED, Status.UNKNOWN)  # statuses a similarity assessment may raise
 
 
@@ -210,21 +211,19 @@ class Facts:
     def __init__(
         self, applying: Iterable[StructureMatch], reference: Reference, as_of: date | None
     ) -> None:
-        self.listings = [
-            Listing(entry, m, entry.state(as_of))
-            for m in applying
-            for entry in reference.listings.get(m.substance_id, ())
-        ]
+        self.by_code: dict[str, list[Listing]] = {}
+        for m in applying:
+            for entry in reference.listings.get(m.substance_id, ()):
+                listing = Listing(entry, m, entry.state(as_of))
+                self.by_code.setdefault(entry.jurisdiction, []).append(listing)
 
     def of(
         self, code: str, kinds: Collection[str] | None = None, states: Collection[State] = LIVE
     ) -> list[Listing]:
         return [
             x
-            for x in self.listings
-            if x.entry.jurisdiction == code
-            and (kinds is None or x.entry.kind in kinds)
-            and x.state in states
+            for x in self.by_code.get(code, ())
+            if (kinds is None or x.entry.kind in kinds) and x.state in states
         ]
 
 
@@ -240,7 +239,7 @@ def _status_of(listings: Iterable[Listing]) -> Status:
 
 def _derived(code: str, facts: Facts, law: LawBook, as_of: date | None) -> list[Derived]:
     """The statuses the rules of law derive for ``code`` from other jurisdictions' listings."""
-    own = facts.of(code, CONTROLLING_KINDS, tuple(State))
+    own = facts.of(code, CONTROLLING_KINDS, ANY)
     listed_now = any(x.state is State.IN_FORCE for x in own)
     # the national data shows national law did not list it yet on the date (an act added it later);
     # a removal alone proves nothing against a standing obligation (a move to a list not loaded)
@@ -377,13 +376,13 @@ def _gap(
     notes = []
     for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS):
         cover = gaps.get(code, kinds)
-        if cover is None or cover.covers(day) or facts.of(code, kinds, tuple(State)):
+        if cover is None or cover.covers(day) or facts.of(code, kinds, ANY):
             continue
         start = cover.complete_to
         if kinds is CONTROLLING_KINDS:
             for bound in law.bound(code):
                 witness = gaps.get(bound, kinds)
-                if witness and witness.complete_to and not facts.of(bound, kinds, tuple(State)):
+                if witness and witness.complete_to and not facts.of(bound, kinds, ANY):
                     start = max(start or witness.complete_to, witness.complete_to)
         event = _event(law.signal_sources(code), kinds, facts, generic, start, day)
         phrase = (

@@ -237,13 +237,26 @@ class LawBook:
     medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
     medicines_basis: str = ""
     _bound: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _derivations: Mapping[str, tuple[Derivation, ...]] = field(default_factory=dict, repr=False)
+    _signals: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        # frozen: the indexes are worked out once here and read for every verdict
+        codes = tuple(self.jurisdictions)
         bound = {
-            body: tuple(j.code for j in self.jurisdictions.values() if body in j.bound_by)
-            for body in self.jurisdictions
+            b: tuple(j.code for j in self.jurisdictions.values() if b in j.bound_by) for b in codes
         }
-        object.__setattr__(self, "_bound", bound)  # frozen: worked out once, read per verdict
+        object.__setattr__(self, "_bound", bound)
+        object.__setattr__(
+            self,
+            "_derivations",
+            {c: tuple(d for d in self.derivations if c in d.applies_in) for c in codes},
+        )
+        object.__setattr__(
+            self,
+            "_signals",
+            {c: tuple(dict.fromkeys((*self.jurisdictions[c].peers, *bound[c]))) for c in codes},
+        )
 
     def bound(self, body: str) -> tuple[str, ...]:
         """The jurisdictions bound by the decisions of ``body`` (UN: Parties; EU: Members)."""
@@ -267,12 +280,11 @@ class LawBook:
         )
 
     def derivations_for(self, code: str) -> tuple[Derivation, ...]:
-        return tuple(d for d in self.derivations if code in d.applies_in)
+        return self._derivations.get(code, ())
 
     def signal_sources(self, code: str) -> tuple[str, ...]:
         """Whose listings make a gap in ``code``'s data matter: its peers, or who it binds."""
-        j = self.jurisdictions.get(code)
-        return tuple(dict.fromkeys((*(j.peers if j else ()), *self.bound(code))))
+        return self._signals.get(code, ())
 
     def flags(self, jurisdiction: str, category: str) -> bool:
         """Whether a precursor listing of that category puts a verdict on the flagged lists.
