@@ -257,12 +257,15 @@ def _derived(code: str, facts: Facts, law: LawBook, as_of: date | None) -> list[
         source = _source_text(known or sources)
         text = rule.text.format(source=source, code=code)
         applies = not (rule.when == "not_listed_nationally" and absent)
-        if not applies:
-            later = sorted(x.entry.since or "" for x in own if x.state is State.NOT_YET)
-            national = (
-                f"{code} listing in force from {later[0]}" if later else f"{code} listing ended"
-            )
-            text = f"obliges {code}: {source}; {national}"
+        if rule.when == "not_listed_nationally":
+            if not applies:
+                since = min(x.entry.since or "" for x in own if x.state is State.NOT_YET)
+                national = law.national["later"].format(code=code, since=since)
+            elif any(x.state is State.UNKNOWN for x in own):
+                national = law.national["start_unknown"].format(code=code)
+            else:
+                national = law.national["missing"].format(code=code)
+            text = f"{text}; {national}"
         categories = [x.entry.category for x in known or sources]
         category = next(
             (c for c in categories if law.flags(rule.source, c)),

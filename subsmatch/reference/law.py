@@ -234,6 +234,7 @@ class LawBook:
     precursor_basis: str
     gaps: Texts
     start_unknown: Texts
+    national: Mapping[str, str] = field(default_factory=dict)  # missing, start_unknown, later
     medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
     medicines_basis: str = ""
     _bound: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -414,6 +415,10 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
             str(_need(start, "basis", f"{where} [start_unknown]")),
             str(_need(start, "text", f"{where} [start_unknown]")),
         ),
+        national={
+            key: str(_need(_need(raw, "national", where), key, f"{where} [national]"))  # type: ignore[arg-type]
+            for key in ("missing", "start_unknown", "later")
+        },
         medicines={
             str(_need(m, "inchikey", f"{where} [medicines]"))[:14]: str(
                 _need(m, "name", f"{where} [medicines]")
