@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -43,16 +44,20 @@ from subsmatch.reference.law import (
     CONTROLLING_KINDS,
     PRECURSOR_KINDS,
     Coverage,
+    Derivation,
     LawBook,
     State,
+    Texts,
     coverage,
     latest_start,
+    listing_state,
 )
 from subsmatch.reference.lists import JURISDICTIONS, ListEntry, Reference
 from subsmatch.substances.resolve import Resolution
-from subsmatch.vocabulary import FLAGGED, Status, strongest
+from subsmatch.vocabulary import FLAGGED, Status
 
 LIVE = (State.IN_FORCE, State.UNKNOWN)  # a listing that applies, or may
+_SEVERITY = {status: rank for rank, status in enumerate(Status)}
 ANY = tuple(State)
 UNLISTED = (Status.NOT_LISTED, Status.UNKNOWN)  # statuses a similarity assessment may raise
 
@@ -212,19 +217,35 @@ class Facts:
         self, applying: Iterable[StructureMatch], reference: Reference, as_of: date | None
     ) -> None:
         self.by_code: dict[str, list[Listing]] = {}
+        today = date.today()
         for m in applying:
-            for entry in reference.listings.get(m.substance_id, ()):
-                listing = Listing(entry, m, entry.state(as_of))
-                self.by_code.setdefault(entry.jurisdiction, []).append(listing)
+            for e in reference.listings.get(m.substance_id, ()):
+                state = listing_state(e.since, e.since_precision, e.evidence, e.until, as_of, today)
+                self.by_code.setdefault(e.jurisdiction, []).append(Listing(e, m, state))
+        self._asked: dict[tuple, list[Listing]] = {}  # the law asks the same questions often
+        self.memo: dict[tuple, object] = {}  # and derives the same things for many jurisdictions
 
     def of(
-        self, code: str, kinds: Collection[str] | None = None, states: Collection[State] = LIVE
+        self, code: str, kinds: frozenset[str] | None = None, states: tuple[State, ...] = LIVE
     ) -> list[Listing]:
-        return [
-            x
-            for x in self.by_code.get(code, ())
-            if (kinds is None or x.entry.kind in kinds) and x.state in states
-        ]
+        if code not in self.by_code:
+            return []
+        key = (code, kinds, states)
+        if key not in self._asked:
+            self._asked[key] = [
+                x
+                for x in self.by_code[code]
+                if (kinds is None or x.entry.kind in kinds) and x.state in states
+            ]
+        return self._asked[key]
+
+    def has(self, code: str, kinds: frozenset[str]) -> bool:
+        """Whether ``code`` lists the substance in ``kinds`` at all (any state, any date)."""
+        return code in self.by_code and bool(self.of(code, kinds, ANY))
+
+    def live(self, code: str, kinds: frozenset[str]) -> bool:
+        """Whether ``code`` lists it in ``kinds`` in force (or of unknown start) on the date."""
+        return code in self.by_code and bool(self.of(code, kinds))
 
 
 def _status_of(listings: Iterable[Listing]) -> Status:
@@ -237,50 +258,78 @@ def _status_of(listings: Iterable[Listing]) -> Status:
     return Status.NOT_LISTED
 
 
-def _derived(code: str, facts: Facts, law: LawBook, as_of: date | None) -> list[Derived]:
-    """The statuses the rules of law derive for ``code`` from other jurisdictions' listings."""
-    own = facts.of(code, CONTROLLING_KINDS, ANY)
-    listed_now = any(x.state is State.IN_FORCE for x in own)
-    # the national data shows national law did not list it yet on the date (an act added it later);
-    # a removal alone proves nothing against a standing obligation (a move to a list not loaded)
-    absent = any(x.state is State.NOT_YET for x in own) and all(
-        x.state in (State.NOT_YET, State.ENDED) for x in own
-    )
-    out = []
-    for rule in law.derivations_for(code):
+class Source(NamedTuple):
+    """What a derivation reads in its source jurisdiction, the same for every jurisdiction."""
+
+    status: Status
+    text: str  # "UN: 1971 Schedule II since 2023"
+    since: str | None
+    category: str
+
+
+def _source(rule: Derivation, facts: Facts, law: LawBook) -> Source | None:
+    """The source listings of a derivation in force (or of unknown start) on the date."""
+    key = ("source", rule.id)
+    if key not in facts.memo:
         sources = facts.of(rule.source, rule.kinds)
-        if not sources or not rule.in_force(as_of):
+        found = None
+        if sources:
+            known = [x for x in sources if x.state is State.IN_FORCE]
+            categories = [x.entry.category for x in known or sources]
+            found = Source(
+                Status(rule.status) if known else Status.UNKNOWN,
+                _source_text(known or sources),
+                min((x.entry.since for x in known if x.entry.since), default=None),
+                next(
+                    (c for c in categories if law.flags(rule.source, c)),
+                    categories[0] if categories else "",
+                ),
+            )
+        facts.memo[key] = found
+    return facts.memo[key]
+
+
+def _national(code: str, own: Sequence[Listing], law: LawBook) -> tuple[bool, str]:
+    """Whether a not_listed_nationally obligation applies given the national data, in words.
+
+    A national listing that starts after the date shows national law did not list it yet; a
+    removal alone proves nothing against a standing obligation (a move to a list not loaded).
+    """
+    later = [x.entry.since or "" for x in own if x.state is State.NOT_YET]
+    if later and all(x.state in (State.NOT_YET, State.ENDED) for x in own):
+        return False, law.national["later"].format(code=code, since=min(later))
+    if any(x.state is State.UNKNOWN for x in own):
+        return True, law.national["start_unknown"].format(code=code)
+    return True, law.national["missing"].format(code=code)
+
+
+def _derived(code: str, facts: Facts, law: LawBook, day: date) -> list[Derived]:
+    """The statuses the rules of law derive for ``code`` from other jurisdictions' listings."""
+    out = []
+    own = None
+    for rule in law.derivations_for(code):
+        if rule.source not in facts.by_code or not rule.in_force(day):
             continue
-        if rule.when == "not_listed_nationally" and listed_now:
+        source = _source(rule, facts, law)
+        if source is None:
             continue
-        known = [x for x in sources if x.state is State.IN_FORCE]
-        source = _source_text(known or sources)
-        text = rule.text.format(source=source, code=code)
-        applies = not (rule.when == "not_listed_nationally" and absent)
+        text, applies = rule.text.format(source=source.text, code=code), True
         if rule.when == "not_listed_nationally":
-            if not applies:
-                since = min(x.entry.since or "" for x in own if x.state is State.NOT_YET)
-                national = law.national["later"].format(code=code, since=since)
-            elif any(x.state is State.UNKNOWN for x in own):
-                national = law.national["start_unknown"].format(code=code)
-            else:
-                national = law.national["missing"].format(code=code)
+            own = facts.of(code, CONTROLLING_KINDS, ANY) if own is None else own
+            if any(x.state is State.IN_FORCE for x in own):
+                continue  # the national listing in force controls it already
+            applies, national = _national(code, own, law)
             text = f"{text}; {national}"
-        categories = [x.entry.category for x in known or sources]
-        category = next(
-            (c for c in categories if law.flags(rule.source, c)),
-            categories[0] if categories else "",
-        )
         out.append(
             Derived(
                 rule.id,
-                Status(rule.status) if known else Status.UNKNOWN,
+                source.status,
                 text,
                 rule.basis,
                 rule.act,
-                source,
-                min((x.entry.since for x in known if x.entry.since), default=None),
-                category,
+                source.text,
+                source.since,
+                source.category,
                 applies,
             )
         )
@@ -336,28 +385,17 @@ def _precedence(code: str, law: LawBook) -> Derived | None:
     )
 
 
-@dataclass(frozen=True)
 class Gaps:
     """What each jurisdiction's loaded lists can vouch for (per class of kinds), worked out once."""
 
-    by_code: dict[tuple[str, frozenset[str]], Coverage | None]
-
-    @classmethod
-    def of(cls, reference: Reference, codes: Iterable[str]) -> Gaps:
-        return cls(
-            {
-                (code, kinds): coverage(reference.lists, code, kinds)
-                for code in codes
-                for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS)
-            }
-        )
-
-    def get(self, code: str, kinds: frozenset[str]) -> Coverage | None:
-        return self.by_code.get((code, kinds))
-
-    def loaded(self, code: str) -> bool:
-        """Whether any list of ``code`` is loaded (else it can never say "not listed")."""
-        return any(self.get(code, kinds) for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS))
+    def __init__(self, reference: Reference, codes: Iterable[str]) -> None:
+        self.by_code: dict[tuple[str, frozenset[str]], Coverage | None] = {
+            (code, kinds): coverage(reference.lists, code, kinds)
+            for code in codes
+            for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS)
+        }
+        self.loaded = frozenset(code for (code, _), cover in self.by_code.items() if cover)
+        self.get = self.by_code.get  # the verdict asks thousands of times
 
 
 def _gap(
@@ -378,16 +416,18 @@ def _gap(
     """
     notes = []
     for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS):
-        cover = gaps.get(code, kinds)
-        if cover is None or cover.covers(day) or facts.of(code, kinds, ANY):
+        cover = gaps.get((code, kinds))
+        if cover is None or cover.covers(day) or facts.has(code, kinds):
             continue
-        start = cover.complete_to
-        if kinds is CONTROLLING_KINDS:
-            for bound in law.bound(code):
-                witness = gaps.get(bound, kinds)
-                if witness and witness.complete_to and not facts.of(bound, kinds, ANY):
-                    start = max(start or witness.complete_to, witness.complete_to)
-        event = _event(law.signal_sources(code), kinds, facts, generic, start, day)
+        sources = law.signal_sources(code)
+        start, event = cover.complete_to, None
+        if any(facts.live(s, kinds) for s in sources) or (kinds is CONTROLLING_KINDS and generic):
+            if kinds is CONTROLLING_KINDS:
+                for bound in law.bound(code):
+                    witness = gaps.get((bound, kinds))
+                    if witness and witness.complete_to and not facts.has(bound, kinds):
+                        start = max(start or witness.complete_to, witness.complete_to)
+            event = _event(sources, kinds, facts, generic, start)
         phrase = (
             cover.phrase
             if start == cover.complete_to
@@ -400,16 +440,20 @@ def _gap(
                 law.gaps.text.format(code=code, coverage=phrase, event=event),
                 law.gaps.basis,
             )
-        notes.append(
-            Derived(
-                "data-gap",
-                Status.NOT_LISTED,
-                law.gaps.text_other.format(code=code, coverage=phrase),
-                law.gaps.basis,
-                applies=False,
-            )
-        )
+        notes.append(_no_gap(code, phrase, law.gaps))
     return notes[0] if notes else None
+
+
+@lru_cache(maxsize=256)
+def _no_gap(code: str, phrase: str, texts: Texts) -> Derived:
+    """The note of a jurisdiction whose data ends, where nothing suggests a later listing."""
+    return Derived(
+        "data-gap",
+        Status.NOT_LISTED,
+        texts.text_other.format(code=code, coverage=phrase),
+        texts.basis,
+        applies=False,
+    )
 
 
 def _event(
@@ -418,7 +462,6 @@ def _event(
     facts: Facts,
     generic: Sequence[RuleMatch],
     start: date | None,
-    day: date,
 ) -> str | None:
     """A listing (or generic rule) in ``sources`` that may have begun after ``start``, in words."""
     for source in sources:
@@ -442,6 +485,7 @@ def _flagged(
     """Whether a jurisdiction's status belongs on the flagged lists (precursors by category)."""
     if status is not Status.PRECURSOR:
         return status in FLAGGED
+    own = [x for x in own if x.state is State.IN_FORCE]
     categories = [(code, x.entry.category) for x in own if x.entry.kind in PRECURSOR_KINDS]
     categories += [
         (d.source.split(":")[0] if d.source else code, d.category)
@@ -453,15 +497,18 @@ def _flagged(
 
 def _judge(
     code: str,
+    listed: Status,
     facts: Facts,
     law: LawBook,
     derived: list[Derived],
     generic: Sequence[RuleMatch],
     unknown_generic: Sequence[RuleMatch],
 ) -> tuple[Status, list[Derived]]:
-    """The status of one jurisdiction from its listings, derived statuses and generic rules."""
+    """The status of one jurisdiction from its listings (``listed``: what those in force give),
+    derived statuses and generic rules."""
     own = facts.of(code)
-    listed = _status_of(own)
+    if not (own or derived or generic or unknown_generic):
+        return listed, []
     applying = [d for d in derived if d.applies]
     found = {listed} | {d.status for d in applying}
     if generic:
@@ -474,7 +521,7 @@ def _judge(
     if unknown_generic:
         notes.append(_generic_unknown(unknown_generic, law))
         found.add(Status.UNKNOWN)
-    status = strongest(found)
+    status = min(found, key=_SEVERITY.__getitem__)
     if status is Status.GENERIC and Status.PRECURSOR in found:
         rule = _precedence(code, law)
         if rule is not None:
@@ -518,13 +565,18 @@ def evaluate(
     candidates = _candidates(resolution, reference)
     applying = [m for m in candidates if m.covered]
     facts = Facts(applying, reference, as_of)
-    derived = {code: _derived(code, facts, law, as_of) for code in jurisdictions}
+    derived = (
+        {code: _derived(code, facts, law, day) for code in jurisdictions}
+        if law.sources & facts.by_code.keys()
+        else dict.fromkeys(jurisdictions, ())
+    )
+    listed = {code: _status_of(facts.of(code)) for code in jurisdictions}
     # a generic definition matters where no listing controls the substance already
     open_codes = tuple(
         code
         for code in jurisdictions
-        if Status.CONTROLLED
-        not in {_status_of(facts.of(code))} | {d.status for d in derived[code] if d.applies}
+        if listed[code] is not Status.CONTROLLED
+        and not any(d.applies and d.status is Status.CONTROLLED for d in derived[code])
     )
     evaluated = (
         exempt_medicines(rule_matches(resolution, rules, open_codes, as_of), resolution, law)
@@ -538,19 +590,25 @@ def evaluate(
         for m in evaluated
     ]
     generic = tuple(m for m in evaluated if m.matched)
+    in_force: dict[str, list[RuleMatch]] = {}
+    unknown: dict[str, list[RuleMatch]] = {}
+    for m in generic:
+        state = m.rule.law.state(as_of)
+        group = in_force if state is State.IN_FORCE else unknown
+        group.setdefault(m.rule.law.jurisdiction, []).append(m)
     gaps = _gaps(reference, law)
     per_code = []
     for code in jurisdictions:
-        mine = [m for m in generic if m.rule.law.jurisdiction == code]
         status, notes = _judge(
             code,
+            listed[code],
             facts,
             law,
             derived[code],
-            [m for m in mine if m.rule.law.state(as_of) is State.IN_FORCE],
-            [m for m in mine if m.rule.law.state(as_of) is State.UNKNOWN],
+            in_force.get(code, ()),
+            unknown.get(code, ()),
         )
-        has_lists = law.has_lists(code) and gaps.loaded(code)
+        has_lists = code in gaps.loaded and law.has_lists(code)
         if status is Status.NOT_LISTED and has_lists:
             gap = _gap(code, facts, law, gaps, day, generic)
             if gap is not None:
@@ -574,7 +632,7 @@ def evaluate(
                     for x in own
                 ),
                 tuple(notes),
-                _flagged(status, code, [x for x in own if x.state is State.IN_FORCE], notes, law),
+                _flagged(status, code, own, notes, law),
             )
         )
     head, flagged = headline(((j.code, j.status, j.flagged) for j in per_code), scope)
@@ -610,7 +668,7 @@ _GAPS: WeakKeyDictionary[Reference, Gaps] = WeakKeyDictionary()
 def _gaps(reference: Reference, law: LawBook) -> Gaps:
     """The coverage of every jurisdiction of ``reference`` (worked out once per reference)."""
     if reference not in _GAPS:
-        _GAPS[reference] = Gaps.of(reference, law.jurisdictions)
+        _GAPS[reference] = Gaps(reference, law.jurisdictions)
     return _GAPS[reference]
 
 
@@ -627,10 +685,12 @@ def headline(
     >>> headline([("EU", "precursor", False), ("UN", "not_listed", False)], ("EU", "UN"))
     (<Status.PRECURSOR: 'precursor'>, False)
     """
-    mine = [(Status(status), flagged) for code, status, flagged in statuses if code in scope]
-    head = strongest(status for status, _ in mine)
+    mine = [(status, flagged) for code, status, flagged in statuses if code in scope]
+    if not mine:
+        return Status.NOT_LISTED, False
+    head = Status(min((status for status, _ in mine), key=_SEVERITY.__getitem__))
     if head is Status.PRECURSOR:
-        return head, any(flagged for status, flagged in mine if status is head)
+        return head, any(flagged for status, flagged in mine if status == head)
     return head, head in FLAGGED
 
 

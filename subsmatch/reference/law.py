@@ -87,9 +87,11 @@ def listing_state(
     evidence: str | None,
     until: str | None,
     on: date | None,
+    today: date | None = None,
 ) -> State:
-    """Where a listing stands on ``on`` (None: now, as the loaded data stands)."""
-    day = on or date.today()
+    """Where a listing stands on ``on`` (None: now, as the loaded data stands; ``today`` saves
+    asking the clock for each of many listings)."""
+    day = on or today or date.today()
     if until and day >= date.fromisoformat(until):
         return State.ENDED
     if since:
@@ -240,6 +242,7 @@ class LawBook:
     _bound: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _derivations: Mapping[str, tuple[Derivation, ...]] = field(default_factory=dict, repr=False)
     _signals: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _sources: frozenset[str] = field(default=frozenset(), repr=False)
 
     def __post_init__(self) -> None:
         # frozen: the indexes are worked out once here and read for every verdict
@@ -253,11 +256,17 @@ class LawBook:
             "_derivations",
             {c: tuple(d for d in self.derivations if c in d.applies_in) for c in codes},
         )
+        object.__setattr__(self, "_sources", frozenset(d.source for d in self.derivations))
         object.__setattr__(
             self,
             "_signals",
             {c: tuple(dict.fromkeys((*self.jurisdictions[c].peers, *bound[c]))) for c in codes},
         )
+
+    @property
+    def sources(self) -> frozenset[str]:
+        """The jurisdictions whose listings some rule derives statuses from (UN, EU)."""
+        return self._sources
 
     def bound(self, body: str) -> tuple[str, ...]:
         """The jurisdictions bound by the decisions of ``body`` (UN: Parties; EU: Members)."""
