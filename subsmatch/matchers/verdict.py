@@ -899,7 +899,7 @@ def listed_on(verdict: dict) -> tuple[str, ...]:
         derived = [d for d in j.get("derived", ()) if d["applies"] and d["status"] == status]
         if status in ("controlled", "precursor"):
             own = sorted({e["list"] for e in live if e["kind"] != "monitored"})
-            via = [f"{d['rule_id']} ({d['source']})" for d in derived if d["source"]]
+            via = [d["rule_id"] for d in derived]
             out.append(f"{j['code']}: " + "; ".join(own or via))
         elif status == "generic":
             out.append(f"{j['code']}: generic " + "; ".join(rules.get(j["code"], [])))
