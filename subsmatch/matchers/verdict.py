@@ -73,10 +73,10 @@ class Evidence:
     state: State = State.IN_FORCE
 
 
-@dataclass(frozen=True)
-class Derived:
+class Derived(NamedTuple):
     """A status a rule gives a jurisdiction: of law (an EU drug, a treaty obligation, a
-    precursor regulation, a precedence) or of reading the data (a gap, an unknown start)."""
+    precursor regulation, a precedence) or of reading the data (a gap, an unknown start).
+    A named tuple: a verdict makes a dozen of them."""
 
     rule_id: str
     status: Status
