@@ -124,10 +124,12 @@ def write(folder: Path, substances: list[str], listings: list[dict], lists=LISTS
     )
     pq.write_table(_table(listings, ListEntry), folder / "listings.parquet")
     pq.write_table(_table(list(lists), ListInfo), folder / "lists.parquet")
-    pq.write_table(
-        pa.Table.from_pylist([{"name": n, "substance_id": n} for n in substances]),
-        folder / "names.parquet",
-    )
+    names = [
+        {"substance_id": n, "name": n, "key": "", "kind": "name", "source": "test"}
+        | {"source_row": 1, "region": "", "language": ""}
+        for n in substances
+    ]
+    pq.write_table(pa.Table.from_pylist(names), folder / "names.parquet")
     pq.write_table(_table([], StereoExclusion), folder / "exclusions.parquet")
     (folder / "VERSION.json").write_text(json.dumps({"data_version": "test"}))
     return Reference(folder)
