@@ -25,7 +25,7 @@ Settings:
 >>> s.home, s.region, s.origin["home"], s.origin["region"]
 (('NL', 'EU'), 'Europe', 'option', 'default')
 >>> try:
-...     load({}, environ={"SUBSMATCH_HOME": "BE;XX"}, path=None)
+...     load({}, environ={"SUBSMATCH_HOME": "BE;XX"}, path=None, jurisdictions=("BE", "NL"))
 ... except SettingsError as error:
 ...     print(error.reason)
 unknown jurisdiction XX in home (environment variable SUBSMATCH_HOME)
@@ -43,7 +43,6 @@ from pathlib import Path
 from platformdirs import user_config_dir
 
 from subsmatch.errors import UserError
-from subsmatch.reference import law
 
 DEFAULT_HOME: tuple[str, ...] = ("BE", "NL", "LU", "EU", "UN")
 DEFAULT_REGION = "Europe"
@@ -95,8 +94,9 @@ def _read_config(path: Path | None) -> dict:
     return {k: raw[k] for k in KNOWN if k in raw}
 
 
-def parse_home(value: object, origin: str) -> tuple[str, ...]:
-    """Jurisdiction codes from a list or a text ("BE, NL" or "BE NL"), checked and upper-cased."""
+def parse_home(value: object, origin: str, known: Sequence[str] | None = None) -> tuple[str, ...]:
+    """Jurisdiction codes from a list or a text ("BE, NL" or "BE NL"), upper-cased, checked
+    against ``known`` (the reference's codes; without it, each must look like a code)."""
     items = re.split(r"[\s,;]+", value) if isinstance(value, str) else value
     if not isinstance(items, Sequence) or not all(isinstance(i, str) for i in items):
         raise SettingsError(
@@ -104,11 +104,15 @@ def parse_home(value: object, origin: str) -> tuple[str, ...]:
             'write it as ["BE", "NL"] in the config file, or "BE,NL" elsewhere',
         )
     codes = tuple(dict.fromkeys(i.strip().upper() for i in items if i.strip()))
-    known = tuple(law.load().jurisdictions)
-    hint = f"use codes among {', '.join(known)}, separated by commas"
+    if known is None:
+        hint = "use jurisdiction codes such as BE, NL, EU, UN, separated by commas"
+        unknown = [c for c in codes if not re.fullmatch(r"[A-Z]{2}", c)]
+    else:
+        hint = f"use codes among {', '.join(known)}, separated by commas"
+        unknown = [c for c in codes if c not in known]
     if not codes:
         raise SettingsError(f"home ({origin}) names no jurisdiction", hint)
-    if unknown := [c for c in codes if c not in known]:
+    if unknown:
         raise SettingsError(f"unknown jurisdiction {', '.join(unknown)} in home ({origin})", hint)
     return codes
 
@@ -127,17 +131,20 @@ def parse_region(value: object, origin: str) -> str:
     )
 
 
-PARSERS = {"home": parse_home, "region": parse_region}
-
-
 def load(
     options: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
     path: Path | bool | None = True,
+    jurisdictions: Sequence[str] | None = None,
 ) -> Settings:
     """The settings: ``options`` (a front end's values; None ones are not given) first, then the
     environment, then the config file (``path``; True: the per-user one, None: none), then the
-    defaults."""
+    defaults. ``jurisdictions``: the codes a home may name (the front ends pass the reference's
+    ``JURISDICTIONS``; settings, a core module, does not read the reference)."""
+    parsers = {
+        "home": lambda value, where: parse_home(value, where, jurisdictions),
+        "region": parse_region,
+    }
     environ = os.environ if environ is None else environ
     file = config_path(environ) if path is True else path
     config = _read_config(file)  # type: ignore[arg-type]
@@ -146,13 +153,13 @@ def load(
     for key in KNOWN:
         given = (options or {}).get(key)
         if given is not None and given != ():
-            values[key], origin[key] = PARSERS[key](given, "option"), "option"
+            values[key], origin[key] = parsers[key](given, "option"), "option"
         elif environ.get(ENVIRONMENT[key]):
             where = f"environment variable {ENVIRONMENT[key]}"
-            values[key], origin[key] = PARSERS[key](environ[ENVIRONMENT[key]], where), where
+            values[key], origin[key] = parsers[key](environ[ENVIRONMENT[key]], where), where
         elif key in config:
             where = f"config file {file}"
-            values[key], origin[key] = PARSERS[key](config[key], where), where
+            values[key], origin[key] = parsers[key](config[key], where), where
         else:
             origin[key] = "default"
     return Settings(**values, origin=origin)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from subsmatch.reference.lists import JURISDICTIONS
 from subsmatch.settings import DEFAULT_HOME, SettingsError, config_path, load
 
 
@@ -47,6 +48,20 @@ def test_a_bad_setting_says_where_it_was_set_and_how_to_fix_it(tmp_path, options
     path = tmp_path / "config.toml"
     path.write_text(config, encoding="utf-8")
     with pytest.raises(SettingsError) as caught:
-        load(options, environ={}, path=path)
+        load(options, environ={}, path=path, jurisdictions=JURISDICTIONS)
     assert message in caught.value.reason
     assert caught.value.hint
+
+
+def test_without_the_reference_codes_a_home_must_look_like_codes():
+    """settings is core and reads no reference: the front ends pass the codes a home may name."""
+    assert load({"home": "be,xx"}, environ={}, path=None).home == ("BE", "XX")
+    with pytest.raises(SettingsError, match="unknown jurisdiction BEL"):
+        load({"home": "BEL"}, environ={}, path=None)
+
+
+def test_the_checker_refuses_a_home_it_cannot_judge():
+    from subsmatch.matchers.checker import Checker
+
+    with pytest.raises(SettingsError, match="unknown jurisdiction XX"):
+        Checker(home=("BE", "XX"))

@@ -16,7 +16,7 @@ from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex, Neighbour
 from subsmatch.matchers.verdict import Verdict, evaluate, verdict_to_dict
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
-from subsmatch.settings import DEFAULT_HOME
+from subsmatch.settings import DEFAULT_HOME, parse_home
 from subsmatch.substances.facts import QueryFacts
 from subsmatch.substances.names import KEY_VERSION
 from subsmatch.substances.regions import DEFAULT_REGION, canonical_region
@@ -60,7 +60,7 @@ class Checker:
         self.reference = reference or load()
         self.use_opsin = use_opsin
         self.region = canonical_region(region)
-        self.home = tuple(home)
+        self.home = parse_home(home, "the checker's home", JURISDICTIONS)
         self._rules = rules
         self._lock: AbstractContextManager = threading.RLock() if shared else nullcontext()
         # bounded, for the service's long life: a dropped entry is only computed again
