@@ -11,6 +11,7 @@ STATUS_STYLE = {
     "precursor": "yellow",
     "generic": "red",
     "analogue": "magenta",
+    "unknown": "blue",
     "not_listed": "green",
     "unresolved": "cyan",
 }
