@@ -303,36 +303,47 @@ def _national(code: str, own: Sequence[Listing], law: LawBook) -> tuple[bool, st
     return True, law.national["missing"].format(code=code)
 
 
-def _derived(code: str, facts: Facts, law: LawBook, day: date) -> list[Derived]:
-    """The statuses the rules of law derive for ``code`` from other jurisdictions' listings."""
-    out = []
-    own = None
-    for rule in law.derivations_for(code):
+@lru_cache(maxsize=4096)
+def _derived_text(template: str, source: str, code: str) -> str:
+    """A derivation's words for one jurisdiction (sources repeat: "UN: 1971 Schedule I ...")."""
+    return template.format(source=source, code=code)
+
+
+def _derived(
+    codes: Sequence[str], facts: Facts, law: LawBook, day: date
+) -> dict[str, list[Derived]]:
+    """The statuses the rules of law derive for each of ``codes`` from other jurisdictions'
+    listings; each rule's source is read once, then applied where the rule applies."""
+    out: dict[str, list[Derived]] = {code: [] for code in codes}
+    for rule in law.derivations:
         if rule.source not in facts.by_code or not rule.in_force(day):
             continue
         source = _source(rule, facts, law)
         if source is None:
             continue
-        text, applies = rule.text.format(source=source.text, code=code), True
-        if rule.when == "not_listed_nationally":
-            own = facts.of(code, CONTROLLING_KINDS, ANY) if own is None else own
-            if any(x.state is State.IN_FORCE for x in own):
-                continue  # the national listing in force controls it already
-            applies, national = _national(code, own, law)
-            text = f"{text}; {national}"
-        out.append(
-            Derived(
-                rule.id,
-                source.status,
-                text,
-                rule.basis,
-                rule.act,
-                source.text,
-                source.since,
-                source.category,
-                applies,
+        for code in rule.applies_in:
+            if code not in out:
+                continue
+            text, applies = _derived_text(rule.text, source.text, code), True
+            if rule.when == "not_listed_nationally":
+                own = facts.of(code, CONTROLLING_KINDS, ANY)
+                if any(x.state is State.IN_FORCE for x in own):
+                    continue  # the national listing in force controls it already
+                applies, national = _national(code, own, law)
+                text = f"{text}; {national}"
+            out[code].append(
+                Derived(
+                    rule.id,
+                    source.status,
+                    text,
+                    rule.basis,
+                    rule.act,
+                    source.text,
+                    source.since,
+                    source.category,
+                    applies,
+                )
             )
-        )
     return out
 
 
@@ -566,7 +577,7 @@ def evaluate(
     applying = [m for m in candidates if m.covered]
     facts = Facts(applying, reference, as_of)
     derived = (
-        {code: _derived(code, facts, law, day) for code in jurisdictions}
+        _derived(jurisdictions, facts, law, day)
         if law.sources & facts.by_code.keys()
         else dict.fromkeys(jurisdictions, ())
     )

@@ -240,7 +240,6 @@ class LawBook:
     medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
     medicines_basis: str = ""
     _bound: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _derivations: Mapping[str, tuple[Derivation, ...]] = field(default_factory=dict, repr=False)
     _signals: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _sources: frozenset[str] = field(default=frozenset(), repr=False)
 
@@ -251,11 +250,6 @@ class LawBook:
             b: tuple(j.code for j in self.jurisdictions.values() if b in j.bound_by) for b in codes
         }
         object.__setattr__(self, "_bound", bound)
-        object.__setattr__(
-            self,
-            "_derivations",
-            {c: tuple(d for d in self.derivations if c in d.applies_in) for c in codes},
-        )
         object.__setattr__(self, "_sources", frozenset(d.source for d in self.derivations))
         object.__setattr__(
             self,
@@ -288,9 +282,6 @@ class LawBook:
                 if d.status == "controlled" and codes & set(d.applies_in)
             }
         )
-
-    def derivations_for(self, code: str) -> tuple[Derivation, ...]:
-        return self._derivations.get(code, ())
 
     def signal_sources(self, code: str) -> tuple[str, ...]:
         """Whose listings make a gap in ``code``'s data matter: its peers, or who it binds."""
