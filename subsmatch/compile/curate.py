@@ -134,20 +134,26 @@ def load_materials(path: Path = CURATED / "materials.csv") -> list[MaterialPatte
 
 
 def material_of(row: Row, patterns: list[MaterialPattern]) -> str:
-    """The material a control-list row names, judged by its first name and descriptions.
+    """The material a control-list row names, judged by its first name (and, for plant material,
+    by its descriptions too: "de bladeren van de plant Catha edulis"). A description's prose
+    ("un médicament ... autorisé") does not make a substance a preparation.
 
     >>> pats = load_materials()
     >>> qat = Row("x", 2, [Name("Qat"), Name("de bladeren van Catha Edulis", "systematic")])
     >>> material_of(qat, pats)
     'plant'
+    >>> heroin = Row("x", 2, [Name("Heroinum"), Name("Toutefois un médicament", "systematic")])
+    >>> material_of(heroin, pats)
+    ''
     >>> material_of(Row("x", 2, [Name("Cannabidiol")]), pats)
     ''
     >>> material_of(Row("x", 2, [Name("THC")]), pats)
     ''
     """
-    texts = [row.names[0].text] if row.names else []
-    texts += [n.text for n in row.names[1:] if n.kind == "systematic"]
+    first = [row.names[0].text] if row.names else []
+    descriptions = [n.text for n in row.names[1:] if n.kind == "systematic"]
     for pattern in patterns:
+        texts = first + descriptions if pattern.material == "plant" else first
         if any(pattern.pattern.search(text) for text in texts):
             return pattern.material
     return ""

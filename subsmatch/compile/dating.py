@@ -42,17 +42,25 @@ def _date(listing: Listing) -> str:
     return listing.since or listing.evidence or "9999"
 
 
-def with_snapshot(listing: Listing, row: Row, roles: dict[str, SourceRole]) -> Listing:
-    """A listing no source dates gets the date its source's snapshot speaks of as evidence."""
+def with_snapshot(
+    listing: Listing,
+    row: Row,
+    roles: dict[str, SourceRole],
+    table: list[ListCoverage] | None = None,
+) -> Listing:
+    """A listing no source dates gets, as evidence, the date from which its whole list is known
+    in force (a re-enactment, ``in_force_from`` in curated/lists.csv), else the date its
+    source's snapshot speaks of."""
     if listing.since or listing.evidence or listing.change != "add":
         return listing
-    snapshot = roles[row.source].snapshot
-    if not snapshot:
+    coverage = coverage_of(listing.jurisdiction, listing.list, table or [])
+    if coverage and coverage.in_force_from:
+        date, why = coverage.in_force_from, f"evidence: {coverage.in_force_from_note}"
+    elif snapshot := roles[row.source].snapshot:
+        date, why = snapshot, f"evidence: the source's snapshot ({snapshot})"
+    else:
         return listing
-    note = "; ".join(
-        p for p in (listing.note, f"evidence: the source's snapshot ({snapshot})") if p
-    )
-    return replace(listing, evidence=snapshot, note=note)
+    return replace(listing, evidence=date, note="; ".join(p for p in (listing.note, why) if p))
 
 
 def combine(
@@ -127,6 +135,7 @@ def combine(
 def date_listings(
     substances: dict[str, Substance], roles: dict[str, SourceRole], report: DatingReport
 ) -> list[Dated]:
+    table = load_coverage()
     dated: list[Dated] = []
     for sid in sorted(substances):
         groups: dict[tuple[str, str], dict[str, list[tuple[Listing, Row]]]] = defaultdict(
@@ -134,7 +143,7 @@ def date_listings(
         )
         wildcard: list[tuple[Listing, Row]] = []
         for listing, row in substances[sid].listings:
-            listing = with_snapshot(listing, row, roles)
+            listing = with_snapshot(listing, row, roles, table)
             if listing.change == "remove" and listing.list.endswith(ANY_SCHEDULE):
                 wildcard.append((listing, row))
                 continue
@@ -166,6 +175,8 @@ class ListCoverage:
     pattern: re.Pattern[str]
     coverage: str
     complete_to: str | None
+    in_force_from: str | None  # every entry known in force from then (a re-enactment)
+    in_force_from_note: str
     note: str
 
 
@@ -176,6 +187,8 @@ def load_coverage() -> list[ListCoverage]:
             re.compile(r["list"]),
             r["coverage"],
             r["complete_to"] or None,
+            r["in_force_from"] or None,
+            r["in_force_from_note"],
             r["note"],
         )
         for r in read_csv_comments(CURATED / "lists.csv")

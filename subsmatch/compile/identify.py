@@ -420,19 +420,19 @@ def read_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Readin
         spelling, smiles = found
         respelt = respell(" ".join(pair[0].replace("*", "").split()), pair[1])
         flattened = spelling == without_stereo_locants(respelt) != respelt
+        partial = partial_stereo(smiles)  # a half-read stereo name: its skeleton, stereo open
         try:
-            keys = keys_of(
-                without_stereo(smiles) if flattened or _RACEMIC.search(spelling) else smiles
-            )
+            flat = flattened or partial or bool(_RACEMIC.search(spelling))
+            keys = keys_of(without_stereo(smiles) if flat else smiles)
         except StructureError:
             continue
         risks = list(name_risks(spelling))
         if keys.labelled and not _ISOTOPE_WORDS.search(pair[0]):
             risks.append("isotopes the name does not mention")
-        if partial_stereo(keys.smiles):
-            risks.append("stereo on only some centres")
         if flattened:
             spelling += " (α/β descriptors not read: stereo left open)"
+        elif partial:
+            spelling += " (stereo read on only some centres: left open)"
         readings[pair] = Reading(spelling, ident_of(keys), tuple(risks))
     return readings
 
