@@ -370,3 +370,47 @@ def test_us_chemicals_keep_the_earlier_control_date_of_a_specific_listing():
         "and its salts"
     )
     assert names == ["tert-butyl 4-oxopiperidine-1-carboxylate", "1-boc-4-piperidone"]
+
+
+def test_dea_list_cells_name_each_substance_once(tmp_path):
+    head = {"dea_drug_code": "1.0", "csa_schedule": "I", "narcotic": "N"}
+    write_csv(
+        tmp_path / "dea_controlled_substances_alpha_c_cs_alpha.csv",
+        [
+            {
+                **head,
+                "substance": "Alphacetylmethadol except levo-alphacetylmethadol",
+                "other_names": "",
+            },
+            {
+                **head,
+                "substance": "4-Methyl-alphapyrrolidinopropiophenone (4-MePPP)",
+                "other_names": "MePPP, 4-methyl-α-pyrrolidinopropiophenone, "
+                "1-(4-methylphenyl)-2-(pyrrolidin-1-yl)-propan-1-one)",
+            },
+            {
+                **head,
+                "substance": "Cenobamate [(1R)-1-(2-chlorophenyl)-2-(tetrazol-2-yl)ethyl]carbamate",
+                "other_names": "2H-tetrazole-2-ethanol, alpha-(2-chlorophenyl)-,carbamate (ester), "
+                "(alphaR)-; carbamic acid (R)-(+)-1-(2-chlorophenyl)-2-(2H-tetrazol-2-yl)ethyl "
+                "ester)",
+            },
+        ],
+    )
+    rows = list(dea.read_orange_book(tmp_path))
+    names = [[n.text for n in r.names] for r in rows]
+    assert names[0] == ["Alphacetylmethadol"]
+    assert rows[0].listings[0].note == "except levo-alphacetylmethadol"
+    assert names[1] == [
+        "4-Methyl-alphapyrrolidinopropiophenone",
+        "4-MePPP",
+        "MePPP",
+        "4-methyl-α-pyrrolidinopropiophenone",
+        "1-(4-methylphenyl)-2-(pyrrolidin-1-yl)-propan-1-one",
+    ]
+    assert names[2] == [
+        "Cenobamate",
+        "[(1R)-1-(2-chlorophenyl)-2-(tetrazol-2-yl)ethyl]carbamate",
+        "2H-tetrazole-2-ethanol, alpha-(2-chlorophenyl)-,carbamate (ester), (alphaR)-",
+        "carbamic acid (R)-(+)-1-(2-chlorophenyl)-2-(2H-tetrazol-2-yl)ethyl ester",
+    ]

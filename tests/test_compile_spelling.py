@@ -63,6 +63,10 @@ def test_names_respelt_in_english(name, language, english):
         ("hex-en", True),
         ("dextromethorphan", False),
         ("4-fluoroamphetamine", False),
+        ("4-chloro-alpha-pyrrolidinovalerophenone", True),
+        ("4-Methyl-alphapyrrolidinopropiophenone", True),
+        ("4'-methyl-alpha-pyrrolidinohexiophenone", False),
+        ("1-(4-methylphenyl)-2-(pyrrolidin-1-yl)propan-1-one", False),
     ],
 )
 def test_opsin_risks(name, risky):

@@ -36,19 +36,31 @@ def read_orange_book(folder: Path) -> Iterator[Row]:
         schedule = row["csa_schedule"].upper()
         kind = "narcotic" if row["narcotic"].upper() == "Y" else "psychotropic"
         code = row["dea_drug_code"].split(".")[0]
-        names = listed_names(row["substance"], "en", "preferred", "other")
+        substance, exception = except_clause(row["substance"])
+        names = listed_names(substance, "en", "preferred", "other")
         names += [
             Name(n, "other", "en")
-            for cell in split_names(row["other_names"])
+            for cell in split_names(row["other_names"], before_digits=True)
             for n in name_and_aliases(cell)
         ]
         act = f"DEA drug code {code}" if code else ""
-        yield Row(
-            ORANGE_BOOK,
-            line,
-            names,
-            listings=[Listing("US", f"CSA Schedule {schedule}", kind, act=act)],
-        )
+        listing = Listing("US", f"CSA Schedule {schedule}", kind, act=act, note=exception)
+        yield Row(ORANGE_BOOK, line, names, listings=[listing])
+
+
+_EXCEPT = re.compile(r"\s+(except\s+\S.*)$", re.I)
+
+
+def except_clause(text: str) -> tuple[str, str]:
+    """A DEA entry "X except Y" names X; the exception is a note of its listing.
+
+    >>> except_clause("Alphacetylmethadol except levo-alphacetylmethadol")
+    ('Alphacetylmethadol', 'except levo-alphacetylmethadol')
+    >>> except_clause("Etorphine (except HCl)")
+    ('Etorphine (except HCl)', '')
+    """
+    found = _EXCEPT.search(text)
+    return (text[: found.start()], found[1]) if found else (text, "")
 
 
 def read_dope_synonyms(folder: Path) -> Iterator[Row]:

@@ -52,6 +52,8 @@ def split_names(text: str, before_digits: bool = False) -> list[str]:
     ['Heroin (Diacetylmorphin, Diamorphin)', 'H']
     >>> split_names("N, N-Dimethylpentylon, Dipentylon")
     ['N, N-Dimethylpentylon', 'Dipentylon']
+    >>> split_names("2H-tetrazole-2-ethanol, alpha-(2-chlorophenyl)-,carbamate, (alphaR)-; X")
+    ['2H-tetrazole-2-ethanol, alpha-(2-chlorophenyl)-,carbamate, (alphaR)-', 'X']
     >>> split_names("4-methylamfetamine, 4-MA"), split_names("4-methylamfetamine, 4-MA", True)
     (['4-methylamfetamine, 4-MA'], ['4-methylamfetamine', '4-MA'])
     """
@@ -67,16 +69,36 @@ def split_names(text: str, before_digits: bool = False) -> list[str]:
             parts.append(text[start : match.start()])
             start = match.end()
     parts.append(text[start:])
-    return [part.strip() for part in parts if part.strip()]
+    names: list[str] = []
+    for part in (p.strip() for p in parts if p.strip()):
+        if names and part.endswith("-"):
+            names[-1] += ", " + part  # a CAS index name's inverted substituents ("X, alpha-(...)-")
+        else:
+            names.append(part)
+    return [_balanced(name) for name in names]
+
+
+def _balanced(name: str) -> str:
+    """A name without the closing brackets it never opened ("...propan-1-one)").
+
+    >>> _balanced("1-(4-methylphenyl)-2-(pyrrolidin-1-yl)-propan-1-one)"), _balanced("X (Y)")
+    ('1-(4-methylphenyl)-2-(pyrrolidin-1-yl)-propan-1-one', 'X (Y)')
+    """
+    while name.endswith(")") and name.count(")") > name.count("("):
+        name = name[:-1].rstrip()
+    return name
 
 
 def _trailing_group(text: str) -> tuple[str, str] | None:
     """Split "name (inner)" at its last top-level bracket group; None when there is none."""
     if not text.endswith((")", "]")):
         return None
+    close = text[-1]
+    opening = "(" if close == ")" else "["
     depth = 0
+    # only the closing kind counts: "X [a-(b-(c)d]" is X and a-(b-(c)d
     for i in range(len(text) - 1, -1, -1):
-        depth += {")": 1, "]": 1, "(": -1, "[": -1}.get(text[i], 0)
+        depth += {close: 1, opening: -1}.get(text[i], 0)
         if depth == 0:
             head = text[:i].rstrip()
             if not head or head[-1] in "-,([" or not text[i - 1].isspace():
@@ -104,6 +126,10 @@ def name_and_aliases(text: str) -> list[str]:
     ['2-Fluoroamphetamine', '2-FA']
     >>> name_and_aliases("GHB (sodium oxybate / 4-hydroxybutanoic acid)")
     ['GHB', 'sodium oxybate', '4-hydroxybutanoic acid']
+    >>> name_and_aliases("Lasmiditan [2-fluoro-N-(6-(piperidine-4-carbonyl)pyridin-2-yl-benzamide]")
+    ['Lasmiditan', '2-fluoro-N-(6-(piperidine-4-carbonyl)pyridin-2-yl-benzamide']
+    >>> name_and_aliases("Cenobamate [(1R)-1-(2-chlorophenyl)-2-(tetrazol-2-yl)ethyl]carbamate")
+    ['Cenobamate', '[(1R)-1-(2-chlorophenyl)-2-(tetrazol-2-yl)ethyl]carbamate']
     >>> name_and_aliases("2-(4-Bromophenyl)ethanamine"), name_and_aliases("1-(2-chlorophenyl)")
     (['2-(4-Bromophenyl)ethanamine'], ['1-(2-chlorophenyl)'])
     """
@@ -116,8 +142,13 @@ def name_and_aliases(text: str) -> list[str]:
         else:
             parts = [p for part in re.split(r",\s+|;\s*", inner) for p in _SLASH.split(part)]
         aliases = [a.strip() for a in parts if a.strip()] + aliases
+    if glued := _NAME_THEN_SYSTEMATIC.match(text):  # "Cenobamate [(1R)-...ethyl]carbamate"
+        text, aliases = glued[1], [glued[2], *aliases]
     heads = [h.strip() for h in _SLASH.split(text) if h.strip()]
     return heads + [a for a in aliases if a.lower() not in NOT_NAMES]
+
+
+_NAME_THEN_SYSTEMATIC = re.compile(r"^([A-Za-z][\w-]*)\s+(\[.*\][a-z].*)$")
 
 
 def listed_names(
