@@ -35,7 +35,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from subsmatch.ingest.pipeline import ANALYSIS_COLUMNS, FINDING_COLUMNS
+from subsmatch.ingest.rows import ANALYSIS_COLUMNS, FINDING_COLUMNS
 from subsmatch.reference.lists import load
 from subsmatch.store.engine import make_engine, writer
 from subsmatch.store.ingests import FileWriter

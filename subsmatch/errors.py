@@ -20,7 +20,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-OPTIONS = frozenset({"encoding", "format", "profile", "sheet", "force", "timezone", "db", "column"})
+OPTIONS = frozenset(
+    {
+        "encoding",
+        "format",
+        "profile",
+        "sheet",
+        "force",
+        "timezone",
+        "db",
+        "column",
+        "flagged",
+        "status",
+        "out",
+        "substructure",
+        "similar",
+        "engine",
+    }
+)
 """The options a message may point to; a front end words those it offers (tests check)."""
 
 _FIELD = re.compile(r"\{([a-z_]+)(?:=([^{}]*))?\}")
@@ -89,3 +106,22 @@ class UserError(Exception):
     def worded(self, wording: Wording) -> str:
         """The message with its options named as a front end names them."""
         return word(self.text, wording)
+
+
+class InvalidRequest(UserError):
+    """The request itself is wrong: an option's value, or options that do not go together.
+
+    ``option`` names the one option at fault, when there is one. The command line answers with
+    a usage error, the service with 422.
+
+    >>> InvalidRequest("unknown jurisdiction XX", option="jurisdiction").option
+    'jurisdiction'
+    """
+
+    def __init__(self, reason: str, hint: str = "", *, option: str | None = None) -> None:
+        self.option = option
+        super().__init__(reason, hint)
+
+
+class NotFound(UserError):
+    """What the request names is not there (a case, a token). The service answers 404."""

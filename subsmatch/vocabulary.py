@@ -1,4 +1,5 @@
-"""The words every layer shares: statuses, the flagged set, contexts, the shape of a verdict.
+"""The words every layer shares: statuses, the flagged set, contexts, the shape of a verdict,
+and the shapes of what the store gives back (an ingest summary, a stored finding, a trend).
 
 This module is the ground floor: it imports nothing of subsmatch (and nothing slow), so that
 the command line, the service, the readers and the matchers can all use it at start-up.
@@ -199,3 +200,111 @@ class VerdictJSON(TypedDict):
     data_version: str
     rules_version: str | None
     tool_version: str
+
+
+# --- the typed shapes of what the store gives back: ingest summaries, findings, trends -----------
+
+
+class FlaggedFindingJSON(TypedDict):
+    """A finding an ingest summary shows first: controlled or possibly so, or unnamed."""
+
+    case_id: str | None
+    item_id: str | None
+    name: str | None  # as printed
+    status: str
+    resolved: str | None
+    lists: list[str]
+    locator: str
+
+
+class IngestSummaryJSON(TypedDict):
+    """What happened to one ingested file (``ingest --json``, the API's upload answer)."""
+
+    source: str
+    status: Literal["new", "already_ingested", "error", "refused"]
+    sha256: str | None
+    version: int
+    format: str | None
+    profile: str | None
+    rows_read: int
+    analyses: int
+    findings: int
+    rejections: int
+    statuses: dict[str, int]
+    flagged: list[FlaggedFindingJSON]
+    rejected: list[tuple[str, str]]  # the first few rejections: where, why
+    notes: list[str]
+    error: str | None
+    flagged_count: int
+
+
+class ScoreJSON(TypedDict):
+    """One score as the source printed it (scores of different algorithms never compare)."""
+
+    name: str
+    value: float
+    scale: str
+    higher_is_better: bool
+
+
+class StoredFindingJSON(TypedDict):
+    """One stored finding: where it came from, what was printed, its resolution and verdict
+    (times in ISO 8601, UTC)."""
+
+    file: str
+    file_version: int
+    case_id: str | None
+    item_id: str | None
+    context: Context | None
+    technique: str | None
+    vendor: str | None
+    model: str | None
+    measured_at: str | None
+    measured_at_raw: str | None
+    country: str | None
+    location: str | None
+    device_verdict: str
+    verdict_raw: str | None
+    finding_id: int
+    locator: str
+    rank: int | None
+    role: str
+    name: str | None
+    cas: str | None
+    formula: str | None
+    scores: list[ScoreJSON]
+    asserted_identified: bool
+    status: str
+    resolution_id: int | None
+    substance_id: str | None
+    resolved_name: str | None
+    smiles: str | None
+    inchikey: str | None
+    via: Via | None
+    confidence: float | None
+    uncertain: bool | None
+    verdict: VerdictJSON | None
+    data_version: str | None
+    ingested_at: str
+
+
+TrendJSON = TypedDict(
+    "TrendJSON",
+    {
+        "key": str,
+        "name": str,
+        "class": str,
+        "status": str,
+        "total": int,
+        "cases": int,
+        "first_seen": str,
+        "flags": list[str],
+        "counts": dict[str, int],
+    },
+)
+"""One substance (or class) over a window: findings per period, first seen, flags."""
+
+
+class TrendsJSON(TypedDict):
+    substances: list[TrendJSON]
+    classes: list[TrendJSON]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
 from subsmatch.cli import main
-from tests.test_ingest import LIMS, counts
+from tests.helpers import LIMS, NOTHING_REMATCHED, counts
 
 NAMES = [
     "MDMA",
@@ -92,10 +92,13 @@ def test_rematch_rejudges_verdicts_made_with_older_versions(db_url):
         }
     ]
     assert "rules older" in report["changed"][0]["old_versions"]
+    assert report["transitions"] == {"not_listed -> controlled": {"verdicts": 1, "findings": 1}}
+    assert report["rejudged"] == 1 and report["findings_moved"] == 1
+    assert report["evidence_changed"] == 0
     with engine.connect() as connection:
         assert connection.execute(text("select count(*) from rematches")).scalar() == 1
         status = connection.execute(text("select status from findings where name = 'MDMA'"))
         assert status.scalar() == "controlled"
     assert counts(db_url)["resolutions"] == before["resolutions"] + 1  # the old one is kept
     code, out = run("--db", db_url, "rematch", "--json")
-    assert json.loads(out) == {"rejudged": 0, "changed": []}
+    assert json.loads(out) == NOTHING_REMATCHED

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import create_engine, text
 
-from tests.test_ingest import counts, ingest_concurrently, lims_rows
+from tests.helpers import counts, ingest_concurrently, lims_rows
 
 
 def test_four_concurrent_ingests_into_one_sqlite_file(tmp_path):

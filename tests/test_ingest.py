@@ -6,70 +6,23 @@ import csv
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
 from subsmatch.cli import EXIT_UNREADABLE_FILE, main
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "subsmatch" / "examples"
-LIMS = EXAMPLES / "lims_case_extract.csv"
-TABLES = ("files", "analyses", "findings", "rejections", "resolutions")
-
-
-def run(db_url: str, *args: str, input: bytes | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["--db", db_url, *args], input=input)
-    return result.exit_code, result.output
-
-
-def counts(db_url: str) -> dict[str, int]:
-    with create_engine(db_url).connect() as connection:
-        return {t: connection.execute(text(f"select count(*) from {t}")).scalar() for t in TABLES}
-
-
-def lims_rows(n: int, extra: list[list[str]] | None = None) -> str:
-    """A LIMS extract of n rows cycling over the example's rows, with distinct case numbers."""
-    with LIMS.open(encoding="utf-8-sig", newline="") as handle:
-        header, *rows = list(csv.reader(handle))
-    lines = [header]
-    for i in range(n):
-        row = list(rows[i % len(rows)])
-        row[0] = f"C-{i // 5:06d}"
-        lines.append(row)
-    lines += extra or []
-    return "\n".join(",".join(f'"{c}"' if "," in c else c for c in line) for line in lines)
-
-
-def lims_row(
-    case: str, substance: str, analysed: str = "02/01/2024", extra: tuple[str, ...] = ()
-) -> list[str]:
-    """One row of the LIMS extract's columns, with the values that tests vary."""
-    fields = ["A", "B", "L", "NL", "1", "d", "01/01/2024", analysed, "x", "GC-MS", "Identified"]
-    return [case, *fields, substance, "", "1", "g", "", *extra]
-
-
-def ingest_concurrently(paths: list[Path], db_url: str) -> list[tuple[int, str, str]]:
-    """Run one `subsmatch ingest --json` process per file at once: (exit code, out, err) each."""
-    env = {**os.environ, "SUBSMATCH_DB": db_url}
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "subsmatch.cli", "ingest", str(p), "--json"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for p in paths
-    ]
-    results = [p.communicate(timeout=300) for p in processes]
-    return [(p.returncode, out, err) for p, (out, err) in zip(processes, results, strict=True)]
+from tests.helpers import (
+    EXAMPLES,
+    LIMS,
+    counts,
+    kill_an_ingest_midway,
+    lims_row,
+    lims_rows,
+    run,
+)
 
 
 def test_examples_ingest_and_reconcile(db_url):
@@ -228,30 +181,6 @@ def test_csv_output_neutralises_formulas(db_url, tmp_path):
     code, out = run(db_url, "findings", "--csv")
     assert code == 0
     assert "'=cmd" in out and "\n=" not in out and ",=" not in out
-
-
-def kill_an_ingest_midway(db_url: str, tmp_path: Path, seconds: float = 3.0) -> None:
-    """Start ingesting a large file, kill the process, and check nothing of it was stored."""
-    path = tmp_path / "big.csv"
-    path.write_text(lims_rows(150_000), encoding="utf-8")
-    env = {**os.environ, "SUBSMATCH_DB": db_url}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "subsmatch.cli", "ingest", str(path)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while not inspect(create_engine(db_url)).has_table("files"):  # its start-up is over
-        assert process.poll() is None and time.monotonic() < deadline, "the ingest did not start"
-        time.sleep(0.1)
-    time.sleep(seconds)  # into the file (150,000 rows take several seconds)
-    assert process.poll() is None, "the ingest finished before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert counts(db_url)["files"] == 0 and counts(db_url)["findings"] == 0
-    code, _ = run(db_url, "ingest", str(LIMS))  # the database is usable afterwards
-    assert code == 0 and counts(db_url)["files"] == 1
 
 
 def test_killed_ingest_leaves_nothing_of_that_file(db_url, tmp_path):

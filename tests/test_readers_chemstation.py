@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from subsmatch.ingest.readers import ReadOptions, open_report
+from subsmatch.ingest.readers import ReadOptions
 from subsmatch.ingest.records import Analysis, Finding, Rejection
+from tests.helpers import of, read_all
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "subsmatch" / "examples" / "LIBRPT.TXT"
 TWO_PAGES = ROOT / "tests" / "fixtures" / "reports" / "LIBRPT_two_pages.TXT"
 BRUSSELS = ReadOptions(timezone="Europe/Brussels")
-
-
-def read_all(path, **kwargs):
-    report = open_report(path, **kwargs)
-    records = list(report)
-    assert report.stats.rows_read == report.stats.findings + report.stats.rejections
-    return report, records
-
-
-def of(records, kind):
-    return [r for r in records if isinstance(r, kind)]
 
 
 def test_example_peaks_hits_and_header():

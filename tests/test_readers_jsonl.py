@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from subsmatch.ingest.errors import UnreadableReport
-from subsmatch.ingest.pipeline import queries_of
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import (
     NO_SUBSTANCE_VERDICTS,
@@ -20,9 +19,11 @@ from subsmatch.ingest.records import (
     Role,
     SourceVerdict,
 )
+from subsmatch.ingest.rows import queries_of
 from subsmatch.ingest.validation import report_schema, validate
 from subsmatch.ingest.values import parse_scale
 from subsmatch.vocabulary import Context
+from tests.helpers import of, read_all
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "subsmatch" / "examples" / "colour_tests.jsonl"
 GOOD = {
@@ -33,17 +34,6 @@ GOOD = {
     "verdict": "positive",
     "findings": [{"name": "MDMA", "rank": 1}],
 }
-
-
-def read_all(path, **kwargs):
-    report = open_report(path, **kwargs)
-    records = list(report)
-    assert report.stats.rows_read == report.stats.findings + report.stats.rejections
-    return report, records
-
-
-def of(records, kind):
-    return [r for r in records if isinstance(r, kind)]
 
 
 def lines(tmp_path, *items, name="results.jsonl"):

@@ -6,25 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import Analysis, Finding, Rejection, Role
+from tests.helpers import FIXTURES, of, read_all
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "subsmatch" / "examples" / "SRCRESLT.TXT"
-FIXTURES = ROOT / "tests" / "fixtures" / "reports"
 SHARED = ROOT.parent / "shared" / "formats" / "chemclipse" / "nist_ms_search"
-
-
-def read_all(path, **kwargs):
-    report = open_report(path, **kwargs)
-    records = list(report)
-    stats = report.stats
-    assert stats.rows_read == stats.findings + stats.rejections
-    return report, records
-
-
-def of(records, kind):
-    return [r for r in records if isinstance(r, kind)]
 
 
 def test_example_keeps_cp437_greek_letters_and_every_field():

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from subsmatch.cli import main
-from tests.test_ingest import EXAMPLES
+from tests.helpers import EXAMPLES
 
 
 def search(db: str, *args: str) -> list[dict]:

@@ -4,6 +4,7 @@ limits and the audit trail."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +12,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from subsmatch.errors import OPTIONS
 from subsmatch.service.testing import running_server
 from subsmatch.store.access import audit_events, create_token, revoke_token
 from subsmatch.store.engine import make_engine
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "subsmatch" / "examples"
+INGEST = EXAMPLES.parent / "ingest"
 FIELD_CSV = EXAMPLES / "trunarc_raman.csv"
 LAB_CSV = EXAMPLES / "lims_case_extract.csv"
 COCAINE = "COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C"
@@ -188,6 +191,7 @@ def test_customs_uploads_field_results(uploads: dict) -> None:
     assert summary["status"] == "new" and summary["profile"] == "trunarc-raman"
     assert summary["sha256"] == hashlib.sha256(FIELD_CSV.read_bytes()).hexdigest()
     assert summary["rows_read"] == summary["findings"] + summary["rejections"]
+    assert len(summary["rejected"]) == min(summary["rejections"], 5)  # where and why, as ingest
     flagged = {f["name"]: f for f in summary["flagged"]}
     assert flagged["3-MMC"]["status"] == "controlled"
     assert flagged["3-MMC"]["case_id"] == "DOU-24-0311"
@@ -262,6 +266,62 @@ def test_findings_for_an_analyst(server: dict, uploads: dict) -> None:
     assert {r["status"] for r in controlled} == {"controlled"}
     assert all(re.match(r"\d{4}-\d\d-\d\dT", r["ingested_at"]) for r in everything)
     assert {r["file"] for r in everything} == {FIELD_CSV.name, LAB_CSV.name}
+
+
+def test_flagged_with_status_is_refused_as_on_the_command_line(server: dict) -> None:
+    with client(server, "analyst") as http:
+        response = http.get("/findings", params={"flagged": "true", "status": "not_listed"})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail.startswith("flagged cannot be combined with status: flagged means status=")
+    assert "--" not in detail  # the API's words, not the command line's
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"encoding": "rot13"}, "encoding: 'rot13' is not a text encoding"),
+        ({"timezone": "Europe/Brusels"}, "timezone: unknown time zone 'Europe/Brusels'"),
+    ],
+)
+def test_upload_options_are_checked_before_reading(server: dict, fields: dict, says: str) -> None:
+    response = upload(server, "lab", FIELD_CSV, **fields)
+    assert response.status_code == 422 and says in response.json()["detail"]
+
+
+def test_upload_options_read_what_detection_cannot(server: dict, tmp_path: Path) -> None:
+    """A UTF-16 export without a byte-order mark: refused with a hint naming the API's field,
+    read once that field is given."""
+    path = tmp_path / "lims_utf16.csv"
+    path.write_bytes(LAB_CSV.read_text(encoding="utf-8-sig").encode("utf-16-le"))
+    refused = upload(server, "lab", path)
+    assert refused.status_code == 422
+    hint = re.search(r"pass encoding=(\S+)", refused.json()["detail"])
+    assert hint, refused.json()["detail"]
+    read = upload(server, "lab", path, encoding=hint.group(1))
+    assert read.status_code == 200 and read.json()["findings"] == 14
+
+
+def options_the_ingest_can_name() -> set[str]:
+    """The options that messages of the ingest layer point to ({encoding=...}, {{force}})."""
+    pattern = re.compile(r"\{\{?(" + "|".join(sorted(OPTIONS)) + r")[=}]")
+    return {
+        match[1]
+        for path in INGEST.rglob("*.py")
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    }
+
+
+def test_every_option_an_upload_hint_names_is_a_field_of_the_upload(server: dict) -> None:
+    named = options_the_ingest_can_name()
+    assert {"encoding", "format", "sheet", "timezone", "force"} <= named
+    with client(server, "lab") as http:
+        spec = http.get("/openapi.json", headers={"Authorization": http.headers["authorization"]})
+        page = http.get("/")
+    body = spec.json()["paths"]["/ingest"]["post"]["requestBody"]["content"]
+    fields = set(body["multipart/form-data"]["schema"]["properties"])
+    assert named <= fields
+    assert all(f'name="{option}"' in page.text for option in named)
 
 
 def test_case_for_an_analyst(server: dict, uploads: dict) -> None:
@@ -353,6 +413,29 @@ def test_login_cookie_is_httponly_strict_and_needs_csrf(server: dict) -> None:
     assert (no_csrf.status_code, wrong.status_code, good.status_code) == (403, 403, 200)
     assert foreign.status_code == 403 and form_no_csrf.status_code == 403
     assert form.status_code == 200 and "controlled" in form.text
+
+
+def test_the_page_names_options_by_its_form_labels(server: dict, tmp_path: Path) -> None:
+    """An upload the page cannot read says which of its fields to set, by the field's label."""
+    path = tmp_path / "lims_utf16.csv"
+    path.write_bytes(LAB_CSV.read_text(encoding="utf-8-sig").encode("utf-16-le"))
+    session = {"subsmatch_session": server["tokens"]["lab"]}
+    with httpx.Client(base_url=server["base"], cookies=session, timeout=60) as http:
+        page = http.get("/")
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+        unread = http.post(
+            "/ui/upload", files={"file": (path.name, path.read_bytes())}, data={"csrf": csrf}
+        )
+        bad_zone = http.post(
+            "/ui/upload",
+            files={"file": (path.name, path.read_bytes())},
+            data={"csrf": csrf, "timezone": "Mars/Olympus"},
+        )
+    assert "Text encoding" in page.text and "Time zone" in page.text
+    assert unread.status_code == 422
+    assert "“Text encoding: utf-16-le”" in html.unescape(unread.text)
+    assert bad_zone.status_code == 422
+    assert "Time zone: unknown time zone" in html.unescape(bad_zone.text)
 
 
 def test_page_escapes_what_the_user_typed(server: dict) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import re
-import typing
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from subsmatch.vocabulary import (
     severity,
     strongest,
 )
+from tests.helpers import assert_same_keys, keys_of
 
 PACKAGE = Path(__file__).parents[1] / "subsmatch"
 
@@ -71,31 +71,6 @@ QUERIES = [
 ]
 
 
-def keys_of(shape: type) -> dict[str, object]:
-    return typing.get_type_hints(shape)
-
-
-def assert_same_keys(value: object, shape: object, where: str) -> None:
-    """Every object in ``value`` has exactly the keys its TypedDict declares, recursively."""
-    origin = typing.get_origin(shape)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        if value is None:
-            return
-        (shape,) = [a for a in typing.get_args(shape) if a is not type(None)]
-        origin = typing.get_origin(shape)
-    if origin is list:
-        (item,) = typing.get_args(shape)
-        for i, element in enumerate(value):  # type: ignore[arg-type]
-            assert_same_keys(element, item, f"{where}[{i}]")
-        return
-    if isinstance(shape, type) and hasattr(shape, "__required_keys__"):
-        hints = keys_of(shape)
-        assert isinstance(value, dict), where
-        assert set(value) == set(hints), f"{where}: {set(value) ^ set(hints)}"
-        for key, hint in hints.items():
-            assert_same_keys(value[key], hint, f"{where}.{key}")
-
-
 @pytest.fixture(scope="module")
 def verdicts(checker) -> list[dict]:
     return checker.check_json(QUERIES)
@@ -132,7 +107,7 @@ def test_hints_name_options_as_fields_each_front_end_words():
 
 def test_every_library_error_has_the_one_base():
     from subsmatch.ingest.errors import ProfileError, UnreadableReport
-    from subsmatch.ingest.pipeline import RefusedReport
+    from subsmatch.ingest.writer import RefusedReport
     from subsmatch.matchers.generic import RuleFileError
     from subsmatch.matchers.structure_search import SearchError
     from subsmatch.store.access import AccessError
@@ -199,10 +174,10 @@ def test_every_option_a_hint_may_name_is_a_command_line_option():
     from click.testing import CliRunner
 
     from subsmatch.cli import main
+    from tests.helpers import command_paths
 
     helps = " ".join(
-        CliRunner().invoke(main, [*command, "--help"]).output
-        for command in (["ingest"], ["match"], [])
+        CliRunner().invoke(main, [*command, "--help"]).output for command in command_paths()
     )
     for option in OPTIONS:
         assert command_line(option, None) in helps, option

@@ -60,44 +60,38 @@ from pathlib import Path
 from typing import Any
 
 from subsmatch.ingest.errors import ProfileError
-from subsmatch.ingest.records import Role, SourceVerdict
+from subsmatch.ingest.records import ANALYSIS_FIELDS, Role, SourceVerdict
 from subsmatch.ingest.values import collapse, parse_scale, zone
 from subsmatch.vocabulary import Context
 
-ANALYSIS_FIELDS = (
+TIMESTAMP_PARTS = {"measured_at": ("measured_date", "measured_time")}
+"""A timestamp an export prints as a date column and a time column."""
+PER_ROW = ("case_id", "item_id", "label", "measured_at", "verdict")
+"""Analysis values that tell one analysis from another: a profile cannot default them."""
+MAPPABLE_ANALYSIS_FIELDS = (
     "analysis_key",
-    "case_id",
-    "item_id",
-    "label",
-    "context",
-    "technique",
-    "vendor",
-    "model",
-    "serial",
-    "library",
-    "library_version",
-    "operator",
-    "measured_at",
-    "measured_date",
-    "measured_time",
-    "location",
-    "country",
-    "verdict",
+    *(
+        name
+        for field in ANALYSIS_FIELDS
+        if not field.endswith("_raw")  # the text as printed: the reader keeps it
+        for name in (field, *TIMESTAMP_PARTS.get(field, ()))
+    ),
 )
-FINDING_FIELDS = ("name", "cas", "formula", "rank", "role", "component")
+"""What ``[columns]`` may map of an analysis: its own values (:data:`ANALYSIS_FIELDS`), its
+timestamp also as a date and a time, and the export's own key of an analysis.
+
+>>> MAPPABLE_ANALYSIS_FIELDS[:4], MAPPABLE_ANALYSIS_FIELDS[12:15]
+(('analysis_key', 'case_id', 'item_id', 'label'), ('measured_at', 'measured_date', 'measured_time'))
+"""
+MAPPABLE_FINDING_FIELDS = ("name", "cas", "formula", "rank", "role", "component")
+"""What ``[columns]`` may map of a finding: :class:`~subsmatch.ingest.records.Finding` fields,
+and ``component`` (a mixture component's number)."""
 DEFAULT_FIELDS = (
-    "context",
-    "technique",
-    "vendor",
-    "model",
-    "serial",
-    "library",
-    "library_version",
-    "operator",
-    "location",
-    "country",
+    *(f for f in ANALYSIS_FIELDS if f not in PER_ROW and not f.endswith("_raw")),
     "role",
 )
+"""What ``[defaults]`` may set: the circumstances an export may lack (context, technique,
+device, library, operator, place) and the findings' role."""
 _TABLES = {
     "profile",
     "detect",
@@ -184,9 +178,9 @@ def parse_profile(data: Mapping[str, Any], source: str) -> Profile:
     if not name.strip():
         raise fail("[profile] name is required")
     columns = _strings(_table(data, "columns", fail), "columns", fail)
-    bad = set(columns) - set(ANALYSIS_FIELDS) - set(FINDING_FIELDS)
+    bad = set(columns) - set(MAPPABLE_ANALYSIS_FIELDS) - set(MAPPABLE_FINDING_FIELDS)
     if bad:
-        allowed = ", ".join(ANALYSIS_FIELDS + FINDING_FIELDS)
+        allowed = ", ".join(MAPPABLE_ANALYSIS_FIELDS + MAPPABLE_FINDING_FIELDS)
         raise fail(f"[columns] has unknown field(s) {sorted(bad)}; allowed: {allowed}")
     if "measured_time" in columns and "measured_date" not in columns:
         raise fail("[columns] measured_time needs measured_date")

@@ -15,7 +15,7 @@ quicker to build: an ingest builds two per row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
@@ -166,6 +166,26 @@ class Analysis(NamedTuple):
     verdict: SourceVerdict = SourceVerdict.NOT_REPORTED
     verdict_raw: str | None = None
     extras: Extras = ()
+
+
+INSTRUMENT_FIELDS = tuple(f.name for f in fields(Instrument))
+"""What identifies a device: vendor, model, serial."""
+ANALYSIS_FIELDS: tuple[str, ...] = tuple(
+    name
+    for field in Analysis._fields
+    if field not in ("id", "provenance", "locator", "extras")
+    for name in (INSTRUMENT_FIELDS if field == "instrument" else (field,))
+)
+"""An analysis's own values, flat (its instrument as vendor, model, serial), in order: the one
+list the ``analyses`` table, the profiles' columns and defaults and the tabular reader derive
+theirs from. A field ending in ``_raw`` keeps, as printed, the text the field before it was
+read from.
+
+>>> ANALYSIS_FIELDS[:6]
+('case_id', 'item_id', 'label', 'context', 'technique', 'vendor')
+>>> ANALYSIS_FIELDS[-3:]
+('country', 'verdict', 'verdict_raw')
+"""
 
 
 class Finding(NamedTuple):

@@ -36,10 +36,13 @@ def text_encoding(name: str) -> str:
     >>> text_encoding("rot13")
     Traceback (most recent call last):
     LookupError: 'rot13' is not a text encoding
+    >>> text_encoding("utf\\x008")
+    Traceback (most recent call last):
+    LookupError: unknown encoding 'utf\\x008'
     """
     try:
         codec = codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name (an uploaded form field)
         raise LookupError(f"unknown encoding {name!r}") from None
     try:
         b"a".decode(codec, "replace")  # not a bytes -> str codec (rot13, hex): LookupError

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import date
 from functools import cached_property, partial
@@ -11,7 +13,7 @@ from subsmatch.caching import BoundedCache
 from subsmatch.matchers import reference_matches
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
-from subsmatch.matchers.similarity import AnalogueIndex
+from subsmatch.matchers.similarity import AnalogueIndex, Neighbour
 from subsmatch.matchers.verdict import Verdict, evaluate, verdict_to_dict
 from subsmatch.reference.lists import JURISDICTIONS, Reference, load
 from subsmatch.substances.facts import QueryFacts
@@ -27,6 +29,10 @@ INDEXES_KEPT = 8  # similarity indexes cached per jurisdictions and date (about 
 class Checker:
     """Resolves queries and evaluates them against the reference lists.
 
+    ``shared``: the checker serves several threads (the service's requests); its caches and
+    the OPSIN JVM are then used by one thread at a time (cached verdicts come back in
+    microseconds, so the lock is held briefly).
+
     >>> checker = Checker()
     >>> [str(v.status) for v in checker.check(["MDMA HCl", "caffeine-free nonsense 123"])]
     ['controlled', 'unresolved']
@@ -38,6 +44,8 @@ class Checker:
         use_opsin: bool = True,
         rules: RuleBook | None = None,
         region: str | None = DEFAULT_REGION,
+        *,
+        shared: bool = False,
     ) -> None:
         """``region``: whose usage street names follow, "Europe" by default (Benelux first),
         a two-letter country code, or "any" (see :class:`Resolver`)."""
@@ -45,6 +53,7 @@ class Checker:
         self.use_opsin = use_opsin
         self.region = canonical_region(region)
         self._rules = rules
+        self._lock: AbstractContextManager = threading.RLock() if shared else nullcontext()
         # bounded, for the service's long life: a dropped entry is only computed again
         self._analogue_indexes: BoundedCache[tuple, AnalogueIndex] = BoundedCache(INDEXES_KEPT)
         self._verdicts: BoundedCache[tuple, Verdict] = BoundedCache(VERDICTS_KEPT)  # per text
@@ -113,16 +122,24 @@ class Checker:
         """
         queries = list(queries)
         given = None if facts is None else [f or None for f in facts]
-        resolutions = self.resolver.resolve_many(queries, given)
-        verdicts = []
-        for resolution, said in zip(resolutions, given or [None] * len(queries), strict=True):
-            key = (resolution.query, said, jurisdictions, as_of)
-            verdicts.append(
+        with self._lock:
+            resolutions = self.resolver.resolve_many(queries, given)
+            return [
                 self._verdicts.get_or_make(
-                    key, partial(self._evaluate, resolution, jurisdictions, as_of)
+                    (resolution.query, said, jurisdictions, as_of),
+                    partial(self._evaluate, resolution, jurisdictions, as_of),
                 )
-            )
-        return verdicts
+                for resolution, said in zip(
+                    resolutions, given or [None] * len(queries), strict=True
+                )
+            ]
+
+    def nearest(self, keys: StructureKeys, as_of: date | None = None) -> Neighbour | None:
+        """The controlled structure (in any jurisdiction, on ``as_of``) nearest to ``keys``,
+        never one of its own skeleton; None when nothing is controlled to compare with."""
+        with self._lock:
+            found = self.analogues(JURISDICTIONS, as_of).assess(keys, k=1)
+            return found.neighbours[0] if found.neighbours else None
 
     def check_json(
         self,

@@ -15,6 +15,7 @@ difference in words is still from the neighbour to the query as given.
 Known non-controlled look-alikes (licensed medicines, cutting agents, adulterants:
 ``reference/curated/lookalikes.csv``) are reported as such and never flagged.
 
+>>> from subsmatch.reference.lists import load
 >>> index = AnalogueIndex(load(), as_of=date(2020, 12, 31))
 >>> finding = index.assess(keys_of("CNC(C)C(=O)c1ccc(Br)c(C)c1"))  # a bromo-methylcathinone
 >>> finding.is_analogue, finding.structure_class
@@ -40,7 +41,7 @@ from rdkit.Chem import rdFingerprintGenerator
 
 from subsmatch.matchers.classes import drug_classes, read_curated
 from subsmatch.matchers.difference import describe_difference
-from subsmatch.reference.lists import CONTROLLING_KINDS, Reference, load
+from subsmatch.reference.lists import CONTROLLING_KINDS, Reference
 from subsmatch.substances.structures import StructureKeys, keys_of
 
 CURATED = Path(__file__).resolve().parents[1] / "reference" / "curated"
@@ -369,9 +370,3 @@ def _difference(query_smiles: str, neighbour_smiles: str) -> str:
     return describe_difference(
         Chem.MolFromSmiles(query_smiles), Chem.MolFromSmiles(neighbour_smiles)
     )
-
-
-@cache
-def default_index(as_of: date | None = None) -> AnalogueIndex:
-    """The index over the shipped reference, built once per process and date."""
-    return AnalogueIndex(load(), as_of=as_of)

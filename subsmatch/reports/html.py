@@ -16,6 +16,7 @@ from html import escape
 
 import pandas as pd
 
+from subsmatch.matchers.similarity import Neighbour
 from subsmatch.reports.alerts import Alert
 from subsmatch.reports.depict import pair_svg, svg
 from subsmatch.reports.trends import Trend, period_labels
@@ -23,17 +24,6 @@ from subsmatch.vocabulary import STATUSES
 
 MAX_NEW_DEPICTED = 12
 MAX_TABLE_ROWS = 40
-
-
-@dataclass(frozen=True)
-class Neighbour:
-    """The nearest controlled substance of a new one, as the report shows it."""
-
-    name: str
-    smiles: str
-    similarity: float
-    lists: tuple[str, ...]
-    difference: str
 
 
 @dataclass(frozen=True)
@@ -259,18 +249,23 @@ def _classes_section(per_class: list[Trend]) -> str:
 
 
 def build_report(
-    engine, frame: pd.DataFrame, *, by: str, since: datetime | None, until: datetime | None
+    engine,
+    frame: pd.DataFrame,
+    *,
+    by: str,
+    since: datetime | None,
+    until: datetime | None,
+    nearest: Callable[[str], Neighbour | None],
 ) -> str:
-    """Gather trends, alerts, evidence and neighbours for ``frame`` and render the report."""
+    """Gather trends, alerts and evidence for ``frame`` and render the report; ``nearest``
+    gives the nearest controlled neighbour of a structure (SMILES)."""
     from subsmatch import __version__
     from subsmatch.matchers.classes import drug_class
-    from subsmatch.matchers.similarity import default_index
     from subsmatch.matchers.verdict import listed_on
     from subsmatch.reference.lists import load
     from subsmatch.reports.alerts import alerts
     from subsmatch.reports.trends import substance_trends
     from subsmatch.store.queries import verdicts
-    from subsmatch.substances.structures import keys_of
 
     reference = load()
     per_substance, per_class = substance_trends(frame, reference, by=by, since=since, until=until)
@@ -289,15 +284,6 @@ def build_report(
             for a in verdict.get("analogues", ())[:1]
         )
         rules_version = rules_version or verdict.get("rules_version")
-    index = default_index()
-
-    def nearest(smiles: str) -> Neighbour | None:
-        found = index.assess(keys_of(smiles), k=1)
-        if not found.neighbours:
-            return None
-        best = found.neighbours[0]
-        return Neighbour(best.name, best.smiles, best.similarity, best.lists, best.difference)
-
     data = ReportInput(
         frame=frame,
         per_substance=per_substance,

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from subsmatch.vocabulary import TrendJSON
+
 PERIODS = {"week": "W-MON", "month": "M", "quarter": "Q"}
 UNLISTED = ("analogue", "unresolved")
 RECENT = timedelta(days=365)
@@ -32,7 +34,7 @@ class Trend:
     flags: tuple[str, ...]
     counts: dict[str, int] = field(default_factory=dict)  # period label -> findings
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> TrendJSON:
         return {
             "key": self.key,
             "name": self.name,

@@ -15,12 +15,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from subsmatch import __version__
+from subsmatch.errors import UserError
+from subsmatch.operations.database import make_engine
 from subsmatch.service.api import api_router
 from subsmatch.service.auth import UNAUTHENTICATED, Caller, Guard
-from subsmatch.service.core import Service
+from subsmatch.service.core import Service, detail_of, status_of
 from subsmatch.service.gate import Gate
 from subsmatch.service.pages import login_page, pages_router
-from subsmatch.store.engine import make_engine
 
 SECURE_COOKIE_ENV = "SUBSMATCH_SECURE_COOKIE"
 PUBLIC = frozenset({"/login", "/logout"})
@@ -53,6 +54,11 @@ def unauthenticated(request: Request) -> Response:
     return JSONResponse({"detail": UNAUTHENTICATED}, 401, headers={"WWW-Authenticate": "Bearer"})
 
 
+def user_error(_request: Request, error: UserError) -> JSONResponse:
+    """The one answer to an error the user can fix: its status and its words for the API."""
+    return JSONResponse({"detail": detail_of(error)}, status_of(error))
+
+
 def create_app(db_url: str, max_upload_bytes: int, *, secure_cookie: bool | None = None) -> FastAPI:
     """The service over the database at ``db_url``; uploads up to ``max_upload_bytes``."""
     service = Service(make_engine(db_url), max_upload_bytes)
@@ -71,6 +77,7 @@ def create_app(db_url: str, max_upload_bytes: int, *, secure_cookie: bool | None
             service, guard, secure_cookie_default() if secure_cookie is None else secure_cookie
         )
     )
+    app.add_exception_handler(UserError, user_error)
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
 
     @app.get("/openapi.json", include_in_schema=False)

@@ -27,7 +27,7 @@ from fastapi import HTTPException, Request, Security
 from fastapi.security import APIKeyCookie, HTTPBearer
 from sqlalchemy import Engine
 
-from subsmatch.store.access import TokenInfo, authenticate, record_event
+from subsmatch.operations.access import TokenInfo, authenticate, record_event
 
 COOKIE = "subsmatch_session"
 CSRF_HEADER = "X-CSRF-Token"

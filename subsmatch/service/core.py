@@ -1,158 +1,46 @@
-"""What the service does, independent of HTTP: check, ingest, read (one instance per app)."""
+"""One app's state: its database, its one shared checker, its upload limit, and how the
+service answers a :class:`~subsmatch.errors.UserError`."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
-from datetime import date, datetime
-from typing import Any, BinaryIO
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from subsmatch.ingest.pipeline import FileSummary, Pipeline
-from subsmatch.ingest.profile import shipped_profiles
-from subsmatch.ingest.readers import ReadOptions
-from subsmatch.matchers.checker import Checker
-from subsmatch.matchers.verdict import Verdict
-from subsmatch.reference.lists import JURISDICTIONS
-from subsmatch.store.access import UPLOAD_CONTEXTS
-from subsmatch.store.checks import record_checks
-from subsmatch.store.models import as_utc
-from subsmatch.store.queries import case_findings, finding_frame, findings
-from subsmatch.substances.facts import QueryFacts
-from subsmatch.vocabulary import CONTEXT_GROUPS, FLAGGED
+from subsmatch.errors import InvalidRequest, NotFound, UserError, Wording, api_field
+from subsmatch.operations.check import Checker
+from subsmatch.operations.explain import explain
+from subsmatch.operations.ingest import shipped_profile_names
 
-WARM_UP = ("MDMA", "4-CMC")
+WARM_UP = "MDMA"  # judged and drawn at start: the name, rule and similarity indexes are built
 
 
-class LockedChecker(Checker):
-    """A Checker shared by the request threads: its caches and the OPSIN JVM are used by one
-    thread at a time (cached verdicts come back in microseconds, so the lock is short)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._lock = threading.Lock()
-
-    def check(
-        self,
-        queries: Iterable[str],
-        jurisdictions: tuple[str, ...] = JURISDICTIONS,
-        as_of: date | None = None,
-        facts: Iterable[QueryFacts | None] | None = None,
-    ) -> list[Verdict]:
-        queries = list(queries)
-        with self._lock:
-            return super().check(queries, jurisdictions, as_of, facts)
+def status_of(error: UserError) -> int:
+    """The HTTP status of an error the user can fix: 404 for what is not there, else 422 (a
+    request that is wrong, a file that cannot be read)."""
+    return 404 if isinstance(error, NotFound) else 422
 
 
+def detail_of(
+    error: UserError, wording: Wording = api_field, name_of: Callable[[str], str] = str
+) -> str:
+    """The error in the service's words, led by the field at fault when there is one: options
+    as the API's fields (``encoding=cp1252``) by default, or as ``wording`` and ``name_of``
+    name them (the page: its form's labels)."""
+    text = error.worded(wording)
+    option = error.option if isinstance(error, InvalidRequest) else None
+    return f"{name_of(option)}: {text}" if option else text
+
+
+@dataclass
 class Service:
-    """The engine and the one Checker of an app, and the operations the endpoints call."""
+    """The database and the one Checker (shared by the request threads) of an app."""
 
-    def __init__(self, engine: Engine, max_upload_bytes: int) -> None:
-        self.engine = engine
-        self.max_upload_bytes = max_upload_bytes
-        self.checker = LockedChecker()
-        self.checker.check(WARM_UP)  # build the indexes now, not on the first request
-        self.profiles = {p.name: p for p in shipped_profiles()}
+    engine: Engine
+    max_upload_bytes: int
+    checker: Checker = field(default_factory=lambda: Checker(shared=True))
+    profiles: list[str] = field(default_factory=shipped_profile_names)
 
-    def check(
-        self,
-        texts: list[str],
-        jurisdictions: tuple[str, ...] | None = None,
-        as_of: date | None = None,
-    ) -> list[dict]:
-        """The ``check --json`` objects of ``texts``, recorded like the command records them."""
-        rows = self.checker.check_json(texts, jurisdictions or JURISDICTIONS, as_of)
-        record_checks(self.engine, rows)
-        return rows
-
-    def ingest(
-        self,
-        stream: BinaryIO,
-        source_name: str,
-        role: str,
-        *,
-        format_name: str | None = None,
-        profile: str | None = None,
-    ) -> FileSummary:
-        """Ingest one uploaded report, refusing analyses outside the role's contexts.
-
-        ``profile`` must be the name of a shipped profile (checked by the caller).
-        """
-        options = ReadOptions(
-            format=format_name, profile=self.profiles[profile] if profile else None
-        )
-        pipeline = Pipeline(
-            self.engine,
-            checker=self.checker,
-            options=options,
-            allowed_contexts=UPLOAD_CONTEXTS[role],
-        )
-        return pipeline.ingest(stream, source_name=source_name)
-
-    def findings(
-        self,
-        *,
-        flagged: bool = False,
-        statuses: tuple[str, ...] = (),
-        case: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        limit: int = 100,
-    ) -> list[dict]:
-        """Stored findings, newest files first, JSON-safe."""
-        wanted = tuple(statuses) + (FLAGGED if flagged else ())
-        rows = findings(
-            self.engine,
-            statuses=wanted,
-            case=case,
-            since=midnight(since),
-            until=midnight(until),
-            limit=limit,
-        )
-        return [json_safe(r) for r in rows]
-
-    def case(self, case_id: str) -> list[dict]:
-        """Every finding of one case (empty when the case is unknown), JSON-safe."""
-        return [json_safe(r) for r in case_findings(self.engine, case_id)]
-
-    def trends(
-        self,
-        *,
-        by: str = "month",
-        since: date | None = None,
-        until: date | None = None,
-        country: str | None = None,
-        context: str | None = None,
-    ) -> dict[str, list[dict]]:
-        """Per substance and per class: counts per period and flags (as ``trends --json``)."""
-        from subsmatch.reports.trends import substance_trends
-
-        frame = finding_frame(
-            self.engine, country=country, contexts=CONTEXT_GROUPS.get(context or "", ())
-        )
-        per_substance, per_class = substance_trends(
-            frame, self.checker.reference, by=by, since=midnight(since), until=midnight(until)
-        )
-        return {
-            "substances": [t.to_dict() for t in per_substance],
-            "classes": [t.to_dict() for t in per_class],
-        }
-
-
-def midnight(day: date | None) -> datetime | None:
-    """The start of a day (as the command line takes --since and --until)."""
-    return datetime.combine(day, datetime.min.time()) if day else None
-
-
-def json_safe(value: Any) -> Any:
-    """Datetimes and dates as ISO 8601 text (naive datetimes are UTC, as stored)."""
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    if isinstance(value, datetime):
-        return as_utc(value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    def __post_init__(self) -> None:
+        explain(self.checker, WARM_UP, draw=True)  # not on the first request

@@ -1,18 +1,19 @@
 """Request and response models of the API (they make the OpenAPI description).
 
-The verdict is the typed shape of the vocabulary (:class:`subsmatch.vocabulary.VerdictJSON`),
-the ``check --json`` object, field for field.
+The answers are the typed shapes of the vocabulary, field for field: the verdict
+(:class:`subsmatch.vocabulary.VerdictJSON`, the ``check --json`` object), the ingest summary,
+the stored finding and the trends.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from subsmatch.reference.lists import JURISDICTIONS
-from subsmatch.vocabulary import VerdictJSON
+from subsmatch.operations.check import JURISDICTIONS
+from subsmatch.vocabulary import IngestSummaryJSON, StoredFindingJSON, TrendsJSON, VerdictJSON
 
 MAX_BATCH = 1000
 MAX_QUERY_CHARS = 4000
@@ -87,69 +88,16 @@ class Verdict(VerdictJSON):
     """The ``check --json`` object of one query."""
 
 
-class FlaggedFinding(BaseModel):
-    case_id: str | None
-    item_id: str | None
-    name: str | None
-    status: str
-    resolved: str | None
-    lists: list[str]
-    locator: str
-
-
-class IngestSummary(BaseModel):
+class IngestSummary(IngestSummaryJSON):
     """The ``ingest --json`` summary of one uploaded file."""
 
-    source: str
-    status: Literal["new", "already_ingested"]
-    sha256: str | None
-    version: int
-    format: str | None
-    profile: str | None
-    rows_read: int
-    analyses: int
-    findings: int
-    rejections: int
-    statuses: dict[str, int]
-    flagged: list[FlaggedFinding]
-    flagged_count: int
-    notes: list[str]
-    error: str | None
 
-
-class Finding(BaseModel):
+class Finding(StoredFindingJSON):
     """One stored finding with its resolution and verdict (times in ISO 8601, UTC)."""
 
-    model_config = ConfigDict(extra="allow")
 
-    file: str
-    case_id: str | None
-    item_id: str | None
-    status: str
-    name: str | None
-    resolved_name: str | None
-    measured_at: str | None
-    locator: str
-    verdict: dict[str, Any] | None = Field(
-        description="The check --json object stored with the finding's resolution"
-    )
-
-
-class Trend(BaseModel):
-    key: str
-    name: str
-    class_: str = Field(alias="class")
-    status: str
-    total: int
-    cases: int
-    first_seen: str
-    flags: list[str]
-    counts: dict[str, int]
-
-
-class Trends(BaseModel):
-    substances: list[Trend]
-    classes: list[Trend]
+class Trends(TrendsJSON):
+    """Findings per substance and per class over time (as ``trends --json``)."""
 
 
 class Problem(BaseModel):

@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations`: FastAPI evaluates these annotations at run time.
 
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -11,41 +10,36 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from subsmatch.reports.depict import pair_svg, svg
+from subsmatch.errors import UserError
+from subsmatch.operations.access import authenticate
+from subsmatch.operations.explain import explain
+from subsmatch.operations.ingest import FORMAT_NAMES
+from subsmatch.operations.recording import record
 from subsmatch.service.api import ingest_upload, receive_upload
 from subsmatch.service.auth import COOKIE, CSRF_FIELD, Caller, Guard, same_origin
-from subsmatch.service.core import Service
+from subsmatch.service.core import Service, detail_of, status_of
 from subsmatch.service.models import MAX_QUERY_CHARS
-from subsmatch.store.access import authenticate
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
-LEGEND_UNSAFE = re.compile(r"[<>&\"'\x00-\x1f]")
+FIELD_LABELS = {
+    "format": "Format",
+    "profile": "Column profile",
+    "encoding": "Text encoding",
+    "sheet": "Sheet",
+    "timezone": "Time zone",
+    "force": "Store again as a new version",
+}
+"""The upload form's fields, by option name: how the page names an option in a hint."""
 
 
-def legend(text: str, width: int = 36) -> str:
-    """Text safe to draw as an RDKit legend inside an inline SVG.
+def page_field(name: str, value: str | None) -> str:
+    """An option as the page names it: the label of its form field, and the value to give.
 
-    >>> legend("<b>A & B</b>")
-    'bA  B/b'
+    >>> page_field("encoding", "cp1252"), page_field("force", None)
+    ('“Text encoding: cp1252”', '“Store again as a new version”')
     """
-    return LEGEND_UNSAFE.sub("", text)[:width]
-
-
-def depiction(row: dict) -> str | None:
-    """The query's structure as inline SVG, beside its nearest controlled neighbour if any."""
-    resolved = row["resolved"]
-    if not resolved or not resolved["smiles"]:
-        return None
-    label = legend(resolved["name"]) if resolved["substance_id"] else "query"
-    nearest = next((n for n in row["analogues"] if n["smiles"]), None)
-    if nearest:
-        return pair_svg(
-            resolved["smiles"],
-            nearest["smiles"],
-            label,
-            legend(f"{nearest['name'][:28]} ({nearest['similarity']:.2f})"),
-        )
-    return svg([resolved["smiles"]], [label])
+    label = FIELD_LABELS.get(name, name)
+    return f"“{label}”" if value is None else f"“{label}: {value}”"
 
 
 def login_page(request: Request, error: str | None = None, status: int = 200) -> Response:
@@ -72,7 +66,9 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
                 "csrf": guard.csrf_token(caller.token),
                 "may_check": caller.who.may("check"),
                 "may_upload": caller.who.may("upload_field"),
-                "profiles": sorted(service.profiles),
+                "profiles": service.profiles,
+                "formats": FORMAT_NAMES,
+                "labels": FIELD_LABELS,
                 "max_upload": service.max_upload_bytes,
                 "max_query": MAX_QUERY_CHARS,
                 **context,
@@ -124,7 +120,8 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
         guard.check_csrf(request, caller, "check", csrf)
         if not query.strip():
             return render(request, caller, 422, query=query, check_error="Type a query.")
-        row = service.check([query.strip()])[0]
+        explained = explain(service.checker, query.strip(), draw=True)
+        record(service.engine, [explained.row])
         guard.audit(
             request,
             action="check",
@@ -133,7 +130,7 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
             target=query,
             detail="1 queries (page)",
         )
-        return render(request, caller, query=query, verdict=row, svg=depiction(row))
+        return render(request, caller, query=query, verdict=explained.row, svg=explained.drawing)
 
     @router.post("/ui/upload", response_class=HTMLResponse)
     async def upload(
@@ -146,22 +143,26 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
             received = await receive_upload(request, service, guard, caller)
         except HTTPException as error:
             return render(request, caller, error.status_code, upload_error=error.detail)
+        except UserError as error:
+            message = detail_of(error, page_field, lambda option: FIELD_LABELS.get(option, option))
+            return render(request, caller, status_of(error), upload_error=message)
+        upload = received[0]
         try:
             await run_in_threadpool(
-                guard.check_csrf, request, caller, "upload", received.fields.get(CSRF_FIELD, "")
+                guard.check_csrf, request, caller, "upload", upload.fields.get(CSRF_FIELD, "")
             )
         except HTTPException:
-            received.stream.close()
+            upload.stream.close()
             raise
         try:
-            summary = await ingest_upload(service, guard, request, caller, received)
+            summary = await ingest_upload(service, guard, request, caller, received, page_field)
         except HTTPException as error:
             return render(
                 request,
                 caller,
                 error.status_code,
                 upload_error=error.detail,
-                upload_name=received.filename,
+                upload_name=upload.filename,
             )
         return render(request, caller, summary=summary)
 

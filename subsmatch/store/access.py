@@ -143,12 +143,18 @@ def record_event(
 
 
 def audit_events(
-    engine: Engine, *, since: datetime | None = None, limit: int | None = None
+    engine: Engine,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
 ) -> list[dict]:
-    """The audit trail, newest first."""
+    """The audit trail from ``since`` to before ``until``, newest first."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if since is not None:
         query = query.where(AuditEvent.at >= as_utc(since))
+    if until is not None:
+        query = query.where(AuditEvent.at < as_utc(until))
     with Session(engine) as session:
         return [
             {

@@ -23,6 +23,7 @@ def stale_resolutions(session: Session, versions: Mapping[str, str]) -> list[Row
                 ResolutionRow.data_version,
                 ResolutionRow.rules_version,
                 ResolutionRow.tool_version,
+                ResolutionRow.verdict,
             ).where(
                 ResolutionRow.id.in_(used),
                 or_(*(getattr(ResolutionRow, k) != v for k, v in versions.items())),

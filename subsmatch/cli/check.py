@@ -1,0 +1,142 @@
+"""Commands that judge substances: check, and the lists they are judged against."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+
+from subsmatch.cli import EXIT_INVALID, EXIT_UNRESOLVED
+from subsmatch.cli.options import json_option, jurisdiction_options
+from subsmatch.cli.output import echo_json, styled
+from subsmatch.cli.registry import command, load
+from subsmatch.operations import check as checking
+from subsmatch.operations.check import LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS, Checker
+
+judged = jurisdiction_options(LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS)
+"""-j/--jurisdiction and --as-of, for check and explain."""
+
+
+def read_queries(queries: tuple[str, ...]) -> list[str]:
+    """The queries as given, "-" replaced by the non-blank lines of standard input."""
+    out: list[str] = []
+    for query in queries:
+        if query == "-":
+            out += [line.strip() for line in sys.stdin if line.strip()]
+        else:
+            out.append(query)
+    return out
+
+
+@command("check")
+@click.argument("queries", nargs=-1, required=True, metavar="QUERY...")
+@judged
+@json_option("One JSON object per query (an array).")
+@click.option("--no-opsin", is_flag=True, help="Do not convert systematic names with OPSIN.")
+@click.option("--no-record", is_flag=True, help="Do not store the checks in the database.")
+@click.pass_context
+def check(
+    ctx: click.Context,
+    queries: tuple[str, ...],
+    jurisdictions: tuple[str, ...],
+    as_of: date | None,
+    as_json: bool,
+    no_opsin: bool,
+    no_record: bool,
+) -> None:
+    """QUERY is a name (street names and codes too), a CAS number, SMILES, InChI or InChIKey;
+    "-" reads one query per line from standard input.
+
+    \b
+    Exit codes: 0 all resolved, 3 some unresolved, 4 some malformed, 2 usage error.
+
+    \b
+    Examples:
+        subsmatch check "MDMA HCl" 4-CMC "Fentanyl citrate"
+        subsmatch check 50-36-2 --jurisdiction NL --jurisdiction DE --as-of 2016-01-01
+        cut -f3 hits.tsv | subsmatch check - --json
+    """
+    codes = checking.jurisdictions(jurisdictions)
+    texts = read_queries(queries)
+    if not texts:
+        raise click.UsageError("no query given (standard input was empty)")
+    checked = checking.check(Checker(use_opsin=not no_opsin), texts, codes, as_of)
+    rows = checked.rows
+    if as_json:
+        echo_json(rows[0] if len(rows) == 1 else rows)
+    else:
+        for row in rows:
+            echo_verdict(row)
+    if not no_record:
+        record(ctx, rows)
+    for row in rows:
+        if row["error"] and not row["resolved"]:
+            click.echo(f"error: {row['query']!r}: {row['error']}", err=True)
+    if checked.invalid:
+        ctx.exit(EXIT_INVALID)
+    if checked.unresolved:
+        ctx.exit(EXIT_UNRESOLVED)
+
+
+def record(ctx: click.Context, rows: list) -> None:
+    """Store the checks. The database code (SQLAlchemy: a third of a second) is loaded only
+    now, so that ``check --no-record`` starts without it."""
+    load("subsmatch.cli.database:record_checks")(ctx, rows)
+
+
+def echo_verdict(row: dict) -> None:
+    """One verdict in a few lines: what it resolved to, per jurisdiction, rules, neighbours."""
+    resolved = row["resolved"]
+    head = styled(f"[{row['status']}]")
+    if resolved:
+        how = f"via {resolved['via']}, confidence {resolved['confidence']:.2f}"
+        if resolved["form"]:
+            how += f", form: {' '.join(resolved['form'])}"
+        if resolved["alternatives"]:
+            how += ", AMBIGUOUS: also " + ", ".join(a["name"] for a in resolved["alternatives"])
+        click.echo(f"{row['query']}  ->  {resolved['name']}  {head}  ({how})")
+    else:
+        click.echo(f"{row['query']}  ->  {head}  {row['error'] or ''}")
+    for note in row["notes"]:
+        click.echo(f"    note: {note}")
+    for j in row["jurisdictions"]:
+        lists = sorted({(e["list"], e["since"] or "") for e in j["entries"]})
+        text = "; ".join(name + (f" (since {since})" if since else "") for name, since in lists)
+        click.echo(f"    {j['code']:<3} {j['status']:<11} {text}")
+    for g in row["generic"]:
+        provisional = " (PROVISIONAL rule)" if g["provisional"] else ""
+        click.echo(
+            f"    generic: {g['rule_id']}{provisional}: {g['citation']} (since {g['since']})"
+        )
+    for rel in row["related"]:
+        click.echo(f"    not applied: {rel['name']} ({rel['relation']}): {rel['reason']}")
+    analogue = row.get("analogue")
+    if analogue and (analogue["is_analogue"] or analogue["lookalike"]):
+        click.echo(f"    similarity: {analogue['reason']}")
+        for n in row["analogues"][: 1 if not analogue["is_analogue"] else 3]:
+            click.echo(
+                f"      {n['similarity']:.2f}  {n['name']}: {n['difference']}"
+                f"  [{' | '.join(n['lists'])}]"
+            )
+
+
+@command("lists")
+@json_option("Print JSON instead of a table.")
+def lists(as_json: bool) -> None:
+    """\b
+    Example:
+        subsmatch lists --json
+    """
+    version, infos = checking.reference_lists()
+    if as_json:
+        echo_json({"data_version": version, "lists": infos})
+        return
+    click.echo(f"reference data {version}")
+    width = max(len(i["list"]) for i in infos)
+    click.echo(f"{'code':<5}{'list':<{width + 2}}{'kind':<13}{'entries':>8}  complete to")
+    for i in infos:
+        click.echo(
+            f"{i['jurisdiction']:<5}{i['list']:<{width + 2}}{i['kind']:<13}"
+            f"{i['entries']:>8}  {i['complete_to'] or '-'}"
+        )

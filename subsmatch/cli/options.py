@@ -1,0 +1,126 @@
+"""The option groups commands share, as decorators: one declaration, one help text each.
+
+Light on purpose (click and the vocabulary): every command module imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import click
+
+from subsmatch.vocabulary import FINDING_STATUSES, FLAGGED
+
+Decorator = Callable[[Callable], Callable]
+
+
+def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    """A YYYY-MM-DD option value as a date.
+
+    >>> parse_date(None, None, "2020-12-31"), parse_date(None, None, None)
+    (datetime.date(2020, 12, 31), None)
+    """
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2020-12-31"
+        ) from None
+
+
+def _options(*options: Decorator) -> Decorator:
+    """Decorators applied so that the options show in the order given."""
+
+    def decorate(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+window_options = _options(
+    click.option(
+        "--since",
+        metavar="DATE",
+        callback=parse_date,
+        help="From this day (YYYY-MM-DD, from 00:00 UTC).",
+    ),
+    click.option(
+        "--until",
+        metavar="DATE",
+        callback=parse_date,
+        help="Before this day (YYYY-MM-DD, to 00:00 UTC).",
+    ),
+)
+"""--since and --until: a window of days (a finding counts when it was measured, else
+ingested)."""
+
+
+def _one_output(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Refuse --json with --csv (whichever of the two click reads second sees the other)."""
+    other = "as_csv" if param.name == "as_json" else "as_json"
+    if value and ctx.params.get(other):
+        raise click.UsageError("--json and --csv cannot be used together; choose one", ctx)
+    return value
+
+
+output_options = _options(
+    click.option(
+        "--json", "as_json", is_flag=True, callback=_one_output, help="Print a JSON array."
+    ),
+    click.option("--csv", "as_csv", is_flag=True, callback=_one_output, help="Print CSV."),
+)
+"""--json or --csv for a command that lists rows (the default is a table for people)."""
+
+
+status_options = _options(
+    click.option(
+        "--flagged",
+        is_flag=True,
+        help=f"Only flagged findings: {', '.join(FLAGGED)} (not with --status).",
+    ),
+    click.option(
+        "--status",
+        "statuses",
+        multiple=True,
+        type=click.Choice(FINDING_STATUSES),
+        help="Only findings with this status; repeatable.",
+    ),
+)
+"""--flagged or --status (repeatable), for the commands that read stored findings."""
+
+
+def jurisdiction_options(listed: Sequence[str], rules_only: Sequence[str]) -> Decorator:
+    """-j/--jurisdiction and --as-of, for the commands that judge substances; ``listed`` are
+    the jurisdictions with lists, ``rules_only`` those known by their generic clauses only."""
+    return _options(
+        click.option(
+            "-j",
+            "--jurisdiction",
+            "jurisdictions",
+            multiple=True,
+            metavar="CODE",
+            help=f"Only these jurisdictions ({', '.join(listed)}; {', '.join(rules_only)}: "
+            "generic clauses only); repeatable.",
+        ),
+        click.option(
+            "--as-of",
+            callback=parse_date,
+            metavar="DATE",
+            help="Evaluate the lists and rules as they stood on this date (YYYY-MM-DD).",
+        ),
+    )
+
+
+def limit_option(what: str) -> Decorator:
+    """--limit: at most this many rows."""
+    return click.option("--limit", type=click.IntRange(min=1), help=f"At most this many {what}.")
+
+
+def json_option(help: str) -> Decorator:
+    """--json for a command that prints one thing (a summary, a verdict, a case)."""
+    return click.option("--json", "as_json", is_flag=True, help=help)

@@ -1,0 +1,49 @@
+"""Rows for people or programs: a table, a JSON array, or CSV safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+import click
+
+from subsmatch.cli.output import echo_json, styled
+from subsmatch.operations.findings import spreadsheet_safe
+
+
+def emit(
+    rows: list[dict], as_json: bool, as_csv: bool, table: Callable[[list[dict]], None]
+) -> None:
+    """Rows as a JSON array, as CSV (cells a spreadsheet would run neutralised), or as the
+    command's ``table`` for people."""
+    if as_json:
+        echo_json(rows)
+    elif as_csv:
+        if not rows:
+            return
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: spreadsheet_safe(_cell(v)) for k, v in row.items()})
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        table(rows)
+
+
+def _cell(value: object) -> object:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+def findings_table(rows: list[dict]) -> None:
+    """Stored findings in brief, one line each, and their count on standard error."""
+    for row in rows:
+        resolved = row["resolved_name"] or "-"
+        click.echo(
+            f"{styled(row['status'], 10)} {row['case_id'] or '-'}/{row['item_id'] or '-'}  "
+            f"{row['name'] or row['cas'] or '-'} -> {resolved}"
+            + (f"  [{' | '.join(row['lists'])}]" if row["lists"] else "")
+        )
+    click.echo(f"{len(rows)} findings", err=True)

@@ -1,0 +1,38 @@
+"""The service's command: serve the API and the page (tokens and the audit trail: access)."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from subsmatch.cli.database import engine
+from subsmatch.cli.registry import command
+from subsmatch.operations.database import default_url
+from subsmatch.service.app import create_app
+
+
+@command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--max-upload-mb",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 2048),
+    help="Largest report upload accepted.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
+    """Every request needs a token (create one with `subsmatch tokens create`), sent as
+    "Authorization: Bearer TOKEN"; people log in on the page with their token (an HttpOnly,
+    SameSite=Strict cookie; set SUBSMATCH_SECURE_COOKIE=0 to serve it over plain HTTP on
+    loopback).
+
+    \b
+    Example:
+        subsmatch serve --host 127.0.0.1 --port 8000
+    """
+    engine(ctx, create=True)  # a --db that names no usable database is a usage error here
+    url = ctx.find_root().obj["db"] or default_url()
+    app = create_app(url, max_upload_bytes=max_upload_mb * 2**20)
+    uvicorn.run(app, host=host, port=port, log_level="info")

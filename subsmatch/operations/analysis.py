@@ -1,0 +1,109 @@
+"""What the stored findings say over time: trends, alerts, the HTML report.
+
+The rules both front ends follow: a context filter is a group of contexts ("field": field
+screening; "lab": lab screening and confirmation); a window of days runs from ``since`` at
+00:00 UTC to before ``until`` at 00:00 UTC (:mod:`subsmatch.operations.window`); the
+analysis frame holds all findings of the filters over all time, so that "first seen in this
+database" is right whatever the window.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from subsmatch.errors import InvalidRequest, NotFound
+from subsmatch.matchers.checker import Checker
+from subsmatch.operations.window import midnight
+from subsmatch.reference.lists import Reference, load
+from subsmatch.reports.alerts import Alert
+from subsmatch.reports.alerts import alerts as find_alerts
+from subsmatch.reports.html import build_report
+from subsmatch.reports.trends import PERIODS, Trend, substance_trends
+from subsmatch.store.queries import finding_frame
+from subsmatch.substances.structures import keys_of
+from subsmatch.vocabulary import CONTEXT_GROUPS
+
+__all__ = ["CONTEXT_GROUPS", "PERIODS", "alerts", "frame", "report", "trends"]
+
+
+def frame(engine: Engine, country: str | None = None, context: str | None = None) -> pd.DataFrame:
+    """The analysis frame of the stored findings from ``country`` in the ``context`` group."""
+    if context and context not in CONTEXT_GROUPS:
+        raise InvalidRequest(
+            f"unknown context {context!r}; choose from {', '.join(CONTEXT_GROUPS)}",
+            option="context",
+        )
+    contexts = CONTEXT_GROUPS[context] if context else ()
+    return finding_frame(engine, country=country, contexts=contexts)
+
+
+def trends(
+    engine: Engine,
+    *,
+    by: str = "month",
+    since: date | None = None,
+    until: date | None = None,
+    country: str | None = None,
+    context: str | None = None,
+    reference: Reference | None = None,
+) -> tuple[list[Trend], list[Trend]]:
+    """Per substance and per class: findings per period in the window, first seen, flags."""
+    if by not in PERIODS:
+        raise InvalidRequest(
+            f"unknown period {by!r}; choose from {', '.join(PERIODS)}", option="by"
+        )
+    return substance_trends(
+        frame(engine, country, context),
+        reference or load(),
+        by=by,
+        since=midnight(since),
+        until=midnight(until),
+    )
+
+
+def alerts(
+    engine: Engine,
+    *,
+    window_days: int = 30,
+    min_cases: int = 3,
+    min_sources: int = 3,
+    country: str | None = None,
+) -> list[Alert]:
+    """Substances that cross a threshold, with the cases behind each."""
+    return find_alerts(
+        frame(engine, country),
+        window_days=window_days,
+        min_cases=min_cases,
+        min_sources=min_sources,
+    )
+
+
+def report(
+    engine: Engine,
+    checker: Checker,
+    *,
+    by: str = "month",
+    since: date | None = None,
+    until: date | None = None,
+    country: str | None = None,
+    context: str | None = None,
+) -> str:
+    """One self-contained HTML report: trends, alerts, new substances beside their nearest
+    controlled neighbour, evidence."""
+    findings = frame(engine, country, context)
+    if findings.empty:
+        raise NotFound(
+            "no findings in the database for these filters; ingest reports first "
+            "(subsmatch ingest PATH)"
+        )
+    return build_report(
+        engine,
+        findings,
+        by=by,
+        since=midnight(since),
+        until=midnight(until),
+        nearest=lambda smiles: checker.nearest(keys_of(smiles)),
+    )

@@ -1,0 +1,122 @@
+"""Re-judge stored findings after a change of the reference data, the rules or the tool.
+
+Every stored resolution that findings still use and that was made with other versions is
+judged again; the findings move to the new resolution (the old one is kept), and each
+re-judgement is recorded with both versions. One transaction. The answer says how many
+verdicts were judged again, which changed status and how (``not_listed -> controlled``: so
+many verdicts, so many findings), and how many kept their status but not their evidence (a
+listing's date, another list, another rule).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from subsmatch import __version__
+from subsmatch.ingest.rows import resolution_values
+from subsmatch.matchers.checker import Checker
+from subsmatch.store.engine import writer
+from subsmatch.store.ingests import resolution_ids
+from subsmatch.store.rematches import move_findings, record_rematch, stale_resolutions
+
+VERSION_KEYS = ("data_version", "rules_version", "tool_version")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One re-judged verdict whose status changed."""
+
+    query: str
+    old_status: str
+    new_status: str
+    findings: int
+    old_versions: str
+    new_versions: str
+
+
+@dataclass(frozen=True)
+class Rematched:
+    """What a re-judgement did."""
+
+    rejudged: int = 0  # stored verdicts judged again
+    changed: list[Change] = field(default_factory=list)  # those whose status changed
+    evidence_changed: int = 0  # status kept, evidence not (dates, lists, rules, neighbours)
+    findings_moved: int = 0  # findings now on a new verdict
+
+    @property
+    def transitions(self) -> dict[str, dict[str, int]]:
+        """Per status change ("not_listed -> controlled"): verdicts and findings, most first."""
+        verdicts = Counter(f"{c.old_status} -> {c.new_status}" for c in self.changed)
+        findings = Counter()
+        for c in self.changed:
+            findings[f"{c.old_status} -> {c.new_status}"] += c.findings
+        return {
+            move: {"verdicts": n, "findings": findings[move]}
+            for move, n in sorted(verdicts.items(), key=lambda item: (-item[1], item[0]))
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "rejudged": self.rejudged,
+            "changed": [asdict(c) for c in self.changed],
+            "transitions": self.transitions,
+            "evidence_changed": self.evidence_changed,
+            "findings_moved": self.findings_moved,
+        }
+
+
+def _versions_text(data: str, rules: str, tool: str) -> str:
+    return f"data {data}, rules {rules}, tool {tool}"
+
+
+def _evidence(verdict: dict) -> dict:
+    """A verdict without the versions that made it."""
+    return {key: value for key, value in verdict.items() if key not in VERSION_KEYS}
+
+
+def rematch(engine: Engine, checker: Checker | None = None) -> Rematched:
+    """Judge again, with ``checker``'s reference and rules, the stored verdicts that findings
+    use and that other versions made; move the findings to the new verdicts."""
+    checker = checker or Checker()
+    versions = {
+        "data_version": checker.reference.version,
+        "rules_version": checker.rules.version,
+        "tool_version": __version__,
+    }
+    now = _versions_text(*versions.values())
+    with Session(writer(engine)) as session, session.begin():
+        stale = stale_resolutions(session, versions)
+        if not stale:
+            return Rematched()
+        queries = list(dict.fromkeys(row.query for row in stale))
+        verdicts = dict(zip(queries, checker.check_json(queries), strict=True))
+        new_ids = resolution_ids(
+            session, {q: resolution_values(v) for q, v in verdicts.items()}, versions
+        )
+        changed, evidence_changed, moved_total = [], 0, 0
+        for row in stale:
+            new = verdicts[row.query]
+            moved = move_findings(session, row.id, new_ids[row.query], new["status"])
+            moved_total += moved
+            before = _versions_text(row.data_version, row.rules_version, row.tool_version)
+            record_rematch(
+                session,
+                query=row.query,
+                old_resolution_id=row.id,
+                new_resolution_id=new_ids[row.query],
+                old_status=row.status,
+                new_status=new["status"],
+                findings=moved,
+                old_versions=before,
+                new_versions=now,
+            )
+            if new["status"] != row.status:
+                changed.append(Change(row.query, row.status, new["status"], moved, before, now))
+            elif _evidence(json.loads(row.verdict)) != _evidence(new):
+                evidence_changed += 1
+        return Rematched(len(stale), changed, evidence_changed, moved_total)

@@ -1,0 +1,174 @@
+"""The checker as a library: resolution, verdicts per jurisdiction, stereo, as-of, rules,
+similarity, the nearest controlled neighbour, caches, sharing threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+import pytest
+
+from subsmatch.matchers.checker import Checker
+from subsmatch.substances.structures import keys_of
+from tests.helpers import (
+    COCAINE_HCL,
+    DEXTROMETHORPHAN,
+    MDMA,
+    NOVEL_FENTANYL,
+    NOVEL_NITAZENE,
+)
+
+
+def test_nearest_controlled_neighbour_is_never_the_query_itself(checker):
+    neighbour = checker.nearest(keys_of(MDMA))
+    assert neighbour is not None and neighbour.similarity > 0.5
+    assert keys_of(neighbour.smiles).connectivity != keys_of(MDMA).connectivity
+    assert neighbour.lists  # where it is controlled
+
+
+def test_nearest_is_the_first_analogue_of_an_unlisted_structure(checker):
+    (verdict,) = checker.check([NOVEL_NITAZENE], as_of=date(2025, 6, 1))
+    assert verdict.status == "analogue" and verdict.analogue.neighbours
+    nearest = checker.nearest(verdict.resolution.keys, date(2025, 6, 1))
+    assert nearest.substance_id == verdict.analogue.neighbours[0].substance_id
+
+
+def concurrency(checker: Checker, threads: int = 4) -> int:
+    """The most threads seen inside the checker's resolver at once, ``threads`` checking."""
+    inside = most = 0
+    count = threading.Lock()
+    resolve = checker.resolver.resolve_many
+
+    def counted(*args):
+        nonlocal inside, most
+        with count:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.05)  # long enough for the other threads to arrive
+        try:
+            return resolve(*args)
+        finally:
+            with count:
+                inside -= 1
+
+    checker.resolver.resolve_many = counted
+    workers = [
+        threading.Thread(target=checker.check, args=([f"MDMA {i}"],)) for i in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return most
+
+
+def test_a_shared_checker_serves_one_thread_at_a_time():
+    assert concurrency(Checker(use_opsin=False, shared=True)) == 1
+    assert concurrency(Checker(use_opsin=False)) > 1  # the measure sees concurrency
+
+
+def test_3cmc_and_4cmc_are_never_confused(checker):
+    three, four = checker.check(["3-CMC", "4-CMC"])
+    assert three.resolution.keys.smiles == "CNC(C)C(=O)c1cccc(Cl)c1"
+    assert four.resolution.keys.smiles == "CNC(C)C(=O)c1ccc(Cl)cc1"
+    # a misspelling never crosses the locant
+    assert checker.check(["4-CMCC"])[0].resolution.substance_id != three.resolution.substance_id
+
+
+def test_cocaine_salt_smiles_resolves_to_cocaine(checker):
+    verdict = checker.check([COCAINE_HCL])[0]
+    name = checker.reference.substances[verdict.resolution.substance_id].name
+    assert name.lower() == "cocaine"
+    assert verdict.status == "controlled"
+
+
+def test_dextromethorphan_is_not_controlled_through_levo_or_racemethorphan(checker):
+    verdict = checker.check([DEXTROMETHORPHAN], ("UN", "US"))[0]
+    assert verdict.status == "not_listed"
+    reasons = {m.relation: m for m in verdict.related}
+    assert reasons["other_stereoisomer"].covered is False
+    assert reasons["stereoisomer"].exclusion is not None  # racemethorphan, excluded by law
+    assert checker.check(["levomethorphan"], ("UN",))[0].status == "controlled"
+
+
+def test_deuterated_analogue_is_a_different_substance(checker):
+    verdict = checker.check(["[2H]C([2H])([2H])NC(C)Cc1ccc2OCOc2c1"])[0]
+    assert [m.relation for m in verdict.related] == ["isotopologue"]
+    assert all(not j.evidence for j in verdict.jurisdictions)  # MDMA's listings do not apply
+
+
+@pytest.mark.opsin
+def test_systematic_name_resolves_through_opsin(checker):
+    verdict = checker.check(["2-(4-bromo-2,5-dimethoxyphenyl)ethanamine"])[0]
+    assert verdict.resolution.keys.smiles == "COc1cc(CCN)c(OC)cc1Br"
+    assert verdict.status == "controlled"
+
+
+def test_cas_number_resolves(checker):
+    verdict = checker.check(["50-36-2"])[0]
+    assert verdict.resolution.via == "cas"
+    assert checker.reference.substances[verdict.resolution.substance_id].name == "Cocaine"
+
+
+def test_fuzzy_hit_is_marked_uncertain(checker):
+    resolution = checker.check(["fentanyll"])[0].resolution  # "fentanil" is a synonym now
+    assert resolution.via == "fuzzy" and resolution.uncertain
+    assert 0 < resolution.confidence <= 0.8
+
+
+def test_as_of_follows_listing_dates(checker):
+    before, after = (
+        checker.check(["alpha-PVP"], ("NL",), as_of=date.fromisoformat(d))[0]
+        for d in ("2016-01-01", "2018-01-01")
+    )
+    assert before.jurisdictions[0].status == "not_listed"
+    assert after.jurisdictions[0].status == "controlled"
+    moved = checker.check(["3-MMC"], ("NL",), as_of=date(2022, 6, 1))[0]
+    assert {e.entry.list for e in moved.jurisdictions[0].evidence} == {"Opiumwet List II"}
+
+
+def test_a_nitazene_the_2025_npsg_text_covers_is_generic_today(checker):
+    verdict = checker.check([NOVEL_NITAZENE], ("DE",))[0]
+    assert verdict.status == "generic"
+    assert "DE-NpSG-7" in {m.rule.id for m in verdict.generic if m.matched}
+
+
+def test_generic_definition_reported_with_rule_and_atoms(checker):
+    verdict = checker.check([NOVEL_FENTANYL], ("US",))[0]
+    assert verdict.status == "generic"
+    match = next(m for m in verdict.generic if m.rule.id == "US-HALT-FRS")
+    assert match.atoms and match.rule.law.citation
+
+
+def test_lookalike_medicine_is_never_an_analogue(checker):
+    # close to levomethorphan; listed in CN since 2024 only (China's 2024 announcement No. 54)
+    verdict = checker.check(["dextromethorphan"], ("UN", "EU", "BE", "NL", "LU", "DE", "US"))[0]
+    assert verdict.status == "not_listed"
+    assert verdict.analogue is not None and not verdict.analogue.is_analogue
+    assert "dextromethorphan" in verdict.analogue.lookalike
+
+
+def test_verdicts_stay_right_when_the_bounded_caches_start_afresh():
+    from subsmatch.matchers.checker import Checker
+
+    queries = ["MDMA", "4-CMC", "3-CMC", "MDMA HCl", "cocaine", "50-36-2", "nonsense 12"]
+    expected = [v.status for v in Checker(use_opsin=False).check(queries)]
+    small = Checker(use_opsin=False)
+    small._verdicts.size = small._judged.size = small.resolver._cache.size = 2
+    first = [v.status for v in small.check(queries)]
+    again = [v.status for v in small.check(reversed(queries))]
+    assert first == expected and again == expected[::-1]
+    assert len(small._verdicts) <= 2 and len(small.resolver._cache) <= 2
+
+
+def test_the_similarity_index_is_built_only_when_a_verdict_needs_it():
+    """A listed substance is judged without fingerprinting every controlled structure."""
+    from subsmatch.matchers.checker import Checker
+
+    checker = Checker(use_opsin=False)
+    assert [v.status for v in checker.check(["MDMA", "cocaine"])] == ["controlled"] * 2
+    assert len(checker._analogue_indexes) == 0
+    (unlisted,) = checker.check(["paracetamol"])  # on no list: is it an analogue?
+    assert unlisted.status == "not_listed" and unlisted.analogue is not None
+    assert len(checker._analogue_indexes) == 1

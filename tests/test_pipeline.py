@@ -1,0 +1,94 @@
+"""The ingest pipeline as a library: what one file's chunks share, versions, refusals."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from subsmatch.ingest.pipeline import Pipeline
+from subsmatch.ingest.readers import ReadOptions
+from subsmatch.operations.database import make_engine
+from tests.helpers import EXAMPLES, LIMS, counts, lims_rows
+
+FIELD_CSV = EXAMPLES / "trunarc_raman.csv"
+RESQ = EXAMPLES / "resq_cn_raman.csv"  # several ranked hits per scan, with case ids
+
+
+def stored_findings(engine) -> list[tuple]:
+    """Every stored finding with its analysis's case and item and its resolution's query."""
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                "select f.locator, f.status, f.name, a.case_id, a.item_id, r.query "
+                "from findings f join analyses a on a.file_id = f.file_id "
+                "and a.analysis_key = f.analysis_key left join resolutions r "
+                "on r.id = f.resolution_id order by f.locator"
+            )
+        ).all()
+
+
+def test_every_example_reconciles(db_url, checker):
+    pipeline = Pipeline(make_engine(db_url), checker)
+    summaries = [pipeline.ingest(path) for path in sorted(EXAMPLES.iterdir()) if path.is_file()]
+    assert {s.status for s in summaries} == {"new"}
+    assert all(s.rows_read == s.findings + s.rejections > 0 for s in summaries)
+    stored = counts(db_url)
+    assert stored["findings"] == sum(s.findings for s in summaries)
+    assert stored["rejections"] == sum(s.rejections for s in summaries)
+    assert stored["resolutions"] == len(pipeline.verdicts.stored_ids) < stored["findings"]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 7])
+def test_small_chunks_store_and_summarise_what_one_chunk_does(tmp_path, checker, chunk_rows):
+    """Hits whose analysis came in an earlier chunk (a ranked hit list) keep its case; the
+    flagged findings, counts and first rejections of a file add up over its chunks."""
+    export = tmp_path / "lims.csv"
+    export.write_text(lims_rows(23, [["C-9", "x"]]), encoding="utf-8")  # and a short row
+    results = {}
+    for rows in (10_000, chunk_rows):
+        engine = make_engine(f"sqlite:///{tmp_path / f'{rows}.sqlite'}")
+        pipeline = Pipeline(engine, checker, chunk_rows=rows)
+        summaries = [pipeline.ingest(path).to_dict() for path in (export, RESQ)]
+        results[rows] = ([{**s, "source": ""} for s in summaries], stored_findings(engine))
+    assert results[chunk_rows] == results[10_000]
+    (lims, resq), rows = results[chunk_rows]
+    assert lims["rejections"] == 1 and len(lims["rejected"]) == 1
+    assert resq["analyses"] < resq["findings"]  # several hits per analysis
+    assert len(resq["flagged"]) > resq["analyses"]  # flagged hits after each scan's first
+    assert all(f["case_id"] and f["item_id"] for f in lims["flagged"] + resq["flagged"])
+    assert all(case for _where, _status, _name, case, _item, _query in rows)
+
+
+def test_the_same_content_again_changes_nothing_unless_forced(db_url, checker):
+    engine = make_engine(db_url)
+    first = Pipeline(engine, checker).ingest(LIMS)
+    before = counts(db_url)
+    again = Pipeline(engine, checker).ingest(LIMS)
+    assert (again.status, again.version) == ("already_ingested", 1)
+    assert counts(db_url) == before
+    forced = Pipeline(engine, checker, force=True).ingest(LIMS)
+    assert (forced.status, forced.version, forced.findings) == ("new", 2, first.findings)
+    after = counts(db_url)
+    assert after["files"] == 2 and after["resolutions"] == before["resolutions"]  # reused
+
+
+def test_a_refused_file_stores_nothing_and_lends_no_resolution(db_url, checker):
+    engine = make_engine(db_url)
+    pipeline = Pipeline(engine, checker, allowed_contexts=frozenset({"field_screening"}))
+    refused = pipeline.ingest(LIMS)
+    assert refused.status == "refused" and "lab_confirmation" in refused.error
+    assert counts(db_url) == dict.fromkeys(counts(db_url), 0)
+    assert pipeline.verdicts.stored_ids == {}  # its resolutions were rolled back with it
+    accepted = pipeline.ingest(FIELD_CSV)
+    assert accepted.status == "new"
+    for _where, status, _name, _case, _item, query in stored_findings(engine):
+        assert query or status == "no_hit"
+
+
+def test_an_unreadable_file_is_a_summary_not_an_exception(db_url, checker, tmp_path):
+    junk = tmp_path / "scan.pdf"
+    junk.write_bytes(b"%PDF-1.7 not a report")
+    options = ReadOptions(encoding="cp1252")
+    summary = Pipeline(make_engine(db_url), checker, options=options).ingest(junk)
+    assert summary.status == "error" and "PDF reports are not supported" in summary.error
+    assert counts(db_url)["files"] == 0

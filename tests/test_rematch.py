@@ -1,0 +1,58 @@
+"""Re-judging stored findings after a reference change, as a library operation."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+
+from subsmatch.operations.database import make_engine
+from subsmatch.operations.ingest import ingest, read_options
+from subsmatch.operations.rematch import rematch
+from tests.helpers import EXAMPLES
+
+LIMS = EXAMPLES / "lims_case_extract.csv"
+
+
+def stored(db_url: str, checker):
+    engine = make_engine(db_url)
+    (summary,) = ingest(engine, [LIMS], read_options(), checker=checker)
+    assert summary.status == "new"
+    return engine
+
+
+def test_a_verdict_whose_evidence_changed_is_counted_apart_from_status_changes(db_url, checker):
+    engine = stored(db_url, checker)
+    with engine.begin() as connection:
+        mdma = text("select verdict from resolutions where query = 'MDMA'")
+        verdict = json.loads(connection.execute(mdma).scalar())
+        verdict["jurisdictions"][0]["entries"][0]["since"] = "1900-01-01"  # an older reference
+        connection.execute(
+            text(
+                "update resolutions set rules_version = 'older', verdict = :v where query = 'MDMA'"
+            ),
+            {"v": json.dumps(verdict)},
+        )
+        connection.execute(
+            text("update resolutions set data_version = 'older' where query = 'Cocaine'")
+        )
+    done = rematch(engine, checker)
+    assert (done.rejudged, done.changed, done.evidence_changed) == (2, [], 1)
+    assert done.findings_moved >= 2 and done.transitions == {}
+    assert rematch(engine, checker).rejudged == 0  # all judged with the current versions now
+
+
+def test_status_changes_are_counted_per_transition(db_url, checker):
+    engine = stored(db_url, checker)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "update resolutions set tool_version = '0', status = 'not_listed' "
+                "where query in ('MDMA', 'Cocaine')"
+            )
+        )
+    done = rematch(engine, checker)
+    assert sorted(c.query for c in done.changed) == ["Cocaine", "MDMA"]
+    moved = sum(c.findings for c in done.changed)
+    assert done.transitions == {"not_listed -> controlled": {"verdicts": 2, "findings": moved}}
+    assert done.to_dict()["transitions"] == done.transitions
