@@ -31,8 +31,6 @@ MAY_IMPORT = {
 }
 """Which layers each layer may import (besides itself)."""
 EXCEPTIONS = {
-    ("subsmatch.reference.build", "subsmatch.matchers"): "temporary: the reference compiler "
-    "precomputes rule matches; it moves to subsmatch/compile/ (compile engineer, issue 13)",
     ("subsmatch.cli.service", "subsmatch.service.app"): "the serve command starts the service",
 }
 """Named imports the arrows do not allow, each with its reason (a module and its submodules)."""

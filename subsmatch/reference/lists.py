@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
+from itertools import starmap
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -40,6 +41,7 @@ class SubstanceRecord:
     has_stereo: bool
     cas: str
     structure_source: str
+    inchikey_only: bool = False  # known only by its InChIKey (no drawable structure)
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ class ListEntry:
     name_in_list: str
     source: str
     source_row: int
-    category: str = ""  # the precursor category as the law names it ("1", "2A", "I" ...)
-    evidence: str | None = None  # without a start date: earliest date a source shows it in force
+    category: str = ""  # precursor category ("1", "2A" ... for the EU; "I"/"II" for tables)
+    evidence: str | None = None  # without since: the earliest date a source shows it in force
     act_date: str | None = None
     note: str = ""
 
@@ -102,12 +104,26 @@ class ListInfo:
     list: str
     kind: str
     entries: int
-    complete_to: str | None
+    complete_to: str | None  # the date to which the loaded list is known complete
     note: str
-    coverage: str = ""  # "complete" (to complete_to) or "partial"
     with_structure: int = 0
-    name_only: int = 0
-    name_only_excepted: int = 0
+    name_only: int = 0  # entries without a structure, plant material and preparations aside
+    name_only_excepted: int = 0  # plant material, preparations and groups (no single structure)
+    coverage: str = "partial"  # complete | partial
+
+
+@dataclass(frozen=True)
+class NameRecord:
+    """A name of a reference substance, as the names table gives it."""
+
+    substance_id: str
+    name: str
+    key: str
+    kind: str
+    source: str
+    source_row: int
+    region: str  # street names: "" (any), "EU", "US", "global" or a country code
+    language: str
 
 
 class Reference:
@@ -119,12 +135,14 @@ class Reference:
         self.version: str = version["data_version"]
         self.name_key_version: str | None = version.get("name_key_version")
         self.substances = {
-            r["substance_id"]: SubstanceRecord(**r) for r in _rows(data_dir / "substances.parquet")
+            r.substance_id: r for r in _records(data_dir / "substances.parquet", SubstanceRecord)
         }
         self.listings: dict[str, list[ListEntry]] = defaultdict(list)
-        for row in _rows(data_dir / "listings.parquet"):
-            self.listings[row["substance_id"]].append(ListEntry(**row))
-        names = pq.ParquetFile(data_dir / "names.parquet").read()
+        for entry in _records(data_dir / "listings.parquet", ListEntry):
+            self.listings[entry.substance_id].append(entry)
+        names = pq.ParquetFile(data_dir / "names.parquet").read(
+            columns=["name", "substance_id", "region", "key"]
+        )
         self.names: list[tuple[str, str]] = list(
             zip(
                 names.column("name").to_pylist(),
@@ -132,11 +150,9 @@ class Reference:
                 strict=True,
             )
         )
-        self._name_columns = {  # read by the name index: the region of a street name, the key
-            c: names.column(c).to_pylist() for c in ("region", "key") if c in names.column_names
-        }
-        self.lists = [ListInfo(**r) for r in _rows(data_dir / "lists.parquet")]
-        self.exclusions = [StereoExclusion(**r) for r in _rows(data_dir / "exclusions.parquet")]
+        self._name_columns = {c: names.column(c).to_pylist() for c in ("region", "key")}
+        self.lists = _records(data_dir / "lists.parquet", ListInfo)
+        self.exclusions = _records(data_dir / "exclusions.parquet", StereoExclusion)
         self.by_inchikey: dict[str, str] = {}
         self.by_connectivity: dict[str, list[str]] = defaultdict(list)
         self.by_cas: dict[str, list[str]] = defaultdict(list)
@@ -144,13 +160,16 @@ class Reference:
             if record.inchikey:
                 self.by_inchikey[record.inchikey] = record.substance_id
                 self.by_connectivity[record.connectivity].append(record.substance_id)
-            for cas in filter(None, record.cas.split(";")):
-                self.by_cas[cas].append(record.substance_id)
+            if record.cas:
+                for cas in record.cas.split(";"):
+                    self.by_cas[cas].append(record.substance_id)
 
     def name_rows(self) -> list[tuple[str, str, str]]:
-        """(name, substance id, region) of every name; region "" where the table has none."""
-        regions = self._name_columns.get("region") or [""] * len(self.names)
-        return [(n, sid, r or "") for (n, sid), r in zip(self.names, regions, strict=True)]
+        """(name, substance id, region) of every name; region "" for names used anywhere."""
+        return [
+            (n, sid, r)
+            for (n, sid), r in zip(self.names, self._name_columns["region"], strict=True)
+        ]
 
     def name_keys(self, key_version: str) -> list[str] | None:
         """The stored lookup keys of the names, aligned with :attr:`names`, when the table was
@@ -158,7 +177,12 @@ class Reference:
         None otherwise (the keys must then be made again)."""
         if self.name_key_version != key_version:
             return None
-        return self._name_columns.get("key")
+        return self._name_columns["key"]
+
+    @cached_property
+    def name_records(self) -> list[NameRecord]:
+        """Every name with its kind, source, region and language (read when first asked)."""
+        return [NameRecord(**r) for r in _rows(self.data_dir / "names.parquet")]
 
     def entries(
         self,
@@ -188,6 +212,18 @@ class Reference:
 
 def _rows(path: Path) -> list[dict]:
     return pq.ParquetFile(path).read().to_pylist()  # read_table would import pandas (0.15 s)
+
+
+def _records(path: Path, record: type) -> list:
+    """The table's rows as ``record`` dataclasses, built from its columns (a column per field,
+    read whole: several times faster than a dict per row)."""
+    table = pq.ParquetFile(path).read()
+    names = [f.name for f in fields(record) if f.name in table.column_names]
+    columns = [table.column(name).to_pylist() for name in names]
+    if len(names) == len(fields(record)):  # every field stored: positional, in field order
+        return list(starmap(record, zip(*columns, strict=True)))
+    rows = zip(*columns, strict=True)
+    return [record(**dict(zip(names, values, strict=True))) for values in rows]
 
 
 @cache

@@ -1,0 +1,178 @@
+"""Step 1b, curate: what a person settled (``curated/overrides.csv``), and which control-list
+entries name no single structure (plant material, preparations, groups: ``curated/materials.csv``).
+
+Overrides are applied to the rows they name and each is reported, applied or not (a row that is
+no longer where the override says is not silently skipped). A description of several sentences is
+not a name: it is dropped from a row's names once materials are classified.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from subsmatch.compile.records import MATERIALS, Name, Row
+from subsmatch.compile.roles import CURATED, SourceRole, read_csv_comments
+from subsmatch.substances.names import normalise
+
+DECISIONS = (
+    "structure",
+    "drop_cas",
+    "drop_name",
+    "add_name",
+    "add_systematic_name",
+    "material",
+    "skip",
+)
+PROSE_WORDS = 12  # a "name" longer than this many words is a description
+
+
+@dataclass(frozen=True)
+class Override:
+    source: str
+    row: int
+    name: str
+    decision: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Applied:
+    override: Override
+    applied: bool
+    detail: str = ""
+
+
+@dataclass
+class Curation:
+    overrides: list[Applied] = field(default_factory=list)
+    materials: dict[str, list[str]] = field(default_factory=dict)  # material -> row refs
+
+
+def load_overrides(path: Path = CURATED / "overrides.csv") -> list[Override]:
+    found = []
+    for row in read_csv_comments(path):
+        if row["decision"] not in DECISIONS:
+            raise ValueError(
+                f"{path.name}: {row['source']}:{row['row']}: unknown decision {row['decision']!r}"
+            )
+        found.append(
+            Override(
+                row["source"],
+                int(row["row"]),
+                row["name"],
+                row["decision"],
+                row["value"],
+                row["reason"],
+            )
+        )
+    return found
+
+
+def _names_row(row: Row, name: str) -> bool:
+    key = normalise(name).key
+    return any(normalise(n.text).key == key for n in row.names)
+
+
+def apply_override(row: Row, override: Override) -> str:
+    """Apply one decision to the row it names; returns what was done."""
+    if override.decision == "structure":
+        row.structure = override.value or None
+        row.inchikey = None
+        row.trust = "trusted"
+        return f"structure set to {override.value}" if override.value else "structure withdrawn"
+    if override.decision == "drop_cas":
+        row.cas = [c for c in row.cas if c != override.value]
+        return f"CAS {override.value} dropped"
+    if override.decision == "drop_name":
+        row.names = [n for n in row.names if normalise(n.text).key != normalise(override.value).key]
+        return f"name {override.value!r} dropped"
+    if override.decision in ("add_name", "add_systematic_name"):
+        kind = "curated" if override.decision == "add_systematic_name" else "other"
+        row.names.append(Name(override.value, kind, "en"))
+        return f"{kind} name {override.value!r} added"
+    if override.decision == "material":
+        row.material = override.value
+        return f"marked {override.value}"
+    row.listings, row.names = [], []  # skip: the row says nothing any more
+    return "row not read into the reference"
+
+
+def apply_overrides(rows: list[Row], overrides: list[Override], curation: Curation) -> list[Row]:
+    by_ref: dict[tuple[str, int], list[Row]] = {}
+    for row in rows:
+        by_ref.setdefault((row.source, row.row), []).append(row)
+    for override in overrides:
+        targets = [
+            r
+            for r in by_ref.get((override.source, override.row), [])
+            if _names_row(r, override.name)
+        ]
+        if len(targets) != 1:
+            detail = "no such row" if not targets else f"{len(targets)} rows match"
+            curation.overrides.append(Applied(override, False, detail))
+            continue
+        curation.overrides.append(Applied(override, True, apply_override(targets[0], override)))
+    return [row for row in rows if row.names or row.listings or row.note]
+
+
+@dataclass(frozen=True)
+class MaterialPattern:
+    pattern: re.Pattern[str]
+    material: str
+
+
+def load_materials(path: Path = CURATED / "materials.csv") -> list[MaterialPattern]:
+    patterns = []
+    for row in read_csv_comments(path):
+        if row["material"] not in MATERIALS:
+            raise ValueError(f"{path.name}: unknown material {row['material']!r}")
+        patterns.append(MaterialPattern(re.compile(row["pattern"], re.I), row["material"]))
+    return patterns
+
+
+def material_of(row: Row, patterns: list[MaterialPattern]) -> str:
+    """The material a control-list row names, judged by its first name (and, for plant material,
+    by its descriptions too: "de bladeren van de plant Catha edulis"). A description's prose
+    ("un médicament ... autorisé") does not make a substance a preparation.
+
+    >>> pats = load_materials()
+    >>> qat = Row("x", 2, [Name("Qat"), Name("de bladeren van Catha Edulis", "systematic")])
+    >>> material_of(qat, pats)
+    'plant'
+    >>> heroin = Row("x", 2, [Name("Heroinum"), Name("Toutefois un médicament", "systematic")])
+    >>> material_of(heroin, pats)
+    ''
+    >>> material_of(Row("x", 2, [Name("Cannabidiol")]), pats)
+    ''
+    >>> material_of(Row("x", 2, [Name("THC")]), pats)
+    ''
+    """
+    first = [row.names[0].text] if row.names else []
+    descriptions = [n.text for n in row.names[1:] if n.kind == "systematic"]
+    for pattern in patterns:
+        texts = first + descriptions if pattern.material == "plant" else first
+        if any(pattern.pattern.search(text) for text in texts):
+            return pattern.material
+    return ""
+
+
+def classify_materials(rows: list[Row], roles: dict[str, SourceRole], curation: Curation) -> None:
+    """Mark plant material, preparations and groups among the rows of substance-making tables;
+    their descriptions stop being names, and a group keeps only its own first name."""
+    patterns = load_materials()
+    for row in rows:
+        if roles[row.source].makes_substances and not row.material:
+            found = material_of(row, patterns)
+            # a row that gives a structure names a substance, not a preparation or a group
+            # ("JWH-018 adamantoyl derivative"); plant names win (BE gives peyote a structure)
+            if found == "plant" or (found and not row.structure):
+                row.material = found
+        if row.material:
+            curation.materials.setdefault(row.material, []).append(row.ref)
+            kept = [n for n in row.names if n.kind != "systematic"]
+            row.names = kept[:1] if row.material == "group" else kept
+            row.structure = row.inchikey = None
+        row.names = row.names[:1] + [n for n in row.names[1:] if len(n.text.split()) <= PROSE_WORDS]

@@ -1,0 +1,204 @@
+"""Step 5, date: one listing per (substance, list), dated by every source that dates it.
+
+A listing's ``since`` is the earliest in-force date a source gives; without one, its
+``evidence`` is the earliest date a source shows it in force (a consolidated version, a dated
+decree, a notice), and when a source says nothing about time, the date its snapshot speaks of
+(``snapshot`` in ``curated/source_roles.csv``). A removal closes the listing (``until``); a
+removal of a schedule the notice does not name ("CSA Schedule ?") closes every schedule of its
+jurisdiction. The other sources of the same listing are named in its note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from subsmatch.compile.merge import Substance
+from subsmatch.compile.records import Listing, Row
+from subsmatch.compile.roles import CURATED, SourceRole, read_csv_comments
+
+ANY_SCHEDULE = "?"
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A listing as written to the reference, with the row it rests on."""
+
+    substance_id: str
+    listing: Listing
+    name_in_list: str
+    source: str
+    source_row: int
+
+
+@dataclass
+class DatingReport:
+    removals_without_listing: list[str] = field(default_factory=list)
+    evidence_after_removal: list[str] = field(default_factory=list)
+
+
+def _date(listing: Listing) -> str:
+    return listing.since or listing.evidence or "9999"
+
+
+def with_snapshot(
+    listing: Listing,
+    row: Row,
+    roles: dict[str, SourceRole],
+    table: list[ListCoverage] | None = None,
+) -> Listing:
+    """A listing no source dates gets, as evidence, the date from which its whole list is known
+    in force (a re-enactment, ``in_force_from`` in curated/lists.csv), else the date its
+    source's snapshot speaks of."""
+    if listing.since or listing.evidence or listing.change != "add":
+        return listing
+    coverage = coverage_of(listing.jurisdiction, listing.list, table or [])
+    if coverage and coverage.in_force_from:
+        date, why = coverage.in_force_from, f"evidence: {coverage.in_force_from_note}"
+    elif snapshot := roles[row.source].snapshot:
+        date, why = snapshot, f"evidence: the source's snapshot ({snapshot})"
+    else:
+        return listing
+    return replace(listing, evidence=date, note="; ".join(p for p in (listing.note, why) if p))
+
+
+def combine(
+    adds: list[tuple[Listing, Row]],
+    removes: list[tuple[Listing, Row]],
+    report: DatingReport,
+    sid: str,
+) -> tuple[Listing, Row] | None:
+    """One listing from every source's statement of it: the earliest in-force date, else the
+    earliest evidence; closed by the first removal after it."""
+    if not adds:
+        listing, row = min(removes, key=lambda item: item[0].until or "")
+        report.removals_without_listing.append(
+            f"{sid} {listing.jurisdiction} {listing.list}: removal {row.ref} ({listing.until})"
+        )
+        return replace(
+            listing,
+            change="add",
+            since=None,
+            evidence=None,
+            note=f"start date unknown; {listing.note}".strip("; "),
+        ), row
+    dated = [item for item in adds if item[0].since]
+    primary, row = min(
+        dated or adds, key=lambda item: (_date(item[0]), item[1].source, item[1].row)
+    )
+    others = sorted({f"{r.ref}" for lst, r in adds if r is not row})
+    note_parts = [primary.note] if primary.note else []
+    earlier = [
+        lst.evidence
+        for lst, _r in adds
+        if lst.evidence and primary.since and lst.evidence < primary.since
+    ]
+    if earlier:
+        note_parts.append(f"a source shows it in force on {min(earlier)}, before this date")
+    listing = primary
+    closing = sorted(
+        (lst.until, r.ref, lst.act)
+        for lst, r in removes
+        if lst.until and lst.until > (primary.since or primary.evidence or "")
+    )
+    if closing:
+        until, ref, act = closing[0]
+        listing = replace(listing, until=until)
+        note_parts.append(f"removed {until} by {act or ref}")
+    elif (
+        removes
+        and not primary.since
+        and all((lst.until or "") <= (primary.evidence or "") for lst, _r in removes)
+    ):
+        lst, r = removes[0]
+        report.evidence_after_removal.append(
+            f"{sid} {primary.list}: evidence {primary.evidence} from {row.ref} "
+            f"after removal {lst.until} ({r.ref})"
+        )
+        listing = replace(listing, evidence=None, until=lst.until)
+        note_parts.append(
+            f"removed {lst.until} by {lst.act or r.ref}; "
+            "the source listing it speaks of a time before that"
+        )
+    if others:
+        note_parts.append(
+            "also: "
+            + ", ".join(others[:5])
+            + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        )
+    if listing.since:
+        listing = replace(listing, evidence=None)
+    return replace(listing, note="; ".join(note_parts)), row
+
+
+def date_listings(
+    substances: dict[str, Substance], roles: dict[str, SourceRole], report: DatingReport
+) -> list[Dated]:
+    table = load_coverage()
+    dated: list[Dated] = []
+    for sid in sorted(substances):
+        groups: dict[tuple[str, str], dict[str, list[tuple[Listing, Row]]]] = defaultdict(
+            lambda: {"add": [], "remove": []}
+        )
+        wildcard: list[tuple[Listing, Row]] = []
+        for listing, row in substances[sid].listings:
+            listing = with_snapshot(listing, row, roles, table)
+            if listing.change == "remove" and listing.list.endswith(ANY_SCHEDULE):
+                wildcard.append((listing, row))
+                continue
+            groups[(listing.jurisdiction, listing.list)][listing.change].append((listing, row))
+        for (jurisdiction, list_name), found in groups.items():
+            prefix = list_name.rsplit(" ", 1)[0]
+            found["remove"] += [
+                item
+                for item in wildcard
+                if item[0].jurisdiction == jurisdiction and item[0].list.startswith(prefix)
+            ]
+        for (_jurisdiction, _list), found in sorted(groups.items()):
+            combined = combine(found["add"], found["remove"], report, sid)
+            if combined:
+                listing, row = combined
+                dated.append(Dated(sid, listing, row.first_name, row.source, row.row))
+        if wildcard and not groups:
+            for listing, row in wildcard:
+                report.removals_without_listing.append(
+                    f"{sid} {listing.jurisdiction}: removal {row.ref} ({listing.until}) "
+                    "of a substance on no loaded list"
+                )
+    return dated
+
+
+@dataclass(frozen=True)
+class ListCoverage:
+    jurisdiction: str
+    pattern: re.Pattern[str]
+    coverage: str
+    complete_to: str | None
+    in_force_from: str | None  # every entry known in force from then (a re-enactment)
+    in_force_from_note: str
+    note: str
+
+
+def load_coverage() -> list[ListCoverage]:
+    return [
+        ListCoverage(
+            r["jurisdiction"],
+            re.compile(r["list"]),
+            r["coverage"],
+            r["complete_to"] or None,
+            r["in_force_from"] or None,
+            r["in_force_from_note"],
+            r["note"],
+        )
+        for r in read_csv_comments(CURATED / "lists.csv")
+    ]
+
+
+def coverage_of(
+    jurisdiction: str, list_name: str, table: list[ListCoverage]
+) -> ListCoverage | None:
+    return next(
+        (c for c in table if c.jurisdiction == jurisdiction and c.pattern.fullmatch(list_name)),
+        None,
+    )

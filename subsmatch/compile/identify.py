@@ -1,0 +1,585 @@
+"""Step 2, identify: which structure each source row is, settled by the agreement of its facts.
+
+For every row the independent facts are gathered (:func:`Identifier.facts`):
+
+- its given structure (SMILES, InChI) or given InChIKey;
+- each valid CAS number it gives, when the rows already identified tie that CAS to one structure;
+- each of its names that the identified rows of identity and control lists tie to one structure
+  (an INN, a common name, a code), matched as written, respelt from Dutch, German or French, and
+  with spelling conventions folded (amfetamine = amphetamine);
+- OPSIN's reading of each of its names (after respelling), marked risky when the name has a
+  feature OPSIN is known to misread (:mod:`subsmatch.compile.spelling`) or the reading has
+  isotopes the name does not mention or stereo on only some of its centres.
+
+Facts that name the same structure (same skeleton; stereo agreeing, or given by one of them only)
+form a cluster. Each fact weighs as much as it can be trusted (:data:`WEIGHTS`); the row is joined
+to the heaviest cluster when it outweighs every other by :data:`MARGIN` (so a single trusted fact
+may stand alone, a name outweighs the CAS number of another substance, and an OPSIN reading never
+outweighs a given structure); otherwise the row stays off every structure and the conflict is
+recorded. The facts that lose are returned with the decision: the next steps keep a losing CAS
+number or name off the substance and report it.
+
+Identification is repeated with what the previous round identified (names and CAS numbers of
+rows joined by at least two agreeing facts or one trusted one), until nothing changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rdkit import Chem
+
+from subsmatch.compile.read.text import name_and_aliases
+from subsmatch.compile.records import Name, Row
+from subsmatch.compile.roles import SourceRole
+from subsmatch.compile.spelling import name_risks, opsin_spellings, respell, without_stereo_locants
+from subsmatch.substances.names import normalise, spelling_fold
+from subsmatch.substances.opsin import names_to_smiles
+from subsmatch.substances.structures import StructureError, StructureKeys, keys_of, without_stereo
+
+WEIGHTS = {
+    "given:trusted": 10,  # a structure an identity list gives
+    "inchikey": 10,  # an InChIKey an identity vocabulary gives (DrugBank)
+    "name": 4,  # the row's preferred name or INN, which the identified rows tie to one structure
+    "name:code": 3,  # a code or systematic name of the row, tied to one structure
+    "name:other": 2,  # any other name of the row (a synonym a list adds), tied to one structure
+    "cas": 2,  # a CAS number the identified rows tie to exactly one structure
+    "given:unreviewed": 2,  # a structure from an unreviewed list
+    "opsin": 2,  # OPSIN's reading of a name
+    "given:from_knowledge": 1,  # a structure given from knowledge: needs a second fact
+    "opsin:risky": 1,  # OPSIN's reading of a name with a feature it is known to misread
+    "ester": 2,  # "X acid, ethyl ester": the ester of the structure X's name is tied to
+}
+NAME_KIND_WEIGHT = {
+    "preferred": "name",
+    "inn": "name",
+    "code": "name:code",
+    "systematic": "name:code",
+}
+MARGIN = 2
+"""A row joins the heaviest cluster of facts when it outweighs every other by this much (and so a
+lone fact must weigh at least this: a from-knowledge structure or a risky reading never does)."""
+STRONG = 4
+"""Rows joined by at least this much support, or by two agreeing facts, teach the next round
+their names and CAS numbers."""
+MIN_NAME_KEY = 3  # a shorter name ("K", "H") ties nothing to a structure
+MIN_VOCABULARY_KEY = 5  # a vocabulary's short abbreviations ("NPP") are other fields' codes
+SKIPPED_NOTES = ("not loaded", "not applied", "not placed")
+
+IDENTITY_KINDS = ("preferred", "inn", "code", "other", "systematic", "curated")
+_STEREO_WORD = re.compile(
+    r"^(?:dextro|levo|dex|lev|es(?=[a-z]{4})|ar(?=[a-z]{5}))|\((?:[RS]|[+-]|[RS],[RS].*)\)|^[dl]-",
+    re.I,
+)
+_RACEMIC = re.compile(r"\d\s*RS\b|\(±\)|\brac-|\(RS\)|\d\s*SR\b|\(\+/-\)|\(\+-\)", re.I)
+_ISOTOPE_WORDS = re.compile(
+    r"deuter|-d\d|\[2h\]|\[13c\]|\[18f\]|\[11c\]|\bd\d\b|tritium|\(2h", re.I
+)
+
+
+@dataclass(frozen=True)
+class Ident:
+    """A structure: standardised keys when drawable, else only an InChIKey (DrugBank)."""
+
+    inchikey: str
+    keys: StructureKeys | None = None
+
+    @property
+    def connectivity(self) -> str:
+        return self.inchikey.split("-", 1)[0]
+
+    @property
+    def flat(self) -> bool:
+        """No stereo layer: it covers every stereoisomer of its skeleton."""
+        if self.keys is not None:
+            return not self.keys.has_stereo
+        return self.inchikey.split("-")[1].startswith("UHFFFAOY")
+
+
+def ident_of(keys: StructureKeys) -> Ident:
+    return Ident(keys.inchikey, keys)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact about a row: the structure it points to, how much it weighs, what it is."""
+
+    kind: str  # a key of WEIGHTS
+    ident: Ident
+    what: str  # "CAS 50-36-2", "name 'heroine'", "OPSIN 'diamorfine'", "given structure"
+    weak_stereo: bool = False  # OPSIN: its stereo is no evidence
+
+    @property
+    def weight(self) -> int:
+        return WEIGHTS[self.kind]
+
+
+def compatible(a: Fact, b: Fact) -> bool:
+    """Two facts name the same structure: same skeleton, and the same stereo unless one of them
+    leaves it open (a flat drawing, or an OPSIN reading whose stereo is no evidence)."""
+    if a.ident.connectivity != b.ident.connectivity:
+        return False
+    return (
+        a.ident.inchikey == b.ident.inchikey
+        or a.ident.flat
+        or b.ident.flat
+        or a.weak_stereo
+        or b.weak_stereo
+    )
+
+
+def clusters(facts: Iterable[Fact]) -> list[list[Fact]]:
+    """Facts grouped by the structure they name, strongest fact first."""
+    groups: list[list[Fact]] = []
+    for fact in sorted(facts, key=lambda f: (-f.weight, f.what, f.ident.inchikey)):
+        for group in groups:
+            if all(compatible(fact, other) for other in group):
+                group.append(fact)
+                break
+        else:
+            groups.append([fact])
+    return groups
+
+
+def representative(group: Sequence[Fact]) -> Ident:
+    """The structure a cluster stands for: its heaviest fact with evidence for its stereo; a
+    specific stereoisomer over a flat drawing when only one is given."""
+    strong = [f for f in group if not f.weak_stereo] or list(group)
+    top = max(f.weight for f in strong)
+    idents = sorted({f.ident for f in strong if f.weight == top}, key=lambda i: i.inchikey)
+    specific = [i for i in idents if not i.flat]
+    chosen = idents[0] if len(idents) == 1 or len(specific) != 1 else specific[0]
+    if chosen.flat:  # a flat drawing is underspecified when an agreeing fact gives the stereo
+        refined = sorted({f.ident for f in strong if not f.ident.flat}, key=lambda i: i.inchikey)
+        if len(refined) == 1:
+            return refined[0]
+    return chosen
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Which structure a row is (None: none) and the facts for and against it."""
+
+    ident: Ident | None
+    support: tuple[Fact, ...]
+    against: tuple[Fact, ...]
+    reason: str
+
+    @property
+    def weight(self) -> int:
+        return sum(f.weight for f in self.support)
+
+    @property
+    def strong(self) -> bool:
+        """Strong enough to teach other rows: two agreeing facts, a heavy one, or an
+        uncontested one."""
+        return self.weight >= STRONG or len(self.support) >= 2 or not self.against
+
+    @property
+    def settled_by_structure_or_cas(self) -> bool:
+        return any(f.kind.startswith(("given", "inchikey", "cas")) for f in self.support)
+
+
+def decide(facts: Sequence[Fact]) -> Decision:
+    """Join the row to the heaviest cluster when it outweighs every other by MARGIN.
+
+    >>> from subsmatch.substances.structures import keys_of
+    >>> meph = Ident("YELGFTGWJGBAQU-UHFFFAOYSA-N")
+    >>> methcath = Ident("LPLLVINFLBSFRP-UHFFFAOYSA-N")
+    >>> decide([Fact("name", meph, "name"), Fact("cas", methcath, "CAS")]).ident == meph
+    True
+    >>> decide([Fact("cas", methcath, "CAS"), Fact("opsin", meph, "OPSIN")]).ident is None
+    True
+    >>> decide([Fact("given:from_knowledge", meph, "given")]).ident is None
+    True
+    >>> risky = Fact("opsin:risky", methcath, "OPSIN b")
+    >>> decide([Fact("opsin", meph, "OPSIN a"), risky]).ident == meph
+    True
+    """
+    if not facts:
+        return Decision(None, (), (), "no fact")
+    groups = sorted(
+        clusters(facts), key=lambda g: (-sum(f.weight for f in g), representative(g).inchikey)
+    )
+    best, rest = groups[0], groups[1:]
+    best_weight = sum(f.weight for f in best)
+    # a risky reading that disagrees is what its risk predicts: reported, but it blocks nothing
+    rival = max((sum(f.weight for f in g if f.kind != "opsin:risky") for g in rest), default=0)
+    if best_weight - rival >= MARGIN:
+        reason = "agreement" if len(best) > 1 else f"single {best[0].kind} fact"
+        if rest:
+            reason += f" outweighing {sum(len(g) for g in rest)} disagreeing fact(s)"
+        return Decision(
+            representative(best), tuple(best), tuple(f for g in rest for f in g), reason
+        )
+    reason = "facts disagree" if rest else f"a lone {best[0].kind} fact is not enough"
+    return Decision(None, (), tuple(facts), reason)
+
+
+def name_keys(text: str, language: str) -> tuple[list[str], list[str]]:
+    """The exact keys of a name (as written and respelt in English) and their folded forms."""
+    exact = [normalise(text).key]
+    respelt = respell(text, language)
+    if respelt != text:
+        exact.append(normalise(respelt).key)
+    exact = [k for k in dict.fromkeys(exact) if k]
+    folded = [f for f in dict.fromkeys(spelling_fold(k) for k in exact) if len(f) >= 5]
+    return exact, folded
+
+
+def stereo_marked(name: str) -> bool:
+    """The name itself says which stereoisomer (levo-, dextro-, (S)-, d-)."""
+    return bool(_STEREO_WORD.search(name.strip()))
+
+
+@dataclass
+class _Entry:
+    ident: Ident
+    rows: set[str] = field(default_factory=set)
+
+
+def _sources(entry: _Entry) -> int:
+    return len({ref.rsplit(":", 1)[0] for ref in entry.rows})
+
+
+def _resolve(entries: Iterable[_Entry], marked: bool) -> Ident | None:
+    """The one structure entries of an index name: one skeleton, and among its stereo forms
+    the one most sources give; when as many give a flat drawing as a stereoisomer, the
+    stereoisomer if the name marks one (levo-, (S)-) and there is only one, else the flat one.
+
+    >>> flat, s = Ident("MYWUZJCMWCOHBA-UHFFFAOYSA-N"), Ident("MYWUZJCMWCOHBA-VIFPVBQESA-N")
+    >>> _resolve([_Entry(flat, {"a:1", "b:2"}), _Entry(s, {"c:3"})], marked=False) == flat
+    True
+    >>> _resolve([_Entry(flat, {"a:1"}), _Entry(s, {"c:3"})], marked=True) == s
+    True
+    """
+    entries = list(entries)
+    if not entries or len({e.ident.connectivity for e in entries}) > 1:
+        return None
+    merged: dict[Ident, set[str]] = defaultdict(set)
+    for entry in entries:
+        merged[entry.ident] |= entry.rows
+    ranked = sorted(
+        merged.items(), key=lambda item: (-_sources(_Entry(item[0], item[1])), item[0].inchikey)
+    )
+    if len(ranked) == 1:
+        return ranked[0][0]
+    top = _sources(_Entry(*ranked[0]))
+    leaders = [ident for ident, rows in ranked if _sources(_Entry(ident, rows)) == top]
+    if len(leaders) == 1:
+        return leaders[0]
+    specific = [i for i in leaders if not i.flat]
+    flat = [i for i in leaders if i.flat]
+    if marked and len(specific) == 1:
+        return specific[0]
+    if len(flat) == 1:
+        return flat[0]
+    return specific[0] if len(specific) == 1 else None
+
+
+class Index:
+    """Names and CAS numbers of identified rows, with the rows that gave them."""
+
+    def __init__(self, vocabularies: frozenset[str] = frozenset()) -> None:
+        self.vocabularies = vocabularies
+        self.exact: dict[str, dict[str, _Entry]] = defaultdict(dict)
+        self.folded: dict[str, dict[str, _Entry]] = defaultdict(dict)
+        self.cas: dict[str, dict[str, _Entry]] = defaultdict(dict)
+
+    @staticmethod
+    def _add(table: dict[str, dict[str, _Entry]], key: str, ident: Ident, ref: str) -> None:
+        table[key].setdefault(ident.inchikey, _Entry(ident)).rows.add(ref)
+
+    def add(
+        self, row: Row, ident: Ident, names: Iterable[Name], cas: Iterable[str], language: str
+    ) -> None:
+        for name in names:
+            exact, folded = name_keys(name.text, name.language or language)
+            for key in exact:
+                self._add(self.exact, key, ident, row.ref)
+            for key in folded:
+                self._add(self.folded, key, ident, row.ref)
+        for number in cas:
+            self._add(self.cas, number, ident, row.ref)
+
+    @staticmethod
+    def _others(table: dict[str, dict[str, _Entry]], key: str, ref: str) -> list[_Entry]:
+        return [e for e in table.get(key, {}).values() if e.rows - {ref}]
+
+    def _vocabulary_only(self, entries: list[_Entry]) -> bool:
+        return all(r.rsplit(":", 1)[0] in self.vocabularies for e in entries for r in e.rows)
+
+    def name(self, name: Name, language: str, ref: str) -> Ident | None:
+        exact, folded = name_keys(name.text, name.language or language)
+        marked = stereo_marked(name.text)
+        for table, keys in ((self.exact, exact), (self.folded, folded)):
+            for key in keys:
+                if len(key) < MIN_NAME_KEY:
+                    return None
+                if entries := self._others(table, key, ref):
+                    if len(key) < MIN_VOCABULARY_KEY:  # a vocabulary's short codes are not ours
+                        entries = [e for e in entries if not self._vocabulary_only([e])]
+                    return _resolve(entries, marked) if entries else None
+        return None
+
+    def cas_number(self, number: str, ref: str) -> Ident | None:
+        return _resolve(self._others(self.cas, number, ref), marked=False)
+
+
+_ESTER_NAME = re.compile(
+    r"^(?P<acid>.+?),?\s+(?P<alkyl>methyl|ethyl|propyl|isopropyl|butyl|isobutyl|sec-butyl|tert-butyl)\s+ester$",
+    re.I,
+)
+_ESTER_OF = re.compile(
+    r"^(?P<alkyl>methyl|ethyl|propyl|isopropyl|butyl|isobutyl|sec-butyl|tert-butyl)\s+ester\s+of\s+(?P<acid>.+)$",
+    re.I,
+)
+_ALKYL_SMILES = {
+    "methyl": "C",
+    "ethyl": "CC",
+    "propyl": "CCC",
+    "isopropyl": "C(C)C",
+    "butyl": "CCCC",
+    "isobutyl": "CC(C)C",
+    "sec-butyl": "C(C)CC",
+    "tert-butyl": "C(C)(C)C",
+}
+_ACID = Chem.MolFromSmarts("[CX3:1](=[O:2])[OX2H1]")
+
+
+def ester_name(name: str) -> tuple[str, str] | None:
+    """The acid and the alkyl group of an ester named "X acid, ethyl ester".
+
+    >>> ester_name("P-2-P methyl glycidic acid (BMK glycidic acid), ethyl ester")
+    ('P-2-P methyl glycidic acid (BMK glycidic acid)', 'ethyl')
+    >>> ester_name("ethyl ester of 3,4-MDP-2-P methyl glycidic acid")
+    ('3,4-MDP-2-P methyl glycidic acid', 'ethyl')
+    >>> ester_name("ethyl acetate") is None
+    True
+    """
+    match = _ESTER_NAME.match(name.strip()) or _ESTER_OF.match(name.strip())
+    return (match["acid"], match["alkyl"].lower()) if match else None
+
+
+def esterify(acid: StructureKeys, alkyl: str) -> StructureKeys | None:
+    """The alkyl ester of an acid with exactly one carboxylic acid group (else None).
+
+    >>> esterify(keys_of("CC1(C(=O)O)OC1c1ccccc1"), "ethyl").smiles
+    'CCOC(=O)C1(C)OC1c1ccccc1'
+    """
+    mol = Chem.MolFromSmiles(acid.smiles)
+    matches = mol.GetSubstructMatches(_ACID) if mol is not None else ()
+    if len(matches) != 1:
+        return None
+    hydroxy = matches[0][2]
+    editable = Chem.RWMol(mol)
+    alkyl_mol = Chem.MolFromSmiles(_ALKYL_SMILES[alkyl])
+    offset = editable.GetNumAtoms()
+    editable.InsertMol(alkyl_mol)
+    editable.AddBond(hydroxy, offset, Chem.BondType.SINGLE)
+    editable.GetAtomWithIdx(hydroxy).SetNumExplicitHs(0)
+    try:
+        return keys_of(Chem.MolToSmiles(editable.GetMol()))
+    except StructureError:
+        return None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """OPSIN's reading of one name: the structure, and what makes it risky."""
+
+    spelling: str
+    ident: Ident
+    risks: tuple[str, ...]
+
+
+def partial_stereo(smiles: str) -> bool:
+    """Some stereocentres are specified and others are not: a half-read stereo name."""
+    mol = Chem.MolFromSmiles(smiles)
+    if mol is None:
+        return False
+    centres = Chem.FindMolChiralCenters(mol, includeUnassigned=True, useLegacyImplementation=False)
+    assigned = [c for c in centres if c[1] != "?"]
+    return bool(assigned) and len(assigned) < len(centres)
+
+
+def read_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Reading]:
+    """OPSIN's reading of each (name, language), in one batch; names it cannot read are absent."""
+    pairs = sorted(set(names))
+    spellings = {pair: opsin_spellings(*pair) for pair in pairs}
+    flat = sorted({s for group in spellings.values() for s in group})
+    parsed = dict(zip(flat, names_to_smiles(flat), strict=True))
+    readings: dict[tuple[str, str], Reading] = {}
+    for pair, group in spellings.items():
+        found = next(((s, parsed[s]) for s in group if parsed.get(s)), None)
+        if found is None:
+            continue
+        spelling, smiles = found
+        respelt = respell(" ".join(pair[0].replace("*", "").split()), pair[1])
+        flattened = spelling == without_stereo_locants(respelt) != respelt
+        partial = partial_stereo(smiles)  # a half-read stereo name: its skeleton, stereo open
+        try:
+            flat = flattened or partial or bool(_RACEMIC.search(spelling))
+            keys = keys_of(without_stereo(smiles) if flat else smiles)
+        except StructureError:
+            continue
+        risks = list(name_risks(spelling))
+        if keys.labelled and not _ISOTOPE_WORDS.search(pair[0]):
+            risks.append("isotopes the name does not mention")
+        if flattened:
+            spelling += " (α/β descriptors not read: stereo left open)"
+        elif partial:
+            spelling += " (stereo read on only some centres: left open)"
+        readings[pair] = Reading(spelling, ident_of(keys), tuple(risks))
+    return readings
+
+
+@dataclass
+class Identified:
+    """The build's identification of every row, and what it could not parse."""
+
+    decisions: dict[int, Decision]  # row position -> decision
+    unparsable: list[str]
+
+
+class Identifier:
+    """Facts of rows and decisions, round after round."""
+
+    def __init__(self, rows: Sequence[Row], roles: dict[str, SourceRole]) -> None:
+        self.rows = rows
+        self.roles = roles
+        self.unparsable: list[str] = []
+        self.given: dict[int, Fact] = {}
+        for i, row in enumerate(rows):
+            if fact := self._given(row):
+                self.given[i] = fact
+        pairs = [(n.text, self._language(row, n)) for row in rows for n in self._named(row)]
+        self.readings = read_names(pairs)
+
+    def _language(self, row: Row, name: Name) -> str:
+        return name.language or self.roles[row.source].language
+
+    @staticmethod
+    def _named(row: Row) -> list[Name]:
+        return [n for n in row.names if n.kind in IDENTITY_KINDS]
+
+    def _given(self, row: Row) -> Fact | None:
+        if row.inchikey:
+            return Fact("inchikey", Ident(row.inchikey), f"InChIKey {row.inchikey}")
+        if not row.structure:
+            return None
+        try:
+            keys = keys_of(row.structure)
+        except StructureError as error:
+            self.unparsable.append(f"{row.ref} {row.first_name}: {error}")
+            return None
+        if row.formula and keys.formula != row.formula:
+            self.unparsable.append(
+                f"{row.ref} {row.first_name}: given formula {row.formula}, structure {keys.formula}"
+            )
+            return None
+        trust = row.trust or self.roles[row.source].structures
+        return Fact(f"given:{trust}", ident_of(keys), f"given structure ({trust})")
+
+    def facts(self, i: int, index: Index) -> list[Fact]:
+        row = self.rows[i]
+        found = [self.given[i]] if i in self.given else []
+        for number in row.cas:
+            if ident := index.cas_number(number, row.ref):
+                found.append(Fact("cas", ident, f"CAS {number}"))
+        seen: set[str] = set()
+        for name in self._named(row):
+            language = self._language(row, name)
+            key = normalise(name.text).key
+            if key in seen:
+                continue
+            seen.add(key)
+            if ident := index.name(name, language, row.ref):
+                kind = NAME_KIND_WEIGHT.get(name.kind, "name:other")
+                found.append(Fact(kind, ident, f"name '{name.text}'"))
+            if derived := self._ester(name.text, language, row.ref, index):
+                found.append(derived)
+            if reading := self.readings.get((name.text, language)):
+                if row.formula and reading.ident.keys and reading.ident.keys.formula != row.formula:
+                    continue
+                if (
+                    name.kind == "curated"
+                ):  # a person's systematic name: as good as a given structure
+                    found.append(
+                        Fact(
+                            "given:trusted",
+                            reading.ident,
+                            f"curated name '{reading.spelling}' (OPSIN)",
+                        )
+                    )
+                    continue
+                kind = "opsin:risky" if reading.risks else "opsin"
+                risk = f" ({'; '.join(reading.risks)})" if reading.risks else ""
+                found.append(
+                    Fact(kind, reading.ident, f"OPSIN '{reading.spelling}'{risk}", weak_stereo=True)
+                )
+        return found
+
+    def _ester(self, text: str, language: str, ref: str, index: Index) -> Fact | None:
+        """An ester named after its acid ("X acid, ethyl ester"), when X is tied to a structure."""
+        ester = ester_name(text)
+        acid = self._acid(ester[0], language, ref, index) if ester else None
+        derived = esterify(acid, ester[1]) if acid else None
+        if derived is None:
+            return None
+        return Fact(
+            "ester", ident_of(derived), f"{ester[1]} ester of '{ester[0]}'", weak_stereo=True
+        )
+
+    @staticmethod
+    def _acid(text: str, language: str, ref: str, index: Index) -> StructureKeys | None:
+        """The drawable structure the acid part of an ester name is tied to."""
+        for alias in name_and_aliases(text):
+            ident = index.name(Name(alias, "other", language), language, ref)
+            if ident is not None and ident.keys is not None:
+                return ident.keys
+        return None
+
+    def identifiable(self, row: Row) -> bool:
+        """Rows that stand for a substance of their own and are not plant material,
+        preparations or groups (those have no single structure)."""
+        role = self.roles[row.source]
+        if row.material or row.note.startswith(SKIPPED_NOTES) or not row.names:
+            return False
+        return role.makes_substances or role.role == "vocabulary" or bool(row.structure or row.cas)
+
+    def index_of(self, decisions: dict[int, Decision]) -> Index:
+        """Names and CAS numbers of rows given a structure by a trusted source, and of rows
+        identified strongly, from tables whose names are identity."""
+        vocabularies = frozenset(s for s, role in self.roles.items() if role.role == "vocabulary")
+        index = Index(vocabularies)
+        for i, decision in sorted(decisions.items()):
+            row = self.rows[i]
+            role = self.roles[row.source]
+            if decision.ident is None or not role.names_are_identity or not decision.strong:
+                continue
+            lost_names = {f.what for f in decision.against}
+            names = [n for n in self._named(row) if f"name '{n.text}'" not in lost_names]
+            lost_cas = {f.what for f in decision.against if f.kind == "cas"}
+            cas = [c for c in row.cas if f"CAS {c}" not in lost_cas]
+            index.add(row, decision.ident, names, cas, role.language)
+        return index
+
+    def run(self, rounds: int = 5) -> Identified:
+        positions = [i for i, row in enumerate(self.rows) if self.identifiable(row)]
+        anchors = {
+            i: Decision(f.ident, (f,), (), "given")
+            for i, f in self.given.items()
+            if f.weight >= WEIGHTS["given:trusted"] and i in set(positions)
+        }
+        decisions = dict(anchors)
+        for _ in range(rounds):
+            index = self.index_of(decisions)
+            updated = {i: decide(self.facts(i, index)) for i in positions}
+            if updated == decisions:
+                break
+            decisions = updated
+        return Identified(decisions, self.unparsable)

@@ -1,0 +1,261 @@
+"""Step 4, names: synonyms, street names and vocabulary names on the substances they name.
+
+- Street-name and synonym tables name their substance by a label ("cocaine (base/crack form)",
+  "GHB or GBL (sold as GHB)"): the label's names are looked up among the substances' own names;
+  a label naming several substances ("X or Y") puts the street name on each (with its region: an
+  ambiguous street name stays ambiguous, and says where it is used). A label no substance carries
+  is reported, never guessed. Grouping tables (a drug category per name) give no names at all.
+- A name given to several substances stays only where it is carried most strongly (a list's own
+  name over a synonym table's, an INN over an "other name"); a name two substances carry equally
+  is dropped from both and reported.
+- A name whose OPSIN reading is another structure than its substance's is kept only where the
+  substance is settled by a given structure, an InChIKey or a CAS number, and reported either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from subsmatch.compile.identify import Decision, Reading, read_names
+from subsmatch.compile.merge import Dropped, NameEntry, Substance, index_names
+from subsmatch.compile.read.text import name_and_aliases
+from subsmatch.compile.records import Row
+from subsmatch.compile.roles import SourceRole
+from subsmatch.substances.names import normalise
+
+KIND_RANK = {
+    "preferred": 0,
+    "inn": 0,
+    "code": 1,
+    "curated": 1,
+    "other": 2,
+    "systematic": 2,
+    "trade": 3,
+    "street": 3,
+}
+WEAK_ROLES = ("synonyms", "vocabulary", "street")
+_ALTERNATIVES = re.compile(r"\s+or\s+|\s*\+\s*")
+
+
+@dataclass
+class NameReport:
+    joined: Counter = field(default_factory=Counter)  # source -> label rows joined
+    unjoined: dict[str, list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )  # source -> labels
+    grouping_rows: Counter = field(default_factory=Counter)
+    dropped: list[Dropped] = field(default_factory=list)
+    contradicted_kept: list[str] = field(default_factory=list)
+    ambiguous_street: list[str] = field(default_factory=list)
+    vocabulary_names_trimmed: int = 0
+
+
+def label_targets(label: str, index: dict[str, set[str]]) -> list[str]:
+    """The substances a label names: each alternative of "X or Y", else the first of its names
+    (the label, then the aliases in its brackets) that names exactly one substance.
+
+    >>> idx = {"ghb": {"s1"}, "gbl": {"s2"}, "cocaine": {"s3"}}
+    >>> label_targets("GHB or GBL (sold as GHB)", idx)
+    ['s1', 's2']
+    >>> label_targets("cocaine (base/crack form)", idx)
+    ['s3']
+    >>> label_targets("mixture sold as 'pink cocaine' (ketamine + MDMA)", idx)
+    []
+    """
+    names = name_and_aliases(label)
+    if not names:
+        return []
+    head = names[0]
+    parts = _ALTERNATIVES.split(head)
+    if len(parts) > 1:
+        targets = [_unique(part, index) for part in parts]
+        return sorted(t for t in targets if t) if all(targets) else []
+    for name in names:
+        if target := _unique(name, index):
+            return [target]
+    return []
+
+
+def _unique(name: str, index: dict[str, set[str]]) -> str | None:
+    ids = index.get(normalise(name).key, set())
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+def attach_label_rows(
+    rows: list[Row],
+    roles: dict[str, SourceRole],
+    by_row: dict[int, str],
+    substances: dict[str, Substance],
+    report: NameReport,
+) -> None:
+    """Names of street and synonym tables on the substances their labels name."""
+    index = index_names(substances)
+    structures = {rows[i].label: sid for i, sid in by_row.items() if rows[i].label}
+    for i, row in enumerate(rows):
+        role = roles[row.source].role
+        if role == "grouping":
+            report.grouping_rows[row.source] += 1
+            continue
+        if i in by_row or not row.label or role not in ("synonyms", "street"):
+            continue
+        targets = label_targets(row.label, index) or (
+            [structures[row.label]] if row.label in structures else []
+        )
+        if not targets:
+            report.unjoined[row.source].append(row.label)
+            continue
+        report.joined[row.source] += 1
+        for sid in targets:
+            substances[sid].add_names(row.names, row)
+
+
+def name_rank(entry: NameEntry, roles: dict[str, SourceRole]) -> int:
+    """How strongly a name belongs to a substance: a list's own name over a synonym table's."""
+    return KIND_RANK.get(entry.name.kind, 2) * 2 + (roles[entry.source].role in WEAK_ROLES)
+
+
+def drop_loose_names(
+    substances: dict[str, Substance], roles: dict[str, SourceRole], report: NameReport
+) -> None:
+    """A (non-street) name stays only on the substances that carry it most strongly; between
+    equals, on the one more sources name so; otherwise on none."""
+    strength: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for sid, substance in substances.items():
+        by_key: dict[str, list[NameEntry]] = defaultdict(list)
+        for entry in substance.names:
+            if entry.name.kind != "street":
+                by_key[normalise(entry.name.text).key].append(entry)
+        for key, entries in by_key.items():
+            rank = min(name_rank(e, roles) for e in entries)
+            strength[key][sid] = (rank, -len({e.source for e in entries}))
+    keep: dict[str, set[str]] = {}
+    for key, holders in strength.items():
+        best = min(holders.values())
+        winners = {sid for sid, s in holders.items() if s == best}
+        keep[key] = winners if len(winners) == 1 or len(holders) == 1 else set()
+        if len(holders) > 1 and len(winners) > 1:
+            report.dropped.append(
+                Dropped(
+                    "-",
+                    f"name '{key}'",
+                    ", ".join(sorted(winners)),
+                    "names these substances equally strongly: dropped from all",
+                )
+            )
+    for sid, substance in substances.items():
+        kept = []
+        for entry in substance.names:
+            key = normalise(entry.name.text).key
+            if entry.name.kind == "street" or sid in keep[key]:
+                kept.append(entry)
+            elif keep[key]:
+                others = ", ".join(sorted(keep[key]))
+                report.dropped.append(
+                    Dropped(
+                        f"{entry.source}:{entry.row}",
+                        f"name '{entry.name.text}'",
+                        sid,
+                        f"carried more strongly by {others}",
+                    )
+                )
+        substance.names = kept
+
+
+def check_readings(
+    substances: dict[str, Substance],
+    rows: list[Row],
+    by_row: dict[int, str],
+    decisions: dict[int, Decision],
+    readings: dict[tuple[str, str], Reading],
+    roles: dict[str, SourceRole],
+    report: NameReport,
+) -> None:
+    """Drop a name whose OPSIN reading is another structure, unless a given structure, an InChIKey
+    or a CAS number settles its substance (then it is kept and reported)."""
+    settled: dict[str, bool] = defaultdict(bool)
+    for i, sid in by_row.items():
+        decision = decisions.get(i)
+        settled[sid] |= bool(decision and decision.settled_by_structure_or_cas)
+    for sid, substance in substances.items():
+        if substance.ident is None:
+            continue
+        kept = []
+        for entry in substance.names:
+            language = entry.name.language or roles[entry.source].language
+            reading = readings.get((entry.name.text, language))
+            if (
+                entry.name.kind == "street"
+                or reading is None
+                or reading.ident.connectivity == substance.ident.connectivity
+            ):
+                kept.append(entry)
+                continue
+            what = (
+                f"{entry.source}:{entry.row} '{entry.name.text}' on {sid}: "
+                f"OPSIN reads {reading.ident.inchikey}"
+            )
+            if settled[sid]:
+                kept.append(entry)
+                report.contradicted_kept.append(
+                    what + " (kept: the substance is settled by a given structure, InChIKey or CAS)"
+                )
+            else:
+                report.dropped.append(
+                    Dropped(
+                        f"{entry.source}:{entry.row}",
+                        f"name '{entry.name.text}'",
+                        sid,
+                        f"OPSIN reads it as {reading.ident.inchikey}",
+                    )
+                )
+        substance.names = kept
+
+
+def synonym_readings(
+    rows: list[Row], roles: dict[str, SourceRole], known: dict[tuple[str, str], Reading]
+) -> dict[tuple[str, str], Reading]:
+    """OPSIN readings of the synonym-table names identification did not read."""
+    pairs = {
+        (n.text, n.language or roles[row.source].language)
+        for row in rows
+        if roles[row.source].role == "synonyms"
+        for n in row.names
+    } - known.keys()
+    return {**known, **read_names(pairs)}
+
+
+VOCABULARY_NAME_LENGTH = 40
+
+
+def trim_vocabulary_names(substances: dict[str, Substance], roles: dict[str, SourceRole]) -> int:
+    """Keep a vocabulary's names where they help a user without weighing on every start-up: all
+    its short names (brands, INNs, codes) on substances other sources name too, and only its own
+    name on substances only the vocabulary knows (a medicine then resolves by its INN, CAS number
+    and InChIKey). Long systematic synonyms served identification; OPSIN reads them at query
+    time. Returns the number of names dropped."""
+    dropped = 0
+    for substance in substances.values():
+        others = any(roles[e.source].role != "vocabulary" for e in substance.names)
+        kept = []
+        for entry in substance.names:
+            vocabulary = roles[entry.source].role == "vocabulary"
+            short = len(entry.name.text) <= VOCABULARY_NAME_LENGTH and "[" not in entry.name.text
+            if not vocabulary or entry.name.kind == "preferred" or (others and short):
+                kept.append(entry)
+        dropped += len(substance.names) - len(kept)
+        substance.names = kept
+    return dropped
+
+
+def report_ambiguous_street(substances: dict[str, Substance], report: NameReport) -> None:
+    holders: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for sid, substance in substances.items():
+        for entry in substance.names:
+            if entry.name.kind == "street":
+                holders[normalise(entry.name.text).key].add((sid, entry.name.region))
+    for key, found in sorted(holders.items()):
+        if len({sid for sid, _ in found}) > 1:
+            places = "; ".join(f"{sid} [{region or 'any'}]" for sid, region in sorted(found))
+            report.ambiguous_street.append(f"'{key}': {places}")

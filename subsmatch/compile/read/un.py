@@ -1,0 +1,93 @@
+"""UN scheduling decisions since 2010 (CND sessions): a decision adopted at a session is a
+listing dated by the session's year (year precision); WHO recommendations whose adoption the
+retrieved text does not show are not listings (the audit lists them). Rows marked SECONDARY
+are evidence only (the year, as its last day), never an in-force date."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from subsmatch.compile.read.dates import end_of_year
+from subsmatch.compile.read.text import csv_rows, listed_names
+from subsmatch.compile.records import Listing, Row
+
+SOURCE = "un_scheduling"
+_ADOPTED = re.compile(r"\badded\b|transferred|\bvoted\b|adoption confirmed", re.I)
+_NOT_ADOPTED = re.compile(r"not verified|result not in excerpt|not scheduled", re.I)
+_KIND = {"1961": "narcotic", "1971": "psychotropic", "1988": "precursor"}
+_SCHEDULE = re.compile(r"(?:->\s*)?\b(IV|I{1,3}|V)\s*$")
+
+
+def adopted(action: str) -> bool:
+    """True when the row says the CND adopted the decision.
+
+    >>> adopted("added"), adopted("WHO recommendation; adoption not verified in retrieved text")
+    (True, False)
+    >>> adopted("voted: 49 in favour, none against"), adopted("WHO: surveillance (not scheduled)")
+    (True, False)
+    """
+    return bool(_ADOPTED.search(action)) and not _NOT_ADOPTED.search(action)
+
+
+def un_list(convention: str, schedule: str) -> tuple[str, str]:
+    """The list and category a row names (the schedule a transfer ends in).
+
+    >>> un_list("1971", "IV -> II"), un_list("1988", "Table I")
+    (('1971 Schedule II', ''), ('1988 Table I', 'I'))
+    >>> un_list("1971", "(schedule not stated in retrieved source)")
+    ('1971 Convention (schedule not stated)', '')
+    """
+    if convention == "1988":
+        match = re.search(r"Table\s+(I{1,2})\b", schedule)
+        return (
+            (f"1988 Table {match[1]}", match[1])
+            if match
+            else ("1988 Convention (table not stated)", "")
+        )
+    match = _SCHEDULE.search(schedule.strip())
+    if match:
+        return f"{convention} Schedule {match[1]}", ""
+    return f"{convention} Convention (schedule not stated)", ""
+
+
+def read(folder: Path) -> Iterator[Row]:
+    for line, row in csv_rows(folder / "un_scheduling_since_2010.csv"):
+        substance, convention = row["substance"], row["convention"]
+        if substance.startswith("(none)") or convention not in _KIND:
+            continue
+        names = listed_names(substance)
+        if not adopted(row["action"]):
+            yield Row(SOURCE, line, names, note=f"not loaded: {row['action']} (CND {row['year']})")
+            continue
+        list_name, category = un_list(convention, row["schedule_or_table"])
+        session = (
+            f"CND {row['cnd_session']} ({row['year']})"
+            if row["cnd_session"]
+            else f"CND {row['year']}"
+        )
+        decision = f", decision {row['cnd_decision_no']}" if row["cnd_decision_no"] else ""
+        secondary = "SECONDARY" in row["evidence_type"]
+        listing = Listing(
+            "UN",
+            list_name,
+            _KIND[convention],
+            category,
+            since=None if secondary else f"{row['year']}-01-01",
+            since_precision="year",
+            evidence=end_of_year(row["year"]) if secondary else None,
+            act=session + decision,
+            note="; ".join(
+                p
+                for p in (
+                    row["action"],
+                    f"entry into force: {row['entry_into_force']}"
+                    if row["entry_into_force"]
+                    else "",
+                    f"evidence: {row['evidence_type']}",
+                )
+                if p
+            ),
+        )
+        yield Row(SOURCE, line, names, listings=[listing])

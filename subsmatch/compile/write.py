@@ -1,0 +1,364 @@
+"""Step 6, write: the reference tables (``substances``, ``names``, ``listings``, ``lists``,
+``exclusions``), ``VERSION.json``, ``BUILD_REPORT.md`` and ``audit.json``.
+
+The tables follow the contract in TEAM.md. The version is the newest date the data speak of and
+a hash of the tables: the same sources give the same version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from subsmatch.compile.dating import Dated, coverage_of, load_coverage
+from subsmatch.compile.merge import NameEntry, Substance
+from subsmatch.compile.names import KIND_RANK
+from subsmatch.compile.read.text import csv_rows
+from subsmatch.compile.roles import SourceRole
+from subsmatch.substances import names as name_normaliser
+from subsmatch.substances.names import normalise
+from subsmatch.substances.structures import keys_of
+
+LANGUAGE_ROLES_FIRST = ("identity", "control", "notices", "vocabulary", "synonyms", "street")
+_SYSTEMATIC_LOOKING = re.compile(r"\d+(?:,\d+)*-\(?[A-Za-z]")
+
+SCHEMAS = {
+    "substances": pa.schema(
+        [
+            ("substance_id", pa.string()),
+            ("name", pa.string()),
+            ("smiles", pa.string()),
+            ("inchikey", pa.string()),
+            ("connectivity", pa.string()),
+            ("formula", pa.string()),
+            ("mass", pa.float64()),
+            ("labelled", pa.bool_()),
+            ("has_stereo", pa.bool_()),
+            ("cas", pa.string()),
+            ("structure_source", pa.string()),
+            ("inchikey_only", pa.bool_()),
+        ]
+    ),
+    "names": pa.schema(
+        [
+            ("substance_id", pa.string()),
+            ("name", pa.string()),
+            ("key", pa.string()),
+            ("kind", pa.string()),
+            ("source", pa.string()),
+            ("source_row", pa.int64()),
+            ("region", pa.string()),
+            ("language", pa.string()),
+        ]
+    ),
+    "listings": pa.schema(
+        [
+            ("substance_id", pa.string()),
+            ("jurisdiction", pa.string()),
+            ("list", pa.string()),
+            ("kind", pa.string()),
+            ("category", pa.string()),
+            ("since", pa.string()),
+            ("since_precision", pa.string()),
+            ("evidence", pa.string()),
+            ("until", pa.string()),
+            ("act", pa.string()),
+            ("act_date", pa.string()),
+            ("name_in_list", pa.string()),
+            ("source", pa.string()),
+            ("source_row", pa.int64()),
+            ("note", pa.string()),
+        ]
+    ),
+    "lists": pa.schema(
+        [
+            ("jurisdiction", pa.string()),
+            ("list", pa.string()),
+            ("kind", pa.string()),
+            ("entries", pa.int64()),
+            ("with_structure", pa.int64()),
+            ("name_only", pa.int64()),
+            ("name_only_excepted", pa.int64()),
+            ("complete_to", pa.string()),
+            ("coverage", pa.string()),
+            ("note", pa.string()),
+        ]
+    ),
+    "exclusions": pa.schema(
+        [
+            ("name", pa.string()),
+            ("inchikey", pa.string()),
+            ("jurisdictions", pa.string()),
+            ("excluded_from", pa.string()),
+            ("citation", pa.string()),
+        ]
+    ),
+}
+
+
+def display_case(name: str) -> str:
+    """All-capital names from lists read better in title case; codes stay as written.
+
+    >>> display_case("LEVOMETHORPHAN"), display_case("MDMA"), display_case("4-FIBF")
+    ('Levomethorphan', 'MDMA', '4-FIBF')
+    """
+    letters = re.sub(r"[^A-Za-z]", "", name)
+    if name.isupper() and len(letters) > 6 and not re.search(r"\d", name):
+        return name.capitalize()
+    return name
+
+
+def preferred_name(substance: Substance, roles: dict[str, SourceRole]) -> str:
+    """The short English name most lists use (2C-B, not one list's trade name), never a street
+    name; the lists' own printing of it ("5F-MDMB-PINACA", not "5f-mdmb-pinaca")."""
+    entries = [e for e in substance.names if e.name.kind != "street"] or substance.names
+    if not entries:
+        return substance.id.split(":", 1)[1]
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        if roles[entry.source].makes_substances:
+            used_by[normalise(entry.name.text).key].add(entry.source)
+    order = {role: i for i, role in enumerate(LANGUAGE_ROLES_FIRST)}
+
+    def score(entry: NameEntry) -> tuple:
+        name = entry.name.text
+        odd = name.count("(") != name.count(")") or name.startswith(("(", "["))
+        return (
+            entry.name.kind not in KIND_RANK or entry.name.kind in ("street", "trade"),
+            len(name) > 40,
+            odd,
+            bool(_SYSTEMATIC_LOOKING.search(name)) and len(name) > 20,
+            entry.name.language not in ("en", ""),
+            -len(used_by[normalise(name).key]),
+            KIND_RANK.get(entry.name.kind, 9),
+            order.get(roles[entry.source].role, 9),
+            len(name),
+            name,
+        )
+
+    best = min(entries, key=score).name.text
+    variants = [
+        e.name.text
+        for e in entries
+        if normalise(e.name.text).key == normalise(best).key and e.name.text != e.name.text.lower()
+    ]
+    return display_case(best if best != best.lower() or not variants else min(variants))
+
+
+def substance_rows(substances: dict[str, Substance], roles: dict[str, SourceRole]) -> list[dict]:
+    rows = []
+    for sid in sorted(substances):
+        s = substances[sid]
+        k = s.keys
+        rows.append(
+            {
+                "substance_id": sid,
+                "name": preferred_name(s, roles),
+                "smiles": k.smiles if k else None,
+                "inchikey": s.ident.inchikey if s.ident else None,
+                "connectivity": s.ident.connectivity if s.ident else None,
+                "formula": k.formula if k else None,
+                "mass": k.mass if k else None,
+                "labelled": k.labelled if k else False,
+                "has_stereo": (k.has_stereo if k else not s.ident.flat) if s.ident else False,
+                "cas": ";".join(sorted(s.cas)),
+                "structure_source": s.structure_source,
+                "inchikey_only": bool(s.ident and k is None),
+            }
+        )
+    return rows
+
+
+def name_rows(substances: dict[str, Substance]) -> list[dict]:
+    rows = []
+    for sid in sorted(substances):
+        seen: set[tuple] = set()
+        for entry in sorted(
+            substances[sid].names,
+            key=lambda e: (e.name.text, e.name.kind, e.name.region, e.source, e.row),
+        ):
+            identity = (entry.name.text, entry.name.region)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            rows.append(
+                {
+                    "substance_id": sid,
+                    "name": entry.name.text,
+                    "key": normalise(entry.name.text).key,
+                    "kind": "systematic" if entry.name.kind == "curated" else entry.name.kind,
+                    "source": entry.source,
+                    "source_row": entry.row,
+                    "region": entry.name.region,
+                    "language": entry.name.language,
+                }
+            )
+    return rows
+
+
+def listing_rows(dated: list[Dated]) -> list[dict]:
+    return [
+        {
+            "substance_id": d.substance_id,
+            "jurisdiction": d.listing.jurisdiction,
+            "list": d.listing.list,
+            "kind": d.listing.kind,
+            "category": d.listing.category,
+            "since": d.listing.since,
+            "since_precision": d.listing.since_precision,
+            "evidence": d.listing.evidence,
+            "until": d.listing.until,
+            "act": d.listing.act,
+            "act_date": d.listing.act_date,
+            "name_in_list": d.name_in_list,
+            "source": d.source,
+            "source_row": d.source_row,
+            "note": d.listing.note,
+        }
+        for d in sorted(
+            dated,
+            key=lambda d: (
+                d.substance_id,
+                d.listing.jurisdiction,
+                d.listing.list,
+                d.source,
+                d.source_row,
+            ),
+        )
+    ]
+
+
+def list_rows(listings: list[dict], substances: dict[str, Substance]) -> tuple[list[dict], dict]:
+    """One row per list, and the audit's per-list detail (name-only entries, excepted ones)."""
+    table = load_coverage()
+    by_list: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in listings:
+        by_list[(row["jurisdiction"], row["list"])].append(row)
+    rows, detail = [], {}
+    for (jurisdiction, list_name), entries in sorted(by_list.items()):
+        kinds = Counter(e["kind"] for e in entries)
+        structured = [e for e in entries if substances[e["substance_id"]].ident is not None]
+        loose = [e for e in entries if substances[e["substance_id"]].ident is None]
+        excepted = [e for e in loose if substances[e["substance_id"]].material]
+        name_only = [e for e in loose if not substances[e["substance_id"]].material]
+        coverage = coverage_of(jurisdiction, list_name, table)
+        rows.append(
+            {
+                "jurisdiction": jurisdiction,
+                "list": list_name,
+                "kind": kinds.most_common(1)[0][0],
+                "entries": len(entries),
+                "with_structure": len(structured),
+                "name_only": len(name_only),
+                "name_only_excepted": len(excepted),
+                "complete_to": coverage.complete_to if coverage else None,
+                "coverage": coverage.coverage if coverage else "partial",
+                "note": coverage.note
+                if coverage
+                else "coverage not described in curated/lists.csv",
+            }
+        )
+        detail[f"{jurisdiction}|{list_name}"] = {
+            "name_only_entries": [
+                {
+                    "substance_id": e["substance_id"],
+                    "name": e["name_in_list"],
+                    "row": f"{e['source']}:{e['source_row']}",
+                }
+                for e in name_only
+            ],
+            "excepted_entries": [
+                {
+                    "substance_id": e["substance_id"],
+                    "name": e["name_in_list"],
+                    "material": substances[e["substance_id"]].material,
+                    "row": f"{e['source']}:{e['source_row']}",
+                }
+                for e in excepted
+            ],
+        }
+    return rows, detail
+
+
+def exclusion_rows(path: Path) -> list[dict]:
+    rows = []
+    for _line, row in csv_rows(path):
+        rows.append(
+            {
+                "name": row["name"],
+                "inchikey": keys_of(row["smiles"]).inchikey,
+                "jurisdictions": row["jurisdictions"],
+                "excluded_from": row["excluded_from"],
+                "citation": row["citation"],
+            }
+        )
+    return rows
+
+
+def tables(
+    substances: dict[str, Substance],
+    dated: list[Dated],
+    roles: dict[str, SourceRole],
+    exclusions: Path,
+) -> tuple[dict[str, pa.Table], dict]:
+    listings = listing_rows(dated)
+    lists, detail = list_rows(listings, substances)
+    built = {
+        "substances": substance_rows(substances, roles),
+        "names": name_rows(substances),
+        "listings": listings,
+        "lists": lists,
+        "exclusions": exclusion_rows(exclusions),
+    }
+    return {
+        name: pa.Table.from_pylist(rows, schema=SCHEMAS[name]) for name, rows in built.items()
+    }, detail
+
+
+def content_hash(built: dict[str, pa.Table]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(built):
+        digest.update(name.encode())
+        digest.update(json.dumps(built[name].to_pylist(), sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def data_date(built: dict[str, pa.Table]) -> str:
+    """The newest date the data speak of: the date to which the data are current."""
+    listings = built["listings"]
+    dates = [
+        d
+        for column in ("since", "evidence", "until")
+        for d in listings.column(column).to_pylist()
+        if d
+    ]
+    dates += [d for d in built["lists"].column("complete_to").to_pylist() if d]
+    return max(dates)
+
+
+def write_tables(built: dict[str, pa.Table], out: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in built.items():
+        pq.write_table(table, out / f"{name}.parquet", compression="zstd")
+    digest = content_hash(built)
+    version = {
+        "data_version": f"{data_date(built)}+{digest[:12]}",
+        "content_sha256": digest,
+        "tables": {n: t.num_rows for n, t in sorted(built.items())},
+    }
+    if key_version := getattr(name_normaliser, "KEY_VERSION", None):  # keys made by this normaliser
+        version["name_key_version"] = key_version
+    (out / "VERSION.json").write_text(json.dumps(version, indent=2) + "\n", encoding="utf-8")
+    return version
+
+
+def write_json(path: Path, value: object) -> None:
+    path.write_text(
+        json.dumps(value, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )

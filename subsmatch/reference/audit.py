@@ -1,0 +1,149 @@
+r"""The reference audit: what the last build of the reference could not settle, for a curator.
+
+The compiler writes ``data/audit.json``; this module reads it and renders it, per list: entries,
+with structure, name-only (plant material, preparations and groups excepted and listed as such);
+then the conflicts found and how they were settled, the synonyms and CAS numbers kept off a
+substance and why, and the names in dated notices that could not be placed. The front ends
+call :func:`load_audit`, :func:`render` (text) or :func:`as_json`, and :func:`coverage_line`
+for the one-line summary of a list.
+
+>>> info = ListInfo("NL", "Opiumwet List I", "narcotic", 183, "2015-10-02", "", 174, 4, 5,
+...     "partial")
+>>> print(*coverage_line(info).split("; "), sep="\n")
+NL  Opiumwet List I: 183 entries, 174 with structure, 4 name-only (2.2%), 5 plant/preparation/group
+partial, complete to 2015-10-02
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from subsmatch.errors import UserError
+from subsmatch.reference.lists import DATA_DIR, ListInfo
+
+AUDIT_FILE = "audit.json"
+
+
+class AuditMissing(UserError):
+    """The reference data carries no audit (built before audits were written)."""
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The audit of one build of the reference data (the parsed audit.json)."""
+
+    data: dict
+
+    @property
+    def data_version(self) -> str:
+        return self.data["data_version"]
+
+    def lists(self, jurisdiction: str | None = None, list_name: str | None = None) -> list[dict]:
+        return [
+            entry
+            for entry in self.data["lists"]
+            if (jurisdiction is None or entry["jurisdiction"] == jurisdiction)
+            and (list_name is None or entry["list"] == list_name)
+        ]
+
+    def section(self, name: str) -> list:
+        return self.data.get(name, [])
+
+
+def load_audit(data_dir: Path = DATA_DIR) -> Audit:
+    """The audit beside the reference tables; a clear error when the build wrote none."""
+    path = data_dir / AUDIT_FILE
+    if not path.exists():
+        raise AuditMissing(
+            f"no reference audit in {data_dir}",
+            "rebuild the reference data with the compiler (python -m subsmatch.compile)",
+        )
+    return Audit(json.loads(path.read_text(encoding="utf-8")))
+
+
+def name_only_share(info: ListInfo) -> float:
+    return info.name_only / info.entries if info.entries else 0.0
+
+
+def coverage_line(info: ListInfo) -> str:
+    """One line per list: entries, with structure, name-only, excepted, coverage."""
+    excepted = (
+        f", {info.name_only_excepted} plant/preparation/group" if info.name_only_excepted else ""
+    )
+    complete = f", complete to {info.complete_to}" if info.complete_to else ""
+    return (
+        f"{info.jurisdiction:<3} {info.list}: {info.entries} entries, "
+        f"{info.with_structure} with structure, {info.name_only} name-only "
+        f"({100 * name_only_share(info):.1f}%){excepted}; {info.coverage}{complete}"
+    )
+
+
+def _list_block(entry: dict) -> list[str]:
+    share = 100 * entry["name_only"] / entry["entries"] if entry["entries"] else 0.0
+    lines = [
+        f"{entry['jurisdiction']} {entry['list']} ({entry['kind']}): {entry['entries']} entries, "
+        f"{entry['with_structure']} with structure, {entry['name_only']} name-only ({share:.1f}%), "
+        f"{entry['name_only_excepted']} plant/preparation/group; {entry['coverage']}"
+        + (f", complete to {entry['complete_to']}" if entry["complete_to"] else "")
+    ]
+    lines += [f"  name-only: {e['name']} ({e['row']})" for e in entry["name_only_entries"]]
+    lines += [f"  {e['material']}: {e['name']} ({e['row']})" for e in entry["excepted_entries"]]
+    return lines
+
+
+def render(audit: Audit, jurisdiction: str | None = None, list_name: str | None = None) -> str:
+    """The audit as text: the lists (all, or those asked for), then each finding."""
+    lines = [f"reference audit of data version {audit.data_version}", ""]
+    for entry in audit.lists(jurisdiction, list_name):
+        lines += _list_block(entry)
+    if jurisdiction or list_name:
+        return "\n".join(lines) + "\n"
+    sections = [
+        (
+            "conflicts found and how they were settled",
+            [
+                f"{c['row']} {c['name']}: {c['settled']} ({c['reason']}); "
+                f"against: {'; '.join(c['against'])}"
+                for c in audit.section("conflicts")
+            ],
+        ),
+        (
+            "synonyms and CAS numbers kept off a substance",
+            [
+                f"{d['row']} {d['what']} ({d['substance_id']}): {d['reason']}"
+                for d in audit.section("dropped")
+            ],
+        ),
+        ("synonyms contradicted by their OPSIN reading, kept", audit.section("contradicted_kept")),
+        (
+            "notice names not placed on a structure",
+            [
+                f"{n['row']} {', '.join(n['names'][:3])}: {n['notice']}"
+                for n in audit.section("notices_not_placed")
+            ],
+        ),
+        (
+            "rows read but not loaded",
+            [f"{n['row']} {n['name']}: {n['reason']}" for n in audit.section("not_loaded")],
+        ),
+        (
+            "overrides",
+            [
+                f"{o['row']} {o['decision']} {o['value']}: {o['reason']}"
+                + ("" if o["applied"] else f" (NOT APPLIED: {o['detail']})")
+                for o in audit.section("overrides")
+            ],
+        ),
+    ]
+    for title, found in sections:
+        lines += ["", f"{title} ({len(found)})", *[f"  {line}" for line in found]]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(audit: Audit, jurisdiction: str | None = None, list_name: str | None = None) -> dict:
+    """The audit (or the lists asked for) as a JSON-ready object."""
+    if jurisdiction or list_name:
+        return {"data_version": audit.data_version, "lists": audit.lists(jurisdiction, list_name)}
+    return audit.data

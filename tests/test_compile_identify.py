@@ -1,0 +1,231 @@
+"""Identity by agreement: facts, clusters, decisions, on tiny in-memory sources."""
+
+from __future__ import annotations
+
+import pytest
+
+from subsmatch.compile.identify import (
+    Fact,
+    Ident,
+    Identifier,
+    Index,
+    _Entry,
+    _resolve,
+    compatible,
+    decide,
+    esterify,
+    ident_of,
+)
+from subsmatch.compile.records import Name, Row
+from subsmatch.compile.roles import SourceRole
+from subsmatch.substances.structures import keys_of
+
+MEPHEDRONE = keys_of("CNC(C)C(=O)c1ccc(C)cc1")
+METHCATHINONE = keys_of("CNC(C)C(=O)c1ccccc1")
+HEROIN = keys_of("CC(=O)Oc1ccc2c3c1O[C@H]1[C@@H](OC(C)=O)C=C[C@H]4[C@@H](C2)N(C)CC[C@@]341")
+LEVOMETHORPHAN = keys_of("COc1ccc2c(c1)[C@@]13CCCC[C@@H]1[C@@H](C2)N(C)CC3")
+DEXTROMETHORPHAN = keys_of("COc1ccc2c(c1)[C@]13CCCC[C@H]1[C@H](C2)N(C)CC3")
+RACEMETHORPHAN = keys_of("COc1ccc2c(c1)C13CCCCC1C(C2)N(C)CC3")
+
+
+def role(
+    source: str, role_name: str = "control", structures: str = "none", language: str = "en"
+) -> SourceRole:
+    return SourceRole(
+        source, source, role_name, structures, role_name != "street", language, "2020-01-01", ""
+    )
+
+
+ROLES = {
+    "ident": role("ident", "identity", "trusted"),
+    "nl": role("nl", language="nl"),
+    "cn": role("cn"),
+    "eu": role("eu", structures="unreviewed"),
+    "know": role("know", "synonyms", "from_knowledge"),
+}
+
+
+def fact(kind: str, keys, what: str = "x", weak: bool = False) -> Fact:
+    return Fact(kind, ident_of(keys), what, weak_stereo=weak)
+
+
+def test_a_name_outweighs_the_cas_number_of_another_substance():
+    decision = decide([fact("name", MEPHEDRONE, "name"), fact("cas", METHCATHINONE, "CAS")])
+    assert decision.ident.inchikey == MEPHEDRONE.inchikey
+    assert [f.what for f in decision.against] == ["CAS"]
+
+
+def test_an_opsin_reading_never_outweighs_a_given_structure():
+    decision = decide(
+        [
+            fact("given:trusted", HEROIN),
+            fact("opsin", METHCATHINONE, weak=True),
+            fact("opsin", METHCATHINONE, weak=True),
+        ]
+    )
+    assert decision.ident.inchikey == HEROIN.inchikey and len(decision.against) == 2
+
+
+def test_disagreeing_facts_of_equal_weight_keep_the_row_off_every_structure():
+    decision = decide([fact("cas", METHCATHINONE), fact("opsin", MEPHEDRONE, weak=True)])
+    assert (
+        decision.ident is None
+        and decision.reason == "facts disagree"
+        and len(decision.against) == 2
+    )
+
+
+def test_a_lone_structure_from_knowledge_or_a_risky_reading_is_not_enough():
+    assert decide([fact("given:from_knowledge", MEPHEDRONE)]).ident is None
+    assert decide([fact("opsin:risky", MEPHEDRONE, weak=True)]).ident is None
+    assert (
+        decide(
+            [fact("given:from_knowledge", MEPHEDRONE), fact("opsin:risky", MEPHEDRONE, weak=True)]
+        ).ident
+        is not None
+    )
+    assert decide([fact("given:unreviewed", MEPHEDRONE)]).ident is not None  # uncontradicted
+
+
+def test_stereo_agrees_only_when_one_side_leaves_it_open():
+    levo, dextro, flat = (
+        fact("name", LEVOMETHORPHAN),
+        fact("cas", DEXTROMETHORPHAN),
+        fact("opsin", RACEMETHORPHAN),
+    )
+    assert not compatible(levo, dextro)
+    assert compatible(levo, flat)
+    assert compatible(
+        levo, fact("opsin", DEXTROMETHORPHAN, weak=True)
+    )  # OPSIN's stereo is no evidence
+    decision = decide([fact("given:trusted", RACEMETHORPHAN), fact("name", LEVOMETHORPHAN)])
+    assert (
+        decision.ident.inchikey == LEVOMETHORPHAN.inchikey
+    )  # a flat drawing refined by an agreeing fact
+
+
+def test_an_index_name_resolves_to_the_form_most_sources_give():
+    flat, specific = Ident(RACEMETHORPHAN.inchikey), Ident(LEVOMETHORPHAN.inchikey)
+    assert (
+        _resolve([_Entry(flat, {"a:1"}), _Entry(specific, {"b:1", "c:1"})], marked=False)
+        == specific
+    )
+    assert _resolve([_Entry(flat, {"a:1"}), _Entry(specific, {"b:1"})], marked=True) == specific
+    assert _resolve([_Entry(flat, {"a:1"}), _Entry(specific, {"b:1"})], marked=False) == flat
+    other = Ident(HEROIN.inchikey)
+    assert _resolve([_Entry(flat, {"a:1"}), _Entry(other, {"b:1"})], marked=False) is None
+
+
+def test_names_match_across_languages_and_spellings_but_not_from_their_own_row():
+    index = Index()
+    anchor = Row(
+        "ident", 2, [Name("MEPHEDRONE", "preferred"), Name("4-METHYLMETHCATHINONE", "code")]
+    )
+    index.add(anchor, ident_of(MEPHEDRONE), anchor.names, [], "en")
+    assert index.name(Name("mefedron", "other", "nl"), "nl", "nl:5") == ident_of(MEPHEDRONE)
+    assert index.name(Name("Mephedron", "other", "de"), "de", "de:5") == ident_of(MEPHEDRONE)
+    assert index.name(Name("MEPHEDRONE"), "en", "ident:2") is None  # a row does not support itself
+
+
+def test_esters_of_a_named_acid():
+    acid = keys_of("CC1(C(=O)O)OC1c1ccc2c(c1)OCO2")  # PMK glycidic acid
+    assert esterify(acid, "tert-butyl") == keys_of("CC1(C(=O)OC(C)(C)C)OC1c1ccc2c(c1)OCO2")
+    assert esterify(keys_of("CCCC"), "ethyl") is None  # no acid group
+
+
+def run(rows: list[Row]) -> dict[str, object]:
+    result = Identifier(rows, ROLES).run()
+    return {rows[i].ref: d for i, d in result.decisions.items()}
+
+
+def test_china_s_mephedrone_stays_on_mephedrone_whatever_its_cas_number():
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("MEPHEDRONE", "preferred"), Name("4-METHYLMETHCATHINONE", "code")],
+            structure=MEPHEDRONE.smiles,
+        ),
+        Row(
+            "ident",
+            3,
+            [Name("METHCATHINONE", "preferred")],
+            cas=["5650-44-2"],
+            structure=METHCATHINONE.smiles,
+        ),
+        Row(
+            "cn",
+            185,
+            [Name("4-Methylmethcathinone", "preferred"), Name("4-MMC", "code")],
+            cas=["5650-44-2"],
+        ),
+        Row("nl", 102, [Name("mefedron", "other", "nl")]),
+    ]
+    decisions = run(rows)
+    cn = decisions["cn:185"]
+    assert cn.ident.inchikey == MEPHEDRONE.inchikey
+    assert [f.what for f in cn.against] == ["CAS 5650-44-2"]
+    assert decisions["nl:102"].ident.inchikey == MEPHEDRONE.inchikey
+
+
+def test_rows_that_learnt_their_structure_teach_the_next_round():
+    rows = [
+        Row("ident", 2, [Name("HEROIN", "preferred")], structure=HEROIN.smiles),
+        Row(
+            "eu",
+            3,
+            [Name("heroin", "preferred"), Name("Diamorphine X1", "code")],
+            structure=HEROIN.smiles,
+        ),
+        Row("nl", 4, [Name("diamorphine x1", "other")]),  # only the EU row's code names it
+    ]
+    assert run(rows)["nl:4"].ident.inchikey == HEROIN.inchikey
+
+
+def test_plant_material_and_rows_that_control_nothing_are_not_identified():
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("PEYOTE", "preferred")],
+            structure="O=C1CN=C(c2ccccc2Cl)c2cc(Br)ccc2N1",
+            material="plant",
+        ),
+        Row("cn", 3, [Name("x")], note="not loaded: a draft"),
+    ]
+    assert run(rows) == {}
+
+
+@pytest.mark.opsin
+def test_the_dutch_heroin_row_is_heroin_and_its_misread_name_is_reported():
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("HEROIN", "preferred"), Name("DIAMORPHINE", "code")],
+            structure=HEROIN.smiles,
+        ),
+        Row(
+            "nl",
+            85,
+            [
+                Name("heroïne", "other", "nl"),
+                Name("diamorfine", "other", "nl"),
+                Name("4,5-epoxy-17-methylmorfinan-3,6-diyl-diacetaat", "systematic", "nl"),
+            ],
+        ),
+    ]
+    decision = run(rows)["nl:85"]
+    assert decision.ident.inchikey == HEROIN.inchikey
+    assert all(f.kind.startswith("opsin") for f in decision.against)
+
+
+@pytest.mark.opsin
+def test_a_clean_systematic_name_identifies_alone_and_a_risky_one_does_not():
+    rows = [
+        Row("nl", 2, [Name("2-(methylamino)-1-(3-methylfenyl)propaan-1-on", "systematic", "nl")]),
+        Row("nl", 3, [Name("3,6-diacetylmorphine", "systematic")]),
+    ]
+    decisions = run(rows)
+    assert decisions["nl:2"].ident.connectivity == keys_of("CNC(C)C(=O)c1cccc(C)c1").connectivity
+    assert decisions["nl:3"].ident is None

@@ -1,0 +1,359 @@
+"""The compiler's steps after identification, each on tiny in-memory rows: curate, merge, names,
+date, write."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+
+from subsmatch.compile.curate import Curation, Override, apply_overrides, classify_materials
+from subsmatch.compile.dating import DatingReport, combine, date_listings
+from subsmatch.compile.identify import Decision, Fact, Ident, ident_of
+from subsmatch.compile.merge import merge
+from subsmatch.compile.names import (
+    NameReport,
+    attach_label_rows,
+    check_readings,
+    drop_loose_names,
+    label_targets,
+)
+from subsmatch.compile.records import Listing, Name, Row
+from subsmatch.compile.roles import CURATED, SourceRole, load_roles
+from subsmatch.compile.write import tables, write_tables
+from subsmatch.reference.lists import Reference
+from subsmatch.substances.structures import keys_of
+
+GHB = keys_of("OCCCC(=O)O")
+GBL = keys_of("O=C1CCCO1")
+COCAINE = keys_of("COC(=O)[C@H]1[C@@H](OC(=O)c2ccccc2)C[C@@H]2CC[C@H]1N2C")
+
+
+def role(source: str, role_name: str, snapshot: str | None = "2020-06-30") -> SourceRole:
+    return SourceRole(
+        source,
+        source,
+        role_name,
+        "trusted",
+        role_name in ("identity", "control"),
+        "en",
+        snapshot,
+        "",
+    )
+
+
+ROLES = {
+    "ident": role("ident", "identity"),
+    "list": role("list", "control"),
+    "lookup": role("lookup", "grouping"),
+    "street": role("street", "street"),
+    "syn": role("syn", "synonyms"),
+}
+
+
+NO_FACT = Decision(None, (), (), "no fact")
+
+
+def given(keys) -> Decision:
+    f = Fact("given:trusted", ident_of(keys), "given structure")
+    return Decision(f.ident, (f,), (), "given")
+
+
+def test_every_source_table_has_a_role():
+    roles = load_roles()
+    assert roles["dope_lookup"].role == "grouping" and not roles["dope_lookup"].names_are_identity
+    assert roles["belgium_legal_gui"].structures == "trusted"
+    assert roles["precursor_names"].structures == "from_knowledge"
+
+
+def test_overrides_apply_to_the_row_they_name_and_report_the_others():
+    rows = [Row("list", 7, [Name("DOC")], cas=["64-85-7"], structure="C")]
+    curation = Curation()
+    overrides = [
+        Override("list", 7, "DOC", "structure", "COc1cc(CC(C)N)c(OC)cc1Cl", "wrong SMILES"),
+        Override("list", 7, "DOC", "drop_cas", "64-85-7", "the wrong SMILES's CAS"),
+        Override("list", 8, "DOC", "add_name", "x", "no such row"),
+    ]
+    apply_overrides(rows, overrides, curation)
+    assert rows[0].structure == "COc1cc(CC(C)N)c(OC)cc1Cl" and rows[0].trust == "trusted"
+    assert rows[0].cas == []
+    assert [a.applied for a in curation.overrides] == [True, True, False]
+
+
+def test_plants_preparations_and_groups_are_classified_and_keep_no_structure():
+    rows = [
+        Row(
+            "list", 2, [Name("PEYOTE"), Name("Lophophora williamsii", "systematic")], structure="C"
+        ),
+        Row("list", 3, [Name("Codeine combination product 90 mg/du")]),
+        Row("list", 4, [Name("JWH-018 adamantoyl derivative")], structure="CC"),
+        Row("list", 5, [Name("Cocaine")]),
+    ]
+    curation = Curation()
+    classify_materials(rows, ROLES, curation)
+    assert [r.material for r in rows] == ["plant", "preparation", "", ""]
+    assert rows[0].structure is None and [n.text for n in rows[0].names] == ["PEYOTE"]
+
+
+def test_rows_merge_by_structure_or_by_a_shared_name_and_lost_facts_stay_off():
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("cocaine")],
+            structure=COCAINE.smiles,
+            listings=[Listing("BE", "BE Annex Ib", "narcotic")],
+        ),
+        Row(
+            "list",
+            3,
+            [Name("Cocaïne"), Name("GBL", "other")],
+            cas=["96-48-0"],
+            listings=[Listing("NL", "Opiumwet List I", "narcotic")],
+        ),
+        Row(
+            "list",
+            4,
+            [Name("KHAT"), Name("QAT")],
+            material="plant",
+            listings=[Listing("BE", "BE Annex IVb", "NPS")],
+        ),
+        Row(
+            "list",
+            5,
+            [Name("Qat")],
+            material="plant",
+            listings=[Listing("NL", "Opiumwet List II", "psychotropic")],
+        ),
+    ]
+    cocaine = ident_of(COCAINE)
+    against = (
+        Fact("name:other", ident_of(GBL), "name 'GBL'"),
+        Fact("cas", ident_of(GBL), "CAS 96-48-0"),
+    )
+    decisions = {
+        0: given(COCAINE),
+        1: Decision(cocaine, (Fact("name", cocaine, "name 'Cocaïne'"),), against, "agreement"),
+    }
+    merged = merge(rows, ROLES, decisions, {0: given(COCAINE).support[0]})
+    cocaine_substance = merged.substances[f"ik:{COCAINE.inchikey}"]
+    assert {e.name.text for e in cocaine_substance.names} == {"cocaine", "Cocaïne"}
+    assert cocaine_substance.cas == {}
+    assert {d.what for d in merged.dropped} == {"name 'GBL'", "CAS 96-48-0"}
+    khat = merged.substances[merged.by_row[2]]
+    assert merged.by_row[2] == merged.by_row[3] and khat.ident is None and khat.material == "plant"
+    assert len(khat.listings) == 2
+
+
+def test_a_grouping_table_never_gives_names_and_street_names_keep_their_region():
+    rows = [
+        Row("ident", 2, [Name("GHB")], structure=GHB.smiles),
+        Row("ident", 3, [Name("GBL")], structure=GBL.smiles),
+        Row("lookup", 4, [Name("gbl")], label="ghb"),  # DOPE: GBL under the GHB category
+        Row("street", 5, [Name("G", "street", "en", "NL")], label="GHB or GBL (sold as GHB)"),
+        Row(
+            "street",
+            6,
+            [Name("liquid ecstasy", "street", "en", "UK")],
+            label="GHB (sodium oxybate)",
+        ),
+        Row(
+            "street",
+            7,
+            [Name("pink cocaine", "street", "en", "NL")],
+            label="mixture sold as 'pink cocaine'",
+        ),
+    ]
+    decisions = {0: given(GHB), 1: given(GBL)}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    report = NameReport()
+    attach_label_rows(rows, ROLES, merged.by_row, merged.substances, report)
+    ghb, gbl = merged.substances[f"ik:{GHB.inchikey}"], merged.substances[f"ik:{GBL.inchikey}"]
+    assert {(e.name.text, e.name.region) for e in ghb.names} == {
+        ("GHB", ""),
+        ("G", "NL"),
+        ("liquid ecstasy", "UK"),
+    }
+    assert {(e.name.text, e.name.region) for e in gbl.names} == {("GBL", ""), ("G", "NL")}
+    assert report.grouping_rows == {"lookup": 1}
+    assert report.unjoined["street"] == ["mixture sold as 'pink cocaine'"]
+
+
+def test_label_targets():
+    index = {"cocaine": {"s1"}, "crack": {"s1", "s2"}}
+    assert label_targets("cocaine (base/crack form)", index) == ["s1"]
+    assert label_targets("crack", index) == []
+
+
+def test_a_name_stays_where_it_is_carried_most_strongly_and_contradicted_synonyms_go():
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("fentanyl", "preferred")],
+            structure="CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1",
+        ),
+        Row(
+            "ident",
+            3,
+            [Name("3-methylfentanyl", "preferred")],
+            structure="CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1C",
+        ),
+        Row("syn", 4, [Name("fentanyl", "other")], label="3-methylfentanyl"),
+    ]
+    decisions = {0: given(keys_of(rows[0].structure)), 1: given(keys_of(rows[1].structure))}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    report = NameReport()
+    attach_label_rows(rows, ROLES, merged.by_row, merged.substances, report)
+    drop_loose_names(merged.substances, ROLES, report)
+    methyl = merged.substances[merged.by_row[1]]
+    assert [e.name.text for e in methyl.names] == ["3-methylfentanyl"]
+    assert any("carried more strongly" in d.reason for d in report.dropped)
+
+
+def test_check_readings_keeps_a_contradicted_synonym_only_on_a_settled_substance():
+    from subsmatch.compile.identify import Reading
+
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("cocaine"), Name("ecgonine methyl ester", "other")],
+            structure=COCAINE.smiles,
+        )
+    ]
+    decisions = {0: given(COCAINE)}
+    merged = merge(rows, ROLES, decisions, {0: decisions[0].support[0]})
+    other = Ident(GHB.inchikey, GHB)
+    readings = {("ecgonine methyl ester", "en"): Reading("ecgonine methyl ester", other, ())}
+    report = NameReport()
+    check_readings(merged.substances, rows, merged.by_row, decisions, readings, ROLES, report)
+    assert len(report.contradicted_kept) == 1  # settled by a given structure: kept, reported
+    unsettled = {
+        0: Decision(ident_of(COCAINE), (Fact("name", ident_of(COCAINE), "name"),), (), "x")
+    }
+    report = NameReport()
+    check_readings(merged.substances, rows, merged.by_row, unsettled, readings, ROLES, report)
+    assert [d.what for d in report.dropped] == ["name 'ecgonine methyl ester'"]
+
+
+def _row(source: str = "list", line: int = 2) -> Row:
+    return Row(source, line, [Name("x")])
+
+
+def test_listings_combine_since_evidence_and_removals():
+    report = DatingReport()
+    listing = Listing("NL", "Opiumwet List II", "psychotropic")
+    adds = [
+        (listing.dated(evidence="2015-10-02"), _row("list", 2)),
+        (listing.dated(since="2021-10-28", act="Besluit 2021"), _row("list", 3)),
+    ]
+    removes = [
+        (listing.dated(change="remove", until="2024-04-16", act="Stb. 2024, 90"), _row("list", 4))
+    ]
+    combined, row = combine(adds, removes, report, "s")
+    assert (combined.since, combined.evidence, combined.until) == ("2021-10-28", None, "2024-04-16")
+    assert "removed 2024-04-16 by Stb. 2024, 90" in combined.note and row.row == 3
+    combined, _ = combine(adds[:1], [], report, "s")
+    assert (combined.since, combined.evidence) == (None, "2015-10-02")
+
+
+def test_undated_listings_get_snapshot_evidence_and_an_unnamed_schedule_removal_closes_all():
+    rows = [
+        Row(
+            "list",
+            2,
+            [Name("fenfluramine")],
+            listings=[Listing("US", "CSA Schedule IV", "psychotropic")],
+        ),
+        Row(
+            "list",
+            3,
+            [Name("fenfluramine")],
+            listings=[
+                Listing("US", "CSA Schedule ?", "narcotic", until="2022-12-23", change="remove")
+            ],
+        ),
+    ]
+    merged = merge(rows, ROLES, {0: NO_FACT, 1: NO_FACT}, {})
+    dated = date_listings(merged.substances, ROLES, DatingReport())
+    assert len(dated) == 1
+    listing = dated[0].listing
+    assert (listing.evidence, listing.until) == ("2020-06-30", "2022-12-23")
+
+
+def test_tables_follow_the_contract_and_load(tmp_path):
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("cocaine")],
+            cas=["50-36-2"],
+            structure=COCAINE.smiles,
+            listings=[Listing("BE", "BE Annex Ib", "narcotic", since="2017-09-26")],
+        ),
+        Row(
+            "list",
+            3,
+            [Name("KHAT")],
+            material="plant",
+            listings=[Listing("BE", "BE Annex IVb", "NPS", evidence="2017-09-26")],
+        ),
+        Row(
+            "list",
+            4,
+            [Name("Unknownine")],
+            listings=[Listing("BE", "BE Annex IVb", "NPS", evidence="2017-09-26")],
+        ),
+    ]
+    decisions = {0: given(COCAINE), 2: NO_FACT}
+    merged = merge(rows, ROLES, decisions, {0: decisions[0].support[0]})
+    dated = date_listings(merged.substances, ROLES, DatingReport())
+    built, detail = tables(merged.substances, dated, ROLES, CURATED / "stereo_exclusions.csv")
+    version = write_tables(built, tmp_path)
+    assert version == write_tables(built, tmp_path / "again")  # deterministic
+    lists = {r["list"]: r for r in pq.read_table(tmp_path / "lists.parquet").to_pylist()}
+    ivb = lists["BE Annex IVb"]
+    assert (ivb["entries"], ivb["with_structure"], ivb["name_only"], ivb["name_only_excepted"]) == (
+        2,
+        0,
+        1,
+        1,
+    )
+    assert ivb["coverage"] == "partial"
+    assert [e["material"] for e in detail["BE|BE Annex IVb"]["excepted_entries"]] == ["plant"]
+    reference = Reference(tmp_path)
+    entry = reference.listings[f"ik:{COCAINE.inchikey}"][0]
+    assert (entry.since, entry.category, entry.evidence) == ("2017-09-26", "", None)
+    assert {r.substance_id for r in reference.substances.values() if r.inchikey is None} == {
+        "name:khat",
+        "name:unknownine",
+    }
+    assert json.loads((tmp_path / "VERSION.json").read_text())["data_version"].startswith(
+        "2017-09-26+"
+    )
+
+
+def test_a_vocabulary_gives_its_short_names_to_known_substances_and_only_its_own_to_the_rest():
+    from subsmatch.compile.names import trim_vocabulary_names
+
+    roles = {**ROLES, "voc": role("voc", "vocabulary")}
+    rows = [
+        Row("ident", 2, [Name("cocaine")], structure=COCAINE.smiles),
+        Row(
+            "voc",
+            3,
+            [Name("Cocaine", "preferred"), Name("Neurocaine"), Name("x" * 60)],
+            inchikey=COCAINE.inchikey,
+        ),
+        Row("voc", 4, [Name("Lepirudin", "preferred"), Name("Refludan")], inchikey=GBL.inchikey),
+    ]
+    decisions = {0: given(COCAINE), 1: given(COCAINE), 2: given(GBL)}
+    merged = merge(rows, roles, decisions, {i: d.support[0] for i, d in decisions.items()})
+    assert trim_vocabulary_names(merged.substances, roles) == 2
+    assert {e.name.text for e in merged.substances[f"ik:{COCAINE.inchikey}"].names} == {
+        "cocaine",
+        "Cocaine",
+        "Neurocaine",
+    }
+    assert [e.name.text for e in merged.substances[f"ik:{GBL.inchikey}"].names] == ["Lepirudin"]

@@ -1,0 +1,218 @@
+"""The reference audit as the front ends call it: load, render per list, JSON, one-line coverage;
+and the shipped reference tables checked against what they must say."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from subsmatch.errors import UserError
+from subsmatch.reference.audit import as_json, coverage_line, load_audit, render
+from subsmatch.reference.lists import ListInfo, load
+
+AUDIT = {
+    "audit_version": 1,
+    "data_version": "2026-01-01+abc",
+    "lists": [
+        {
+            "jurisdiction": "NL",
+            "list": "Opiumwet List II",
+            "kind": "psychotropic",
+            "entries": 3,
+            "with_structure": 1,
+            "name_only": 1,
+            "name_only_excepted": 1,
+            "complete_to": "2015-10-02",
+            "coverage": "partial",
+            "note": "",
+            "name_only_entries": [{"substance_id": "name:x", "name": "x", "row": "nl:5"}],
+            "excepted_entries": [
+                {"substance_id": "name:qat", "name": "Qat", "material": "plant", "row": "nl:9"}
+            ],
+        }
+    ],
+    "conflicts": [
+        {
+            "row": "cn:185",
+            "name": "4-Methylmethcathinone",
+            "settled": "joined to ik:Y",
+            "reason": "agreement",
+            "support": [],
+            "against": ["CAS 5650-44-2 -> L"],
+        }
+    ],
+    "dropped": [
+        {
+            "row": "dea:58",
+            "what": "name 'fentanyl'",
+            "substance_id": "ik:M",
+            "reason": "carried more strongly by ik:P",
+        }
+    ],
+    "contradicted_kept": [],
+    "notices_not_placed": [
+        {
+            "row": "fr:81",
+            "names": ["Flunitazene"],
+            "substance_id": "name:flunitazene",
+            "notice": "2025-19542",
+        }
+    ],
+    "not_loaded": [],
+    "overrides": [
+        {
+            "row": "be:264",
+            "name": "DOC",
+            "decision": "structure",
+            "value": "C",
+            "reason": "wrong SMILES",
+            "applied": True,
+            "detail": "",
+        }
+    ],
+}
+
+
+def test_audit_renders_per_list_and_whole(tmp_path):
+    (tmp_path / "audit.json").write_text(json.dumps(AUDIT))
+    audit = load_audit(tmp_path)
+    text = render(audit)
+    assert (
+        "NL Opiumwet List II (psychotropic): 3 entries, 1 with structure, 1 name-only (33.3%)"
+        in text
+    )
+    assert "  name-only: x (nl:5)" in text and "  plant: Qat (nl:9)" in text
+    assert "conflicts found and how they were settled (1)" in text and "CAS 5650-44-2" in text
+    assert "notice names not placed on a structure (1)" in text and "Flunitazene" in text
+    assert "fentanyl" in text and "carried more strongly" in text
+    only = render(audit, jurisdiction="NL")
+    assert "conflicts" not in only and "Opiumwet List II" in only
+    assert as_json(audit, list_name="Opiumwet List II")["lists"][0]["entries"] == 3
+    assert as_json(audit) == AUDIT
+
+
+def test_a_missing_audit_says_how_to_make_one(tmp_path):
+    with pytest.raises(UserError) as error:
+        load_audit(tmp_path)
+    assert "python -m subsmatch.compile" in error.value.hint
+
+
+def test_coverage_line():
+    info = ListInfo(
+        "LU",
+        "LU psychotropes (RGD 20.03.1974)",
+        "psychotropic",
+        68,
+        "2026-07-13",
+        "",
+        65,
+        1,
+        2,
+        "complete",
+    )
+    assert coverage_line(info) == (
+        "LU  LU psychotropes (RGD 20.03.1974): 68 entries, 65 with structure, 1 name-only (1.5%), "
+        "2 plant/preparation/group; complete, complete to 2026-07-13"
+    )
+
+
+# --- the shipped reference ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load()
+
+
+def _listed(reference, name: str, jurisdiction: str) -> set[str]:
+    ids = {sid for text, sid in reference.names if text.lower() == name.lower()}
+    return {
+        e.list
+        for sid in ids
+        for e in reference.listings.get(sid, ())
+        if e.jurisdiction == jurisdiction
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "nl_list"),
+    [
+        ("heroin", "Opiumwet List I"),
+        ("heroïne", "Opiumwet List I"),
+        ("morphine", "Opiumwet List I"),
+        ("morfine", "Opiumwet List I"),
+        ("methylphenidate", "Opiumwet List I"),
+        ("buprenorphine", "Opiumwet List II"),
+        ("phenazepam", "Opiumwet List II"),
+        ("cannabis", "Opiumwet List II"),
+        ("mephedrone", "Opiumwet List I"),
+        ("mefedron", "Opiumwet List I"),
+    ],
+)
+def test_the_dutch_lists_hold_what_the_issue_found_missing(reference, name, nl_list):
+    assert nl_list in _listed(reference, name, "NL")
+
+
+def test_identities_the_issue_found_wrong(reference):
+    def ids(name: str) -> set[str]:
+        return {sid for text, sid in reference.names if text.lower() == name.lower()}
+
+    gbl, ghb = ids("GBL"), ids("GHB")
+    assert gbl and ghb and not gbl & ghb
+    assert ids("gamma-butyrolactone") == gbl
+    mephedrone = ids("mephedrone")
+    assert ids("4-methylmethcathinone") == mephedrone
+    china = {
+        sid
+        for sid, entries in reference.listings.items()
+        for e in entries
+        if e.jurisdiction == "CN" and e.name_in_list == "4-Methylmethcathinone"
+    }
+    assert china == mephedrone
+    for plant in ("khat", "peyote"):
+        assert all(reference.substances[sid].inchikey is None for sid in ids(plant))
+    assert all(
+        reference.substances[sid].name != "Morphine" for sid in ids("morphine methylbromide")
+    )
+
+
+def test_no_name_names_two_structures_unless_it_is_a_street_name(reference):
+    structures: dict[str, set[str]] = {}
+    for record in reference.name_records:
+        if record.kind != "street" and reference.substances[record.substance_id].inchikey:
+            structures.setdefault(record.key, set()).add(
+                reference.substances[record.substance_id].inchikey
+            )
+    assert [key for key, found in structures.items() if len(found) > 1] == []
+
+
+def test_benelux_lists_are_at_most_three_percent_name_only(reference):
+    over = [
+        coverage_line(info)
+        for info in reference.lists
+        if info.jurisdiction in ("BE", "NL", "LU", "EU", "UN")
+        and info.entries >= 40
+        and info.name_only > 0.03 * info.entries
+    ]
+    assert over == []
+
+
+def test_listings_are_dated_by_since_or_evidence(reference):
+    undated = [
+        (sid, e.jurisdiction, e.list)
+        for sid, entries in reference.listings.items()
+        for e in entries
+        if not e.since and not e.evidence and not e.until
+    ]
+    assert undated == []
+    luxembourg = {
+        e.list: e
+        for entries in reference.listings.values()
+        for e in entries
+        if e.jurisdiction == "LU" and e.name_in_list == "Heroinum"
+    }
+    heroin = next(iter(luxembourg.values()))
+    assert (
+        heroin.since is None and heroin.evidence == "2023-07-21"
+    )  # the 2023 re-enactment: evidence only
