@@ -8,14 +8,14 @@ from datetime import date
 import click
 
 from subsmatch.cli import EXIT_INVALID, EXIT_UNRESOLVED
-from subsmatch.cli.options import json_option, jurisdiction_options
+from subsmatch.cli.options import home_option, json_option, jurisdiction_options
 from subsmatch.cli.output import echo_json, styled
 from subsmatch.cli.registry import command, load
 from subsmatch.operations import check as checking
-from subsmatch.operations.check import LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS, Checker
+from subsmatch.operations.check import LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS
 
-judged = jurisdiction_options(LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS)
-"""-j/--jurisdiction and --as-of, for check and explain."""
+judged = jurisdiction_options(LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS, home_option)
+"""-j/--jurisdiction, --home and --as-of, for check and explain."""
 
 
 def read_queries(queries: tuple[str, ...]) -> list[str]:
@@ -40,6 +40,7 @@ def check(
     ctx: click.Context,
     queries: tuple[str, ...],
     jurisdictions: tuple[str, ...],
+    home: str | None,
     as_of: date | None,
     as_json: bool,
     no_opsin: bool,
@@ -55,13 +56,15 @@ def check(
     Examples:
         subsmatch check "MDMA HCl" 4-CMC "Fentanyl citrate"
         subsmatch check 50-36-2 --jurisdiction NL --jurisdiction DE --as-of 2016-01-01
+        subsmatch check pregabalin --home BE,NL,LU,EU,UN,US
         cut -f3 hits.tsv | subsmatch check - --json
     """
-    codes = checking.jurisdictions(jurisdictions)
+    codes = checking.jurisdictions(jurisdictions) if jurisdictions else ()
     texts = read_queries(queries)
     if not texts:
         raise click.UsageError("no query given (standard input was empty)")
-    checked = checking.check(Checker(use_opsin=not no_opsin), texts, codes, as_of)
+    checker = checking.home_checker(home, use_opsin=not no_opsin)
+    checked = checking.check(checker, texts, codes, as_of)
     rows = checked.rows
     if as_json:
         echo_json(rows[0] if len(rows) == 1 else rows)
@@ -88,7 +91,8 @@ def record(ctx: click.Context, rows: list) -> None:
 def echo_verdict(row: dict) -> None:
     """One verdict in a few lines: what it resolved to, per jurisdiction, rules, neighbours."""
     resolved = row["resolved"]
-    head = styled(f"[{row['status']}]")
+    scope = row["headline_scope"]
+    head = styled(f"[{row['status']}]") + (f" at {','.join(scope)}" if scope else "")
     if resolved:
         how = f"via {resolved['via']}, confidence {resolved['confidence']:.2f}"
         if resolved["form"]:
@@ -100,10 +104,14 @@ def echo_verdict(row: dict) -> None:
         click.echo(f"{row['query']}  ->  {head}  {row['error'] or ''}")
     for note in row["notes"]:
         click.echo(f"    note: {note}")
-    for j in row["jurisdictions"]:
+    for j in sorted(row["jurisdictions"], key=lambda j: j["code"] not in scope):
         lists = sorted({(e["list"], e["since"] or "") for e in j["entries"]})
         text = "; ".join(name + (f" (since {since})" if since else "") for name, since in lists)
-        click.echo(f"    {j['code']:<3} {j['status']:<11} {text}")
+        why = [d["text"] for d in j["derived"] if d["applies"] and d["status"] == j["status"]]
+        if why and (j["status"] == "unknown" or not text):
+            text = why[0]  # the rule that gives the status (treaty, EU drug, a gap in the data)
+        home = "*" if j["code"] in scope else " "
+        click.echo(f"  {home} {j['code']:<3} {j['status']:<11} {text}")
     for g in row["generic"]:
         provisional = " (PROVISIONAL rule)" if g["provisional"] else ""
         click.echo(

@@ -9,7 +9,7 @@ import click
 
 from subsmatch.cli.check import judged
 from subsmatch.cli.registry import command
-from subsmatch.operations.check import Checker
+from subsmatch.operations.check import home_checker
 from subsmatch.operations.explain import explain as reasoning
 
 
@@ -24,14 +24,19 @@ from subsmatch.operations.explain import explain as reasoning
     "substructure highlighted) to this SVG file.",
 )
 def explain(
-    query: str, jurisdictions: tuple[str, ...], as_of: date | None, svg_path: Path | None
+    query: str,
+    jurisdictions: tuple[str, ...],
+    home: str | None,
+    as_of: date | None,
+    svg_path: Path | None,
 ) -> None:
     """\b
     Examples:
         subsmatch explain 3-CMC
         subsmatch explain "CCCC(NC)C(=O)c1ccc(F)c(C)c1" --svg analogue.svg
     """
-    explained = reasoning(Checker(), query, jurisdictions, as_of, draw=svg_path is not None)
+    checker = home_checker(home)
+    explained = reasoning(checker, query, jurisdictions, as_of, draw=svg_path is not None)
     row = explained.row
     click.secho(f"Query: {query}", bold=True)
     click.echo(
@@ -64,14 +69,25 @@ def echo_reasoning(row: dict) -> None:
     for note in row["notes"]:
         click.echo(f"   note: {note}")
     click.secho("\n2. Lists", bold=True)
+    scope = row["headline_scope"]
     for j in row["jurisdictions"]:
-        click.echo(f"   {j['code']}: {j['status']}")
+        click.echo(f"   {j['code']}: {j['status']}" + (" (home)" if j["code"] in scope else ""))
         for e in j["entries"]:
-            since = f" since {e['since']}" if e["since"] else " (undated)"
+            since = (
+                f" since {e['since']}"
+                if e["since"]
+                else f" (start date unknown; in force by {e['in_force_from']})"
+                if e["in_force_from"]
+                else " (undated)"
+            )
             click.echo(
                 f"      {e['list']} ({e['kind']}){since}; {e['match']}; listed as "
                 f"{e['name']!r}; source {e['source']}" + (f"; {e['act']}" if e["act"] else "")
             )
+        for d in j["derived"]:
+            shown = "" if d["applies"] else " (shown, does not decide)"
+            click.echo(f"      rule {d['rule_id']}{shown}: {d['text']}")
+            click.echo(f"        basis: {d['basis']}" + (f"; {d['act']}" if d["act"] else ""))
     for rel in row["related"]:
         click.echo(f"   not applied: {rel['name']} ({rel['relation']}): {rel['reason']}")
     click.secho("\n3. Generic definitions", bold=True)
@@ -96,4 +112,4 @@ def echo_reasoning(row: dict) -> None:
             via = f", {n['via']}" if n.get("via") else ""
             click.echo(f"   {n['similarity']:.2f} {n['name']} ({scores}{via}): {n['difference']}")
             click.echo(f"        {' | '.join(n['lists'])}")
-    click.secho(f"\nVerdict: {row['status']}", bold=True)
+    click.secho(f"\nVerdict: {row['status']} at {', '.join(scope)}", bold=True)

@@ -94,9 +94,21 @@ status_options = _options(
 """--flagged or --status (repeatable), for the commands that read stored findings."""
 
 
-def jurisdiction_options(listed: Sequence[str], rules_only: Sequence[str]) -> Decorator:
-    """-j/--jurisdiction and --as-of, for the commands that judge substances; ``listed`` are
-    the jurisdictions with lists, ``rules_only`` those known by their generic clauses only."""
+home_option = click.option(
+    "--home",
+    metavar="CODES",
+    help="The jurisdictions you answer to, e.g. BE,NL,LU,EU,UN (the default): the headline "
+    "status is the strongest of these (default: $SUBSMATCH_HOME, else the config file's home).",
+)
+"""--home: the headline's scope (the settings' ``home``) for the commands that judge or store."""
+
+
+def jurisdiction_options(
+    listed: Sequence[str], rules_only: Sequence[str], *more: Decorator
+) -> Decorator:
+    """-j/--jurisdiction, ``more`` (--home) and --as-of, for the commands that judge substances;
+    ``listed`` are the jurisdictions with lists, ``rules_only`` those known by their generic
+    clauses only."""
     return _options(
         click.option(
             "-j",
@@ -105,8 +117,9 @@ def jurisdiction_options(listed: Sequence[str], rules_only: Sequence[str]) -> De
             multiple=True,
             metavar="CODE",
             help=f"Only these jurisdictions ({', '.join(listed)}; {', '.join(rules_only)}: "
-            "generic clauses only); repeatable.",
+            "generic clauses only), which are then the headline's scope; repeatable.",
         ),
+        *more,
         click.option(
             "--as-of",
             callback=parse_date,

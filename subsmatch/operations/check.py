@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from subsmatch import settings
 from subsmatch.errors import InvalidRequest
 from subsmatch.matchers.checker import Checker
 from subsmatch.matchers.verdict import Verdict, verdict_to_dict
@@ -36,6 +37,7 @@ __all__ = [
     "Checker",
     "check",
     "data_version",
+    "home_checker",
     "jurisdictions",
     "reference_lists",
 ]
@@ -73,11 +75,28 @@ class Checked:
         return any(row["status"] == Status.UNRESOLVED for row in self.rows)
 
 
+def home_checker(
+    home: str | Iterable[str] | None = None, *, use_opsin: bool = True, shared: bool = False
+) -> Checker:
+    """A checker whose headlines speak for the user's home jurisdictions: ``home`` as a front
+    end's option gives it (None or empty: the environment, the config file, then Benelux, EU and
+    UN; see :mod:`subsmatch.settings`), and the region of street names likewise.
+
+    >>> home_checker("nl,eu", use_opsin=False).home
+    ('NL', 'EU')
+    """
+    given = home if home is None or isinstance(home, str) else tuple(home)
+    chosen = settings.load({"home": given}, jurisdictions=JURISDICTIONS)
+    return Checker(use_opsin=use_opsin, shared=shared, home=chosen.home, region=chosen.region)
+
+
 def check(
     checker: Checker, texts: list[str], codes: Iterable[str] = (), as_of: date | None = None
 ) -> Checked:
-    """Resolve and judge ``texts`` in the jurisdictions ``codes`` (all when empty) on ``as_of``."""
-    verdicts = checker.check(texts, jurisdictions(codes), as_of)
+    """Resolve and judge ``texts`` in the jurisdictions ``codes`` on ``as_of``: none given, all
+    of them with the headline at the checker's home; given, these are the headline's scope."""
+    chosen = tuple(codes)
+    verdicts = checker.check(texts, jurisdictions(chosen) if chosen else None, as_of)
     return Checked(verdicts, [verdict_to_dict(v, checker.reference) for v in verdicts])
 
 

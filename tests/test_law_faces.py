@@ -1,0 +1,69 @@
+"""The home setting through the faces: the headline of `check` and `explain` speaks for the home
+jurisdictions (an option, the environment, the config file, else Benelux, EU and UN); the other
+jurisdictions are shown beneath it and never drive it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from subsmatch.settings import CONFIG_ENV, ENVIRONMENT
+from tests.helpers import run
+
+
+@pytest.fixture(autouse=True)
+def no_user_settings(monkeypatch, tmp_path):
+    """The user's own config file and environment do not reach these tests."""
+    monkeypatch.setenv(CONFIG_ENV, str(tmp_path / "absent.toml"))
+    for name in ENVIRONMENT.values():
+        monkeypatch.delenv(name, raising=False)
+
+
+def check(db_url: str, *args: str) -> dict:
+    code, out = run(db_url, "check", "--no-record", "--json", *args)
+    assert code == 0, out
+    return json.loads(out)
+
+
+def test_caffeine_is_not_listed_at_home_and_controlled_in_china_beneath(db_url):
+    row = check(db_url, "caffeine")
+    assert (row["status"], row["flagged"]) == ("not_listed", False)
+    assert row["headline_scope"] == ["BE", "NL", "LU", "EU", "UN"]
+    statuses = {j["code"]: j["status"] for j in row["jurisdictions"]}
+    assert {statuses[c] for c in ("BE", "NL", "LU", "EU", "UN")} == {"not_listed"}
+    assert statuses["CN"] == "controlled"
+
+
+def test_the_home_option_the_environment_and_the_config_file(db_url, monkeypatch, tmp_path):
+    assert check(db_url, "pregabalin", "--home", "be,us")["status"] == "controlled"
+    monkeypatch.setenv(ENVIRONMENT["home"], "US")
+    assert check(db_url, "pregabalin")["headline_scope"] == ["US"]
+    assert check(db_url, "pregabalin", "--home", "NL")["status"] == "not_listed"  # option first
+    monkeypatch.delenv(ENVIRONMENT["home"])
+    config = tmp_path / "config.toml"
+    config.write_text('home = ["CN"]\n', encoding="utf-8")
+    monkeypatch.setenv(CONFIG_ENV, str(config))
+    assert check(db_url, "caffeine")["status"] == "controlled"
+
+
+def test_named_jurisdictions_are_the_headline_scope_of_the_call(db_url):
+    row = check(db_url, "caffeine", "-j", "cn")
+    assert (row["status"], row["headline_scope"]) == ("controlled", ["CN"])
+
+
+def test_an_unknown_home_is_a_clear_error(db_url):
+    code, out = run(db_url, "check", "--no-record", "caffeine", "--home", "BE,XX")
+    assert code != 0
+    assert "unknown jurisdiction XX in home (option)" in out
+    assert "Traceback" not in out
+
+
+def test_the_table_marks_home_and_says_why_a_treaty_controls(db_url):
+    code, out = run(db_url, "check", "--no-record", "isotonitazene")
+    assert code == 0, out
+    assert "[controlled] at BE,NL,LU,EU,UN" in out
+    nl = next(line for line in out.splitlines() if line.strip().startswith("* NL"))
+    assert "controlled by treaty" in nl
+    code, out = run(db_url, "explain", "pregabalin", "--home", "US")
+    assert code == 0, out
