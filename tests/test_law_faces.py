@@ -67,3 +67,54 @@ def test_the_table_marks_home_and_says_why_a_treaty_controls(db_url):
     assert "controlled by treaty" in nl
     code, out = run(db_url, "explain", "pregabalin", "--home", "US")
     assert code == 0, out
+
+
+def report(path, *names: str) -> str:
+    """A JSON Lines report of one lab analysis per name."""
+    lines = [
+        json.dumps(
+            {
+                "context": "lab_screening",
+                "technique": "GC-MS",
+                "case_id": "LAW-1",
+                "item_id": str(n),
+                "measured_at": "2024-04-08T09:12:00+02:00",
+                "findings": [{"name": name, "rank": 1}],
+            }
+        )
+        for n, name in enumerate(names, 1)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def names_of(rows: list[dict]) -> set[str]:
+    return {r["name"] for r in rows}
+
+
+def test_flagged_lists_speak_for_home_and_leave_quiet_precursors_out(db_url, tmp_path):
+    first = report(tmp_path / "a.jsonl", "caffeine", "pregabalin", "acetone", "cocaine")
+    code, out = run(db_url, "ingest", first, "--json")
+    assert code == 0, out
+    (summary,) = json.loads(out)
+    assert summary["statuses"]["precursor"] == 1  # acetone: EU Category 3, shown ...
+    assert [f["name"] for f in summary["flagged"]] == ["cocaine"]  # ... but not flagged
+    assert summary["flagged_count"] == 1
+    code, out = run(db_url, "findings", "--flagged", "--json")
+    assert code == 0, out
+    assert names_of(json.loads(out)) == {"cocaine"}
+    code, out = run(db_url, "findings", "--flagged", "--home", "BE,US", "--json")
+    assert code == 0, out
+    rows = json.loads(out)
+    assert names_of(rows) == {"cocaine", "pregabalin"}
+    assert {r["status"] for r in rows} == {"controlled"}
+    code, out = run(db_url, "findings", "--status", "not_listed", "--home", "CN", "--json")
+    assert code == 0, out
+    assert names_of(json.loads(out)) == {"pregabalin"}
+    # a later file reuses the stored verdicts, headed for the home of that ingest
+    second = report(tmp_path / "b.jsonl", "caffeine", "acetone")
+    code, out = run(db_url, "ingest", second, "--home", "CN", "--json")
+    assert code == 0, out
+    (summary,) = json.loads(out)
+    assert summary["statuses"] == {"controlled": 1, "precursor": 1}
+    assert [f["name"] for f in summary["flagged"]] == ["caffeine"]

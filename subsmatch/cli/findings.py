@@ -10,6 +10,7 @@ import click
 
 from subsmatch.cli.database import engine
 from subsmatch.cli.options import (
+    home_option,
     json_option,
     limit_option,
     output_options,
@@ -21,6 +22,7 @@ from subsmatch.cli.registry import command
 from subsmatch.cli.rows import emit, findings_table
 from subsmatch.errors import command_line, word
 from subsmatch.operations import findings as stored
+from subsmatch.operations.check import home as home_of
 from subsmatch.operations.findings import EXPORT_FORMATS, SEARCH_ENGINES, utc_text
 
 case_option = click.option("--case", metavar="ID", help="Only this case.")
@@ -28,6 +30,7 @@ case_option = click.option("--case", metavar="ID", help="Only this case.")
 
 @command("findings")
 @status_options
+@home_option
 @case_option
 @window_options
 @limit_option("findings")
@@ -37,6 +40,7 @@ def findings(
     ctx: click.Context,
     flagged: bool,
     statuses: tuple[str, ...],
+    home: str | None,
     case: str | None,
     since: date | None,
     until: date | None,
@@ -49,10 +53,12 @@ def findings(
     \b
     Examples:
         subsmatch findings --flagged
+        subsmatch findings --flagged --home BE,NL,LU,EU,UN,US
         subsmatch findings --case 24-01873 --csv > case.csv
     """
+    at = home_of(home)
     chosen = stored.selection(
-        flagged=flagged, statuses=statuses, case=case, since=since, until=until
+        flagged=flagged, statuses=statuses, case=case, since=since, until=until, home=at
     )
     rows = [stored.brief(row) for row in stored.findings(engine(ctx), chosen, limit)]
     emit(rows, as_json, as_csv, findings_table)

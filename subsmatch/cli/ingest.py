@@ -11,11 +11,12 @@ import click
 
 from subsmatch.cli import EXIT_UNREADABLE_FILE
 from subsmatch.cli.database import engine, given_url
-from subsmatch.cli.options import json_option
+from subsmatch.cli.options import home_option, json_option
 from subsmatch.cli.output import echo_json, styled
 from subsmatch.cli.registry import command
 from subsmatch.errors import command_line
 from subsmatch.operations import ingest as ingesting
+from subsmatch.operations.check import home_checker
 from subsmatch.operations.rematch import rematch as rejudge
 from subsmatch.vocabulary import severity
 
@@ -94,6 +95,7 @@ def progress(enabled: bool) -> Callable[[str, int], None] | None:
     help='The file name to record for "-" (standard input), e.g. the original export\'s.',
 )
 @click.option("--force", is_flag=True, help="Ingest content already ingested as a new version.")
+@home_option
 @json_option("Print the summary as JSON.")
 @click.pass_context
 def ingest(
@@ -106,6 +108,7 @@ def ingest(
     timezone: str | None,
     stdin_name: str,
     force: bool,
+    home: str | None,
     as_json: bool,
 ) -> None:
     """PATH is a file, a directory (read recursively) or "-" for standard input. Formats are
@@ -134,6 +137,7 @@ def ingest(
         engine(ctx, create=True),
         sources,
         options,
+        checker=home_checker(home),
         force=force,
         progress=progress(interactive),
     ):

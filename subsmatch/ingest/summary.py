@@ -44,10 +44,11 @@ class FileSummary:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # the first few: where, why
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    quiet: int = 0  # findings of a flagged status whose verdict is not flagged (not in the JSON)
 
     @property
     def flagged_count(self) -> int:
-        return sum(self.statuses[s] for s in FLAGGED)
+        return sum(self.statuses[s] for s in FLAGGED) - self.quiet
 
     def worded(self, wording: Wording) -> FileSummary:
         """The summary with the options its error, notes and rejections point to worded as a
@@ -63,6 +64,7 @@ class FileSummary:
         data = asdict(self)
         data["statuses"] = dict(sorted(self.statuses.items()))
         data["flagged_count"] = self.flagged_count
+        del data["quiet"]  # type: ignore[misc]
         return data
 
 

@@ -11,6 +11,7 @@ import json
 
 from subsmatch import __version__
 from subsmatch.matchers.checker import Checker
+from subsmatch.matchers.verdict import at_home
 from subsmatch.store.ingests import FileWriter
 
 Key = tuple[str, ...]
@@ -39,7 +40,7 @@ class Verdicts:
         distinct = list(dict.fromkeys(keys))
         new = list(dict.fromkeys(q for key in distinct for q in key if q not in self.of))
         for query, (rid, verdict) in store.stored(new, self.versions).items():
-            self.of[query] = json.loads(verdict)
+            self.of[query] = at_home(json.loads(verdict), self.checker.home)  # stored elsewhere
             self.stored_ids[query] = rid
         new = [q for q in new if q not in self.of]
         if new:  # else the checker's indexes need not be built

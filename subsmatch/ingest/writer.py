@@ -38,7 +38,7 @@ from subsmatch.ingest.verdicts import Verdicts
 from subsmatch.matchers.verdict import listed_on
 from subsmatch.store.ingests import FileWriter
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
-from subsmatch.vocabulary import FLAGGED, NO_HIT
+from subsmatch.vocabulary import FLAGGED, NO_HIT, is_flagged
 
 
 class RefusedReport(UserError):
@@ -160,7 +160,9 @@ class ReportWriter:
         file_id = self.store.file_id
         for finding, key in zip(findings, keys, strict=True):
             resolution_id, status, verdict = outcome[key]
-            if status in FLAGGED and self.kept[status] < FLAGGED_KEPT:
+            flagged = is_flagged(status, verdict.get("flagged") if verdict else None)
+            summary.quiet += status in FLAGGED and not flagged  # a precursor not flagged
+            if flagged and self.kept[status] < FLAGGED_KEPT:
                 self.kept[status] += 1
                 case, item = self.cases.get(finding.analysis_id, (None, None))
                 summary.flagged.append(

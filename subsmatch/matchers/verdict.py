@@ -758,6 +758,14 @@ def rehead(verdict: dict, scope: Sequence[str], law: LawBook | None = None) -> d
     return out
 
 
+def at_home(verdict: dict, scope: Sequence[str] | None, law: LawBook | None = None) -> dict:
+    """A stored ``check --json`` object as seen from ``scope`` (None: as stored): itself when
+    its headline speaks for ``scope`` already, else :func:`rehead`."""
+    if scope is None or verdict.get("headline_scope") == list(scope):
+        return verdict
+    return rehead(verdict, scope, law)
+
+
 # --- the JSON object ------------------------------------------------------------------------------
 
 

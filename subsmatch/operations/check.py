@@ -37,6 +37,7 @@ __all__ = [
     "Checker",
     "check",
     "data_version",
+    "home",
     "home_checker",
     "jurisdictions",
     "reference_lists",
@@ -75,6 +76,17 @@ class Checked:
         return any(row["status"] == Status.UNRESOLVED for row in self.rows)
 
 
+def home(given: str | Iterable[str] | None = None) -> tuple[str, ...]:
+    """The user's home jurisdictions: ``given`` (a front end's option), else the environment, the
+    config file, then Benelux, EU and UN (:mod:`subsmatch.settings`)."""
+    return _settings(given).home
+
+
+def _settings(given: str | Iterable[str] | None) -> settings.Settings:
+    chosen = given if given is None or isinstance(given, str) else tuple(given)
+    return settings.load({"home": chosen}, jurisdictions=JURISDICTIONS)
+
+
 def home_checker(
     home: str | Iterable[str] | None = None, *, use_opsin: bool = True, shared: bool = False
 ) -> Checker:
@@ -85,8 +97,7 @@ def home_checker(
     >>> home_checker("nl,eu", use_opsin=False).home
     ('NL', 'EU')
     """
-    given = home if home is None or isinstance(home, str) else tuple(home)
-    chosen = settings.load({"home": given}, jurisdictions=JURISDICTIONS)
+    chosen = _settings(home)
     return Checker(use_opsin=use_opsin, shared=shared, home=chosen.home, region=chosen.region)
 
 

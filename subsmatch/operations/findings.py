@@ -10,6 +10,9 @@ The rules both front ends follow:
 - A window of days (:mod:`~subsmatch.operations.window`) is over when a finding was made:
   measured, else ingested.
 - Only the newest version of each file content is read.
+- A finding's status is its verdict's headline at the user's home (``home``): a verdict stored
+  for another home is re-headed (:func:`~subsmatch.matchers.verdict.rehead`), and ``flagged``
+  keeps only flagged verdicts (a precursor of a category that is not flagged is not).
 
 >>> selection(flagged=True).statuses == tuple(FLAGGED)
 True
@@ -19,9 +22,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,14 +39,14 @@ from subsmatch.matchers.structure_search import (
     similar_hits,
     substructure_hits,
 )
-from subsmatch.matchers.verdict import listed_on
+from subsmatch.matchers.verdict import at_home, listed_on
 from subsmatch.operations.window import midnight
 from subsmatch.reports import export as exporter
 from subsmatch.reports.export import spreadsheet_safe, utc_text
 from subsmatch.store import queries
 from subsmatch.store import search as in_database
 from subsmatch.store.models import as_utc
-from subsmatch.vocabulary import FINDING_STATUSES, FLAGGED
+from subsmatch.vocabulary import FINDING_STATUSES, FLAGGED, Status, is_flagged
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -82,19 +86,39 @@ BRIEF_FIELDS = (
 )
 
 
+KEPT_STATUSES = frozenset({"no_hit", Status.UNRESOLVED})
+"""Stored statuses no home changes (no substance to judge)."""
+
+
 @dataclass(frozen=True)
 class Selection:
-    """Which stored findings: these statuses (none: all), one case, a window of days."""
+    """Which stored findings: these statuses (none: all) or the flagged ones, one case, a
+    window of days; their statuses as headlines at ``home`` (None: as stored)."""
 
     statuses: tuple[str, ...] = ()
     case: str | None = None
     since: date | None = None
     until: date | None = None
+    flagged: bool = False
+    home: tuple[str, ...] | None = None
 
     @property
     def window(self) -> tuple[datetime | None, datetime | None]:
         """From ``since`` to before ``until``, each at 00:00 UTC."""
         return midnight(self.since), midnight(self.until)
+
+    @property
+    def stored_statuses(self) -> tuple[str, ...]:
+        """The stored statuses that may have a status chosen at home (none: all)."""
+        if self.home is None or not self.statuses:
+            return self.statuses
+        return tuple(s for s in FINDING_STATUSES if s not in KEPT_STATUSES or s in self.statuses)
+
+    def takes(self, row: dict) -> bool:
+        """Whether a finding (its status at home) is selected."""
+        if self.flagged:
+            return is_flagged(row["status"], (row["verdict"] or {}).get("flagged"))
+        return not self.statuses or row["status"] in self.statuses
 
 
 def selection(
@@ -104,9 +128,11 @@ def selection(
     case: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    home: Sequence[str] | None = None,
 ) -> Selection:
     """The selection asked for; raises :class:`InvalidRequest` for ``flagged`` with
-    ``statuses``, and for a status no finding can have."""
+    ``statuses``, and for a status no finding can have. ``home``: the jurisdictions statuses
+    speak for (the front end's setting)."""
     if flagged and statuses:
         raise InvalidRequest(
             "{flagged} cannot be combined with {status}: {flagged} means "
@@ -120,17 +146,40 @@ def selection(
             option="status",
         )
     wanted = tuple(FLAGGED) if flagged else tuple(dict.fromkeys(statuses))
-    return Selection(wanted, case, since, until)
+    return Selection(wanted, case, since, until, flagged, tuple(home) if home else None)
 
 
 def findings(
     engine: Engine, chosen: Selection = Selection(), limit: int | None = None
 ) -> Iterator[dict]:
-    """Stored findings with their resolution and verdict, newest files first (streamed)."""
+    """Stored findings with their resolution and verdict, newest files first (streamed), with
+    their statuses at ``chosen.home``."""
     since, until = chosen.window
-    return queries.findings(
-        engine, statuses=chosen.statuses, case=chosen.case, since=since, until=until, limit=limit
+    exact = chosen.home is None and not chosen.flagged  # the database selects and counts alone
+    rows = queries.findings(
+        engine,
+        statuses=chosen.stored_statuses,
+        case=chosen.case,
+        since=since,
+        until=until,
+        limit=limit if exact else None,
     )
+    return islice((r for r in at_home_rows(rows, chosen.home) if chosen.takes(r)), limit)
+
+
+def at_home_rows(rows: Iterable[dict], home: tuple[str, ...] | None) -> Iterator[dict]:
+    """Stored findings with the headline of their verdict at ``home`` (None: as stored); each
+    distinct verdict is re-headed once (findings share them)."""
+    seen: dict[int, dict] = {}
+    for row in rows:
+        verdict = row["verdict"]
+        if home is None or not verdict or row["status"] in KEPT_STATUSES:
+            yield row
+            continue
+        if id(verdict) not in seen:
+            seen[id(verdict)] = at_home(verdict, home)
+        mine = seen[id(verdict)]
+        yield row if mine is verdict else {**row, "verdict": mine, "status": mine["status"]}
 
 
 def brief(row: dict) -> dict:

@@ -245,10 +245,16 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
         status: Annotated[list[FindingStatus] | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=10000)] = 100,
     ) -> Response:
-        """Stored findings with their verdicts, newest files first. ``flagged``: the statuses
-        controlled, generic, precursor, analogue and unresolved (not with ``status``, 422)."""
+        """Stored findings with their verdicts, newest files first, each status the headline at
+        the service's home. ``flagged``: the flagged verdicts (controlled, generic, analogue,
+        unknown, unresolved, a precursor of a flagged category; not with ``status``, 422)."""
         chosen = stored.selection(
-            flagged=flagged, statuses=tuple(status or ()), case=case, since=since, until=until
+            flagged=flagged,
+            statuses=tuple(status or ()),
+            case=case,
+            since=since,
+            until=until,
+            home=service.checker.home,
         )
         rows = [stored.json_safe(r) for r in stored.findings(service.engine, chosen, limit)]
         guard.audit(

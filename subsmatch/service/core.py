@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from subsmatch.errors import InvalidRequest, NotFound, UserError, Wording, api_field
-from subsmatch.operations.check import Checker
+from subsmatch.operations.check import Checker, home_checker
 from subsmatch.operations.explain import explain
 from subsmatch.operations.ingest import shipped_profile_names
 
@@ -39,7 +39,7 @@ class Service:
 
     engine: Engine
     max_upload_bytes: int
-    checker: Checker = field(default_factory=lambda: Checker(shared=True))
+    checker: Checker = field(default_factory=lambda: home_checker(shared=True))
     profiles: list[str] = field(default_factory=shipped_profile_names)
 
     def __post_init__(self) -> None:
