@@ -4,6 +4,7 @@ and the shipped reference tables checked against what they must say."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import pytest
 
@@ -79,7 +80,7 @@ def test_audit_renders_per_list_and_whole(tmp_path):
     audit = load_audit(tmp_path)
     text = render(audit)
     assert (
-        "NL Opiumwet List II (psychotropic): 3 entries, 1 with structure, 1 name-only (33.3%)"
+        "NL  Opiumwet List II (psychotropic): 3 entries, 1 with structure, 1 name-only (33.3%)"
         in text
     )
     assert "  name-only: x (nl:5)" in text and "  plant: Qat (nl:9)" in text
@@ -111,9 +112,9 @@ def test_coverage_line():
         2,
         "complete",
     )
-    assert coverage_line(info) == (
-        "LU  LU psychotropes (RGD 20.03.1974): 68 entries, 65 with structure, 1 name-only (1.5%), "
-        "2 plant/preparation/group; complete, complete to 2026-07-13"
+    assert coverage_line(asdict(info)) == (
+        "LU  LU psychotropes (RGD 20.03.1974) (psychotropic): 68 entries, 65 with structure, "
+        "1 name-only (1.5%), 2 plant/preparation/group; complete, complete to 2026-07-13"
     )
 
 
@@ -189,7 +190,7 @@ def test_no_name_names_two_structures_unless_it_is_a_street_name(reference):
 
 def test_benelux_lists_are_at_most_three_percent_name_only(reference):
     over = [
-        coverage_line(info)
+        coverage_line(asdict(info))
         for info in reference.lists
         if info.jurisdiction in ("BE", "NL", "LU", "EU", "UN")
         and info.entries >= 40

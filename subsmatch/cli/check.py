@@ -12,6 +12,7 @@ from subsmatch.cli.options import home_option, json_option, jurisdiction_options
 from subsmatch.cli.output import echo_json, styled
 from subsmatch.cli.registry import command, load
 from subsmatch.operations import check as checking
+from subsmatch.operations import reference as references
 from subsmatch.operations.check import LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS
 
 judged = jurisdiction_options(LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS, home_option)
@@ -141,10 +142,5 @@ def lists(as_json: bool) -> None:
         echo_json({"data_version": version, "lists": infos})
         return
     click.echo(f"reference data {version}")
-    width = max(len(i["list"]) for i in infos)
-    click.echo(f"{'code':<5}{'list':<{width + 2}}{'kind':<13}{'entries':>8}  complete to")
-    for i in infos:
-        click.echo(
-            f"{i['jurisdiction']:<5}{i['list']:<{width + 2}}{i['kind']:<13}"
-            f"{i['entries']:>8}  {i['complete_to'] or '-'}"
-        )
+    for line in references.coverage_lines(infos):
+        click.echo(line)

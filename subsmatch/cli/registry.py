@@ -41,6 +41,10 @@ COMMANDS = {
         "subsmatch.cli.check",
         "Show the jurisdictions, lists, entry counts and the date each is complete to.",
     ),
+    "reference": Entry(
+        "subsmatch.cli.reference",
+        "What the reference holds per list and what its build could not settle (audit).",
+    ),
     "ingest": Entry(
         "subsmatch.cli.ingest",
         "Read lab and field-device reports, resolve every hit and store it with its verdict.",

@@ -7,21 +7,28 @@ substance and why, and the names in dated notices that could not be placed. The 
 call :func:`load_audit`, :func:`render` (text) or :func:`as_json`, and :func:`coverage_line`
 for the one-line summary of a list.
 
+>>> from dataclasses import asdict
+>>> from subsmatch.reference.lists import ListInfo
 >>> info = ListInfo("NL", "Opiumwet List I", "narcotic", 183, "2015-10-02", "", 174, 4, 5,
-...     "partial")
->>> print(*coverage_line(info).split("; "), sep="\n")
-NL  Opiumwet List I: 183 entries, 174 with structure, 4 name-only (2.2%), 5 plant/preparation/group
-partial, complete to 2015-10-02
+...     "complete")
+>>> print(*coverage_line(asdict(info)).split(", "), sep="\n")
+NL  Opiumwet List I (narcotic): 183 entries
+174 with structure
+4 name-only (2.2%)
+5 plant/preparation/group; complete
+complete to 2015-10-02
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from subsmatch.errors import UserError
-from subsmatch.reference.lists import DATA_DIR, ListInfo
+from subsmatch.reference.lists import DATA_DIR
 
 AUDIT_FILE = "audit.json"
 
@@ -63,31 +70,22 @@ def load_audit(data_dir: Path = DATA_DIR) -> Audit:
     return Audit(json.loads(path.read_text(encoding="utf-8")))
 
 
-def name_only_share(info: ListInfo) -> float:
-    return info.name_only / info.entries if info.entries else 0.0
-
-
-def coverage_line(info: ListInfo) -> str:
-    """One line per list: entries, with structure, name-only, excepted, coverage."""
-    excepted = (
-        f", {info.name_only_excepted} plant/preparation/group" if info.name_only_excepted else ""
-    )
-    complete = f", complete to {info.complete_to}" if info.complete_to else ""
+def coverage_line(info: Mapping[str, Any]) -> str:
+    """One line per list (a list's row of the lists table, or its entry in the audit): entries,
+    with structure, name-only, excepted, coverage."""
+    entries, name_only, excepted = info["entries"], info["name_only"], info["name_only_excepted"]
+    share = 100 * name_only / entries if entries else 0.0
+    complete = f", complete to {info['complete_to']}" if info["complete_to"] else ""
     return (
-        f"{info.jurisdiction:<3} {info.list}: {info.entries} entries, "
-        f"{info.with_structure} with structure, {info.name_only} name-only "
-        f"({100 * name_only_share(info):.1f}%){excepted}; {info.coverage}{complete}"
+        f"{info['jurisdiction']:<3} {info['list']} ({info['kind']}): {entries} entries, "
+        f"{info['with_structure']} with structure, {name_only} name-only ({share:.1f}%)"
+        + (f", {excepted} plant/preparation/group" if excepted else "")
+        + f"; {info['coverage']}{complete}"
     )
 
 
 def _list_block(entry: dict) -> list[str]:
-    share = 100 * entry["name_only"] / entry["entries"] if entry["entries"] else 0.0
-    lines = [
-        f"{entry['jurisdiction']} {entry['list']} ({entry['kind']}): {entry['entries']} entries, "
-        f"{entry['with_structure']} with structure, {entry['name_only']} name-only ({share:.1f}%), "
-        f"{entry['name_only_excepted']} plant/preparation/group; {entry['coverage']}"
-        + (f", complete to {entry['complete_to']}" if entry["complete_to"] else "")
-    ]
+    lines = [coverage_line(entry)]
     lines += [f"  name-only: {e['name']} ({e['row']})" for e in entry["name_only_entries"]]
     lines += [f"  {e['material']}: {e['name']} ({e['row']})" for e in entry["excepted_entries"]]
     return lines
