@@ -171,3 +171,13 @@ def test_json_keeps_the_text_escaped_the_json_way() -> None:
     result = run("check", "MDMA\x1b[2J", "--json", "--no-record")
     assert "\x1b" not in result.stdout
     assert json.loads(result.stdout)["query"] == "MDMA\x1b[2J"
+
+
+def test_the_same_file_again_points_to_force(db_url: str) -> None:
+    assert run("--db", db_url, "ingest", str(LIMS)).exit_code == 0
+    again = run("--db", db_url, "ingest", str(LIMS))
+    assert again.exit_code == 0
+    assert "already ingested (version 1); nothing changed" in again.output
+    assert "add --force" in again.output
+    forced = run("--db", db_url, "ingest", "--force", str(LIMS))
+    assert "new (version 2" in forced.output

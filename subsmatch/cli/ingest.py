@@ -162,7 +162,10 @@ def echo_summaries(summaries: list, db: str | None) -> None:
             say(f"  {s.source}: NOT INGESTED")
             continue
         if s.status == "already_ingested":
-            say(f"  {s.source}: already ingested (version {s.version}); nothing changed")
+            say(
+                f"  {s.source}: already ingested (version {s.version}); nothing changed (to "
+                "read it again, e.g. with another --profile or --encoding, add --force)"
+            )
             for note in s.notes:
                 say(f"      note: {note}")
             continue
