@@ -1,6 +1,6 @@
 """Load on the service: concurrent clients checking names against a server on loopback.
 
-    .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 30] [--names 500]
+    .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 30] [--names 500] [--upload-mb 36]
 
 Starts `subsmatch serve` on a free loopback port over a temporary database, creates a customs
 token, then runs N asynchronous clients (httpx) that each POST /check {"query": NAME} in a
@@ -8,6 +8,10 @@ loop for the given time, NAMES drawn from the reference names (so the first requ
 afresh and later ones are cache hits, as in a working day). Prints requests/s, p50/p90/p99
 latency and the errors, which must be 0 (exit code 1 otherwise). Bounded: at most
 --max-requests requests, --seconds of load, loopback only.
+
+With --upload-mb N, a lab uploads a LIMS extract of N MB (the shipped example's rows over and
+over, each its own case) while the clients check: the checks must not fail or wait behind the
+ingest's write lock, and the upload must be stored (its status and time are printed).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from subsmatch.service.testing import running_server
 from subsmatch.store.access import create_token
 from subsmatch.store.engine import make_engine
 
+LIMS = Path(__file__).resolve().parents[1] / "subsmatch" / "examples" / "lims_case_extract.csv"
+
 
 def pick_names(n: int, seed: int) -> list[str]:
     """``n`` reference names of 3 to 40 characters, drawn reproducibly."""
@@ -40,12 +46,14 @@ async def client(
     names: list[str],
     rng: random.Random,
     deadline: float,
+    busy: asyncio.Event,
     budget: list[int],
     latencies: list[float],
     errors: list[str],
 ) -> None:
-    """One client: check random names until the deadline or the shared budget runs out."""
-    while time.monotonic() < deadline and budget[0] > 0:
+    """One client: check random names until the deadline (and while ``busy`` is set) or the
+    shared budget runs out."""
+    while (time.monotonic() < deadline or busy.is_set()) and budget[0] > 0:
         budget[0] -= 1
         started = time.perf_counter()
         try:
@@ -58,9 +66,17 @@ async def client(
 
 
 async def run_load(
-    base: str, token: str, names: list[str], clients: int, seconds: float, max_requests: int
+    base: str,
+    token: str,
+    names: list[str],
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    busy: asyncio.Event | None = None,
 ) -> tuple[list[float], list[str], float]:
-    """Latencies, errors and the wall time of ``clients`` concurrent clients."""
+    """Latencies, errors and the wall time of ``clients`` concurrent clients, for ``seconds``
+    and as long as ``busy`` is set."""
+    busy = busy or asyncio.Event()
     # idle connections are dropped before the server's 5 s keep-alive timeout closes them
     limits = httpx.Limits(
         max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=4.0
@@ -75,11 +91,67 @@ async def run_load(
         deadline = started + seconds
         await asyncio.gather(
             *(
-                client(http, names, random.Random(i), deadline, budget, latencies, errors)
+                client(http, names, random.Random(i), deadline, busy, budget, latencies, errors)
                 for i in range(clients)
             )
         )
         return latencies, errors, time.monotonic() - started
+
+
+def lims_extract(megabytes: float) -> bytes:
+    """A LIMS extract of about ``megabytes``: the example's rows repeated, case numbers made
+    unique so that every row is a finding of its own case."""
+    header, *rows = LIMS.read_text(encoding="utf-8-sig").splitlines()
+    out, size, n = [header], len(header), 0
+    while size < megabytes * 2**20:
+        n += 1
+        for row in rows:
+            line = row.replace("24-01873", f"24-{n:07d}", 1)
+            out.append(line)
+            size += len(line) + 2
+    return ("\r\n".join(out) + "\r\n").encode()
+
+
+async def upload(base: str, token: str, data: bytes) -> tuple[int, str, float]:
+    """POST /ingest of ``data``: status, what the summary says, seconds."""
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, timeout=3600) as http:
+        response = await http.post(
+            "/ingest",
+            headers={"Authorization": f"Bearer {token}"},
+            files={"file": ("load_extract.csv", data, "text/csv")},
+        )
+    said = response.json()
+    summary = (
+        f"{said.get('status')}: {said.get('findings')} findings, {said.get('rejections')} "
+        "rejections"
+        if response.status_code == 200
+        else str(said.get("detail"))[:200]
+    )
+    return response.status_code, summary, time.perf_counter() - started
+
+
+async def load_with_upload(
+    base: str, tokens: dict[str, str], names: list[str], args: argparse.Namespace
+) -> tuple[list[float], list[str], float, tuple[int, str, float] | None]:
+    """The check load, and the upload beside it when asked for."""
+    busy = asyncio.Event()
+    checks = run_load(
+        base, tokens["customs"], names, args.clients, args.seconds, args.max_requests, busy
+    )
+    if not args.upload_mb:
+        return (*await checks, None)
+    data = lims_extract(args.upload_mb)
+
+    async def uploading() -> tuple[int, str, float]:
+        busy.set()  # the checks go on until the upload is stored
+        try:
+            return await upload(base, tokens["lab"], data)
+        finally:
+            busy.clear()
+
+    (latencies, errors, wall), uploaded = await asyncio.gather(checks, uploading())
+    return latencies, errors, wall, uploaded
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -94,14 +166,16 @@ def main() -> int:
     parser.add_argument("--names", type=int, default=500)
     parser.add_argument("--max-requests", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--upload-mb", type=float, default=0.0)
     args = parser.parse_args()
     names = pick_names(args.names, args.seed)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'load.sqlite'}"
-        token = create_token(make_engine(url), "load", "customs")
+        engine = make_engine(url)
+        tokens = {role: create_token(engine, f"load-{role}", role) for role in ("customs", "lab")}
         with running_server(url, log=Path(folder) / "server.log") as base:
-            latencies, errors, wall = asyncio.run(
-                run_load(base, token, names, args.clients, args.seconds, args.max_requests)
+            latencies, errors, wall, uploaded = asyncio.run(
+                load_with_upload(base, tokens, names, args)
             )
     ms = [v * 1000 for v in latencies]
     print(f"{args.clients} clients, {wall:.1f} s, {len(names)} distinct names")
@@ -111,6 +185,11 @@ def main() -> int:
         f"p99 {percentile(ms, 99):.1f}  max {max(ms):.1f}"
     )
     print(f"errors {len(errors)}")
+    if uploaded is not None:
+        status, summary, seconds = uploaded
+        print(f"upload of {args.upload_mb:g} MB: HTTP {status} in {seconds:.1f} s ({summary})")
+        if status != 200:
+            errors.append(f"upload: HTTP {status}")
     for error in sorted(set(errors))[:5]:
         print(f"  {error}")
     return 1 if errors else 0

@@ -36,6 +36,7 @@ OPTIONS = frozenset(
         "substructure",
         "similar",
         "engine",
+        "expires",
     }
 )
 """The options a message may point to; a front end words those it offers (tests check)."""

@@ -108,6 +108,15 @@ CONTEXT_GROUPS: dict[str, tuple[Context, ...]] = {
 """The groups a user filters on: field devices, or the laboratory."""
 
 
+def counted(n: int, noun: str, nouns: str | None = None) -> str:
+    """``n`` and the noun in its number: what every face says of a count.
+
+    >>> counted(1, "finding"), counted(0, "case"), counted(2, "analysis", "analyses")
+    ('1 finding', '0 cases', '2 analyses')
+    """
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
+
+
 # --- the typed shape of a verdict (the `check --json` object) ------------------------------------
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]
@@ -352,15 +361,18 @@ TrendJSON = TypedDict(
         "class": str,
         "status": str,
         "total": int,
+        "undated": int,
         "cases": int,
-        "first_seen": str,
+        "first_seen": str | None,
         "flags": list[str],
         "counts": dict[str, int],
     },
 )
-"""One substance (or class) over a window: findings per period, first seen, flags."""
+"""One substance (or class) over a window: findings per period (``total`` of them), those
+without a time (``undated``, whatever the window), first seen (None: never dated), flags."""
 
 
 class TrendsJSON(TypedDict):
+    periods: list[str]  # the window's time axis: every period from the first to the last
     substances: list[TrendJSON]
     classes: list[TrendJSON]

@@ -6,16 +6,21 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text, update
 
 from subsmatch.errors import OPTIONS
 from subsmatch.service.testing import running_server
 from subsmatch.store.access import audit_events, create_token, revoke_token
 from subsmatch.store.engine import make_engine
+from subsmatch.store.models import ApiToken, PageSession
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "subsmatch" / "examples"
 INGEST = EXAMPLES.parent / "ingest"
@@ -43,6 +48,30 @@ def client(server: dict, role: str | None = None) -> httpx.Client:
     return httpx.Client(base_url=server["base"], headers=headers, timeout=60)
 
 
+@contextmanager
+def logged_in(server: dict, role: str) -> Iterator[httpx.Client]:
+    """A client with a page session of ``role`` (logged in with its token on the form)."""
+    with httpx.Client(base_url=server["base"], timeout=60) as http:
+        assert http.post("/login", data={"token": server["tokens"][role]}).status_code == 303
+        yield http
+
+
+def csrf_of(http: httpx.Client) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', http.get("/").text).group(1)
+
+
+def audit_until(engine, holds: Callable[[list[dict]], bool], within: float = 120.0) -> list:
+    """The audit trail once ``holds`` is true of it (the server writes it in the background,
+    as soon as it can); the last trail read if it never is (the assertion after says what is
+    missing)."""
+    deadline = time.monotonic() + within
+    while True:
+        events = audit_events(engine)
+        if holds(events) or time.monotonic() > deadline:
+            return events
+        time.sleep(0.1)
+
+
 def upload(
     server: dict, role: str, path: Path, name: str | None = None, **fields: str
 ) -> httpx.Response:
@@ -54,12 +83,14 @@ def upload(
 
 @pytest.fixture(scope="module")
 def uploads(server: dict) -> dict[str, httpx.Response]:
-    """The field report uploaded by customs, the lab report by customs and by lab, again."""
+    """The field report uploaded by customs, the lab report by customs and by lab, again, and
+    by customs once the lab has stored it."""
     return {
         "field": upload(server, "customs", FIELD_CSV),
         "lab_by_customs": upload(server, "customs", LAB_CSV),
         "lab_by_lab": upload(server, "lab", LAB_CSV),
         "field_again": upload(server, "lab", FIELD_CSV, name="../../etc/copy.csv"),
+        "lab_by_customs_after": upload(server, "customs", LAB_CSV),
     }
 
 
@@ -205,6 +236,15 @@ def test_lab_report_refused_for_customs_accepted_for_lab(uploads: dict) -> None:
     assert "lab_confirmation" in refused.json()["detail"]
     accepted = uploads["lab_by_lab"]
     assert accepted.status_code == 200 and accepted.json()["status"] == "new"
+
+
+def test_the_role_is_checked_before_any_lookup(uploads: dict) -> None:
+    """A lab report a customs token may not upload is refused alike before and after the lab
+    stored it: the answer never tells that the content is in the database."""
+    before, after = uploads["lab_by_customs"], uploads["lab_by_customs_after"]
+    assert (before.status_code, after.status_code) == (403, 403)
+    assert after.json() == before.json()
+    assert "already" not in after.text
 
 
 def test_same_content_again_is_already_ingested_under_a_safe_name(uploads: dict) -> None:
@@ -358,7 +398,13 @@ def test_audit_trail_records_who_did_what(server: dict, uploads: dict) -> None:
         assert http.get("/findings").status_code == 200
     with client(server) as http:
         http.get("/findings")
-    events = audit_events(server["engine"])
+    events = audit_until(
+        server["engine"],
+        lambda events: (
+            any(e["target"] == "audited-query" for e in events)
+            and any(e["status"] == 200 and e["role"] == "analyst" for e in events)
+        ),
+    )
     assert all(e["client"] == "127.0.0.1" and e["at"] for e in events)
     upload_ok = [e for e in events if e["action"] == "upload" and e["status"] == 200]
     digest = hashlib.sha256(FIELD_CSV.read_bytes()).hexdigest()
@@ -396,8 +442,9 @@ def test_login_cookie_is_httponly_strict_and_needs_csrf(server: dict) -> None:
         login = http.post("/login", data={"token": server["tokens"]["customs"]})
         assert login.status_code == 303
         cookie = login.headers["set-cookie"].lower()
-        assert "httponly" in cookie and "samesite=strict" in cookie
-        assert http.cookies["subsmatch_session"] == server["tokens"]["customs"]
+        assert "httponly" in cookie and "samesite=strict" in cookie and "max-age=" in cookie
+        session = http.cookies["subsmatch_session"]
+        assert session.startswith("sms_") and server["tokens"]["customs"] not in cookie
         page = http.get("/")
         assert page.status_code == 200
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
@@ -421,8 +468,7 @@ def test_the_page_names_options_by_its_form_labels(server: dict, tmp_path: Path)
     """An upload the page cannot read says which of its fields to set, by the field's label."""
     path = tmp_path / "lims_utf16.csv"
     path.write_bytes(LAB_CSV.read_text(encoding="utf-8-sig").encode("utf-16-le"))
-    session = {"subsmatch_session": server["tokens"]["lab"]}
-    with httpx.Client(base_url=server["base"], cookies=session, timeout=60) as http:
+    with logged_in(server, "lab") as http:
         page = http.get("/")
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
         unread = http.post(
@@ -441,8 +487,7 @@ def test_the_page_names_options_by_its_form_labels(server: dict, tmp_path: Path)
 
 
 def test_page_escapes_what_the_user_typed(server: dict) -> None:
-    session = {"subsmatch_session": server["tokens"]["lab"]}
-    with httpx.Client(base_url=server["base"], cookies=session) as http:
+    with logged_in(server, "lab") as http:
         page = http.get("/")
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
         form = http.post("/ui/check", data={"query": "<script>alert(1)</script>", "csrf": csrf})
@@ -461,3 +506,139 @@ def test_openapi_declares_models_and_bearer_security(server: dict) -> None:
     )
     assert "multipart/form-data" in spec["paths"]["/ingest"]["post"]["requestBody"]["content"]
     assert spec["paths"]["/check"]["post"]["security"]
+
+
+# --- sessions and token expiry ---------------------------------------------------------------
+
+
+def move_to_the_past(engine, column, value: str) -> None:
+    """Set ``expires_at`` of the rows where ``column`` is ``value`` a minute in the past (as if
+    time had passed)."""
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    with engine.begin() as connection:
+        connection.execute(update(column.table).where(column == value).values(expires_at=past))
+
+
+def test_page_sessions_are_server_side_ids_that_end(server: dict) -> None:
+    engine = server["engine"]
+    with logged_in(server, "analyst") as http:
+        session_id = http.cookies["subsmatch_session"]
+        assert http.get("/").status_code == 200
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT session_hash FROM sessions")).scalars().all()
+        digest = hashlib.sha256(session_id.encode()).hexdigest()
+        assert digest in stored and session_id not in stored  # kept hashed, like tokens
+        move_to_the_past(engine, PageSession.session_hash, digest)
+        expired = http.get("/")
+    assert expired.status_code == 401 and 'id="token"' in expired.text  # the login form again
+    with logged_in(server, "analyst") as http:
+        left = http.cookies["subsmatch_session"]
+        assert http.post("/logout").status_code == 303
+    for cookie in (left, server["tokens"]["analyst"]):  # a replayed id; the token itself
+        with httpx.Client(base_url=server["base"], cookies={"subsmatch_session": cookie}) as http:
+            assert http.get("/").status_code == 401
+
+
+def test_a_session_ends_with_its_token(server: dict) -> None:
+    engine = server["engine"]
+    server["tokens"]["short"] = create_token(
+        engine, "short-lived", "analyst", datetime.now(UTC) + timedelta(hours=1)
+    )
+    with logged_in(server, "short") as http:
+        assert http.get("/").status_code == 200
+        revoke_token(engine, "short-lived")
+        assert http.get("/").status_code == 401
+
+
+def test_tokens_expire(server: dict) -> None:
+    engine = server["engine"]
+    token = create_token(engine, "expiring", "analyst", datetime.now(UTC) + timedelta(hours=1))
+    with httpx.Client(base_url=server["base"], timeout=60) as http:
+        login = http.post("/login", data={"token": token})
+        max_age = int(re.search(r"max-age=(\d+)", login.headers["set-cookie"], re.I).group(1))
+        assert 0 < max_age <= 3600  # the session ends with the token, not later
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert http.get("/findings", headers=bearer).status_code == 200
+        move_to_the_past(engine, ApiToken.name, "expiring")
+        assert http.get("/findings", headers=bearer).status_code == 401
+        assert http.get("/").status_code == 401  # its session too
+
+
+# --- one error path: every request a user can send is answered, every upload audited ---------
+
+
+def multipart(boundary: bytes, body: bytes = b"") -> dict:
+    return {
+        "content": body or b"--" + boundary + b"\r\n",
+        "headers": {"Content-Type": "multipart/form-data; boundary=" + boundary.decode()},
+    }
+
+
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("path", "request_args", "says"),
+    [
+        ("/check", {"content": b'{"query": "\\ud800"}'}, "query"),
+        ("/check", {"content": b'{"queries": ["MDMA", "a\\udfff"]}'}, "query 2"),
+        ("/check", {"content": b'{"query": "\xff\xfe"}'}, ""),
+        ("/check", {"content": b'{"query": ' + b"[" * 40 + b"]" * 40 + b"}"}, "nests 41 levels"),
+        ("/check", {"content": b"[" * 100_000 + b"]" * 100_000}, "nests 100000 levels"),
+        ("/check", {"content": b'{"query": "MDMA", "as_of": "2024-02-30"}'}, "as_of"),
+        ("/ingest", multipart(b"b" * 300), "boundary is 300 characters"),
+        ("/ingest", multipart(b"b" * 71), "boundary is 71 characters"),
+        ("/ingest", multipart(b"b", b"--b\r\nnot a header\r\n\r\nx\r\n--b--\r\n"), "multipart"),
+    ],
+)
+def test_malformed_requests_are_answered_4xx(
+    server: dict, path: str, request_args: dict, says: str
+) -> None:
+    headers = {**JSON_HEADERS, **request_args.pop("headers", {})}
+    with client(server, "lab") as http:
+        response = http.post(path, headers=headers, **request_args)
+    assert 400 <= response.status_code < 500, response.text
+    assert says in response.json()["detail"]
+
+
+def test_every_upload_has_its_audit_record_whatever_happened(server: dict, tmp_path: Path) -> None:
+    engine = server["engine"]
+    server["tokens"]["audited"] = create_token(engine, "upload-audited", "lab")
+    junk = tmp_path / "scan.pdf"
+    junk.write_bytes(b"%PDF-1.7 not a report")
+
+    def too_big() -> Iterator[bytes]:
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+        yield b"x" * (2 * 2**20)
+        yield b"\r\n--b--\r\n"
+
+    answers = [
+        upload(server, "audited", FIELD_CSV).status_code,  # stored already by customs: 200
+        upload(server, "audited", FIELD_CSV, encoding="rot13").status_code,
+        upload(server, "audited", junk).status_code,
+    ]
+    with client(server, "audited") as http:
+        answers.append(http.post("/ingest", **multipart(b"b" * 300)).status_code)
+        answers.append(
+            http.post(
+                "/ingest",
+                content=too_big(),
+                headers={"Content-Type": "multipart/form-data; boundary=b"},
+            ).status_code
+        )
+    with logged_in(server, "audited") as http:
+        files = {"file": (FIELD_CSV.name, FIELD_CSV.read_bytes())}
+        answers.append(http.post("/ui/upload", files=files, data={"csrf": "0" * 64}).status_code)
+        answers.append(
+            http.post("/ui/upload", files=files, data={"csrf": csrf_of(http)}).status_code
+        )
+    assert answers == [200, 422, 422, 422, 413, 403, 200]
+
+    def uploads(events: list[dict]) -> list[dict]:
+        return [e for e in events if e["token"] == "upload-audited" and e["action"] == "upload"]
+
+    events = audit_until(engine, lambda events: len(uploads(events)) >= len(answers))
+    assert sorted(e["status"] for e in uploads(events)) == sorted(answers)
+    digest = hashlib.sha256(junk.read_bytes()).hexdigest()
+    unreadable = next(e for e in uploads(events) if e["sha256"] == digest)
+    assert unreadable["target"] == "scan.pdf" and "PDF" in unreadable["detail"]

@@ -36,14 +36,11 @@ def stored(tmp_path_factory, checker) -> dict:
     )
     files = [*sorted(p for p in EXAMPLES.iterdir() if p.is_file()), damaged]
     summaries = [s.to_dict() for s in ingest(engine, files, read_options(), checker=checker)]
-    per_substance, per_class = analysis.trends(engine, since=None, reference=checker.reference)
+    trends = analysis.trends(engine, since=None, reference=checker.reference)
     return {
         "summaries": summaries,
         "findings": [findings.json_safe(r) for r in findings.findings(engine)],
-        "trends": {
-            "substances": [t.to_dict() for t in per_substance],
-            "classes": [t.to_dict() for t in per_class],
-        },
+        "trends": trends.to_dict(),
     }
 
 

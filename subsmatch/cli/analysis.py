@@ -8,11 +8,13 @@ from pathlib import Path
 import click
 
 from subsmatch.cli.database import engine
-from subsmatch.cli.options import output_options, window_options
+from subsmatch.cli.options import in_a_folder, output_options, window_options
 from subsmatch.cli.registry import command
 from subsmatch.cli.rows import emit
 from subsmatch.operations import analysis
+from subsmatch.operations.analysis import Gap, columns
 from subsmatch.operations.check import Checker
+from subsmatch.vocabulary import counted
 
 period_option = click.option(
     "--by",
@@ -46,52 +48,66 @@ def trends(
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    """The window is a year before the newest finding unless --since is given. Flags: "new"
-    (first seen in this database inside the window), "unlisted" (an analogue, or unresolved
-    with a structure), "recently_listed" (first listed inside the window).
+    """The window is a year before the newest dated finding unless --since is given.
+    Flags: "new" (first seen in this database inside the window), "unlisted" (an analogue, or
+    unresolved with a structure), "recently_listed" (first listed inside the window).
+    Findings whose report gave no time are counted apart ("undated"), whatever the window,
+    never at the day they were ingested. The table's columns are the window's periods in
+    order; a run of periods without any finding is one column, "(N empty)".
 
     \b
     Examples:
         subsmatch trends --by quarter --since 2024-01-01
         subsmatch trends --context field --country NL --classes --csv
     """
-    per_substance, per_class = analysis.trends(
+    found = analysis.trends(
         engine(ctx), by=by, since=since, until=until, country=country, context=context
     )
-    rows = [t.to_dict() for t in (per_class if classes else per_substance)]
-    if as_csv:  # long format: one row per period
+    rows = [t.to_dict() for t in (found.classes if classes else found.substances)]
+    if as_csv:  # long format: one row per period, and one for the undated
         rows = [
             {
-                **{k: v for k, v in r.items() if k != "counts"},
+                **{k: v for k, v in r.items() if k not in ("counts", "undated")},
                 "flags": " ".join(r["flags"]),
                 "period": period,
                 "count": n,
             }
             for r in rows
-            for period, n in sorted(r["counts"].items())
+            for period, n in [*sorted(r["counts"].items()), ("undated", r["undated"])]
+            if n
         ]
-    emit(rows, as_json, as_csv, trends_table)
+    emit(rows, as_json, as_csv, lambda shown: trends_table(shown, found.periods))
 
 
-def trends_table(rows: list[dict]) -> None:
-    periods = sorted({p for r in rows for p in r["counts"]})
-    shown = periods[-8:]
+PERIODS_SHOWN = 8  # columns of the table; --json and --csv have them all
+
+
+def trends_table(rows: list[dict], periods: list[str]) -> None:
+    """The window's periods as columns (a run of empty ones as one), the newest last; names
+    whole, however long."""
+    used = {p for r in rows for p in r["counts"]}
+    shown = columns(periods, used, PERIODS_SHOWN)
+    undated = any(r["undated"] for r in rows)
+    name_width = max([len(r["name"]) for r in rows] + [len("substance")]) + 2
+    class_width = max([len(r["class"]) for r in rows] + [len("class")]) + 2
     click.echo(
-        f"{'substance':<36}{'class':<22}{'first seen':<12}{'total':>6}  "
-        + "".join(f"{p:>9}" for p in shown)
+        f"{'substance':<{name_width}}{'class':<{class_width}}{'first seen':<12}{'total':>6}  "
+        + "".join(f"{p!s:>11}" for p in shown)
+        + (f"{'undated':>9}" if undated else "")
         + "  flags"
     )
     for r in rows:
         click.echo(
-            f"{r['name'][:35]:<36}{r['class'][:21]:<22}{r['first_seen']:<12}"
-            f"{r['total']:>6}  "
-            + "".join(f"{r['counts'].get(p, 0):>9}" for p in shown)
+            f"{r['name']:<{name_width}}{r['class']:<{class_width}}"
+            f"{r['first_seen'] or 'undated':<12}{r['total']:>6}  "
+            + "".join(f"{'·' if isinstance(p, Gap) else r['counts'].get(p, 0):>11}" for p in shown)
+            + (f"{r['undated']:>9}" if undated else "")
             + "  "
             + " ".join(r["flags"])
         )
-    if len(periods) > len(shown):
+    if len(columns(periods, used)) > len(shown):
         click.echo(
-            f"(last {len(shown)} of {len(periods)} periods shown; --json or --csv for all)",
+            f"(the last {len(shown)} columns of {len(periods)} periods; --json or --csv for all)",
             err=True,
         )
 
@@ -147,13 +163,14 @@ def alerts_table(rows: list[dict]) -> None:
         click.echo(click.style(f"{r['kind']:<22}", bold=True) + f" {r['name']} [{r['status']}]")
         click.echo(f"    {r['reason']}")
         click.echo(f"    cases: {', '.join(r['cases']) or '-'}")
-    click.echo(f"{len(rows)} alerts", err=True)
+    click.echo(counted(len(rows), "alert"), err=True)
 
 
 @command("report")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=in_a_folder,
     required=True,
     help="The HTML file to write.",
 )

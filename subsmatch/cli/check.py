@@ -9,7 +9,7 @@ import click
 
 from subsmatch.cli import EXIT_INVALID, EXIT_UNRESOLVED
 from subsmatch.cli.options import home_option, json_option, jurisdiction_options
-from subsmatch.cli.output import echo_json, styled
+from subsmatch.cli.output import echo_json, printable, safe, styled
 from subsmatch.cli.registry import command, load
 from subsmatch.operations import check as checking
 from subsmatch.operations import reference as references
@@ -19,12 +19,15 @@ judged = jurisdiction_options(LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS, home_
 """-j/--jurisdiction, --home and --as-of, for check and explain."""
 
 
-def read_queries(queries: tuple[str, ...]) -> list[str]:
-    """The queries as given, "-" replaced by the non-blank lines of standard input."""
+def read_queries(queries: tuple[str, ...], encoding: str | None = None) -> list[str]:
+    """The queries as given, "-" replaced by the non-blank lines of standard input (decoded
+    as ``encoding``, else UTF-8)."""
+    if encoding and "-" not in queries:
+        click.echo('note: --encoding applies to "-" (standard input), which is not read', err=True)
     out: list[str] = []
     for query in queries:
         if query == "-":
-            out += [line.strip() for line in sys.stdin if line.strip()]
+            out += checking.queries_in(sys.stdin.buffer.read(), encoding, "standard input")
         else:
             out.append(query)
     return out
@@ -34,6 +37,12 @@ def read_queries(queries: tuple[str, ...]) -> list[str]:
 @click.argument("queries", nargs=-1, required=True, metavar="QUERY...")
 @judged
 @json_option("One JSON object per query (an array).")
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help='Text encoding of "-" (standard input), e.g. cp1252; default UTF-8 (or as its '
+    "byte-order mark says).",
+)
 @click.option("--no-opsin", is_flag=True, help="Do not convert systematic names with OPSIN.")
 @click.option("--no-record", is_flag=True, help="Do not store the checks in the database.")
 @click.pass_context
@@ -44,6 +53,7 @@ def check(
     home: str | None,
     as_of: date | None,
     as_json: bool,
+    encoding: str | None,
     no_opsin: bool,
     no_record: bool,
 ) -> None:
@@ -59,9 +69,10 @@ def check(
         subsmatch check 50-36-2 --jurisdiction NL --jurisdiction DE --as-of 2016-01-01
         subsmatch check pregabalin --home BE,NL,LU,EU,UN,US
         cut -f3 hits.tsv | subsmatch check - --json
+        subsmatch check - --encoding cp1252 < hitlist_windows.txt
     """
     codes = checking.jurisdictions(jurisdictions) if jurisdictions else ()
-    texts = read_queries(queries)
+    texts = read_queries(queries, encoding)
     if not texts:
         raise click.UsageError("no query given (standard input was empty)")
     checker = checking.home_checker(home, use_opsin=not no_opsin)
@@ -76,7 +87,7 @@ def check(
         record(ctx, rows)
     for row in rows:
         if row["error"] and not row["resolved"]:
-            click.echo(f"error: {row['query']!r}: {row['error']}", err=True)
+            click.echo(f"error: {safe(repr(row['query']))}: {safe(row['error'])}", err=True)
     if checked.invalid:
         ctx.exit(EXIT_INVALID)
     if checked.unresolved:
@@ -90,7 +101,9 @@ def record(ctx: click.Context, rows: list) -> None:
 
 
 def echo_verdict(row: dict) -> None:
-    """One verdict in a few lines: what it resolved to, per jurisdiction, rules, neighbours."""
+    """One verdict in a few lines: what it resolved to, on which date (when not today), per
+    jurisdiction, rules, neighbours (every text made safe for a terminal)."""
+    row = printable(row)
     resolved = row["resolved"]
     scope = row["headline_scope"]
     head = styled(f"[{row['status']}]") + (f" at {','.join(scope)}" if scope else "")
@@ -103,6 +116,8 @@ def echo_verdict(row: dict) -> None:
         click.echo(f"{row['query']}  ->  {resolved['name']}  {head}  ({how})")
     else:
         click.echo(f"{row['query']}  ->  {head}  {row['error'] or ''}")
+    if row["as_of"]:
+        click.echo(f"    as of {row['as_of']}: the lists and rules as they stood that day")
     for note in row["notes"]:
         click.echo(f"    note: {note}")
     for j in sorted(row["jurisdictions"], key=lambda j: j["code"] not in scope):

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from subsmatch.cli.check import judged
+from subsmatch.cli.options import in_a_folder
+from subsmatch.cli.output import printable, safe
 from subsmatch.cli.registry import command
 from subsmatch.operations.check import home_checker
 from subsmatch.operations.explain import explain as reasoning
@@ -20,6 +22,7 @@ from subsmatch.operations.explain import explain as reasoning
     "--svg",
     "svg_path",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=in_a_folder,
     help="Write the query beside its nearest controlled neighbour (common "
     "substructure highlighted) to this SVG file.",
 )
@@ -37,8 +40,8 @@ def explain(
     """
     checker = home_checker(home)
     explained = reasoning(checker, query, jurisdictions, as_of, draw=svg_path is not None)
-    row = explained.row
-    click.secho(f"Query: {query}", bold=True)
+    row = printable(explained.row)
+    click.secho(f"Query: {safe(query)}", bold=True)
     click.echo(
         f"Data {row['data_version']}, rules {row['rules_version']}, tool "
         f"{row['tool_version']}" + (f", as of {row['as_of']}" if row["as_of"] else "")

@@ -11,19 +11,21 @@ import click
 from subsmatch.cli.database import engine
 from subsmatch.cli.options import (
     home_option,
+    in_a_folder,
     json_option,
     limit_option,
     output_options,
     status_options,
     window_options,
 )
-from subsmatch.cli.output import echo_json, styled
+from subsmatch.cli.output import echo_json, printable, safe, styled
 from subsmatch.cli.registry import command
 from subsmatch.cli.rows import emit, findings_table
 from subsmatch.errors import command_line, word
 from subsmatch.operations import findings as stored
 from subsmatch.operations.check import home as home_of
 from subsmatch.operations.findings import EXPORT_FORMATS, SEARCH_ENGINES, utc_text
+from subsmatch.vocabulary import counted
 
 case_option = click.option("--case", metavar="ID", help="Only this case.")
 
@@ -76,12 +78,13 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
     rows = stored.case(engine(ctx), case)
     if not rows:
         raise click.ClickException(
-            f"no case {case!r} in the database; list cases with subsmatch findings"
+            f"no case {safe(repr(case))} in the database; list cases with subsmatch findings"
         )
     if as_json:
         echo_json(stored.json_safe(rows))
         return
-    click.secho(f"Case {case}", bold=True)
+    rows = printable(rows)
+    click.secho(f"Case {safe(case)}", bold=True)
     item = None
     for row in rows:
         if row["item_id"] != item:
@@ -136,12 +139,14 @@ def rejections(
         for row in stored.rejections(engine(ctx), source, limit)
     ]
     emit(rows, as_json, as_csv, rejections_table)
+    if source and not rows and not as_json:
+        click.echo(f"every row read from {safe(source)} became a finding", err=True)
 
 
 def rejections_table(rows: list[dict]) -> None:
     for row in rows:
         click.echo(f"{row['locator']}: {row['reason']}")
-    click.echo(f"{len(rows)} rejections", err=True)
+    click.echo(counted(len(rows), "rejection"), err=True)
 
 
 @command("search")
@@ -176,7 +181,9 @@ def search(
     as_json: bool,
     as_csv: bool,
 ) -> None:
-    """\b
+    """A similarity search lists the most similar first, each line led by its similarity.
+
+    \b
     Examples:
         subsmatch search --substructure "O=C(c1ccccc1)C(C)N"
         subsmatch search --similar "CNC(C)C(=O)c1ccc(Cl)cc1" --min 0.6 --json
@@ -192,7 +199,7 @@ def search(
     )
     click.echo(
         f"searched {'in the database (RDKit cartridge)' if found.in_database else 'in process'}"
-        f"; {found.structures} structures match",
+        f"; {counted(found.structures, 'structure')} match",
         err=True,
     )
     emit(found.rows, as_json, as_csv, findings_table)
@@ -210,6 +217,7 @@ def search(
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=in_a_folder,
     help="Write to this file (required for parquet); default standard output.",
 )
 @status_options
@@ -240,4 +248,4 @@ def export(
         flagged=flagged, statuses=statuses, case=case, since=since, until=until
     )
     count = stored.export(engine(ctx), chosen, fmt, out or sys.stdout)
-    click.echo(f"exported {count} findings" + (f" to {out}" if out else ""), err=True)
+    click.echo(f"exported {counted(count, 'finding')}" + (f" to {out}" if out else ""), err=True)

@@ -12,13 +12,13 @@ import click
 from subsmatch.cli import EXIT_UNREADABLE_FILE
 from subsmatch.cli.database import engine, given_url
 from subsmatch.cli.options import home_option, json_option
-from subsmatch.cli.output import echo_json, styled
+from subsmatch.cli.output import echo_json, safe, say, styled
 from subsmatch.cli.registry import command
 from subsmatch.errors import command_line
 from subsmatch.operations import ingest as ingesting
 from subsmatch.operations.check import home_checker
 from subsmatch.operations.rematch import rematch as rejudge
-from subsmatch.vocabulary import severity
+from subsmatch.vocabulary import counted, severity
 
 REJECTIONS_LISTED = 3  # rejections printed per file after an ingest (all are stored)
 STDIN = "<stdin>"
@@ -52,7 +52,7 @@ def input_files(paths: tuple[str, ...]) -> list[str]:
             param_hint="'PATH...'",
         )
     for path in empty:
-        click.echo(f"note: no report files in {path}; skipped", err=True)
+        say(f"note: no report files in {path}; skipped", err=True)
     return files
 
 
@@ -62,7 +62,7 @@ def progress(enabled: bool) -> Callable[[str, int], None] | None:
         return None
 
     def show(name: str, rows: int) -> None:
-        click.echo(f"\r{name}: {rows:,} rows", err=True, nl=False)
+        click.echo(f"\r{safe(name)}: {rows:,} rows", err=True, nl=False)
 
     return show
 
@@ -146,7 +146,7 @@ def ingest(
         summary = summary.worded(command_line)
         summaries.append(summary)
         if summary.error:
-            click.echo(f"error: {summary.error}", err=True)
+            say(f"error: {summary.error}", err=True)
     if as_json:
         echo_json([s.to_dict() for s in summaries])
     else:
@@ -163,28 +163,31 @@ def echo_summaries(summaries: list, db: str | None) -> None:
     click.secho("Files", bold=True)
     for s in summaries:
         if s.status == "error":
-            click.echo(f"  {s.source}: NOT INGESTED")
+            say(f"  {s.source}: NOT INGESTED")
             continue
         if s.status == "already_ingested":
-            click.echo(f"  {s.source}: already ingested (version {s.version}); nothing changed")
+            say(
+                f"  {s.source}: already ingested (version {s.version}); nothing changed (to "
+                "read it again, e.g. with another --profile or --encoding, add --force)"
+            )
             for note in s.notes:
-                click.echo(f"      note: {note}")
+                say(f"      note: {note}")
             continue
         counts = ", ".join(f"{k} {v}" for k, v in sorted(s.statuses.items()))
-        click.echo(
+        say(
             f"  {s.source}: new (version {s.version}, {s.format}"
             + (f", profile {s.profile}" if s.profile else "")
-            + f"): {s.rows_read} rows"
-            f" read = {s.findings} findings + {s.rejections} rejections"
+            + f"): {counted(s.rows_read, 'row')}"
+            f" read = {counted(s.findings, 'finding')} + {counted(s.rejections, 'rejection')}"
             + (f"; {counts}" if counts else "")
         )
         for note in s.notes:
-            click.echo(f"      note: {note}")
+            say(f"      note: {note}")
         shown = s.rejected[:REJECTIONS_LISTED]
         for where, why in shown:
-            click.echo(f"      rejected {where}: {why}")
+            say(f"      rejected {where}: {why}")
         if s.rejections > len(shown):
-            click.echo(
+            say(
                 f"      {s.rejections - len(shown)} more rejections: "
                 f"subsmatch{f' --db {db}' if db else ''} rejections "
                 f"--file {shlex.quote(s.source)}"
@@ -209,11 +212,11 @@ def echo_flagged(flagged: list) -> None:
         )
         if label != group:
             group = label
-            click.echo(f"  {label}")
+            say(f"  {label}")
         resolved = f" -> {f.resolved}" if f.resolved and f.resolved != f.name else ""
         lists = f"  [{' | '.join(f.lists)}]" if f.lists else ""
-        click.echo(f"    {styled(f.status, 10)} {f.name}{resolved}{lists}")
-        click.echo(f"               at {f.locator}")
+        click.echo(f"    {styled(f.status, 10)} {safe(f'{f.name}{resolved}{lists}')}")
+        say(f"               at {f.locator}")
     click.echo()
 
 
@@ -239,6 +242,9 @@ def rematch(ctx: click.Context, as_json: bool) -> None:
         f"{done.evidence_changed} kept their status but not their evidence"
     )
     for move, counts in done.transitions.items():
-        click.echo(f"  {move}: {counts['verdicts']} verdicts, {counts['findings']} findings")
+        click.echo(
+            f"  {move}: {counted(counts['verdicts'], 'verdict')}, "
+            f"{counted(counts['findings'], 'finding')}"
+        )
     for c in done.changed:
-        click.echo(f"    {c.query}: {c.old_status} -> {c.new_status} ({c.findings} findings)")
+        say(f"    {c.query}: {c.old_status} -> {c.new_status} ({counted(c.findings, 'finding')})")

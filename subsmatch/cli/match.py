@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from subsmatch.cli.options import in_a_folder
 from subsmatch.cli.registry import command
 from subsmatch.operations import batch
+from subsmatch.vocabulary import counted
 
 
 @command("match")
@@ -14,6 +16,7 @@ from subsmatch.operations import batch
     "--out",
     required=True,
     type=click.Path(),
+    callback=in_a_folder,
     help="Output Parquet (a directory of parts with --engine dask).",
 )
 @click.option(
@@ -55,4 +58,4 @@ def match(
     count = batch.match(
         source, out, column, engine=batch_engine, scheduler=scheduler, workers=workers
     )
-    click.echo(f"matched {count} rows into {out}", err=True)
+    click.echo(f"matched {counted(count, 'row')} into {out}", err=True)

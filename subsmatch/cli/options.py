@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -29,6 +30,27 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         raise click.BadParameter(
             f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2020-12-31"
         ) from None
+
+
+def in_a_folder(
+    _ctx: click.Context, _param: click.Parameter, value: str | Path | None
+) -> str | Path | None:
+    """An output path whose folder is there, checked before any work is done.
+
+    >>> in_a_folder(None, None, Path("/no/such/folder/report.html"))
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: the folder /no/such/folder does not exist; create it first, \
+or write elsewhere
+    """
+    if value is None:
+        return None
+    folder = Path(value).expanduser().absolute().parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"the folder {folder} does not exist; create it first, or write elsewhere"
+        )
+    return value
 
 
 def _options(*options: Decorator) -> Decorator:

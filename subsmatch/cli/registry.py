@@ -9,12 +9,19 @@ so that the summary is written once; its docstring holds the rest of its help.
 Every :class:`~subsmatch.errors.UserError` that leaves a command becomes one clear message
 (:func:`click_error`): an :class:`~subsmatch.errors.InvalidRequest` a usage error (exit code 2)
 naming the option at fault, anything else an error (exit code 1); options are worded as flags.
+So do the faults of the user's surroundings (:func:`surroundings_error`): an output that is
+full (exit code 1) or closed by its reader, as ``| head`` does (a note, exit code 141 as for
+any writer whose reader left), a file that cannot be written, a database that refused (a full
+disk, a lock held too long). A fault of ours still shows its traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import inspect
+import os
+import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -119,14 +126,71 @@ def click_error(error: UserError, ctx: click.Context | None) -> click.ClickExcep
     return click.BadParameter(message, ctx, param_hint=hint)
 
 
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader left
+
+
+class OutputClosed(click.ClickException):
+    """The reader of standard output went away before all was written (``| head``)."""
+
+    exit_code = EXIT_OUTPUT_CLOSED
+
+    def __init__(self) -> None:
+        super().__init__("the output was closed before all of it was written (by | head?)")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"note: {self.message}", err=True)
+
+
+def surroundings_error(error: Exception) -> click.ClickException | None:
+    """The command line's words for a fault of the user's surroundings (see above); None for
+    anything else. Standard output, once it failed, is sent to the null device, so that
+    Python's last flush at exit does not fail a second time."""
+    if isinstance(error, OSError) and error.filename is None:
+        _silence_stdout()
+    if isinstance(error, BrokenPipeError):
+        return OutputClosed()
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error)
+        if error.filename is not None:
+            return click.ClickException(f"cannot write {error.filename}: {reason}")
+        if error.errno == errno.ENOSPC:
+            reason += ": the disk or device is full"
+        return click.ClickException(f"cannot write the output: {reason}")
+    # sqlalchemy is loaded by the commands that use a database, and only by them
+    if "sqlalchemy.exc" in sys.modules and isinstance(
+        error, load("sqlalchemy.exc:OperationalError")
+    ):
+        reason, fix = load("subsmatch.operations.database:failure")(error)
+        return click.ClickException(f"{reason}; {fix}")
+    return None
+
+
+def _silence_stdout() -> None:
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture)
+        pass
+
+
 class Command(click.Command):
-    """A command whose errors take the one error path."""
+    """A command whose errors take the one error path; what it printed is flushed inside it,
+    so that an output that fails fails here."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()
         except UserError as error:
             raise click_error(error, ctx) from None
+        except Exception as error:
+            worded = surroundings_error(error)
+            if worded is None:
+                raise
+            raise worded from None
 
 
 class Group(click.Group):

@@ -1,16 +1,23 @@
-"""Rows for people or programs: a table, a JSON array, or CSV safe to open in a spreadsheet."""
+"""Rows for people or programs: a table, a JSON array, or CSV safe to open in a spreadsheet.
+
+What the rows hold came from reports and requests: a table shows it made safe for a terminal
+(:func:`~subsmatch.cli.output.safe`), and so does CSV printed on a terminal; CSV sent to a
+file or a pipe keeps every character (JSON escapes them itself).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable
 
 import click
 
-from subsmatch.cli.output import echo_json, styled
+from subsmatch.cli.output import echo_json, printable, styled
 from subsmatch.operations.findings import spreadsheet_safe
+from subsmatch.vocabulary import counted
 
 
 def emit(
@@ -23,6 +30,8 @@ def emit(
     elif as_csv:
         if not rows:
             return
+        if sys.stdout.isatty():
+            rows = printable(rows)
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -30,7 +39,7 @@ def emit(
             writer.writerow({k: spreadsheet_safe(_cell(v)) for k, v in row.items()})
         click.echo(buffer.getvalue(), nl=False)
     else:
-        table(rows)
+        table(printable(rows))
 
 
 def _cell(value: object) -> object:
@@ -38,12 +47,15 @@ def _cell(value: object) -> object:
 
 
 def findings_table(rows: list[dict]) -> None:
-    """Stored findings in brief, one line each, and their count on standard error."""
+    """Stored findings in brief, one line each (led by their similarity, for a similarity
+    search), and their count on standard error."""
     for row in rows:
         resolved = row["resolved_name"] or "-"
+        similarity = row.get("similarity")
         click.echo(
-            f"{styled(row['status'], 10)} {row['case_id'] or '-'}/{row['item_id'] or '-'}  "
+            (f"{similarity:.2f}  " if similarity is not None else "")
+            + f"{styled(row['status'], 10)} {row['case_id'] or '-'}/{row['item_id'] or '-'}  "
             f"{row['name'] or row['cas'] or '-'} -> {resolved}"
             + (f"  [{' | '.join(row['lists'])}]" if row["lists"] else "")
         )
-    click.echo(f"{len(rows)} findings", err=True)
+    click.echo(counted(len(rows), "finding"), err=True)

@@ -8,7 +8,7 @@ import uvicorn
 from subsmatch.cli.database import engine
 from subsmatch.cli.registry import command
 from subsmatch.operations.database import default_url
-from subsmatch.service.app import create_app
+from subsmatch.service.app import CHECK_BUDGET, create_app
 
 
 @command("serve")
@@ -21,8 +21,18 @@ from subsmatch.service.app import create_app
     type=click.IntRange(1, 2048),
     help="Largest report upload accepted.",
 )
+@click.option(
+    "--check-budget",
+    default=CHECK_BUDGET,
+    show_default=True,
+    type=click.FloatRange(0),
+    metavar="SECONDS",
+    help="Longest one /check batch may take; a batch still unfinished is refused (422).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, max_upload_mb: int, check_budget: float
+) -> None:
     """Every request needs a token (create one with `subsmatch tokens create`), sent as
     "Authorization: Bearer TOKEN"; people log in on the page with their token (an HttpOnly,
     SameSite=Strict cookie; set SUBSMATCH_SECURE_COOKIE=0 to serve it over plain HTTP on
@@ -34,5 +44,5 @@ def serve(ctx: click.Context, host: str, port: int, max_upload_mb: int) -> None:
     """
     engine(ctx, create=True)  # a --db that names no usable database is a usage error here
     url = ctx.find_root().obj["db"] or default_url()
-    app = create_app(url, max_upload_bytes=max_upload_mb * 2**20)
+    app = create_app(url, max_upload_bytes=max_upload_mb * 2**20, check_budget=check_budget)
     uvicorn.run(app, host=host, port=port, log_level="info")

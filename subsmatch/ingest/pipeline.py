@@ -25,9 +25,9 @@ from subsmatch.ingest.readers import ReadOptions, Report, open_report
 from subsmatch.ingest.records import Analysis, Finding, Rejection
 from subsmatch.ingest.summary import FileSummary
 from subsmatch.ingest.verdicts import Verdicts
-from subsmatch.ingest.writer import Chunk, RefusedReport, ReportWriter
+from subsmatch.ingest.writer import Chunk, RefusedReport, ReportWriter, check_contexts
 from subsmatch.matchers.checker import Checker
-from subsmatch.store.engine import is_locked, writer
+from subsmatch.store.engine import failure, is_locked, writer
 from subsmatch.store.ingests import latest_version, stored_counts
 from subsmatch.substances.opsin import start_opsin
 
@@ -78,11 +78,9 @@ class Pipeline:
                 # version first (PostgreSQL): the whole file is rolled back and tried again
                 retryable = isinstance(error, IntegrityError) or is_locked(error)
                 if not retryable or not reopenable or attempt == LOCK_RETRIES:
+                    reason, fix = failure(error)
                     return FileSummary(
-                        name,
-                        "error",
-                        error=f"{name}: the database stayed "
-                        f"busy ({error.orig}); nothing was written: try again",
+                        name, "error", error=f"{name}: {reason}; nothing was written: {fix}"
                     )
                 time.sleep(
                     min(2**attempt, 30)
@@ -94,6 +92,8 @@ class Pipeline:
     def _ingest_once(
         self, source: str | Path | BinaryIO, source_name: str | None, name: str
     ) -> FileSummary:
+        if self.allowed_contexts is not None and (refused := self._refused(source, source_name)):
+            return refused
         try:
             report = open_report(source, options=self.options, source_name=source_name)
         except UnreadableReport as error:
@@ -120,6 +120,28 @@ class Pipeline:
             return FileSummary(name, "refused", report.sha256, error=error.text)
         self.verdicts.committed(written.new_ids)
         return summary
+
+    def _refused(
+        self, source: str | Path | BinaryIO, source_name: str | None
+    ) -> FileSummary | None:
+        """The uploader's role, checked before anything is looked up: a report holding an
+        analysis its role may not store is refused whole, whether or not its content is
+        stored already (else "already ingested" would tell that it is). Its analyses are read
+        once for that (a stream is rewound after)."""
+        try:
+            with open_report(source, options=self.options, source_name=source_name) as report:
+                analyses = (r for r in report if type(r) is Analysis)
+                try:
+                    check_contexts(report.source_name, analyses, self.allowed_contexts)
+                except RefusedReport as error:
+                    name = report.source_name
+                    return FileSummary(name, "refused", report.sha256, error=error.text)
+        except UnreadableReport:
+            pass  # the reading proper says why
+        finally:
+            if not isinstance(source, str | Path):
+                source.seek(0)
+        return None
 
     def _write(self, report: Report, written: ReportWriter) -> None:
         """Read the report chunk by chunk and write each; the records of a chunk die with it."""

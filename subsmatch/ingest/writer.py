@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from sqlalchemy.orm import Session
@@ -43,6 +44,22 @@ from subsmatch.vocabulary import FLAGGED, NO_HIT, is_flagged
 
 class RefusedReport(UserError):
     """A readable report that the uploader may not store (its analyses' context)."""
+
+
+def check_contexts(
+    source: str, analyses: Iterable[Analysis], allowed: frozenset[str] | None
+) -> None:
+    """Raise :class:`RefusedReport` for the first analysis whose context is not ``allowed``
+    (None: any is)."""
+    if allowed is None:
+        return
+    for analysis in analyses:
+        context = analysis.context.value if analysis.context else "unspecified"
+        if context not in allowed:
+            raise RefusedReport(
+                f"{source}: holds a {context} analysis ({analysis.locator}); "
+                f"this upload may contain only {', '.join(sorted(allowed))} results"
+            )
 
 
 class Chunk(NamedTuple):
@@ -123,16 +140,7 @@ class ReportWriter:
         )
 
     def _check_contexts(self, analyses: list[Analysis]) -> None:
-        if self.allowed_contexts is None:
-            return
-        for analysis in analyses:
-            context = analysis.context.value if analysis.context else "unspecified"
-            if context not in self.allowed_contexts:
-                raise RefusedReport(
-                    f"{self.summary.source}: holds a {context} analysis ({analysis.locator}); "
-                    f"this upload may contain only {', '.join(sorted(self.allowed_contexts))} "
-                    "results"
-                )
+        check_contexts(self.summary.source, analyses, self.allowed_contexts)
 
     def _finding_rows(self, findings: list[Finding]) -> list[tuple]:
         verdicts, summary = self.verdicts, self.summary

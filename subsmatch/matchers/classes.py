@@ -8,6 +8,18 @@ before the general ones they contain (phenethylamine). The last class, 'other', 
 ('cathinone', 'fentanyl')
 >>> drug_class("CN(C)CCc1c[nH]c2ccccc12"), drug_class(None), drug_class("CCO")
 ('tryptamine', 'unknown', 'other')
+
+What a seizure holds beside the drug is named as a chemist would, not "other" or, for
+levamisole, "phenethylamine" (cocaine, caffeine, levamisole, lidocaine, paracetamol):
+
+>>> [drug_class(s) for s in ("COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C",
+...     "Cn1c(=O)c2c(ncn2C)n(C)c1=O", "C1CSC2=NC(CN21)c1ccccc1",
+...     "CCN(CC)CC(=O)Nc1c(C)cccc1C", "CC(=O)Nc1ccc(O)cc1")]
+['tropane', 'xanthine', 'imidazothiazole', 'local anaesthetic', 'anilide analgesic']
+>>> [drug_class(s) for s in ("CCC1(CC)C(=O)NC(=O)NC1=O", "CC12CCC3C(CCC4=CC(=O)CCC34C)C1CCC2O",
+...     "O=C1CCCO1", "CCC(=O)C(CC(C)N(C)C)(c1ccccc1)c1ccccc1", "COc1cccc(c1)C1(O)CCCCC1CN(C)C",
+...     "CN(C)C1CCCCC1N(C)C(=O)c1ccc(Cl)c(Cl)c1")]
+['barbiturate', 'steroid', 'GHB', 'opioid', 'opioid', 'opioid']
 """
 
 from __future__ import annotations

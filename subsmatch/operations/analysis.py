@@ -4,7 +4,8 @@ The rules both front ends follow: a context filter is a group of contexts ("fiel
 screening; "lab": lab screening and confirmation); a window of days runs from ``since`` at
 00:00 UTC to before ``until`` at 00:00 UTC (:mod:`subsmatch.operations.window`); the
 analysis frame holds all findings of the filters over all time, so that "first seen in this
-database" is right whatever the window.
+database" is right whatever the window; a finding's time is when it was measured, and one
+whose report gave none is undated (shown apart, never at the day it was ingested).
 """
 
 from __future__ import annotations
@@ -21,12 +22,29 @@ from subsmatch.reference.lists import Reference, load
 from subsmatch.reports.alerts import Alert
 from subsmatch.reports.alerts import alerts as find_alerts
 from subsmatch.reports.html import build_report
-from subsmatch.reports.trends import PERIODS, Trend, substance_trends
+from subsmatch.reports.trends import (
+    PERIODS,
+    Gap,
+    Trends,
+    columns,
+    measured_only,
+    substance_trends,
+)
 from subsmatch.store.queries import finding_frame
 from subsmatch.substances.structures import keys_of
 from subsmatch.vocabulary import CONTEXT_GROUPS
 
-__all__ = ["CONTEXT_GROUPS", "PERIODS", "alerts", "frame", "report", "trends"]
+__all__ = [
+    "CONTEXT_GROUPS",
+    "PERIODS",
+    "Gap",
+    "Trends",
+    "alerts",
+    "columns",
+    "frame",
+    "report",
+    "trends",
+]
 
 
 def frame(engine: Engine, country: str | None = None, context: str | None = None) -> pd.DataFrame:
@@ -37,7 +55,7 @@ def frame(engine: Engine, country: str | None = None, context: str | None = None
             option="context",
         )
     contexts = CONTEXT_GROUPS[context] if context else ()
-    return finding_frame(engine, country=country, contexts=contexts)
+    return measured_only(finding_frame(engine, country=country, contexts=contexts))
 
 
 def trends(
@@ -49,8 +67,9 @@ def trends(
     country: str | None = None,
     context: str | None = None,
     reference: Reference | None = None,
-) -> tuple[list[Trend], list[Trend]]:
-    """Per substance and per class: findings per period in the window, first seen, flags."""
+) -> Trends:
+    """Per substance and per class: findings per period in the window, first seen, flags, the
+    undated apart; and the window's time axis."""
     if by not in PERIODS:
         raise InvalidRequest(
             f"unknown period {by!r}; choose from {', '.join(PERIODS)}", option="by"

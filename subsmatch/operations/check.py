@@ -1,7 +1,10 @@
 """Check: which substance each query names, whether, where and since when it is controlled.
 
-The rule both front ends follow: no jurisdiction given means all of them, codes in any case,
-each once. Recording a check (:mod:`~subsmatch.operations.recording`) and drawing one
+The rules both front ends follow: no jurisdiction given means all of them, codes in any case,
+each once; a query must be text (a lone surrogate, left by bytes that were not decoded, is
+refused, not judged); with a time budget (the service) queries are judged a few at a time, so
+that a shared checker serves other requests in between, and a batch that runs over its
+budget is refused. Recording a check (:mod:`~subsmatch.operations.recording`) and drawing one
 (:mod:`~subsmatch.operations.explain`) are apart, so that a check that does neither loads
 neither the database nor the drawing code.
 
@@ -13,12 +16,15 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from subsmatch import settings
-from subsmatch.errors import InvalidRequest
+from subsmatch.errors import InvalidRequest, UserError
+from subsmatch.ingest.textio import ENCODING_EXAMPLES, bom_encoding, text_encoding
 from subsmatch.matchers.checker import Checker
 from subsmatch.matchers.verdict import Verdict, verdict_to_dict
 from subsmatch.reference.lists import (
@@ -35,13 +41,23 @@ __all__ = [
     "RULE_ONLY_JURISDICTIONS",
     "Checked",
     "Checker",
+    "OverBudget",
     "check",
     "data_version",
     "home",
     "home_checker",
     "jurisdictions",
+    "queries_in",
     "reference_lists",
 ]
+
+
+SLICE = 8  # queries judged per hold of the checker when a batch has a time budget
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class OverBudget(UserError):
+    """A batch of queries that took longer than its time budget."""
 
 
 def jurisdictions(codes: Iterable[str]) -> tuple[str, ...]:
@@ -102,13 +118,101 @@ def home_checker(
 
 
 def check(
-    checker: Checker, texts: list[str], codes: Iterable[str] = (), as_of: date | None = None
+    checker: Checker,
+    texts: list[str],
+    codes: Iterable[str] = (),
+    as_of: date | None = None,
+    *,
+    budget: float | None = None,
 ) -> Checked:
     """Resolve and judge ``texts`` in the jurisdictions ``codes`` on ``as_of``: none given, all
-    of them with the headline at the checker's home; given, these are the headline's scope."""
-    chosen = tuple(codes)
-    verdicts = checker.check(texts, jurisdictions(chosen) if chosen else None, as_of)
+    of them with the headline at the checker's home; given, these are the headline's scope.
+
+    ``budget``: seconds the batch may take; the queries are then judged :data:`SLICE` at a
+    time, and a batch still unfinished after its budget raises :class:`OverBudget`. Raises
+    :class:`InvalidRequest` for a query that is not text.
+    """
+    refuse_non_text(texts)
+    given = tuple(codes)
+    chosen = jurisdictions(given) if given else None
+    if budget is None:
+        verdicts = checker.check(texts, chosen, as_of)
+    else:
+        verdicts = _within(budget, checker, texts, chosen, as_of)
     return Checked(verdicts, [verdict_to_dict(v, checker.reference) for v in verdicts])
+
+
+def _within(
+    budget: float,
+    checker: Checker,
+    texts: list[str],
+    chosen: tuple[str, ...] | None,
+    as_of: date | None,
+) -> list[Verdict]:
+    started = time.monotonic()
+    verdicts: list[Verdict] = []
+    for start in range(0, len(texts), SLICE):
+        elapsed = time.monotonic() - started
+        if start and elapsed > budget:  # the first slice is always judged
+            raise OverBudget(
+                f"the batch ran over its time budget of {budget:g} s: {len(verdicts)} of its "
+                f"{len(texts)} queries were judged in {elapsed:.1f} s",
+                "send fewer queries per request, and long structures apart",
+            )
+        verdicts += checker.check(texts[start : start + SLICE], chosen, as_of)
+    return verdicts
+
+
+def queries_in(data: bytes, encoding: str | None = None, source: str = "the input") -> list[str]:
+    """The queries of a text, one a line (CR, LF or CRLF), blank lines skipped: decoded as
+    ``encoding``, else as its byte-order mark says, else as UTF-8. Raises
+    :class:`InvalidRequest` for an encoding that is no text encoding, :class:`UserError` for
+    text that is not in its encoding (naming the line, and the option to give).
+
+    >>> queries_in(b"MDMA\\r\\n\\r\\n  4-CMC \\rCaf\\xe9ine", "cp1252")
+    ['MDMA', '4-CMC', 'Caféine']
+    >>> queries_in(b"MDMA\\nCaf\\xe9ine\\n", source="standard input")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    subsmatch.errors.UserError: standard input is not UTF-8 text: line 2 has the byte 0xe9 ...
+    """
+    if encoding is not None:
+        try:
+            codec = text_encoding(encoding)
+        except LookupError as error:
+            raise InvalidRequest(
+                f"{error}; use e.g. {ENCODING_EXAMPLES}", option="encoding"
+            ) from None
+    else:
+        codec = bom_encoding(data[:4]) or "utf-8"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        line = len(re.split(rb"\r\n?|\n", data[: error.start]))
+        shown = encoding or "UTF-8"
+        raise UserError(
+            f"{source} is not {shown} text: line {line} has the byte 0x{data[error.start]:02x}",
+            "give its encoding, e.g. {encoding=cp1252} for a Windows export",
+        ) from None
+    return [line.strip() for line in text.lstrip("\ufeff").splitlines() if line.strip()]
+
+
+def refuse_non_text(texts: Sequence[str]) -> None:
+    """Raise :class:`InvalidRequest` for a query holding a lone surrogate: bytes that were not
+    decoded (a file or terminal in another encoding), not text to judge or store.
+
+    >>> refuse_non_text(["MDMA", "Caf\\udce9ine"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    subsmatch.errors.InvalidRequest: query 2 ('Caf\\udce9ine') is not text: ...
+    """
+    for number, text in enumerate(texts, 1):
+        if _SURROGATE.search(text):
+            shown = text[:60].encode("utf-8", "backslashreplace").decode()
+            raise InvalidRequest(
+                f"query {number} ('{shown}') is not text: it holds bytes that were not decoded",
+                "pass it as UTF-8 text",
+            )
 
 
 def data_version() -> str:

@@ -1,4 +1,5 @@
-"""The store as the front ends see it: open a database, and how to repeat its URL in a hint."""
+"""The store as the front ends see it: open a database, how to repeat its URL in a hint, and
+why it refused an operation (a full disk, a lock held too long)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import shlex
 
 from sqlalchemy.engine import make_url
 
-from subsmatch.store.engine import DB_ENV, DatabaseUnavailable, default_url, make_engine
+from subsmatch.store.engine import DB_ENV, DatabaseUnavailable, default_url, failure, make_engine
 
-__all__ = ["DB_ENV", "DatabaseUnavailable", "default_url", "make_engine", "shown_url"]
+__all__ = ["DB_ENV", "DatabaseUnavailable", "default_url", "failure", "make_engine", "shown_url"]
 
 
 def shown_url(url: str) -> str:

@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine
 
-from subsmatch.errors import InvalidRequest, UserError
+from subsmatch.errors import InvalidRequest, NotFound, UserError
 from subsmatch.matchers.structure_search import (
     SearchError,
     query_molecule,
@@ -199,10 +199,18 @@ def case(engine: Engine, case_id: str) -> list[dict]:
 
 
 def rejections(engine: Engine, source: str | None = None, limit: int | None = None) -> list[dict]:
-    """Stored rejections, newest files first; ``source``: one file, by its name or its end.
+    """Stored rejections, newest files first; ``source``: one file, by its name or its end
+    (:class:`NotFound` when no such file was ever ingested: "no rejections" would say that
+    every row of it was read).
 
     Reasons keep their option fields (``{encoding}``) for the front end to word."""
-    return list(queries.rejections(engine, source=source, limit=limit))
+    rows = list(queries.rejections(engine, source=source, limit=limit))
+    if source and not rows and not queries.ingested(engine, source):
+        raise NotFound(
+            f"no file named {source!r} was ever ingested",
+            "give its name as ingested, or the end of it (each finding names its file)",
+        )
+    return rows
 
 
 def json_safe(value: Any) -> Any:

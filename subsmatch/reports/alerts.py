@@ -5,6 +5,9 @@
    window of days.
 3. ``unconfirmed_field_hit``: a field-device hit on an item that no lab analysis of the same
    case and item has looked at.
+
+A finding without a time (its report gave none) counts where time does not matter (a new
+analogue, an unconfirmed hit) and is said to be undated; it is never put in a window of days.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from datetime import timedelta
 import pandas as pd
 
 from subsmatch.reports.trends import substance_keys
-from subsmatch.vocabulary import ALERTING, CONTEXT_GROUPS, Context
+from subsmatch.vocabulary import ALERTING, CONTEXT_GROUPS, Context, counted
 
 
 @dataclass(frozen=True)
@@ -24,8 +27,8 @@ class Alert:
     key: str
     name: str
     status: str
-    first_seen: str
-    last_seen: str
+    first_seen: str | None  # None: no finding of it is dated
+    last_seen: str | None
     cases: tuple[str, ...]
     sources: tuple[str, ...]
     reason: str
@@ -50,13 +53,14 @@ def _name(group: pd.DataFrame) -> str:
 
 
 def _alert(kind: str, key: str, group: pd.DataFrame, reason: str) -> Alert:
+    dated = group["when"].dropna()
     return Alert(
         kind,
         key,
         _name(group),
         str(group["status"].iat[0]),
-        group["when"].min().isoformat(),
-        group["when"].max().isoformat(),
+        dated.min().isoformat() if len(dated) else None,
+        dated.max().isoformat() if len(dated) else None,
         tuple(sorted(group["case_id"].dropna().astype(str).unique())),
         tuple(sorted(group["source"].unique())),
         reason,
@@ -71,17 +75,23 @@ def new_analogues(frame: pd.DataFrame) -> list[Alert]:
             key,
             group.sort_values("when"),
             "an analogue of a controlled substance on no list: first seen "
-            f"{group['when'].min():%Y-%m-%d}",
+            + _first_seen(group["when"]),
         )
         for key, group in analogues.groupby("key")
     ]
+
+
+def _first_seen(when: pd.Series) -> str:
+    """The first dated time, or that none is dated."""
+    dated = when.dropna()
+    return f"{dated.min():%Y-%m-%d}" if len(dated) else "undated (its reports give no time)"
 
 
 def spreading(
     frame: pd.DataFrame, window_days: int, min_cases: int, min_sources: int
 ) -> list[Alert]:
     """Flagged substances with N cases or N sources inside some window of days."""
-    flagged = frame[frame["status"].isin(ALERTING)]
+    flagged = frame[frame["status"].isin(ALERTING) & frame["when"].notna()]
     window = timedelta(days=window_days)
     out = []
     for key, group in flagged.groupby("key"):
@@ -96,8 +106,8 @@ def spreading(
                         "spreading",
                         key,
                         inside,
-                        f"{cases} cases and {sources} sources within {window_days}"
-                        f" days from {start:%Y-%m-%d}",
+                        f"{counted(cases, 'case')} and {counted(sources, 'source')} within "
+                        f"{counted(window_days, 'day')} from {start:%Y-%m-%d}",
                     )
                 )
                 break

@@ -3,6 +3,10 @@
 Summary tables, time-series plots (matplotlib, embedded as PNG data), depictions of new
 substances beside their nearest controlled neighbour (inline SVG), alerts with the cases behind
 them, and the evidence behind each flag. Everything is escaped; nothing is fetched.
+
+Time is real: the plot's axis is a time axis (2024-04 and 2026-12 are twenty periods apart, not
+one), periods without any finding are a visible gap that no line crosses, and findings whose
+report gave no time are counted as undated, never placed at the day they were ingested.
 """
 
 from __future__ import annotations
@@ -17,20 +21,21 @@ from html import escape
 import pandas as pd
 
 from subsmatch.matchers.similarity import Neighbour
+from subsmatch.matchers.verdict import listed_on
 from subsmatch.reports.alerts import Alert
 from subsmatch.reports.depict import pair_svg, svg
-from subsmatch.reports.trends import Trend, period_labels
-from subsmatch.vocabulary import STATUSES
+from subsmatch.reports.trends import Gap, Trend, Trends, columns, period_labels, period_starts
+from subsmatch.vocabulary import STATUSES, counted
 
 MAX_NEW_DEPICTED = 12
 MAX_TABLE_ROWS = 40
+MAX_PERIODS = 6  # columns of the substances table: the newest periods, an empty run as one
 
 
 @dataclass(frozen=True)
 class ReportInput:
     frame: pd.DataFrame  # finding_frame(...) of the report's filters, over all time
-    per_substance: list[Trend]
-    per_class: list[Trend]
+    trends: Trends
     alerts: list[Alert]
     evidence: dict[str, tuple[str, ...]]  # substance key -> lists / rules that flag it
     versions: dict[str, str]  # data, rules and tool versions
@@ -75,34 +80,97 @@ def _table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozen
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def time_series_png(frame: pd.DataFrame, by: str, classify: Callable[[str | None], str]) -> str:
-    """Findings per period and class, as an embedded PNG data URL."""
+def time_series_png(
+    frame: pd.DataFrame, periods: list[str], by: str, classify: Callable[[str | None], str]
+) -> str | None:
+    """Findings per period and class on a real time axis, as an embedded PNG data URL (None
+    without a dated finding in the window). A period without any finding is a gap: no line
+    crosses it, and a run of them is shaded; a class without findings in a period that has
+    some is a zero."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    data = frame.assign(
-        period=period_labels(frame["when"], by),
-        cls=frame["smiles"].map(lambda s: classify(s if isinstance(s, str) else None)),
+    if not periods:
+        return None
+    dated = frame[frame["when"].notna()]
+    data = dated.assign(
+        period=period_labels(dated["when"], by),
+        cls=dated["smiles"].map(lambda s: classify(s if isinstance(s, str) else None)),
     )
-    table = data.groupby(["period", "cls"]).size().unstack(fill_value=0).sort_index()
+    data = data[data["period"].isin(periods)]
+    table = data.groupby(["period", "cls"]).size().unstack(fill_value=0).reindex(periods)
     top = table.sum().sort_values(ascending=False).index[:8]
+    starts = period_starts(periods, by)
     figure, axis = plt.subplots(figsize=(10, 3.6), dpi=110)
     for cls in top:
-        axis.plot(table.index, table[cls], marker="o", linewidth=1.6, markersize=3, label=cls)
+        axis.plot(starts, table[cls], marker="o", linewidth=1.6, markersize=3, label=cls)
+    step = pd.Timedelta(days={"week": 7, "month": 30, "quarter": 91}[by])
+    for column in columns(periods, set(data["period"])):
+        if isinstance(column, Gap):
+            first, last = period_starts([column.first, column.last], by)
+            axis.axvspan(first - step / 2, last + step / 2, color="#8a94a6", alpha=0.12, lw=0)
     axis.set_ylabel("findings")
-    axis.set_title(f"Findings per {by} and substance class")
+    axis.set_title(f"Findings per {by} and substance class (shaded: no findings)")
     axis.grid(alpha=0.3)
     axis.legend(fontsize=8, ncols=2, frameon=False)
-    step = max(1, len(table.index) // 12)
-    axis.set_xticks(range(0, len(table.index), step))
-    axis.set_xticklabels(table.index[::step], rotation=30, ha="right", fontsize=8)
+    locator = mdates.AutoDateLocator(maxticks=12)
+    axis.xaxis.set_major_locator(locator)
+    axis.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def findings_text(trend: Trend) -> str:
+    """How many findings, how many undated, in how many cases, in words.
+
+    >>> findings_text(Trend("k", "X", "other", "analogue", 1, 0, None, ()))
+    '1 finding, none with a case id'
+    >>> findings_text(Trend("k", "X", "other", "analogue", 2, 2, None, (), undated=1))
+    '3 findings (1 undated) in 2 cases'
+    """
+    text = counted(trend.total + trend.undated, "finding")
+    if trend.undated:
+        text += f" ({trend.undated:,} undated)"
+    return text + (
+        f" in {counted(trend.cases, 'case')}" if trend.cases else ", none with a case id"
+    )
+
+
+def evidence_of(verdict: dict) -> tuple[str, ...]:
+    """What flags a substance, in words: the lists and rules it is on; for an analogue, its
+    nearest controlled substance. A substance that is no analogue is never called one: its
+    nearest controlled substance is named as what it is.
+
+    >>> near = {"name": "Aminorex", "similarity": 0.36}
+    >>> analogue = {"is_analogue": False, "lookalike": None, "class": "imidazothiazole",
+    ...             "threshold": 0.55}
+    >>> evidence_of({"jurisdictions": [], "analogues": [near], "analogue": analogue})
+    ('not an analogue: the nearest controlled substance, Aminorex, is 0.36 similar (the \
+imidazothiazole threshold is 0.55)',)
+    """
+    if not verdict:
+        return ()
+    listed = listed_on(verdict)
+    analogue, nearest = verdict.get("analogue"), (verdict.get("analogues") or [None])[0]
+    if not analogue or not nearest:
+        return listed
+    similarity = f"{nearest['similarity']:.2f}"
+    if analogue["is_analogue"]:
+        return (*listed, f"analogue of {nearest['name']} ({similarity} similar)")
+    if analogue["lookalike"]:
+        return (*listed, f"not an analogue: a known {analogue['lookalike']}")
+    return (
+        *listed,
+        f"not an analogue: the nearest controlled substance, {nearest['name']}, is "
+        f"{similarity} similar (the {analogue['class']} threshold is "
+        f"{analogue['threshold']:.2f})",
+    )
 
 
 def render(
@@ -116,22 +184,28 @@ def render(
     cards = "".join(
         f'<div class="card"><b>{int(counts.get(s, 0)):,}</b>{escape(s)}</div>' for s in STATUSES
     )
+    dated = frame["when"].dropna()
+    undated = len(frame) - len(dated)
     total = f'<div class="card"><b>{len(frame):,}</b>findings</div>'
     cases = f'<div class="card"><b>{frame["case_id"].nunique():,}</b>cases</div>'
+    without_time = f'<div class="card"><b>{undated:,}</b>undated</div>' if undated else ""
+    span = (
+        f"findings dated {dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}"
+        if len(dated)
+        else "no finding is dated"
+    ) + (f", {counted(undated, 'finding')} without a date" if undated else "")
     sections = [
         f"<h1>{escape(data.title)}</h1>",
         f'<p class="meta">Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · '
         + " · ".join(f"{escape(k)} {escape(v)}" for k, v in data.versions.items())
-        + f" · findings dated {frame['when'].min():%Y-%m-%d} to {frame['when'].max():%Y-%m-%d}"
-        "</p>",
-        f'<div class="cards">{total}{cases}{cards}</div>',
+        + f" · {span}</p>",
+        f'<div class="cards">{total}{cases}{without_time}{cards}</div>',
         "<h2>Over time</h2>",
-        f'<figure><img alt="findings per period and class" '
-        f'src="{time_series_png(frame, data.by, classify)}"></figure>',
+        _plot_section(data, classify, undated),
         _alerts_section(data.alerts),
         _new_section(data, nearest),
         _substances_section(data),
-        _classes_section(data.per_class),
+        _classes_section(data.trends.classes),
     ]
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -139,6 +213,24 @@ def render(
         + "\n".join(sections)
         + "</body></html>"
     )
+
+
+def _plot_section(data: ReportInput, classify: Callable[[str | None], str], undated: int) -> str:
+    picture = time_series_png(data.frame, data.trends.periods, data.by, classify)
+    note = (
+        f"<p>{counted(undated, 'finding')} without a date "
+        + (
+            "is not on this axis: its report gave"
+            if undated == 1
+            else "are not on this axis: their reports gave"
+        )
+        + " no time (see the undated column below).</p>"
+        if undated
+        else ""
+    )
+    if picture is None:
+        return "<p>No dated findings in this window.</p>" + note
+    return f'<figure><img alt="findings per period and class" src="{picture}"></figure>' + note
 
 
 def _alerts_section(alerts: list[Alert]) -> str:
@@ -165,7 +257,7 @@ def _alerts_section(alerts: list[Alert]) -> str:
 def _new_section(data: ReportInput, nearest: Callable[[str], Neighbour | None]) -> str:
     new = [
         t
-        for t in data.per_substance
+        for t in data.trends.substances
         if ("new" in t.flags or "unlisted" in t.flags) and t.status not in ("not_listed",)
     ]
     smiles_of = (
@@ -198,9 +290,9 @@ def _new_section(data: ReportInput, nearest: Callable[[str], Neighbour | None]) 
             why = "No controlled neighbour close enough to show."
         blocks.append(
             f'<div class="pair"><h3>{escape(trend.name)} {_tags([trend.status, *trend.flags])}'
-            f"</h3>{picture}<p>First seen {trend.first_seen}; {trend.total} findings in "
-            f"{trend.cases} cases. {why}</p><p>Evidence: {escape('; '.join(evidence)) or '-'}"
-            "</p></div>"
+            f"</h3>{picture}<p>First seen {trend.first_seen or 'undated'}; "
+            f"{findings_text(trend)}. {why}</p><p>Evidence: "
+            f"{escape('; '.join(evidence)) or '-'}</p></div>"
         )
     if not blocks:
         return "<h2>New substances</h2><p>No new substances with a structure in this window.</p>"
@@ -208,39 +300,50 @@ def _new_section(data: ReportInput, nearest: Callable[[str], Neighbour | None]) 
 
 
 def _substances_section(data: ReportInput) -> str:
-    periods = sorted({p for t in data.per_substance for p in t.counts})[-6:]
+    shown = data.trends.substances[:MAX_TABLE_ROWS]
+    used = {p for t in data.trends.substances for p in t.counts}
+    periods = columns(data.trends.periods, used, MAX_PERIODS)
+    undated = any(t.undated for t in data.trends.substances)
     rows = [
         [
             escape(t.name),
             escape(t.substance_class),
             _tags([t.status]),
-            str(t.first_seen),
+            str(t.first_seen or "undated"),
             f"{t.total:,}",
+            *([f"{t.undated:,}"] if undated else []),
             f"{t.cases:,}",
-            *(str(t.counts.get(p, 0)) for p in periods),
+            *("·" if isinstance(p, Gap) else str(t.counts.get(p, 0)) for p in periods),
             _tags(t.flags),
             escape("; ".join(data.evidence.get(t.key, ()))),
         ]
-        for t in data.per_substance[:MAX_TABLE_ROWS]
+        for t in shown
     ]
     headers = [
         "substance",
         "class",
         "status",
         "first seen",
-        "findings",
+        "dated",
+        *(["undated"] if undated else []),
         "cases",
-        *periods,
+        *(str(p) for p in periods),
         "flags",
         "evidence",
     ]
-    numeric = set(range(4, 6 + len(periods)))
+    numeric = set(range(4, 6 + undated + len(periods)))
     return f"<h2>Substances (top {MAX_TABLE_ROWS})</h2>" + _table(headers, rows, numeric)
 
 
 def _classes_section(per_class: list[Trend]) -> str:
     rows = [
-        [escape(t.name), str(t.first_seen), f"{t.total:,}", f"{t.cases:,}", _tags(t.flags)]
+        [
+            escape(t.name),
+            str(t.first_seen or "undated"),
+            f"{t.total + t.undated:,}",
+            f"{t.cases:,}",
+            _tags(t.flags),
+        ]
         for t in per_class
     ]
     return "<h2>Substance classes</h2>" + _table(
@@ -261,14 +364,12 @@ def build_report(
     gives the nearest controlled neighbour of a structure (SMILES)."""
     from subsmatch import __version__
     from subsmatch.matchers.classes import drug_class
-    from subsmatch.matchers.verdict import listed_on
     from subsmatch.reference.lists import load
     from subsmatch.reports.alerts import alerts
     from subsmatch.reports.trends import substance_trends
     from subsmatch.store.queries import verdicts
 
     reference = load()
-    per_substance, per_class = substance_trends(frame, reference, by=by, since=since, until=until)
     stored = verdicts(engine, frame["resolution_id"].dropna().astype(int))
     evidence: dict[str, tuple[str, ...]] = {}
     rules_version = None
@@ -279,15 +380,11 @@ def build_report(
         .itertuples(index=False)
     ):
         verdict = stored.get(int(rid), {})
-        evidence[sid] = listed_on(verdict) + tuple(
-            f"analogue of {a['name']} ({a['similarity']:.2f})"
-            for a in verdict.get("analogues", ())[:1]
-        )
+        evidence[sid] = evidence_of(verdict)
         rules_version = rules_version or verdict.get("rules_version")
     data = ReportInput(
         frame=frame,
-        per_substance=per_substance,
-        per_class=per_class,
+        trends=substance_trends(frame, reference, by=by, since=since, until=until),
         alerts=alerts(frame),
         evidence=evidence,
         by=by,

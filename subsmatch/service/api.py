@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations`: FastAPI evaluates these annotations at run time.
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Literal
 
@@ -15,7 +16,6 @@ from subsmatch.operations import check as checking
 from subsmatch.operations import findings as stored
 from subsmatch.operations import ingest as ingesting
 from subsmatch.operations.ingest import FileSummary, ReadOptions
-from subsmatch.operations.recording import record
 from subsmatch.service.auth import Caller, Guard
 from subsmatch.service.core import Service, detail_of, status_of
 from subsmatch.service.models import (
@@ -80,35 +80,6 @@ def upload_body(service: Service) -> dict:
     }
 
 
-async def receive_upload(
-    request: Request, service: Service, guard: Guard, caller: Caller
-) -> tuple[Upload, ReadOptions]:
-    """The uploaded file, streamed with the size limit (413) and its read options checked
-    (:class:`~subsmatch.errors.InvalidRequest`, answered 422).
-
-    A refused upload is written to the audit trail before the error goes out.
-    """
-    try:
-        upload = await _receive(request, service)
-    except HTTPException as error:
-        await _audit_refusal(request, guard, caller, error.status_code, str(error.detail))
-        raise
-    try:
-        return upload, read_options(upload.fields)
-    except UserError as error:
-        upload.stream.close()
-        await _audit_refusal(request, guard, caller, status_of(error), detail_of(error))
-        raise
-
-
-async def _audit_refusal(
-    request: Request, guard: Guard, caller: Caller, status: int, detail: str
-) -> None:
-    await run_in_threadpool(
-        guard.audit, request, action="upload", status=status, who=caller.who, detail=detail
-    )
-
-
 def read_options(fields: dict[str, str]) -> ReadOptions:
     """The read options of an upload's fields (empty means "detect"); shipped profiles only."""
     return ingesting.read_options(
@@ -144,34 +115,49 @@ def _ingested(service: Service, upload: Upload, options: ReadOptions, role: str)
     return summary
 
 
-async def ingest_upload(
+async def upload_report(
     service: Service,
     guard: Guard,
     request: Request,
     caller: Caller,
-    received: tuple[Upload, ReadOptions],
     wording: Wording,
+    name_of: Callable[[str], str] = str,
+    form_check: Callable[[dict[str, str]], None] | None = None,
 ) -> dict:
-    """Ingest a received upload and audit it; the summary (its options worded by
-    ``wording``), or HTTPException 422/403."""
-    upload, options = received
-    with upload.stream:
-        summary = await run_in_threadpool(_ingested, service, upload, options, caller.who.role)
-    summary = summary.worded(wording)
-    status = {"error": 422, "refused": 403}.get(summary.status, 200)
-    await run_in_threadpool(
-        guard.audit,
-        request,
-        action="upload",
-        status=status,
-        who=caller.who,
-        target=upload.filename,
-        sha256=upload.sha256,
-        detail=summary.error or summary.status,
-    )
-    if status != 200:
-        raise HTTPException(status, summary.error)
-    return summary.to_dict()
+    """Receive one upload (streamed, with the size limit: 413), check its read options
+    (:class:`~subsmatch.errors.InvalidRequest`: 422) and, for the page, its form
+    (``form_check``), ingest it: the summary, its options worded by ``wording``. A refused or
+    unreadable file raises HTTPException (403, 422).
+
+    Whatever happens, the upload has its audit record, with the status answered, the file's
+    name and digest when it arrived, and why it failed.
+    """
+    audit: dict = {"status": 500, "target": None, "sha256": None, "detail": None}
+    try:
+        upload = await _receive(request, service)
+        audit.update(target=upload.filename, sha256=upload.sha256)
+        with upload.stream:
+            options = read_options(upload.fields)
+            if form_check is not None:
+                form_check(upload.fields)
+            summary = await run_in_threadpool(_ingested, service, upload, options, caller.who.role)
+        summary = summary.worded(wording)
+        status = {"error": 422, "refused": 403}.get(summary.status, 200)
+        audit.update(status=status, detail=summary.error or summary.status)
+        if status != 200:
+            raise HTTPException(status, summary.error)
+        return summary.to_dict()
+    except HTTPException as error:
+        audit.update(status=error.status_code, detail=str(error.detail))
+        raise
+    except UserError as error:
+        audit.update(status=status_of(error), detail=detail_of(error, wording, name_of))
+        raise
+    except Exception as error:  # a fault of ours: answered 500, recorded all the same
+        audit.update(status=500, detail=f"{type(error).__name__}: {error}")
+        raise
+    finally:
+        guard.audit(request, action="upload", who=caller.who, **audit)
 
 
 def stored_rows(rows: list[dict]) -> Response:
@@ -199,16 +185,20 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
         """Resolve names, CAS numbers or structures and say whether, where and since when
         they are controlled (the ``check --json`` object; a list for ``queries``)."""
         texts = body.texts()
-        rows = checking.check(service.checker, texts, body.jurisdictions or (), body.as_of).rows
-        record(service.engine, rows)
-        guard.audit(
-            request,
-            action="check",
-            status=200,
-            who=caller.who,
-            target="; ".join(texts),
-            detail=f"{len(texts)} queries",
-        )
+        audited = {"action": "check", "who": caller.who, "target": "; ".join(texts)}
+        try:
+            rows = checking.check(
+                service.checker,
+                texts,
+                body.jurisdictions or (),
+                body.as_of,
+                budget=service.check_budget,
+            ).rows
+        except UserError as error:
+            guard.audit(request, status=status_of(error), detail=detail_of(error), **audited)
+            raise
+        service.recorder.checks(rows)
+        guard.audit(request, status=200, detail=f"{len(texts)} queries", **audited)
         return rows[0] if body.query is not None else rows
 
     @router.post(
@@ -231,8 +221,7 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
         other analyses is refused whole (403). The same content again changes nothing
         (status ``already_ingested``).
         """
-        received = await receive_upload(request, service, guard, caller)
-        return await ingest_upload(service, guard, request, caller, received, api_field)
+        return await upload_report(service, guard, request, caller, api_field)
 
     @router.get("/findings", response_model=list[Finding], tags=["read"])
     def findings(
@@ -303,8 +292,10 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
         context: Literal["field", "lab"] | None = None,
     ) -> dict:
         """Findings per substance and per class over time, with the flags new, unlisted and
-        recently_listed (as ``subsmatch trends --json``)."""
-        per_substance, per_class = analysis.trends(
+        recently_listed (the rows of ``subsmatch trends --json``), findings without a time
+        counted apart (``undated``), and the window's time axis (``periods``: every period
+        from the first to the last, the empty ones too)."""
+        result = analysis.trends(
             service.engine,
             by=by,
             since=since,
@@ -312,11 +303,7 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
             country=country,
             context=context,
             reference=service.checker.reference,
-        )
-        result = {
-            "substances": [t.to_dict() for t in per_substance],
-            "classes": [t.to_dict() for t in per_class],
-        }
+        ).to_dict()
         guard.audit(
             request,
             action="read",

@@ -2,15 +2,19 @@
 
 Authentication: ``Authorization: Bearer smt_...`` or the ``subsmatch_session`` cookie that the
 login form sets (HttpOnly, SameSite=Strict, Secure unless turned off for plain-HTTP loopback).
-A request without a valid token answers 401 (``WWW-Authenticate: Bearer``), one outside its
-role 403; both are recorded in the audit trail.
+The cookie holds a session id, never the token: a random id of its own, stored hashed on the
+server, that ends after :data:`SESSION_LIFETIME` (or when its token expires, if sooner), at
+logout, or when the token is revoked. A request without a valid token or session answers 401
+(``WWW-Authenticate: Bearer``), one outside its role 403; both are recorded in the audit
+trail (those without a valid token aggregated per client: see
+:mod:`~subsmatch.service.recorder`).
 
 CSRF: a request authenticated by the cookie that changes anything (any method but GET/HEAD)
 must carry the CSRF token of that session, in the form field ``csrf`` or the header
 ``X-CSRF-Token``, and, when the browser sends an ``Origin``, come from this very origin. The
-CSRF token is an HMAC of the session token under a key made at start-up, so it needs no
-server-side state and cannot be derived by another site. Bearer requests need neither: a
-browser never attaches that header on its own.
+CSRF token is an HMAC of the session id under a key made at start-up, so it cannot be
+derived by another site. Bearer requests need neither: a browser never attaches that header
+on its own.
 """
 
 # No `from __future__ import annotations`: FastAPI evaluates these annotations at run time.
@@ -20,6 +24,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -27,12 +32,14 @@ from fastapi import HTTPException, Request, Security
 from fastapi.security import APIKeyCookie, HTTPBearer
 from sqlalchemy import Engine
 
-from subsmatch.operations.access import TokenInfo, authenticate, record_event
+from subsmatch.operations.access import Event, TokenInfo, authenticate, session_holder
+from subsmatch.service.recorder import Recorder
 
 COOKIE = "subsmatch_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_LIFETIME = timedelta(hours=8)  # a working shift; the token's own expiry if sooner
 UNAUTHENTICATED = (
     "a valid token is needed: send 'Authorization: Bearer smt_...' or log in on the page"
 )
@@ -44,23 +51,25 @@ cookie_scheme = APIKeyCookie(
 
 @dataclass(frozen=True)
 class Caller:
-    """An authenticated request: the token's holder and how the token came."""
+    """An authenticated request: the token's holder, and the bearer token or the session id
+    it came with (``by_cookie``)."""
 
     who: TokenInfo
-    token: str
+    secret: str
     by_cookie: bool
 
 
 class Guard:
     """Authentication, authorisation, CSRF and auditing for one app."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, recorder: Recorder) -> None:
         self.engine = engine
+        self.recorder = recorder
         self._csrf_key = secrets.token_bytes(32)
 
-    def csrf_token(self, token: str) -> str:
-        """The CSRF token of a session: HMAC-SHA256 of its token under this process's key."""
-        return hmac.new(self._csrf_key, token.encode(), hashlib.sha256).hexdigest()
+    def csrf_token(self, session_id: str) -> str:
+        """The CSRF token of a session: HMAC-SHA256 of its id under this process's key."""
+        return hmac.new(self._csrf_key, session_id.encode(), hashlib.sha256).hexdigest()
 
     def audit(
         self,
@@ -73,38 +82,44 @@ class Guard:
         sha256: str | None = None,
         detail: str | None = None,
     ) -> None:
-        """Append one event to the audit trail for this request."""
-        record_event(
-            self.engine,
-            action=action,
-            status=status,
-            who=who,
-            target=target,
-            sha256=sha256,
-            client=client_of(request),
-            detail=detail,
-        )
+        """Append one event to the audit trail for this request (written in the background)."""
+        self.recorder.event(Event(action, status, who, target, sha256, client_of(request), detail))
 
     def caller(self, request: Request) -> Caller | None:
-        """The request's valid token, from the Authorization header, else the cookie."""
+        """The request's valid token from the Authorization header, else its session."""
         header = request.headers.get("authorization", "")
         scheme, _, value = header.partition(" ")
         if header and scheme.lower() == "bearer":
-            token, by_cookie = value.strip(), False
-        elif header:
+            token = value.strip()
+            who = authenticate(self.engine, token)
+            return Caller(who, token, by_cookie=False) if who else None
+        if header:
             return None  # another scheme: not ours
-        else:
-            token, by_cookie = request.cookies.get(COOKIE, ""), True
-        who = authenticate(self.engine, token) if token else None
-        return Caller(who, token, by_cookie) if who else None
+        session_id = request.cookies.get(COOKIE, "")
+        who = session_holder(self.engine, session_id)
+        return Caller(who, session_id, by_cookie=True) if who else None
 
     def refuse(
-        self, request: Request, action: str, status: int, detail: str, who: TokenInfo | None = None
+        self,
+        request: Request,
+        action: str,
+        status: int,
+        detail: str,
+        who: TokenInfo | None = None,
+        *,
+        audit: bool = True,
     ) -> HTTPException:
-        """Record a refused request and make the exception that answers it."""
-        self.audit(
-            request, action=action, status=status, who=who, target=target_of(request), detail=detail
-        )
+        """Record a refused request (unless its handler records it: ``audit``) and make the
+        exception that answers it."""
+        if audit:
+            self.audit(
+                request,
+                action=action,
+                status=status,
+                who=who,
+                target=target_of(request),
+                detail=detail,
+            )
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return HTTPException(status, detail, headers=headers)
 
@@ -143,7 +158,13 @@ class Guard:
             raise self.refuse(request, action, 403, "cross-origin request refused", caller.who)
 
     def check_csrf(
-        self, request: Request, caller: Caller, action: str, submitted: str | None = None
+        self,
+        request: Request,
+        caller: Caller,
+        action: str,
+        submitted: str | None = None,
+        *,
+        audit: bool = True,
     ) -> None:
         """Refuse (403) a cookie-authenticated unsafe request without its session's CSRF token.
 
@@ -152,9 +173,15 @@ class Guard:
         if not caller.by_cookie or request.method in SAFE_METHODS:
             return
         given = submitted if submitted is not None else request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.csrf_token(caller.token).encode()):
+        expected = self.csrf_token(caller.secret)
+        if not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode()):
             raise self.refuse(
-                request, action, 403, "missing or wrong CSRF token; reload the page", caller.who
+                request,
+                action,
+                403,
+                "missing or wrong CSRF token; reload the page",
+                caller.who,
+                audit=audit,
             )
 
 

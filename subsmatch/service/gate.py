@@ -2,13 +2,19 @@
 
 Authentication happens here, before any body is read or parsed, so that every request
 without a valid token answers 401, whatever else is wrong with it. Roles are checked later,
-per endpoint (:meth:`subsmatch.service.auth.Guard.require`).
+per endpoint (:meth:`subsmatch.service.auth.Guard.require`). A JSON body is bounded in size
+and in nesting depth (a parser recursing through ``[[[[...`` would fail deep inside).
+
+>>> json_depth(b'{"queries": ["[[[", "a\\"]"], "as_of": null}'), json_depth(b"[" * 40)
+(2, 40)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+import numpy as np
 from fastapi.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -38,6 +44,20 @@ SECURITY_HEADERS = [
 ]
 
 
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_DEPTH_STEP = np.zeros(256, dtype=np.int8)
+_DEPTH_STEP[[ord("["), ord("{")]] = 1
+_DEPTH_STEP[[ord("]"), ord("}")]] = -1
+
+
+def json_depth(body: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest (strings skipped)."""
+    skeleton = _STRING.sub(b"", body).translate(None, bytes(set(range(256)) - set(b"[]{}")))
+    if not skeleton:
+        return 0
+    return int(np.cumsum(_DEPTH_STEP[np.frombuffer(skeleton, dtype=np.uint8)]).max())
+
+
 def action_of(path: str) -> str:
     """The audit action a path belongs to ("check", "upload", "read", "page", "request").
 
@@ -50,9 +70,9 @@ def action_of(path: str) -> str:
 
 class Gate:
     """ASGI middleware: 401 for requests without a valid token (except ``public`` paths), 413
-    for bodies over ``body_limit`` (except ``streamed`` paths, which bound their own), and
-    security headers on every response. The authenticated caller is put in
-    ``request.state.caller``."""
+    for bodies over ``body_limit`` (except ``streamed`` paths, which bound their own), 422 for
+    JSON nested deeper than ``json_depth``, and security headers on every response. The
+    authenticated caller is put in ``request.state.caller``."""
 
     def __init__(
         self,
@@ -62,6 +82,7 @@ class Gate:
         public: Callable[[str], bool],
         streamed: frozenset[str],
         body_limit: int,
+        json_depth: int,
         unauthenticated: Callable[[Request], Response],
     ) -> None:
         self.app = app
@@ -69,6 +90,7 @@ class Gate:
         self.public = public
         self.streamed = streamed
         self.body_limit = body_limit
+        self.json_depth = json_depth
         self.unauthenticated = unauthenticated
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -101,8 +123,26 @@ class Gate:
                     headers={"connection": "close"},
                 )(scope, receive, send)
                 return
+            if (
+                is_json(request)
+                and (depth := await run_in_threadpool(json_depth, body)) > self.json_depth
+            ):
+                await JSONResponse(
+                    {
+                        "detail": f"the JSON body nests {depth} levels deep; at most "
+                        f"{self.json_depth} are read"
+                    },
+                    422,
+                )(scope, receive, send)
+                return
             receive = replay(body, receive)
         await self.app(scope, receive, send)
+
+
+def is_json(request: Request) -> bool:
+    """The request says its body is JSON (``application/json``, ``application/x+json``)."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
 
 
 def with_headers(send: Send) -> Send:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from subsmatch.operations.check import JURISDICTIONS
 from subsmatch.vocabulary import IngestSummaryJSON, StoredFindingJSON, TrendsJSON, VerdictJSON
 
-MAX_BATCH = 1000
+MAX_BATCH = 200
 MAX_QUERY_CHARS = 4000
 
 Jurisdiction = Literal[JURISDICTIONS]  # type: ignore[valid-type]

@@ -2,21 +2,27 @@
 
 # No `from __future__ import annotations`: FastAPI evaluates these annotations at run time.
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from subsmatch.errors import UserError
-from subsmatch.operations.access import authenticate
+from subsmatch.operations.access import end_session, start_session
 from subsmatch.operations.explain import explain
 from subsmatch.operations.ingest import FORMAT_NAMES
-from subsmatch.operations.recording import record
-from subsmatch.service.api import ingest_upload, receive_upload
-from subsmatch.service.auth import COOKIE, CSRF_FIELD, Caller, Guard, same_origin
+from subsmatch.service.api import upload_report
+from subsmatch.service.auth import (
+    COOKIE,
+    CSRF_FIELD,
+    SESSION_LIFETIME,
+    Caller,
+    Guard,
+    same_origin,
+)
 from subsmatch.service.core import Service, detail_of, status_of
 from subsmatch.service.models import MAX_QUERY_CHARS
 
@@ -63,7 +69,7 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
             "index.html",
             {
                 "who": caller.who,
-                "csrf": guard.csrf_token(caller.token),
+                "csrf": guard.csrf_token(caller.secret),
                 "may_check": caller.who.may("check"),
                 "may_upload": caller.who.may("upload_field"),
                 "profiles": service.profiles,
@@ -82,22 +88,41 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
 
     @router.post("/login")
     def login(request: Request, token: Annotated[str, Form(max_length=200)] = "") -> Response:
+        """A valid token starts a session: the cookie holds the session's id, never the token."""
         if not same_origin(request):  # login CSRF: another site logging you in as someone
             raise guard.refuse(request, "login", 403, "cross-origin login refused")
-        who = authenticate(guard.engine, token.strip())
-        guard.audit(request, action="login", status=303 if who else 401, who=who)
-        if who is None:
-            return login_page(request, "That token is not valid (unknown or revoked).", 401)
+        started = start_session(guard.engine, token.strip(), SESSION_LIFETIME)
+        if started is None:
+            guard.audit(request, action="login", status=401, target="POST /login")
+            return login_page(
+                request, "That token is not valid (unknown, revoked or expired).", 401
+            )
+        session_id, who, ends = started
+        guard.audit(
+            request,
+            action="login",
+            status=303,
+            who=who,
+            detail=f"session until {ends:%Y-%m-%d %H:%M} UTC",
+        )
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
-            COOKIE, token.strip(), httponly=True, samesite="strict", secure=secure_cookie, path="/"
+            COOKIE,
+            session_id,
+            max_age=max(0, int((ends - datetime.now(UTC)).total_seconds())),
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookie,
+            path="/",
         )
         return response
 
     @router.post("/logout")
     def logout(request: Request) -> Response:
+        """The session ends on the server, and its cookie in the browser."""
         if not same_origin(request):
             raise HTTPException(403, "cross-origin logout refused")
+        end_session(guard.engine, request.cookies.get(COOKIE))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(
             COOKIE, path="/", httponly=True, samesite="strict", secure=secure_cookie
@@ -118,18 +143,17 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
         csrf: Annotated[str, Form(max_length=200)] = "",
     ) -> Response:
         guard.check_csrf(request, caller, "check", csrf)
+        audited = {"action": "check", "who": caller.who, "target": query}
         if not query.strip():
             return render(request, caller, 422, query=query, check_error="Type a query.")
-        explained = explain(service.checker, query.strip(), draw=True)
-        record(service.engine, [explained.row])
-        guard.audit(
-            request,
-            action="check",
-            status=200,
-            who=caller.who,
-            target=query,
-            detail="1 queries (page)",
-        )
+        try:
+            explained = explain(service.checker, query.strip(), draw=True)
+        except UserError as error:
+            message = detail_of(error, page_field, label)
+            guard.audit(request, status=status_of(error), detail=message, **audited)
+            return render(request, caller, status_of(error), query=query, check_error=message)
+        service.recorder.checks([explained.row])
+        guard.audit(request, status=200, detail="1 queries (page)", **audited)
         return render(request, caller, query=query, verdict=explained.row, svg=explained.drawing)
 
     @router.post("/ui/upload", response_class=HTMLResponse)
@@ -139,31 +163,25 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
             Caller, Depends(guard.require("upload_field", "upload", csrf_in_form=True))
         ],
     ) -> Response:
+        def csrf(fields: dict[str, str]) -> None:
+            guard.check_csrf(request, caller, "upload", fields.get(CSRF_FIELD, ""), audit=False)
+
         try:
-            received = await receive_upload(request, service, guard, caller)
+            summary = await upload_report(
+                service, guard, request, caller, page_field, label, form_check=csrf
+            )
         except HTTPException as error:
+            if error.status_code == 403 and "CSRF" in str(error.detail):
+                raise
             return render(request, caller, error.status_code, upload_error=error.detail)
         except UserError as error:
-            message = detail_of(error, page_field, lambda option: FIELD_LABELS.get(option, option))
+            message = detail_of(error, page_field, label)
             return render(request, caller, status_of(error), upload_error=message)
-        upload = received[0]
-        try:
-            await run_in_threadpool(
-                guard.check_csrf, request, caller, "upload", upload.fields.get(CSRF_FIELD, "")
-            )
-        except HTTPException:
-            upload.stream.close()
-            raise
-        try:
-            summary = await ingest_upload(service, guard, request, caller, received, page_field)
-        except HTTPException as error:
-            return render(
-                request,
-                caller,
-                error.status_code,
-                upload_error=error.detail,
-                upload_name=upload.filename,
-            )
         return render(request, caller, summary=summary)
 
     return router
+
+
+def label(option: str) -> str:
+    """An option as the page's form names it."""
+    return FIELD_LABELS.get(option, option)

@@ -31,8 +31,10 @@ def running_server(
     max_upload_mb: int = 50,
     log: Path | None = None,
     env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
 ) -> Iterator[str]:
-    """``subsmatch serve`` on a free loopback port; yields its base URL, stops it after.
+    """``subsmatch serve`` on a free loopback port (more ``options`` of serve given); yields
+    its base URL, stops it after (SIGTERM: the server writes what it has queued).
 
     Waits until the server answers (any status: without a token it says 401).
     """
@@ -50,6 +52,7 @@ def running_server(
         str(port),
         "--max-upload-mb",
         str(max_upload_mb),
+        *options,
     ]
     output = log.open("wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(

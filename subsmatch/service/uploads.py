@@ -20,6 +20,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 SPOOL_BYTES = 1 << 20  # kept in memory up to this size
 FIELD_BYTES = 4096  # a text field (format, profile, csrf) is never longer
 MAX_FIELDS = 16
+MAX_BOUNDARY = 70  # RFC 2046: a boundary is 1 to 70 characters
 FILE_FIELD = "file"
 
 
@@ -133,9 +134,15 @@ async def read_upload(content_type: str, body: AsyncIterator[bytes], max_bytes: 
         raise HTTPException(
             422, "send the report as multipart/form-data with the file in the field 'file'"
         )
+    if len(boundary) > MAX_BOUNDARY:
+        raise HTTPException(
+            422,
+            f"the multipart boundary is {len(boundary)} characters long; at most "
+            f"{MAX_BOUNDARY} (RFC 2046)",
+        )
     collector = _Collector(max_bytes)
-    parser = MultipartParser(boundary, collector.callbacks())
     try:
+        parser = MultipartParser(boundary, collector.callbacks())
         async for chunk in body:
             parser.write(chunk)
         parser.finalize()

@@ -6,21 +6,28 @@ Roles and what they may do:
 - ``lab``: check substances; upload lab reports;
 - ``analyst``: check substances; read everything (findings, cases, trends, audit);
 - ``admin``: manage tokens; read everything.
+
+A token may have an expiry: from then on it is refused as a revoked one is. People log in on
+the page with a token and get a session: a random id of its own (the cookie holds only that,
+never the token), stored as its SHA-256, which ends at its expiry, at logout, or with its
+token.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from subsmatch.errors import UserError
-from subsmatch.store.models import ApiToken, AuditEvent, as_utc
+from subsmatch.store.engine import writer
+from subsmatch.store.models import ApiToken, AuditEvent, PageSession, as_utc
 
 ROLES = ("customs", "lab", "analyst", "admin")
 PERMISSIONS = {
@@ -35,6 +42,8 @@ UPLOAD_CONTEXTS = {  # which analysis contexts a role may upload
     "lab": frozenset({"field_screening", "lab_screening", "lab_confirmation"}),
 }
 TOKEN_PREFIX = "smt_"
+SESSION_PREFIX = "sms_"
+TARGET_CHARS = 2000  # an audited query text or path is cut here
 
 
 class AccessError(UserError, ValueError):
@@ -47,9 +56,14 @@ class TokenInfo:
     role: str
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = None
 
     def may(self, permission: str) -> bool:
         return self.role in PERMISSIONS[permission]
+
+    def valid_at(self, moment: datetime) -> bool:
+        """Neither revoked nor expired at ``moment``."""
+        return self.revoked_at is None and (self.expires_at is None or moment < self.expires_at)
 
 
 def token_hash(token: str) -> str:
@@ -57,16 +71,37 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(engine: Engine, name: str, role: str) -> str:
-    """A new token for ``role``; the plain text is returned once and never stored."""
+def _info(row: ApiToken) -> TokenInfo:
+    return TokenInfo(
+        row.name,
+        row.role,
+        as_utc(row.created_at),
+        as_utc(row.revoked_at) if row.revoked_at else None,
+        as_utc(row.expires_at) if row.expires_at else None,
+    )
+
+
+def create_token(engine: Engine, name: str, role: str, expires_at: datetime | None = None) -> str:
+    """A new token for ``role``, valid until ``expires_at`` (None: until revoked); the plain
+    text is returned once and never stored."""
     if role not in ROLES:
         raise AccessError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
+    now = datetime.now(UTC)
+    if expires_at is not None and as_utc(expires_at) <= now:
+        raise AccessError(
+            f"the expiry {as_utc(expires_at):%Y-%m-%d %H:%M} UTC is not in the future; "
+            "give a later date or a duration"
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     try:
-        with Session(engine) as session, session.begin():
+        with Session(writer(engine)) as session, session.begin():
             session.add(
                 ApiToken(
-                    name=name, role=role, token_hash=token_hash(token), created_at=datetime.now(UTC)
+                    name=name,
+                    role=role,
+                    token_hash=token_hash(token),
+                    created_at=now,
+                    expires_at=as_utc(expires_at) if expires_at else None,
                 )
             )
     except IntegrityError:
@@ -76,19 +111,23 @@ def create_token(engine: Engine, name: str, role: str) -> str:
     return token
 
 
-def authenticate(engine: Engine, token: str | None) -> TokenInfo | None:
-    """The token's holder, or None for a missing, unknown or revoked token."""
+def _token_row(session: Session, token: str | None) -> ApiToken | None:
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+
+
+def authenticate(engine: Engine, token: str | None) -> TokenInfo | None:
+    """The token's holder, or None for a missing, unknown, revoked or expired token."""
     with Session(engine) as session:
-        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
-        if row is None or row.revoked_at is not None:
-            return None
-        return TokenInfo(row.name, row.role, row.created_at, row.revoked_at)
+        row = _token_row(session, token)
+        info = _info(row) if row is not None else None
+    return info if info is not None and info.valid_at(datetime.now(UTC)) else None
 
 
 def revoke_token(engine: Engine, name: str) -> None:
-    with Session(engine) as session, session.begin():
+    """Revoke a token by name; its page sessions end with it."""
+    with Session(writer(engine)) as session, session.begin():
         done = session.execute(
             update(ApiToken)
             .where(ApiToken.name == name, ApiToken.revoked_at.is_(None))
@@ -98,48 +137,113 @@ def revoke_token(engine: Engine, name: str) -> None:
             raise AccessError(
                 f"no active token named {name!r}; list them with subsmatch tokens list"
             )
+        token_id = select(ApiToken.id).where(ApiToken.name == name).scalar_subquery()
+        session.execute(delete(PageSession).where(PageSession.token_id == token_id))
 
 
 def list_tokens(engine: Engine) -> list[TokenInfo]:
     with Session(engine) as session:
-        rows = session.scalars(select(ApiToken).order_by(ApiToken.id))
-        return [
-            TokenInfo(
-                r.name,
-                r.role,
-                as_utc(r.created_at),
-                as_utc(r.revoked_at) if r.revoked_at else None,
-            )
-            for r in rows
-        ]
+        return [_info(r) for r in session.scalars(select(ApiToken).order_by(ApiToken.id))]
 
 
-def record_event(
-    engine: Engine,
-    *,
-    action: str,
-    status: int,
-    who: TokenInfo | None = None,
-    target: str | None = None,
-    sha256: str | None = None,
-    client: str | None = None,
-    detail: str | None = None,
-) -> None:
-    """Append one event to the audit trail (its own transaction: it survives a failed action)."""
-    with Session(engine) as session, session.begin():
+def session_hash(session_id: str) -> str:
+    """Session ids are 256-bit random strings, stored as their SHA-256 like tokens."""
+    return token_hash(session_id)
+
+
+def start_session(
+    engine: Engine, token: str | None, lifetime: timedelta
+) -> tuple[str, TokenInfo, datetime] | None:
+    """A new page session for a valid token: its id (shown once, for the cookie), the token's
+    holder and when it ends (after ``lifetime``, or when the token expires if sooner); None
+    for a token that is not valid. Sessions that have ended are deleted on the way."""
+    now = datetime.now(UTC)
+    session_id = SESSION_PREFIX + secrets.token_urlsafe(32)
+    with Session(writer(engine)) as session, session.begin():
+        row = _token_row(session, token)
+        if row is None or not _info(row).valid_at(now):
+            return None
+        who = _info(row)
+        ends = min(now + lifetime, who.expires_at or now + lifetime)
+        session.execute(delete(PageSession).where(PageSession.expires_at <= now))
         session.add(
-            AuditEvent(
-                at=datetime.now(UTC),
-                token_name=who.name if who else None,
-                role=who.role if who else None,
-                action=action,
-                target=target[:2000] if target else None,
-                sha256=sha256,
-                status=status,
-                client=client,
-                detail=detail,
+            PageSession(
+                session_hash=session_hash(session_id),
+                token_id=row.id,
+                created_at=now,
+                expires_at=ends,
             )
         )
+    return session_id, who, ends
+
+
+def session_holder(engine: Engine, session_id: str | None) -> TokenInfo | None:
+    """The holder of a page session that has not ended (nor has its token); else None."""
+    if not session_id or not session_id.startswith(SESSION_PREFIX):
+        return None
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        found = session.execute(
+            select(PageSession.expires_at, ApiToken)
+            .join(ApiToken, PageSession.token_id == ApiToken.id)
+            .where(PageSession.session_hash == session_hash(session_id))
+        ).first()
+        if found is None or as_utc(found[0]) <= now:
+            return None
+        who = _info(found[1])
+    return who if who.valid_at(now) else None
+
+
+def end_session(engine: Engine, session_id: str | None) -> None:
+    """Log out: the session is deleted (an unknown id changes nothing)."""
+    if not session_id:
+        return
+    with Session(writer(engine)) as session, session.begin():
+        session.execute(
+            delete(PageSession).where(PageSession.session_hash == session_hash(session_id))
+        )
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the audit trail: what was done, by whom, with what answer."""
+
+    action: str
+    status: int
+    who: TokenInfo | None = None
+    target: str | None = None
+    sha256: str | None = None
+    client: str | None = None
+    detail: str | None = None
+    at: datetime | None = None  # None: when it is written
+
+
+def record_events(engine: Engine, events: Iterable[Event]) -> int:
+    """Append events to the audit trail in one transaction; returns how many."""
+    now = datetime.now(UTC)
+    rows = [
+        AuditEvent(
+            at=e.at or now,
+            token_name=e.who.name if e.who else None,
+            role=e.who.role if e.who else None,
+            action=e.action,
+            target=e.target[:TARGET_CHARS] if e.target else None,
+            sha256=e.sha256,
+            status=e.status,
+            client=e.client,
+            detail=e.detail,
+        )
+        for e in events
+    ]
+    with Session(writer(engine)) as session, session.begin():
+        session.add_all(rows)
+    return len(rows)
+
+
+def record_event(engine: Engine, **fields: object) -> None:
+    """Append one event (the fields of :class:`Event`) in its own transaction: it survives a
+    failed action."""
+    record_events(engine, [Event(**fields)])
 
 
 def audit_events(

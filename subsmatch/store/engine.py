@@ -54,6 +54,27 @@ def is_locked(error: Exception) -> bool:
     return "database is locked" in str(error) or "database is busy" in str(error)
 
 
+def is_full(error: Exception) -> bool:
+    """A write that found no room: the disk is full (SQLite: SQLITE_FULL; PostgreSQL: ENOSPC
+    on extending a file)."""
+    text = str(error).lower()
+    return "database or disk is full" in text or "no space left on device" in text
+
+
+def failure(error: Exception) -> tuple[str, str]:
+    """Why the database refused an operation, and what to do: (reason, fix).
+
+    >>> failure(OSError("database or disk is full"))
+    ('the disk is full (database or disk is full)', 'free some space, then try again')
+    """
+    said = " ".join(str(getattr(error, "orig", None) or error).split())
+    if is_full(error):
+        return f"the disk is full ({said})", "free some space, then try again"
+    if is_locked(error):
+        return f"the database stayed busy ({said})", "try again"
+    return f"the database refused it ({said})", "check the database and try again"
+
+
 class DatabaseUnavailable(UserError):
     """A database URL that names no usable database; the message says what is wrong and the fix."""
 
@@ -135,7 +156,7 @@ def sqlite_path(url: URL) -> Path | None:
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 TABLES_ONLY_REVISION = "0002"  # up to here revisions only added tables (create_all's work)
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 """The newest migration (a test checks it is Alembic's head): a database already there opens
 without importing Alembic, a tenth of a second of every command's start."""
 

@@ -161,14 +161,16 @@ def finding_frame(
 ):
     """Findings as a pandas DataFrame for analysis (one row per finding, no verdict JSON).
 
-    Columns: when, file_id, source, case_id, item_id, context, country, name, status,
-    resolution_id, substance_id, resolved_name, smiles.
+    Columns: when, dated (the analysis was measured at a time its report gives; else
+    ``when`` is the ingest's), file_id, source, case_id, item_id, context, country, name,
+    status, resolution_id, substance_id, resolved_name, smiles.
     """
     import pandas as pd
 
     query = _joined(
         select(
             _made_at.label("when"),
+            AnalysisRow.measured_at.is_not(None).label("dated"),
             FindingRow.file_id,
             IngestedFile.source_name.label("source"),
             AnalysisRow.case_id,
@@ -192,6 +194,7 @@ def finding_frame(
         frame = pd.read_sql(query, connection)
     # naive UTC everywhere: SQLite returns naive UTC times, PostgreSQL zone-aware ones
     frame["when"] = pd.to_datetime(frame["when"], format="mixed", utc=True).dt.tz_localize(None)
+    frame["dated"] = frame["dated"].astype(bool)
     return frame
 
 
@@ -215,15 +218,27 @@ def rejections(
         .where(_newest_version())
     )
     if source:
-        name = IngestedFile.source_name
-        query = query.where(
-            (name == source)
-            | name.endswith(f"/{source}", autoescape=True)
-            | name.endswith(f"\\{source}", autoescape=True)
-        )
+        query = query.where(_named(source))
     query = query.order_by(IngestedFile.id.desc(), RejectionRow.id).limit(limit)
     with Session(engine) as session:
         yield from (dict(row._mapping) for row in session.execute(query))
+
+
+def _named(source: str):
+    """The condition that a file row is ``source``: its name as ingested, or its end after a
+    ``/`` or ``\\``."""
+    name = IngestedFile.source_name
+    return (
+        (name == source)
+        | name.endswith(f"/{source}", autoescape=True)
+        | name.endswith(f"\\{source}", autoescape=True)
+    )
+
+
+def ingested(engine: Engine, source: str) -> bool:
+    """Whether a file ``source`` (as :func:`rejections` names it) was ever ingested."""
+    with Session(engine) as session:
+        return session.scalar(select(IngestedFile.id).where(_named(source)).limit(1)) is not None
 
 
 def verdicts(engine: Engine, resolution_ids: Iterable[int]) -> dict[int, dict]:

@@ -1,0 +1,52 @@
+"""Hostile raw requests against the live server (:mod:`subsmatch.service.fuzz`), seeded so that
+a failure repeats: none is answered 5xx, and the server still answers a valid check after."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from subsmatch.service.fuzz import hostile_requests
+from subsmatch.service.testing import running_server
+from subsmatch.store.access import create_token
+from subsmatch.store.engine import make_engine
+
+SEED = 20261207
+REQUESTS = 120  # the benchmark (benchmarks/fuzz_http.py) sends thousands
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    folder = tmp_path_factory.mktemp("fuzz_http")
+    url = f"sqlite:///{folder / 'x.sqlite'}"
+    engine = make_engine(url)
+    roles = ("customs", "lab", "analyst", "admin")
+    tokens = {role: create_token(engine, f"fuzz-{role}", role) for role in roles}
+    with running_server(url, max_upload_mb=1, log=folder / "server.log") as base:
+        yield {"base": base, "tokens": tokens}
+
+
+def test_no_hostile_request_is_answered_5xx(live: dict) -> None:
+    statuses: Counter[int] = Counter()
+    failures = []
+    with httpx.Client(base_url=live["base"], timeout=120) as http:
+        for request in hostile_requests(SEED, REQUESTS, live["tokens"]):
+            http.cookies.clear()
+            response = http.request(
+                request.method, request.path, headers=request.headers, content=request.body
+            )
+            statuses[response.status_code] += 1
+            if response.status_code >= 500:
+                failures.append(f"{request.label}: {response.status_code} {response.text[:200]}")
+        assert not failures, "\n".join(failures)
+        after = http.post(
+            "/check",
+            json={"query": "MDMA"},
+            headers={"Authorization": f"Bearer {live['tokens']['customs']}"},
+        )
+    assert after.status_code == 200 and after.json()["status"] == "controlled"
+    # the mix reached past the gate: refusals of every kind, and some accepted requests
+    assert {200, 401, 422} <= set(statuses), statuses

@@ -1,0 +1,105 @@
+"""The service's records as library APIs: the recorder (audit events and checks written in the
+background, never lost, never waited for), the aggregation of requests without a valid token,
+the time budget of a /check batch. On real SQLite files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, text
+
+from subsmatch.operations.check import SLICE, OverBudget, check
+from subsmatch.service.recorder import Recorder, Unauthenticated
+from subsmatch.store.access import Event, audit_events
+from subsmatch.store.engine import make_engine, sqlite_path
+
+
+@pytest.fixture
+def engine(db_url: str) -> Engine:
+    return make_engine(db_url)
+
+
+def stored_checks(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT query FROM checks ORDER BY id")).scalars().all()
+
+
+def test_records_wait_for_a_locked_database_without_making_requests_wait(
+    engine: Engine, checker
+) -> None:
+    """Another writer (an ingest) holds SQLite's write lock: handing records over returns at
+    once, and they are stored once the lock is released, none lost."""
+    rows = check(checker, ["MDMA", "4-CMC"]).rows
+    blocker = sqlite3.connect(sqlite_path(engine.url), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # the write lock, as an ingest's transaction holds it
+    recorder = Recorder(engine)
+    recorder.start()
+    for n in range(50):
+        recorder.event(Event("check", 200, target=f"query {n}", client="10.0.0.1"))
+    recorder.checks(rows)
+    assert audit_events(engine) == [] and stored_checks(engine) == []  # nothing got through
+    blocker.execute("COMMIT")
+    blocker.close()
+    recorder.close()
+    assert len(audit_events(engine)) == 50
+    assert stored_checks(engine) == ["MDMA", "4-CMC"]
+
+
+def test_unwritable_text_is_escaped_not_lost(engine: Engine) -> None:
+    recorder = Recorder(engine)
+    recorder.start()
+    recorder.event(Event("check", 422, target="Caf\udce9ine\x00", client="10.0.0.1"))
+    recorder.close()
+    (event,) = audit_events(engine)
+    assert event["target"] == "Caf\\udce9ine\\x00"
+
+
+def test_requests_without_a_token_are_aggregated_per_client_and_window(engine: Engine) -> None:
+    """345 requests a second from one client: its first request in full, the rest in one row
+    per window; another client apart."""
+    now = [datetime(2026, 12, 1, 9, tzinfo=UTC)]
+    recorder = Recorder(engine, clock=lambda: now[0])
+    recorder.start()
+    for n in range(345):
+        path = "/findings" if n % 3 else "/check"
+        recorder.event(Event("read", 401, target=f"GET {path}", client="10.0.0.9"))
+    recorder.event(Event("read", 401, target="GET /trends", client="10.0.0.7"))
+    now[0] += timedelta(seconds=61)  # the window ends
+    recorder.event(Event("read", 401, target="GET /findings", client="10.0.0.9"))
+    recorder.close()
+    events = audit_events(engine)[::-1]  # in the order written
+    flood = [e for e in events if e["client"] == "10.0.0.9"]
+    assert len(events) <= 5 and len(flood) == 3  # first, aggregate, the next window's first
+    first, aggregate, next_first = flood
+    assert first["target"] == "GET /check" and next_first["target"] == "GET /findings"
+    assert aggregate["action"] == "unauthenticated" and aggregate["detail"].startswith(
+        "344 more requests without a valid token from 10.0.0.9"
+    )
+    assert aggregate["target"] == "GET /findings ×230; GET /check ×114"
+    assert [e["target"] for e in events if e["client"] == "10.0.0.7"] == ["GET /trends"]
+
+
+def test_too_many_clients_at_once_are_aggregated_together() -> None:
+    tally = Unauthenticated(max_clients=2)
+    t0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    written = [
+        event
+        for n in range(6)
+        for event in tally.add(Event("read", 401, target="GET /", client=f"10.0.0.{n}"), t0)
+    ]
+    assert [e.client for e in written] == ["10.0.0.0", "10.0.0.1", "*"]
+    (rest,) = tally.due(t0 + timedelta(minutes=2))
+    assert (
+        rest.client == "*" and rest.detail.startswith("3 more requests") and "many" in rest.detail
+    )
+
+
+def test_a_batch_over_its_budget_is_refused_after_the_slice_that_crossed_it(checker) -> None:
+    queries = ["MDMA", "4-CMC", "3-MMC"] * SLICE
+    with pytest.raises(OverBudget, match=rf"{SLICE} of its {len(queries)} queries were judged"):
+        check(checker, queries, budget=0)
+    assert len(check(checker, queries[:SLICE], budget=0).rows) == SLICE  # the first slice
+    sliced = check(checker, queries, budget=3600).rows
+    assert sliced == check(checker, queries).rows  # judged a few at a time, the same verdicts
