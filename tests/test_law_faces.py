@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import create_engine
 
+from subsmatch.operations.analysis import frame
 from subsmatch.settings import CONFIG_ENV, ENVIRONMENT
 from tests.helpers import run
 
@@ -118,3 +120,16 @@ def test_flagged_lists_speak_for_home_and_leave_quiet_precursors_out(db_url, tmp
     (summary,) = json.loads(out)
     assert summary["statuses"] == {"controlled": 1, "precursor": 1}
     assert [f["name"] for f in summary["flagged"]] == ["caffeine"]
+
+
+def test_trends_and_alerts_read_statuses_at_home(db_url, tmp_path):
+    code, out = run(db_url, "ingest", report(tmp_path / "a.jsonl", "pregabalin", "acetone"))
+    assert code == 0, out
+    engine = create_engine(db_url)
+
+    def statuses(**home) -> dict[str, str]:
+        found = frame(engine, **home)
+        return dict(zip(found["name"], found["status"], strict=True))
+
+    assert statuses() == {"pregabalin": "not_listed", "acetone": "not_listed"}  # acetone: quiet
+    assert statuses(home=("US",))["pregabalin"] == "controlled"

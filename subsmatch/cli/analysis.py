@@ -12,7 +12,7 @@ from subsmatch.cli.options import output_options, window_options
 from subsmatch.cli.registry import command
 from subsmatch.cli.rows import emit
 from subsmatch.operations import analysis
-from subsmatch.operations.check import Checker
+from subsmatch.operations.check import home_checker
 
 period_option = click.option(
     "--by",
@@ -179,7 +179,7 @@ def report(
     """
     html = analysis.report(
         engine(ctx),
-        Checker(),
+        home_checker(),
         by=by,
         since=since,
         until=until,
