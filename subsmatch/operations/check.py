@@ -102,12 +102,18 @@ def home_checker(
 
 
 def check(
-    checker: Checker, texts: list[str], codes: Iterable[str] = (), as_of: date | None = None
+    checker: Checker,
+    texts: list[str],
+    codes: Iterable[str] = (),
+    as_of: date | None = None,
+    home: Iterable[str] | None = None,
 ) -> Checked:
     """Resolve and judge ``texts`` in the jurisdictions ``codes`` on ``as_of``: none given, all
-    of them with the headline at the checker's home; given, these are the headline's scope."""
+    of them with the headline at ``home`` (None: the checker's); given, these are the headline's
+    scope."""
     chosen = tuple(codes)
-    verdicts = checker.check(texts, jurisdictions(chosen) if chosen else None, as_of)
+    at = jurisdictions(home) if home else None
+    verdicts = checker.check(texts, jurisdictions(chosen) if chosen else None, as_of, home=at)
     return Checked(verdicts, [verdict_to_dict(v, checker.reference) for v in verdicts])
 
 

@@ -199,7 +199,8 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
         """Resolve names, CAS numbers or structures and say whether, where and since when
         they are controlled (the ``check --json`` object; a list for ``queries``)."""
         texts = body.texts()
-        rows = checking.check(service.checker, texts, body.jurisdictions or (), body.as_of).rows
+        codes = body.jurisdictions or ()
+        rows = checking.check(service.checker, texts, codes, body.as_of, body.home).rows
         record(service.engine, rows)
         guard.audit(
             request,
