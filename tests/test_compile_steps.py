@@ -16,6 +16,7 @@ from subsmatch.compile.names import (
     attach_label_rows,
     check_readings,
     drop_loose_names,
+    drop_open_positions,
     label_targets,
 )
 from subsmatch.compile.records import Listing, Name, Row
@@ -209,6 +210,37 @@ def test_a_name_stays_where_it_is_carried_most_strongly_and_contradicted_synonym
     methyl = merged.substances[merged.by_row[1]]
     assert [e.name.text for e in methyl.names] == ["3-methylfentanyl"]
     assert any("carried more strongly" in d.reason for d in report.dropped)
+
+
+def test_a_name_that_leaves_open_a_position_its_isomers_fix_names_none_of_them():
+    amphetamines = {"2": "CC(N)Cc1ccccc1F", "4": "CC(N)Cc1ccc(F)cc1", "M": "CNC(C)Cc1ccccc1"}
+    rows = [
+        Row("list", 2, [Name("2-fluoroamphetamine")], structure=amphetamines["2"]),
+        Row(
+            "list",
+            3,
+            [Name("4-Fluoroamphetamine"), Name("FLUOROAMPHETAMINE")],
+            structure=amphetamines["4"],
+        ),
+        Row(
+            "list",
+            4,
+            [Name("methamphetamine"), Name("methylamphetamine")],
+            structure=amphetamines["M"],
+        ),
+        Row("ident", 5, [Name("Methylamphetamine")], structure=amphetamines["M"]),
+        Row("list", 6, [Name("2-methylamphetamine")], structure="CC(N)Cc1ccccc1C"),
+        Row("list", 7, [Name("4-methylamphetamine")], structure="CC(N)Cc1ccc(C)cc1"),
+    ]
+    decisions = {i: given(keys_of(row.structure)) for i, row in enumerate(rows)}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    report = NameReport()
+    drop_open_positions(merged.substances, ROLES, report)
+    names = {sid: [e.name.text for e in s.names] for sid, s in merged.substances.items()}
+    assert names[merged.by_row[1]] == ["4-Fluoroamphetamine"]
+    assert "methylamphetamine" in names[merged.by_row[2]]  # two sources agree on it
+    (dropped,) = report.dropped
+    assert dropped.what == "name 'FLUOROAMPHETAMINE'" and "names no position" in dropped.reason
 
 
 def test_check_readings_keeps_a_contradicted_synonym_only_on_a_settled_substance():

@@ -11,6 +11,7 @@ import pytest
 from subsmatch.errors import UserError
 from subsmatch.reference.audit import as_json, coverage_line, load_audit, render
 from subsmatch.reference.lists import ListInfo, load
+from subsmatch.substances.names import KEY_VERSION
 
 AUDIT = {
     "audit_version": 1,
@@ -124,6 +125,12 @@ def test_coverage_line():
 @pytest.fixture(scope="module")
 def reference():
     return load()
+
+
+def test_the_shipped_name_keys_are_this_normalisers(reference):
+    """Keys made by another normaliser are made again at each start: rebuild the data."""
+    assert reference.name_key_version == KEY_VERSION
+    assert reference.name_keys(KEY_VERSION) is not None
 
 
 def _listed(reference, name: str, jurisdiction: str) -> set[str]:

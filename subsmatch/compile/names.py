@@ -8,6 +8,9 @@
 - A name given to several substances stays only where it is carried most strongly (a list's own
   name over a synonym table's, an INN over an "other name"); a name two substances carry equally
   is dropped from both and reported.
+- A name that leaves open a position its locanted forms fix on different substances
+  ("fluoroamphetamine" beside "2-fluoroamphetamine" and "4-fluoroamphetamine") names none,
+  unless two sources agree on it.
 - A name whose OPSIN reading is another structure than its substance's is kept only where the
   substance is settled by a given structure, an InChIKey or a CAS number, and reported either way.
 """
@@ -160,6 +163,62 @@ def drop_loose_names(
                         f"carried more strongly by {others}",
                     )
                 )
+        substance.names = kept
+
+
+_LOCANT = re.compile(r"(?<![a-z0-9])\d+'?(?:,\d+'?)*-")
+
+
+def open_position(key: str) -> str:
+    """A name key with its numeric locants taken out, hyphens aside: the name of a substituted
+    substance with its positions left open.
+
+    >>> open_position("4-fluoroamphetamine"), open_position("2-fluoro-phenmetrazine")
+    ('fluoroamphetamine', 'fluorophenmetrazine')
+    >>> open_position("n-methylamphetamine")
+    'nmethylamphetamine'
+    """
+    return _LOCANT.sub("", key).replace("-", "")
+
+
+def drop_open_positions(
+    substances: dict[str, Substance], roles: dict[str, SourceRole], report: NameReport
+) -> None:
+    """A name without a locant ("fluoroamphetamine") whose locanted forms name two or more
+    substances ("2-fluoroamphetamine", "4-fluoroamphetamine") leaves open the position that
+    tells them apart: it names none of them where one source alone gives it to one. Sources
+    that agree on it settle its convention, and so does a vocabulary's own name for its entry
+    (DrugBank's "Androstenedione")."""
+    positioned: dict[str, set[str]] = defaultdict(set)
+    for sid, substance in substances.items():
+        for entry in substance.names:
+            key = normalise(entry.name.text).key
+            if _LOCANT.search(key):
+                positioned[open_position(key)].add(sid)
+    for sid, substance in substances.items():
+        sources: dict[str, set[str]] = defaultdict(set)
+        settled: set[str] = set()
+        for entry in substance.names:
+            key = normalise(entry.name.text).key
+            sources[key].add(entry.source)
+            if entry.name.kind == "preferred" and roles[entry.source].role == "vocabulary":
+                settled.add(key)
+        kept = []
+        for entry in substance.names:
+            key = normalise(entry.name.text).key
+            isomers = positioned.get(open_position(key), set())
+            agreed = len(sources[key]) > 1 or key in settled
+            if any(c.isdigit() for c in key) or len(isomers) < 2 or agreed:
+                kept.append(entry)
+                continue
+            report.dropped.append(
+                Dropped(
+                    f"{entry.source}:{entry.row}",
+                    f"name '{entry.name.text}'",
+                    sid,
+                    "names no position; its locanted forms name " + ", ".join(sorted(isomers)),
+                )
+            )
         substance.names = kept
 
 

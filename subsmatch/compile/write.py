@@ -351,9 +351,8 @@ def write_tables(built: dict[str, pa.Table], out: Path) -> dict:
         "data_version": f"{data_date(built)}+{digest[:12]}",
         "content_sha256": digest,
         "tables": {n: t.num_rows for n, t in sorted(built.items())},
+        "name_key_version": name_normaliser.KEY_VERSION,  # the normaliser that made the keys
     }
-    if key_version := getattr(name_normaliser, "KEY_VERSION", None):  # keys made by this normaliser
-        version["name_key_version"] = key_version
     (out / "VERSION.json").write_text(json.dumps(version, indent=2) + "\n", encoding="utf-8")
     return version
 

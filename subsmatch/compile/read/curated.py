@@ -17,7 +17,8 @@ def read_common(folder: Path) -> Iterator[Row]:
     for line, row in csv_rows(folder / "common_substances.csv"):
         names = [Name(row["name"], "preferred", "en")]
         names += [Name(n.strip(), "other", "en") for n in row["synonyms"].split(";") if n.strip()]
-        names.append(Name(row["systematic_name"], "systematic", "en"))
+        if row["systematic_name"]:  # else the row joins the substance its name is known for
+            names.append(Name(row["systematic_name"], "systematic", "en"))
         yield Row(COMMON, line, names, note=row["role"])
 
 
