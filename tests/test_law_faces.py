@@ -7,8 +7,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
 
+from subsmatch.operations.analysis import frame
+from subsmatch.service.app import create_app
 from subsmatch.settings import CONFIG_ENV, ENVIRONMENT
+from subsmatch.store.access import create_token
+from subsmatch.store.engine import make_engine
 from tests.helpers import run
 
 
@@ -118,3 +124,31 @@ def test_flagged_lists_speak_for_home_and_leave_quiet_precursors_out(db_url, tmp
     (summary,) = json.loads(out)
     assert summary["statuses"] == {"controlled": 1, "precursor": 1}
     assert [f["name"] for f in summary["flagged"]] == ["caffeine"]
+
+
+def test_trends_and_alerts_read_statuses_at_home(db_url, tmp_path):
+    code, out = run(db_url, "ingest", report(tmp_path / "a.jsonl", "pregabalin", "acetone"))
+    assert code == 0, out
+    engine = create_engine(db_url)
+
+    def statuses(**home) -> dict[str, str]:
+        found = frame(engine, **home)
+        return dict(zip(found["name"], found["status"], strict=True))
+
+    assert statuses() == {"pregabalin": "not_listed", "acetone": "not_listed"}  # acetone: quiet
+    assert statuses(home=("US",))["pregabalin"] == "controlled"
+
+
+def test_the_api_and_the_page_say_the_home(db_url, monkeypatch):
+    monkeypatch.setenv(ENVIRONMENT["home"], "BE,NL,LU")
+    engine = make_engine(db_url)
+    token = create_token(engine, "lab-1", "lab")
+    with TestClient(create_app(db_url, 1_000_000, secure_cookie=False)) as http:
+        http.headers["Authorization"] = f"Bearer {token}"
+        row = http.post("/check", json={"query": "caffeine"}).json()
+        assert (row["status"], row["headline_scope"]) == ("not_listed", ["BE", "NL", "LU"])
+        row = http.post("/check", json={"query": "pregabalin", "home": ["be", "us"]}).json()
+        assert (row["status"], row["headline_scope"]) == ("controlled", ["BE", "US"])
+        assert http.post("/check", json={"query": "x", "home": ["XX"]}).status_code == 422
+        page = http.get("/").text
+        assert "Headline status for this service's home: BE, NL, LU" in page

@@ -13,7 +13,7 @@ from subsmatch.cli.registry import command
 from subsmatch.cli.rows import emit
 from subsmatch.operations import analysis
 from subsmatch.operations.analysis import Gap, columns
-from subsmatch.operations.check import Checker
+from subsmatch.operations.check import home_checker
 from subsmatch.vocabulary import counted
 
 period_option = click.option(
@@ -196,7 +196,7 @@ def report(
     """
     html = analysis.report(
         engine(ctx),
-        Checker(),
+        home_checker(),
         by=by,
         since=since,
         until=until,

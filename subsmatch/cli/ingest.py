@@ -233,7 +233,7 @@ def rematch(ctx: click.Context, as_json: bool) -> None:
     Example:
         subsmatch rematch --json
     """
-    done = rejudge(engine(ctx))
+    done = rejudge(engine(ctx), home_checker())  # the new verdicts headed at home
     if as_json:
         echo_json(done.to_dict())
         return

@@ -114,15 +114,18 @@ class Checker:
             key, lambda: AnalogueIndex(self.reference, as_of, key[0])
         )
 
-    def scope(self, jurisdictions: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def scope(
+        self, jurisdictions: Sequence[str] | None, home: Sequence[str] | None = None
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(jurisdictions evaluated, headline scope) of a call.
 
         Named jurisdictions keep their meaning, evaluate and show only these, and are then the
-        headline's scope too; none named: every jurisdiction, the headline at home.
+        headline's scope too; none named: every jurisdiction, the headline at ``home`` (None:
+        the checker's).
         """
         if jurisdictions:
             return tuple(jurisdictions), tuple(jurisdictions)
-        return JURISDICTIONS, self.home
+        return JURISDICTIONS, tuple(home) if home else self.home
 
     def check(
         self,
@@ -130,17 +133,18 @@ class Checker:
         jurisdictions: Sequence[str] | None = None,
         as_of: date | None = None,
         facts: Iterable[QueryFacts | None] | None = None,
+        home: Sequence[str] | None = None,
     ) -> list[Verdict]:
         """Verdicts in query order; names needing OPSIN share one JVM.
 
         ``facts``: what the report gives beside each query (a formula, a CAS number), aligned
         with ``queries``; the resolution is checked against them (see :class:`Resolver`).
-        ``jurisdictions`` None: all, with the headline at the checker's ``home``.
+        ``jurisdictions`` None: all, with the headline at ``home`` (None: the checker's).
         Verdicts are cached per query, facts, jurisdictions, scope and date: reports repeat
         substances. Different texts for one substance (spellings, salts, its CAS number) share
         one evaluation: rules and similarity run once per resolved substance and structure.
         """
-        codes, scope = self.scope(jurisdictions)
+        codes, scope = self.scope(jurisdictions, home)
         queries = list(queries)
         given = None if facts is None else [f or None for f in facts]
         with self._lock:

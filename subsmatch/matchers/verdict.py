@@ -60,6 +60,20 @@ LIVE = (State.IN_FORCE, State.UNKNOWN)  # a listing that applies, or may
 _SEVERITY = {status: rank for rank, status in enumerate(Status)}
 ANY = tuple(State)
 UNLISTED = (Status.NOT_LISTED, Status.UNKNOWN)  # statuses a similarity assessment may raise
+UNKNOWN = Status.UNKNOWN.value
+
+
+def on_no_list(status: str, unknown_rules: Iterable[str]) -> bool:
+    """Whether a jurisdiction's status leaves the substance on no list and under no rule: not
+    listed, or unknown only for a gap in the data (``unknown_rules``: the rules that give its
+    unknown), not for a listing or a rule whose start is not known on the date.
+
+    >>> on_no_list("unknown", ["data-gap"]), on_no_list("unknown", ["start-unknown"])
+    (True, False)
+    """
+    return status == Status.NOT_LISTED or (
+        status == Status.UNKNOWN and set(unknown_rules) <= {"data-gap"}
+    )
 
 
 @dataclass(frozen=True)
@@ -650,7 +664,10 @@ def evaluate(
     related = tuple(m for m in candidates if not m.covered)
     analogue = None
     # the similarity flag is for structures on no list and under no rule, anywhere evaluated
-    unlisted = all(j.status in UNLISTED for j in per_code)
+    unlisted = all(
+        on_no_list(j.status, (d.rule_id for d in j.derived if d.applies and d.status == UNKNOWN))
+        for j in per_code
+    )
     if head in UNLISTED and unlisted and analogues and resolution.keys is not None:
         analogue = analogues().assess(resolution.keys)
         medicine = law.licensed_medicine(resolution.keys.inchikey)  # a known medicine, not an NPS
@@ -743,7 +760,13 @@ def rehead(verdict: dict, scope: Sequence[str], law: LawBook | None = None) -> d
     head, flagged = headline(
         ((j["code"], j["status"], j["flagged"]) for j in verdict["jurisdictions"]), scope
     )
-    unlisted = all(j["status"] in UNLISTED for j in verdict["jurisdictions"])
+    unlisted = all(
+        on_no_list(
+            j["status"],
+            (d["rule_id"] for d in j.get("derived", ()) if d["applies"] and d["status"] == UNKNOWN),
+        )
+        for j in verdict["jurisdictions"]
+    )
     if head in UNLISTED and unlisted:
         if verdict.get("analogue") is None and (verdict.get("resolved") or {}).get("smiles"):
             out["notes"] = [

@@ -10,6 +10,8 @@ whose report gave none is undated (shown apart, never at the day it was ingested
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
@@ -17,6 +19,8 @@ from sqlalchemy import Engine
 
 from subsmatch.errors import InvalidRequest, NotFound
 from subsmatch.matchers.checker import Checker
+from subsmatch.matchers.verdict import at_home
+from subsmatch.operations.check import home as home_of
 from subsmatch.operations.window import midnight
 from subsmatch.reference.lists import Reference, load
 from subsmatch.reports.alerts import Alert
@@ -30,9 +34,9 @@ from subsmatch.reports.trends import (
     measured_only,
     substance_trends,
 )
-from subsmatch.store.queries import finding_frame
+from subsmatch.store.queries import finding_frame, resolution_verdicts
 from subsmatch.substances.structures import keys_of
-from subsmatch.vocabulary import CONTEXT_GROUPS
+from subsmatch.vocabulary import CONTEXT_GROUPS, FLAGGED, Status, is_flagged
 
 __all__ = [
     "CONTEXT_GROUPS",
@@ -47,15 +51,36 @@ __all__ = [
 ]
 
 
-def frame(engine: Engine, country: str | None = None, context: str | None = None) -> pd.DataFrame:
-    """The analysis frame of the stored findings from ``country`` in the ``context`` group."""
+def frame(
+    engine: Engine,
+    country: str | None = None,
+    context: str | None = None,
+    home: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The analysis frame of the stored findings from ``country`` in the ``context`` group,
+    each status the headline at ``home`` (None: the settings' home). A precursor of a category
+    that is not flagged (acetone, EU Category 3) counts as ``not_listed`` here: trends and
+    alerts are about what is flagged."""
     if context and context not in CONTEXT_GROUPS:
         raise InvalidRequest(
             f"unknown context {context!r}; choose from {', '.join(CONTEXT_GROUPS)}",
             option="context",
         )
     contexts = CONTEXT_GROUPS[context] if context else ()
-    return measured_only(finding_frame(engine, country=country, contexts=contexts))
+    found = measured_only(finding_frame(engine, country=country, contexts=contexts))
+    ids = found["resolution_id"].dropna().astype(int).unique()
+    if not len(ids):
+        return found
+    scope = tuple(home) if home else home_of()
+    statuses = {}
+    for rid, text in resolution_verdicts(engine, ids).items():
+        verdict = at_home(json.loads(text), scope)
+        status = verdict["status"]
+        quiet = status in FLAGGED and not is_flagged(status, verdict.get("flagged"))
+        statuses[rid] = Status.NOT_LISTED.value if quiet else status
+    mapped = found["resolution_id"].map(statuses)
+    found["status"] = mapped.where(mapped.notna(), found["status"])
+    return found
 
 
 def trends(
@@ -112,7 +137,7 @@ def report(
 ) -> str:
     """One self-contained HTML report: trends, alerts, new substances beside their nearest
     controlled neighbour, evidence."""
-    findings = frame(engine, country, context)
+    findings = frame(engine, country, context, checker.home)
     if findings.empty:
         raise NotFound(
             "no findings in the database for these filters; ingest reports first "

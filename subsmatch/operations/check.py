@@ -122,11 +122,13 @@ def check(
     texts: list[str],
     codes: Iterable[str] = (),
     as_of: date | None = None,
+    home: Iterable[str] | None = None,
     *,
     budget: float | None = None,
 ) -> Checked:
     """Resolve and judge ``texts`` in the jurisdictions ``codes`` on ``as_of``: none given, all
-    of them with the headline at the checker's home; given, these are the headline's scope.
+    of them with the headline at ``home`` (None: the checker's); given, these are the headline's
+    scope.
 
     ``budget``: seconds the batch may take; the queries are then judged :data:`SLICE` at a
     time, and a batch still unfinished after its budget raises :class:`OverBudget`. Raises
@@ -135,10 +137,11 @@ def check(
     refuse_non_text(texts)
     given = tuple(codes)
     chosen = jurisdictions(given) if given else None
+    at = jurisdictions(home) if home else None
     if budget is None:
-        verdicts = checker.check(texts, chosen, as_of)
+        verdicts = checker.check(texts, chosen, as_of, home=at)
     else:
-        verdicts = _within(budget, checker, texts, chosen, as_of)
+        verdicts = _within(budget, checker, texts, chosen, as_of, at)
     return Checked(verdicts, [verdict_to_dict(v, checker.reference) for v in verdicts])
 
 
@@ -148,6 +151,7 @@ def _within(
     texts: list[str],
     chosen: tuple[str, ...] | None,
     as_of: date | None,
+    home: tuple[str, ...] | None,
 ) -> list[Verdict]:
     started = time.monotonic()
     verdicts: list[Verdict] = []
@@ -159,7 +163,7 @@ def _within(
                 f"{len(texts)} queries were judged in {elapsed:.1f} s",
                 "send fewer queries per request, and long structures apart",
             )
-        verdicts += checker.check(texts[start : start + SLICE], chosen, as_of)
+        verdicts += checker.check(texts[start : start + SLICE], chosen, as_of, home=home)
     return verdicts
 
 

@@ -192,6 +192,7 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
                 texts,
                 body.jurisdictions or (),
                 body.as_of,
+                body.home,
                 budget=service.check_budget,
             ).rows
         except UserError as error:

@@ -57,8 +57,13 @@ class CheckRequest(BaseModel):
     as_of: date | None = Field(
         default=None, description="Evaluate the lists as they stood on this date."
     )
+    home: list[Jurisdiction] | None = Field(
+        default=None,
+        description="The jurisdictions the headline status speaks for when no jurisdictions "
+        "are given (default: the service's home, shown on its page).",
+    )
 
-    @field_validator("jurisdictions", mode="before")
+    @field_validator("jurisdictions", "home", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         if isinstance(value, list):

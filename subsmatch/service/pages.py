@@ -77,6 +77,7 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
                 "labels": FIELD_LABELS,
                 "max_upload": service.max_upload_bytes,
                 "max_query": MAX_QUERY_CHARS,
+                "home": service.checker.home,
                 **context,
             },
             status_code=status,

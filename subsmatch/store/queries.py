@@ -198,6 +198,18 @@ def finding_frame(
     return frame
 
 
+def resolution_verdicts(engine: Engine, ids: Iterable[int]) -> dict[int, str]:
+    """The stored verdict (``check --json`` text) of each resolution id."""
+    wanted = sorted({int(i) for i in ids})  # plain ints: a driver may not bind numpy's
+    out: dict[int, str] = {}
+    with engine.connect() as connection:
+        for start in range(0, len(wanted), 5000):  # within any database's parameter limit
+            chunk = wanted[start : start + 5000]
+            query = select(ResolutionRow.id, ResolutionRow.verdict)
+            out.update(connection.execute(query.where(ResolutionRow.id.in_(chunk))).all())
+    return out
+
+
 def rejections(
     engine: Engine, *, source: str | None = None, limit: int | None = None
 ) -> Iterator[dict]:
