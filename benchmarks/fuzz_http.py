@@ -42,7 +42,10 @@ async def send_all(
         queue.put_nowait(request)
 
     async def client() -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        # idle connections dropped before the server's 5 s keep-alive timeout closes them (else
+        # a request sent on a connection the server is closing fails on the client's side)
+        limits = httpx.Limits(keepalive_expiry=4.0)
+        async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
             while not queue.empty():
                 request = queue.get_nowait()
                 http.cookies.clear()

@@ -3,6 +3,7 @@ a failure repeats: none is answered 5xx, and the server still answers a valid ch
 
 from __future__ import annotations
 
+import http.client
 from collections import Counter
 from collections.abc import Iterator
 
@@ -16,6 +17,11 @@ from subsmatch.store.engine import make_engine
 
 SEED = 20261207
 REQUESTS = 120  # the benchmark (benchmarks/fuzz_http.py) sends thousands
+MULTIPART = {"Content-Type": "multipart/form-data; boundary=b"}
+
+
+def bearer(live: dict, role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {live['tokens'][role]}"}
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +51,28 @@ def test_no_hostile_request_is_answered_5xx(live: dict) -> None:
         after = http.post(
             "/check",
             json={"query": "MDMA"},
-            headers={"Authorization": f"Bearer {live['tokens']['customs']}"},
+            headers=bearer(live, "customs"),
         )
     assert after.status_code == 200 and after.json()["status"] == "controlled"
     # the mix reached past the gate: refusals of every kind, and some accepted requests
     assert {200, 401, 422} <= set(statuses), statuses
+
+
+def test_a_refused_upload_leaves_its_connection_usable(live: dict) -> None:
+    """A request without a token is answered 401 before its body is read; the next request on
+    the same kept-alive connection is answered all the same
+    (uvicorn reads and drops the rest of the body)."""
+    host, port = live["base"].removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=120)
+    try:
+        for size in (0, 100_000, 900_000):
+            connection.request("POST", "/ingest", body=b"x" * size, headers=MULTIPART)
+            refused = connection.getresponse()
+            refused.read()
+            assert refused.status == 401
+            connection.request("GET", "/findings", headers=bearer(live, "analyst"))
+            answered = connection.getresponse()
+            answered.read()
+            assert answered.status == 200
+    finally:
+        connection.close()
