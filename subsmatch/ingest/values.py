@@ -104,6 +104,34 @@ def parse_scale(scale: str) -> tuple[float, float]:
     return low, high
 
 
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00(?::00(?:\.0+)?)?$")
+_DAY_ZERO = re.compile(
+    r"^(?:1899-12-3[01]|1900-01-0[01]|1904-01-01)[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$"
+)
+
+
+def day_and_time(day: str, hour: str) -> str:
+    """The text of a timestamp printed as a date and a time apart (two columns, two cells).
+
+    A spreadsheet's date cell may come as the date at midnight, and its time cell as the
+    time on the day its dates count from: each gives only its own part.
+
+    >>> day_and_time("2024-06-01T00:00:00", "09:30:00")
+    '2024-06-01 09:30:00'
+    >>> day_and_time("2024-06-01", "1899-12-30T09:30:00"), day_and_time("14.03.2024", "10:22")
+    ('2024-06-01 09:30:00', '14.03.2024 10:22')
+    >>> day_and_time("2024-06-01T00:00:00", "")
+    '2024-06-01T00:00:00'
+    """
+    if not hour:
+        return day.strip()
+    if date_only := _MIDNIGHT.match(day.strip()):
+        day = date_only[1]
+    if time_only := _DAY_ZERO.match(hour.strip()):
+        hour = time_only[1]
+    return f"{day} {hour}".strip()
+
+
 def zone(name: str) -> ZoneInfo:
     """An IANA time zone, with an error that says what a valid name looks like."""
     try:
