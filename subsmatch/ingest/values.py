@@ -71,11 +71,17 @@ def parse_number(text: str) -> float:
 
     >>> parse_number("0,93"), parse_number("87.5 %"), parse_number("1,234.5")
     (0.93, 87.5, 1234.5)
+    >>> parse_number("1e999")  # no report measures an infinity: a value that is not a number
+    Traceback (most recent call last):
+    ValueError: not a finite number: '1e999'
     """
     value = text.strip().removesuffix("%").strip()
     if "," in value:
         value = value.replace(",", "") if "." in value else value.replace(",", ".")
-    return float(value)
+    number = float(value)
+    if not isfinite(number):
+        raise ValueError(f"not a finite number: {text!r}")
+    return number
 
 
 def parse_scale(scale: str) -> tuple[float, float]:

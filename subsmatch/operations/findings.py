@@ -149,11 +149,14 @@ def case(engine: Engine, case_id: str) -> list[dict]:
     return queries.case_findings(engine, case_id)
 
 
-def rejections(engine: Engine, source: str | None = None, limit: int | None = None) -> list[dict]:
-    """Stored rejections, newest files first; ``source``: one file, by its name or its end.
+def rejections(
+    engine: Engine, source: str | None = None, limit: int | None = None, case: str | None = None
+) -> list[dict]:
+    """Stored rejections, newest files first; ``source``: one file, by its name or its end;
+    ``case``: the rows of one case.
 
     Reasons keep their option fields (``{encoding}``) for the front end to word."""
-    return list(queries.rejections(engine, source=source, limit=limit))
+    return list(queries.rejections(engine, source=source, limit=limit, case=case))
 
 
 def json_safe(value: Any) -> Any:

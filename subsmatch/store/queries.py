@@ -71,12 +71,20 @@ def _within(query, since: datetime | None, until: datetime | None):
 
 
 def _newest_version():
-    """The condition that a file row is the newest version of its content."""
+    """The condition that a file row is the newest complete version of its content (a file
+    being written is invisible, and hides no older version until it is complete)."""
     newer = aliased(IngestedFile)
-    return ~(
-        select(newer.id)
-        .where(newer.sha256 == IngestedFile.sha256, newer.version > IngestedFile.version)
-        .exists()
+    return and_(
+        IngestedFile.writing_since.is_(None),
+        ~(
+            select(newer.id)
+            .where(
+                newer.sha256 == IngestedFile.sha256,
+                newer.version > IngestedFile.version,
+                newer.writing_since.is_(None),
+            )
+            .exists()
+        ),
     )
 
 
@@ -161,14 +169,16 @@ def finding_frame(
 ):
     """Findings as a pandas DataFrame for analysis (one row per finding, no verdict JSON).
 
-    Columns: when, file_id, source, case_id, item_id, context, country, name, status,
-    resolution_id, substance_id, resolved_name, smiles.
+    Columns: when, undated (the report gives no time: ``when`` is then the ingest's), file_id,
+    source, case_id, item_id, context, country, name, status, resolution_id, substance_id,
+    resolved_name, smiles.
     """
     import pandas as pd
 
     query = _joined(
         select(
             _made_at.label("when"),
+            AnalysisRow.measured_at.is_(None).label("undated"),
             FindingRow.file_id,
             IngestedFile.source_name.label("source"),
             AnalysisRow.case_id,
@@ -196,12 +206,18 @@ def finding_frame(
 
 
 def rejections(
-    engine: Engine, *, source: str | None = None, limit: int | None = None
+    engine: Engine,
+    *,
+    source: str | None = None,
+    limit: int | None = None,
+    case: str | None = None,
 ) -> Iterator[dict]:
     """Stored rejections (rows that became no finding), newest files first, in file order.
 
     ``source`` keeps one file: its name as ingested, or the end of it after a ``/`` or ``\\``.
-    Only the newest version of each file content is read, as for findings.
+    ``case`` keeps the rows of one case's analyses (a row rejected for a value of its finding
+    still belongs to its analysis). Only the newest version of each file content is read, as
+    for findings.
     """
     query = (
         select(
@@ -214,6 +230,14 @@ def rejections(
         .join(IngestedFile, RejectionRow.file_id == IngestedFile.id)
         .where(_newest_version())
     )
+    if case is not None:
+        query = query.join(
+            AnalysisRow,
+            and_(
+                AnalysisRow.file_id == RejectionRow.file_id,
+                AnalysisRow.analysis_key == RejectionRow.analysis_key,
+            ),
+        ).where(AnalysisRow.case_id == case)
     if source:
         name = IngestedFile.source_name
         query = query.where(

@@ -57,7 +57,14 @@ class Workbook:
         self.limits = limits
         try:
             self.archive = zipfile.ZipFile(stream)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,  # a damaged header naming an unknown zip version or method
+        ) as error:
             raise Damaged(f"not a readable zip file ({error})") from None
         try:
             self._check_size()
