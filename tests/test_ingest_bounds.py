@@ -166,13 +166,18 @@ def test_workbook_inflating_over_the_limit_is_refused_before_it_is_read(tmp_path
 def test_long_names_and_nul_become_rejections_and_the_file_goes_on(tmp_path):
     base = json.loads((EXAMPLES / "colour_tests.jsonl").read_text("utf-8").splitlines()[0])
     long = {**base, "findings": [{"name": "M" * 5000}, {"name": "MDMA"}]}
-    nul = {**base, "case_id": "C\x00-9", "findings": [{"name": "MD\x00MA"}, {"name": "MDA"}]}
+    nul = {
+        **base,
+        "case_id": "C\x00-9",
+        "findings": [{"name": "MD\x00MA"}, {"name": "MDA"}, {"name": "caf\udce9"}],
+    }
     path = tmp_path / "bounds.jsonl"
     path.write_text("\n".join(json.dumps(x) for x in (long, nul)) + "\n", encoding="utf-8")
     report, records = read_all(path, options=ReadOptions(limits=Limits(max_name_length=300)))
     assert [f.name for f in of(records, Finding)] == ["MDMA", "MDA"]
     reasons = [r.reason for r in of(records, Rejection)]
     assert "max_name_length" in reasons[0] and "NUL" in reasons[1]
+    assert "lone surrogate" in reasons[2] and "\udce9" not in of(records, Rejection)[2].raw
     assert all("\x00" not in r.raw for r in of(records, Rejection))
     assert of(records, Analysis)[1].case_id == "C\u2400-9"
     assert any("NUL" in note for note in report.notes)

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from datetime import UTC, datetime
 
 from subsmatch.store import queries
@@ -133,3 +134,26 @@ def test_undated_reports_are_stored_undated(db_url):
         by_source[True]
         and not frame[~frame["source"].str.endswith("SRCRESLT.TXT")]["undated"].any()
     )
+
+
+def test_damaged_and_oversized_files_are_refused_and_the_others_still_read(db_url, tmp_path):
+    """A workbook with broken XML, one with an entity-expansion DTD, deeply nested JSON and a
+    good file, in one ingest: three clear refusals, the good file stored, the summary printed."""
+    good = tmp_path / "good.xlsx"
+    good.write_bytes((EXAMPLES / "ftir_hitlist.xlsx").read_bytes())
+    damaged = {
+        "broken.xlsx": b"<worksheet><sheetData><row>",
+        "entities.xlsx": b'<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet>&a;</worksheet>',
+    }
+    for name, sheet in damaged.items():
+        with zipfile.ZipFile(good) as source, zipfile.ZipFile(tmp_path / name, "w") as copy:
+            for item in source.infolist():
+                part = source.read(item)
+                copy.writestr(item, sheet if item.filename.startswith("xl/worksheets/") else part)
+    (tmp_path / "deep.json").write_text("[" * 50_000 + "]" * 50_000, encoding="utf-8")
+    paths = [str(tmp_path / n) for n in (*damaged, "deep.json")]
+    code, out = run(db_url, "ingest", *paths, str(EXAMPLES / "lims_case_extract.csv"))
+    assert "Traceback" not in out
+    assert out.count("NOT INGESTED") == 3 and "lims_case_extract.csv: new" in out, out
+    assert "not well-formed XML" in out and "DTD" in out and "max_json_depth" in out
+    assert code != 0 and visible_files(db_url) == 1
