@@ -33,11 +33,10 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from subsmatch.ingest.rows import ANALYSIS_COLUMNS, FINDING_COLUMNS
 from subsmatch.reference.lists import load
-from subsmatch.store.engine import make_engine, writer
+from subsmatch.store.engine import make_engine
 from subsmatch.store.ingests import FileWriter
 from subsmatch.store.models import AnalysisRow, FindingRow
 
@@ -206,59 +205,60 @@ def _store_schema_rows(path: Path, engine: Engine) -> float:
     days = {d: datetime.strptime(d, "%d/%m/%Y") for d in set(text["Analysis Date"]) if valid(d)}
     measured = [days.get(d) for d in text["Analysis Date"]]
     extras = list(map(extras_json, zip(*(text[c] for c in EXTRAS.values()), strict=True)))
-    with Session(writer(engine)) as session, session.begin():
-        rows = FileWriter(
-            session,
-            {
-                "source_name": path.name,
-                "sha256": "0" * 64,
-                "version": 1,
-                "format": "csv",
-                "reader": "tabular",
-                "profile": "lims-case-extract",
-                "data_version": "-",
-                "tool_version": "-",
-            },
-        )
-        file_id = [rows.file_id] * n
-        analysis = {
-            "file_id": file_id,
-            "analysis_key": keys,
-            "locator": locators,
-            "reader_version": ["tabular 1.0"] * n,
-            "case_id": text["Lab Case Number"],
-            "item_id": text["Item Number"],
-            "context": ["lab_confirmation"] * n,
-            "technique": text["Method"],
-            "operator": text["Analyst"],
-            "measured_at": measured,
-            "measured_at_raw": text["Analysis Date"],
-            "location": text["Laboratory"],
-            "country": text["Country"],
-            "verdict": ["positive"] * n,
-            "verdict_raw": text["Result"],
-            "extras": ["{}"] * n,
-        }
-        finding = {
-            "file_id": file_id,
-            "analysis_key": keys,
-            "locator": locators,
-            "role": ["identified"] * n,
-            "name": text["Substance Identified"],
-            "cas_raw": text["CAS Number"],
-            "scores": ["[]"] * n,
-            "asserted_identified": [True] * n,
-            "extras": extras,
-            "status": ["unresolved"] * n,
-        }
-        blank = [None] * n
-        for first in range(0, n, CHUNK_ROWS):  # in chunks, as the pipeline stores
-            for table, columns, values in (
-                (AnalysisRow, ANALYSIS_COLUMNS, analysis),
-                (FindingRow, FINDING_COLUMNS, finding),
-            ):
-                chunk = (values.get(c, blank)[first : first + CHUNK_ROWS] for c in columns)
+    # the file and each chunk in a short transaction, as the pipeline stores
+    stored = FileWriter(
+        engine,
+        {
+            "source_name": path.name,
+            "sha256": "0" * 64,
+            "format": "csv",
+            "reader": "tabular",
+            "profile": "lims-case-extract",
+            "data_version": "-",
+            "tool_version": "-",
+        },
+    )
+    file_id = [stored.file_id] * n
+    analysis = {
+        "file_id": file_id,
+        "analysis_key": keys,
+        "locator": locators,
+        "reader_version": ["tabular 1.0"] * n,
+        "case_id": text["Lab Case Number"],
+        "item_id": text["Item Number"],
+        "context": ["lab_confirmation"] * n,
+        "technique": text["Method"],
+        "operator": text["Analyst"],
+        "measured_at": measured,
+        "measured_at_raw": text["Analysis Date"],
+        "location": text["Laboratory"],
+        "country": text["Country"],
+        "verdict": ["positive"] * n,
+        "verdict_raw": text["Result"],
+        "extras": ["{}"] * n,
+    }
+    finding = {
+        "file_id": file_id,
+        "analysis_key": keys,
+        "locator": locators,
+        "role": ["identified"] * n,
+        "name": text["Substance Identified"],
+        "cas_raw": text["CAS Number"],
+        "scores": ["[]"] * n,
+        "asserted_identified": [True] * n,
+        "extras": extras,
+        "status": ["unresolved"] * n,
+    }
+    blank = [None] * n
+    for first in range(0, n, CHUNK_ROWS):  # in chunks, as the pipeline stores
+        for table, columns, values in (
+            (AnalysisRow, ANALYSIS_COLUMNS, analysis),
+            (FindingRow, FINDING_COLUMNS, finding),
+        ):
+            chunk = (values.get(c, blank)[first : first + CHUNK_ROWS] for c in columns)
+            with stored.transaction() as rows:
                 rows.add(table, columns, zip(*chunk, strict=True))
+    stored.finish()
     return time.perf_counter() - start
 
 

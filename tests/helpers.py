@@ -11,6 +11,7 @@ import sys
 import time
 import types
 import typing
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -20,6 +21,8 @@ from sqlalchemy import create_engine, inspect, text
 from subsmatch.cli import main
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import Finding, Rejection
+from subsmatch.store.engine import make_engine
+from subsmatch.store.ingests import remove_stale
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "subsmatch" / "examples"
@@ -112,9 +115,21 @@ def kill_an_ingest_midway(db_url: str, tmp_path: Path, seconds: float = 3.0) -> 
     assert process.poll() is None, "the ingest finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert counts(db_url)["files"] == 0 and counts(db_url)["findings"] == 0
+    # what the killed ingest committed, chunk by chunk, is invisible: no query reads it
+    code, out = run(db_url, "findings", "--json")
+    assert code == 0 and out.strip() == "[]", out
+    assert visible_files(db_url) == 0
     code, _ = run(db_url, "ingest", str(LIMS))  # the database is usable afterwards
-    assert code == 0 and counts(db_url)["files"] == 1
+    assert code == 0 and visible_files(db_url) == 1
+    assert remove_stale(make_engine(db_url), older_than=timedelta(0)) <= 1  # its debris
+    assert counts(db_url)["files"] == 1
+
+
+def visible_files(db_url: str) -> int:
+    """Files complete and visible (an ingest writing or killed has ``writing_since`` set)."""
+    with create_engine(db_url).connect() as connection:
+        query = "select count(*) from files where writing_since is null"
+        return connection.execute(text(query)).scalar()
 
 
 def command_paths(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[list[str]]:

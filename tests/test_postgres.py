@@ -18,6 +18,7 @@ from tests.helpers import (
     counts,
     ingest_concurrently,
     kill_an_ingest_midway,
+    lims_row,
     lims_rows,
 )
 
@@ -61,6 +62,9 @@ def test_four_concurrent_ingests_on_postgresql(pg_url, tmp_path):
         assert json.loads(out)[0]["findings"] == 3000
     stored = counts(pg_url)
     assert stored["files"] == 4 and stored["findings"] == 12_000
+    with make_engine(pg_url).connect() as connection:  # each resolution stored once
+        query = "select count(*) - count(distinct query) from resolutions"
+        assert connection.exec_driver_sql(query).scalar() == 0
 
 
 def test_search_in_the_database_equals_in_process(pg_url):
@@ -98,3 +102,34 @@ def test_analyst_commands_on_postgresql(pg_url, tmp_path):
     code, out = run(pg_url, "rematch", "--json")
     assert code == 0
     assert json.loads(out) == NOTHING_REMATCHED
+
+
+def test_values_longer_than_a_column_and_nul_are_stored_or_rejected_per_row(pg_url, tmp_path):
+    """A 41-character CAS field (real NIST libraries print them), a case number of 300
+    characters and a NUL in JSON text: the file is stored, each row kept or rejected."""
+    long_cas = "1246816-62-5, 1246911-86-3, 1246816-62-5 ?"
+    assert len(long_cas) > 40
+    path = tmp_path / "extract.csv"
+    extra = [lims_row("C" * 300, "3-MMC"), lims_row("C-41", "MDMA")]
+    extra[1][13] = long_cas
+    path.write_text(lims_rows(3, extra), encoding="utf-8")
+    code, out = run(pg_url, "ingest", str(path), "--json")
+    assert code == 0, out
+    done = json.loads(out)[0]
+    assert (done["status"], done["findings"], done["rejections"]) == ("new", 5, 0), done
+    colour = {
+        "case_id": "N\u0000L-1",
+        "technique": "colour test",
+        "context": "field_screening",
+        "verdict": "positive",
+        "findings": [{"name": "MD\u0000MA"}, {"name": "MDA"}],
+    }
+    nul = tmp_path / "nul.jsonl"
+    nul.write_text(json.dumps(colour) + "\n", encoding="utf-8")
+    code, out = run(pg_url, "ingest", str(nul), "--json")
+    assert code == 0, out
+    done = json.loads(out)[0]
+    assert (done["findings"], done["rejections"]) == (1, 1), done
+    assert "NUL" in done["rejected"][0][1]
+    code, out = run(pg_url, "show", "N\u2400L-1")
+    assert code == 0 and "MDA" in out and "rejected" in out

@@ -45,7 +45,7 @@ def lines(tmp_path, *items, name="results.jsonl"):
 
 def test_example_colour_tests():
     report, records = read_all(EXAMPLE)
-    assert (report.format, report.stats.analyses, report.stats.findings) == ("jsonl", 7, 8)
+    assert (report.format, report.stats.analyses, report.stats.findings) == ("jsonl", 7, 9)
     first = of(records, Analysis)[0]
     assert (first.technique, first.context, first.verdict) == (
         "colour test",
@@ -60,7 +60,10 @@ def test_example_colour_tests():
     assert (mdma.locator.line, mdma.locator.column) == (1, "findings[0]")
     negative = of(records, Analysis)[4]
     assert negative.verdict is SourceVerdict.NEGATIVE
-    assert not [f for f in of(records, Finding) if f.analysis_id == negative.id]
+    # nothing found is a result: the negative analysis has its one no-hit row, counted
+    mine = [f for f in of(records, Finding) if f.analysis_id == negative.id]
+    assert [(f.role, f.name) for f in mine] == [(Role.NO_HIT, None)]
+    assert report.stats.rows_read == report.stats.findings + report.stats.rejections
 
 
 def test_every_example_line_is_valid_against_the_schema():

@@ -76,7 +76,8 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
         subsmatch show 24-01873
     """
     rows = stored.case(engine(ctx), case)
-    if not rows:
+    rejected = stored.rejections(engine(ctx), case=case)
+    if not rows and not rejected:
         raise click.ClickException(
             f"no case {safe(repr(case))} in the database; list cases with subsmatch findings"
         )
@@ -104,6 +105,8 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
         )
         for listed in stored.brief(row)["lists"]:
             click.echo(f"         {listed}")
+    for row in rejected:  # rows of the case that became no finding
+        click.echo(f"    rejected {row['locator']}: {word(row['reason'], command_line)}")
 
 
 def measured(row: dict) -> str:

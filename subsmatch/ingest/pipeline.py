@@ -1,10 +1,13 @@
-"""read -> resolve -> match -> store, one transaction per file.
+"""read -> resolve -> match -> store, a file whole or not at all, in short transactions.
 
 Records stream from the reader in chunks; each chunk's distinct names and CAS numbers are
 resolved together (cached across chunks and files), judged once per distinct query, and
-written with bulk inserts. A file is committed whole or not at all: a reader error or a killed
-process leaves nothing of it. The same content again (same sha256) changes nothing, unless
-forced, which stores it as a new version beside the old one.
+written with bulk inserts in a transaction of its own, so that no other writer (a check's
+record, another ingest) waits behind a whole file. The file stays invisible to every query
+until its last transaction makes it complete: a reader error removes what was written, and
+what a killed process wrote stays invisible until a later ingest removes it. The same content
+again (same sha256) changes nothing, unless forced, which stores it as a new version beside the
+old one.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from subsmatch.ingest.errors import UnreadableReport
@@ -27,8 +30,8 @@ from subsmatch.ingest.summary import FileSummary
 from subsmatch.ingest.verdicts import Verdicts
 from subsmatch.ingest.writer import Chunk, RefusedReport, ReportWriter, check_contexts
 from subsmatch.matchers.checker import Checker
-from subsmatch.store.engine import failure, is_locked, writer
-from subsmatch.store.ingests import latest_version, stored_counts
+from subsmatch.store.engine import failure, is_locked
+from subsmatch.store.ingests import latest_version, remove_stale, stored_counts
 from subsmatch.substances.opsin import start_opsin
 
 __all__ = ["FileSummary", "Pipeline", "RefusedReport"]
@@ -59,6 +62,7 @@ class Pipeline:
         self.progress = progress
         self.allowed_contexts = allowed_contexts  # None: any; else a file outside is refused
         self.verdicts = Verdicts(self.checker)
+        self._swept = False  # whether files left by killed ingests were removed
 
     def ingest(self, source: str | Path | BinaryIO, source_name: str | None = None) -> FileSummary:
         """Ingest one file or binary stream; never raises for a bad file, reports it.
@@ -67,6 +71,10 @@ class Pipeline:
         the whole file is tried again (nothing of it was written), a few times, with backoff.
         """
         name = source_name or str(source)
+        if not self._swept:
+            self._swept = True
+            with suppress(OperationalError):  # locked: the next ingest will
+                remove_stale(self.engine)
         reopenable = isinstance(source, str | Path) or source.seekable()
         for attempt in range(LOCK_RETRIES + 1):
             if attempt and not isinstance(source, str | Path):
@@ -99,26 +107,33 @@ class Pipeline:
         except UnreadableReport as error:
             return FileSummary(name, "error", error=error.text)
         summary = FileSummary(report.source_name, "new", report.sha256, format=report.format)
-        try:
-            with report, Session(writer(self.engine)) as session, session.begin():
+        with report:
+            with Session(self.engine) as session:
                 version = latest_version(session, report.sha256)
                 if version and not self.force:
                     summary.status, summary.version = "already_ingested", version
-                    summary.notes = _nothing_kept_note(session, report.sha256, version)
+                    summary.notes = _nothing_kept_note(session, report.sha256, version) or [
+                        f"the same content is stored as version {version}; to read it again "
+                        "(with another profile, format or other options) as a new version, "
+                        "add {force}"
+                    ]
                     return summary
-                summary.version = version + 1
-                written = ReportWriter(
-                    session, report, summary, self.verdicts, self.allowed_contexts
-                )
+            written = ReportWriter(
+                self.engine, report, summary, self.verdicts, self.allowed_contexts
+            )
+            try:
                 with _young_collections_only():
                     self._write(report, written)
                 if version:
-                    summary.notes += _fewer_kept_note(session, report.sha256, version, summary)
-        except UnreadableReport as error:
-            return FileSummary(name, "error", report.sha256, error=error.text)
-        except RefusedReport as error:
-            return FileSummary(name, "refused", report.sha256, error=error.text)
-        self.verdicts.committed(written.new_ids)
+                    with Session(self.engine) as session:
+                        summary.notes += _fewer_kept_note(session, report.sha256, version, summary)
+            except BaseException as error:
+                _discard(written)
+                if isinstance(error, UnreadableReport):
+                    return FileSummary(name, "error", report.sha256, error=error.text)
+                if isinstance(error, RefusedReport):
+                    return FileSummary(name, "refused", report.sha256, error=error.text)
+                raise
         return summary
 
     def _refused(
@@ -154,6 +169,13 @@ class Pipeline:
                 records.clear()
             gc.collect(1)  # see _young_collections_only
         written.finish(report)
+
+
+def _discard(written: ReportWriter) -> None:
+    """Delete what was written of a file that failed; when even that fails (the database is
+    gone or locked), what was written stays invisible until :func:`remove_stale` takes it."""
+    with suppress(DBAPIError):
+        written.store.discard()
 
 
 def _nothing_kept_note(session: Session, sha256: str, version: int) -> list[str]:

@@ -1,4 +1,9 @@
-"""Decoding report text: byte-order marks, UTF-8 with a per-format legacy code page fallback.
+"""Decoding report text: line endings, byte-order marks, UTF-8 with a per-format legacy code
+page fallback.
+
+A line ends at LF, CRLF or a bare CR, and a file may mix them: Excel for Mac and old lab PCs
+write bare CRs, and files edited on two systems carry both. Every reader takes its lines from
+here, so that a record is a record under any line ending.
 
 Lab PCs write reports in the Windows code page of the day (NIST MS Search: cp437, so that
 0xE0 is "α"; ChemStation and spreadsheet exports: cp1252), re-saved files are UTF-8, and files
@@ -87,6 +92,33 @@ def _decode_fallback(raw: bytes, fallback: str) -> tuple[str, str]:
         return raw.decode(fallback, errors="replace"), f"{fallback} with replacement characters"
 
 
+READ_SIZE = 1 << 16
+"""Bytes read at a time when splitting a stream into lines."""
+
+
+def physical_lines(stream: BinaryIO, size: int = READ_SIZE) -> Iterator[bytes]:
+    r"""The stream's lines, each with its ending: LF, CRLF or a bare CR, mixed as they come.
+
+    >>> import io
+    >>> list(physical_lines(io.BytesIO(b"a\rb\r\nc\nd"), size=2))
+    [b'a\r', b'b\r\n', b'c\n', b'd']
+    >>> list(physical_lines(io.BytesIO(b"a\n\rb")))  # LF then CR: a blank line between
+    [b'a\n', b'\r', b'b']
+    """
+    parts: list[bytes] = []  # the start of a line that goes on in the next read
+    while chunk := stream.read(size):
+        if parts and b"\n" not in chunk and b"\r" not in chunk:
+            parts.append(chunk)  # a long line: joined once, when it ends
+            continue
+        parts.append(chunk)
+        lines = b"".join(parts).splitlines(keepends=True)
+        # the last line may go on: it has no ending yet, or its CR may be a CRLF's first half
+        parts = [] if lines[-1].endswith(b"\n") else [lines.pop()]
+        yield from lines
+    if parts:
+        yield b"".join(parts)
+
+
 def decoded_lines(
     stream: BinaryIO,
     *,
@@ -117,7 +149,7 @@ def decoded_lines(
     primary = encoding or "utf-8"
     fallback = encoding or fallback
     used: dict[str, list[int]] = {}
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(physical_lines(stream), start=1):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:

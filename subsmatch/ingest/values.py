@@ -71,11 +71,17 @@ def parse_number(text: str) -> float:
 
     >>> parse_number("0,93"), parse_number("87.5 %"), parse_number("1,234.5")
     (0.93, 87.5, 1234.5)
+    >>> parse_number("1e999")  # no report measures an infinity: a value that is not a number
+    Traceback (most recent call last):
+    ValueError: not a finite number: '1e999'
     """
     value = text.strip().removesuffix("%").strip()
     if "," in value:
         value = value.replace(",", "") if "." in value else value.replace(",", ".")
-    return float(value)
+    number = float(value)
+    if not isfinite(number):
+        raise ValueError(f"not a finite number: {text!r}")
+    return number
 
 
 def parse_scale(scale: str) -> tuple[float, float]:
@@ -102,6 +108,34 @@ def parse_scale(scale: str) -> tuple[float, float]:
             "write '0-100' and set higher_is_better to false)"
         )
     return low, high
+
+
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00(?::00(?:\.0+)?)?$")
+_DAY_ZERO = re.compile(
+    r"^(?:1899-12-3[01]|1900-01-0[01]|1904-01-01)[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$"
+)
+
+
+def day_and_time(day: str, hour: str) -> str:
+    """The text of a timestamp printed as a date and a time apart (two columns, two cells).
+
+    A spreadsheet's date cell may come as the date at midnight, and its time cell as the
+    time on the day its dates count from: each gives only its own part.
+
+    >>> day_and_time("2024-06-01T00:00:00", "09:30:00")
+    '2024-06-01 09:30:00'
+    >>> day_and_time("2024-06-01", "1899-12-30T09:30:00"), day_and_time("14.03.2024", "10:22")
+    ('2024-06-01 09:30:00', '14.03.2024 10:22')
+    >>> day_and_time("2024-06-01T00:00:00", "")
+    '2024-06-01T00:00:00'
+    """
+    if not hour:
+        return day.strip()
+    if date_only := _MIDNIGHT.match(day.strip()):
+        day = date_only[1]
+    if time_only := _DAY_ZERO.match(hour.strip()):
+        hour = time_only[1]
+    return f"{day} {hour}".strip()
 
 
 def zone(name: str) -> ZoneInfo:

@@ -1,8 +1,9 @@
-"""Writing one report, chunk by chunk, inside the transaction of its file.
+"""Writing one report, chunk by chunk, each chunk in a short transaction of its own.
 
-A :class:`ReportWriter` holds what the chunks of one file share: the stored file row, the
-summary, the resolutions this file stored (committed with it, or not at all), the case and
-item of the analysis a chunk's first findings may belong to, the flagged findings kept.
+A :class:`ReportWriter` holds what the chunks of one file share: the stored file row (invisible
+until the file is complete), the summary, the case and item of the analysis a chunk's first
+findings may belong to, the flagged findings kept. A chunk is judged before its transaction
+begins, so that the write lock is held only while its rows are inserted.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from subsmatch import __version__
 from subsmatch.errors import UserError
@@ -35,9 +36,9 @@ from subsmatch.ingest.summary import (
     FlaggedFinding,
     most_severe,
 )
-from subsmatch.ingest.verdicts import Verdicts
+from subsmatch.ingest.verdicts import Key, Verdicts
 from subsmatch.matchers.verdict import listed_on
-from subsmatch.store.ingests import FileWriter
+from subsmatch.store.ingests import ChunkWriter, FileWriter
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
 from subsmatch.vocabulary import FLAGGED, NO_HIT, is_flagged
 
@@ -71,26 +72,25 @@ class Chunk(NamedTuple):
 
 
 class ReportWriter:
-    """Stores one report's records as they come, chunk by chunk, in ``session``'s transaction.
+    """Stores one report's records as they come, chunk by chunk, one transaction each.
 
     ``allowed_contexts``: the analysis contexts the uploader may store (None: any); a chunk
-    holding another raises :class:`RefusedReport`, and the transaction stores nothing.
+    holding another raises :class:`RefusedReport` (the caller discards the file).
     """
 
     def __init__(
         self,
-        session: Session,
+        engine: Engine,
         report: Report,
         summary: FileSummary,
         verdicts: Verdicts,
         allowed_contexts: frozenset[str] | None = None,
     ) -> None:
         self.store = FileWriter(
-            session,
+            engine,
             {
                 "source_name": report.source_name,
                 "sha256": report.sha256,
-                "version": summary.version,
                 "format": report.format,
                 "reader": report.reader,
                 "profile": None,
@@ -98,25 +98,31 @@ class ReportWriter:
                 "tool_version": __version__,
             },
         )
+        summary.version = self.store.version
         self.summary = summary
         self.verdicts = verdicts
         self.allowed_contexts = allowed_contexts
-        self.new_ids: dict[str, int] = {}  # query -> resolution id stored with this file
         self.cases: dict[str, tuple[str | None, str | None]] = {}  # analysis -> case, item
         self.kept: Counter = Counter()  # flagged findings kept, per status
 
     def write(self, chunk: Chunk) -> None:
-        """Store one chunk's records."""
+        """Store one chunk's records: judged first, then written in one short transaction."""
         analyses, findings, rejections = chunk
         self._check_contexts(analyses)
         file_id = self.store.file_id
         # findings may follow an analysis of the previous chunk: its ids are still here
         self.cases |= {a.id: (a.case_id, a.item_id) for a in analyses}
-        self.store.add(AnalysisRow, ANALYSIS_COLUMNS, (analysis_row(a, file_id) for a in analyses))
-        self.store.add(FindingRow, FINDING_COLUMNS, self._finding_rows(findings))
-        self.store.add(
-            RejectionRow, REJECTION_COLUMNS, (rejection_row(r, file_id) for r in rejections)
-        )
+        keys = [queries_of(f) for f in findings]
+        chosen = self.verdicts.choose(keys, self.store)
+        with self.store.transaction() as into:
+            new_ids = self._new_resolutions(chosen, into)
+            into.add(AnalysisRow, ANALYSIS_COLUMNS, (analysis_row(a, file_id) for a in analyses))
+            found = self._finding_rows(findings, keys, chosen, new_ids)
+            into.add(FindingRow, FINDING_COLUMNS, found)
+            into.add(
+                RejectionRow, REJECTION_COLUMNS, (rejection_row(r, file_id) for r in rejections)
+            )
+        self.verdicts.committed(new_ids)  # later chunks and files reuse them
         summary = self.summary
         room = max(0, REJECTIONS_SHOWN - len(summary.rejected))
         summary.rejected += [(str(r.locator), r.reason) for r in rejections[:room]]
@@ -142,22 +148,29 @@ class ReportWriter:
     def _check_contexts(self, analyses: list[Analysis]) -> None:
         check_contexts(self.summary.source, analyses, self.allowed_contexts)
 
-    def _finding_rows(self, findings: list[Finding]) -> list[tuple]:
-        verdicts, summary = self.verdicts, self.summary
-        keys = [queries_of(f) for f in findings]
-        chosen = verdicts.choose(keys, self.store)
+    def _new_resolutions(self, chosen: dict[Key, str | None], into: ChunkWriter) -> dict[str, int]:
+        """Store the resolutions of the chosen queries not stored yet: query -> id."""
+        verdicts = self.verdicts
         needed = {
             q: resolution_values(verdicts.of[q])
-            for q in dict.fromkeys(chosen.values())  # first seen first: ids are reproducible
-            if q and q not in verdicts.stored_ids and q not in self.new_ids
+            for q in dict.fromkeys(chosen.values())
+            if q and q not in verdicts.stored_ids
         }
-        if needed:
-            self.new_ids.update(self.store.resolution_ids(needed, verdicts.versions))
+        return into.resolution_ids(needed, verdicts.versions) if needed else {}
+
+    def _finding_rows(
+        self,
+        findings: list[Finding],
+        keys: list[Key],
+        chosen: dict[Key, str | None],
+        new_ids: dict[str, int],
+    ) -> list[tuple]:
+        verdicts, summary = self.verdicts, self.summary
         outcome = {  # per distinct key: resolution id, status, and the verdict when flagged
             key: (None, NO_HIT, None)
             if query is None
             else (
-                verdicts.stored_ids.get(query) or self.new_ids[query],
+                verdicts.stored_ids.get(query) or new_ids[query],
                 verdicts.of[query]["status"],
                 verdicts.of[query],
             )

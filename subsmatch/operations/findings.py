@@ -198,13 +198,15 @@ def case(engine: Engine, case_id: str) -> list[dict]:
     return queries.case_findings(engine, case_id)
 
 
-def rejections(engine: Engine, source: str | None = None, limit: int | None = None) -> list[dict]:
+def rejections(
+    engine: Engine, source: str | None = None, limit: int | None = None, case: str | None = None
+) -> list[dict]:
     """Stored rejections, newest files first; ``source``: one file, by its name or its end
     (:class:`NotFound` when no such file was ever ingested: "no rejections" would say that
-    every row of it was read).
+    every row of it was read); ``case``: the rows of one case.
 
     Reasons keep their option fields (``{encoding}``) for the front end to word."""
-    rows = list(queries.rejections(engine, source=source, limit=limit))
+    rows = list(queries.rejections(engine, source=source, limit=limit, case=case))
     if source and not rows and not queries.ingested(engine, source):
         raise NotFound(
             f"no file named {source!r} was ever ingested",

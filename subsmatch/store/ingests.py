@@ -1,14 +1,18 @@
-"""Writing ingested files: one transaction per file, reusing stored resolutions."""
+"""Writing ingested files in short transactions, invisible until whole, reusing stored
+resolutions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Engine, Table, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from subsmatch.store.engine import writer
 from subsmatch.store.models import IngestedFile, ResolutionRow
 
 
@@ -36,10 +40,15 @@ def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: li
     connection.exec_driver_sql(str(compiled), list(zip(*ordered, strict=True)))
 
 
+def complete():
+    """The condition that a file row is complete: its ingest committed its last chunk."""
+    return IngestedFile.writing_since.is_(None)
+
+
 def latest_version(session: Session, sha256: str) -> int:
-    """The highest stored version of this content, 0 when it was never ingested."""
+    """The highest complete version of this content, 0 when it was never ingested whole."""
     found = session.scalar(
-        select(func.max(IngestedFile.version)).where(IngestedFile.sha256 == sha256)
+        select(func.max(IngestedFile.version)).where(IngestedFile.sha256 == sha256, complete())
     )
     return found or 0
 
@@ -54,15 +63,81 @@ def stored_counts(session: Session, sha256: str, version: int) -> tuple[int, int
     return tuple(row)
 
 
-class FileWriter:
-    """Adds one file and its records within the caller's transaction."""
+STALE_AFTER = timedelta(minutes=15)
+"""A file whose ingest has not written for this long was left by a process that died."""
 
-    def __init__(self, session: Session, file_values: Mapping) -> None:
-        self.session = session
-        row = IngestedFile(ingested_at=datetime.now(UTC), **file_values)
-        session.add(row)
-        session.flush()
-        self.file_id = row.id
+
+def remove_stale(engine: Engine, older_than: timedelta = STALE_AFTER) -> int:
+    """Delete the files whose ingest stopped writing ``older_than`` ago (a killed process
+    leaves its chunks, invisible); how many. Each ingest writes at least once per chunk."""
+    before = datetime.now(UTC) - older_than
+    with Session(writer(engine)) as session, session.begin():
+        gone = session.execute(delete(IngestedFile).where(IngestedFile.writing_since < before))
+    return gone.rowcount
+
+
+class FileWriter:
+    """Writes one file in short transactions, invisible until :meth:`finish`.
+
+    The file row is stored first with ``writing_since`` set (every query skips it), each chunk
+    in a transaction of its own (:meth:`transaction`), and the counts with the file made
+    visible in a last one; :meth:`discard` deletes what was written. A reader of the database
+    sees the file whole or not at all, and no write waits behind the whole file.
+    """
+
+    def __init__(self, engine: Engine, file_values: Mapping) -> None:
+        """Store the file row; its version is one above any stored, complete or not."""
+        self.engine = engine
+        with Session(writer(engine)) as session, session.begin():
+            highest = session.scalar(
+                select(func.max(IngestedFile.version)).where(
+                    IngestedFile.sha256 == file_values["sha256"]
+                )
+            )
+            now = datetime.now(UTC)
+            row = IngestedFile(
+                ingested_at=now, writing_since=now, version=(highest or 0) + 1, **file_values
+            )
+            session.add(row)
+            session.flush()
+            self.file_id, self.version = row.id, row.version
+
+    @contextmanager
+    def transaction(self) -> Iterator[ChunkWriter]:
+        """One short write transaction of this file's records (committed on leaving)."""
+        with Session(writer(self.engine)) as session, session.begin():
+            yield ChunkWriter(session, self.file_id)
+
+    def stored(self, queries: list[str], versions: Mapping[str, str]) -> dict[str, tuple[int, str]]:
+        """Stored resolutions (read outside any write transaction)."""
+        with Session(self.engine) as session:
+            return stored_resolutions(session, queries, versions)
+
+    def finish(self, **counts: int | str) -> None:
+        """Record the file's final counts and notes, and make it visible."""
+        with Session(writer(self.engine)) as session, session.begin():
+            session.execute(
+                update(IngestedFile)
+                .where(IngestedFile.id == self.file_id)
+                .values(writing_since=None, **counts)
+            )
+
+    def discard(self) -> None:
+        """Delete the file and what was written of it (its rows go with it)."""
+        with Session(writer(self.engine)) as session, session.begin():
+            session.execute(delete(IngestedFile).where(IngestedFile.id == self.file_id))
+
+
+class ChunkWriter:
+    """The records of one chunk of a file, added within one transaction."""
+
+    def __init__(self, session: Session, file_id: int) -> None:
+        self.session, self.file_id = session, file_id
+        session.execute(
+            update(IngestedFile)
+            .where(IngestedFile.id == file_id)
+            .values(writing_since=datetime.now(UTC))
+        )
 
     def add(self, table: type, columns: Sequence[str], rows: Iterable[tuple]) -> None:
         """Bulk insert rows of AnalysisRow, FindingRow or RejectionRow of this file.
@@ -78,15 +153,6 @@ class FileWriter:
     ) -> dict[str, int]:
         return resolution_ids(self.session, resolutions, versions)
 
-    def stored(self, queries: list[str], versions: Mapping[str, str]) -> dict[str, tuple[int, str]]:
-        return stored_resolutions(self.session, queries, versions)
-
-    def finish(self, **counts: int | str) -> None:
-        """Record the file's final counts and notes."""
-        self.session.execute(
-            update(IngestedFile).where(IngestedFile.id == self.file_id).values(**counts)
-        )
-
 
 def resolution_ids(
     session: Session, resolutions: Mapping[str, dict], versions: Mapping[str, str]
@@ -94,20 +160,32 @@ def resolution_ids(
     """Ids of the stored resolutions of these queries, inserting the missing ones.
 
     ``versions`` (data_version, rules_version, tool_version) is part of the key: a resolution
-    made with other data or rules is never reused.
+    made with other data or rules is never reused. Missing ones are inserted in the order of
+    their queries, skipping any a concurrent writer stored first: two writers take the locks
+    of the same keys in the same order, so they cannot deadlock (PostgreSQL).
     """
     found = {
         q: rid for q, (rid, _v) in stored_resolutions(session, list(resolutions), versions).items()
     }
-    missing = [q for q in resolutions if q not in found]
+    missing = sorted(q for q in resolutions if q not in found)
     if missing:
-        columns = (*resolutions[missing[0]], *versions, "query")
-        rows = [(*resolutions[q].values(), *versions.values(), q) for q in missing]
-        bulk_insert(session, ResolutionRow.__table__, columns, rows)
+        table = ResolutionRow.__table__
+        insert_of = _DIALECT_INSERTS.get(session.get_bind().dialect.name)
+        rows = [{**resolutions[q], **versions, "query": q} for q in missing]
+        if insert_of is None:
+            bulk_insert(session, table, tuple(rows[0]), [tuple(r.values()) for r in rows])
+        else:
+            statement = insert_of(table).on_conflict_do_nothing(index_elements=_RESOLUTION_KEY)
+            session.execute(statement, rows)
         found.update(
             (q, rid) for q, (rid, _v) in stored_resolutions(session, missing, versions).items()
         )
     return found
+
+
+_RESOLUTION_KEY = ["query", "data_version", "rules_version", "tool_version"]
+_DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+"""Inserts that can skip a row whose key is stored (ON CONFLICT DO NOTHING)."""
 
 
 def stored_resolutions(

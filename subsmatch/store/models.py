@@ -66,7 +66,7 @@ class IngestedFile(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     format: Mapped[str] = mapped_column(String(20))
     reader: Mapped[str] = mapped_column(String(40))
-    profile: Mapped[str | None] = mapped_column(String(80))
+    profile: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     analyses: Mapped[int] = mapped_column(Integer, default=0)
@@ -75,6 +75,9 @@ class IngestedFile(Base):
     notes: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
     data_version: Mapped[str] = mapped_column(String(64))
     tool_version: Mapped[str] = mapped_column(String(32))
+    writing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """While an ingest writes the file, in short transactions: the time of its last write.
+    Null once the file is complete; only complete files are read (see :func:`complete`)."""
 
 
 class AnalysisRow(Base):
@@ -88,21 +91,21 @@ class AnalysisRow(Base):
     analysis_key: Mapped[str] = mapped_column(String(20))  # the reader's id within the file
     locator: Mapped[str] = mapped_column(Text)
     reader_version: Mapped[str] = mapped_column(String(40))
-    case_id: Mapped[str | None] = mapped_column(String(120), index=True)
-    item_id: Mapped[str | None] = mapped_column(String(120))
+    case_id: Mapped[str | None] = mapped_column(Text, index=True)
+    item_id: Mapped[str | None] = mapped_column(Text)
     label: Mapped[str | None] = mapped_column(Text)
     context: Mapped[str | None] = mapped_column(String(30))
-    technique: Mapped[str | None] = mapped_column(String(60))
-    vendor: Mapped[str | None] = mapped_column(String(120))
-    model: Mapped[str | None] = mapped_column(String(120))
-    serial: Mapped[str | None] = mapped_column(String(120))
+    technique: Mapped[str | None] = mapped_column(Text)
+    vendor: Mapped[str | None] = mapped_column(Text)
+    model: Mapped[str | None] = mapped_column(Text)
+    serial: Mapped[str | None] = mapped_column(Text)
     library: Mapped[str | None] = mapped_column(Text)
-    library_version: Mapped[str | None] = mapped_column(String(120))
-    operator: Mapped[str | None] = mapped_column(String(120))
+    library_version: Mapped[str | None] = mapped_column(Text)
+    operator: Mapped[str | None] = mapped_column(Text)
     measured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    measured_at_raw: Mapped[str | None] = mapped_column(String(80))
+    measured_at_raw: Mapped[str | None] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(Text)
-    country: Mapped[str | None] = mapped_column(String(60))
+    country: Mapped[str | None] = mapped_column(Text)
     verdict: Mapped[str] = mapped_column(String(20))
     verdict_raw: Mapped[str | None] = mapped_column(Text)
     extras: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
@@ -150,9 +153,9 @@ class FindingRow(Base):
     rank: Mapped[int | None] = mapped_column(Integer)
     role: Mapped[str] = mapped_column(String(30))
     name: Mapped[str | None] = mapped_column(Text)
-    cas: Mapped[str | None] = mapped_column(String(20))
-    cas_raw: Mapped[str | None] = mapped_column(String(40))
-    formula: Mapped[str | None] = mapped_column(String(80))
+    cas: Mapped[str | None] = mapped_column(Text)
+    cas_raw: Mapped[str | None] = mapped_column(Text)
+    formula: Mapped[str | None] = mapped_column(Text)
     scores: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of score objects
     asserted_identified: Mapped[bool] = mapped_column(Boolean, default=False)
     extras: Mapped[str] = mapped_column(Text, default="{}")

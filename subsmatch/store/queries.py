@@ -71,12 +71,20 @@ def _within(query, since: datetime | None, until: datetime | None):
 
 
 def _newest_version():
-    """The condition that a file row is the newest version of its content."""
+    """The condition that a file row is the newest complete version of its content (a file
+    being written is invisible, and hides no older version until it is complete)."""
     newer = aliased(IngestedFile)
-    return ~(
-        select(newer.id)
-        .where(newer.sha256 == IngestedFile.sha256, newer.version > IngestedFile.version)
-        .exists()
+    return and_(
+        IngestedFile.writing_since.is_(None),
+        ~(
+            select(newer.id)
+            .where(
+                newer.sha256 == IngestedFile.sha256,
+                newer.version > IngestedFile.version,
+                newer.writing_since.is_(None),
+            )
+            .exists()
+        ),
     )
 
 
@@ -211,12 +219,18 @@ def resolution_verdicts(engine: Engine, ids: Iterable[int]) -> dict[int, str]:
 
 
 def rejections(
-    engine: Engine, *, source: str | None = None, limit: int | None = None
+    engine: Engine,
+    *,
+    source: str | None = None,
+    limit: int | None = None,
+    case: str | None = None,
 ) -> Iterator[dict]:
     """Stored rejections (rows that became no finding), newest files first, in file order.
 
     ``source`` keeps one file: its name as ingested, or the end of it after a ``/`` or ``\\``.
-    Only the newest version of each file content is read, as for findings.
+    ``case`` keeps the rows of one case's analyses (a row rejected for a value of its finding
+    still belongs to its analysis). Only the newest version of each file content is read, as
+    for findings.
     """
     query = (
         select(
@@ -229,6 +243,14 @@ def rejections(
         .join(IngestedFile, RejectionRow.file_id == IngestedFile.id)
         .where(_newest_version())
     )
+    if case is not None:
+        query = query.join(
+            AnalysisRow,
+            and_(
+                AnalysisRow.file_id == RejectionRow.file_id,
+                AnalysisRow.analysis_key == RejectionRow.analysis_key,
+            ),
+        ).where(AnalysisRow.case_id == case)
     if source:
         query = query.where(_named(source))
     query = query.order_by(IngestedFile.id.desc(), RejectionRow.id).limit(limit)

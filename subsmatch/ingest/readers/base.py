@@ -7,7 +7,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from subsmatch.ingest.records import Analysis, Finding, Locator, Provenance, Record, Rejection
+from subsmatch.ingest.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    analysis_within,
+    finding_within,
+    rejection_within,
+)
+from subsmatch.ingest.records import (
+    Analysis,
+    Finding,
+    Locator,
+    Provenance,
+    Record,
+    Role,
+)
 from subsmatch.ingest.textio import decoded_lines
 
 if TYPE_CHECKING:
@@ -29,6 +43,8 @@ class ReadOptions:
     sheet: str | None = None
     delimiter: str | None = None
     timezone: str | None = None
+    limits: Limits = DEFAULT_LIMITS
+    """The bounds of what one report may hold (see :mod:`subsmatch.ingest.limits`)."""
 
 
 @dataclass(slots=True)
@@ -43,6 +59,10 @@ class ReadContext:
     rows_read: int = 0
     profile_name: str | None = None
     analyses: int = 0
+
+    @property
+    def limits(self) -> Limits:
+        return self.options.limits
 
     def provenance(self, reader: str, version: str) -> Provenance:
         return Provenance(self.source_name, self.sha256, reader, version)
@@ -125,23 +145,50 @@ class Report:
         return self.context.profile_name
 
     def __iter__(self) -> Iterator[Record]:
+        """The reader's records, counted, within the limits, every analysis with a row.
+
+        An analysis the report gives no row for (a searched spectrum without hits, a peak
+        without library matches) gets one no-hit finding: it was analysed and nothing was
+        found, which is a result, and its row is counted like any other.
+        """
         if self._consumed:
             raise RuntimeError(f"{self.path} was already read; open it again")
         self._consumed = True
-        stats = self.stats
+        stats, context = self.stats, self.context
+        limits, note = context.limits, context.note
+        rowless: Analysis | None = None  # the last analysis, until a row of it comes
         try:
             for record in self._records:
-                if isinstance(record, Finding):
-                    stats.findings += 1
-                elif isinstance(record, Rejection):
-                    stats.rejections += 1
-                elif isinstance(record, Analysis):
+                kind = type(record)
+                if kind is Analysis:
+                    if rowless is not None:
+                        yield self._no_hit(rowless)
+                    rowless = record = analysis_within(record, limits, note)
                     stats.analyses += 1
-                stats.rows_read = self.context.rows_read
+                else:
+                    if rowless is not None and record.analysis_id == rowless.id:
+                        rowless = None
+                    if kind is Finding:
+                        record = finding_within(record, limits)
+                    else:
+                        record = rejection_within(record, limits)
+                    if type(record) is Finding:
+                        stats.findings += 1
+                    else:
+                        stats.rejections += 1
+                stats.rows_read = context.rows_read
                 yield record
-            stats.rows_read = self.context.rows_read
+            if rowless is not None:
+                yield self._no_hit(rowless)
+            stats.rows_read = context.rows_read
         finally:
             self.close()
+
+    def _no_hit(self, analysis: Analysis) -> Finding:
+        self.context.rows_read += 1
+        self.stats.findings += 1
+        self.stats.rows_read = self.context.rows_read
+        return Finding(analysis.id, analysis.locator, Role.NO_HIT, None)
 
     def close(self) -> None:
         self._close()

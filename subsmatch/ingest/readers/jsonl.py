@@ -3,7 +3,9 @@
 For colour-test results, transcribed field results and other systems. JSON Lines holds one
 analysis object per line and is streamed; a JSON document holds one analysis, a list of them or
 ``{"analyses": [...]}`` and is loaded whole. Each finding object is one row: it becomes a
-Finding or a Rejection; an analysis whose own fields are invalid is rejected as one row.
+Finding or a Rejection; an analysis whose own fields are invalid is rejected as one row, and so
+is one nested deeper than ``max_json_depth``. An analysis with no finding is one row too: a
+no-hit when its verdict says nothing was found, else a rejection.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def sniff_lines(head: str) -> bool:
     first = next((line for line in head.splitlines() if line.strip()), "")
     try:
         return isinstance(json.loads(first), dict)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past what the parser follows
         return False
 
 
@@ -62,12 +64,16 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     if ctx.format == "jsonl":
         return _lines(lines, ctx)
     try:
-        document = json.loads("".join(lines))
+        document = _parsed("".join(lines), ctx.limits.max_json_depth)
     except json.JSONDecodeError as exc:
         raise UnreadableReport(
             ctx.source_name,
             f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
             "fix the JSON; for one object per line pass {format=jsonl}",
+        ) from None
+    except TooDeep as exc:
+        raise UnreadableReport(
+            ctx.source_name, str(exc), "flatten the JSON to the report schema"
         ) from None
     if isinstance(document, dict) and isinstance(document.get("analyses"), list):
         document = document["analyses"]
@@ -81,7 +87,7 @@ def _lines(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             continue
         where = ctx.locator(line=number)
         try:
-            item = json.loads(line)
+            item = _parsed(line, ctx.limits.max_json_depth)
         except json.JSONDecodeError as exc:
             ctx.rows_read += 1
             yield Rejection(
@@ -89,6 +95,10 @@ def _lines(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
                 f"not valid JSON ({exc.msg} at column {exc.colno}); each line must be one object",
                 line.rstrip("\r\n"),
             )
+            continue
+        except TooDeep as exc:
+            ctx.rows_read += 1
+            yield Rejection(where, f"{exc}; flatten it to the report schema", line.rstrip("\r\n"))
             continue
         yield from _analysis(item, where, line.rstrip("\r\n"), ctx)
 
@@ -143,6 +153,18 @@ def _analysis(item: Any, where: Locator, raw: str, ctx: ReadContext) -> Iterator
         ]
         at = where.at_column(f"findings[{index}]")
         yield _finding(finding, mine, verdict, analysis_id, at, raw)
+    if not item["findings"] and nameless_fault(False, verdict) == "empty":
+        # nothing found, said by a verdict of nothing found, is the no-hit row the report
+        # gives every analysis without rows; said by any other verdict, it is a contradiction
+        ctx.rows_read += 1
+        yield Rejection(
+            where.at_column("findings"),
+            f"the analysis lists no finding, but its verdict is {verdict.value}; list what was "
+            "found, or give it a verdict that says nothing was found (negative, inconclusive "
+            "or error)",
+            raw,
+            analysis_id,
+        )
 
 
 def _finding(
@@ -200,6 +222,45 @@ def _finding(
         and verdict not in NO_SUBSTANCE_VERDICTS
         and item.get("asserted_identified", role is Role.IDENTIFIED),
         extras=tuple(item.get("extras", {}).items()),
+    )
+
+
+class TooDeep(ValueError):
+    """A JSON value nested deeper than the limit."""
+
+
+def _parsed(text: str, limit: int) -> Any:
+    """The JSON value of ``text``; raises JSONDecodeError, or TooDeep when objects and arrays
+    nest more than ``limit`` deep (here 4: an object, an array, an object, an array).
+
+    >>> _parsed('{"a": [1, {"b": []}]}', 4)
+    {'a': [1, {'b': []}]}
+    >>> _parsed('[[[[]]]]', 3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    subsmatch.ingest.readers.jsonl.TooDeep: the JSON is nested more than 3 levels deep, ...
+    """
+    try:
+        value = json.loads(text)
+    except RecursionError:  # deeper than the parser can follow: far past any limit
+        raise TooDeep(_too_deep(limit)) from None
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for node in level
+            if isinstance(node, dict | list)
+            for child in (node.values() if isinstance(node, dict) else node)
+        ]
+        if not level:
+            return value
+    if any(isinstance(node, dict | list) for node in level):
+        raise TooDeep(_too_deep(limit))
+    return value
+
+
+def _too_deep(limit: int) -> str:
+    return (
+        f"the JSON is nested more than {limit} levels deep, over the limit (setting max_json_depth)"
     )
 
 

@@ -1,6 +1,6 @@
 """CSV, TSV and XLSX exports read through mapping profiles (see :mod:`subsmatch.ingest.profile`).
 
-Rows are streamed (CSV line by line, XLSX with openpyxl's read-only mode), so memory stays
+Rows are streamed (CSV line by line, XLSX part by part), so memory stays
 bounded whatever the file size. Consecutive rows with the same analysis-level values (case,
 item, device, time, verdict ...) form one :class:`Analysis`; every data row becomes exactly one
 :class:`Finding` or :class:`Rejection`. The header is looked for in the first rows (exports

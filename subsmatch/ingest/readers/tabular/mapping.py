@@ -44,6 +44,7 @@ from subsmatch.ingest.records import (
 from subsmatch.ingest.values import (
     cas_check_fails,
     collapse,
+    day_and_time,
     normalise_cas,
     parse_number,
     parse_timestamp,
@@ -186,7 +187,12 @@ FindingPart = tuple
 def records(
     rows: Iterator[Row], m: Mapper, ctx: ReadContext, provenance: Provenance
 ) -> Iterator[Record]:
-    """The records of a table's rows, each analysis before its findings."""
+    """The records of a table's rows, each analysis before its findings.
+
+    A row rejected for a value of its finding still yields its analysis (and one rejected for
+    a value of its analysis yields the analysis as far as it reads: its case, item, label ...),
+    so that the rejection belongs to its case: a case whose only row was rejected is there.
+    """
     yielded_key: tuple[str, ...] | None = None
     parsed_key: tuple[str, ...] | None = None
     analysis: dict[str, Any] = {}
@@ -201,23 +207,28 @@ def records(
             continue
         texts = m.texts(cells)
         key = m.analysis_key(texts)
+        problem: Problem | None = None
+        at = where
         if key != parsed_key:
             part = _analysis_part(texts, m)
             if isinstance(part, Problem):
-                yield Rejection(m.where(where, part.field), part.reason, _join(cells))
-                continue
-            parsed_key, analysis = key, part
-        finding = _finding_part(texts, analysis["verdict"], m)
-        if isinstance(finding, Problem):
-            field, reason = finding
-            in_score = field and field in m.score_columns
-            at = where.at_column(field) if in_score else m.where(where, field)
-            yield Rejection(at, reason, _join(cells))
-            continue
+                problem, at = part, m.where(where, part.field)
+                parsed_key, analysis = None, _plain_part(texts, m)
+            else:
+                parsed_key, analysis = key, part
+        if problem is None:
+            finding = _finding_part(texts, analysis["verdict"], m)
+            if isinstance(finding, Problem):
+                problem = finding
+                in_score = finding.field and finding.field in m.score_columns
+                at = where.at_column(finding.field) if in_score else m.where(where, finding.field)
         if key != yielded_key:
             yielded_key, analysis_id = key, ctx.next_analysis_id()
             yield Analysis(id=analysis_id, provenance=provenance, locator=where, **analysis)
-        yield Finding(analysis_id, where, *finding)
+        if problem is None:
+            yield Finding(analysis_id, where, *finding)
+        else:
+            yield Rejection(at, problem.reason, _join(cells), analysis_id)
 
 
 def _row_problem(cells: Sequence[str], m: Mapper) -> str | None:
@@ -253,10 +264,16 @@ def _analysis_part(texts: list[str], m: Mapper) -> dict[str, Any] | Problem:
     circumstances = m.circumstances[m.converted_texts(texts)]
     if isinstance(circumstances, Problem):
         return circumstances
-    plain = m.plain_texts(texts)
-    part = dict(m.text_defaults)
-    part.update(compress(zip(TEXT_FIELDS, plain, strict=False), plain))
+    part = _plain_part(texts, m)
     part.update(circumstances)
+    return part
+
+
+def _plain_part(texts: list[str], m: Mapper) -> dict[str, Any]:
+    """The analysis fields kept as printed (case, item, label ...), else their defaults."""
+    plain = m.plain_texts(texts)
+    part: dict[str, Any] = dict(m.text_defaults)
+    part.update(compress(zip(TEXT_FIELDS, plain, strict=False), plain))
     return part
 
 
@@ -280,7 +297,7 @@ def _circumstances(texts: tuple[str, ...], m: Mapper) -> dict[str, Any] | Proble
             )
         verdict = found
     if not measured_raw and day:
-        measured_raw = f"{day} {hour}".strip()
+        measured_raw = day_and_time(day, hour)
     measured_at = None
     if measured_raw:
         try:

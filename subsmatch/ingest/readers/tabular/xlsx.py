@@ -1,19 +1,13 @@
-"""XLSX workbooks, read with openpyxl's read-only mode: the sheet, its header, its rows."""
+"""XLSX workbooks: the sheet, its header, its rows (read by :mod:`.workbook`, streamed)."""
 
 from __future__ import annotations
 
-import zipfile
-import zlib
-from collections.abc import Iterator, Sequence
-from datetime import date, datetime, time
-from itertools import islice
-from typing import Any, BinaryIO
-from xml.etree.ElementTree import ParseError
+from collections.abc import Iterator
+from itertools import chain
+from typing import BinaryIO
 
 from subsmatch.ingest.errors import UnreadableReport
-from subsmatch.ingest.profile import (
-    Profile,
-)
+from subsmatch.ingest.profile import Profile
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.readers.tabular.header import (
     HEADER_SEARCH_ROWS,
@@ -22,31 +16,27 @@ from subsmatch.ingest.readers.tabular.header import (
     find_header,
     no_header,
 )
+from subsmatch.ingest.readers.tabular.workbook import Damaged, TooLarge, Workbook
 
-_SHEET_DAMAGE = (ParseError, zipfile.BadZipFile, zlib.error, EOFError)
-"""What reading a damaged sheet's XML raises (the workbook opened, its rows do not parse)."""
+_RESAVE = "open and re-save it in Excel, or export the sheet as CSV and pass {format=csv}"
 
 
 def open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> Table:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    """The table of the sheet asked for, else of the first sheet whose header fits a profile;
+    raises UnreadableReport."""
     try:
-        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        EOFError,
-        ValueError,
-    ) as exc:
-        raise UnreadableReport(
-            ctx.source_name,
-            f"damaged or truncated XLSX workbook ({exc})",
-            "open and re-save it in Excel, or export the sheet as CSV and pass {format=csv}",
-        ) from None
-    names = list(book.sheetnames)
+        book = Workbook(stream, ctx.limits)
+    except (Damaged, TooLarge) as error:
+        raise _refusal(ctx, error, "damaged or truncated XLSX workbook") from None
+    try:
+        return _table(book, ctx, explicit)
+    except BaseException:
+        book.close()
+        raise
+
+
+def _table(book: Workbook, ctx: ReadContext, explicit: Profile | None) -> Table:
+    names = book.sheets
     wanted = ctx.options.sheet or (explicit.sheet if explicit else None)
     if wanted and wanted not in names:
         raise UnreadableReport(
@@ -54,16 +44,9 @@ def open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> T
         )
     first_header: list[str] = []
     for name in [wanted] if wanted else names:
-        try:
-            head = [
-                as_texts(r)
-                for r in islice(
-                    book[name].iter_rows(min_row=1, values_only=True), HEADER_SEARCH_ROWS
-                )
-            ]
-        except _SHEET_DAMAGE as exc:
-            book.close()
-            raise _damaged_sheet(ctx, name, exc) from None
+        rows = _checked(book.rows(name), ctx, name)
+        read = list(_first_rows(rows))
+        head = _by_number(read)
         if not any(any(r) for r in head):
             continue
         first_header = first_header or next(r for r in head if any(r))
@@ -77,45 +60,57 @@ def open_xlsx(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> T
         ctx.note(f"read sheet {name!r} of {len(names)} sheets ({', '.join(names)})")
     if index:
         ctx.note(f"skipped {index} row(s) above the header")
-    return Table(profile, head[index], _xlsx_rows(book, name, index, ctx))
+    after = ((n, cells) for n, cells in read if n > index + 1)
+    return Table(profile, head[index], _data_rows(chain(after, rows), book, ctx, name))
 
 
-def _xlsx_rows(book: Any, sheet: str, header_index: int, ctx: ReadContext) -> Iterator[Row]:
+def _first_rows(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """The rows up to where the header is looked for, and the first row after."""
+    for number, cells in rows:
+        yield number, cells
+        if number >= HEADER_SEARCH_ROWS:
+            return
+
+
+def _by_number(rows: list[tuple[int, list[str]]]) -> list[list[str]]:
+    """The first rows by number: a row the sheet does not store is an empty one.
+
+    >>> _by_number([(2, ["a"]), (4, ["b"])])
+    [[], ['a'], [], ['b']]
+    """
+    head: list[list[str]] = []
+    for number, cells in rows:
+        if number <= HEADER_SEARCH_ROWS:
+            head += [[] for _ in range(number - 1 - len(head))]
+            head.append(cells)
+    return head
+
+
+def _data_rows(
+    rows: Iterator[tuple[int, list[str]]], book: Workbook, ctx: ReadContext, sheet: str
+) -> Iterator[Row]:
     try:
-        rows = book[sheet].iter_rows(min_row=header_index + 2, values_only=True)
-        for excel_row, values in enumerate(rows, start=header_index + 2):
-            cells = as_texts(values)
-            if not "".join(cells).strip():
-                continue
-            yield ctx.locator(sheet=sheet, row=excel_row), cells, "", ""
-    except _SHEET_DAMAGE as exc:
-        raise _damaged_sheet(ctx, sheet, exc) from None
+        for number, cells in rows:
+            if "".join(cells).strip():
+                yield ctx.locator(sheet=sheet, row=number), cells, "", ""
     finally:
         book.close()
 
 
-def _damaged_sheet(ctx: ReadContext, sheet: str, exc: Exception) -> UnreadableReport:
-    return UnreadableReport(
-        ctx.source_name,
-        f"damaged XLSX sheet {sheet!r} ({exc})",
-        "open and re-save it in Excel, or export the sheet as CSV and pass {format=csv}",
-    )
+def _checked(
+    rows: Iterator[tuple[int, list[str]]], ctx: ReadContext, sheet: str
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a sheet; a damaged or oversized sheet raises UnreadableReport."""
+    try:
+        yield from rows
+    except (Damaged, TooLarge) as error:
+        raise _refusal(ctx, error, f"damaged XLSX sheet {sheet!r}") from None
 
 
-def as_texts(values: Sequence[object]) -> list[str]:
-    """Spreadsheet values as text: integral floats without '.0', datetimes in ISO 8601.
-
-    >>> as_texts((1.0, 0.93, None, datetime(2024, 3, 14, 10, 22), "MDMA"))
-    ['1', '0.93', '', '2024-03-14T10:22:00', 'MDMA']
-    """
-    out = []
-    for value in values:
-        if value is None:
-            out.append("")
-        elif isinstance(value, float) and value.is_integer():
-            out.append(str(int(value)))
-        elif isinstance(value, datetime | date | time):
-            out.append(value.isoformat())
-        else:
-            out.append(str(value))
-    return out
+def _refusal(ctx: ReadContext, error: Damaged | TooLarge, damaged: str) -> UnreadableReport:
+    """The refusal of a workbook over a limit, or of a ``damaged`` one (saying what is)."""
+    if isinstance(error, TooLarge):
+        return UnreadableReport(
+            ctx.source_name, str(error), "split the workbook, or export the sheet as CSV"
+        )
+    return UnreadableReport(ctx.source_name, f"{damaged}: {error}", _RESAVE)
