@@ -6,8 +6,8 @@ becomes null when the file is complete. Values a report prints (a case number, a
 a CAS field of 41 characters as real NIST libraries print it) were VARCHAR(n), which PostgreSQL
 enforces: they become TEXT.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
