@@ -7,6 +7,7 @@ through the whole pipeline into a SQLite file (or the database URL given), whose
 reconcile the same way and whose errors must be worded.
 
     nice -n 10 .venv/bin/python benchmarks/fuzz_ingest.py --mutations 3000 --seed 7 --db 200
+    nice -n 10 .venv/bin/python benchmarks/fuzz_ingest.py --mutations 1000 --db 300 --postgres
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 from subsmatch.ingest.errors import UnreadableReport
@@ -30,6 +32,7 @@ from subsmatch.ingest.readers import ReadOptions, open_report
 from subsmatch.matchers.checker import Checker
 from subsmatch.operations.ingest import ingest
 from subsmatch.store.engine import make_engine
+from subsmatch.store.testing import create_database, throwaway_postgres
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "subsmatch" / "examples"
 
@@ -204,9 +207,15 @@ def ingest_some(paths: list[Path], db_url: str, checker: Checker | None = None) 
 
 
 def fuzz(
-    count: int, seed: int, folder: Path, through_db: int = 0, checker: Checker | None = None
+    count: int,
+    seed: int,
+    folder: Path,
+    through_db: int = 0,
+    checker: Checker | None = None,
+    db_url: str | None = None,
 ) -> dict:
-    """Write and read ``count`` mutants in ``folder``; ``through_db`` of them also ingested."""
+    """Write and read ``count`` mutants in ``folder``; ``through_db`` of them also ingested
+    (into ``db_url``, else a SQLite file in ``folder``)."""
     outcomes: Counter = Counter()
     failures: list[str] = []
     paths = []
@@ -221,7 +230,8 @@ def fuzz(
             failures.append(f"{name}: {result}")
     db = Counter()
     if through_db:
-        db = ingest_some(paths[:through_db], f"sqlite:///{folder / 'fuzz.sqlite'}", checker)
+        db_url = db_url or f"sqlite:///{folder / 'fuzz.sqlite'}"
+        db = ingest_some(paths[:through_db], db_url, checker)
     return {"outcomes": dict(outcomes), "failures": failures, "database": dict(db)}
 
 
@@ -229,11 +239,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mutations", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--db", type=int, default=0, help="how many also go into SQLite")
+    parser.add_argument("--db", type=int, default=0, help="how many also go into the database")
+    parser.add_argument(
+        "--postgres", action="store_true", help="into a throwaway PostgreSQL server, not SQLite"
+    )
     args = parser.parse_args()
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        result = fuzz(args.mutations, args.seed, Path(tmp), args.db)
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        db_url = None
+        if args.postgres:
+            server = stack.enter_context(throwaway_postgres())
+            db_url = create_database(server, "fuzz")
+        result = fuzz(args.mutations, args.seed, Path(tmp), args.db, db_url=db_url)
     seconds = time.perf_counter() - start
     tracebacks = len(result["failures"]) + result["database"].get("traceback", 0)
     print(json.dumps({k: v for k, v in result.items() if k != "failures"}, indent=1))

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 
 from subsmatch.ingest.records import (
     INSTRUMENT_FIELDS,
@@ -125,6 +127,17 @@ def finding_within(finding: Finding, limits: Limits) -> Finding | Rejection:
     if len(name) > limits.max_name_length:
         reason = over("the substance name", len(name), limits.max_name_length, "max_name_length")
         return _rejected(finding, reason, name, limits)
+    every = "".join(
+        (
+            name,
+            finding.cas_raw or "",
+            finding.formula or "",
+            *chain.from_iterable(finding.extras),
+            *(f"{s.name}{s.scale}" for s in finding.scores),
+        )
+    )
+    if len(every) <= limits.max_field_length and unstorable(every) is None:
+        return finding  # all within together, so each is: the usual case, checked once
     for label, text in _finding_texts(finding):
         if len(text) > limits.max_field_length:
             reason = over(label, len(text), limits.max_field_length, "max_field_length")
@@ -172,18 +185,24 @@ _ANALYSIS_TEXTS = tuple(
     and f not in ("instrument", "measured_at", "verdict", "extras")
 )
 """The analysis fields that hold text as the report printed it."""
+_analysis_texts = attrgetter(*_ANALYSIS_TEXTS)
+_instrument_texts = attrgetter(*INSTRUMENT_FIELDS)
 
 
 def analysis_within(analysis: Analysis, limits: Limits, note: Callable[[str], None]) -> Analysis:
     """The analysis with values over ``max_field_length`` cut and NULs and lone surrogates
     replaced; ``note`` is told what was changed. Its findings still belong to it."""
-    texts = [getattr(analysis, f) or "" for f in _ANALYSIS_TEXTS]
-    device = [getattr(analysis.instrument, f) for f in INSTRUMENT_FIELDS]
-    texts += [v or "" for v in device]
-    texts += [v for pair in analysis.extras for v in pair]
+    device = _instrument_texts(analysis.instrument)
+    every = "".join(
+        (
+            *(t or "" for t in _analysis_texts(analysis)),
+            *(v or "" for v in device),
+            *chain.from_iterable(analysis.extras),
+        )
+    )
     limit = limits.max_field_length
-    if all(len(t) <= limit for t in texts) and not unstorable("".join(texts)):
-        return analysis
+    if len(every) <= limit and unstorable(every) is None:
+        return analysis  # all within together, so each is
 
     def fixed(text: str | None) -> str | None:
         if text and len(text) > limit:

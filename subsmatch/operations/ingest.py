@@ -96,7 +96,7 @@ def ingest(
     role: str | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> Iterator[FileSummary]:
-    """Ingest each source in turn, one transaction each; a summary per source as it is done.
+    """Ingest each source in turn, each whole or not at all; a summary per source as it is done.
 
     A bad file never raises: its summary says why it was not stored. ``force`` stores content
     already ingested as a new version; ``role``: the uploader's, whose contexts limit what a
