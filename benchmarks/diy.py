@@ -94,7 +94,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path)
     parser.add_argument("database", type=Path)
-    parser.add_argument("--shared", type=Path, default=Path(__file__).parents[2] / "shared")
+    # ../shared beside the checkout (/work/main) or beside the worktrees' folder (/work/wt/x)
+    beside = [parent / "shared" for parent in Path(__file__).resolve().parents[2:4]]
+    shared = next((folder for folder in beside if folder.is_dir()), beside[0])
+    parser.add_argument("--shared", type=Path, default=shared)
     args = parser.parse_args()
     start = time.perf_counter()
     rows = run(args.source, args.database, args.shared)

@@ -11,6 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from subsmatch.cli import ingest as ingest_command
 from subsmatch.cli import main
 from subsmatch.cli.output import STATUS_STYLE
 from subsmatch.cli.registry import COMMANDS
@@ -95,3 +96,18 @@ def test_each_command_module_stays_small():
 
 def test_every_status_has_its_colour():
     assert set(STATUS_STYLE) == set(STATUSES)
+
+
+def test_the_ingest_progress_bar_draws_how_much_was_read(monkeypatch, capfd):
+    assert ingest_command.progress(False) is None  # not a terminal: nothing drawn
+    monkeypatch.setattr(ingest_command, "PROGRESS_AFTER", 0.0)
+    show = ingest_command.progress(True)
+    show("a.txt", 5_000, 0.5)
+    show("b.csv", 12, None)  # a stream of unknown size: rows only
+    drawn = capfd.readouterr().err
+    assert drawn == f"\ra.txt [{'#' * 15}{' ' * 15}]  50% 5,000 rows\rb.csv 12 rows"
+
+
+def test_the_ingest_progress_bar_waits_a_couple_of_seconds(capfd):
+    ingest_command.progress(True)("a.txt", 5_000, 0.5)  # a file's first chunk: too soon
+    assert capfd.readouterr().err == ""

@@ -92,3 +92,17 @@ def test_an_unreadable_file_is_a_summary_not_an_exception(db_url, checker, tmp_p
     summary = Pipeline(make_engine(db_url), checker, options=options).ingest(junk)
     assert summary.status == "error" and "PDF reports are not supported" in summary.error
     assert counts(db_url)["files"] == 0
+
+
+def test_progress_reports_rows_and_how_much_of_the_file_was_read(tmp_path, checker):
+    """After each chunk: the rows read so far and the share of the file's bytes read, which
+    grows to the whole file (the command line draws its progress bar from them)."""
+    seen: list[tuple[str, int, float | None]] = []
+    engine = make_engine(f"sqlite:///{tmp_path / 'p.sqlite'}")
+    pipeline = Pipeline(engine, checker, chunk_rows=2, progress=lambda *a: seen.append(a))
+    summary = pipeline.ingest(EXAMPLES / "SRCRESLT.TXT")
+    assert len(seen) > 2 and {name for name, _rows, _done in seen} == {summary.source}
+    rows = [r for _name, r, _done in seen]
+    done = [d for _name, _r, d in seen]
+    assert rows == sorted(rows) and rows[-1] == summary.rows_read
+    assert done == sorted(done) and 0 < done[0] < 1 and done[-1] == 1.0

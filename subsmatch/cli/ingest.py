@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,13 +57,23 @@ def input_files(paths: tuple[str, ...]) -> list[str]:
     return files
 
 
-def progress(enabled: bool) -> Callable[[str, int], None] | None:
-    """Rows read so far, on one line of standard error (a terminal only)."""
+PROGRESS_AFTER = 2.0  # seconds into a file before its progress bar shows
+BAR = 30  # characters
+
+
+def progress(enabled: bool) -> Callable[[str, int, float | None], None] | None:
+    """A progress bar of the file being read, on one line of standard error (a terminal only),
+    once the file has taken a couple of seconds: how much of it was read, and its rows."""
     if not enabled:
         return None
+    started: dict[str, float] = {}
 
-    def show(name: str, rows: int) -> None:
-        click.echo(f"\r{safe(name)}: {rows:,} rows", err=True, nl=False)
+    def show(name: str, rows: int, done: float | None) -> None:
+        now = time.monotonic()
+        if now - started.setdefault(name, now) < PROGRESS_AFTER:
+            return
+        bar = "" if done is None else f" [{'#' * round(done * BAR):<{BAR}}] {done:4.0%}"
+        click.echo(f"\r{safe(name)}{bar} {rows:,} rows", err=True, nl=False)
 
     return show
 

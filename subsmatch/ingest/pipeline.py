@@ -49,7 +49,7 @@ class Pipeline:
         options: ReadOptions | None = None,
         force: bool = False,
         chunk_rows: int = 5000,
-        progress: Callable[[str, int], None] | None = None,
+        progress: Callable[[str, int, float | None], None] | None = None,
         allowed_contexts: frozenset[str] | None = None,
     ) -> None:
         self.engine = engine
@@ -163,7 +163,7 @@ class Pipeline:
         for chunk in _chunks(report, self.chunk_rows):
             written.write(chunk)
             if self.progress:
-                self.progress(report.source_name, report.stats.rows_read)
+                self.progress(report.source_name, report.stats.rows_read, report.fraction())
             # the chunk's records die here, so the young collection need not scan them
             for records in chunk:
                 records.clear()

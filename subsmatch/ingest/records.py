@@ -9,8 +9,8 @@ A reader turns one report file into a stream of three kinds of record:
 - :class:`Rejection`: an input row or line that could not be read, with an actionable reason.
 
 Every input data row becomes exactly one :class:`Finding` or one :class:`Rejection`. The three
-records are named tuples, immutable like the frozen dataclasses of their parts, and three times
-quicker to build: an ingest builds two per row.
+records and their scores are named tuples, immutable like the frozen dataclasses of their other
+parts, and three times quicker to build: an ingest builds two per row.
 """
 
 from __future__ import annotations
@@ -125,9 +125,9 @@ class Instrument:
     serial: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Score:
-    """One score as the source printed it.
+class Score(NamedTuple):
+    """One score as the source printed it; a named tuple (hashed in C: a file's scores are
+    cached by value when they are stored).
 
     Scores of different algorithms (NIST MF, ChemStation Qual, HQI, correlation) are never
     compared with each other: ``name`` and ``scale`` say which one this is.

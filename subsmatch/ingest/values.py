@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from math import isfinite
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,6 +34,7 @@ def collapse(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+@lru_cache(maxsize=65536)  # reports repeat their CAS numbers row after row
 def normalise_cas(text: str | None) -> str | None:
     """A CAS registry number without zero padding, or None when absent or its check digit fails.
 

@@ -94,7 +94,7 @@ def ingest(
     checker: Checker | None = None,
     force: bool = False,
     role: str | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, float | None], None] | None = None,
 ) -> Iterator[FileSummary]:
     """Ingest each source in turn, each whole or not at all; a summary per source as it is done.
 

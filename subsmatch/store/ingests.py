@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Engine, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from subsmatch.store.engine import writer
@@ -22,10 +23,13 @@ def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: li
     SQLAlchemy's own executemany processes every parameter of every row in Python; here the
     statement is compiled once and only the columns whose type needs it (dates and booleans
     on SQLite) are converted, column by column, each distinct value once. Drivers with named
-    parameters (psycopg) go through SQLAlchemy.
+    parameters go through SQLAlchemy, except psycopg's, which take PostgreSQL's ``COPY``.
     """
     connection = session.connection()
     dialect = connection.dialect
+    if dialect.driver == "psycopg":
+        _copy(connection, table, columns, rows)
+        return
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
     order = compiled.positiontup
     if not order:
@@ -43,6 +47,26 @@ def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: li
 def complete():
     """The condition that a file row is complete: its ingest committed its last chunk."""
     return IngestedFile.writing_since.is_(None)
+
+
+def _copy(connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Rows into a PostgreSQL table with ``COPY ... FROM STDIN``, in the connection's
+    transaction: psycopg adapts each value as it would for an INSERT, the server parses one
+    stream instead of a statement per thousand rows. Its errors are SQLAlchemy's, as an
+    INSERT's would be (a concurrent writer's unique violation is an ``IntegrityError``)."""
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        with cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(
+            statement, None, error, dialect.loaded_dbapi.Error, dialect=dialect
+        ) from error
 
 
 def latest_version(session: Session, sha256: str) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -126,6 +127,8 @@ def open_report(
     name = source_name or default_name
     try:
         sha256 = _hash(stream)
+        size = stream.seek(0, io.SEEK_END)
+        stream.seek(0)
         head = stream.read(_HEAD_BYTES)
         stream.seek(0)
         codec = _text_codec(options.encoding, name) if options.encoding else None
@@ -141,7 +144,14 @@ def open_report(
         close()
         raise
     return Report(
-        path=name, format=fmt, reader=module.NAME, context=context, records=records, close=close
+        path=name,
+        format=fmt,
+        reader=module.NAME,
+        context=context,
+        records=records,
+        close=close,
+        size=size,
+        position=stream.tell,
     )
 
 

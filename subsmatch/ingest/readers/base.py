@@ -118,8 +118,12 @@ class Report:
         context: ReadContext,
         records: Iterator[Record],
         close: Callable[[], None],
+        size: int = 0,
+        position: Callable[[], int] | None = None,
     ) -> None:
         self.path = path
+        self.size = size  # bytes, 0 when unknown
+        self._position = position
         self.format = format
         self.reader = reader
         self.context = context
@@ -143,6 +147,12 @@ class Report:
     @property
     def profile(self) -> str | None:
         return self.context.profile_name
+
+    def fraction(self) -> float | None:
+        """How much of the file was read so far, 0 to 1; None when that is not known."""
+        if not self.size or self._position is None:
+            return None
+        return min(1.0, self._position() / self.size)
 
     def __iter__(self) -> Iterator[Record]:
         """The reader's records, counted, within the limits, every analysis with a row.

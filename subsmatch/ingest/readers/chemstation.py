@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 from typing import BinaryIO
 
 from subsmatch.ingest.readers.base import ReadContext
@@ -60,6 +62,8 @@ _LIBRARY = re.compile(
 _KEY = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z .#/]*?)\s*:\s*(?P<value>.*?)\s*$")
 _FOOTER = re.compile(r"^\s*\S+\.M\s+\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4}(?:\s+Page:?\s*\d+)?\s*$")
 _PAGE = re.compile(r"^\s*Page:?\s*\d+\s*(?:of\s*\d+)?\s*$")
+_TEN = "_" * 10  # what a rule holds
+_QUALS = tuple((Score("Qual", float(q), "0-100", True),) for q in range(101))  # shared scores
 
 _HEADER_EXTRAS = {
     "data path": "data_path",
@@ -108,6 +112,7 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
 
 
 def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
+    source = ctx.source_name
     header = _Header()  # in force for the peaks being read
     block: _Header | None = None  # header block being read, in force from its table on
     page = 1
@@ -120,17 +125,22 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             page += line.count("\f")
             line = line.replace("\f", "")
         text = line.rstrip("\r\n")
-        where = ctx.locator(line=number, page=page)
-        if not text.strip() or _FOOTER.match(text) or _PAGE.match(text):
+        where = Locator(source, number, None, page)  # positional: one is made per line
+        # each pattern is tried only on lines holding its fixed text (most lines are hits)
+        if (
+            not text.strip()
+            or (".M" in text and _FOOTER.match(text))
+            or ("Page" in text and _PAGE.match(text))
+        ):
             continue
-        if _TITLE.match(text):
+        if "Library Search Report" in text and _TITLE.match(text):
             if block is None:
                 block, in_table = _Header(), False
             continue
         # the column titles, the rule, a peak line or a hit line end a header block and open
         # its table: a page header may stand above its peaks (or the last peak's further hits)
         # with neither titles nor rule
-        opens = _COLUMNS.match(text) or _RULE.match(text)
+        opens = ("Pk#" in text and _COLUMNS.match(text)) or (_TEN in text and _RULE.match(text))
         peak = None if opens else _PEAK.match(text)
         hit = None if opens or peak or not text[:1].isspace() else _HIT_TAIL.match(text)
         if (opens or peak or hit) and block is not None:
@@ -197,22 +207,15 @@ def _analysis(
     keys = header.keys
     acquired = clean(keys.get("acq on"))
     measured_at = None
+    if acquired:
+        measured_at, fault = _measured(acquired, ctx.options.timezone)
+        if fault:
+            ctx.note(fault)
     extras: list[tuple[str, str]] = [
         ("peak", peak["pk"]),
         ("rt_min", peak["rt"]),
         ("area_pct", peak["area"]),
     ]
-    if acquired:
-        try:
-            measured_at = parse_timestamp(acquired, ACQ_FORMATS, ctx.options.timezone)
-        except ValueError as exc:
-            ctx.note(f"Acq On {acquired!r} was not understood ({exc}); measured_at left empty")
-        if measured_at is not None and measured_at.tzinfo is None:
-            measured_at = None
-            ctx.note(
-                "Acq On has no time zone: measured_at is left empty (raw text kept); "
-                "set the timezone option, e.g. Europe/Brussels"
-            )
     extras += [(label, keys[key]) for key, label in _HEADER_EXTRAS.items() if keys.get(key)]
     extras += [("search_library", lib) for lib in header.libraries]
     if library:
@@ -233,6 +236,27 @@ def _analysis(
     )
 
 
+@lru_cache(maxsize=1024)  # every peak of a report has its Acq On
+def _measured(acquired: str, timezone: str | None) -> tuple[datetime | None, str | None]:
+    """The time ``Acq On`` gives, zone-aware, or None with the note that says why.
+
+    >>> _measured("14 Mar 2024  10:22", "Europe/Brussels")[0].isoformat()
+    '2024-03-14T10:22:00+01:00'
+    >>> _measured("14 Mar 2024  10:22", None)[1]  # doctest: +ELLIPSIS
+    'Acq On has no time zone: measured_at is left empty (raw text kept); set the timezone ...'
+    """
+    try:
+        measured_at = parse_timestamp(acquired, ACQ_FORMATS, timezone)
+    except ValueError as exc:
+        return None, f"Acq On {acquired!r} was not understood ({exc}); measured_at left empty"
+    if measured_at.tzinfo is None:
+        return None, (
+            "Acq On has no time zone: measured_at is left empty (raw text kept); "
+            "set the timezone option, e.g. Europe/Brussels"
+        )
+    return measured_at, None
+
+
 def _library_name(path: str | None) -> str | None:
     r"""The library file name without its folder.
 
@@ -249,14 +273,17 @@ def _finding(hit: re.Match[str], analysis_id: str, rank: int, where: Locator, te
     qual = int(hit["qual"])
     if qual > 100:
         return Rejection(where, f"Qual {qual} is outside 0-100", text, analysis_id)
+    cas = hit["cas"]
     return Finding(
-        analysis_id=analysis_id,
-        locator=where,
-        role=Role.HIT_CANDIDATE,
-        name=name,
-        rank=rank,
-        cas=normalise_cas(hit["cas"]),
-        cas_raw=hit["cas"],
-        scores=(Score("Qual", float(qual), "0-100", True),),
-        extras=(("ref_no", hit["ref"]),),
+        analysis_id,
+        where,
+        Role.HIT_CANDIDATE,
+        name,
+        rank,
+        normalise_cas(cas),
+        cas,
+        None,
+        _QUALS[qual],
+        False,
+        (("ref_no", hit["ref"]),),
     )

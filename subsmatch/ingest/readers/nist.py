@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import BinaryIO
 
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
     Analysis,
     Finding,
+    Locator,
     Record,
     Rejection,
     Role,
@@ -53,6 +55,7 @@ _SCORES = {
 }
 # key (case-folded) -> extras label
 _EXTRAS = {"mw": "mw", "lib": "library", "id": "library_id", "ri": "ri"}
+_BOUNDS = {scale: parse_scale(scale) for _name, scale, _higher in _SCORES.values()}
 
 
 def sniff(head: str) -> bool:
@@ -80,13 +83,14 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
 
 def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
     provenance = ctx.provenance(NAME, VERSION)
+    source = ctx.source_name
     program: list[tuple[str, str]] = []
     analysis_id: str | None = None
     for number, line in enumerate(lines, start=1):
         text = line.rstrip("\r\n")
-        where = ctx.locator(line=number)
         if not text.strip():
             continue
+        where = Locator(source, number)  # positional: the line (one is made per line)
         if text.startswith(">"):
             if comment := text[1:].strip():
                 program.append(("search_command" if program else "search_program", comment))
@@ -122,45 +126,73 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             yield _finding(hit, analysis_id, where, text)
 
 
-def _finding(hit: re.Match[str], analysis_id: str, where, text: str) -> Finding | Rejection:
-    name = hit["name"].strip().translate(_NIST_GREEK)
+def _finding(hit: re.Match[str], analysis_id: str, where: Locator, text: str) -> Record:
+    name, paren, formula, body = hit.group("name", "paren", "formula", "fields")
+    name = name.strip().translate(_NIST_GREEK)
     if not name:
         return Rejection(where, "hit has an empty name between << >>", text, analysis_id)
     scores: list[Score] = []
     extras: list[tuple[str, str]] = []
-    if hit["paren"] is not None:
-        extras.append(("name_annotation", hit["paren"].strip()))
+    if paren is not None:
+        extras.append(("name_annotation", paren.strip()))
     cas_raw: str | None = None
-    body = hit["fields"].strip().removesuffix(".")
-    for part in filter(str.strip, body.split(";")):
-        field = _FIELD.match(part)
-        if field is None:
+    for part in body.strip().removesuffix(".").split(";"):
+        key, colon, value = part.partition(":")
+        key = key.strip()
+        if not key:  # blank, or no key before the colon: the full pattern decides
+            if not part.strip():
+                continue
+            field = _FIELD.match(part)
+            if field is None:
+                return Rejection(where, f"field {part.strip()!r} has no 'Key:'", text, analysis_id)
+            key, value = field["key"], field["value"]
+        elif not colon:
             return Rejection(where, f"field {part.strip()!r} has no 'Key:'", text, analysis_id)
-        key, value = field["key"], field["value"].removeprefix("<<").removesuffix(">>")
+        value = value.strip().removeprefix("<<").removesuffix(">>")
         folded = key.casefold()
         if folded in _SCORES:
-            score_name, scale, higher = _SCORES[folded]
-            try:
-                number = parse_number(value)
-            except ValueError:
-                return Rejection(where, f"{key} {value!r} is not a number", text, analysis_id)
-            low, high = parse_scale(scale)
-            if not low <= number <= high:
-                return Rejection(where, f"{key} {value} is outside {scale}", text, analysis_id)
-            scores.append(Score(score_name, number, scale, higher))
+            score = _score(key, folded, value)
+            if isinstance(score, str):
+                return Rejection(where, score, text, analysis_id)
+            scores.append(score)
         elif folded == "cas":
             cas_raw = value
         else:
             extras.append((_EXTRAS.get(folded, folded), value))
     return Finding(
-        analysis_id=analysis_id,
-        locator=where,
-        role=Role.HIT_CANDIDATE,
-        name=name,
-        rank=int(hit["rank"]),
-        cas=normalise_cas(cas_raw),
-        cas_raw=cas_raw,
-        formula=hit["formula"].strip() or None,
-        scores=tuple(scores),
-        extras=tuple(extras),
+        analysis_id,
+        where,
+        Role.HIT_CANDIDATE,
+        name,
+        int(hit["rank"]),
+        normalise_cas(cas_raw),
+        cas_raw,
+        formula.strip() or None,
+        tuple(scores),
+        False,
+        tuple(extras),
     )
+
+
+@lru_cache(maxsize=8192)  # a file repeats its scores' values: one Score each, shared
+def _score(key: str, folded: str, value: str) -> Score | str:
+    """The score a ``key: value`` field gives, or why the hit is rejected.
+
+    >>> _score("MF", "mf", "860"), _score("Prob", "prob", "80,5 %")
+    (Score(name='MF', value=860.0, scale='0-999', higher_is_better=True), \
+Score(name='Prob', value=80.5, scale='0-100', higher_is_better=True))
+    >>> _score("RMF", "rmf", "1200")
+    'RMF 1200 is outside 0-999'
+    """
+    score_name, scale, higher = _SCORES[folded]
+    try:
+        number = float(value)  # what parse_number gives for any text float() reads
+    except ValueError:
+        try:
+            number = parse_number(value)
+        except ValueError:
+            return f"{key} {value!r} is not a number"
+    low, high = _BOUNDS[scale]
+    if not low <= number <= high:
+        return f"{key} {value} is outside {scale}"
+    return Score(score_name, number, scale, higher)

@@ -1,0 +1,86 @@
+"""Ingest time of one file before and after a change, runs interleaved, SQLite and PostgreSQL.
+
+    .venv/bin/python benchmarks/ingest_compare.py FILE [--before main] [--runs 2] [--postgresql]
+
+Each run is ``subsmatch ingest FILE --json`` in its own process into an empty database (a fresh
+SQLite file; with ``--postgresql`` also a fresh database on a throwaway server), from the before
+tree's sources (a ``git worktree`` of the ref) and from this tree's, alternately. Printed per
+run: wall seconds and the CPU seconds of the process and its children (``wait4``; OPSIN's JVM
+included), the least disturbed figure on a shared machine, and the statuses, which must agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from compare import PYTHON, ROOT, tree_at  # the sibling benchmark (this folder is on sys.path)
+
+from subsmatch.store.testing import ServerUnavailable, create_database, throwaway_postgres
+
+
+def ingest(tree: Path, path: str, url: str) -> tuple[float, float, dict]:
+    """Wall and CPU seconds of one ``subsmatch ingest`` from ``tree``, and its summary."""
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    command = [str(PYTHON), "-c", "from subsmatch.cli import run; run()"]
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        process = subprocess.Popen(
+            [*command, "--db", url, "ingest", path, "--json"],
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) not in (0, 3):
+            sys.exit(f"{tree}: ingest {path} failed")
+        out.seek(0)
+        return seconds, usage.ru_utime + usage.ru_stime, json.loads(out.read())[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file")
+    parser.add_argument("--before", default="main")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--postgresql", action="store_true", help="also a throwaway PostgreSQL")
+    args = parser.parse_args()
+    path = str(Path(args.file).resolve())
+    best: dict[tuple[str, str], float] = {}
+    with tree_at(args.before) as before, tempfile.TemporaryDirectory() as folder, ExitStack() as up:
+        try:
+            host = up.enter_context(throwaway_postgres()) if args.postgresql else None
+        except ServerUnavailable as error:
+            sys.exit(f"PostgreSQL not measured: {error}")
+        for run in range(args.runs):
+            for side, tree in (("before", before), ("after", ROOT)):
+                for engine in ("sqlite", "postgresql") if host else ("sqlite",):
+                    name = f"{side}_{engine}_{run}"
+                    url = (
+                        create_database(host, name)
+                        if host and engine == "postgresql"
+                        else f"sqlite:///{Path(folder) / name}.sqlite"
+                    )
+                    wall, cpu, summary = ingest(tree, path, url)
+                    best[side, engine] = min(best.get((side, engine), cpu), cpu)
+                    print(
+                        f"{side:6} {engine:10} wall {wall:6.1f} s  CPU {cpu:6.1f} s  "
+                        f"rows {summary['rows_read']:,}  "
+                        f"{json.dumps(summary['statuses'], sort_keys=True)}",
+                        flush=True,
+                    )
+    for (side, engine), cpu in best.items():
+        print(f"best CPU {side} {engine}: {cpu:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
