@@ -99,8 +99,10 @@ def test_progress_reports_rows_and_how_much_of_the_file_was_read(tmp_path, check
     grows to the whole file (the command line draws its progress bar from them)."""
     seen: list[tuple[str, int, float | None]] = []
     engine = make_engine(f"sqlite:///{tmp_path / 'p.sqlite'}")
-    pipeline = Pipeline(engine, checker, chunk_rows=2, progress=lambda *a: seen.append(a))
-    summary = pipeline.ingest(EXAMPLES / "SRCRESLT.TXT")
+    pipeline = Pipeline(engine, checker, chunk_rows=50, progress=lambda *a: seen.append(a))
+    big = tmp_path / "SRCRESLT.TXT"  # larger than one read of the text reader
+    big.write_bytes((EXAMPLES / "SRCRESLT.TXT").read_bytes() * 60)
+    summary = pipeline.ingest(big)
     assert len(seen) > 2 and {name for name, _rows, _done in seen} == {summary.source}
     rows = [r for _name, r, _done in seen]
     done = [d for _name, _r, d in seen]
