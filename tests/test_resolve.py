@@ -312,8 +312,9 @@ def test_a_cas_index_name_keeps_its_ester(opsin_resolver: Resolver) -> None:
 
 
 def test_the_checker_passes_facts_and_caches_by_them(checker) -> None:
-    plain, checked = checker.check_json(["GBL", "GBL"], facts=[None, QueryFacts("C4H6O2")])
-    assert plain["resolved"]["uncertain"] is False  # the table says GHB, nothing contradicts it
+    # (was GBL with GBL's formula, when the reference read GBL as GHB; it no longer does)
+    plain, checked = checker.check_json(["3-MMC", "3-MMC"], facts=[None, QueryFacts("C10H12FNO")])
+    assert plain["resolved"]["uncertain"] is False  # nothing contradicts the table
     assert checked["resolved"]["uncertain"] is True
     assert any("disagrees" in note for note in checked["notes"])
 
