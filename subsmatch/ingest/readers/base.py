@@ -111,6 +111,7 @@ class Report:
         self._records = records
         self._close = close
         self._consumed = False
+        self._read_all = False  # the records ran out (the file is closed then)
 
     @property
     def source_name(self) -> str:
@@ -130,6 +131,8 @@ class Report:
 
     def fraction(self) -> float | None:
         """How much of the file was read so far, 0 to 1; None when that is not known."""
+        if self._read_all:
+            return 1.0
         if not self.size or self._position is None:
             return None
         return min(1.0, self._position() / self.size)
@@ -150,6 +153,7 @@ class Report:
                 stats.rows_read = self.context.rows_read
                 yield record
             stats.rows_read = self.context.rows_read
+            self._read_all = True
         finally:
             self.close()
 
