@@ -94,12 +94,15 @@ def test_an_unreadable_file_is_a_summary_not_an_exception(db_url, checker, tmp_p
     assert counts(db_url)["files"] == 0
 
 
-def test_progress_reports_rows_and_how_much_of_the_file_was_read(tmp_path, checker):
+@pytest.mark.parametrize("chunk_rows", [40, 50])  # 840 hits: the last chunk full, or not
+def test_progress_reports_rows_and_how_much_of_the_file_was_read(tmp_path, checker, chunk_rows):
     """After each chunk: the rows read so far and the share of the file's bytes read, which
-    grows to the whole file (the command line draws its progress bar from them)."""
+    grows to the whole file (the command line draws its progress bar from them), also after
+    the last chunk, when the file is closed."""
     seen: list[tuple[str, int, float | None]] = []
     engine = make_engine(f"sqlite:///{tmp_path / 'p.sqlite'}")
-    pipeline = Pipeline(engine, checker, chunk_rows=50, progress=lambda *a: seen.append(a))
+    record = seen.append
+    pipeline = Pipeline(engine, checker, chunk_rows=chunk_rows, progress=lambda *a: record(a))
     big = tmp_path / "SRCRESLT.TXT"  # larger than one read of the text reader
     big.write_bytes((EXAMPLES / "SRCRESLT.TXT").read_bytes() * 60)
     summary = pipeline.ingest(big)

@@ -151,7 +151,7 @@ def open_report(
         records=records,
         close=close,
         size=size,
-        position=lambda: size if stream.closed else stream.tell(),  # a reader closes at its end
+        position=stream.tell,
     )
 
 

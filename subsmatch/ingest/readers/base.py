@@ -131,6 +131,7 @@ class Report:
         self._records = records
         self._close = close
         self._consumed = False
+        self._read_all = False  # the records ran out (the file is closed then)
 
     @property
     def source_name(self) -> str:
@@ -150,6 +151,8 @@ class Report:
 
     def fraction(self) -> float | None:
         """How much of the file was read so far, 0 to 1; None when that is not known."""
+        if self._read_all:
+            return 1.0
         if not self.size or self._position is None:
             return None
         return min(1.0, self._position() / self.size)
@@ -188,6 +191,7 @@ class Report:
                         stats.rejections += 1
                 stats.rows_read = context.rows_read
                 yield record
+            self._read_all = True  # the reader may have closed the file
             if rowless is not None:
                 yield self._no_hit(rowless)
             stats.rows_read = context.rows_read
