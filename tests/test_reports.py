@@ -125,7 +125,8 @@ def test_export_formats(analyst_db, tmp_path):
     assert result.exit_code == 2 and "--out" in result.output
 
 
-def test_report_is_self_contained(analyst_db, tmp_path):
+def test_report_is_self_contained(analyst_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUBSMATCH_HOME", "NL,EU")
     out = tmp_path / "report.html"
     run(analyst_db, "report", "--out", str(out), "--since", "2024-01-01")
     html = out.read_text(encoding="utf-8")
@@ -133,6 +134,7 @@ def test_report_is_self_contained(analyst_db, tmp_path):
     assert "data:image/png;base64," in html and "<svg" in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)|url\(|@import""", html)
     assert "<script" not in html
+    assert "statuses at NL, EU" in html  # the home whose headline each status is
     assert "&quot;x&quot;" in html or "=HYPERLINK" not in html  # escaped, never raw markup
 
 

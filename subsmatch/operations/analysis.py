@@ -150,4 +150,5 @@ def report(
         since=midnight(since),
         until=midnight(until),
         nearest=lambda smiles: checker.nearest(keys_of(smiles)),
+        home=tuple(checker.home),
     )

@@ -39,6 +39,7 @@ class ReportInput:
     alerts: list[Alert]
     evidence: dict[str, tuple[str, ...]]  # substance key -> lists / rules that flag it
     versions: dict[str, str]  # data, rules and tool versions
+    home: tuple[str, ...] = ()  # the jurisdictions whose headline each status is
     by: str = "month"
     title: str = "subsmatch: emerging substances"
 
@@ -198,7 +199,9 @@ def render(
         f"<h1>{escape(data.title)}</h1>",
         f'<p class="meta">Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · '
         + " · ".join(f"{escape(k)} {escape(v)}" for k, v in data.versions.items())
-        + f" · {span}</p>",
+        + f" · {span}"
+        + (f" · statuses at {escape(', '.join(data.home))}" if data.home else "")
+        + "</p>",
         f'<div class="cards">{total}{cases}{without_time}{cards}</div>',
         "<h2>Over time</h2>",
         _plot_section(data, classify, undated),
@@ -359,9 +362,11 @@ def build_report(
     since: datetime | None,
     until: datetime | None,
     nearest: Callable[[str], Neighbour | None],
+    home: tuple[str, ...] = (),
 ) -> str:
     """Gather trends, alerts and evidence for ``frame`` and render the report; ``nearest``
-    gives the nearest controlled neighbour of a structure (SMILES)."""
+    gives the nearest controlled neighbour of a structure (SMILES); ``home``: the
+    jurisdictions whose headline the frame's statuses are."""
     from subsmatch import __version__
     from subsmatch.matchers.classes import drug_class
     from subsmatch.reference.lists import load
@@ -389,5 +394,6 @@ def build_report(
         evidence=evidence,
         by=by,
         versions={"data": reference.version, "rules": rules_version or "-", "tool": __version__},
+        home=home,
     )
     return render(data, drug_class, nearest)
