@@ -46,7 +46,8 @@ class Limits:
     ``max_name_length``: characters of a substance name (systematic names of real reports stay
     under 300); ``max_field_length``: characters of any other value kept from a report (a cell,
     a JSON string, a line's raw text); ``max_sheet_cells``: cells read from one sheet (a
-    workbook's rows as they are stored, never padded to the sheet's declared dimension);
+    workbook's rows as they are stored, never padded to the sheet's declared dimension: 200,000
+    hits of 25 columns; the inflated-size bound keeps its shared strings within memory);
     ``max_xlsx_inflated_bytes`` and ``max_xlsx_entries``: the size of a workbook's parts once
     inflated, and how many parts it has; ``max_json_depth``: nesting of objects and arrays in
     one JSON value (an analysis, its findings, one finding, its scores, one score: 5 deep).
@@ -54,7 +55,7 @@ class Limits:
 
     max_name_length: int = 1_000
     max_field_length: int = 10_000
-    max_sheet_cells: int = 2_000_000
+    max_sheet_cells: int = 5_000_000
     max_xlsx_inflated_bytes: int = 400 * 2**20
     max_xlsx_entries: int = 1_000
     max_json_depth: int = 32
