@@ -100,6 +100,30 @@ def record(ctx: click.Context, rows: list) -> None:
     load("subsmatch.cli.database:record_checks")(ctx, rows)
 
 
+def basis(jurisdiction: dict) -> str:
+    """What a jurisdiction's status rests on, in a line: its listings (a monitoring list such
+    as the EU's early-warning list never stands as the basis of a control), else the rule
+    that gives the status (treaty, EU drug, a gap in the data).
+
+    >>> eu = {"status": "controlled", "entries": [{"list": "EU EWS", "since": None,
+    ...   "kind": "monitored"}], "derived": [{"applies": True, "status": "controlled",
+    ...   "text": "a drug in EU law: UN: 1971 Schedule II"}]}
+    >>> basis(eu)
+    'a drug in EU law: UN: 1971 Schedule II; monitored: EU EWS'
+    """
+    entries = jurisdiction["entries"]
+    listed = sorted({(e["list"], e["since"] or "") for e in entries if e["kind"] != "monitored"})
+    text = "; ".join(name + (f" (since {since})" if since else "") for name, since in listed)
+    status = jurisdiction["status"]
+    why = [d["text"] for d in jurisdiction["derived"] if d["applies"] and d["status"] == status]
+    if why and (status == "unknown" or not text):
+        text = why[0]
+    monitored = sorted({e["list"] for e in entries if e["kind"] == "monitored"})
+    if monitored:
+        text += ("; " if text else "") + "monitored: " + ", ".join(monitored)
+    return text
+
+
 def echo_verdict(row: dict) -> None:
     """One verdict in a few lines: what it resolved to, on which date (when not today), per
     jurisdiction, rules, neighbours (every text made safe for a terminal)."""
@@ -121,13 +145,9 @@ def echo_verdict(row: dict) -> None:
     for note in row["notes"]:
         click.echo(f"    note: {note}")
     for j in sorted(row["jurisdictions"], key=lambda j: j["code"] not in scope):
-        lists = sorted({(e["list"], e["since"] or "") for e in j["entries"]})
-        text = "; ".join(name + (f" (since {since})" if since else "") for name, since in lists)
-        why = [d["text"] for d in j["derived"] if d["applies"] and d["status"] == j["status"]]
-        if why and (j["status"] == "unknown" or not text):
-            text = why[0]  # the rule that gives the status (treaty, EU drug, a gap in the data)
-        home = "*" if j["code"] in scope else " "
-        click.echo(f"  {home} {j['code']:<3} {j['status']:<11} {text}")
+        click.echo(
+            f"  {'*' if j['code'] in scope else ' '} {j['code']:<3} {j['status']:<11} " + basis(j)
+        )
     for g in row["generic"]:
         provisional = " (PROVISIONAL rule)" if g["provisional"] else ""
         click.echo(
