@@ -39,7 +39,7 @@ def per_molecule_ms(book: RuleBook, smiles: list[str], rounds: int = 5) -> list[
 
 def main() -> None:
     laws = load_laws()
-    book = RuleBook(tuple(laws))
+    book = RuleBook(laws)
     examples = [s for law in laws for rule in law.rules for s in rule.examples]
     for label, smiles in (("rule examples", examples), ("mixed structures", list(MIXED))):
         times = per_molecule_ms(book, smiles)
