@@ -12,6 +12,10 @@ latency and the errors, which must be 0 (exit code 1 otherwise). Bounded: at mos
 With --upload-mb N, a lab uploads a LIMS extract of N MB (the shipped example's rows over and
 over, each its own case) while the clients check: the checks must not fail or wait behind the
 ingest's write lock, and the upload must be stored (its status and time are printed).
+
+Memory (Linux, from /proc, sampled every 0.2 s): the server process's resident memory before,
+at its peak and after the load (--settle seconds after the upload is stored), and the same for
+its child processes together (the upload worker, its OPSIN JVM).
 """
 
 from __future__ import annotations
@@ -22,17 +26,80 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from subsmatch.reference.lists import load
-from subsmatch.service.testing import running_server
+from subsmatch.service.testing import server_process
 from subsmatch.store.access import create_token
 from subsmatch.store.engine import make_engine
 
 LIMS = Path(__file__).resolve().parents[1] / "subsmatch" / "examples" / "lims_case_extract.csv"
+
+
+PAGE = 4096
+SAMPLE_EVERY = 0.2  # seconds between memory samples
+
+
+def rss(pid: int) -> int:
+    """Resident bytes of a process (0 when it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes below ``pid`` (children, theirs ...)."""
+    below: list[int] = []
+    parents = {pid}
+    while parents:
+        children = set()
+        for parent in parents:
+            for task in Path(f"/proc/{parent}/task").glob("*"):
+                with suppress(OSError):
+                    children |= {int(c) for c in (task / "children").read_text().split()}
+        below += sorted(children)
+        parents = children
+    return below
+
+
+@dataclass
+class Memory:
+    """Resident memory of the server and of its children together, sampled in a thread."""
+
+    pid: int
+    server: list[int] = field(default_factory=list)
+    children: list[int] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def sample(self) -> tuple[int, int]:
+        return rss(self.pid), sum(rss(child) for child in descendants(self.pid))
+
+    def run(self) -> None:
+        while not self._stop.wait(SAMPLE_EVERY):
+            server, children = self.sample()
+            self.server.append(server)
+            self.children.append(children)
+
+    @contextmanager
+    def watching(self) -> object:
+        thread = threading.Thread(target=self.run, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            thread.join()
+
+
+def mib(value: int) -> str:
+    return f"{value / 2**20:,.0f} MiB"
 
 
 def pick_names(n: int, seed: int) -> list[str]:
@@ -167,16 +234,25 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--upload-mb", type=float, default=0.0)
+    parser.add_argument("--max-upload-mb", type=int, default=50)
+    parser.add_argument("--settle", type=float, default=5.0)
     args = parser.parse_args()
     names = pick_names(args.names, args.seed)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'load.sqlite'}"
         engine = make_engine(url)
         tokens = {role: create_token(engine, f"load-{role}", role) for role in ("customs", "lab")}
-        with running_server(url, log=Path(folder) / "server.log") as base:
-            latencies, errors, wall, uploaded = asyncio.run(
-                load_with_upload(base, tokens, names, args)
-            )
+        with server_process(
+            url, max_upload_mb=args.max_upload_mb, log=Path(folder) / "server.log"
+        ) as (base, process):
+            memory = Memory(process.pid)
+            before = memory.sample()
+            with memory.watching():
+                latencies, errors, wall, uploaded = asyncio.run(
+                    load_with_upload(base, tokens, names, args)
+                )
+            time.sleep(args.settle)
+            after = memory.sample()
     ms = [v * 1000 for v in latencies]
     print(f"{args.clients} clients, {wall:.1f} s, {len(names)} distinct names")
     print(f"requests {len(latencies):,}  ({len(latencies) / wall:,.0f}/s)")
@@ -190,6 +266,12 @@ def main() -> int:
         print(f"upload of {args.upload_mb:g} MB: HTTP {status} in {seconds:.1f} s ({summary})")
         if status != 200:
             errors.append(f"upload: HTTP {status}")
+    for what, index in (("server", 0), ("its children (upload worker, OPSIN)", 1)):
+        peak = max((memory.server, memory.children)[index], default=0)
+        print(
+            f"memory of the {what}: before {mib(before[index])}, peak {mib(peak)}, "
+            f"{args.settle:g} s after {mib(after[index])}"
+        )
     for error in sorted(set(errors))[:5]:
         print(f"  {error}")
     return 1 if errors else 0

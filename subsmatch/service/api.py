@@ -7,7 +7,6 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from subsmatch.errors import UserError, Wording, api_field
@@ -15,7 +14,7 @@ from subsmatch.operations import analysis
 from subsmatch.operations import check as checking
 from subsmatch.operations import findings as stored
 from subsmatch.operations import ingest as ingesting
-from subsmatch.operations.ingest import FileSummary, ReadOptions
+from subsmatch.operations.ingest import ReadOptions
 from subsmatch.service.auth import Caller, Guard
 from subsmatch.service.core import Service, detail_of, status_of
 from subsmatch.service.models import (
@@ -27,6 +26,7 @@ from subsmatch.service.models import (
     Verdict,
 )
 from subsmatch.service.uploads import Upload, read_upload
+from subsmatch.service.worker import Job
 from subsmatch.vocabulary import FINDING_STATUSES
 
 FindingStatus = Literal[tuple(str(s) for s in FINDING_STATUSES)]  # type: ignore[misc]
@@ -103,18 +103,6 @@ async def _receive(request: Request, service: Service) -> Upload:
     )
 
 
-def _ingested(service: Service, upload: Upload, options: ReadOptions, role: str) -> FileSummary:
-    (summary,) = ingesting.ingest(
-        service.engine,
-        [(upload.stream, upload.filename)],
-        options,
-        checker=service.checker,
-        force=upload.fields.get("force", "").strip().lower() in YES,
-        role=role,
-    )
-    return summary
-
-
 async def upload_report(
     service: Service,
     guard: Guard,
@@ -140,7 +128,15 @@ async def upload_report(
             options = read_options(upload.fields)
             if form_check is not None:
                 form_check(upload.fields)
-            summary = await run_in_threadpool(_ingested, service, upload, options, caller.who.role)
+            summary = await service.workers.ingest(
+                Job(
+                    upload.path,
+                    upload.filename,
+                    options,
+                    force=upload.fields.get("force", "").strip().lower() in YES,
+                    role=caller.who.role,
+                )
+            )
         summary = summary.worded(wording)
         status = {"error": 422, "refused": 403}.get(summary.status, 200)
         audit.update(status=status, detail=summary.error or summary.status)

@@ -98,13 +98,15 @@ def create_app(
 ) -> FastAPI:
     """The service over the database at ``db_url``; uploads up to ``max_upload_bytes``, /check
     batches within ``check_budget`` seconds."""
-    service = Service(make_engine(db_url), max_upload_bytes, check_budget=check_budget)
+    service = Service(make_engine(db_url), db_url, max_upload_bytes, check_budget=check_budget)
     guard = Guard(service.engine, service.recorder)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         service.recorder.start()
+        service.workers.start()
         yield
+        await run_in_threadpool(service.workers.close)  # a running upload is stored
         await run_in_threadpool(service.recorder.close)  # what is queued is written
 
     app = FastAPI(

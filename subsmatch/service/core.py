@@ -1,6 +1,6 @@
-"""One app's state: its database, its one shared checker, its upload limit, the time budget of
-a /check batch, its recorder of audit events and checks, and how the service answers a
-:class:`~subsmatch.errors.UserError`."""
+"""One app's state: its database, its one shared checker, its upload limit and upload workers,
+the time budget of a /check batch, its recorder of audit events and checks, and how the service
+answers a :class:`~subsmatch.errors.UserError`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from subsmatch.operations.check import Checker, home_checker
 from subsmatch.operations.explain import explain
 from subsmatch.operations.ingest import shipped_profile_names
 from subsmatch.service.recorder import Recorder
+from subsmatch.service.worker import Workers
 
 WARM_UP = "MDMA"  # judged and drawn at start: the name, rule and similarity indexes are built
 CHECK_BUDGET = 10.0  # seconds one /check batch may take (the checker serves others in between)
@@ -38,16 +39,19 @@ def detail_of(
 
 @dataclass
 class Service:
-    """The database, the one Checker (shared by the request threads) and the recorder of an
-    app (started and closed with the app)."""
+    """The database, the one Checker (shared by the request threads), the recorder and the
+    upload workers of an app (started and closed with the app; ``db_url`` is the workers')."""
 
     engine: Engine
+    db_url: str
     max_upload_bytes: int
     checker: Checker = field(default_factory=lambda: home_checker(shared=True))
     profiles: list[str] = field(default_factory=shipped_profile_names)
     check_budget: float = CHECK_BUDGET
     recorder: Recorder = field(init=False)
+    workers: Workers = field(init=False)
 
     def __post_init__(self) -> None:
         self.recorder = Recorder(self.engine)
+        self.workers = Workers(self.db_url, self.checker)
         explain(self.checker, WARM_UP, draw=True)  # not on the first request

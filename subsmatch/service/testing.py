@@ -38,6 +38,24 @@ def running_server(
 
     Waits until the server answers (any status: without a token it says 401).
     """
+    with server_process(db_url, max_upload_mb=max_upload_mb, log=log, env=env, options=options) as (
+        base,
+        _process,
+    ):
+        yield base
+
+
+@contextmanager
+def server_process(
+    db_url: str,
+    *,
+    max_upload_mb: int = 50,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """:func:`running_server`, yielding the server's process beside its base URL (to watch
+    its memory)."""
     port = free_port()
     command = [
         sys.executable,
@@ -64,7 +82,7 @@ def running_server(
     base = f"http://{LOOPBACK}:{port}"
     try:
         wait_until_up(base, process)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:

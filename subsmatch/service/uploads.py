@@ -1,9 +1,10 @@
 """Streaming multipart uploads with a size limit.
 
-The request body is parsed as it arrives; the file part goes into a SpooledTemporaryFile
-(memory first, an anonymous temporary file beyond), and the upload is refused with 413 as soon
-as it grows past the limit, so neither memory nor disk holds more than that. The client's file
-name is kept only as display text (its last path component), never used as a path.
+The request body is parsed as it arrives; the file part goes into a temporary file (private
+to the server's user, deleted when the upload is closed; the worker that ingests it opens it by
+its path), and the upload is refused with 413 as soon as it grows past the limit, so neither
+memory nor disk holds more than that. The client's file name is kept only as display text (its
+last path component), never used as a path.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import hashlib
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from pathlib import Path
+from typing import IO
 
 from fastapi import HTTPException
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-SPOOL_BYTES = 1 << 20  # kept in memory up to this size
 FIELD_BYTES = 4096  # a text field (format, profile, csrf) is never longer
 MAX_FIELDS = 16
 MAX_BOUNDARY = 70  # RFC 2046: a boundary is 1 to 70 characters
@@ -26,13 +27,19 @@ FILE_FIELD = "file"
 
 @dataclass
 class Upload:
-    """A parsed upload: the file (rewound), its display name and digest, the text fields."""
+    """A parsed upload: the file (written out, deleted when closed), its display name and
+    digest, the text fields."""
 
-    stream: BinaryIO
+    stream: IO[bytes]
     filename: str
     sha256: str
     size: int
     fields: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        """Where the file is while the upload is open."""
+        return Path(self.stream.name)
 
 
 def display_name(raw: str | None) -> str:
@@ -53,7 +60,7 @@ class _Collector:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self.file: BinaryIO | None = None
+        self.file: IO[bytes] | None = None
         self.filename = "upload"
         self.digest = hashlib.sha256()
         self.size = 0
@@ -98,7 +105,7 @@ class _Collector:
                 raise HTTPException(422, "upload exactly one file, in the field 'file'")
             self._is_file = True
             self.filename = display_name(options[b"filename"].decode("utf-8", "replace"))
-            self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (handed on)
+            self.file = tempfile.NamedTemporaryFile(prefix="subsmatch-upload-")  # noqa: SIM115 (handed on)
         elif len(self.fields) >= MAX_FIELDS:
             raise HTTPException(422, "too many form fields")
 
@@ -156,7 +163,7 @@ async def read_upload(content_type: str, body: AsyncIterator[bytes], max_bytes: 
         raise HTTPException(422, f"malformed multipart body: {error}") from None
     if collector.file is None:
         raise HTTPException(422, "no file in the field 'file'")
-    collector.file.seek(0)
+    collector.file.flush()
     return Upload(
         collector.file,
         collector.filename,

@@ -1,0 +1,174 @@
+"""Uploads are ingested in a worker process at a lower OS priority, replaced when it grew.
+
+An ingest is CPU-bound Python (reading, resolving, writing). In the server's process it held
+the interpreter lock against the request threads, so that /check answers waited behind it
+(p99 4.2 s beside a 36 MB upload) and the server kept the upload's memory. In a process of its
+own the request threads keep their interpreter and the operating system serves the checks
+first (the worker runs at :data:`NICENESS`). The worker stays for the next upload, warm (the
+reference loaded), unless an ingest made it grow by more than :data:`REGROWN`: then it is
+replaced, so that its memory goes back to the system, and its successor starts at once and
+loads the reference in the background.
+
+The worker opens the database itself (SQLite or PostgreSQL, by URL): an ingest writes in short
+transactions, as two command-line ingests would, and the server's recorder waits for the write
+lock rather than the requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import resource
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from subsmatch.errors import UserError
+from subsmatch.operations import ingest as ingesting
+from subsmatch.operations.check import Checker
+from subsmatch.operations.database import make_engine
+from subsmatch.operations.ingest import FileSummary, ReadOptions
+
+NICENESS = 10  # added to the server's: the checks come first
+PROCESSES = 1  # uploads at once (two cores: one for the checks, one for an ingest)
+REGROWN = 64 << 20  # bytes a worker's peak memory may grow by before it is replaced
+ORPHAN_CHECK = 1.0  # seconds between a worker's looks at whether its server still runs
+
+
+class WorkerStopped(UserError):
+    """The worker ingesting an upload stopped (killed, out of memory): nothing was stored."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One upload to ingest: the file on disk, the name to record, how to read it, by whom."""
+
+    path: Path
+    name: str
+    options: ReadOptions
+    force: bool
+    role: str
+
+
+@dataclass
+class _State:
+    engine: Engine | None = None
+    checker: Checker | None = None
+    peak_at_start: int = 0
+
+
+_worker = _State()  # the one worker process's database and checker
+
+
+def _start(db_url: str, checking: dict, niceness: int) -> None:
+    """A worker's start: lower its priority, watch its server, open the database, load the
+    reference."""
+    os.nice(niceness)
+    server = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(server,), daemon=True).start()
+    _worker.engine = make_engine(db_url)
+    _worker.checker = Checker(**checking)
+    _worker.peak_at_start = _peak()
+
+
+def _exit_when_orphaned(server: int) -> None:
+    """End this worker when its server is gone (killed: it could not stop its workers). An
+    ingest cut short stays invisible; a later ingest removes what it wrote."""
+    while os.getppid() == server:
+        time.sleep(ORPHAN_CHECK)
+    os._exit(1)
+
+
+def _peak() -> int:
+    """This process's peak resident memory, bytes (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _warm() -> None:
+    """Nothing: a job that makes the pool start its worker."""
+
+
+def _ingest(job: Job) -> tuple[FileSummary, int]:
+    """Ingest one upload in the worker: the summary (its options left unworded), and by how
+    many bytes the worker's peak memory has grown since it started."""
+    with job.path.open("rb") as stream:
+        (summary,) = ingesting.ingest(
+            _worker.engine,
+            [(stream, job.name)],
+            job.options,
+            checker=_worker.checker,
+            force=job.force,
+            role=job.role,
+        )
+    return summary, _peak() - _worker.peak_at_start
+
+
+def _settings_of(checker: Checker) -> dict:
+    return {"use_opsin": checker.use_opsin, "home": checker.home, "region": checker.region}
+
+
+@dataclass
+class Workers:
+    """The pool of upload workers of one app (started with the app)."""
+
+    db_url: str
+    checker: Checker  # the server's: the workers judge as it does (home, region, OPSIN)
+    niceness: int = NICENESS
+    processes: int = PROCESSES
+    _pool: ProcessPoolExecutor | None = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),  # never fork threads
+                    initializer=_start,
+                    initargs=(self.db_url, _settings_of(self.checker), self.niceness),
+                )
+            return self._pool
+
+    def start(self) -> None:
+        """Start the first worker now (the app's start), so that the first upload finds the
+        reference loaded."""
+        self._executor().submit(_warm)
+
+    async def ingest(self, job: Job) -> FileSummary:
+        """Ingest ``job`` in a worker; raises :class:`WorkerStopped` when the worker dies.
+        A worker that grew, or died, is replaced."""
+        pool = self._executor()
+        try:
+            summary, grown = await asyncio.wrap_future(pool.submit(_ingest, job))
+        except BrokenProcessPool:
+            self._replace(pool)
+            raise WorkerStopped(
+                f"the process ingesting {job.name} stopped before it finished (out of memory "
+                "or killed); nothing of it was stored",
+                "upload it again; if it stops again, split the file",
+            ) from None
+        if grown > REGROWN:
+            self._replace(pool)
+        return summary
+
+    def _replace(self, pool: ProcessPoolExecutor) -> None:
+        """Retire ``pool`` (its worker exits once its jobs are done) and start the next one's
+        worker now."""
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False)
+        self.start()
+
+    def close(self) -> None:
+        """Let a running ingest finish and stop the workers (the app's shutdown)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
