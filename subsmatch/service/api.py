@@ -16,7 +16,7 @@ from subsmatch.operations import findings as stored
 from subsmatch.operations import ingest as ingesting
 from subsmatch.operations.ingest import ReadOptions
 from subsmatch.service.auth import Caller, Guard
-from subsmatch.service.core import Service, detail_of, status_of
+from subsmatch.service.core import SafeJSON, Service, detail_of, status_of
 from subsmatch.service.models import (
     CheckRequest,
     Finding,
@@ -177,7 +177,7 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
         body: CheckRequest,
         request: Request,
         caller: Annotated[Caller, Depends(guard.require("check", "check"))],
-    ) -> dict | list[dict]:
+    ) -> Response:
         """Resolve names, CAS numbers or structures and say whether, where and since when
         they are controlled (the ``check --json`` object; a list for ``queries``)."""
         texts = body.texts()
@@ -196,7 +196,9 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
             raise
         service.recorder.checks(rows)
         guard.audit(request, status=200, detail=f"{len(texts)} queries", **audited)
-        return rows[0] if body.query is not None else rows
+        # sent as they are: the check --json objects are the documented shape (tested), and
+        # validating them again cost more than judging a name already judged
+        return SafeJSON(rows[0] if body.query is not None else rows)
 
     @router.post(
         "/ingest",

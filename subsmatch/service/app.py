@@ -6,16 +6,15 @@
 
 # No `from __future__ import annotations`: FastAPI evaluates these annotations at run time.
 
-import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -25,7 +24,7 @@ from subsmatch.errors import UserError
 from subsmatch.operations.database import make_engine
 from subsmatch.service.api import api_router
 from subsmatch.service.auth import UNAUTHENTICATED, Caller, Guard
-from subsmatch.service.core import CHECK_BUDGET, Service, detail_of, status_of
+from subsmatch.service.core import CHECK_BUDGET, SafeJSON, Service, detail_of, status_of
 from subsmatch.service.gate import Gate
 from subsmatch.service.pages import login_page, pages_router
 
@@ -52,14 +51,6 @@ def secure_cookie_default() -> bool:
     """The session cookie is Secure unless ``SUBSMATCH_SECURE_COOKIE=0`` (plain-HTTP
     loopback)."""
     return os.environ.get(SECURE_COOKIE_ENV, "1").strip().lower() not in ("0", "false", "no")
-
-
-class SafeJSON(JSONResponse):
-    """JSON answers that any text can go into: characters outside ASCII are escaped, so that a
-    lone surrogate echoed from a request is written as ``\\udce9`` instead of failing."""
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(content, separators=(",", ":")).encode("ascii")
 
 
 def unauthenticated(request: Request) -> Response:

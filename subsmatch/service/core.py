@@ -4,9 +4,12 @@ answers a :class:`~subsmatch.errors.UserError`."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from subsmatch.errors import InvalidRequest, NotFound, UserError, Wording, api_field
@@ -18,6 +21,14 @@ from subsmatch.service.worker import Workers
 
 WARM_UP = "MDMA"  # judged and drawn at start: the name, rule and similarity indexes are built
 CHECK_BUDGET = 10.0  # seconds one /check batch may take (the checker serves others in between)
+
+
+class SafeJSON(JSONResponse):
+    """JSON answers that any text can go into: characters outside ASCII are escaped, so that a
+    lone surrogate echoed from a request is written as ``\\udce9`` instead of failing."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, separators=(",", ":")).encode("ascii")
 
 
 def status_of(error: UserError) -> int:
