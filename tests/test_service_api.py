@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -105,6 +106,7 @@ def uploads(server: dict) -> dict[str, httpx.Response]:
         ("POST", "/ingest"),
         ("GET", "/trends"),
         ("GET", "/cases/x"),
+        ("GET", "/cases/x/rejections"),
         ("GET", "/openapi.json"),
         ("GET", "/"),
         ("GET", "/nowhere"),
@@ -144,6 +146,7 @@ def test_revoked_token_is_401(server: dict) -> None:
     [
         ("customs", "GET", "/findings"),
         ("customs", "GET", "/cases/24-01873"),
+        ("lab", "GET", "/cases/24-01873/rejections"),
         ("lab", "GET", "/trends"),
         ("analyst", "POST", "/ingest"),
         ("admin", "POST", "/check"),
@@ -373,6 +376,32 @@ def test_case_for_an_analyst(server: dict, uploads: dict) -> None:
     assert rows and {r["case_id"] for r in rows} == {"24-01873"}
     assert any(r["resolved_name"] == "MDMA" for r in rows)
     assert missing.status_code == 404
+
+
+def test_a_case_whose_every_row_was_rejected_is_found(server: dict, tmp_path: Path) -> None:
+    """Its findings are an empty list (not 404, which says the case is not there), its
+    rejections say why; a case with nothing stored is 404 on both."""
+    rejected = {
+        "case_id": "REJ-API-1",
+        "technique": "colour test",
+        "context": "field_screening",
+        "verdict": "positive",
+        "findings": [{"name": ""}],
+    }
+    path = tmp_path / "rejected.jsonl"
+    path.write_text(json.dumps(rejected) + "\n", encoding="utf-8")
+    stored = upload(server, "customs", path)
+    assert stored.status_code == 200 and stored.json()["rejections"] == 1, stored.text
+    with client(server, "analyst") as http:
+        findings = http.get("/cases/REJ-API-1")
+        rejections = http.get("/cases/REJ-API-1/rejections")
+        missing = [http.get(f"/cases/NO-SUCH-1{part}") for part in ("", "/rejections")]
+    assert findings.status_code == 200 and findings.json() == []
+    assert rejections.status_code == 200
+    (row,) = rejections.json()
+    assert row["file"] == "rejected.jsonl" and row["locator"] and row["reason"]
+    assert [r.status_code for r in missing] == [404, 404]
+    assert "NO-SUCH-1" in missing[0].json()["detail"]
 
 
 def test_trends_for_an_analyst(server: dict, uploads: dict) -> None:

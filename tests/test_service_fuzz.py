@@ -60,6 +60,7 @@ def test_schema_driven_requests_never_fail_on_the_server(live: dict) -> None:
         "POST /ingest",
         "GET /findings",
         "GET /cases/{case_id}",
+        "GET /cases/{case_id}/rejections",
         "GET /trends",
     }
     for operation in operations:

@@ -75,12 +75,8 @@ def show(ctx: click.Context, case: str, as_json: bool) -> None:
     Example:
         subsmatch show 24-01873
     """
-    rows = stored.case(engine(ctx), case)
-    rejected = stored.rejections(engine(ctx), case=case)
-    if not rows and not rejected:
-        raise click.ClickException(
-            f"no case {safe(repr(case))} in the database; list cases with subsmatch findings"
-        )
+    found = stored.case(engine(ctx), case)
+    rows, rejected = found.findings, found.rejections
     if as_json:
         echo_json(stored.json_safe(rows))
         return

@@ -193,9 +193,27 @@ def brief(row: dict) -> dict:
     return out
 
 
-def case(engine: Engine, case_id: str) -> list[dict]:
-    """Every finding of one case, in file and report order (empty for an unknown case)."""
-    return queries.case_findings(engine, case_id)
+@dataclass(frozen=True)
+class Case:
+    """What the database holds of one case: its findings in file and report order, and its
+    rows that became no finding (a case may have only those: every row of it rejected)."""
+
+    findings: list[dict]
+    rejections: list[dict]
+
+
+def case(engine: Engine, case_id: str) -> Case:
+    """One case; :class:`NotFound` when the database holds neither a finding nor a rejected
+    row of it. Rejection reasons keep their option fields for the front end to word."""
+    found = Case(
+        queries.case_findings(engine, case_id), list(queries.rejections(engine, case=case_id))
+    )
+    if not found.findings and not found.rejections:
+        raise NotFound(
+            f"no case {case_id!r} in the database",
+            "give its number as the report prints it; the findings list the cases",
+        )
+    return found
 
 
 def rejections(

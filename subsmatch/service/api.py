@@ -1,4 +1,4 @@
-"""The JSON API: /check, /ingest, /findings, /cases/{case_id}, /trends."""
+"""The JSON API: /check, /ingest, /findings, /cases/{case_id} (and its rejections), /trends."""
 
 # No `from __future__ import annotations`: FastAPI evaluates these annotations at run time.
 
@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from subsmatch.errors import UserError, Wording, api_field
+from subsmatch.errors import UserError, Wording, api_field, word
 from subsmatch.operations import analysis
 from subsmatch.operations import check as checking
 from subsmatch.operations import findings as stored
@@ -22,6 +22,7 @@ from subsmatch.service.models import (
     Finding,
     IngestSummary,
     Problem,
+    Rejection,
     Trends,
     Verdict,
 )
@@ -32,6 +33,7 @@ from subsmatch.vocabulary import FINDING_STATUSES
 FindingStatus = Literal[tuple(str(s) for s in FINDING_STATUSES)]  # type: ignore[misc]
 UPLOAD_OVERHEAD = 1 << 20  # multipart boundaries and text fields beside the file
 YES = frozenset({"1", "true", "on", "yes"})  # a form's boolean field
+NO_CASE = {404: {"model": Problem, "description": "No such case"}}
 ERRORS = {
     401: {"model": Problem, "description": "No valid token"},
     403: {"model": Problem, "description": "The token's role may not do this"},
@@ -166,6 +168,7 @@ def stored_rows(rows: list[dict]) -> Response:
 def api_router(service: Service, guard: Guard) -> APIRouter:
     """The API endpoints of one app."""
     router = APIRouter(responses=ERRORS)
+    Reader = Annotated[Caller, Depends(guard.require("read", "read"))]  # analysts, admins
 
     @router.post(
         "/check",
@@ -255,30 +258,48 @@ def api_router(service: Service, guard: Guard) -> APIRouter:
         )
         return stored_rows(rows)
 
+    def read_case(request: Request, caller: Caller, case_id: str, part: str) -> stored.Case:
+        """The case (404 when the database holds nothing of it), the read audited."""
+        status, detail = 500, None  # a fault of ours, unless one below says otherwise
+        try:
+            found = stored.case(service.engine, case_id)
+        except UserError as error:
+            status, detail = status_of(error), detail_of(error)
+            raise
+        except Exception as error:
+            detail = f"{type(error).__name__}: {error}"
+            raise
+        else:
+            status = 200
+            detail = f"{len(found.findings)} findings, {len(found.rejections)} rejections"
+        finally:
+            guard.audit(
+                request,
+                action="read",
+                status=status,
+                who=caller.who,
+                target=f"{part} {case_id}",
+                detail=detail,
+            )
+        return found
+
+    @router.get("/cases/{case_id}", response_model=list[Finding], tags=["read"], responses=NO_CASE)
+    def case(case_id: str, request: Request, caller: Reader) -> Response:
+        """Every analysis, hit and verdict of one case, in report order; an empty list for a
+        case whose every row was rejected (``/cases/{case_id}/rejections`` says why)."""
+        found = read_case(request, caller, case_id, "case")
+        return stored_rows([stored.json_safe(r) for r in found.findings])
+
     @router.get(
-        "/cases/{case_id}",
-        response_model=list[Finding],
+        "/cases/{case_id}/rejections",
+        response_model=list[Rejection],
         tags=["read"],
-        responses={404: {"model": Problem, "description": "No such case"}},
+        responses=NO_CASE,
     )
-    def case(
-        case_id: str,
-        request: Request,
-        caller: Annotated[Caller, Depends(guard.require("read", "read"))],
-    ) -> Response:
-        """Every analysis, hit and verdict of one case, in report order."""
-        rows = [stored.json_safe(r) for r in stored.case(service.engine, case_id)]
-        guard.audit(
-            request,
-            action="read",
-            status=200 if rows else 404,
-            who=caller.who,
-            target=f"case {case_id}",
-            detail=f"{len(rows)} rows",
-        )
-        if not rows:
-            raise HTTPException(404, f"no case {case_id!r} in the database")
-        return stored_rows(rows)
+    def case_rejections(case_id: str, request: Request, caller: Reader) -> list[dict]:
+        """The rows of one case that became no finding: where, why, and the row as read."""
+        found = read_case(request, caller, case_id, "rejections of case")
+        return [{**row, "reason": word(row["reason"], api_field)} for row in found.rejections]
 
     @router.get("/trends", response_model=Trends, tags=["read"])
     def trends(

@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 
 VALID_QUERIES = ["MDMA", "4-CMC", "50-36-2", "CNC(C)Cc1ccc2OCOc2c1", "α-PVP", "coke", "xyz"]
 REPORT_FORMATS = ["", "csv", "xlsx", "jsonl", "nist", "amdis", "nonsense"]
-READ_PATHS = ["/findings", "/trends", "/cases/24-01873", "/", "/openapi.json", "/nope"]
+READ_PATHS = [
+    "/findings",
+    "/trends",
+    "/cases/24-01873",
+    "/cases/24-01873/rejections",
+    "/",
+    "/openapi.json",
+    "/nope",
+]
 READ_KEYS = ["limit", "since", "until", "status", "by", "flagged", "case", "context", "country"]
 CSV = (
     b"Lab Case Number,Item Number,Substance Identified,CAS Number,Analysis Date,Country\r\n"

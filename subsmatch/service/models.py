@@ -2,7 +2,7 @@
 
 The answers are the typed shapes of the vocabulary, field for field: the verdict
 (:class:`subsmatch.vocabulary.VerdictJSON`, the ``check --json`` object), the ingest summary,
-the stored finding and the trends.
+the stored finding and the trends; a rejected row.
 """
 
 from __future__ import annotations
@@ -103,6 +103,17 @@ class Finding(StoredFindingJSON):
 
 class Trends(TrendsJSON):
     """Findings per substance and per class over time (as ``trends --json``)."""
+
+
+class Rejection(BaseModel):
+    """A row that became no finding (as ``rejections --json``): its file and version, where
+    in the file, why, and the row as read."""
+
+    file: str
+    file_version: int
+    locator: str
+    reason: str
+    raw: str
 
 
 class Problem(BaseModel):
