@@ -20,6 +20,10 @@ Settings:
 - ``region`` (``SUBSMATCH_REGION``): the usage street names follow: ``Europe`` (Benelux usage
   first, the default), ``US``, ``global``, or a country code (``NL``, ``DE``, ``UK`` ...). The name
   resolver reads it.
+- ``stale_minutes`` (``SUBSMATCH_STALE_MINUTES``): how long an ingest may go without writing
+  before the next ingest takes it for one whose process died and removes what it wrote (it was
+  never visible). Default 15; raise it where one chunk of a report may take longer (a slow or
+  very busy machine), as an ingest still running would lose its file.
 
 >>> s = load({"home": "nl, eu"}, environ={}, path=None)
 >>> s.home, s.region, s.origin["home"], s.origin["region"]
@@ -38,6 +42,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from platformdirs import user_config_dir
@@ -46,12 +51,17 @@ from subsmatch.errors import UserError
 
 DEFAULT_HOME: tuple[str, ...] = ("BE", "NL", "LU", "EU", "UN")
 DEFAULT_REGION = "Europe"
+DEFAULT_STALE_MINUTES = 15.0
 REGIONS = ("Europe", "US", "global")
 """Named regions; a two-letter country code (ISO 3166, and UK) is a region too."""
 
 CONFIG_ENV = "SUBSMATCH_CONFIG"
-ENVIRONMENT = {"home": "SUBSMATCH_HOME", "region": "SUBSMATCH_REGION"}
-KNOWN = ("home", "region")
+ENVIRONMENT = {
+    "home": "SUBSMATCH_HOME",
+    "region": "SUBSMATCH_REGION",
+    "stale_minutes": "SUBSMATCH_STALE_MINUTES",
+}
+KNOWN = ("home", "region", "stale_minutes")
 
 
 class SettingsError(UserError, ValueError):
@@ -64,7 +74,13 @@ class Settings:
 
     home: tuple[str, ...] = DEFAULT_HOME
     region: str = DEFAULT_REGION
+    stale_minutes: float = DEFAULT_STALE_MINUTES
     origin: Mapping[str, str] = field(default_factory=lambda: dict.fromkeys(KNOWN, "default"))
+
+    @property
+    def stale_after(self) -> timedelta:
+        """How long an ingest may go without writing before it counts as dead."""
+        return timedelta(minutes=self.stale_minutes)
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -131,6 +147,24 @@ def parse_region(value: object, origin: str) -> str:
     )
 
 
+def parse_minutes(value: object, origin: str) -> float:
+    """A positive number of minutes, from a number or a text.
+
+    >>> parse_minutes("90", "option"), parse_minutes(2.5, "option")
+    (90.0, 2.5)
+    """
+    try:
+        minutes = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        minutes = float("nan")
+    if not minutes > 0 or minutes == float("inf") or isinstance(value, bool):
+        raise SettingsError(
+            f"stale_minutes ({origin}) is {value!r}, not a positive number of minutes",
+            "give minutes such as 15 (an ingest silent that long is taken for dead)",
+        )
+    return minutes
+
+
 def load(
     options: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
@@ -144,6 +178,7 @@ def load(
     parsers = {
         "home": lambda value, where: parse_home(value, where, jurisdictions),
         "region": parse_region,
+        "stale_minutes": parse_minutes,
     }
     environ = os.environ if environ is None else environ
     file = config_path(environ) if path is True else path

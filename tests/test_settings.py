@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from subsmatch.reference.lists import JURISDICTIONS
 from subsmatch.settings import DEFAULT_HOME, SettingsError, config_path, load
+from subsmatch.store.engine import make_engine
+from subsmatch.store.models import IngestedFile
+from tests.helpers import EXAMPLES, run
 
 
 def test_defaults_are_the_benelux_the_eu_and_the_un_and_european_usage():
@@ -65,3 +72,53 @@ def test_the_checker_refuses_a_home_it_cannot_judge():
 
     with pytest.raises(SettingsError, match="unknown jurisdiction XX"):
         Checker(home=("BE", "XX"))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("0", "not a positive number"), ("soon", "not a positive number"), ("-5", "positive")],
+)
+def test_stale_minutes_must_be_a_positive_number(value, message):
+    with pytest.raises(SettingsError, match=message):
+        load({}, environ={"SUBSMATCH_STALE_MINUTES": value}, path=None)
+
+
+def test_stale_minutes_default_and_where_they_come_from(tmp_path):
+    assert load({}, environ={}, path=None).stale_after == timedelta(minutes=15)
+    config = tmp_path / "config.toml"
+    config.write_text("stale_minutes = 90\n", encoding="utf-8")
+    assert load({}, environ={}, path=config).stale_after == timedelta(minutes=90)
+    chosen = load({}, environ={"SUBSMATCH_STALE_MINUTES": "2.5"}, path=config)
+    assert chosen.stale_minutes == 2.5
+    assert chosen.origin["stale_minutes"] == "environment variable SUBSMATCH_STALE_MINUTES"
+
+
+def test_an_ingest_removes_the_unfinished_files_older_than_the_setting(db_url, monkeypatch):
+    """A file left unfinished 10 minutes ago (its ingest died) stays while the setting says an
+    ingest may be silent for 30 minutes, and goes at the next ingest once it says 5."""
+    code, out = run(db_url, "ingest", str(EXAMPLES / "lims_case_extract.csv"))
+    assert code == 0, out
+    engine = make_engine(db_url)
+    with Session(engine) as session, session.begin():
+        (stored,) = session.scalars(select(IngestedFile)).all()
+        sha256 = stored.sha256
+        left = datetime.now(UTC) - timedelta(minutes=10)
+        session.add(
+            IngestedFile(
+                **{
+                    column: getattr(stored, column)
+                    for column in ("source_name", "sha256", "format", "reader", "data_version")
+                },
+                tool_version=stored.tool_version,
+                version=stored.version + 1,
+                ingested_at=left,
+                writing_since=left,
+            )
+        )
+    for minutes, files in (("30", 2), ("5", 1)):
+        monkeypatch.setenv("SUBSMATCH_STALE_MINUTES", minutes)
+        code, out = run(db_url, "ingest", str(EXAMPLES / "trunarc_raman.csv"), "--force")
+        assert code == 0, out
+        with Session(engine) as session:
+            lims = select(IngestedFile).where(IngestedFile.sha256 == sha256)
+            assert len(session.scalars(lims).all()) == files, minutes

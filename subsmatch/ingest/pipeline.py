@@ -16,6 +16,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,7 +32,7 @@ from subsmatch.ingest.verdicts import Verdicts
 from subsmatch.ingest.writer import Chunk, RefusedReport, ReportWriter, check_contexts
 from subsmatch.matchers.checker import Checker
 from subsmatch.store.engine import failure, is_locked
-from subsmatch.store.ingests import latest_version, remove_stale, stored_counts
+from subsmatch.store.ingests import STALE_AFTER, latest_version, remove_stale, stored_counts
 from subsmatch.substances.opsin import start_opsin
 
 __all__ = ["FileSummary", "Pipeline", "RefusedReport"]
@@ -51,8 +52,10 @@ class Pipeline:
         chunk_rows: int = 5000,
         progress: Callable[[str, int, float | None], None] | None = None,
         allowed_contexts: frozenset[str] | None = None,
+        stale_after: timedelta = STALE_AFTER,
     ) -> None:
         self.engine = engine
+        self.stale_after = stale_after  # a file not written for this long was left by a dead ingest
         if checker is None or checker.use_opsin:
             start_opsin()  # its JVM starts while the reference loads and the first chunk is read
         self.checker = checker or Checker()
@@ -74,7 +77,7 @@ class Pipeline:
         if not self._swept:
             self._swept = True
             with suppress(OperationalError):  # locked: the next ingest will
-                remove_stale(self.engine)
+                remove_stale(self.engine, self.stale_after)
         reopenable = isinstance(source, str | Path) or source.seekable()
         for attempt in range(LOCK_RETRIES + 1):
             if attempt and not isinstance(source, str | Path):

@@ -10,11 +10,13 @@ the server).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import Engine
 
+from subsmatch import settings
 from subsmatch.errors import InvalidRequest
 from subsmatch.ingest.pipeline import FileSummary, Pipeline
 from subsmatch.ingest.profile import shipped_profiles
@@ -95,12 +97,15 @@ def ingest(
     force: bool = False,
     role: str | None = None,
     progress: Callable[[str, int, float | None], None] | None = None,
+    stale_after: timedelta | None = None,
 ) -> Iterator[FileSummary]:
     """Ingest each source in turn, each whole or not at all; a summary per source as it is done.
 
     A bad file never raises: its summary says why it was not stored. ``force`` stores content
     already ingested as a new version; ``role``: the uploader's, whose contexts limit what a
-    file may hold. The options the summaries point to are left unworded.
+    file may hold. The options the summaries point to are left unworded. ``stale_after``: how
+    long an ingest may go without writing before its file is taken for a dead one's and removed
+    (None: the ``stale_minutes`` setting).
     """
     allowed = UPLOAD_CONTEXTS[role] if role else None
     pipeline = Pipeline(
@@ -110,6 +115,7 @@ def ingest(
         force=force,
         progress=progress,
         allowed_contexts=allowed,
+        stale_after=stale_after or settings.load().stale_after,
     )
     for source in sources:
         if isinstance(source, tuple):
