@@ -1,6 +1,7 @@
 """The service's records as library APIs: the recorder (audit events and checks written in the
 background, never lost, never waited for), the aggregation of requests without a valid token,
-the time budget of a /check batch. On real SQLite files."""
+the time budget of a /check batch. On real SQLite files, and the recorder and page sessions on
+a real PostgreSQL server too."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from sqlalchemy import Engine, text
 
 from subsmatch.operations.check import SLICE, OverBudget, check
 from subsmatch.service.recorder import Recorder, Unauthenticated
-from subsmatch.store.access import Event, audit_events
+from subsmatch.store.access import (
+    Event,
+    audit_events,
+    authenticate,
+    create_token,
+    end_session,
+    revoke_token,
+    session_holder,
+    start_session,
+)
 from subsmatch.store.engine import make_engine, sqlite_path
 
 
@@ -103,3 +113,49 @@ def test_a_batch_over_its_budget_is_refused_after_the_slice_that_crossed_it(chec
     assert len(check(checker, queries[:SLICE], budget=0).rows) == SLICE  # the first slice
     sliced = check(checker, queries, budget=3600).rows
     assert sliced == check(checker, queries).rows  # judged a few at a time, the same verdicts
+
+
+# --- the same on PostgreSQL (a real server started by the test setup) -----------------------
+
+
+def test_records_on_postgresql_wait_for_a_locked_table_and_are_all_stored(pg_url, checker) -> None:
+    """An exclusive lock on the audit trail (as a long transaction would hold it): handing
+    records over returns at once; once the lock goes they are stored, text PostgreSQL refuses
+    (NUL) escaped, and the checks beside them."""
+    engine = make_engine(pg_url)
+    rows = check(checker, ["MDMA", "4-CMC"]).rows
+    recorder = Recorder(engine)
+    recorder.start()
+    with engine.connect() as blocker:
+        blocker.execute(text("LOCK TABLE audit IN ACCESS EXCLUSIVE MODE"))
+        for n in range(50):
+            recorder.event(Event("check", 200, target=f"query {n}", client="10.0.0.1"))
+        recorder.event(Event("check", 422, target="Caf\udce9ine\x00", client="10.0.0.1"))
+        recorder.checks(rows)
+        blocker.rollback()  # the lock goes
+    recorder.close()
+    events = audit_events(engine)
+    assert len(events) == 51
+    assert "Caf\\udce9ine\\x00" in {e["target"] for e in events}
+    assert stored_checks(engine) == ["MDMA", "4-CMC"]
+
+
+def test_page_sessions_on_postgresql_end_with_their_time_their_token_and_logout(pg_url) -> None:
+    engine = make_engine(pg_url)
+    token = create_token(engine, "lab-pg", "lab")
+    session_id, who, ends = start_session(engine, token, timedelta(hours=8))
+    assert who.name == "lab-pg" and session_holder(engine, session_id).role == "lab"
+    assert ends > datetime.now(UTC) + timedelta(hours=7)
+    ended, _, _ = start_session(engine, token, timedelta(0))  # ends as it starts
+    assert session_holder(engine, ended) is None
+    end_session(engine, session_id)
+    assert session_holder(engine, session_id) is None
+    again, _, _ = start_session(engine, token, timedelta(hours=8))
+    revoke_token(engine, "lab-pg")
+    assert session_holder(engine, again) is None and authenticate(engine, token) is None
+    assert start_session(engine, token, timedelta(hours=8)) is None
+    soon = create_token(
+        engine, "short-pg", "analyst", expires_at=datetime.now(UTC) + timedelta(hours=1)
+    )
+    _, _, capped = start_session(engine, soon, timedelta(hours=8))
+    assert capped <= datetime.now(UTC) + timedelta(hours=1)  # the token's expiry comes first
