@@ -76,10 +76,13 @@ class Memory:
     pid: int
     server: list[int] = field(default_factory=list)
     children: list[int] = field(default_factory=list)
+    seen: set[int] = field(default_factory=set)  # every child process seen
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def sample(self) -> tuple[int, int]:
-        return rss(self.pid), sum(rss(child) for child in descendants(self.pid))
+        below = descendants(self.pid)
+        self.seen.update(below)
+        return rss(self.pid), sum(rss(child) for child in below)
 
     def run(self) -> None:
         while not self._stop.wait(SAMPLE_EVERY):
@@ -253,6 +256,7 @@ def main() -> int:
                 )
             time.sleep(args.settle)
             after = memory.sample()
+            remaining = set(descendants(process.pid))
     ms = [v * 1000 for v in latencies]
     print(f"{args.clients} clients, {wall:.1f} s, {len(names)} distinct names")
     print(f"requests {len(latencies):,}  ({len(latencies) / wall:,.0f}/s)")
@@ -266,12 +270,14 @@ def main() -> int:
         print(f"upload of {args.upload_mb:g} MB: HTTP {status} in {seconds:.1f} s ({summary})")
         if status != 200:
             errors.append(f"upload: HTTP {status}")
-    for what, index in (("server", 0), ("its children (upload worker, OPSIN)", 1)):
+    for what, index in (("server", 0), ("server's children (upload worker, OPSIN)", 1)):
         peak = max((memory.server, memory.children)[index], default=0)
         print(
             f"memory of the {what}: before {mib(before[index])}, peak {mib(peak)}, "
             f"{args.settle:g} s after {mib(after[index])}"
         )
+    gone = memory.seen - remaining
+    print(f"child processes seen {len(memory.seen)}, gone by the end {len(gone)}")
     for error in sorted(set(errors))[:5]:
         print(f"  {error}")
     return 1 if errors else 0

@@ -35,7 +35,7 @@ from subsmatch.operations.check import Checker
 from subsmatch.operations.database import make_engine
 from subsmatch.operations.ingest import FileSummary, ReadOptions
 
-NICENESS = 10  # added to the server's: the checks come first
+NICENESS = 5  # added to the server's: the checks come first (a third of its CPU share)
 PROCESSES = 1  # uploads at once (two cores: one for the checks, one for an ingest)
 REGROWN = 64 << 20  # bytes a worker's peak memory may grow by before it is replaced
 ORPHAN_CHECK = 1.0  # seconds between a worker's looks at whether its server still runs
@@ -121,11 +121,15 @@ class Workers:
     checker: Checker  # the server's: the workers judge as it does (home, region, OPSIN)
     niceness: int = NICENESS
     processes: int = PROCESSES
+    regrown: int = REGROWN
     _pool: ProcessPoolExecutor | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _closed: bool = field(default=False, init=False)
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the upload workers are closed (the app is stopping)")
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     self.processes,
@@ -137,8 +141,15 @@ class Workers:
 
     def start(self) -> None:
         """Start the first worker now (the app's start), so that the first upload finds the
-        reference loaded."""
-        self._executor().submit(_warm)
+        reference loaded (nothing once the app is stopping)."""
+        if not self._closed:
+            self._executor().submit(_warm)
+
+    def pids(self) -> list[int]:
+        """The process ids of the workers now running."""
+        with self._lock:
+            # the executor keeps no public list of its processes
+            return list(self._pool._processes) if self._pool is not None else []
 
     async def ingest(self, job: Job) -> FileSummary:
         """Ingest ``job`` in a worker; raises :class:`WorkerStopped` when the worker dies.
@@ -153,7 +164,7 @@ class Workers:
                 "or killed); nothing of it was stored",
                 "upload it again; if it stops again, split the file",
             ) from None
-        if grown > REGROWN:
+        if grown > self.regrown:
             self._replace(pool)
         return summary
 
@@ -169,6 +180,6 @@ class Workers:
     def close(self) -> None:
         """Let a running ingest finish and stop the workers (the app's shutdown)."""
         with self._lock:
-            pool, self._pool = self._pool, None
+            pool, self._pool, self._closed = self._pool, None, True
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
