@@ -37,7 +37,7 @@ from subsmatch.operations.ingest import FileSummary, ReadOptions
 
 NICENESS = 5  # added to the server's: the checks come first (a third of its CPU share)
 PROCESSES = 1  # uploads at once (two cores: one for the checks, one for an ingest)
-REGROWN = 64 << 20  # bytes a worker's peak memory may grow by before it is replaced
+REGROWN = 64 << 20  # bytes a worker's memory may grow by before it is replaced
 ORPHAN_CHECK = 1.0  # seconds between a worker's looks at whether its server still runs
 
 
@@ -60,7 +60,7 @@ class Job:
 class _State:
     engine: Engine | None = None
     checker: Checker | None = None
-    peak_at_start: int = 0
+    resident_at_start: int = 0
 
 
 _worker = _State()  # the one worker process's database and checker
@@ -74,7 +74,7 @@ def _start(db_url: str, checking: dict, niceness: int) -> None:
     threading.Thread(target=_exit_when_orphaned, args=(server,), daemon=True).start()
     _worker.engine = make_engine(db_url)
     _worker.checker = Checker(**checking)
-    _worker.peak_at_start = _peak()
+    _worker.resident_at_start = _resident()
 
 
 def _exit_when_orphaned(server: int) -> None:
@@ -85,9 +85,13 @@ def _exit_when_orphaned(server: int) -> None:
     os._exit(1)
 
 
-def _peak() -> int:
-    """This process's peak resident memory, bytes (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+def _resident() -> int:
+    """This process's resident memory now, bytes (where /proc is missing: its peak)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
 
 
 def _warm() -> None:
@@ -96,7 +100,8 @@ def _warm() -> None:
 
 def _ingest(job: Job) -> tuple[FileSummary, int]:
     """Ingest one upload in the worker: the summary (its options left unworded), and by how
-    many bytes the worker's peak memory has grown since it started."""
+    many bytes the worker's resident memory has grown since it started (the loading of the
+    reference peaks as high as an ingest: a peak would not tell)."""
     with job.path.open("rb") as stream:
         (summary,) = ingesting.ingest(
             _worker.engine,
@@ -106,7 +111,7 @@ def _ingest(job: Job) -> tuple[FileSummary, int]:
             force=job.force,
             role=job.role,
         )
-    return summary, _peak() - _worker.peak_at_start
+    return summary, _resident() - _worker.resident_at_start
 
 
 def _settings_of(checker: Checker) -> dict:
