@@ -10,6 +10,10 @@ from subsmatch.cli.registry import command
 from subsmatch.operations.database import default_url
 from subsmatch.service.app import CHECK_BUDGET, create_app
 
+KEEP_ALIVE = 30  # seconds an idle connection is kept: longer than clients keep theirs
+# (httpx: 5 s, uvicorn's default too), so that a client never sends on a connection the server
+# is closing at that moment (load.py saw such ReadErrors on a starved machine)
+
 
 @command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -45,4 +49,4 @@ def serve(
     engine(ctx, create=True)  # a --db that names no usable database is a usage error here
     url = ctx.find_root().obj["db"] or default_url()
     app = create_app(url, max_upload_bytes=max_upload_mb * 2**20, check_budget=check_budget)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=KEEP_ALIVE)
