@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property, partial
 
 from subsmatch.caching import BoundedCache
-from subsmatch.matchers import reference_matches
+from subsmatch.matchers import reference_analogues, reference_matches
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex, Neighbour
@@ -108,11 +108,16 @@ class Checker:
         return sorted(ids, key=lambda sid: (-len(self.reference.listings.get(sid, ())), sid))
 
     def analogues(self, jurisdictions: tuple[str, ...], as_of: date | None) -> AnalogueIndex:
-        """The index of structures controlled on ``as_of`` in ``jurisdictions`` (built once)."""
+        """The index of structures controlled on ``as_of`` in ``jurisdictions`` (built once;
+        its fingerprints only when a structure it does not know is searched)."""
         key = (tuple(sorted(jurisdictions)), as_of)
-        return self._analogue_indexes.get_or_make(
-            key, lambda: AnalogueIndex(self.reference, as_of, key[0])
-        )
+        return self._analogue_indexes.get_or_make(key, lambda: self._index(key[0], as_of))
+
+    def _index(self, jurisdictions: tuple[str, ...], as_of: date | None) -> AnalogueIndex:
+        """The index, knowing the stored assessments of reference structures when they were
+        made with what it holds (its members and their lists on ``as_of``)."""
+        index = AnalogueIndex(self.reference, as_of, jurisdictions)
+        return index.knowing(reference_analogues.read(self.reference, index))
 
     def scope(
         self, jurisdictions: Sequence[str] | None, home: Sequence[str] | None = None
