@@ -54,7 +54,7 @@ def sample(committed: reference_analogues.Stored) -> list:
 
 def test_committed_table_is_current_and_covers_every_structure(same_rdkit, index, committed):
     """A failure here means the reference, similarity.py, a class, threshold or look-alike, or
-    a listing's state today changed: run ``python -m subsmatch.matchers.reference_analogues``."""
+    a listing's state today changed: run ``python -m subsmatch.matchers.precompute``."""
     assert reference_analogues.made_with(PATH) == reference_analogues.versions(REFERENCE, index)
     assert set(reference_analogues.read(REFERENCE, index)) == {finding_key(k) for k in STRUCTURES}
 

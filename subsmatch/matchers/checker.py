@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property, partial
 
 from subsmatch.caching import BoundedCache
-from subsmatch.matchers import reference_analogues, reference_matches
+from subsmatch.matchers import reference_analogues, reference_matches, reference_parents
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex, Neighbour
@@ -86,6 +86,7 @@ class Checker:
             skeleton=self._isomers,
             structure_of=self._structure_of,
             name_of=lambda sid: reference.substances[sid].name,
+            standard=reference_parents.Parents(reference),
         )
         return Resolver(lookups, use_opsin=self.use_opsin, region=self.region)
 

@@ -11,13 +11,12 @@ records what it was made with: the data version, the index's digest
 another date or jurisdictions asked, an edited threshold) does not use it and searches as before
 (slower, never stale).
 
-    .venv/bin/python -m subsmatch.matchers.reference_analogues   # after any compile
+    .venv/bin/python -m subsmatch.matchers.precompute   # after any compile (writes this table)
 """
 
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from subsmatch.matchers.similarity import (
     Neighbour,
     finding_key,
 )
-from subsmatch.reference.lists import JURISDICTIONS, Reference, load
+from subsmatch.reference.lists import JURISDICTIONS, Reference
 from subsmatch.substances.structures import StructureKeys
 
 FILE_NAME = "analogue_assessments.parquet"
@@ -194,14 +193,3 @@ def read(reference: Reference, index: AnalogueIndex, path: Path | None = None) -
 def stored(path: Path) -> Stored:
     """The table's assessments, whatever it was made with (see :func:`read`)."""
     return Stored(pq.ParquetFile(path).read())
-
-
-def main() -> int:
-    reference = load()
-    count = write(reference)
-    print(f"wrote {path_of(reference)}: analogue assessments of {count} structures")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
