@@ -164,16 +164,23 @@ def write(reference: Reference, path: Path | None = None) -> int:
 
 
 class Stored(Mapping[tuple[str, str, str], AnalogueFinding]):
-    """The table's assessments by :func:`finding_key`, each made into objects when first read
-    (a single check reads one of thousands)."""
+    """The table's assessments by :func:`finding_key`, read into Python a block of rows at a
+    time when one of them is first asked (a single check reads one of thousands; reading
+    rows one by one costs more than a block each)."""
+
+    BLOCK = 256
 
     def __init__(self, table: pa.Table) -> None:
         self._table = table
         keys = (table.column(c).to_pylist() for c in ("smiles", "inchikey", "connectivity"))
         self._rows = {key: i for i, key in enumerate(zip(*keys, strict=True))}
+        self._blocks: dict[int, list[dict]] = {}
 
     def __getitem__(self, key: tuple[str, str, str]) -> AnalogueFinding:
-        return _finding(self._table.slice(self._rows[key], 1).to_pylist()[0])
+        block, offset = divmod(self._rows[key], self.BLOCK)
+        if block not in self._blocks:
+            self._blocks[block] = self._table.slice(block * self.BLOCK, self.BLOCK).to_pylist()
+        return _finding(self._blocks[block][offset])
 
     def __iter__(self) -> Iterator[tuple[str, str, str]]:
         return iter(self._rows)

@@ -36,6 +36,7 @@ from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from subsmatch import __version__
+from subsmatch.caching import BoundedCache
 from subsmatch.matchers.exact import StructureMatch, structure_matches
 from subsmatch.matchers.generic import RuleBook, RuleMatch
 from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex, lookalike_of
@@ -421,6 +422,8 @@ class Gaps:
         }
         self.loaded = frozenset(code for (code, _), cover in self.by_code.items() if cover)
         self.get = self.by_code.get  # the verdict asks thousands of times
+        # the gap notes of a substance on no list and under no rule, per code, day and texts
+        self.unlisted: BoundedCache[tuple, Derived | None] = BoundedCache(1024)
 
 
 def _gap(
@@ -439,6 +442,23 @@ def _gap(
     by UN or EU whose complete list lacks the substance shows no decision reached it before that
     list's date.
     """
+    if facts.by_code or generic:
+        return _gap_of(code, facts, law, gaps, day, generic)
+    # on no list and under no rule (most medicines): the same notes for every such substance
+    return gaps.unlisted.get_or_make(
+        (code, day, law.gaps), lambda: _gap_of(code, facts, law, gaps, day, generic)
+    )
+
+
+def _gap_of(
+    code: str,
+    facts: Facts,
+    law: LawBook,
+    gaps: Gaps,
+    day: date,
+    generic: Sequence[RuleMatch],
+) -> Derived | None:
+    """:func:`_gap` worked out."""
     notes = []
     for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS):
         cover = gaps.get((code, kinds))
