@@ -127,3 +127,13 @@ def test_a_date_the_table_was_not_made_for_is_searched():
     assert verdict.analogue is not None
     used = checker.analogues(JURISDICTIONS, date(2015, 1, 1))
     assert not used.known and "fingerprints" in vars(used)
+
+
+def test_a_checker_without_the_tables_gives_the_same_verdicts(same_rdkit):
+    """Medicines, their SMILES as the reference writes them, a listed substance and a prodrug."""
+    structures = [k.smiles for k in STRUCTURES[::500]]
+    queries = ["paracetamol", "bupropion", "cocaine", "1P-LSD", *structures]
+    stored, searched = Checker(use_opsin=False), Checker(use_opsin=False, precomputed=False)
+    assert stored.check_json(queries) == searched.check_json(queries)
+    assert not searched.rules.known and not searched.resolver.lookups.standard
+    assert not searched.analogues(JURISDICTIONS, None).known

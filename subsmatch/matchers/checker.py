@@ -54,11 +54,15 @@ class Checker:
         *,
         shared: bool = False,
         home: Sequence[str] = DEFAULT_HOME,
+        precomputed: bool = True,
     ) -> None:
         """``region``: whose usage street names follow, "Europe" by default (Benelux first),
-        a two-letter country code, or "any" (see :class:`Resolver`)."""
+        a two-letter country code, or "any" (see :class:`Resolver`). ``precomputed``: read what
+        was worked out per reference structure (:mod:`subsmatch.matchers.precompute`); False
+        works everything out, as for structures new to the reference (benchmarks, tests)."""
         self.reference = reference or load()
         self.use_opsin = use_opsin
+        self.precomputed = precomputed
         self.region = canonical_region(region)
         self.home = parse_home(home, "the checker's home", JURISDICTIONS)
         self._rules = rules
@@ -74,6 +78,8 @@ class Checker:
         if self._rules is not None:
             return self._rules
         book = RuleBook()
+        if not self.precomputed:
+            return book
         return book.knowing(reference_matches.read(self.reference, book))
 
     @cached_property
@@ -86,7 +92,7 @@ class Checker:
             skeleton=self._isomers,
             structure_of=self._structure_of,
             name_of=lambda sid: reference.substances[sid].name,
-            standard=reference_parents.Parents(reference),
+            standard=reference_parents.Parents(reference) if self.precomputed else {},
         )
         return Resolver(lookups, use_opsin=self.use_opsin, region=self.region)
 
@@ -118,6 +124,8 @@ class Checker:
         """The index, knowing the stored assessments of reference structures when they were
         made with what it holds (its members and their lists on ``as_of``)."""
         index = AnalogueIndex(self.reference, as_of, jurisdictions)
+        if not self.precomputed:
+            return index
         return index.knowing(reference_analogues.read(self.reference, index))
 
     def scope(

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -442,23 +442,6 @@ def _gap(
     by UN or EU whose complete list lacks the substance shows no decision reached it before that
     list's date.
     """
-    if facts.by_code or generic:
-        return _gap_of(code, facts, law, gaps, day, generic)
-    # on no list and under no rule (most medicines): the same notes for every such substance
-    return gaps.unlisted.get_or_make(
-        (code, day, law.gaps), lambda: _gap_of(code, facts, law, gaps, day, generic)
-    )
-
-
-def _gap_of(
-    code: str,
-    facts: Facts,
-    law: LawBook,
-    gaps: Gaps,
-    day: date,
-    generic: Sequence[RuleMatch],
-) -> Derived | None:
-    """:func:`_gap` worked out."""
     notes = []
     for kinds in (CONTROLLING_KINDS, PRECURSOR_KINDS):
         cover = gaps.get((code, kinds))
@@ -655,7 +638,10 @@ def evaluate(
         )
         has_lists = code in gaps.loaded and law.has_lists(code)
         if status is Status.NOT_LISTED and has_lists:
-            gap = _gap(code, facts, law, gaps, day, generic)
+            find = partial(_gap, code, facts, law, gaps, day, generic)
+            # on no list and under no rule (most medicines): the same for every such substance
+            unlisted = not (facts.by_code or generic)
+            gap = gaps.unlisted.get_or_make((code, day, law.gaps), find) if unlisted else find()
             if gap is not None:
                 notes.append(gap)
                 status = gap.status if gap.applies else status
