@@ -3,6 +3,7 @@ search, and are never used by an index they were not made for."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pyarrow.parquet as pq
@@ -27,7 +28,7 @@ def index() -> AnalogueIndex:
 
 
 @pytest.fixture(scope="module")
-def committed() -> reference_analogues.Stored:
+def committed() -> Mapping:
     return reference_analogues.stored(PATH)
 
 
@@ -39,7 +40,7 @@ def same_rdkit():
         pytest.skip(f"the table was made with RDKit {made}, this is {here['rdkit_version']}")
 
 
-def sample(committed: reference_analogues.Stored) -> list:
+def sample(committed: Mapping) -> list:
     """Every 40th structure, and every one whose stored assessment is a look-alike, an
     analogue or has a neighbour compared as its deacylated parent (the rarer paths)."""
     rare = {

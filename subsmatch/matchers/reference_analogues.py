@@ -17,7 +17,7 @@ another date or jurisdictions asked, an edited threshold) does not use it and se
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import rdkit
 
 from subsmatch.matchers import similarity
-from subsmatch.matchers.reference_matches import made_with  # the same metadata
+from subsmatch.matchers.reference_matches import StoredRows, made_with
 from subsmatch.matchers.similarity import (
     FINGERPRINTS,
     NEIGHBOURS,
@@ -163,33 +163,9 @@ def write(reference: Reference, path: Path | None = None) -> int:
     return table.num_rows
 
 
-class Stored(Mapping[tuple[str, str, str], AnalogueFinding]):
-    """The table's assessments by :func:`finding_key`, read into Python a block of rows at a
-    time when one of them is first asked (a single check reads one of thousands; reading
-    rows one by one costs more than a block each)."""
-
-    BLOCK = 256
-
-    def __init__(self, table: pa.Table) -> None:
-        self._table = table
-        keys = (table.column(c).to_pylist() for c in ("smiles", "inchikey", "connectivity"))
-        self._rows = {key: i for i, key in enumerate(zip(*keys, strict=True))}
-        self._blocks: dict[int, list[dict]] = {}
-
-    def __getitem__(self, key: tuple[str, str, str]) -> AnalogueFinding:
-        block, offset = divmod(self._rows[key], self.BLOCK)
-        if block not in self._blocks:
-            self._blocks[block] = self._table.slice(block * self.BLOCK, self.BLOCK).to_pylist()
-        return _finding(self._blocks[block][offset])
-
-    def __iter__(self) -> Iterator[tuple[str, str, str]]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-
-def read(reference: Reference, index: AnalogueIndex, path: Path | None = None) -> Stored | dict:
+def read(
+    reference: Reference, index: AnalogueIndex, path: Path | None = None
+) -> Mapping[tuple[str, str, str], AnalogueFinding]:
     """The stored assessments, when made with this data, index, engine and RDKit; else empty."""
     path = path or path_of(reference)
     if made_with(path) != versions(reference, index):
@@ -197,6 +173,9 @@ def read(reference: Reference, index: AnalogueIndex, path: Path | None = None) -
     return stored(path)
 
 
-def stored(path: Path) -> Stored:
-    """The table's assessments, whatever it was made with (see :func:`read`)."""
-    return Stored(pq.ParquetFile(path).read())
+def stored(path: Path) -> StoredRows[tuple[str, str, str], AnalogueFinding]:
+    """The table's assessments by :func:`finding_key`, whatever it was made with (see
+    :func:`read`)."""
+    table = pq.ParquetFile(path).read()
+    keys = (table.column(c).to_pylist() for c in ("smiles", "inchikey", "connectivity"))
+    return StoredRows(table, zip(*keys, strict=True), _finding)

@@ -41,9 +41,11 @@ import numpy as np
 from rdkit import Chem, DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
-from subsmatch.matchers.classes import drug_classes, read_curated
+from subsmatch.matchers import classes as classes_module
+from subsmatch.matchers.classes import CLASSES_FILE, drug_classes, read_curated
 from subsmatch.matchers.difference import describe_difference
 from subsmatch.reference.lists import CONTROLLING_KINDS, Reference
+from subsmatch.substances import structures
 from subsmatch.substances.structures import StructureKeys, keys_of
 
 CURATED = Path(__file__).resolve().parents[1] / "reference" / "curated"
@@ -284,8 +286,7 @@ class AnalogueIndex:
         lookalikes: tuple[Lookalike, ...] | None = None,
     ) -> None:
         self.as_of = as_of
-        self.classes = classes if classes is not None else load_classes()
-        self.lookalikes = lookalikes if lookalikes is not None else load_lookalikes()
+        self._given = (classes, lookalikes)  # None: the curated ones, loaded when first used
         excluded = set(exclude)
         self.members = []
         self.lists: list[tuple[str, ...]] = []
@@ -313,20 +314,45 @@ class AnalogueIndex:
         index.known = known
         return index
 
+    @cached_property
+    def classes(self) -> tuple[StructureClass, ...]:
+        return self._given[0] if self._given[0] is not None else load_classes()
+
+    @cached_property
+    def lookalikes(self) -> tuple[Lookalike, ...]:
+        return self._given[1] if self._given[1] is not None else load_lookalikes()
+
     def digest(self) -> str:
         """What the assessments depend on in the index: its members (in order: ties keep the
         first), their structures, names and lists on the index date, the classes and
-        thresholds, the look-alikes. Equal digests give equal assessments."""
+        thresholds, the look-alikes. Equal digests give equal assessments.
+
+        The curated classes and look-alikes count by what they are made from (their files,
+        the code that reads them, the standardiser that keys the look-alikes), so that a
+        digest needs neither made (a check's start-up standardises no look-alike).
+        """
+        classes, lookalikes = self._given
         parts = [
             *(
                 f"{m.substance_id}\t{m.name}\t{m.smiles}\t{lists}"
                 for m, lists in zip(self.members, self.lists, strict=True)
             ),
             *(
-                f"{c.name}\t{c.threshold!r}\t{[Chem.MolToSmarts(p) for p in c.patterns]}"
-                for c in self.classes
+                (
+                    _file_digest(f)
+                    for f in (THRESHOLDS_CSV, CLASSES_FILE, Path(classes_module.__file__))
+                )
+                if classes is None
+                else (
+                    f"{c.name}\t{c.threshold!r}\t{[Chem.MolToSmarts(p) for p in c.patterns]}"
+                    for c in classes
+                )
             ),
-            *(repr(x) for x in self.lookalikes),
+            *(
+                (_file_digest(f) for f in (LOOKALIKES_CSV, Path(structures.__file__)))
+                if lookalikes is None
+                else (repr(x) for x in lookalikes)
+            ),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
@@ -420,6 +446,10 @@ class AnalogueIndex:
             lookalike=str(lookalike) if lookalike else None,
             reason=reason,
         )
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=4096)
