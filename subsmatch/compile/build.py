@@ -27,7 +27,7 @@ from subsmatch.compile import curate, dating, identify, merge, names, write
 from subsmatch.compile.read import MissingSource, read_all
 from subsmatch.compile.records import Row
 from subsmatch.compile.roles import CURATED, SourceRole, load_roles
-from subsmatch.matchers import reference_matches
+from subsmatch.matchers import precompute, reference_matches
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.reference.lists import Reference
 from subsmatch.substances.opsin import java_available
@@ -129,6 +129,7 @@ def write_step(build: Build) -> None:
 def rules_step(build: Build) -> None:
     """Derived from the tables just written and the rule files (see its module)."""
     reference_matches.write(Reference(build.out), RuleBook())
+    precompute.write(Reference(build.out))
 
 
 STEPS: tuple[Callable[[Build], None], ...] = (

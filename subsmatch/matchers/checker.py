@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property, partial
 
 from subsmatch.caching import BoundedCache
-from subsmatch.matchers import reference_matches
+from subsmatch.matchers import reference_analogues, reference_matches, reference_parents
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex, Neighbour
@@ -54,11 +54,15 @@ class Checker:
         *,
         shared: bool = False,
         home: Sequence[str] = DEFAULT_HOME,
+        precomputed: bool = True,
     ) -> None:
         """``region``: whose usage street names follow, "Europe" by default (Benelux first),
-        a two-letter country code, or "any" (see :class:`Resolver`)."""
+        a two-letter country code, or "any" (see :class:`Resolver`). ``precomputed``: read what
+        was worked out per reference structure (:mod:`subsmatch.matchers.precompute`); False
+        works everything out, as for structures new to the reference (benchmarks, tests)."""
         self.reference = reference or load()
         self.use_opsin = use_opsin
+        self.precomputed = precomputed
         self.region = canonical_region(region)
         self.home = parse_home(home, "the checker's home", JURISDICTIONS)
         self._rules = rules
@@ -74,6 +78,8 @@ class Checker:
         if self._rules is not None:
             return self._rules
         book = RuleBook()
+        if not self.precomputed:
+            return book
         return book.knowing(reference_matches.read(self.reference, book))
 
     @cached_property
@@ -86,6 +92,7 @@ class Checker:
             skeleton=self._isomers,
             structure_of=self._structure_of,
             name_of=lambda sid: reference.substances[sid].name,
+            standard=reference_parents.Parents(reference) if self.precomputed else {},
         )
         return Resolver(lookups, use_opsin=self.use_opsin, region=self.region)
 
@@ -108,11 +115,18 @@ class Checker:
         return sorted(ids, key=lambda sid: (-len(self.reference.listings.get(sid, ())), sid))
 
     def analogues(self, jurisdictions: tuple[str, ...], as_of: date | None) -> AnalogueIndex:
-        """The index of structures controlled on ``as_of`` in ``jurisdictions`` (built once)."""
+        """The index of structures controlled on ``as_of`` in ``jurisdictions`` (built once;
+        its fingerprints only when a structure it does not know is searched)."""
         key = (tuple(sorted(jurisdictions)), as_of)
-        return self._analogue_indexes.get_or_make(
-            key, lambda: AnalogueIndex(self.reference, as_of, key[0])
-        )
+        return self._analogue_indexes.get_or_make(key, lambda: self._index(key[0], as_of))
+
+    def _index(self, jurisdictions: tuple[str, ...], as_of: date | None) -> AnalogueIndex:
+        """The index, knowing the stored assessments of reference structures when they were
+        made with what it holds (its members and their lists on ``as_of``)."""
+        index = AnalogueIndex(self.reference, as_of, jurisdictions)
+        if not self.precomputed:
+            return index
+        return index.knowing(reference_analogues.read(self.reference, index))
 
     def scope(
         self, jurisdictions: Sequence[str] | None, home: Sequence[str] | None = None

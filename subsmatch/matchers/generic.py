@@ -44,6 +44,7 @@ from rdkit import Chem, DataStructs
 from rdkit.Chem import Descriptors
 from rdkit.DataStructs import ExplicitBitVect
 
+from subsmatch.caching import BoundedCache
 from subsmatch.errors import UserError
 from subsmatch.reference.law import State
 
@@ -455,6 +456,8 @@ class RuleBook:
     ) -> None:
         self.laws = tuple(laws) if laws is not None else load_laws()
         self.known = known or {}
+        # the rules in force per jurisdictions and day, and their ids (asked for every verdict)
+        self._in_force: BoundedCache[tuple, tuple[list[Rule], frozenset[str]]] = BoundedCache(256)
 
     @cached_property
     def version(self) -> str:
@@ -473,13 +476,28 @@ class RuleBook:
         return RuleBook(self.laws, known)
 
     def _wanted(self, jurisdictions: Sequence[str] | None, as_of: date | None) -> list[Rule]:
-        return [
+        return self._wanted_ids(jurisdictions, as_of)[0]
+
+    def _wanted_ids(
+        self, jurisdictions: Sequence[str] | None, as_of: date | None
+    ) -> tuple[list[Rule], frozenset[str]]:
+        """The rules in force (or of unknown start) on ``as_of`` in ``jurisdictions``, and
+        their ids; worked out once per jurisdictions and day."""
+        day = as_of or date.today()
+        key = (None if jurisdictions is None else tuple(jurisdictions), day)
+        return self._in_force.get_or_make(key, lambda: self._find_wanted(jurisdictions, day))
+
+    def _find_wanted(
+        self, jurisdictions: Sequence[str] | None, day: date
+    ) -> tuple[list[Rule], frozenset[str]]:
+        wanted = [
             rule
             for law in self.laws
-            if law.state(as_of) in (State.IN_FORCE, State.UNKNOWN)
+            if law.state(day) in (State.IN_FORCE, State.UNKNOWN)
             and (jurisdictions is None or law.jurisdiction in jurisdictions)
             for rule in law.rules
         ]
+        return wanted, frozenset(rule.id for rule in wanted)
 
     def evaluate(
         self,
@@ -509,9 +527,8 @@ class RuleBook:
         skeleton: str | None = None,
     ) -> list[RuleMatch]:
         """:meth:`evaluate` of a standardised SMILES, from ``known`` when it is there."""
-        wanted = self._wanted(jurisdictions, as_of)
+        wanted, ids = self._wanted_ids(jurisdictions, as_of)
         if (known := self.known.get(smiles)) is not None:
-            ids = {rule.id for rule in wanted}
             return [m for m in known if m.rule.id in ids]
         mol = Chem.MolFromSmiles(smiles)
         return [] if mol is None else self._evaluate(mol, wanted, skeleton)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -25,6 +27,9 @@ from rdkit import Chem
 from subsmatch.matchers import generic
 from subsmatch.matchers.generic import RuleBook, RuleMatch
 from subsmatch.reference.lists import Reference, load
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 FILE_NAME = "rule_matches.parquet"
 SCHEMA = pa.schema(
@@ -92,7 +97,7 @@ def made_with(path: Path) -> dict[str, str]:
     return {k.decode(): v.decode() for k, v in metadata.items()}
 
 
-def read(reference: Reference, rules: RuleBook, path: Path | None = None) -> dict[str, tuple]:
+def read(reference: Reference, rules: RuleBook, path: Path | None = None) -> Mapping[str, tuple]:
     """Per SMILES, the stored :class:`RuleMatch` es; empty when missing or made otherwise."""
     path = path or path_of(reference)
     if made_with(path) != versions(reference, rules):
@@ -100,19 +105,51 @@ def read(reference: Reference, rules: RuleBook, path: Path | None = None) -> dic
     return stored(rules, path)
 
 
-def stored(rules: RuleBook, path: Path) -> dict[str, tuple]:
+def stored(rules: RuleBook, path: Path) -> StoredRows[str, tuple]:
     """The table's matches, whatever it was made with (see :func:`read`)."""
     table = pq.ParquetFile(path).read()
     by_id = {rule.id: rule for rule in rules.rules}
-    return {
-        row["smiles"]: tuple(
+
+    def matches(row: dict) -> tuple[RuleMatch, ...]:
+        return tuple(
             RuleMatch(by_id[rule_id], matched, tuple(atoms), failure)
             for rule_id, matched, atoms, failure in zip(
                 row["rule_ids"], row["matched"], row["atoms"], row["failures"], strict=True
             )
         )
-        for row in table.to_pylist()
-    }
+
+    return StoredRows(table, table.column("smiles").to_pylist(), matches)
+
+
+class StoredRows(Mapping[K, V]):
+    """A stored table's rows by key, each made into objects (``make``) when first asked, read
+    from the table a block of rows at a time: a single check reads one row of thousands, and
+    reading rows one by one costs more than a block each.
+
+    >>> rows = StoredRows(pa.table({"x": [1, 2, 3]}), ["a", "b", "c"], lambda row: row["x"] * 10)
+    >>> rows["b"], len(rows), "d" in rows
+    (20, 3, False)
+    """
+
+    BLOCK = 256
+
+    def __init__(self, table: pa.Table, keys: Iterable[K], make: Callable[[dict], V]) -> None:
+        self._table = table
+        self._rows = {key: i for i, key in enumerate(keys)}
+        self._make = make
+        self._blocks: dict[int, list[dict]] = {}
+
+    def __getitem__(self, key: K) -> V:
+        block, offset = divmod(self._rows[key], self.BLOCK)
+        if block not in self._blocks:
+            self._blocks[block] = self._table.slice(block * self.BLOCK, self.BLOCK).to_pylist()
+        return self._make(self._blocks[block][offset])
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 def main() -> int:

@@ -29,7 +29,9 @@ Known non-controlled look-alikes (licensed medicines, cutting agents, adulterant
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import copy
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property, lru_cache
@@ -39,9 +41,11 @@ import numpy as np
 from rdkit import Chem, DataStructs
 from rdkit.Chem import rdFingerprintGenerator
 
-from subsmatch.matchers.classes import drug_classes, read_curated
+from subsmatch.matchers import classes as classes_module
+from subsmatch.matchers.classes import CLASSES_FILE, drug_classes, read_curated
 from subsmatch.matchers.difference import describe_difference
 from subsmatch.reference.lists import CONTROLLING_KINDS, Reference
+from subsmatch.substances import structures
 from subsmatch.substances.structures import StructureKeys, keys_of
 
 CURATED = Path(__file__).resolve().parents[1] / "reference" / "curated"
@@ -49,6 +53,7 @@ THRESHOLDS_CSV = CURATED / "analogue_thresholds.csv"
 LOOKALIKES_CSV = CURATED / "lookalikes.csv"
 SCORE = "mean Tanimoto of Morgan-2 and atom-pair counts"
 DESCRIBE_FROM = 0.5  # below this similarity the MCS is slow and its wording says little
+NEIGHBOURS = 3  # neighbours a verdict names
 
 # Acyl groups that prodrugs carry on a controlled parent: (SMARTS, index of the atom that keeps
 # the bond's parent side, index of the acyl carbon). An N-acyl on an aromatic nitrogen (indole
@@ -133,6 +138,11 @@ class AnalogueFinding:
     lookalike: str | None  # why it is a known non-controlled look-alike
     reason: str
     fingerprint: str = SCORE
+
+
+def finding_key(keys: StructureKeys) -> tuple[str, str, str]:
+    """What an assessment reads of the query's keys: its structure, InChIKey and skeleton."""
+    return keys.smiles, keys.inchikey, keys.connectivity
 
 
 @cache
@@ -276,8 +286,7 @@ class AnalogueIndex:
         lookalikes: tuple[Lookalike, ...] | None = None,
     ) -> None:
         self.as_of = as_of
-        self.classes = classes if classes is not None else load_classes()
-        self.lookalikes = lookalikes if lookalikes is not None else load_lookalikes()
+        self._given = (classes, lookalikes)  # None: the curated ones, loaded when first used
         excluded = set(exclude)
         self.members = []
         self.lists: list[tuple[str, ...]] = []
@@ -292,16 +301,81 @@ class AnalogueIndex:
             if entries:
                 self.members.append(record)
                 self.lists.append(tuple(sorted({f"{e.jurisdiction}: {e.list}" for e in entries})))
-        self.mols = [Chem.MolFromSmiles(m.smiles) for m in self.members]
-        self.fingerprints = {
-            name: CountMatrix([make(mol) for mol in self.mols])
-            for name, make in FINGERPRINTS.items()
-        }
-        self.connectivity = np.array([m.connectivity for m in self.members])
-        self.member_class = [classify(mol, self.classes).name for mol in self.mols]
+        self.known: Mapping[tuple[str, str, str], AnalogueFinding] = {}
 
     def __len__(self) -> int:
         return len(self.members)
+
+    def knowing(self, known: Mapping[tuple[str, str, str], AnalogueFinding]) -> AnalogueIndex:
+        """The same index, with these assessments (of :data:`NEIGHBOURS` neighbours, keyed by
+        :func:`finding_key`) worked out before: an assessment of one of them is read, not
+        searched."""
+        index = copy.copy(self)
+        index.known = known
+        return index
+
+    @cached_property
+    def classes(self) -> tuple[StructureClass, ...]:
+        return self._given[0] if self._given[0] is not None else load_classes()
+
+    @cached_property
+    def lookalikes(self) -> tuple[Lookalike, ...]:
+        return self._given[1] if self._given[1] is not None else load_lookalikes()
+
+    def digest(self) -> str:
+        """What the assessments depend on in the index: its members (in order: ties keep the
+        first), their structures, names and lists on the index date, the classes and
+        thresholds, the look-alikes. Equal digests give equal assessments.
+
+        The curated classes and look-alikes count by what they are made from (their files,
+        the code that reads them, the standardiser that keys the look-alikes), so that a
+        digest needs neither made (a check's start-up standardises no look-alike).
+        """
+        classes, lookalikes = self._given
+        parts = [
+            *(
+                f"{m.substance_id}\t{m.name}\t{m.smiles}\t{lists}"
+                for m, lists in zip(self.members, self.lists, strict=True)
+            ),
+            *(
+                (
+                    _file_digest(f)
+                    for f in (THRESHOLDS_CSV, CLASSES_FILE, Path(classes_module.__file__))
+                )
+                if classes is None
+                else (
+                    f"{c.name}\t{c.threshold!r}\t{[Chem.MolToSmarts(p) for p in c.patterns]}"
+                    for c in classes
+                )
+            ),
+            *(
+                (_file_digest(f) for f in (LOOKALIKES_CSV, Path(structures.__file__)))
+                if lookalikes is None
+                else (repr(x) for x in lookalikes)
+            ),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+    # the fingerprints are made when a structure is first searched: an index whose every
+    # assessment is known never makes them
+    @cached_property
+    def mols(self) -> list[Chem.Mol]:
+        return [Chem.MolFromSmiles(m.smiles) for m in self.members]
+
+    @cached_property
+    def fingerprints(self) -> dict[str, CountMatrix]:
+        return {
+            name: CountMatrix([make(mol) for mol in self.mols])
+            for name, make in FINGERPRINTS.items()
+        }
+
+    @cached_property
+    def connectivity(self) -> np.ndarray:
+        return np.array([m.connectivity for m in self.members])
+
+    @cached_property
+    def member_class(self) -> list[str]:
+        return [classify(mol, self.classes).name for mol in self.mols]
 
     def scores(self, mol: Chem.Mol) -> dict[str, np.ndarray]:
         """Similarity of ``mol`` to every member, per fingerprint."""
@@ -326,8 +400,10 @@ class AnalogueIndex:
     def lookalike_of(self, keys: StructureKeys) -> Lookalike | None:
         return lookalike_of(keys, self.lookalikes)
 
-    def assess(self, keys: StructureKeys, k: int = 3) -> AnalogueFinding:
+    def assess(self, keys: StructureKeys, k: int = NEIGHBOURS) -> AnalogueFinding:
         """Nearest ``k`` controlled neighbours (never the query's own skeleton) and the flag."""
+        if k == NEIGHBOURS and (known := self.known.get(finding_key(keys))) is not None:
+            return known
         mol = Chem.MolFromSmiles(keys.smiles)
         structure_class = classify(mol, self.classes)
         found = self.similarities(mol)
@@ -370,6 +446,10 @@ class AnalogueIndex:
             lookalike=str(lookalike) if lookalike else None,
             reason=reason,
         )
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=4096)

@@ -31,11 +31,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from subsmatch import __version__
+from subsmatch.caching import BoundedCache
 from subsmatch.matchers.exact import StructureMatch, structure_matches
 from subsmatch.matchers.generic import RuleBook, RuleMatch
 from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex, lookalike_of
@@ -421,6 +422,8 @@ class Gaps:
         }
         self.loaded = frozenset(code for (code, _), cover in self.by_code.items() if cover)
         self.get = self.by_code.get  # the verdict asks thousands of times
+        # the gap notes of a substance on no list and under no rule, per code, day and texts
+        self.unlisted: BoundedCache[tuple, Derived | None] = BoundedCache(1024)
 
 
 def _gap(
@@ -635,7 +638,10 @@ def evaluate(
         )
         has_lists = code in gaps.loaded and law.has_lists(code)
         if status is Status.NOT_LISTED and has_lists:
-            gap = _gap(code, facts, law, gaps, day, generic)
+            find = partial(_gap, code, facts, law, gaps, day, generic)
+            # on no list and under no rule (most medicines): the same for every such substance
+            unlisted = not (facts.by_code or generic)
+            gap = gaps.unlisted.get_or_make((code, day, law.gaps), find) if unlisted else find()
             if gap is not None:
                 notes.append(gap)
                 status = gap.status if gap.applies else status

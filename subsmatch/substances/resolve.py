@@ -71,6 +71,8 @@ class Lookups:
     skeleton: Callable[[str], Sequence[str]]  # connectivity key -> substance ids, most listed first
     structure_of: Callable[[str], StructureKeys | None]  # substance id -> keys, if any
     name_of: Callable[[str], str] = str  # substance id -> its name, for notes
+    # SMILES whose standardisation is known to give these keys (reference structures)
+    standard: Mapping[str, StructureKeys] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ class Resolver:
 
     def _structure(self, query: str, text: str, kind: str) -> Resolution:
         try:
-            keys = keys_of(text)
+            keys = self.lookups.standard.get(text) or keys_of(text)
         except StructureError as error:
             return Resolution(query, kind, error=str(error), invalid_input=True)
         sid = self.lookups.inchikey.get(keys.inchikey)
