@@ -389,3 +389,15 @@ def test_a_vocabulary_gives_its_short_names_to_known_substances_and_only_its_own
         "Neurocaine",
     }
     assert [e.name.text for e in merged.substances[f"ik:{GBL.inchikey}"].names] == ["Lepirudin"]
+
+
+def test_a_list_known_complete_to_a_date_is_written_complete_and_a_partial_one_has_no_date():
+    from subsmatch.compile.dating import contract_coverage, load_coverage
+
+    assert contract_coverage("partial", "2015-10-02", "NL") == (
+        "complete",
+        "NL; later changes loaded in part",
+    )
+    assert contract_coverage("partial", None, "US") == ("partial", "US")
+    for coverage in load_coverage():  # the curated table, as the compiler reads it
+        assert (coverage.coverage == "partial") == (coverage.complete_to is None), coverage
