@@ -325,3 +325,75 @@ def test_the_checker_takes_a_region() -> None:
     assert Checker(region="nl").region == "NL"
     with pytest.raises(RegionError):
         Checker(region="Narnia")
+
+
+# --- stereoisomers the table holds under another name -----------------------------------------
+
+STEREO_NAMES = [
+    ("levocetirizine", "lcet", ""),
+    ("verapamil", "vera", ""),
+    ("d-lysine", "dlys", ""),
+    ("dextromethorphan", "dxm", ""),
+]
+STEREO_STRUCTURES = {
+    "lcet": "OC(=O)COCCN1CCN(CC1)[C@H](c1ccccc1)c1ccc(Cl)cc1",
+    "vera": "COc1ccc(CCN(C)CCCC(C#N)(C(C)C)c2ccc(OC)c(OC)c2)cc1OC",
+    "dlys": "NCCCC[C@@H](N)C(=O)O",
+    "dxm": STRUCTURES["dxm"],
+}
+
+
+@pytest.fixture(scope="module")
+def stereo_resolver() -> Resolver:
+    keys = {sid: keys_of(smiles) for sid, smiles in STEREO_STRUCTURES.items()}
+    return Resolver(
+        Lookups(
+            names=SynonymIndex(STEREO_NAMES),
+            cas={},
+            inchikey={k.inchikey: sid for sid, k in keys.items()},
+            skeleton=lambda c: sorted(sid for sid, k in keys.items() if k.connectivity == c),
+            structure_of=keys.get,
+        ),
+        use_opsin=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("cetirizine", "lcet"),  # a stereo word the table alone has
+        ("(RS)-cetirizine", "lcet"),
+        ("dexverapamil", "vera"),  # a stereo word the table lacks
+        ("lysine", "dlys"),  # a stereo prefix the table alone has
+        ("cetirizina", "lcet"),  # and a spelling convention on top: fuzzy
+    ],
+)
+def test_a_stereoisomer_the_table_holds_answers_and_is_uncertain(
+    stereo_resolver: Resolver, query: str, expected: str
+) -> None:
+    r = stereo_resolver.resolve(query)
+    assert (r.substance_id, r.uncertain) == (expected, True)
+    assert any("its stereo may differ" in note for note in r.notes), r.notes
+
+
+def test_a_stereo_word_is_never_swapped_for_another(stereo_resolver: Resolver) -> None:
+    assert not stereo_resolver.resolve("levomethorphan").resolved
+    assert not stereo_resolver.resolve("levoverapamilone").resolved
+    exact = stereo_resolver.resolve("levocetirizine")
+    assert (exact.substance_id, exact.uncertain) == ("lcet", False)
+
+
+def test_a_street_name_is_matched_only_as_written(resolver: Resolver) -> None:
+    assert resolver.resolve("cookie").substance_id == "mdma"
+    for near in ("cooky", "candi"):  # spelled like the slang: another word, not a near-spelling
+        assert not resolver.resolve(near).resolved, near
+
+
+def test_a_stereo_relative_is_never_slang() -> None:
+    index = SynonymIndex([("menthol", "heroin", "US"), ("levocetirizine", "lcet", "")])
+    keys = {"lcet": keys_of(STEREO_STRUCTURES["lcet"])}
+    found = Resolver(
+        Lookups(index, {}, {}, lambda c: [], keys.get), use_opsin=False, region="US"
+    ).resolve
+    assert not found("levomenthol").resolved  # "menthol" is the DEA's slang for heroin
+    assert found("cetirizine").substance_id == "lcet"
