@@ -378,6 +378,7 @@ def test_a_stereoisomer_the_table_holds_answers_and_is_uncertain(
 
 def test_a_stereo_word_is_never_swapped_for_another(stereo_resolver: Resolver) -> None:
     assert not stereo_resolver.resolve("levomethorphan").resolved
+    assert not stereo_resolver.resolve("cetrizine").resolved  # a relative's typo: two doubts
     assert not stereo_resolver.resolve("levoverapamilone").resolved
     exact = stereo_resolver.resolve("levocetirizine")
     assert (exact.substance_id, exact.uncertain) == ("lcet", False)

@@ -34,6 +34,7 @@ from subsmatch.substances.names import (
     NormalisedName,
     alias_parts,
     normalise,
+    spelling_fold,
     stereo_word_relatives,
 )
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
@@ -432,7 +433,10 @@ class Resolver:
         by_relative = False
         if not hits:
             for relative in stereo_word_relatives(name.base):
-                if hits := _not_slang(self.lookups.names.fuzzy(normalise(relative))):
+                folded = spelling_fold(normalise(relative).key)
+                near = self.lookups.names.fuzzy(normalise(relative))
+                # one step of doubt: a spelling convention of a relative, never its typo
+                if hits := [h for h in _not_slang(near) if spelling_fold(h.matched_name) == folded]:
                     by_relative = True
                     break
         if not hits:
