@@ -427,9 +427,9 @@ class Resolver:
 
     def _fuzzy(self, query: str) -> Resolution:
         """Near-spellings of the name, else of its stereo-word relatives (cetirizina:
-        levocetirizine), never of a street name; always uncertain."""
+        levocetirizine), never of slang known only elsewhere; always uncertain."""
         name = normalise(split_derivative(query.strip())[0])
-        hits = _not_slang(self.lookups.names.fuzzy(name))
+        hits = self._near_here(self.lookups.names.fuzzy(name))
         by_relative = False
         if not hits:
             for relative in stereo_word_relatives(name.base):
@@ -464,6 +464,16 @@ class Resolver:
             notes=(f"uncertain: spelled like '{best.matched_name}' (score {best.score:.0f})",),
         )
         return _noted(resolution, _stereo_note(name, resolution)) if by_relative else resolution
+
+    def _near_here(self, hits: Sequence[NameHitLike]) -> list[NameHitLike]:
+        """The near-spellings a user may mean: names used anywhere, and street names of the
+        user's region. A near-spelling of slang known only elsewhere would be two doubts in
+        one answer ("mentol" in Europe is not the DEA's "menthol" for heroin)."""
+        return [
+            hit
+            for hit in hits
+            if not self._tiers or tier_of(hit.regions, self._tiers) < len(self._tiers)
+        ]
 
     @staticmethod
     def _derivative_noted(resolution: Resolution) -> Resolution:
@@ -562,9 +572,8 @@ _STRUCTURES = frozenset({"smiles", "inchi", "molfile", "inchikey"})
 
 
 def _not_slang(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
-    """The hits of names used anywhere: a street name is slang, matched only as written (a
-    near-spelling or a stereo relative of it is another word: "mentol" is not the DEA's
-    "menthol" for heroin)."""
+    """The hits of names used anywhere: slang has no stereoisomers ("levomenthol" is not the
+    DEA's "menthol" for heroin)."""
     return [hit for hit in hits if hit.regions >= ANYWHERE]
 
 
