@@ -294,6 +294,10 @@ def test_a_salt_name_stays_only_where_its_base_can_name_the_substance():
     report = NameReport()
     check_salt_names(merged.substances, readings, ROLES, report)
     assert [d.what for d in report.dropped] == ["name 'choline salicylate'"]
+    from subsmatch.compile.write import preferred_name
+
+    salt = merged.substances[merged.by_row[0]]
+    assert preferred_name(salt, ROLES) == "choline salicylate"  # still its name, not a key
     kept = {n.name.text for s in merged.substances.values() for n in s.names}
     # a base read as its own skeleton; water names no other component
     assert kept == {"cocaine hydrochloride", "cocaine", "cocaine hydrate"}

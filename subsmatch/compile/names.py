@@ -327,7 +327,8 @@ def check_salt_names(
     """A name with salt or ester words is looked up by its base alone, so it stays only where
     the base can name its substance: dropped where OPSIN reads the base as another skeleton
     ("choline salicylate" would make "choline" name the salicylate; "alpha-tocopherol
-    succinate", the ester, would take "alpha-tocopherol"). A base OPSIN cannot read is kept."""
+    succinate", the ester, would take "alpha-tocopherol"). A base OPSIN cannot read is kept.
+    A dropped name may still name its substance for display (``Substance.unindexed``)."""
     for sid, substance in substances.items():
         if substance.ident is None:
             continue
@@ -343,6 +344,7 @@ def check_salt_names(
                 else f"its base '{base}' (salt and ester words aside, as a query is looked "
                 f"up) is read by OPSIN as {reading.ident.inchikey}"
             )
+        substance.unindexed += [e for e, r in zip(substance.names, reasons, strict=True) if r]
         _keep_names(substance, sid, reasons, report)
 
 
