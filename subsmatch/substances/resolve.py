@@ -429,7 +429,17 @@ class Resolver:
         """Near-spellings of the name, else of its stereo-word relatives (cetirizina:
         levocetirizine), never of slang known only elsewhere; always uncertain."""
         name = normalise(split_derivative(query.strip())[0])
-        hits = self._near_here(self.lookups.names.fuzzy(name))
+        near = self.lookups.names.fuzzy(name)
+        if near and not self._near_here(near[:1]):  # it most likely means that slang
+            return Resolution(
+                query,
+                "name",
+                form=name.form,
+                stereo=name.stereo,
+                error=f"spelled like '{near[0].matched_name}', a street name known only "
+                f"outside {self.region}: not taken",
+            )
+        hits = self._near_here(near)
         by_relative = False
         if not hits:
             for relative in stereo_word_relatives(name.base):
