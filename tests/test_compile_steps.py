@@ -269,6 +269,40 @@ def test_check_readings_keeps_a_contradicted_synonym_only_on_a_settled_substance
     assert [d.what for d in report.dropped] == ["name 'ecgonine methyl ester'"]
 
 
+def test_a_salt_name_stays_only_where_its_base_can_name_the_substance():
+    from subsmatch.compile.identify import Reading
+    from subsmatch.compile.names import check_salt_names, salt_name_bases
+
+    salicylic = keys_of("OC(=O)c1ccccc1O")  # the parent a salt's standardisation may keep
+    rows = [
+        Row("ident", 2, [Name("choline salicylate")], structure=salicylic.smiles),
+        Row(
+            "ident",
+            3,
+            [Name("cocaine hydrochloride"), Name("cocaine"), Name("cocaine hydrate")],
+            structure=COCAINE.smiles,
+        ),
+    ]
+    decisions = {0: given(salicylic), 1: given(COCAINE)}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    assert salt_name_bases(merged.substances, ROLES) == {("choline", "en"), ("cocaine", "en")}
+    choline = keys_of("C[N+](C)(C)CCO")
+    readings = {
+        ("choline", "en"): Reading("choline", Ident(choline.inchikey, choline), ()),
+        ("cocaine", "en"): Reading("cocaine", ident_of(COCAINE), ()),
+    }
+    report = NameReport()
+    check_salt_names(merged.substances, readings, ROLES, report)
+    assert [d.what for d in report.dropped] == ["name 'choline salicylate'"]
+    from subsmatch.compile.write import preferred_name
+
+    salt = merged.substances[merged.by_row[0]]
+    assert preferred_name(salt, ROLES) == "choline salicylate"  # still its name, not a key
+    kept = {n.name.text for s in merged.substances.values() for n in s.names}
+    # a base read as its own skeleton; water names no other component
+    assert kept == {"cocaine hydrochloride", "cocaine", "cocaine hydrate"}
+
+
 def _row(source: str = "list", line: int = 2) -> Row:
     return Row(source, line, [Name("x")])
 
@@ -389,3 +423,15 @@ def test_a_vocabulary_gives_its_short_names_to_known_substances_and_only_its_own
         "Neurocaine",
     }
     assert [e.name.text for e in merged.substances[f"ik:{GBL.inchikey}"].names] == ["Lepirudin"]
+
+
+def test_a_list_known_complete_to_a_date_is_written_complete_and_a_partial_one_has_no_date():
+    from subsmatch.compile.dating import contract_coverage, load_coverage
+
+    assert contract_coverage("partial", "2015-10-02", "NL") == (
+        "complete",
+        "NL; later changes loaded in part",
+    )
+    assert contract_coverage("partial", None, "US") == ("partial", "US")
+    for coverage in load_coverage():  # the curated table, as the compiler reads it
+        assert (coverage.coverage == "partial") == (coverage.complete_to is None), coverage

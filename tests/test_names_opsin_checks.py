@@ -52,6 +52,11 @@ def keys_of_doubts(name: str, smiles: str) -> set[str]:
             "C[C@]12CC[C@@H]3c4ccc(O)cc4CC[C@H]3[C@@H]1CC[C@@H]2O.OC(=O)c1ccccc1",
             "ester or salt",
         ),
+        # a sugar's trivial name read as its open chain
+        ("D-allose", "O=C[C@H](O)[C@H](O)[C@H](O)[C@H](O)CO", "open-chain sugar"),
+        ("D-fructose", "O=C(CO)[C@@H](O)[C@H](O)[C@H](O)CO", "open-chain sugar"),
+        # a glycoside read without what the sugar is bound to
+        ("cytosine-beta-D-arabinofuranoside", "OC[C@H]1O[C@@H](O)[C@@H](O)[C@@H]1O", "glycoside"),
     ],
 )
 def test_a_risky_name_is_flagged(name: str, smiles: str, key: str) -> None:
@@ -84,6 +89,10 @@ def test_a_risky_name_is_flagged(name: str, smiles: str, key: str) -> None:
         ("amphetamine sulfate", "CC(N)Cc1ccccc1.OS(=O)(=O)O"),
         ("calcium acetate", "[Ca+2].CC(=O)[O-].CC(=O)[O-]"),
         ("estradiol", "C[C@]12CC[C@@H]3c4ccc(O)cc4CC[C@H]3[C@@H]1CC[C@@H]2O"),
+        ("aldehydo-D-glucose", "O=C[C@H](O)[C@@H](O)[C@H](O)[C@H](O)CO"),  # the name says so
+        ("glyceraldehyde", "O=CC(O)CO"),  # no ring form to miss
+        ("beta-D-glucopyranose", "OC[C@H]1O[C@@H](O)[C@H](O)[C@@H](O)[C@@H]1O"),  # not a glycoside
+        ("methyl beta-D-glucopyranoside", "CO[C@@H]1O[C@H](CO)[C@@H](O)[C@H](O)[C@H]1O"),
     ],
 )
 def test_a_near_miss_is_not_flagged(name: str, smiles: str) -> None:

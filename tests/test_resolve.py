@@ -325,3 +325,79 @@ def test_the_checker_takes_a_region() -> None:
     assert Checker(region="nl").region == "NL"
     with pytest.raises(RegionError):
         Checker(region="Narnia")
+
+
+# --- stereoisomers the table holds under another name -----------------------------------------
+
+STEREO_NAMES = [
+    ("levocetirizine", "lcet", ""),
+    ("verapamil", "vera", ""),
+    ("d-lysine", "dlys", ""),
+    ("dextromethorphan", "dxm", ""),
+]
+STEREO_STRUCTURES = {
+    "lcet": "OC(=O)COCCN1CCN(CC1)[C@H](c1ccccc1)c1ccc(Cl)cc1",
+    "vera": "COc1ccc(CCN(C)CCCC(C#N)(C(C)C)c2ccc(OC)c(OC)c2)cc1OC",
+    "dlys": "NCCCC[C@@H](N)C(=O)O",
+    "dxm": STRUCTURES["dxm"],
+}
+
+
+@pytest.fixture(scope="module")
+def stereo_resolver() -> Resolver:
+    keys = {sid: keys_of(smiles) for sid, smiles in STEREO_STRUCTURES.items()}
+    return Resolver(
+        Lookups(
+            names=SynonymIndex(STEREO_NAMES),
+            cas={},
+            inchikey={k.inchikey: sid for sid, k in keys.items()},
+            skeleton=lambda c: sorted(sid for sid, k in keys.items() if k.connectivity == c),
+            structure_of=keys.get,
+        ),
+        use_opsin=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("cetirizine", "lcet"),  # a stereo word the table alone has
+        ("(RS)-cetirizine", "lcet"),
+        ("dexverapamil", "vera"),  # a stereo word the table lacks
+        ("lysine", "dlys"),  # a stereo prefix the table alone has
+        ("cetirizina", "lcet"),  # and a spelling convention on top: fuzzy
+    ],
+)
+def test_a_stereoisomer_the_table_holds_answers_and_is_uncertain(
+    stereo_resolver: Resolver, query: str, expected: str
+) -> None:
+    r = stereo_resolver.resolve(query)
+    assert (r.substance_id, r.uncertain) == (expected, True)
+    assert any("its stereo may differ" in note for note in r.notes), r.notes
+
+
+def test_a_stereo_word_is_never_swapped_for_another(stereo_resolver: Resolver) -> None:
+    assert not stereo_resolver.resolve("levomethorphan").resolved
+    assert not stereo_resolver.resolve("cetrizine").resolved  # a relative's typo: two doubts
+    assert not stereo_resolver.resolve("levoverapamilone").resolved
+    exact = stereo_resolver.resolve("levocetirizine")
+    assert (exact.substance_id, exact.uncertain) == ("lcet", False)
+
+
+def test_a_near_spelling_of_slang_is_taken_only_in_the_users_region(resolver: Resolver) -> None:
+    near = resolver.resolve("cooky")  # NL slang, the default region: one doubt
+    assert (near.substance_id, near.via, near.uncertain) == ("mdma", "fuzzy", True)
+    candi = resolver.resolve("candi")  # US slang from Europe: two doubts, and no runner-up
+    assert not candi.resolved and "street name known only outside" in (candi.error or "")
+    us = Resolver(lookups(), use_opsin=False, region="US")
+    assert us.resolve("candi").substance_id == "mdma"
+
+
+def test_a_stereo_relative_is_never_slang() -> None:
+    index = SynonymIndex([("menthol", "heroin", "US"), ("levocetirizine", "lcet", "")])
+    keys = {"lcet": keys_of(STEREO_STRUCTURES["lcet"])}
+    found = Resolver(
+        Lookups(index, {}, {}, lambda c: [], keys.get), use_opsin=False, region="US"
+    ).resolve
+    assert not found("levomenthol").resolved  # "menthol" is the DEA's slang for heroin
+    assert found("cetirizine").substance_id == "lcet"

@@ -89,6 +89,8 @@ def names_step(build: Build) -> None:
         build.roles,
         report,
     )
+    bases = identify.read_names(names.salt_name_bases(substances, build.roles))
+    names.check_salt_names(substances, bases, build.roles, report)
     report.vocabulary_names_trimmed = names.trim_vocabulary_names(substances, build.roles)
     names.report_ambiguous_street(substances, report)
 

@@ -180,19 +180,43 @@ class ListCoverage:
     note: str
 
 
+def contract_coverage(coverage: str, complete_to: str | None, note: str) -> tuple[str, str]:
+    """The coverage and note a list is written with, under the listings contract: a list known
+    complete to a date is "complete" (the list as it stood then is all there), whatever its
+    later changes; "partial" never carries a date. A curated "partial" list with a date says
+    so in its note.
+
+    >>> contract_coverage("partial", "2015-10-02", "lists I and II")
+    ('complete', 'lists I and II; later changes loaded in part')
+    >>> contract_coverage("partial", None, "a lower bound")
+    ('partial', 'a lower bound')
+    >>> contract_coverage("complete", "2025-12-12", "x")
+    ('complete', 'x')
+    """
+    if complete_to is None:
+        return "partial", note
+    if coverage == "partial":
+        return "complete", f"{note}; later changes loaded in part"
+    return coverage, note
+
+
 def load_coverage() -> list[ListCoverage]:
-    return [
-        ListCoverage(
-            r["jurisdiction"],
-            re.compile(r["list"]),
-            r["coverage"],
-            r["complete_to"] or None,
-            r["in_force_from"] or None,
-            r["in_force_from_note"],
-            r["note"],
+    table = []
+    for r in read_csv_comments(CURATED / "lists.csv"):
+        complete_to = r["complete_to"] or None
+        coverage, note = contract_coverage(r["coverage"], complete_to, r["note"])
+        table.append(
+            ListCoverage(
+                r["jurisdiction"],
+                re.compile(r["list"]),
+                coverage,
+                complete_to,
+                r["in_force_from"] or None,
+                r["in_force_from_note"],
+                note,
+            )
         )
-        for r in read_csv_comments(CURATED / "lists.csv")
-    ]
+    return table
 
 
 def coverage_of(

@@ -35,6 +35,7 @@ class Substance:
     structure_source: str = ""
     material: str = ""
     names: list[NameEntry] = field(default_factory=list)
+    unindexed: list[NameEntry] = field(default_factory=list)  # a display name, not a key
     cas: dict[str, str] = field(default_factory=dict)  # CAS -> the row that gave it
     listings: list[tuple[Listing, Row]] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)

@@ -114,6 +114,27 @@ def attach_label_rows(
             substances[sid].add_names(row.names, row)
 
 
+def _drop(report: NameReport, entry: NameEntry, sid: str, reason: str) -> None:
+    """Report a name kept off a substance, with its source row and why."""
+    report.dropped.append(
+        Dropped(f"{entry.source}:{entry.row}", f"name '{entry.name.text}'", sid, reason)
+    )
+
+
+def _keep_names(
+    substance: Substance, sid: str, reasons: list[str | None], report: NameReport
+) -> None:
+    """Keep the names of a substance that have no reason to be dropped (``reasons``, aligned
+    with its names); report the others."""
+    kept = []
+    for entry, reason in zip(substance.names, reasons, strict=True):
+        if reason is None:
+            kept.append(entry)
+        else:
+            _drop(report, entry, sid, reason)
+    substance.names = kept
+
+
 def name_rank(entry: NameEntry, roles: dict[str, SourceRole]) -> int:
     """How strongly a name belongs to a substance: a list's own name over a synonym table's."""
     return KIND_RANK.get(entry.name.kind, 2) * 2 + (roles[entry.source].role in WEAK_ROLES)
@@ -155,14 +176,7 @@ def drop_loose_names(
                 kept.append(entry)
             elif keep[key]:
                 others = ", ".join(sorted(keep[key]))
-                report.dropped.append(
-                    Dropped(
-                        f"{entry.source}:{entry.row}",
-                        f"name '{entry.name.text}'",
-                        sid,
-                        f"carried more strongly by {others}",
-                    )
-                )
+                _drop(report, entry, sid, f"carried more strongly by {others}")
         substance.names = kept
 
 
@@ -203,23 +217,18 @@ def drop_open_positions(
             sources[key].add(entry.source)
             if entry.name.kind == "preferred" and roles[entry.source].role == "vocabulary":
                 settled.add(key)
-        kept = []
+        reasons: list[str | None] = []
         for entry in substance.names:
             key = normalise(entry.name.text).key
             isomers = positioned.get(open_position(key), set())
             agreed = len(sources[key]) > 1 or key in settled
-            if any(c.isdigit() for c in key) or len(isomers) < 2 or agreed:
-                kept.append(entry)
-                continue
-            report.dropped.append(
-                Dropped(
-                    f"{entry.source}:{entry.row}",
-                    f"name '{entry.name.text}'",
-                    sid,
-                    "names no position; its locanted forms name " + ", ".join(sorted(isomers)),
-                )
+            placed = any(c.isdigit() for c in key) or len(isomers) < 2 or agreed
+            reasons.append(
+                None
+                if placed
+                else "names no position; its locanted forms name " + ", ".join(sorted(isomers))
             )
-        substance.names = kept
+        _keep_names(substance, sid, reasons, report)
 
 
 def check_readings(
@@ -261,15 +270,82 @@ def check_readings(
                     what + " (kept: the substance is settled by a given structure, InChIKey or CAS)"
                 )
             else:
-                report.dropped.append(
-                    Dropped(
-                        f"{entry.source}:{entry.row}",
-                        f"name '{entry.name.text}'",
-                        sid,
-                        f"OPSIN reads it as {reading.ident.inchikey}",
-                    )
-                )
+                _drop(report, entry, sid, f"OPSIN reads it as {reading.ident.inchikey}")
         substance.names = kept
+
+
+def salt_name_bases(
+    substances: dict[str, Substance], roles: dict[str, SourceRole]
+) -> set[tuple[str, str]]:
+    """The (base, language) of every name with salt or ester words on a substance with a
+    structure: what :func:`check_salt_names` needs read."""
+    return {
+        (base, entry.name.language or roles[entry.source].language)
+        for substance in substances.values()
+        if substance.ident is not None
+        for entry in substance.names
+        if entry.name.kind != "street" and (base := _salt_base(entry.name.text))
+    }
+
+
+PHYSICAL_FORMS = frozenset(
+    {
+        "anhydrous",
+        "base",
+        "crystal",
+        "powder",
+        "inner salt",
+        "hydrate",
+        "monohydrate",
+        "dihydrate",
+        "trihydrate",
+        "hemihydrate",
+        "sesquihydrate",
+    }
+)
+"""Form words that name no other component: water and physical forms. "Chloral hydrate" (a
+covalent hydrate, itself listed) keeps the key "chloral"."""
+
+
+def _salt_base(text: str) -> str | None:
+    """The base a name with salt or ester words is looked up by ("choline salicylate":
+    "choline"), None for a name without such words (or with water and physical forms only).
+
+    >>> _salt_base("Choline salicylate"), _salt_base("Chloral hydrate"), _salt_base("cocaine")
+    ('choline', None, None)
+    """
+    name = normalise(text)
+    return name.key if set(name.form) - PHYSICAL_FORMS else None
+
+
+def check_salt_names(
+    substances: dict[str, Substance],
+    readings: dict[tuple[str, str], Reading],
+    roles: dict[str, SourceRole],
+    report: NameReport,
+) -> None:
+    """A name with salt or ester words is looked up by its base alone, so it stays only where
+    the base can name its substance: dropped where OPSIN reads the base as another skeleton
+    ("choline salicylate" would make "choline" name the salicylate; "alpha-tocopherol
+    succinate", the ester, would take "alpha-tocopherol"). A base OPSIN cannot read is kept.
+    A dropped name may still name its substance for display (``Substance.unindexed``)."""
+    for sid, substance in substances.items():
+        if substance.ident is None:
+            continue
+        reasons: list[str | None] = []
+        for entry in substance.names:
+            base = _salt_base(entry.name.text) if entry.name.kind != "street" else None
+            language = entry.name.language or roles[entry.source].language
+            reading = readings.get((base, language)) if base else None
+            agrees = reading is None or reading.ident.connectivity == substance.ident.connectivity
+            reasons.append(
+                None
+                if agrees
+                else f"its base '{base}' (salt and ester words aside, as a query is looked "
+                f"up) is read by OPSIN as {reading.ident.inchikey}"
+            )
+        substance.unindexed += [e for e, r in zip(substance.names, reasons, strict=True) if r]
+        _keep_names(substance, sid, reasons, report)
 
 
 def synonym_readings(

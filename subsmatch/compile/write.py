@@ -117,7 +117,11 @@ def display_case(name: str) -> str:
 def preferred_name(substance: Substance, roles: dict[str, SourceRole]) -> str:
     """The short English name most lists use (2C-B, not one list's trade name), never a street
     name; the lists' own printing of it ("5F-MDMB-PINACA", not "5f-mdmb-pinaca")."""
-    entries = [e for e in substance.names if e.name.kind != "street"] or substance.names
+    entries = (
+        [e for e in substance.names if e.name.kind != "street"]
+        or substance.names
+        or substance.unindexed
+    )
     if not entries:
         return substance.id.split(":", 1)[1]
     used_by: dict[str, set[str]] = defaultdict(set)

@@ -299,6 +299,43 @@ def split_stereo(text: str) -> tuple[str, str]:
     return "-".join(parts), text
 
 
+# --- stereo words (INN practice) ----------------------------------------------------------
+
+_STEREO_WORDS = ("dextro", "levo", "race", "dex", "lev", "rac", "es", "ar")
+_SHORT_STEREO_WORDS = ("es", "ar")  # two letters start many names: a longer rest is asked
+STEREO_WORD_REST = 5  # letters a name must keep without its stereo word ("dopa" is too short)
+
+
+def stereo_word_relatives(base: str) -> tuple[str, ...]:
+    """Names that a stereo word of INN practice (levo-, dextro-, dex-, lev-, es-, ar-, race-)
+    makes or unmakes on the same skeleton: the name without its word first (levobupivacaine
+    -> bupivacaine: the racemate or the unspecified form), then the name with each word
+    (cetirizine -> levocetirizine, dexcetirizine ...). A word is never swapped for another
+    (dextromethorphan never becomes levomethorphan), and a name that begins with a digit,
+    a locant or a bracket is left alone.
+
+    >>> stereo_word_relatives("levobupivacaine")[:2]
+    ('bupivacaine', 'obupivacaine')
+    >>> "dextromethorphan" in stereo_word_relatives("levomethorphan")
+    False
+    >>> stereo_word_relatives("esketamine")[0], stereo_word_relatives("cetirizine")[:2]
+    ('ketamine', ('dextrocetirizine', 'levocetirizine'))
+    >>> stereo_word_relatives("4-mmc"), stereo_word_relatives("dopa")
+    ((), ())
+    """
+    if not base[:1].isalpha() or not base.replace(" ", "").replace("-", "").isalpha():
+        return ()
+    unmade = [
+        base[len(word) :]
+        for word in _STEREO_WORDS
+        if base.startswith(word)
+        and len(rest := base[len(word) :]) >= STEREO_WORD_REST + (word in _SHORT_STEREO_WORDS)
+        and rest[0].isalpha()
+    ]
+    made = [word + base for word in _STEREO_WORDS] if len(base) >= STEREO_WORD_REST else []
+    return tuple(dict.fromkeys([*unmade, *made]))
+
+
 # --- salt and form words -------------------------------------------------------------------
 
 _SEPARATORS = r"[\s.,/-]"

@@ -242,6 +242,45 @@ class LostComponents(_Noting):
         return self.note(parts=shown)
 
 
+_OPEN_SUGAR = (  # an aldose or a ketose drawn as its open chain
+    Chem.MolFromSmarts("[CX3H1](=O)[CX4H1]([OX2H1])[CX4H1][OX2H1]"),
+    Chem.MolFromSmarts("[CX3](=O)([CX4H2][OX2H1])[CX4H1]([OX2H1])[CX4H1][OX2H1]"),
+)
+_FREE_ANOMER = Chem.MolFromSmarts("[CX4;R]([OX2H1])[OX2;R][#6;R]")  # a ring hemiacetal
+
+
+@dataclass(frozen=True)
+class OpenChainSugar(_Noting):
+    """A sugar's trivial name read as its open chain, which a substance rarely is."""
+
+    key: str = "open-chain sugar"
+    explanation: str = (
+        "OPSIN drew the sugar as its open chain; the substance is usually a ring form"
+    )
+    said: re.Pattern[str] = re.compile(r"aldehydo|keto-|open|linear|acyclic")
+
+    def found(self, name: str, smiles: str) -> str | None:
+        if self.said.search(_plain(name)) or not (mol := Chem.MolFromSmiles(smiles)):
+            return None
+        return self.note() if any(mol.HasSubstructMatch(p) for p in _OPEN_SUGAR) else None
+
+
+@dataclass(frozen=True)
+class GlycosideWithoutAglycone(_Noting):
+    """A glycoside ("-oside") read with a free anomeric hydroxy: what it is bound to is lost."""
+
+    key: str = "glycoside"
+    explanation: str = (
+        "the name is a glycoside, the reading a free sugar: OPSIN lost what it is bound to"
+    )
+    word: re.Pattern[str] = re.compile(r"osides?\b")
+
+    def found(self, name: str, smiles: str) -> str | None:
+        if not self.word.search(_plain(name)) or not (mol := Chem.MolFromSmiles(smiles)):
+            return None
+        return self.note() if mol.HasSubstructMatch(_FREE_ANOMER) else None
+
+
 CHECKS: list[Check] = [
     StereoLetter(),
     MissingLocant(),
@@ -250,6 +289,8 @@ CHECKS: list[Check] = [
     CodeLike(),
     LostComponents(),
     EsterOrSalt(),
+    OpenChainSugar(),
+    GlycosideWithoutAglycone(),
 ]
 
 

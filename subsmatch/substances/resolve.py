@@ -30,7 +30,13 @@ from typing import Literal, Protocol
 from subsmatch.caching import BoundedCache
 from subsmatch.substances.facts import Derivative, QueryFacts, formula_agrees, split_derivative
 from subsmatch.substances.identifiers import normalise_cas, query_kind
-from subsmatch.substances.names import NormalisedName, alias_parts, normalise
+from subsmatch.substances.names import (
+    NormalisedName,
+    alias_parts,
+    normalise,
+    spelling_fold,
+    stereo_word_relatives,
+)
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
 from subsmatch.substances.regions import (
     ANYWHERE,
@@ -256,6 +262,20 @@ class Resolver:
             return _noted(self._synonym(query, name, hits), "matched with spaces and hyphens aside")
         if parts := alias_parts(lookup):
             return self._alias(query, name, parts)
+        return self._stereo_relative(query, name)
+
+    def _stereo_relative(self, query: str, name: NormalisedName) -> Resolution | None:
+        """A name the table lacks whose stereoisomer it holds: the same name with a stereo
+        prefix only the table has (lysine: d-lysine), or with a stereo word made or unmade
+        (bupivacaine: levobupivacaine; dexverapamil: verapamil). Uncertain: the answer's
+        stereo may not be the one named (the lists cover stereoisomers unless they say
+        otherwise, and a stereo exclusion needs the very isomer)."""
+        relatives = [replace(name, stereo="(±)")] if not name.stereo else []
+        relatives += [normalise(r) for r in stereo_word_relatives(name.base)]
+        for relative in relatives:
+            if hits := _not_slang(self.lookups.names.exact(relative)):
+                found = replace(self._synonym(query, relative, hits), form=name.form)
+                return _doubted(replace(found, stereo=name.stereo), _stereo_note(name, found))
         return None
 
     def _synonym(self, query: str, name: NormalisedName, hits: Sequence[NameHitLike]) -> Resolution:
@@ -408,8 +428,29 @@ class Resolver:
         return resolution
 
     def _fuzzy(self, query: str) -> Resolution:
+        """Near-spellings of the name, else of its stereo-word relatives (cetirizina:
+        levocetirizine), never of slang known only elsewhere; always uncertain."""
         name = normalise(split_derivative(query.strip())[0])
-        hits = self.lookups.names.fuzzy(name)
+        near = self.lookups.names.fuzzy(name)
+        if near and not self._near_here(near[:1]):  # it most likely means that slang
+            return Resolution(
+                query,
+                "name",
+                form=name.form,
+                stereo=name.stereo,
+                error=f"spelled like '{near[0].matched_name}', a street name known only "
+                f"outside {self.region}: not taken",
+            )
+        hits = self._near_here(near)
+        by_relative = False
+        if not hits:
+            for relative in stereo_word_relatives(name.base):
+                folded = spelling_fold(normalise(relative).key)
+                near = self.lookups.names.fuzzy(normalise(relative))
+                # one step of doubt: a spelling convention of a relative, never its typo
+                if hits := [h for h in _not_slang(near) if spelling_fold(h.matched_name) == folded]:
+                    by_relative = True
+                    break
         if not hits:
             return Resolution(
                 query,
@@ -421,7 +462,7 @@ class Resolver:
         best = hits[0]
         confidence = round(best.score / 100 * FUZZY_CEILING, 3)
         others = tuple(sorted({h.substance_id for h in hits[1:]} - {best.substance_id}))
-        return Resolution(
+        resolution = Resolution(
             query,
             "name",
             "fuzzy",
@@ -434,6 +475,17 @@ class Resolver:
             alternatives=others,
             notes=(f"uncertain: spelled like '{best.matched_name}' (score {best.score:.0f})",),
         )
+        return _noted(resolution, _stereo_note(name, resolution)) if by_relative else resolution
+
+    def _near_here(self, hits: Sequence[NameHitLike]) -> list[NameHitLike]:
+        """The near-spellings a user may mean: names used anywhere, and street names of the
+        user's region. A near-spelling of slang known only elsewhere would be two doubts in
+        one answer ("mentol" in Europe is not the DEA's "menthol" for heroin)."""
+        return [
+            hit
+            for hit in hits
+            if not self._tiers or tier_of(hit.regions, self._tiers) < len(self._tiers)
+        ]
 
     @staticmethod
     def _derivative_noted(resolution: Resolution) -> Resolution:
@@ -529,6 +581,20 @@ class Resolver:
 
 
 _STRUCTURES = frozenset({"smiles", "inchi", "molfile", "inchikey"})
+
+
+def _not_slang(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
+    """The hits of names used anywhere: slang has no stereoisomers ("levomenthol" is not the
+    DEA's "menthol" for heroin)."""
+    return [hit for hit in hits if hit.regions >= ANYWHERE]
+
+
+def _stereo_note(name: NormalisedName, found: Resolution) -> str:
+    return (
+        f"'{name.key}' is not in the reference data; its stereoisomer or racemate "
+        f"'{found.matched_name}' is: the structure answered is that one's, its stereo may "
+        "differ from the one named"
+    )
 
 
 def _facts_text(facts: QueryFacts) -> str:
