@@ -19,12 +19,18 @@ REFERENCE = load()
 PATH = reference_analogues.path_of(REFERENCE)
 ALL = tuple(sorted(JURISDICTIONS))  # how the checker keys its default index
 STRUCTURES = reference_analogues.structures(REFERENCE)
+MADE_ON = reference_analogues.made_on(PATH)  # the committed table's day, asked by its tests
+
+
+def test_the_committed_table_says_the_day_it_was_made_for():
+    assert MADE_ON is not None
 
 
 @pytest.fixture(scope="module")
 def index() -> AnalogueIndex:
-    """An index searching live: it knows no stored assessment."""
-    return reference_analogues.index_of(REFERENCE)
+    """An index of the table's day searching live: it knows no stored assessment. (Today's
+    index differs from it once a listing comes into force; checks then search again.)"""
+    return AnalogueIndex(REFERENCE, MADE_ON, ALL)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +62,8 @@ def sample(committed: Mapping) -> list:
 def test_committed_table_is_current_and_covers_every_structure(same_rdkit, index, committed):
     """A failure here means the reference, similarity.py, a class, threshold or look-alike, or
     a listing's state today changed: run ``python -m subsmatch.matchers.precompute``."""
-    assert reference_analogues.made_with(PATH) == reference_analogues.versions(REFERENCE, index)
+    made = reference_analogues.made_with(PATH)
+    assert made == {**reference_analogues.versions(REFERENCE, index), "made_on": str(MADE_ON)}
     assert set(reference_analogues.read(REFERENCE, index)) == {finding_key(k) for k in STRUCTURES}
 
 
@@ -106,19 +113,19 @@ def test_checker_reads_the_assessment_of_a_medicine_without_fingerprinting(same_
     checker's index never fingerprints its members."""
     checker = Checker(use_opsin=False)
     for query in ("bupropion", "CC(NC(C)(C)C)C(=O)c1cccc(Cl)c1", "paracetamol"):
-        verdict = checker.check([query])[0]
+        verdict = checker.check([query], as_of=MADE_ON)[0]
         assert verdict.analogue is not None, query
         live = evaluate(
             verdict.resolution,
             REFERENCE,
             JURISDICTIONS,
-            None,
+            MADE_ON,
             checker.rules,
             lambda: index,
             checker.home,
         )
         assert verdict_to_dict(verdict, REFERENCE) == verdict_to_dict(live, REFERENCE), query
-    used = checker.analogues(JURISDICTIONS, None)
+    used = checker.analogues(JURISDICTIONS, MADE_ON)
     assert used.known and "fingerprints" not in vars(used)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,6 +39,7 @@ from subsmatch.reference.lists import JURISDICTIONS, Reference
 from subsmatch.substances.structures import StructureKeys
 
 FILE_NAME = "analogue_assessments.parquet"
+MADE_ON = "made_on"  # metadata: the day the index was asked, not a version
 NEIGHBOUR = pa.struct(
     [
         ("substance_id", pa.string()),
@@ -157,10 +159,23 @@ def path_of(reference: Reference) -> Path:
 
 
 def write(reference: Reference, path: Path | None = None) -> int:
-    """Write the table beside the reference data; the number of structures in it."""
-    table = compute(reference, index_of(reference))
-    pq.write_table(table, path or path_of(reference), compression="zstd")
+    """Write the table beside the reference data; the number of structures in it. The day it
+    was made for is kept beside the versions (``made_on``): a listing that comes into force
+    later changes the index's digest, so from that day on checks search again until the table
+    is written anew, and the table's own tests keep asking the index of that day."""
+    index = index_of(reference)
+    table = compute(reference, index)
+    made = {**versions(reference, index), MADE_ON: date.today().isoformat()}
+    pq.write_table(
+        table.replace_schema_metadata(made), path or path_of(reference), compression="zstd"
+    )
     return table.num_rows
+
+
+def made_on(path: Path) -> date | None:
+    """The day the table at ``path`` was made for (None for a table that does not say)."""
+    day = made_with(path).get(MADE_ON)
+    return date.fromisoformat(day) if day else None
 
 
 def read(
@@ -168,7 +183,8 @@ def read(
 ) -> Mapping[tuple[str, str, str], AnalogueFinding]:
     """The stored assessments, when made with this data, index, engine and RDKit; else empty."""
     path = path or path_of(reference)
-    if made_with(path) != versions(reference, index):
+    made = {k: v for k, v in made_with(path).items() if k != MADE_ON}
+    if made != versions(reference, index):
         return {}
     return stored(path)
 
