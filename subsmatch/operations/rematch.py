@@ -22,7 +22,7 @@ from subsmatch.ingest.rows import resolution_values
 from subsmatch.matchers.checker import Checker
 from subsmatch.store.engine import writer
 from subsmatch.store.ingests import resolution_ids
-from subsmatch.store.rematches import move_findings, record_rematch, stale_resolutions
+from subsmatch.store.rematches import move_findings, record_rematches, stale_resolutions
 
 VERSION_KEYS = ("data_version", "rules_version", "tool_version")
 
@@ -98,25 +98,30 @@ def rematch(engine: Engine, checker: Checker | None = None) -> Rematched:
         new_ids = resolution_ids(
             session, {q: resolution_values(v) for q, v in verdicts.items()}, versions
         )
-        changed, evidence_changed, moved_total = [], 0, 0
+        moved = move_findings(
+            session, [(row.id, new_ids[row.query], verdicts[row.query]["status"]) for row in stale]
+        )
+        changed, evidence_changed, records = [], 0, []
         for row in stale:
             new = verdicts[row.query]
-            moved = move_findings(session, row.id, new_ids[row.query], new["status"])
-            moved_total += moved
             before = _versions_text(row.data_version, row.rules_version, row.tool_version)
-            record_rematch(
-                session,
-                query=row.query,
-                old_resolution_id=row.id,
-                new_resolution_id=new_ids[row.query],
-                old_status=row.status,
-                new_status=new["status"],
-                findings=moved,
-                old_versions=before,
-                new_versions=now,
+            records.append(
+                {
+                    "query": row.query,
+                    "old_resolution_id": row.id,
+                    "new_resolution_id": new_ids[row.query],
+                    "old_status": row.status,
+                    "new_status": new["status"],
+                    "findings": moved[row.id],
+                    "old_versions": before,
+                    "new_versions": now,
+                }
             )
             if new["status"] != row.status:
-                changed.append(Change(row.query, row.status, new["status"], moved, before, now))
+                changed.append(
+                    Change(row.query, row.status, new["status"], moved[row.id], before, now)
+                )
             elif _evidence(json.loads(row.verdict)) != _evidence(new):
                 evidence_changed += 1
-        return Rematched(len(stale), changed, evidence_changed, moved_total)
+        record_rematches(session, records)
+        return Rematched(len(stale), changed, evidence_changed, sum(moved.values()))
