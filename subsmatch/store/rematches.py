@@ -35,7 +35,8 @@ _MOVES = Table(
 
 
 def stale_resolutions(session: Session, versions: Mapping[str, str]) -> list[Row]:
-    """Resolutions that findings use and that other data, rules or tool versions made."""
+    """Resolutions that findings use and that other data, rules or tool versions made
+    (without their verdicts: :func:`stored_verdicts` reads them a few at a time)."""
     used = select(FindingRow.resolution_id).where(FindingRow.resolution_id.is_not(None))
     return list(
         session.execute(
@@ -46,13 +47,22 @@ def stale_resolutions(session: Session, versions: Mapping[str, str]) -> list[Row
                 ResolutionRow.data_version,
                 ResolutionRow.rules_version,
                 ResolutionRow.tool_version,
-                ResolutionRow.verdict,
             ).where(
                 ResolutionRow.id.in_(used),
                 or_(*(getattr(ResolutionRow, k) != v for k, v in versions.items())),
             )
         ).all()
     )
+
+
+def stored_verdicts(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """The verdict JSON of these resolutions, by id."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        query = select(ResolutionRow.id, ResolutionRow.verdict).where(ResolutionRow.id.in_(part))
+        found.update(session.execute(query).all())
+    return found
 
 
 def move_findings(session: Session, moves: Sequence[tuple[int, int, str]]) -> dict[int, int]:
