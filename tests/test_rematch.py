@@ -21,6 +21,16 @@ def stored(db_url: str, checker):
     return engine
 
 
+def as_if_an_older_tool_said_not_listed(engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "update resolutions set tool_version = '0', status = 'not_listed' "
+                "where query in ('MDMA', 'Cocaine')"
+            )
+        )
+
+
 def test_a_verdict_whose_evidence_changed_is_counted_apart_from_status_changes(db_url, checker):
     engine = stored(db_url, checker)
     with engine.begin() as connection:
@@ -44,13 +54,7 @@ def test_a_verdict_whose_evidence_changed_is_counted_apart_from_status_changes(d
 
 def test_status_changes_are_counted_per_transition(db_url, checker):
     engine = stored(db_url, checker)
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "update resolutions set tool_version = '0', status = 'not_listed' "
-                "where query in ('MDMA', 'Cocaine')"
-            )
-        )
+    as_if_an_older_tool_said_not_listed(engine)
     done = rematch(engine, checker)
     assert sorted(c.query for c in done.changed) == ["Cocaine", "MDMA"]
     moved = sum(c.findings for c in done.changed)
@@ -60,13 +64,8 @@ def test_status_changes_are_counted_per_transition(db_url, checker):
 
 def test_verdicts_judged_in_batches_move_every_finding_to_its_new_verdict(db_url, checker):
     engine = stored(db_url, checker)
+    as_if_an_older_tool_said_not_listed(engine)
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "update resolutions set tool_version = '0', status = 'not_listed' "
-                "where query in ('MDMA', 'Cocaine')"
-            )
-        )
         connection.execute(text("update resolutions set data_version = 'older'"))
         used = connection.execute(
             text("select count(distinct resolution_id), count(resolution_id) from findings")
