@@ -204,8 +204,8 @@ def analysis_within(analysis: Analysis, limits: Limits, note: Callable[[str], No
     device = _instrument_texts(analysis.instrument)
     every = "".join(
         (
-            *(t or "" for t in _analysis_texts(analysis)),
-            *(v or "" for v in device),
+            *filter(None, _analysis_texts(analysis)),  # texts, the absent ones None
+            *filter(None, device),
             *chain.from_iterable(analysis.extras),
         )
     )
