@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 
 
-def timed(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and stdout of one process."""
+def timed(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (``wait4``: it and its children), peak RSS (MiB) and stdout
+    of one process."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
@@ -39,18 +40,19 @@ def timed(command: list[str]) -> tuple[float, float, str]:
         if os.waitstatus_to_exitcode(status) not in (0, 3):
             sys.exit(f"{' '.join(command)} failed:\n{stderr}")
         out.seek(0)
-        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+        cpu = usage.ru_utime + usage.ru_stime
+        return seconds, cpu, usage.ru_maxrss / 1024, out.read().decode()
 
 
 def ingest(path: Path, db_url: str) -> tuple[float, float, dict]:
-    seconds, peak, out = timed(
+    seconds, _cpu, peak, out = timed(
         [str(BIN / "subsmatch"), "--db", db_url, "ingest", str(path), "--json"]
     )
     return seconds, peak, json.loads(out)[0]
 
 
 def diy(path: Path, workdir: Path) -> float:
-    seconds, _peak, _out = timed(
+    seconds, _cpu, _peak, _out = timed(
         [str(BIN / "python"), str(ROOT / "benchmarks" / "diy.py"), str(path), str(workdir / "d.db")]
     )
     return seconds

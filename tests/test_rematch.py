@@ -21,6 +21,16 @@ def stored(db_url: str, checker):
     return engine
 
 
+def as_if_an_older_tool_said_not_listed(engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "update resolutions set tool_version = '0', status = 'not_listed' "
+                "where query in ('MDMA', 'Cocaine')"
+            )
+        )
+
+
 def test_a_verdict_whose_evidence_changed_is_counted_apart_from_status_changes(db_url, checker):
     engine = stored(db_url, checker)
     with engine.begin() as connection:
@@ -44,15 +54,32 @@ def test_a_verdict_whose_evidence_changed_is_counted_apart_from_status_changes(d
 
 def test_status_changes_are_counted_per_transition(db_url, checker):
     engine = stored(db_url, checker)
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "update resolutions set tool_version = '0', status = 'not_listed' "
-                "where query in ('MDMA', 'Cocaine')"
-            )
-        )
+    as_if_an_older_tool_said_not_listed(engine)
     done = rematch(engine, checker)
     assert sorted(c.query for c in done.changed) == ["Cocaine", "MDMA"]
     moved = sum(c.findings for c in done.changed)
     assert done.transitions == {"not_listed -> controlled": {"verdicts": 2, "findings": moved}}
     assert done.to_dict()["transitions"] == done.transitions
+
+
+def test_verdicts_judged_in_batches_move_every_finding_to_its_new_verdict(db_url, checker):
+    engine = stored(db_url, checker)
+    as_if_an_older_tool_said_not_listed(engine)
+    with engine.begin() as connection:
+        connection.execute(text("update resolutions set data_version = 'older'"))
+        used = connection.execute(
+            text("select count(distinct resolution_id), count(resolution_id) from findings")
+        ).one()
+    done = rematch(engine, checker, batch=1)
+    assert (done.rejudged, done.findings_moved) == tuple(used)
+    assert {c.query for c in done.changed} == {"MDMA", "Cocaine"}
+    with engine.begin() as connection:
+        left = connection.execute(
+            text(
+                "select count(*) from findings f join resolutions r on r.id = f.resolution_id "
+                "where r.data_version = 'older' or f.status != r.status"
+            )
+        ).scalar()
+        records = connection.execute(text("select sum(findings) from rematches")).scalar()
+    assert left == 0 and records == done.findings_moved
+    assert rematch(engine, checker).rejudged == 0

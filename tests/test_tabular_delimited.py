@@ -11,6 +11,7 @@ import pytest
 
 from subsmatch.ingest.records import Analysis, Finding, Rejection
 from tests.helpers import (
+    EXAMPLES,
     FOUR,
     RESQ_ROW,
     THREE,
@@ -229,3 +230,14 @@ def test_a_quoted_cell_with_line_breaks_in_a_one_column_table(tmp_path):
     path = write(tmp_path, "one.csv", 'Substance\n"Cocaine\nbase"\nMDMA\n')
     _, records = read_all(path, format="csv", profile=profile)
     assert found(records) == [("Cocaine\r\nbase", 2, 1), ("MDMA", 4, 2)]
+
+
+def test_a_component_number_int_cannot_read_is_no_rank_and_no_traceback(tmp_path):
+    """'1³' is made of digits (str.isdigit) but is no number: the component keeps no rank."""
+    lines = (EXAMPLES / "trunarc_raman.csv").read_text().splitlines()
+    lines[2] = lines[2].removesuffix(",1") + ",1³"
+    path = tmp_path / "trunarc.csv"
+    path.write_text("\n".join(lines) + "\n")
+    _, records = read_all(path, profile="trunarc-raman")
+    ranks = [r.rank for r in records if type(r) is Finding and r.name == "Cocaine HCl"]
+    assert ranks == [None]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
 
@@ -30,6 +31,7 @@ from subsmatch.ingest.records import (
     Finding,
     Instrument,
     Rejection,
+    Score,
 )
 
 NUL_SHOWN_AS = "\u2400"
@@ -134,7 +136,7 @@ def finding_within(finding: Finding, limits: Limits) -> Finding | Rejection:
             finding.cas_raw or "",
             finding.formula or "",
             *chain.from_iterable(finding.extras),
-            *(f"{s.name}{s.scale}" for s in finding.scores),
+            *map(_score_text, finding.scores),
         )
     )
     if len(every) <= limits.max_field_length and unstorable(every) is None:
@@ -148,11 +150,17 @@ def finding_within(finding: Finding, limits: Limits) -> Finding | Rejection:
     return finding
 
 
+@lru_cache(maxsize=4096)  # readers share their Score objects
+def _score_text(score: Score) -> str:
+    """The texts a score holds, as one (its value is a number)."""
+    return f"{score.name}{score.scale}"
+
+
 def _finding_texts(finding: Finding) -> list[tuple[str, str]]:
     texts = [("the substance name", finding.name or ""), ("the CAS number", finding.cas_raw or "")]
     texts.append(("the formula", finding.formula or ""))
     texts += [(f"the value of {key!r}", f"{key}{value}") for key, value in finding.extras]
-    texts += [(f"the score {s.name!r}", f"{s.name}{s.scale}") for s in finding.scores]
+    texts += [(f"the score {s.name!r}", _score_text(s)) for s in finding.scores]
     return texts
 
 
@@ -196,8 +204,8 @@ def analysis_within(analysis: Analysis, limits: Limits, note: Callable[[str], No
     device = _instrument_texts(analysis.instrument)
     every = "".join(
         (
-            *(t or "" for t in _analysis_texts(analysis)),
-            *(v or "" for v in device),
+            *filter(None, _analysis_texts(analysis)),  # texts, the absent ones None
+            *filter(None, device),
             *chain.from_iterable(analysis.extras),
         )
     )

@@ -123,11 +123,18 @@ def as_json_object(pairs: tuple[tuple[str, str], ...]) -> str:
     """
     if not pairs:
         return "{}"
-    if len({key for key, _value in pairs}) < len(pairs) or not all(
-        type(key) is str and type(value) is str for key, value in pairs
-    ):
-        return json.dumps(dict(pairs), ensure_ascii=False)
-    return "{" + ", ".join([f"{_string(k)}: {_string(v)}" for k, v in pairs]) + "}"
+    if len(dict(pairs)) == len(pairs):  # no key twice
+        try:
+            return "{" + ", ".join(map(_json_pair, pairs)) + "}"
+        except TypeError:  # a key or value that is no text: json writes it its way
+            pass
+    return json.dumps(dict(pairs), ensure_ascii=False)
+
+
+@lru_cache(maxsize=65536)  # most pairs repeat (library, unit), some do not (an id)
+def _json_pair(pair: tuple[str, str]) -> str:
+    key, value = pair
+    return f"{_string(key)}: {_string(value)}"
 
 
 @lru_cache(maxsize=4096)  # device exports and ChemStation repeat whole score lists

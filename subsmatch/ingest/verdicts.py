@@ -2,24 +2,56 @@
 
 Real reports repeat the same hundred substances: each distinct query is judged once in a
 process, and not at all when the database holds its verdict for the same versions of the
-reference data, rules and tool.
+reference data, rules and tool. A whole verdict (several kilobytes) is kept only until its
+resolution is stored; after that a query keeps what its later findings need (:class:`Judged`),
+so that memory grows by a few hundred bytes per distinct name, not by its verdict.
 """
 
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 from subsmatch import __version__
 from subsmatch.matchers.checker import Checker
-from subsmatch.matchers.verdict import at_home
+from subsmatch.matchers.verdict import at_home, listed_on
 from subsmatch.store.ingests import FileWriter
+from subsmatch.vocabulary import is_flagged
 
 Key = tuple[str, ...]
 """The texts that may identify a finding (its name, its CAS number)."""
 
 
+class Judged(NamedTuple):
+    """What the findings of a query need of its verdict: its status, whether it is flagged,
+    whether it resolved and how surely, the substance it resolved to, and, when
+    flagged, what makes it so (:func:`listed_on`)."""
+
+    status: str
+    flagged: bool
+    resolved: bool
+    confidence: float | None
+    name: str | None
+    listed_on: tuple[str, ...]
+
+    @classmethod
+    def of(cls, verdict: dict) -> Judged:
+        resolved = verdict["resolved"]
+        status = verdict["status"]
+        flagged = is_flagged(status, verdict.get("flagged"))
+        return cls(
+            status,
+            flagged,
+            bool(resolved),
+            resolved["confidence"] if resolved else None,
+            (resolved or {}).get("name"),
+            listed_on(verdict) if flagged else (),
+        )
+
+
 class Verdicts:
-    """Verdicts (``check --json`` objects) per query, and the ids of their stored resolutions."""
+    """What each query was judged (:class:`Judged`), the whole verdicts (``check --json``
+    objects) not stored yet, and the ids of the stored resolutions."""
 
     def __init__(self, checker: Checker) -> None:
         self.checker = checker
@@ -28,7 +60,8 @@ class Verdicts:
             "rules_version": checker.rules.version,
             "tool_version": __version__,
         }
-        self.of: dict[str, dict] = {}  # query -> check JSON, for every query seen
+        self.of: dict[str, Judged] = {}  # query -> what it was judged, for every query seen
+        self.unstored: dict[str, dict] = {}  # query -> check JSON of a chosen query not stored
         self.stored_ids: dict[str, int] = {}  # query -> committed resolution id
 
     def choose(self, keys: list[Key], store: FileWriter) -> dict[Key, str | None]:
@@ -40,23 +73,33 @@ class Verdicts:
         distinct = list(dict.fromkeys(keys))
         new = list(dict.fromkeys(q for key in distinct for q in key if q not in self.of))
         for query, (rid, verdict) in store.stored(new, self.versions).items():
-            self.of[query] = at_home(json.loads(verdict), self.checker.home)  # stored elsewhere
-            self.stored_ids[query] = rid
+            self.of[query] = Judged.of(at_home(json.loads(verdict), self.checker.home))
+            self.stored_ids[query] = rid  # stored elsewhere
         new = [q for q in new if q not in self.of]
         if new:  # else the checker's indexes need not be built
-            self.of.update(zip(new, self.checker.check_json(new), strict=True))
-        return {key: surest(key, self.of) for key in distinct}
+            verdicts = dict(zip(new, self.checker.check_json(new), strict=True))
+            self.of.update((query, Judged.of(verdict)) for query, verdict in verdicts.items())
+        else:
+            verdicts = {}
+        chosen = {key: surest(key, self.of) for key in distinct}
+        unstored = self.unstored  # whole verdicts are kept only for what will be stored
+        for query in dict.fromkeys(chosen.values()):
+            if query and query not in self.stored_ids and query not in unstored:
+                unstored[query] = verdicts.get(query) or self.checker.check_json([query])[0]
+        return chosen
 
     def committed(self, ids: dict[str, int]) -> None:
         """Resolutions a file stored and committed: later files reuse them."""
         self.stored_ids.update(ids)
+        for query in ids:
+            self.unstored.pop(query, None)
 
 
-def surest(queries: Key, verdicts: dict[str, dict]) -> str | None:
+def surest(queries: Key, judged: dict[str, Judged]) -> str | None:
     """The resolved query with the highest confidence (the name on a tie), else the first."""
     if not queries:
         return None
-    resolved = [q for q in queries if verdicts[q]["resolved"]]
+    resolved = [q for q in queries if judged[q].resolved]
     if not resolved:
         return queries[0]
-    return max(resolved, key=lambda q: (verdicts[q]["resolved"]["confidence"], q == queries[0]))
+    return max(resolved, key=lambda q: (judged[q].confidence, q == queries[0]))

@@ -36,8 +36,7 @@ from subsmatch.ingest.summary import (
     FlaggedFinding,
     most_severe,
 )
-from subsmatch.ingest.verdicts import Key, Verdicts
-from subsmatch.matchers.verdict import listed_on
+from subsmatch.ingest.verdicts import Judged, Key, Verdicts
 from subsmatch.store.ingests import ChunkWriter, FileWriter
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
 from subsmatch.vocabulary import FLAGGED, NO_HIT, is_flagged
@@ -104,6 +103,8 @@ class ReportWriter:
         self.allowed_contexts = allowed_contexts
         self.cases: dict[str, tuple[str | None, str | None]] = {}  # analysis -> case, item
         self.kept: Counter = Counter()  # flagged findings kept, per status
+        # per distinct key met in this file: resolution id, status, and its judgement if any
+        self.outcomes: dict[Key, tuple[int | None, str, Judged | None]] = {}
 
     def write(self, chunk: Chunk) -> None:
         """Store one chunk's records: judged first, then written in one short transaction."""
@@ -113,7 +114,8 @@ class ReportWriter:
         # findings may follow an analysis of the previous chunk: its ids are still here
         self.cases |= {a.id: (a.case_id, a.item_id) for a in analyses}
         keys = [queries_of(f) for f in findings]
-        chosen = self.verdicts.choose(keys, self.store)
+        outcomes = self.outcomes  # keys of earlier chunks are not chosen again
+        chosen = self.verdicts.choose([k for k in keys if k not in outcomes], self.store)
         with self.store.transaction() as into:
             new_ids = self._new_resolutions(chosen, into)
             into.add(AnalysisRow, ANALYSIS_COLUMNS, (analysis_row(a, file_id) for a in analyses))
@@ -152,7 +154,7 @@ class ReportWriter:
         """Store the resolutions of the chosen queries not stored yet: query -> id."""
         verdicts = self.verdicts
         needed = {
-            q: resolution_values(verdicts.of[q])
+            q: resolution_values(verdicts.unstored[q])
             for q in dict.fromkeys(chosen.values())
             if q and q not in verdicts.stored_ids
         }
@@ -166,22 +168,26 @@ class ReportWriter:
         new_ids: dict[str, int],
     ) -> list[tuple]:
         verdicts, summary = self.verdicts, self.summary
-        outcome = {  # per distinct key: resolution id, status, and the verdict when flagged
-            key: (None, NO_HIT, None)
+        outcome = self.outcomes
+        outcome.update(
+            (key, (None, NO_HIT, None))
             if query is None
             else (
-                verdicts.stored_ids.get(query) or new_ids[query],
-                verdicts.of[query]["status"],
-                verdicts.of[query],
+                key,
+                (
+                    verdicts.stored_ids.get(query) or new_ids[query],
+                    verdicts.of[query].status,
+                    verdicts.of[query],
+                ),
             )
             for key, query in chosen.items()
-        }
+        )
         summary.statuses.update(outcome[key][1] for key in keys)
         rows = []
         file_id = self.store.file_id
         for finding, key in zip(findings, keys, strict=True):
-            resolution_id, status, verdict = outcome[key]
-            flagged = is_flagged(status, verdict.get("flagged") if verdict else None)
+            resolution_id, status, judged = outcome[key]
+            flagged = judged.flagged if judged else is_flagged(status)
             summary.quiet += status in FLAGGED and not flagged  # a precursor not flagged
             if flagged and self.kept[status] < FLAGGED_KEPT:
                 self.kept[status] += 1
@@ -192,8 +198,8 @@ class ReportWriter:
                         item,
                         finding.name or finding.cas,
                         status,
-                        (verdict["resolved"] or {}).get("name"),
-                        listed_on(verdict),
+                        judged.name,
+                        judged.listed_on,
                         str(finding.locator),
                     )
                 )

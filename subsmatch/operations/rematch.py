@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Row
 from sqlalchemy.orm import Session
 
 from subsmatch import __version__
@@ -22,7 +22,12 @@ from subsmatch.ingest.rows import resolution_values
 from subsmatch.matchers.checker import Checker
 from subsmatch.store.engine import writer
 from subsmatch.store.ingests import resolution_ids
-from subsmatch.store.rematches import move_findings, record_rematch, stale_resolutions
+from subsmatch.store.rematches import (
+    move_findings,
+    record_rematches,
+    stale_resolutions,
+    stored_verdicts,
+)
 
 VERSION_KEYS = ("data_version", "rules_version", "tool_version")
 
@@ -79,7 +84,11 @@ def _evidence(verdict: dict) -> dict:
     return {key: value for key, value in verdict.items() if key not in VERSION_KEYS}
 
 
-def rematch(engine: Engine, checker: Checker | None = None) -> Rematched:
+BATCH = 5000
+"""Verdicts judged and stored at a time: what is held in memory stays bounded."""
+
+
+def rematch(engine: Engine, checker: Checker | None = None, batch: int = BATCH) -> Rematched:
     """Judge again, with ``checker``'s reference and rules, the stored verdicts that findings
     use and that other versions made; move the findings to the new verdicts."""
     checker = checker or Checker()
@@ -93,30 +102,45 @@ def rematch(engine: Engine, checker: Checker | None = None) -> Rematched:
         stale = stale_resolutions(session, versions)
         if not stale:
             return Rematched()
-        queries = list(dict.fromkeys(row.query for row in stale))
-        verdicts = dict(zip(queries, checker.check_json(queries), strict=True))
-        new_ids = resolution_ids(
-            session, {q: resolution_values(v) for q, v in verdicts.items()}, versions
-        )
-        changed, evidence_changed, moved_total = [], 0, 0
+        rows_of: dict[str, list[Row]] = {}  # query -> its stale resolutions
         for row in stale:
-            new = verdicts[row.query]
-            moved = move_findings(session, row.id, new_ids[row.query], new["status"])
-            moved_total += moved
-            before = _versions_text(row.data_version, row.rules_version, row.tool_version)
-            record_rematch(
-                session,
-                query=row.query,
-                old_resolution_id=row.id,
-                new_resolution_id=new_ids[row.query],
-                old_status=row.status,
-                new_status=new["status"],
-                findings=moved,
-                old_versions=before,
-                new_versions=now,
+            rows_of.setdefault(row.query, []).append(row)
+        queries = list(rows_of)
+        new: dict[str, tuple[int, str]] = {}  # query -> new resolution id and status
+        evidence_changed = 0
+        for start in range(0, len(queries), batch):
+            part = queries[start : start + batch]
+            verdicts = dict(zip(part, checker.check_json(part), strict=True))
+            ids = resolution_ids(
+                session, {q: resolution_values(v) for q, v in verdicts.items()}, versions
             )
-            if new["status"] != row.status:
-                changed.append(Change(row.query, row.status, new["status"], moved, before, now))
-            elif _evidence(json.loads(row.verdict)) != _evidence(new):
-                evidence_changed += 1
-        return Rematched(len(stale), changed, evidence_changed, moved_total)
+            old = stored_verdicts(session, [row.id for q in part for row in rows_of[q]])
+            for query, verdict in verdicts.items():
+                new[query] = ids[query], verdict["status"]
+                evidence_changed += sum(
+                    verdict["status"] == row.status
+                    and _evidence(json.loads(old[row.id])) != _evidence(verdict)
+                    for row in rows_of[query]
+                )
+        moved = move_findings(session, [(row.id, *new[row.query]) for row in stale])
+        changed, records = [], []
+        for row in stale:
+            new_id, new_status = new[row.query]
+            before = _versions_text(row.data_version, row.rules_version, row.tool_version)
+            records.append(
+                {
+                    "query": row.query,
+                    "old_resolution_id": row.id,
+                    "new_resolution_id": new_id,
+                    "old_status": row.status,
+                    "new_status": new_status,
+                    "findings": moved[row.id],
+                    "old_versions": before,
+                    "new_versions": now,
+                }
+            )
+            if new_status != row.status:
+                found = moved[row.id]
+                changed.append(Change(row.query, row.status, new_status, found, before, now))
+        record_rematches(session, records)
+        return Rematched(len(stale), changed, evidence_changed, sum(moved.values()))

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Row,
+    String,
+    Table,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
+from subsmatch.store.ingests import bulk_insert
 from subsmatch.store.models import FindingRow, RematchRow, ResolutionRow
+
+_MOVES = Table(
+    "rematch_moves",
+    MetaData(),
+    Column("old_id", Integer, primary_key=True),
+    Column("new_id", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+"""Old resolution -> new resolution and status, for one re-judgement (dropped after it)."""
 
 
 def stale_resolutions(session: Session, versions: Mapping[str, str]) -> list[Row]:
-    """Resolutions that findings use and that other data, rules or tool versions made."""
+    """Resolutions that findings use and that other data, rules or tool versions made
+    (without their verdicts: :func:`stored_verdicts` reads them a few at a time)."""
     used = select(FindingRow.resolution_id).where(FindingRow.resolution_id.is_not(None))
     return list(
         session.execute(
@@ -23,7 +47,6 @@ def stale_resolutions(session: Session, versions: Mapping[str, str]) -> list[Row
                 ResolutionRow.data_version,
                 ResolutionRow.rules_version,
                 ResolutionRow.tool_version,
-                ResolutionRow.verdict,
             ).where(
                 ResolutionRow.id.in_(used),
                 or_(*(getattr(ResolutionRow, k) != v for k, v in versions.items())),
@@ -32,14 +55,45 @@ def stale_resolutions(session: Session, versions: Mapping[str, str]) -> list[Row
     )
 
 
-def move_findings(session: Session, old_id: int, new_id: int, new_status: str) -> int:
-    """Point the findings of one resolution at another; returns how many moved."""
-    return session.execute(
-        update(FindingRow)
-        .where(FindingRow.resolution_id == old_id)
-        .values(resolution_id=new_id, status=new_status)
-    ).rowcount
+def stored_verdicts(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """The verdict JSON of these resolutions, by id."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        query = select(ResolutionRow.id, ResolutionRow.verdict).where(ResolutionRow.id.in_(part))
+        found.update(session.execute(query).all())
+    return found
 
 
-def record_rematch(session: Session, **values: object) -> None:
-    session.add(RematchRow(at=datetime.now(UTC), **values))
+def move_findings(session: Session, moves: Sequence[tuple[int, int, str]]) -> dict[int, int]:
+    """Point the findings of each old resolution at its new one, with the new status:
+    ``moves`` holds (old id, new id, new status); returns how many findings moved per old id.
+
+    Set-based: the moves go into a temporary table, the findings are counted and updated
+    by joining it, each in one pass over the findings (which have no index on their
+    resolution: an UPDATE per resolution would scan them all each time).
+    """
+    connection = session.connection()
+    _MOVES.create(connection)
+    try:
+        bulk_insert(session, _MOVES, ("old_id", "new_id", "status"), list(moves))
+        counted = select(FindingRow.resolution_id, func.count()).join(
+            _MOVES, _MOVES.c.old_id == FindingRow.resolution_id
+        )
+        moved = dict(session.execute(counted.group_by(FindingRow.resolution_id)).all())
+        session.execute(
+            update(FindingRow)
+            .where(FindingRow.resolution_id == _MOVES.c.old_id)
+            .values(resolution_id=_MOVES.c.new_id, status=_MOVES.c.status),
+            execution_options={"synchronize_session": False},
+        )
+    finally:
+        _MOVES.drop(connection)
+    return {old: moved.get(old, 0) for old, _new, _status in moves}
+
+
+def record_rematches(session: Session, records: list[dict]) -> None:
+    """Record re-judgements (the columns of RematchRow but ``at``), all at this moment."""
+    if records:
+        now = datetime.now(UTC)
+        session.execute(insert(RematchRow), [{"at": now, **r} for r in records])

@@ -128,7 +128,7 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
 
 def _finding(hit: re.Match[str], analysis_id: str, where: Locator, text: str) -> Record:
     name, paren, formula, body = hit.group("name", "paren", "formula", "fields")
-    name = name.strip().translate(_NIST_GREEK)
+    name = _name(name)
     if not name:
         return Rejection(where, "hit has an empty name between << >>", text, analysis_id)
     scores: list[Score] = []
@@ -137,28 +137,15 @@ def _finding(hit: re.Match[str], analysis_id: str, where: Locator, text: str) ->
         extras.append(("name_annotation", paren.strip()))
     cas_raw: str | None = None
     for part in body.strip().removesuffix(".").split(";"):
-        key, colon, value = part.partition(":")
-        key = key.strip()
-        if not key:  # blank, or no key before the colon: the full pattern decides
-            if not part.strip():
-                continue
-            field = _FIELD.match(part)
-            if field is None:
-                return Rejection(where, f"field {part.strip()!r} has no 'Key:'", text, analysis_id)
-            key, value = field["key"], field["value"]
-        elif not colon:
-            return Rejection(where, f"field {part.strip()!r} has no 'Key:'", text, analysis_id)
-        value = value.strip().removeprefix("<<").removesuffix(">>")
-        folded = key.casefold()
-        if folded in _SCORES:
-            score = _score(key, folded, value)
-            if isinstance(score, str):
-                return Rejection(where, score, text, analysis_id)
-            scores.append(score)
-        elif folded == "cas":
+        kind, value = _field(part)
+        if kind is _SCORE:
+            scores.append(value)
+        elif kind is _EXTRA:
+            extras.append(value)
+        elif kind is _CAS:
             cas_raw = value
-        else:
-            extras.append((_EXTRAS.get(folded, folded), value))
+        elif kind is _FAULT:
+            return Rejection(where, value, text, analysis_id)
     return Finding(
         analysis_id,
         where,
@@ -172,6 +159,47 @@ def _finding(hit: re.Match[str], analysis_id: str, where: Locator, text: str) ->
         False,
         tuple(extras),
     )
+
+
+@lru_cache(maxsize=65536)  # a report repeats its names
+def _name(printed: str) -> str:
+    """A hit's name as stored: stripped, with NIST's Greek letters."""
+    return printed.strip().translate(_NIST_GREEK)
+
+
+_SCORE, _EXTRA, _CAS, _FAULT, _BLANK = "score", "extra", "cas", "fault", "blank"
+
+
+@lru_cache(maxsize=16384)  # a file repeats most of its fields (MF: 860, Lib: <<mainlib>>)
+def _field(part: str) -> tuple[str, object]:
+    """What one ``Key: value`` field of a hit is: a score, an extra (label, value), the CAS
+    number as printed, a fault (why the hit is rejected) or blank (nothing).
+
+    >>> _field(" MF: 860"), _field(" Lib: <<mainlib>>"), _field(" CAS:58-08-2"), _field(" ")
+    (('score', Score(name='MF', value=860.0, scale='0-999', higher_is_better=True)), \
+('extra', ('library', 'mainlib')), ('cas', '58-08-2'), ('blank', None))
+    >>> _field(" Prob 80")
+    ('fault', "field 'Prob 80' has no 'Key:'")
+    """
+    key, colon, value = part.partition(":")
+    key = key.strip()
+    if not key:  # blank, or no key before the colon: the full pattern decides
+        if not part.strip():
+            return _BLANK, None
+        field = _FIELD.match(part)
+        if field is None:
+            return _FAULT, f"field {part.strip()!r} has no 'Key:'"
+        key, value = field["key"], field["value"]
+    elif not colon:
+        return _FAULT, f"field {part.strip()!r} has no 'Key:'"
+    value = value.strip().removeprefix("<<").removesuffix(">>")
+    folded = key.casefold()
+    if folded in _SCORES:
+        score = _score(key, folded, value)
+        return (_FAULT, score) if isinstance(score, str) else (_SCORE, score)
+    if folded == "cas":
+        return _CAS, value
+    return _EXTRA, (_EXTRAS.get(folded, folded), value)
 
 
 @lru_cache(maxsize=8192)  # a file repeats its scores' values: one Score each, shared

@@ -348,7 +348,7 @@ def _finding_part(texts: list[str], verdict: SourceVerdict, m: Mapper) -> Findin
     if rank_text:
         if (rank := m.ranks[rank_text]) is None:
             return Problem("rank", f"rank {rank_text!r} is not a whole number")
-    elif component.isdigit():
+    elif component.isdecimal():  # what int() reads ("1³" is a digit, not a number)
         rank = int(component)
     scores = []
     for column, at, memo in m.scores:
