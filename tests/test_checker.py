@@ -172,3 +172,12 @@ def test_the_similarity_index_is_built_only_when_a_verdict_needs_it():
     (unlisted,) = checker.check(["paracetamol"])  # on no list: is it an analogue?
     assert unlisted.status == "not_listed" and unlisted.analogue is not None
     assert len(checker._analogue_indexes) == 1
+
+
+def test_a_batch_checker_keeps_few_verdicts_per_text_and_judges_alike(checker):
+    """An ingest asks each distinct name once and keeps its own table: its checker's caches per
+    query text stay small (they only cost memory), and its verdicts are those of any checker."""
+    names = ["cocaine", "MDMA", "caffeine", "3-CMC", "4-CMC", "ketamine", "paracetamol"]
+    batch = Checker(use_opsin=False, kept=2)
+    assert batch.check_json(names) == checker.check_json(names)
+    assert len(batch._verdicts) <= 2 and len(batch.resolver._cache) <= 2

@@ -17,7 +17,7 @@ from subsmatch.cli.output import echo_json, safe, say, styled
 from subsmatch.cli.registry import command
 from subsmatch.errors import command_line
 from subsmatch.operations import ingest as ingesting
-from subsmatch.operations.check import home_checker
+from subsmatch.operations.check import BATCH_KEPT, home_checker
 from subsmatch.operations.rematch import rematch as rejudge
 from subsmatch.vocabulary import counted, severity
 
@@ -148,7 +148,7 @@ def ingest(
         engine(ctx, create=True),
         sources,
         options,
-        checker=home_checker(home),
+        checker=home_checker(home, kept=BATCH_KEPT),
         force=force,
         progress=progress(interactive),
     ):
@@ -244,7 +244,7 @@ def rematch(ctx: click.Context, as_json: bool) -> None:
     Example:
         subsmatch rematch --json
     """
-    done = rejudge(engine(ctx), home_checker())  # the new verdicts headed at home
+    done = rejudge(engine(ctx), home_checker(kept=BATCH_KEPT))  # the new verdicts headed at home
     if as_json:
         echo_json(done.to_dict())
         return

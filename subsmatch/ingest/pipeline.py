@@ -30,7 +30,7 @@ from subsmatch.ingest.records import Analysis, Finding, Rejection
 from subsmatch.ingest.summary import FileSummary
 from subsmatch.ingest.verdicts import Verdicts
 from subsmatch.ingest.writer import Chunk, RefusedReport, ReportWriter, check_contexts
-from subsmatch.matchers.checker import Checker
+from subsmatch.matchers.checker import BATCH_KEPT, Checker
 from subsmatch.store.engine import failure, is_locked
 from subsmatch.store.ingests import STALE_AFTER, latest_version, remove_stale, stored_counts
 from subsmatch.substances.opsin import start_opsin
@@ -58,7 +58,7 @@ class Pipeline:
         self.stale_after = stale_after  # a file not written for this long was left by a dead ingest
         if checker is None or checker.use_opsin:
             start_opsin()  # its JVM starts while the reference loads and the first chunk is read
-        self.checker = checker or Checker()
+        self.checker = checker or Checker(kept=BATCH_KEPT)
         self.options = options or ReadOptions()
         self.force = force
         self.chunk_rows = chunk_rows

@@ -24,6 +24,7 @@ from subsmatch.substances.resolve import Lookups, Resolution, Resolver
 from subsmatch.substances.structures import StructureKeys
 
 VERDICTS_KEPT = 100_000  # verdicts cached per query text, and per structure
+BATCH_KEPT = 2_000  # per query text, for a batch (ingest, rematch) that asks each name once
 INDEXES_KEPT = 8  # similarity indexes cached per jurisdictions and date (about 10 MB each)
 
 
@@ -55,11 +56,15 @@ class Checker:
         shared: bool = False,
         home: Sequence[str] = DEFAULT_HOME,
         precomputed: bool = True,
+        kept: int = VERDICTS_KEPT,
     ) -> None:
         """``region``: whose usage street names follow, "Europe" by default (Benelux first),
         a two-letter country code, or "any" (see :class:`Resolver`). ``precomputed``: read what
         was worked out per reference structure (:mod:`subsmatch.matchers.precompute`); False
-        works everything out, as for structures new to the reference (benchmarks, tests)."""
+        works everything out, as for structures new to the reference (benchmarks, tests).
+        ``kept``: how many verdicts and resolutions are cached per query text (``BATCH_KEPT``
+        for a caller that keeps its own table of what it judged, where they would only cost
+        memory); verdicts per structure stay cached as many as ``VERDICTS_KEPT``."""
         self.reference = reference or load()
         self.use_opsin = use_opsin
         self.precomputed = precomputed
@@ -69,7 +74,8 @@ class Checker:
         self._lock: AbstractContextManager = threading.RLock() if shared else nullcontext()
         # bounded, for the service's long life: a dropped entry is only computed again
         self._analogue_indexes: BoundedCache[tuple, AnalogueIndex] = BoundedCache(INDEXES_KEPT)
-        self._verdicts: BoundedCache[tuple, Verdict] = BoundedCache(VERDICTS_KEPT)  # per text
+        self.kept = kept
+        self._verdicts: BoundedCache[tuple, Verdict] = BoundedCache(kept)  # per text
         self._judged: BoundedCache[tuple, Verdict] = BoundedCache(VERDICTS_KEPT)  # per structure
 
     @cached_property
@@ -94,7 +100,7 @@ class Checker:
             name_of=lambda sid: reference.substances[sid].name,
             standard=reference_parents.Parents(reference) if self.precomputed else {},
         )
-        return Resolver(lookups, use_opsin=self.use_opsin, region=self.region)
+        return Resolver(lookups, use_opsin=self.use_opsin, region=self.region, kept=self.kept)
 
     def _structure_of(self, substance_id: str) -> StructureKeys | None:
         """The stored keys of a reference substance (standardised at build time)."""

@@ -25,7 +25,7 @@ from datetime import date
 from subsmatch import settings
 from subsmatch.errors import InvalidRequest, UserError
 from subsmatch.ingest.textio import ENCODING_EXAMPLES, bom_encoding, text_encoding
-from subsmatch.matchers.checker import Checker
+from subsmatch.matchers.checker import BATCH_KEPT, VERDICTS_KEPT, Checker
 from subsmatch.matchers.verdict import Verdict, verdict_to_dict
 from subsmatch.reference.lists import (
     JURISDICTIONS,
@@ -36,6 +36,7 @@ from subsmatch.reference.lists import (
 from subsmatch.vocabulary import Status, VerdictJSON
 
 __all__ = [
+    "BATCH_KEPT",
     "JURISDICTIONS",
     "LIST_JURISDICTIONS",
     "RULE_ONLY_JURISDICTIONS",
@@ -104,17 +105,24 @@ def _settings(given: str | Iterable[str] | None) -> settings.Settings:
 
 
 def home_checker(
-    home: str | Iterable[str] | None = None, *, use_opsin: bool = True, shared: bool = False
+    home: str | Iterable[str] | None = None,
+    *,
+    use_opsin: bool = True,
+    shared: bool = False,
+    kept: int = VERDICTS_KEPT,
 ) -> Checker:
     """A checker whose headlines speak for the user's home jurisdictions: ``home`` as a front
     end's option gives it (None or empty: the environment, the config file, then Benelux, EU and
-    UN; see :mod:`subsmatch.settings`), and the region of street names likewise.
+    UN; see :mod:`subsmatch.settings`), and the region of street names likewise. ``kept``: the
+    size of its caches (``BATCH_KEPT`` for an ingest or a rematch, see :class:`Checker`).
 
     >>> home_checker("nl,eu", use_opsin=False).home
     ('NL', 'EU')
     """
     chosen = _settings(home)
-    return Checker(use_opsin=use_opsin, shared=shared, home=chosen.home, region=chosen.region)
+    return Checker(
+        use_opsin=use_opsin, shared=shared, home=chosen.home, region=chosen.region, kept=kept
+    )
 
 
 def check(

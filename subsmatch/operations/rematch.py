@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from subsmatch import __version__
 from subsmatch.ingest.rows import resolution_values
-from subsmatch.matchers.checker import Checker
+from subsmatch.matchers.checker import BATCH_KEPT, Checker
 from subsmatch.store.engine import writer
 from subsmatch.store.ingests import resolution_ids
 from subsmatch.store.rematches import (
@@ -91,7 +91,7 @@ BATCH = 5000
 def rematch(engine: Engine, checker: Checker | None = None, batch: int = BATCH) -> Rematched:
     """Judge again, with ``checker``'s reference and rules, the stored verdicts that findings
     use and that other versions made; move the findings to the new verdicts."""
-    checker = checker or Checker()
+    checker = checker or Checker(kept=BATCH_KEPT)
     versions = {
         "data_version": checker.reference.version,
         "rules_version": checker.rules.version,

@@ -31,7 +31,7 @@ from sqlalchemy import Engine
 
 from subsmatch.errors import UserError
 from subsmatch.operations import ingest as ingesting
-from subsmatch.operations.check import Checker
+from subsmatch.operations.check import BATCH_KEPT, Checker
 from subsmatch.operations.database import make_engine
 from subsmatch.operations.ingest import FileSummary, ReadOptions
 
@@ -115,7 +115,12 @@ def _ingest(job: Job) -> tuple[FileSummary, int]:
 
 
 def _settings_of(checker: Checker) -> dict:
-    return {"use_opsin": checker.use_opsin, "home": checker.home, "region": checker.region}
+    return {
+        "use_opsin": checker.use_opsin,
+        "home": checker.home,
+        "region": checker.region,
+        "kept": BATCH_KEPT,  # the worker only ingests, asking each name once
+    }
 
 
 @dataclass

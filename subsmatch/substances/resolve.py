@@ -132,15 +132,17 @@ class Resolver:
     """
 
     def __init__(
-        self, lookups: Lookups, use_opsin: bool = True, region: str | None = DEFAULT_REGION
+        self,
+        lookups: Lookups,
+        use_opsin: bool = True,
+        region: str | None = DEFAULT_REGION,
+        kept: int = RESOLUTIONS_KEPT,
     ) -> None:
         self.lookups = lookups
         self.use_opsin = use_opsin
         self.region = canonical_region(region)
         self._tiers = preference(region)
-        self._cache: BoundedCache[tuple[str, QueryFacts | None], Resolution] = BoundedCache(
-            RESOLUTIONS_KEPT
-        )
+        self._cache: BoundedCache[tuple[str, QueryFacts | None], Resolution] = BoundedCache(kept)
 
     def resolve(self, query: str, facts: QueryFacts | None = None) -> Resolution:
         return self.resolve_many([query], [facts])[0]
