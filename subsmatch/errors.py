@@ -126,3 +126,17 @@ class InvalidRequest(UserError):
 
 class NotFound(UserError):
     """What the request names is not there (a case, a token). The service answers 404."""
+
+
+class Unavailable(UserError):
+    """Nothing is wrong with the request: it could not be done now (a worker process stopped,
+    the service is stopping). The same request may succeed after ``retry_after`` seconds; the
+    service answers 503 with a ``Retry-After``.
+
+    >>> Unavailable("the service is stopping", "upload it again in a minute").retry_after
+    30
+    """
+
+    def __init__(self, reason: str, hint: str = "", *, retry_after: int = 30) -> None:
+        self.retry_after = retry_after
+        super().__init__(reason, hint)

@@ -11,6 +11,7 @@ import sys
 import time
 import types
 import typing
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,6 +124,17 @@ def kill_an_ingest_midway(db_url: str, tmp_path: Path, seconds: float = 3.0) -> 
     assert code == 0 and visible_files(db_url) == 1
     assert remove_stale(make_engine(db_url), older_than=timedelta(0)) <= 1  # its debris
     assert counts(db_url)["files"] == 1
+
+
+def until(holds: Callable[[], bool], within: float = 120.0) -> bool:
+    """Whether ``holds()`` became true within ``within`` seconds (asked every 0.05 s): for
+    what another process does in its own time, never to time anything."""
+    deadline = time.monotonic() + within
+    while not holds():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def visible_files(db_url: str) -> int:

@@ -24,7 +24,14 @@ from subsmatch.errors import UserError
 from subsmatch.operations.database import make_engine
 from subsmatch.service.api import api_router
 from subsmatch.service.auth import UNAUTHENTICATED, Caller, Guard
-from subsmatch.service.core import CHECK_BUDGET, SafeJSON, Service, detail_of, status_of
+from subsmatch.service.core import (
+    CHECK_BUDGET,
+    SafeJSON,
+    Service,
+    detail_of,
+    headers_of,
+    status_of,
+)
 from subsmatch.service.gate import Gate
 from subsmatch.service.pages import login_page, pages_router
 
@@ -62,7 +69,7 @@ def unauthenticated(request: Request) -> Response:
 
 def user_error(_request: Request, error: UserError) -> Response:
     """The one answer to an error the user can fix: its status and its words for the API."""
-    return SafeJSON({"detail": detail_of(error)}, status_of(error))
+    return SafeJSON({"detail": detail_of(error)}, status_of(error), headers=headers_of(error))
 
 
 def http_error(_request: Request, error: HTTPException) -> Response:

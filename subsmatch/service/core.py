@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
-from subsmatch.errors import InvalidRequest, NotFound, UserError, Wording, api_field
+from subsmatch.errors import InvalidRequest, NotFound, Unavailable, UserError, Wording, api_field
 from subsmatch.operations.check import Checker, home_checker
 from subsmatch.operations.explain import explain
 from subsmatch.operations.ingest import shipped_profile_names
@@ -32,9 +32,17 @@ class SafeJSON(JSONResponse):
 
 
 def status_of(error: UserError) -> int:
-    """The HTTP status of an error the user can fix: 404 for what is not there, else 422 (a
-    request that is wrong, a file that cannot be read)."""
-    return 404 if isinstance(error, NotFound) else 422
+    """The HTTP status of an error the user can fix: 404 for what is not there, 503 for what
+    could not be done now (the request may be sent again), else 422 (a request that is wrong,
+    a file that cannot be read)."""
+    if isinstance(error, NotFound):
+        return 404
+    return 503 if isinstance(error, Unavailable) else 422
+
+
+def headers_of(error: UserError) -> dict[str, str] | None:
+    """The headers of an error's answer: when to try again (503)."""
+    return {"Retry-After": str(error.retry_after)} if isinstance(error, Unavailable) else None
 
 
 def detail_of(

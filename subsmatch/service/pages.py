@@ -23,7 +23,7 @@ from subsmatch.service.auth import (
     Guard,
     same_origin,
 )
-from subsmatch.service.core import Service, detail_of, status_of
+from subsmatch.service.core import Service, detail_of, headers_of, status_of
 from subsmatch.service.models import MAX_QUERY_CHARS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -177,7 +177,9 @@ def pages_router(service: Service, guard: Guard, secure_cookie: bool) -> APIRout
             return render(request, caller, error.status_code, upload_error=error.detail)
         except UserError as error:
             message = detail_of(error, page_field, label)
-            return render(request, caller, status_of(error), upload_error=message)
+            page = render(request, caller, status_of(error), upload_error=message)
+            page.headers.update(headers_of(error) or {})
+            return page
         return render(request, caller, summary=summary)
 
     return router

@@ -12,6 +12,13 @@ loads the reference in the background.
 The worker opens the database itself (SQLite or PostgreSQL, by URL): an ingest writes in short
 transactions, as two command-line ingests would, and the server's recorder waits for the write
 lock rather than the requests.
+
+Stopping is orderly: the worker ignores SIGINT and SIGTERM (a Ctrl-C in a terminal, or a
+service manager, signals the server's whole process group), so that an ingest it has begun
+is finished and stored while the server drains its requests and then closes the workers; it
+ends when its server closes it, or when its server is gone. An upload the workers cannot take
+(the service is stopping, the worker stopped) is answered :class:`~subsmatch.errors.Unavailable`
+(503, try again), never as a fault of the file.
 """
 
 from __future__ import annotations
@@ -20,16 +27,18 @@ import asyncio
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from subsmatch.errors import UserError
+from subsmatch.errors import Unavailable
 from subsmatch.operations import ingest as ingesting
 from subsmatch.operations.check import BATCH_KEPT, Checker
 from subsmatch.operations.database import make_engine
@@ -41,8 +50,12 @@ REGROWN = 64 << 20  # bytes a worker's memory may grow by before it is replaced
 ORPHAN_CHECK = 1.0  # seconds between a worker's looks at whether its server still runs
 
 
-class WorkerStopped(UserError):
-    """The worker ingesting an upload stopped (killed, out of memory): nothing was stored."""
+RETRY_AFTER = 10  # seconds: a new worker has loaded the reference by then
+
+
+class WorkerStopped(Unavailable):
+    """The worker ingesting an upload stopped (killed, out of memory), or none could take it
+    (the service is stopping): nothing was stored, the upload may be sent again."""
 
 
 @dataclass(frozen=True)
@@ -67,9 +80,11 @@ _worker = _State()  # the one worker process's database and checker
 
 
 def _start(db_url: str, checking: dict, niceness: int) -> None:
-    """A worker's start: lower its priority, watch its server, open the database, load the
-    reference."""
+    """A worker's start: lower its priority, leave stopping to its server, watch its server,
+    open the database, load the reference."""
     os.nice(niceness)
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, signal.SIG_IGN)
     server = os.getppid()
     threading.Thread(target=_exit_when_orphaned, args=(server,), daemon=True).start()
     _worker.engine = make_engine(db_url)
@@ -114,6 +129,27 @@ def _ingest(job: Job) -> tuple[FileSummary, int]:
     return summary, _resident() - _worker.resident_at_start
 
 
+def _submit(pool: ProcessPoolExecutor | None, job: Job) -> Future:
+    """``job`` handed to ``pool``; :class:`WorkerStopped` when the workers are closed (None)
+    or shut down since; BrokenProcessPool when its worker died."""
+    if pool is None:
+        raise _stopping(job)
+    try:
+        return pool.submit(_ingest, job)
+    except BrokenProcessPool:
+        raise
+    except RuntimeError:  # "cannot schedule new futures after shutdown"
+        raise _stopping(job) from None
+
+
+def _stopping(job: Job) -> WorkerStopped:
+    return WorkerStopped(
+        f"the service is stopping: {job.name} was not ingested, nothing of it was stored",
+        "upload it again once the service is back",
+        retry_after=RETRY_AFTER,
+    )
+
+
 def _settings_of(checker: Checker) -> dict:
     return {
         "use_opsin": checker.use_opsin,
@@ -136,10 +172,11 @@ class Workers:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _closed: bool = field(default=False, init=False)
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _executor(self) -> ProcessPoolExecutor | None:
+        """The pool, started on first use; None once the workers are closed."""
         with self._lock:
             if self._closed:
-                raise RuntimeError("the upload workers are closed (the app is stopping)")
+                return None
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     self.processes,
@@ -151,9 +188,11 @@ class Workers:
 
     def start(self) -> None:
         """Start the first worker now (the app's start), so that the first upload finds the
-        reference loaded (nothing once the app is stopping)."""
-        if not self._closed:
-            self._executor().submit(_warm)
+        reference loaded (nothing once the workers are closed)."""
+        pool = self._executor()
+        if pool is not None:
+            with suppress(RuntimeError):  # closed meanwhile: nothing to start
+                pool.submit(_warm)
 
     def pids(self) -> list[int]:
         """The process ids of the workers now running."""
@@ -162,18 +201,25 @@ class Workers:
             return list(self._pool._processes) if self._pool is not None else []
 
     async def ingest(self, job: Job) -> FileSummary:
-        """Ingest ``job`` in a worker; raises :class:`WorkerStopped` when the worker dies.
-        A worker that grew, or died, is replaced."""
+        """Ingest ``job`` in a worker; raises :class:`WorkerStopped` when the worker dies or
+        the workers are closed before one took the job. A worker that grew, or died, is
+        replaced."""
         pool = self._executor()
         try:
-            summary, grown = await asyncio.wrap_future(pool.submit(_ingest, job))
+            future = _submit(pool, job)
+            summary, grown = await asyncio.wrap_future(future)
         except BrokenProcessPool:
             self._replace(pool)
             raise WorkerStopped(
                 f"the process ingesting {job.name} stopped before it finished (out of memory "
                 "or killed); nothing of it was stored",
                 "upload it again; if it stops again, split the file",
+                retry_after=RETRY_AFTER,
             ) from None
+        except asyncio.CancelledError:
+            if future.cancelled():  # closed before a worker took it
+                raise _stopping(job) from None
+            raise  # the request itself was cancelled
         if grown > self.regrown:
             self._replace(pool)
         return summary
@@ -188,7 +234,8 @@ class Workers:
         self.start()
 
     def close(self) -> None:
-        """Let a running ingest finish and stop the workers (the app's shutdown)."""
+        """Let a running ingest finish and stop the workers (the app's shutdown); an upload
+        still waiting for a worker is answered :class:`WorkerStopped`."""
         with self._lock:
             pool, self._pool, self._closed = self._pool, None, True
         if pool is not None:
