@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import httpx
@@ -18,10 +19,12 @@ import pytest
 from sqlalchemy import text, update
 
 from subsmatch.errors import OPTIONS
+from subsmatch.service.auth import SESSION_LIFETIME
 from subsmatch.service.testing import running_server
-from subsmatch.store.access import audit_events, create_token, revoke_token
+from subsmatch.store.access import TOKEN_CACHE_TTL, audit_events, create_token, revoke_token
 from subsmatch.store.engine import make_engine
 from subsmatch.store.models import ApiToken, PageSession
+from tests.helpers import until
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "subsmatch" / "examples"
 INGEST = EXAMPLES.parent / "ingest"
@@ -541,9 +544,10 @@ def test_openapi_declares_models_and_bearer_security(server: dict) -> None:
 
 
 def move_to_the_past(engine, column, value: str) -> None:
-    """Set ``expires_at`` of the rows where ``column`` is ``value`` a minute in the past (as if
-    time had passed)."""
-    past = datetime.now(UTC) - timedelta(minutes=1)
+    """Set ``expires_at`` of the rows where ``column`` is ``value`` in the past (as if time had
+    passed): a fixed day long gone, so that it is past for the server whatever the clock of
+    this process says."""
+    past = datetime(2000, 1, 1, tzinfo=UTC)
     with engine.begin() as connection:
         connection.execute(update(column.table).where(column == value).values(expires_at=past))
 
@@ -579,18 +583,45 @@ def test_a_session_ends_with_its_token(server: dict) -> None:
         assert http.get("/").status_code == 401
 
 
+def server_now(http: httpx.Client) -> datetime:
+    """The server's time, as its ``Date`` header says (to the second): what the server does
+    with an expiry is judged by its clock, which a test cannot move."""
+    return parsedate_to_datetime(http.get("/login").headers["date"])
+
+
 def test_tokens_expire(server: dict) -> None:
     engine = server["engine"]
-    token = create_token(engine, "expiring", "analyst", datetime.now(UTC) + timedelta(hours=1))
+    expires = datetime.now(UTC) + timedelta(hours=1)
+    token = create_token(engine, "expiring", "analyst", expires)
     with httpx.Client(base_url=server["base"], timeout=60) as http:
+        now = server_now(http)
         login = http.post("/login", data={"token": token})
         max_age = int(re.search(r"max-age=(\d+)", login.headers["set-cookie"], re.I).group(1))
-        assert 0 < max_age <= 3600  # the session ends with the token, not later
+        # the session ends with the token (an hour), not later, by the server's clock
+        assert 0 < max_age <= min(SESSION_LIFETIME, expires - now).total_seconds() + 1
         bearer = {"Authorization": f"Bearer {token}"}
         assert http.get("/findings", headers=bearer).status_code == 200
-        move_to_the_past(engine, ApiToken.name, "expiring")
-        assert http.get("/findings", headers=bearer).status_code == 401
-        assert http.get("/").status_code == 401  # its session too
+        move_to_the_past(engine, ApiToken.name, "expiring")  # from another process
+        assert http.get("/").status_code == 401  # its session at once
+        # the server remembers a valid token for TOKEN_CACHE_TTL seconds (no database read per
+        # request), so a change made by another process is seen within that time
+        refused = until(
+            lambda: http.get("/findings", headers=bearer).status_code == 401, 10 * TOKEN_CACHE_TTL
+        )
+        assert refused, "the expired token was still accepted"
+
+
+def test_a_token_revoked_by_another_process_is_refused_within_seconds(server: dict) -> None:
+    engine = server["engine"]
+    token = create_token(engine, "revoked-elsewhere", "customs")
+    with httpx.Client(base_url=server["base"], timeout=60) as http:
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert http.post("/check", json={"query": "MDMA"}, headers=bearer).status_code == 200
+        revoke_token(engine, "revoked-elsewhere")  # as `subsmatch tokens revoke` would
+        refused = until(
+            lambda: http.post("/check", json={"query": "MDMA"}, headers=bearer).status_code == 401
+        )
+        assert refused, "the revoked token was still accepted"
 
 
 # --- one error path: every request a user can send is answered, every upload audited ---------

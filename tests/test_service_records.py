@@ -6,15 +6,17 @@ a real PostgreSQL server too."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, text, update
 
 from subsmatch.operations.check import SLICE, OverBudget, check
 from subsmatch.service.recorder import Recorder, Unauthenticated
 from subsmatch.store.access import (
     Event,
+    TokenCache,
     audit_events,
     authenticate,
     create_token,
@@ -24,6 +26,7 @@ from subsmatch.store.access import (
     start_session,
 )
 from subsmatch.store.engine import make_engine, sqlite_path
+from subsmatch.store.models import ApiToken
 
 
 @pytest.fixture
@@ -55,6 +58,34 @@ def test_records_wait_for_a_locked_database_without_making_requests_wait(
     recorder.close()
     assert len(audit_events(engine)) == 50
     assert stored_checks(engine) == ["MDMA", "4-CMC"]
+
+
+def test_a_remembered_token_is_forgotten_by_a_revocation_here_and_ends_with_its_expiry(
+    engine: Engine,
+) -> None:
+    """The service's token cache: a revocation in this process is seen at once; a change
+    written by another process (here: straight into the database) once the entry is older
+    than its ttl; an expiry on time, remembered or not."""
+    now = [0.0]
+    cache = TokenCache(ttl=5.0, clock=lambda: now[0])
+    token = create_token(engine, "lab-1", "lab")
+    other = create_token(engine, "lab-2", "lab")
+    assert authenticate(engine, token, cache).name == "lab-1"
+    assert authenticate(engine, other, cache).name == "lab-2"
+    revoke_token(engine, "lab-1")
+    assert authenticate(engine, token, cache) is None  # at once, not after the ttl
+    assert authenticate(engine, other, cache).name == "lab-2"  # asked again, still valid
+    past = datetime.now(UTC) - timedelta(minutes=1)
+    with engine.begin() as connection:  # as another process would expire or revoke it
+        connection.execute(update(ApiToken).where(ApiToken.name == "lab-2").values(expires_at=past))
+    assert authenticate(engine, other, cache).name == "lab-2"  # remembered ...
+    now[0] = 5.0
+    assert authenticate(engine, other, cache) is None  # ... for the ttl at most
+    soon = create_token(engine, "lab-3", "lab", datetime.now(UTC) + timedelta(seconds=1))
+    assert authenticate(engine, soon, cache).name == "lab-3"
+    time.sleep(1.1)  # its entry stays fresh (the cache's clock stands still), the token expires
+    assert authenticate(engine, soon, cache) is None
+    assert authenticate(engine, "smt_unknown", cache) is None
 
 
 def test_unwritable_text_is_escaped_not_lost(engine: Engine) -> None:

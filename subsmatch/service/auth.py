@@ -1,7 +1,10 @@
 """Who is asking: bearer tokens or the page's session cookie, roles, CSRF, the audit trail.
 
-Authentication: ``Authorization: Bearer smt_...`` or the ``subsmatch_session`` cookie that the
-login form sets (HttpOnly, SameSite=Strict, Secure unless turned off for plain-HTTP loopback).
+Authentication: ``Authorization: Bearer smt_...`` (a valid token is remembered for a few
+seconds, :class:`~subsmatch.store.access.TokenCache`: a revocation with ``subsmatch tokens
+revoke`` takes effect within ``TOKEN_CACHE_TTL`` seconds, an expiry on time) or the
+``subsmatch_session`` cookie that the login form sets (HttpOnly, SameSite=Strict, Secure
+unless turned off for plain-HTTP loopback).
 The cookie holds a session id, never the token: a random id of its own, stored hashed on the
 server, that ends after :data:`SESSION_LIFETIME` (or when its token expires, if sooner), at
 logout, or when the token is revoked. A request without a valid token or session answers 401
@@ -32,7 +35,13 @@ from fastapi import HTTPException, Request, Security
 from fastapi.security import APIKeyCookie, HTTPBearer
 from sqlalchemy import Engine
 
-from subsmatch.operations.access import Event, TokenInfo, authenticate, session_holder
+from subsmatch.operations.access import (
+    Event,
+    TokenCache,
+    TokenInfo,
+    authenticate,
+    session_holder,
+)
 from subsmatch.service.recorder import Recorder
 
 COOKIE = "subsmatch_session"
@@ -65,6 +74,7 @@ class Guard:
     def __init__(self, engine: Engine, recorder: Recorder) -> None:
         self.engine = engine
         self.recorder = recorder
+        self.tokens = TokenCache()
         self._csrf_key = secrets.token_bytes(32)
 
     def csrf_token(self, session_id: str) -> str:
@@ -85,13 +95,18 @@ class Guard:
         """Append one event to the audit trail for this request (written in the background)."""
         self.recorder.event(Event(action, status, who, target, sha256, client_of(request), detail))
 
+    def remembered(self, request: Request) -> Caller | None:
+        """The caller of a bearer request whose token is remembered valid (no database read:
+        the event loop may ask); None when :meth:`caller` must ask the database."""
+        token = bearer_token(request)
+        who = self.tokens.holder(token) if token else None
+        return Caller(who, token, by_cookie=False) if who else None
+
     def caller(self, request: Request) -> Caller | None:
         """The request's valid token from the Authorization header, else its session."""
         header = request.headers.get("authorization", "")
-        scheme, _, value = header.partition(" ")
-        if header and scheme.lower() == "bearer":
-            token = value.strip()
-            who = authenticate(self.engine, token)
+        if (token := bearer_token(request)) is not None:
+            who = authenticate(self.engine, token, self.tokens)
             return Caller(who, token, by_cookie=False) if who else None
         if header:
             return None  # another scheme: not ours
@@ -183,6 +198,12 @@ class Guard:
                 caller.who,
                 audit=audit,
             )
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, else None."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
 
 
 def same_origin(request: Request) -> bool:

@@ -44,6 +44,7 @@ SECURITY_HEADERS = [
 ]
 
 
+INLINE_BODY = 4 << 10  # bytes of JSON measured on the event loop (a /check of a few names)
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _DEPTH_STEP = np.zeros(256, dtype=np.int8)
 _DEPTH_STEP[[ord("["), ord("{")]] = 1
@@ -101,7 +102,10 @@ class Gate:
         request = Request(scope)
         path = scope["path"]
         if not self.public(path):
-            caller = await run_in_threadpool(self.guard.caller, request)
+            # a token remembered valid is known at once; else the database is asked in a thread
+            caller = self.guard.remembered(request) or await run_in_threadpool(
+                self.guard.caller, request
+            )
             if caller is None:
                 await run_in_threadpool(
                     self.guard.audit,
@@ -123,10 +127,7 @@ class Gate:
                     headers={"connection": "close"},
                 )(scope, receive, send)
                 return
-            if (
-                is_json(request)
-                and (depth := await run_in_threadpool(json_depth, body)) > self.json_depth
-            ):
+            if is_json(request) and (depth := await self.depth(body)) > self.json_depth:
                 await JSONResponse(
                     {
                         "detail": f"the JSON body nests {depth} levels deep; at most "
@@ -137,6 +138,14 @@ class Gate:
                 return
             receive = replay(body, receive)
         await self.app(scope, receive, send)
+
+    @staticmethod
+    async def depth(body: bytes) -> int:
+        """:func:`json_depth` of a body: a small one here (microseconds: a hop to a thread and
+        back would cost more, and wait for a thread), a large one in a thread."""
+        if len(body) <= INLINE_BODY:
+            return json_depth(body)
+        return await run_in_threadpool(json_depth, body)
 
 
 def is_json(request: Request) -> bool:

@@ -1,12 +1,14 @@
 """The audit trail and the check records, written by one background thread.
 
 A request hands its records over and goes on: it never waits behind another writer (an
-ingest holding SQLite's write lock). The writer thread stores what has queued, one
-transaction per kind; when the database is busy or failing (locked, disk full) it keeps the
-records and tries again with backoff, so nothing is dropped. The queue is bounded: when it is
-full (the database has refused writes for a long while) a request waits for room rather than
-lose its record. Closing the recorder (the app's shutdown) writes what is left; what still
-cannot be written then is printed to the log, one JSON line each, never silently lost.
+ingest holding SQLite's write lock). The writer thread wakes every :data:`FLUSH_EVERY` seconds
+and stores what has queued, one transaction per kind (it is not woken per record: under load
+that cost a thread switch and a transaction per request); when the database is busy or
+failing (locked, disk full) it keeps the records and tries again with backoff, so nothing is
+dropped. The queue is bounded: when it is full (the database has refused writes for a long
+while) a request waits for room rather than lose its record. Closing the recorder (the app's
+shutdown) writes what is left; what still cannot be written then is printed to the log, one
+JSON line each, never silently lost.
 
 Requests without a valid token are aggregated (:class:`Unauthenticated`): per client and
 window the first is recorded in full, the rest as one row with their count and targets, so
@@ -34,7 +36,7 @@ from subsmatch.operations.recording import record
 LOG = logging.getLogger("subsmatch.audit")
 CAPACITY = 10_000  # records waiting at most; beyond, requests wait for room
 BATCH = 500  # records per transaction
-IDLE_WAKE = 1.0  # seconds: how often an idle writer looks for aggregates to close
+FLUSH_EVERY = 0.25  # seconds between the writer's rounds (records and aggregates to close)
 BACKOFF = (0.05, 5.0)  # first and longest pause between tries of a failing write
 CLOSE_WITHIN = 30.0  # seconds the shutdown keeps trying before it logs what is left
 WINDOW = timedelta(seconds=60)  # unauthenticated requests of a client are aggregated per window
@@ -176,14 +178,14 @@ class Recorder:
         self._log(self._write(left, give_up_after=within))
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                batch = [self._queue.get(timeout=IDLE_WAKE)]
-            except queue.Empty:
+        while not self._stop.wait(FLUSH_EVERY):
+            batch = [("event", e) for e in self.unauthenticated.due(self.clock())]
+            while True:
+                drained = self._drain(BATCH)
+                self._log(self._write(batch + drained))
+                if len(drained) < BATCH or self._stop.is_set():
+                    break
                 batch = []
-            batch += self._drain(BATCH - len(batch))
-            batch += [("event", e) for e in self.unauthenticated.due(self.clock())]
-            self._log(self._write(batch))
 
     @staticmethod
     def _log(left: list[Item]) -> None:

@@ -11,13 +11,20 @@ A token may have an expiry: from then on it is refused as a revoked one is. Peop
 the page with a token and get a session: a random id of its own (the cookie holds only that,
 never the token), stored as its SHA-256, which ends at its expiry, at logout, or with its
 token.
+
+A long-running process (the service) may remember valid tokens for a few seconds
+(:class:`TokenCache`), so that a request does not read the database to authenticate: an
+expiry then still takes effect on the second, a revocation in the same process at once, and
+one from another process (``subsmatch tokens revoke``) within :data:`TOKEN_CACHE_TTL` seconds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -44,6 +51,8 @@ UPLOAD_CONTEXTS = {  # which analysis contexts a role may upload
 TOKEN_PREFIX = "smt_"
 SESSION_PREFIX = "sms_"
 TARGET_CHARS = 2000  # an audited query text or path is cut here
+TOKEN_CACHE_TTL = 5.0  # seconds a valid token is remembered (a revocation elsewhere waits so long)
+TOKEN_CACHE_SIZE = 10_000  # tokens remembered at most (beyond, the cache starts again)
 
 
 class AccessError(UserError, ValueError):
@@ -117,16 +126,89 @@ def _token_row(session: Session, token: str | None) -> ApiToken | None:
     return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
 
 
-def authenticate(engine: Engine, token: str | None) -> TokenInfo | None:
-    """The token's holder, or None for a missing, unknown, revoked or expired token."""
+class TokenCache:
+    """Valid tokens remembered for ``ttl`` seconds, by their hash, with their holder.
+
+    A remembered holder is still checked against the clock on every use (an expiry takes effect
+    on time); a revocation in this process (:func:`revoke_token`) forgets every token at once;
+    a revocation or a changed expiry written by another process is seen once the entry is older
+    than ``ttl``. Unknown and invalid tokens are never remembered: each is asked again.
+
+    >>> now = [0.0]
+    >>> cache = TokenCache(ttl=5.0, clock=lambda: now[0])
+    >>> who = TokenInfo("lims", "lab", datetime(2026, 1, 1, tzinfo=UTC), None)
+    >>> cache.remember("smt_x", who, revocations())
+    >>> cache.holder("smt_x") == who, cache.holder("smt_y")
+    (True, None)
+    >>> now[0] = 5.0
+    >>> cache.holder("smt_x") is None  # too old: ask the database again
+    True
+    """
+
+    def __init__(
+        self,
+        ttl: float = TOKEN_CACHE_TTL,
+        size: int = TOKEN_CACHE_SIZE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self.size = size
+        self.clock = clock
+        self._held: dict[str, tuple[TokenInfo, float, int]] = {}
+        self._lock = threading.Lock()
+
+    def holder(self, token: str | None) -> TokenInfo | None:
+        """The remembered holder of ``token`` if still valid; None when it must be asked."""
+        if not token:
+            return None
+        with self._lock:
+            found = self._held.get(token_hash(token))
+        if found is None:
+            return None
+        who, since, generation = found
+        fresh = self.clock() - since < self.ttl and generation == revocations()
+        return who if fresh and who.valid_at(datetime.now(UTC)) else None
+
+    def remember(self, token: str, who: TokenInfo, generation: int) -> None:
+        """Remember ``who`` as read when :func:`revocations` said ``generation`` (taken before
+        the read: a revocation committed after it makes the entry stale)."""
+        with self._lock:
+            if len(self._held) >= self.size:
+                self._held.clear()
+            self._held[token_hash(token)] = (who, self.clock(), generation)
+
+
+_revoked = [0]  # revocations this process has committed
+_revoked_lock = threading.Lock()
+
+
+def revocations() -> int:
+    """How many revocations this process has committed (what a cache remembered before the
+    last one is stale)."""
+    return _revoked[0]
+
+
+def authenticate(
+    engine: Engine, token: str | None, cache: TokenCache | None = None
+) -> TokenInfo | None:
+    """The token's holder, or None for a missing, unknown, revoked or expired token
+    (``cache``: remembered, see :class:`TokenCache`)."""
+    if cache is not None and (who := cache.holder(token)) is not None:
+        return who
+    generation = revocations()
     with Session(engine) as session:
         row = _token_row(session, token)
         info = _info(row) if row is not None else None
-    return info if info is not None and info.valid_at(datetime.now(UTC)) else None
+    if info is None or not info.valid_at(datetime.now(UTC)):
+        return None
+    if cache is not None:
+        cache.remember(token, info, generation)
+    return info
 
 
 def revoke_token(engine: Engine, name: str) -> None:
-    """Revoke a token by name; its page sessions end with it."""
+    """Revoke a token by name; its page sessions end with it (and what this process
+    remembered of tokens is forgotten)."""
     with Session(writer(engine)) as session, session.begin():
         done = session.execute(
             update(ApiToken)
@@ -139,6 +221,8 @@ def revoke_token(engine: Engine, name: str) -> None:
             )
         token_id = select(ApiToken.id).where(ApiToken.name == name).scalar_subquery()
         session.execute(delete(PageSession).where(PageSession.token_id == token_id))
+    with _revoked_lock:
+        _revoked[0] += 1
 
 
 def list_tokens(engine: Engine) -> list[TokenInfo]:
