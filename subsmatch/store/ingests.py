@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from subsmatch.store.engine import writer
+from subsmatch.store.engine import step_writer, writer
 from subsmatch.store.models import IngestedFile, ResolutionRow
 
 
@@ -128,8 +128,9 @@ class FileWriter:
 
     @contextmanager
     def transaction(self) -> Iterator[ChunkWriter]:
-        """One short write transaction of this file's records (committed on leaving)."""
-        with Session(writer(self.engine)) as session, session.begin():
+        """One short write transaction of this file's records (committed on leaving; made
+        durable by :meth:`finish`'s)."""
+        with Session(step_writer(self.engine)) as session, session.begin():
             yield ChunkWriter(session, self.file_id)
 
     def stored(self, queries: list[str], versions: Mapping[str, str]) -> dict[str, tuple[int, str]]:
