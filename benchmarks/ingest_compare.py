@@ -1,12 +1,16 @@
 """Ingest time of one file before and after a change, runs interleaved, SQLite and PostgreSQL.
 
     .venv/bin/python benchmarks/ingest_compare.py FILE [--before main] [--runs 2] [--postgresql]
+        [--rematch]
 
 Each run is ``subsmatch ingest FILE --json`` in its own process into an empty database (a fresh
 SQLite file; with ``--postgresql`` also a fresh database on a throwaway server), from the before
 tree's sources (a ``git worktree`` of the ref) and from this tree's, alternately. Printed per
 run: wall seconds and the CPU seconds of the process and its children (``wait4``; OPSIN's JVM
 included), the least disturbed figure on a shared machine, and the statuses, which must agree.
+With ``--rematch`` each SQLite database is then marked as made by another tool version (as
+after an upgrade) and ``subsmatch rematch --json`` of the same tree judges every stored verdict
+again; its time and counts are printed too.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -26,14 +31,14 @@ from compare import PYTHON, ROOT, tree_at  # the sibling benchmark (this folder 
 from subsmatch.store.testing import ServerUnavailable, create_database, throwaway_postgres
 
 
-def ingest(tree: Path, path: str, url: str) -> tuple[float, float, dict]:
-    """Wall and CPU seconds of one ``subsmatch ingest`` from ``tree``, and its summary."""
+def subsmatch(tree: Path, url: str, *args: str) -> tuple[float, float, dict | list]:
+    """Wall and CPU seconds of one ``subsmatch --db URL ARGS`` from ``tree``, and its JSON."""
     env = dict(os.environ, PYTHONPATH=str(tree))
     command = [str(PYTHON), "-c", "from subsmatch.cli import run; run()"]
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(
-            [*command, "--db", url, "ingest", path, "--json"],
+            [*command, "--db", url, *args],
             stdout=out,
             stderr=subprocess.DEVNULL,
             env=env,
@@ -41,9 +46,15 @@ def ingest(tree: Path, path: str, url: str) -> tuple[float, float, dict]:
         _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) not in (0, 3):
-            sys.exit(f"{tree}: ingest {path} failed")
+            sys.exit(f"{tree}: {' '.join(args)} failed")
         out.seek(0)
-        return seconds, usage.ru_utime + usage.ru_stime, json.loads(out.read())[0]
+        return seconds, usage.ru_utime + usage.ru_stime, json.loads(out.read())
+
+
+def as_if_another_tool_made(database: Path) -> None:
+    """Mark every stored verdict as made by another tool version (as after an upgrade)."""
+    with sqlite3.connect(database) as connection:
+        connection.execute("update resolutions set tool_version = 'before'")
 
 
 def main() -> int:
@@ -52,6 +63,7 @@ def main() -> int:
     parser.add_argument("--before", default="main")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--postgresql", action="store_true", help="also a throwaway PostgreSQL")
+    parser.add_argument("--rematch", action="store_true", help="then rematch each SQLite one")
     args = parser.parse_args()
     path = str(Path(args.file).resolve())
     best: dict[tuple[str, str], float] = {}
@@ -69,14 +81,26 @@ def main() -> int:
                         if host and engine == "postgresql"
                         else f"sqlite:///{Path(folder) / name}.sqlite"
                     )
-                    wall, cpu, summary = ingest(tree, path, url)
+                    wall, cpu, (summary,) = subsmatch(tree, url, "ingest", path, "--json")
                     best[side, engine] = min(best.get((side, engine), cpu), cpu)
                     print(
                         f"{side:6} {engine:10} wall {wall:6.1f} s  CPU {cpu:6.1f} s  "
                         f"rows {summary['rows_read']:,}  "
-                        f"{json.dumps(summary['statuses'], sort_keys=True)}",
+                        f"{json.dumps(summary['statuses'], sort_keys=True)}  "
+                        f"load {os.getloadavg()[0]:.1f}",
                         flush=True,
                     )
+                    if args.rematch and engine == "sqlite":
+                        as_if_another_tool_made(Path(folder) / f"{name}.sqlite")
+                        wall, cpu, done = subsmatch(tree, url, "rematch", "--json")
+                        best[side, "rematch"] = min(best.get((side, "rematch"), cpu), cpu)
+                        print(
+                            f"{side:6} {'rematch':10} wall {wall:6.1f} s  CPU {cpu:6.1f} s  "
+                            f"{done['rejudged']:,} verdicts judged again, "
+                            f"{done['findings_moved']:,} findings moved  "
+                            f"load {os.getloadavg()[0]:.1f}",
+                            flush=True,
+                        )
     for (side, engine), cpu in best.items():
         print(f"best CPU {side} {engine}: {cpu:.1f} s")
     return 0

@@ -12,8 +12,12 @@ import time
 import zipfile
 from datetime import UTC, datetime
 
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from subsmatch.operations.ingest import ingest, read_options
 from subsmatch.store import queries
-from subsmatch.store.engine import make_engine
+from subsmatch.store.engine import make_engine, step_writer, writer
 from tests.helpers import EXAMPLES, counts, lims_rows, run, visible_files
 
 NEGATIVE = {
@@ -154,3 +158,29 @@ def test_damaged_and_oversized_files_are_refused_and_the_others_still_read(db_ur
     assert out.count("NOT INGESTED") == 3 and "lims_case_extract.csv: new" in out, out
     assert "not well-formed XML" in out and "DTD" in out and "max_json_depth" in out
     assert code != 0 and visible_files(db_url) == 1
+
+
+def test_chunks_commit_without_waiting_for_the_disk_and_the_whole_file_with_it(db_url, checker):
+    """An ingest's chunks are steps (``synchronous=NORMAL``: a power cut may lose them, and
+    they are invisible until the file is complete); its last commit, and every other write,
+    syncs the log, and with it the chunks before it (``FULL``)."""
+    engine = make_engine(db_url)
+    seen = []
+
+    @event.listens_for(engine, "commit")
+    def synchronous_at_commit(connection):
+        seen.append(connection.exec_driver_sql("PRAGMA synchronous").scalar())
+
+    with Session(step_writer(engine)) as session, session.begin():
+        session.execute(text("select 1"))
+    with Session(writer(engine)) as session, session.begin():
+        session.execute(text("select 1"))
+    with engine.begin() as connection:
+        connection.execute(text("select 1"))
+    assert seen == [1, 2, 2]  # NORMAL, FULL, FULL
+    seen.clear()
+    (summary,) = ingest(
+        engine, [EXAMPLES / "lims_case_extract.csv"], read_options(), checker=checker
+    )
+    assert summary.status == "new"
+    assert seen[-1] == 2 and 1 in seen  # the file made visible (and durable) last

@@ -29,6 +29,12 @@ def as_if_an_older_tool_said_not_listed(engine) -> None:
                 "where query in ('MDMA', 'Cocaine')"
             )
         )
+        connection.execute(  # and stored it on their findings
+            text(
+                "update findings set status = 'not_listed' where resolution_id in "
+                "(select id from resolutions where query in ('MDMA', 'Cocaine'))"
+            )
+        )
 
 
 def test_a_verdict_whose_evidence_changed_is_counted_apart_from_status_changes(db_url, checker):
@@ -60,6 +66,41 @@ def test_status_changes_are_counted_per_transition(db_url, checker):
     moved = sum(c.findings for c in done.changed)
     assert done.transitions == {"not_listed -> controlled": {"verdicts": 2, "findings": moved}}
     assert done.to_dict()["transitions"] == done.transitions
+    with engine.begin() as connection:
+        statuses = connection.execute(
+            text(
+                "select r.query, f.status, count(*) from findings f "
+                "join resolutions r on r.id = f.resolution_id "
+                "where r.query in ('MDMA', 'Cocaine') group by r.query, f.status order by 1"
+            )
+        ).all()
+        recorded = connection.execute(
+            text(
+                "select query, old_status, new_status, findings, old_versions, new_versions, "
+                "old_resolution_id != new_resolution_id, at is not null from rematches "
+                "order by query"
+            )
+        ).all()
+    assert [(query, status) for query, status, _n in statuses] == [
+        ("Cocaine", "controlled"),
+        ("MDMA", "controlled"),
+    ]
+    assert sum(n for _q, _s, n in statuses) == moved
+    by_query = {c.query: c for c in done.changed}
+    assert [tuple(r) for r in recorded] == [
+        (
+            q,
+            "not_listed",
+            "controlled",
+            by_query[q].findings,
+            by_query[q].old_versions,
+            by_query[q].new_versions,
+            1,
+            1,
+        )
+        for q in ("Cocaine", "MDMA")
+    ]
+    assert "tool 0" in recorded[0][4]
 
 
 def test_verdicts_judged_in_batches_move_every_finding_to_its_new_verdict(db_url, checker):

@@ -127,20 +127,9 @@ def rematch(engine: Engine, checker: Checker | None = None, batch: int = BATCH) 
         for row in stale:
             new_id, new_status = new[row.query]
             before = _versions_text(row.data_version, row.rules_version, row.tool_version)
-            records.append(
-                {
-                    "query": row.query,
-                    "old_resolution_id": row.id,
-                    "new_resolution_id": new_id,
-                    "old_status": row.status,
-                    "new_status": new_status,
-                    "findings": moved[row.id],
-                    "old_versions": before,
-                    "new_versions": now,
-                }
-            )
+            found = moved[row.id]
+            records.append((row.query, row.id, new_id, row.status, new_status, found, before, now))
             if new_status != row.status:
-                found = moved[row.id]
                 changed.append(Change(row.query, row.status, new_status, found, before, now))
         record_rematches(session, records)
         return Rematched(len(stale), changed, evidence_changed, sum(moved.values()))

@@ -25,6 +25,7 @@ def default_url() -> str:
 
 BUSY_TIMEOUT_MS = 30_000
 WRITER = {"subsmatch_writer": True}  # execution option: this connection will write
+STEP = {"subsmatch_step": True}  # execution option: a later commit makes this one durable
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -39,14 +40,29 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin(connection) -> None:
     """Writers take the write lock when they begin (BEGIN IMMEDIATE), so that they wait for
     each other (busy timeout) instead of failing on a read-to-write upgrade; readers never
-    wait in WAL mode."""
-    immediate = connection.get_execution_options().get("subsmatch_writer")
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    wait in WAL mode.
+
+    A step of a larger write (:func:`step_writer`) commits without syncing the log to disk
+    (``synchronous=NORMAL``); every other transaction syncs it (``FULL``), and with it every
+    step committed before: the log is one file, written in order. A power cut may lose
+    steps whose whole is not committed yet, which that whole's design allows for (an
+    ingest's chunks stay invisible until its last commit), never a committed whole.
+    """
+    options = connection.get_execution_options()
+    step = options.get("subsmatch_step")
+    connection.exec_driver_sql(f"PRAGMA synchronous={'NORMAL' if step else 'FULL'}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("subsmatch_writer") else "BEGIN")
 
 
 def writer(engine: Engine) -> Engine:
     """The same engine, for sessions that write (one file's ingest, a check record)."""
     return engine.execution_options(**WRITER)
+
+
+def step_writer(engine: Engine) -> Engine:
+    """The same engine, for a write that a later transaction completes and makes durable
+    (one chunk of a file's ingest): on SQLite its commit does not wait for the disk."""
+    return engine.execution_options(**WRITER, **STEP)
 
 
 def is_locked(error: Exception) -> bool:

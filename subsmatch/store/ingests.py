@@ -8,32 +8,40 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Insert, Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from subsmatch.store.engine import writer
+from subsmatch.store.engine import step_writer, writer
 from subsmatch.store.models import IngestedFile, ResolutionRow
 
 
-def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+def bulk_insert(
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[tuple],
+    statement: Insert | None = None,
+) -> None:
     """Insert many rows, tuples in ``columns`` order, with one DBAPI executemany.
 
     SQLAlchemy's own executemany processes every parameter of every row in Python; here the
     statement is compiled once and only the columns whose type needs it (dates and booleans
     on SQLite) are converted, column by column, each distinct value once. Drivers with named
-    parameters go through SQLAlchemy, except psycopg's, which take PostgreSQL's ``COPY``.
+    parameters go through SQLAlchemy, and so does psycopg's, with ``COPY`` when no
+    ``statement`` (an ``INSERT`` of ``table`` with clauses, e.g. ``ON CONFLICT``) is given.
     """
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.driver == "psycopg":
+    if dialect.driver == "psycopg" and statement is None:
         _copy(connection, table, columns, rows)
         return
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    statement = insert(table) if statement is None else statement
+    compiled = statement.compile(dialect=dialect, column_keys=list(columns))
     order = compiled.positiontup
     if not order:
-        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        connection.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
         return
     values = list(zip(*rows, strict=True))
     ordered = []
@@ -128,8 +136,9 @@ class FileWriter:
 
     @contextmanager
     def transaction(self) -> Iterator[ChunkWriter]:
-        """One short write transaction of this file's records (committed on leaving)."""
-        with Session(writer(self.engine)) as session, session.begin():
+        """One short write transaction of this file's records (committed on leaving; made
+        durable by :meth:`finish`'s)."""
+        with Session(step_writer(self.engine)) as session, session.begin():
             yield ChunkWriter(session, self.file_id)
 
     def stored(self, queries: list[str], versions: Mapping[str, str]) -> dict[str, tuple[int, str]]:
@@ -195,12 +204,13 @@ def resolution_ids(
     if missing:
         table = ResolutionRow.__table__
         insert_of = _DIALECT_INSERTS.get(session.get_bind().dialect.name)
-        rows = [{**resolutions[q], **versions, "query": q} for q in missing]
+        values = [*resolutions[missing[0]], *versions, "query"]
+        rows = [(*resolutions[q].values(), *versions.values(), q) for q in missing]
         if insert_of is None:
-            bulk_insert(session, table, tuple(rows[0]), [tuple(r.values()) for r in rows])
+            bulk_insert(session, table, values, rows)
         else:
             statement = insert_of(table).on_conflict_do_nothing(index_elements=_RESOLUTION_KEY)
-            session.execute(statement, rows)
+            bulk_insert(session, table, values, rows, statement)
         found.update(
             (q, rid) for q, (rid, _v) in stored_resolutions(session, missing, versions).items()
         )

@@ -13,7 +13,6 @@ from sqlalchemy import (
     String,
     Table,
     func,
-    insert,
     or_,
     select,
     update,
@@ -71,7 +70,9 @@ def move_findings(session: Session, moves: Sequence[tuple[int, int, str]]) -> di
 
     Set-based: the moves go into a temporary table, the findings are counted and updated
     by joining it, each in one pass over the findings (which have no index on their
-    resolution: an UPDATE per resolution would scan them all each time).
+    resolution: an UPDATE per resolution would scan them all each time). A status is
+    written only where it changes: rewriting an unchanged one still rewrites its index entry,
+    a million of them after an upgrade.
     """
     connection = session.connection()
     _MOVES.create(connection)
@@ -81,19 +82,43 @@ def move_findings(session: Session, moves: Sequence[tuple[int, int, str]]) -> di
             _MOVES, _MOVES.c.old_id == FindingRow.resolution_id
         )
         moved = dict(session.execute(counted.group_by(FindingRow.resolution_id)).all())
+        unsynchronised = {"synchronize_session": False}
+        session.execute(  # first the few whose status changes (the status has an index)
+            update(FindingRow)
+            .where(
+                FindingRow.resolution_id == _MOVES.c.old_id, FindingRow.status != _MOVES.c.status
+            )
+            .values(status=_MOVES.c.status),
+            execution_options=unsynchronised,
+        )
         session.execute(
             update(FindingRow)
             .where(FindingRow.resolution_id == _MOVES.c.old_id)
-            .values(resolution_id=_MOVES.c.new_id, status=_MOVES.c.status),
-            execution_options={"synchronize_session": False},
+            .values(resolution_id=_MOVES.c.new_id),
+            execution_options=unsynchronised,
         )
     finally:
         _MOVES.drop(connection)
     return {old: moved.get(old, 0) for old, _new, _status in moves}
 
 
-def record_rematches(session: Session, records: list[dict]) -> None:
-    """Record re-judgements (the columns of RematchRow but ``at``), all at this moment."""
+REMATCH_COLUMNS = (
+    "query",
+    "old_resolution_id",
+    "new_resolution_id",
+    "old_status",
+    "new_status",
+    "findings",
+    "old_versions",
+    "new_versions",
+)
+"""The columns of a re-judgement's record, in the order :func:`record_rematches` takes them."""
+
+
+def record_rematches(session: Session, records: list[tuple]) -> None:
+    """Record re-judgements, tuples in REMATCH_COLUMNS order, all at this moment (one bulk
+    insert: a re-judgement after an upgrade records one per stored verdict)."""
     if records:
         now = datetime.now(UTC)
-        session.execute(insert(RematchRow), [{"at": now, **r} for r in records])
+        rows = [(now, *record) for record in records]
+        bulk_insert(session, RematchRow.__table__, ("at", *REMATCH_COLUMNS), rows)

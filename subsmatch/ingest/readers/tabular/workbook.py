@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from xml.parsers import expat
 
 from subsmatch.ingest.limits import Limits, cut, over
@@ -171,24 +172,18 @@ class Workbook:
         parser = expat.ParserCreate(namespace_separator="}")
         parser.buffer_text = True
         parser.buffer_size = PIECE
-        count = 0
-
-        def start(tag: str, attributes: dict[str, str]) -> None:
-            nonlocal count
-            count += 1
-            if count > limit:
-                raise TooLarge(
-                    f"part {path} holds more than {limit:,} XML elements, over "
-                    f"{ELEMENTS_PER_CELL} per cell of the limit of {self.limits.max_sheet_cells:,} "
-                    "(setting max_sheet_cells)"
-                )
-            handler.start(tag.rpartition("}")[2], attributes)
+        handler.elements_left = limit
+        handler.too_many = TooLarge(
+            f"part {path} holds more than {limit:,} XML elements, over "
+            f"{ELEMENTS_PER_CELL} per cell of the limit of {self.limits.max_sheet_cells:,} "
+            "(setting max_sheet_cells)"
+        )
 
         def refuse_dtd(*_args: object) -> None:
             raise Damaged(f"part {path} declares a DTD, which no workbook part has")
 
-        parser.StartElementHandler = start
-        parser.EndElementHandler = lambda tag: handler.end(tag.rpartition("}")[2])
+        parser.StartElementHandler = handler.start  # called per element: no wrapper between
+        parser.EndElementHandler = handler.end
         parser.CharacterDataHandler = handler.text
         parser.StartDoctypeDeclHandler = refuse_dtd
         parser.EntityDeclHandler = refuse_dtd
@@ -215,6 +210,13 @@ class Workbook:
 
 
 class _Handler:
+    """What a part's parser calls; ``start`` and ``end`` get expat's namespaced tag ("ns}c"),
+    and ``start`` counts the element against :attr:`elements_left` (raising
+    :attr:`too_many` past it). Each is called a few times per cell, so each is one call."""
+
+    elements_left = 0
+    too_many: Exception = TooLarge()
+
     def start(self, tag: str, attributes: dict[str, str]) -> None: ...
     def end(self, tag: str) -> None: ...
     def text(self, data: str) -> None: ...
@@ -231,7 +233,10 @@ class _Elements(_Handler):
         self.open: list[tuple[str, dict[str, str], list[str], list[int]]] = []
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
-        self.open.append((tag, attributes, [], [0]))
+        self.elements_left -= 1
+        if self.elements_left < 0:
+            raise self.too_many
+        self.open.append((tag.rpartition("}")[2], attributes, [], [0]))
 
     def end(self, tag: str) -> None:
         name, attributes, parts, size = self.open.pop()
@@ -324,6 +329,10 @@ class _Cells(_Handler):
         self.counted = 0
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
+        self.elements_left -= 1
+        if self.elements_left < 0:
+            raise self.too_many
+        tag = tag.rpartition("}")[2]
         if tag == "c":
             reference = attributes.get("r")
             self.column = _column(reference, self.sheet) if reference else self.column + 1
@@ -346,6 +355,7 @@ class _Cells(_Handler):
             self.size += len(data)
 
     def end(self, tag: str) -> None:
+        tag = tag.rpartition("}")[2]
         if tag in ("v", "t"):
             self.collecting = None
         elif tag == "rPh":
@@ -401,6 +411,19 @@ def _column(reference: str, sheet: str) -> int:
     >>> _column("B12", "s"), _column("XFD1", "s")
     (2, 16384)
     """
+    number = _letters_column(reference.rstrip("0123456789"))  # rows differ, columns repeat
+    if not number:
+        raise Damaged(f"sheet {sheet!r} has a cell {reference[:20]!r} outside columns A to XFD")
+    return number
+
+
+@lru_cache(maxsize=4096)
+def _letters_column(reference: str) -> int:
+    """The column its leading letters name, 0 when none or past XFD.
+
+    >>> _letters_column("AB"), _letters_column("1"), _letters_column("XFE")
+    (28, 0, 0)
+    """
     number = 0
     for char in reference:
         if "A" <= char <= "Z":
@@ -411,9 +434,7 @@ def _column(reference: str, sheet: str) -> int:
             break
         if number > LAST_COLUMN:
             break
-    if not 1 <= number <= LAST_COLUMN:
-        raise Damaged(f"sheet {sheet!r} has a cell {reference[:20]!r} outside columns A to XFD")
-    return number
+    return number if 1 <= number <= LAST_COLUMN else 0
 
 
 def _int(text: str | None) -> int:
