@@ -394,7 +394,6 @@ def split_forms(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=NORMALISED_KEPT)  # a name is normalised for its lookup and again for fuzzy
-@lru_cache(maxsize=2**16)  # a resolution normalises a text and its stereo relatives repeatedly
 def normalise(text: str) -> NormalisedName:
     """Normalise a reported substance name.
 
