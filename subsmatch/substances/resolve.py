@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Literal, Protocol
 
 from subsmatch.caching import BoundedCache
@@ -34,10 +33,10 @@ from subsmatch.substances.identifiers import normalise_cas, query_kind
 from subsmatch.substances.names import (
     NormalisedName,
     alias_parts,
+    normalise,
     spelling_fold,
     stereo_word_relatives,
 )
-from subsmatch.substances.names import normalise as normalise_name
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
 from subsmatch.substances.regions import (
     ANYWHERE,
@@ -47,11 +46,6 @@ from subsmatch.substances.regions import (
     tier_of,
 )
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
-
-# cached per text: a name that is not found is normalised again for each stereo-word relative
-# (_stereo_relative) and twice more in _fuzzy (cached here, not in names.py, whose source is the
-# version of the keys stored in the names table)
-normalise = lru_cache(maxsize=2**16)(normalise_name)
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]
 
