@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from platformdirs import user_config_dir
+from platformdirs import user_cache_dir, user_config_dir
 
 from subsmatch.errors import UserError
 
@@ -56,6 +56,7 @@ REGIONS = ("Europe", "US", "global")
 """Named regions; a two-letter country code (ISO 3166, and UK) is a region too."""
 
 CONFIG_ENV = "SUBSMATCH_CONFIG"
+CACHE_ENV = "SUBSMATCH_CACHE_DIR"  # the start-up cache's folder, or "off"
 ENVIRONMENT = {
     "home": "SUBSMATCH_HOME",
     "region": "SUBSMATCH_REGION",
@@ -89,6 +90,20 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     if environ.get(CONFIG_ENV):
         return Path(environ[CONFIG_ENV])
     return Path(user_config_dir("subsmatch", appauthor=False)) / "config.toml"
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The folder of the start-up cache (:mod:`subsmatch.startup`): ``SUBSMATCH_CACHE_DIR``,
+    else the user cache directory; None when that variable is ``off``.
+
+    >>> cache_dir({"SUBSMATCH_CACHE_DIR": "off"}) is None, cache_dir({"SUBSMATCH_CACHE_DIR": "/c"})
+    (True, PosixPath('/c'))
+    """
+    environ = os.environ if environ is None else environ
+    given = environ.get(CACHE_ENV, "")
+    if given.lower() == "off":
+        return None
+    return Path(given) if given else Path(user_cache_dir("subsmatch", appauthor=False))
 
 
 def _read_config(path: Path | None) -> dict:

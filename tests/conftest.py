@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the start-up cache of the tests' own tables (temporary copies, other data) in a folder of the
+# run, removed after it, not in the user's cache; processes the tests start inherit it
+TEST_CACHE = None
+if "SUBSMATCH_CACHE_DIR" not in os.environ:
+    TEST_CACHE = os.environ["SUBSMATCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="subsmatch-cache-")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if TEST_CACHE:
+        shutil.rmtree(TEST_CACHE, ignore_errors=True)
+
 
 # ../shared beside the repository; a worktree in <root>/wt/<name> finds <root>/shared
 SHARED = next(

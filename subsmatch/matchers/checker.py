@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import date
 from functools import cached_property, partial
@@ -26,6 +27,30 @@ from subsmatch.substances.structures import StructureKeys
 VERDICTS_KEPT = 100_000  # verdicts cached per query text, and per structure
 BATCH_KEPT = 2_000  # per query text, for a batch (ingest, rematch) that asks each name once
 INDEXES_KEPT = 8  # similarity indexes cached per jurisdictions and date (about 10 MB each)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused meanwhile (and on again after, if it was on).
+
+    A batch of checks makes objects by the ten thousand (resolutions, verdicts, their caches)
+    and no reference cycles: each collection it triggered scanned the whole reference and every
+    cache, and found nothing, a quarter to a third of the batch's time. Memory is still freed
+    as it falls out of use (reference counting); only cycles wait for the collector.
+
+    >>> with collection_paused():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class Checker:
@@ -167,7 +192,7 @@ class Checker:
         codes, scope = self.scope(jurisdictions, home)
         queries = list(queries)
         given = None if facts is None else [f or None for f in facts]
-        with self._lock:
+        with self._lock, collection_paused():
             resolutions = self.resolver.resolve_many(queries, given)
             return [
                 self._verdicts.get_or_make(

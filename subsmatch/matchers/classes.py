@@ -28,8 +28,14 @@ import csv
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdkit import Chem
+from subsmatch.lazy import lazy
+
+if TYPE_CHECKING:
+    from rdkit import Chem
+else:
+    Chem = lazy("rdkit.Chem")  # imported when first used (see subsmatch.lazy)
 
 CURATED = Path(__file__).resolve().parents[1] / "reference" / "curated"
 CLASSES_FILE = CURATED / "drug_classes.csv"

@@ -37,16 +37,24 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdkit import Chem, DataStructs
-from rdkit.Chem import Descriptors
-from rdkit.DataStructs import ExplicitBitVect
-
+from subsmatch import startup
 from subsmatch.caching import BoundedCache
 from subsmatch.errors import UserError
+from subsmatch.lazy import lazy
 from subsmatch.reference.law import State
+
+if TYPE_CHECKING:
+    from rdkit import Chem, DataStructs
+    from rdkit.Chem import Descriptors
+    from rdkit.DataStructs import ExplicitBitVect
+else:  # imported when first used: rules read from the stored matches search nothing
+    Chem = lazy("rdkit.Chem")
+    DataStructs = lazy("rdkit.DataStructs")
+    Descriptors = lazy("rdkit.Chem.Descriptors")
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "reference" / "rules"
 ORGANIC = ("C", "H", "N", "O", "S", "F", "Cl", "Br", "I")
@@ -105,6 +113,14 @@ class Rule:
     @cached_property
     def site_of(self) -> dict[int, Site]:
         return {m: site for site in self.sites for m in site.atoms}
+
+    def __getstate__(self) -> dict:
+        """The rule without what it works out (RDKit queries): the start-up cache keeps rules,
+        and reading them back must not need RDKit."""
+        return {k: v for k, v in self.__dict__.items() if k not in _WORKED_OUT}
+
+
+_WORKED_OUT = frozenset({"core_queries", "core_screens", "exclusion_queries", "site_of"})
 
 
 @dataclass(frozen=True)
@@ -257,8 +273,17 @@ def load_law(path: Path) -> Law:
 
 
 def load_laws(folder: Path = RULES_DIR) -> tuple[Law, ...]:
-    """Every rule file of the folder, in file-name order; rule ids are unique across them."""
-    laws = tuple(load_law(p) for p in sorted(folder.glob("*.toml")))
+    """Every rule file of the folder, in file-name order; rule ids are unique across them.
+    Kept in the start-up cache (:mod:`subsmatch.startup`): a process that finds the same files
+    there neither parses them nor compiles their SMARTS (the first process did, to check
+    them)."""
+    files = sorted(folder.glob("*.toml"))
+    make = partial(_load_laws, folder, files)
+    return startup.kept("laws", [*files, Path(__file__)], make, extra=[str(folder.resolve())])
+
+
+def _load_laws(folder: Path, files: list[Path]) -> tuple[Law, ...]:
+    laws = tuple(load_law(p) for p in files)
     ids = Counter(rule.id for law in laws for rule in law.rules)
     if repeated := sorted(rule_id for rule_id, n in ids.items() if n > 1):
         raise RuleFileError(f"{folder}: rule ids used more than once: {', '.join(repeated)}")

@@ -20,13 +20,12 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-import rdkit
+import rdkit  # the version only (16 ms): rdkit.Chem is imported when a structure is searched
 
 from subsmatch.matchers import similarity
-from subsmatch.matchers.reference_matches import StoredRows, made_with
+from subsmatch.matchers.reference_matches import StoredRows, made_with, rows_of, write_table
 from subsmatch.matchers.similarity import (
     FINGERPRINTS,
     NEIGHBOURS,
@@ -40,31 +39,41 @@ from subsmatch.substances.structures import StructureKeys
 
 FILE_NAME = "analogue_assessments.parquet"
 MADE_ON = "made_on"  # metadata: the day the index was asked, not a version
-NEIGHBOUR = pa.struct(
-    [
-        ("substance_id", pa.string()),
-        ("name", pa.string()),
-        ("smiles", pa.string()),
-        ("similarity", pa.float64()),
-        ("by_fingerprint", pa.list_(pa.float64())),  # in the order of FINGERPRINTS
-        ("lists", pa.list_(pa.string())),
-        ("structure_class", pa.string()),
-        ("via", pa.string()),
-    ]
-)
-SCHEMA = pa.schema(
-    [
-        ("smiles", pa.string()),
-        ("inchikey", pa.string()),
-        ("connectivity", pa.string()),
-        ("is_analogue", pa.bool_()),
-        ("structure_class", pa.string()),
-        ("threshold", pa.float64()),
-        ("lookalike", pa.string()),
-        ("reason", pa.string()),
-        ("neighbours", pa.list_(NEIGHBOUR)),
-    ]
-)
+KEYS = ("smiles", "inchikey", "connectivity")  # the columns of :func:`finding_key`
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+def schema() -> pa.Schema:
+    """The table's columns."""
+    import pyarrow as pa  # imported here: only writing the table needs it (a fifth of a second)
+
+    neighbour = pa.struct(
+        [
+            ("substance_id", pa.string()),
+            ("name", pa.string()),
+            ("smiles", pa.string()),
+            ("similarity", pa.float64()),
+            ("by_fingerprint", pa.list_(pa.float64())),  # in the order of FINGERPRINTS
+            ("lists", pa.list_(pa.string())),
+            ("structure_class", pa.string()),
+            ("via", pa.string()),
+        ]
+    )
+    return pa.schema(
+        [
+            ("smiles", pa.string()),
+            ("inchikey", pa.string()),
+            ("connectivity", pa.string()),
+            ("is_analogue", pa.bool_()),
+            ("structure_class", pa.string()),
+            ("threshold", pa.float64()),
+            ("lookalike", pa.string()),
+            ("reason", pa.string()),
+            ("neighbours", pa.list_(neighbour)),
+        ]
+    )
 
 
 def structures(reference: Reference) -> list[StructureKeys]:
@@ -90,7 +99,9 @@ def compute(
     """The assessment by ``index`` of every reference structure (or of ``keys``)."""
     keys = structures(reference) if keys is None else keys
     rows = [_row(k, index.assess(k, NEIGHBOURS)) for k in keys]
-    return pa.Table.from_pylist(rows, SCHEMA.with_metadata(versions(reference, index)))
+    import pyarrow as pa  # imported here: only writing the table needs it (a fifth of a second)
+
+    return pa.Table.from_pylist(rows, schema().with_metadata(versions(reference, index)))
 
 
 def _row(keys: StructureKeys, finding: AnalogueFinding) -> dict:
@@ -166,9 +177,7 @@ def write(reference: Reference, path: Path | None = None) -> int:
     index = index_of(reference)
     table = compute(reference, index)
     made = {**versions(reference, index), MADE_ON: date.today().isoformat()}
-    pq.write_table(
-        table.replace_schema_metadata(made), path or path_of(reference), compression="zstd"
-    )
+    write_table(table.replace_schema_metadata(made), path or path_of(reference))
     return table.num_rows
 
 
@@ -182,16 +191,19 @@ def read(
     reference: Reference, index: AnalogueIndex, path: Path | None = None
 ) -> Mapping[tuple[str, str, str], AnalogueFinding]:
     """The stored assessments, when made with this data, index, engine and RDKit; else empty."""
-    path = path or path_of(reference)
-    made = {k: v for k, v in made_with(path).items() if k != MADE_ON}
+    rows = rows_of(path or path_of(reference), KEYS)
+    if rows is None:
+        return {}
+    made = {k: v for k, v in rows.made_with.items() if k != MADE_ON}
     if made != versions(reference, index):
         return {}
-    return stored(path)
+    return StoredRows(rows, _finding)
 
 
 def stored(path: Path) -> StoredRows[tuple[str, str, str], AnalogueFinding]:
     """The table's assessments by :func:`finding_key`, whatever it was made with (see
     :func:`read`)."""
-    table = pq.ParquetFile(path).read()
-    keys = (table.column(c).to_pylist() for c in ("smiles", "inchikey", "connectivity"))
-    return StoredRows(table, zip(*keys, strict=True), _finding)
+    rows = rows_of(path, KEYS)
+    if rows is None:
+        raise FileNotFoundError(path)
+    return StoredRows(rows, _finding)

@@ -14,33 +14,43 @@ never wrong).
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-import rdkit
-from rdkit import Chem
+import rdkit  # the version only (16 ms): rdkit.Chem is imported when a structure is searched
 
+from subsmatch import startup
 from subsmatch.matchers import generic
 from subsmatch.matchers.generic import RuleBook, RuleMatch
 from subsmatch.reference.lists import Reference, load
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 FILE_NAME = "rule_matches.parquet"
-SCHEMA = pa.schema(
-    [
-        ("smiles", pa.string()),
-        ("rule_ids", pa.list_(pa.string())),
-        ("matched", pa.list_(pa.bool_())),
-        ("atoms", pa.list_(pa.list_(pa.int32()))),
-        ("failures", pa.list_(pa.string())),
-    ]
-)
+
+
+def schema() -> pa.Schema:
+    """The table's columns."""
+    import pyarrow as pa  # imported here: only writing the table needs it (a fifth of a second)
+
+    return pa.schema(
+        [
+            ("smiles", pa.string()),
+            ("rule_ids", pa.list_(pa.string())),
+            ("matched", pa.list_(pa.bool_())),
+            ("atoms", pa.list_(pa.list_(pa.int32()))),
+            ("failures", pa.list_(pa.string())),
+        ]
+    )
 
 
 def _structures(reference: Reference) -> list[tuple[str, str | None]]:
@@ -51,6 +61,9 @@ def _structures(reference: Reference) -> list[tuple[str, str | None]]:
 
 def compute(reference: Reference, rules: RuleBook) -> pa.Table:
     """Every rule whose core is present, per reference structure (dates and places aside)."""
+    import pyarrow as pa  # imported here: only writing the table needs it (a fifth of a second)
+    from rdkit import Chem  # imported here: checks read the table, only writing it searches
+
     rows = []
     for smiles, skeleton in _structures(reference):
         mol = Chem.MolFromSmiles(smiles)
@@ -64,7 +77,7 @@ def compute(reference: Reference, rules: RuleBook) -> pa.Table:
                 "failures": [m.failure for m in found],
             }
         )
-    return pa.Table.from_pylist(rows, SCHEMA.with_metadata(versions(reference, rules)))
+    return pa.Table.from_pylist(rows, schema().with_metadata(versions(reference, rules)))
 
 
 def versions(reference: Reference, rules: RuleBook) -> dict[str, str]:
@@ -85,29 +98,84 @@ def path_of(reference: Reference) -> Path:
 def write(reference: Reference, rules: RuleBook, path: Path | None = None) -> int:
     """Write the table beside the reference data; the number of structures in it."""
     table = compute(reference, rules)
-    pq.write_table(table, path or path_of(reference), compression="zstd")
+    write_table(table, path or path_of(reference))
     return table.num_rows
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """Write a stored table (compressed)."""
+    import pyarrow.parquet as pq  # imported here: only writing needs it (a fifth of a second)
+
+    pq.write_table(table, path, compression="zstd")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A stored table as the start-up cache keeps it: the versions it was made with, the key of
+    each row (from ``key_columns``), and its rows in pickled blocks of :data:`StoredRows.BLOCK`
+    (read when a row of the block is first asked: a check of one name reads one block)."""
+
+    made_with: dict[str, str]
+    keys: list
+    blocks: list[bytes]
 
 
 def made_with(path: Path) -> dict[str, str]:
     """The versions a stored table was made with (empty when there is none)."""
+    import pyarrow.parquet as pq  # imported here: checks read the start-up cache, not Parquet
+
     if not path.exists():
         return {}
-    metadata = pq.read_schema(path).metadata or {}
-    return {k.decode(): v.decode() for k, v in metadata.items()}
+    return _metadata(pq.read_schema(path))
+
+
+def _metadata(schema: pa.Schema) -> dict[str, str]:
+    return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items()}
+
+
+def rows_of(path: Path, key_columns: Sequence[str] = ("smiles",)) -> Rows | None:
+    """The stored table at ``path`` keyed by ``key_columns``, from the start-up cache when it
+    was kept from this file; None when there is no such file."""
+    if not path.exists():
+        return None
+    key = ",".join(key_columns)
+    make = partial(_rows, path, tuple(key_columns))
+    return startup.kept(path.stem, [path], make, extra=[str(path.resolve()), key])
+
+
+def _rows(path: Path, key_columns: tuple[str, ...]) -> Rows:
+    import pyarrow.parquet as pq  # imported here: checks read the start-up cache, not Parquet
+
+    table = pq.ParquetFile(path).read()
+    metadata = _metadata(table.schema)
+    columns = [table.column(c).to_pylist() for c in key_columns]
+    keys = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
+    size = StoredRows.BLOCK
+    blocks = [
+        pickle.dumps(table.slice(start, size).to_pylist(), protocol=pickle.HIGHEST_PROTOCOL)
+        for start in range(0, table.num_rows, size)
+        if table.num_columns > len(key_columns)  # a table of keys alone has no rows to read
+    ]
+    return Rows(metadata, keys, blocks)
 
 
 def read(reference: Reference, rules: RuleBook, path: Path | None = None) -> Mapping[str, tuple]:
     """Per SMILES, the stored :class:`RuleMatch` es; empty when missing or made otherwise."""
-    path = path or path_of(reference)
-    if made_with(path) != versions(reference, rules):
+    rows = rows_of(path or path_of(reference))
+    if rows is None or rows.made_with != versions(reference, rules):
         return {}
-    return stored(rules, path)
+    return _stored(rules, rows)
 
 
 def stored(rules: RuleBook, path: Path) -> StoredRows[str, tuple]:
     """The table's matches, whatever it was made with (see :func:`read`)."""
-    table = pq.ParquetFile(path).read()
+    rows = rows_of(path)
+    if rows is None:
+        raise FileNotFoundError(path)
+    return _stored(rules, rows)
+
+
+def _stored(rules: RuleBook, rows: Rows) -> StoredRows[str, tuple]:
     by_id = {rule.id: rule for rule in rules.rules}
 
     def matches(row: dict) -> tuple[RuleMatch, ...]:
@@ -118,31 +186,32 @@ def stored(rules: RuleBook, path: Path) -> StoredRows[str, tuple]:
             )
         )
 
-    return StoredRows(table, table.column("smiles").to_pylist(), matches)
+    return StoredRows(rows, matches)
 
 
 class StoredRows(Mapping[K, V]):
-    """A stored table's rows by key, each made into objects (``make``) when first asked, read
-    from the table a block of rows at a time: a single check reads one row of thousands, and
-    reading rows one by one costs more than a block each.
+    """A stored table's rows by key, each made into objects (``make``) when first asked, a
+    block of rows unpickled at a time: a single check reads one row of thousands.
 
-    >>> rows = StoredRows(pa.table({"x": [1, 2, 3]}), ["a", "b", "c"], lambda row: row["x"] * 10)
-    >>> rows["b"], len(rows), "d" in rows
-    (20, 3, False)
+    >>> rows = [pickle.dumps([{"x": 1}, {"x": 2}]), pickle.dumps([{"x": 3}])]
+    >>> rows = StoredRows(Rows({}, ["a", "b", "c"], rows), lambda row: row["x"] * 10, block=2)
+    >>> rows["b"], rows["c"], len(rows), "d" in rows
+    (20, 30, 3, False)
     """
 
     BLOCK = 256
 
-    def __init__(self, table: pa.Table, keys: Iterable[K], make: Callable[[dict], V]) -> None:
-        self._table = table
-        self._rows = {key: i for i, key in enumerate(keys)}
+    def __init__(self, rows: Rows, make: Callable[[dict], V], block: int = BLOCK) -> None:
+        self._stored = rows.blocks
+        self._rows = {key: i for i, key in enumerate(rows.keys)}
         self._make = make
+        self._block = block
         self._blocks: dict[int, list[dict]] = {}
 
     def __getitem__(self, key: K) -> V:
-        block, offset = divmod(self._rows[key], self.BLOCK)
+        block, offset = divmod(self._rows[key], self._block)
         if block not in self._blocks:
-            self._blocks[block] = self._table.slice(block * self.BLOCK, self.BLOCK).to_pylist()
+            self._blocks[block] = pickle.loads(self._stored[block])
         return self._make(self._blocks[block][offset])
 
     def __iter__(self) -> Iterator[K]:

@@ -17,18 +17,20 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-import rdkit
+import rdkit  # the version only (16 ms)
 
-from subsmatch.matchers.reference_matches import made_with  # the same metadata
+from subsmatch.matchers.reference_matches import made_with as made_with  # the same metadata
+from subsmatch.matchers.reference_matches import rows_of, write_table
 from subsmatch.reference.lists import Reference
 from subsmatch.substances import structures
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 FILE_NAME = "reference_parents.parquet"
-SCHEMA = pa.schema([("smiles", pa.string())])
 
 
 def stored_keys(reference: Reference) -> dict[str, StructureKeys]:
@@ -49,8 +51,11 @@ def _standard(smiles: str, keys: StructureKeys) -> bool:
 
 def compute(reference: Reference) -> pa.Table:
     """The reference SMILES whose standardisation gives exactly their stored keys."""
+    import pyarrow as pa  # imported here: only writing the table needs it (a fifth of a second)
+
     found = sorted(s for s, keys in stored_keys(reference).items() if _standard(s, keys))
-    return pa.Table.from_pydict({"smiles": found}, SCHEMA.with_metadata(versions(reference)))
+    schema = pa.schema([("smiles", pa.string())], versions(reference))
+    return pa.Table.from_pydict({"smiles": found}, schema)
 
 
 def versions(reference: Reference) -> dict[str, str]:
@@ -70,7 +75,7 @@ def path_of(reference: Reference) -> Path:
 def write(reference: Reference, path: Path | None = None) -> int:
     """Write the table beside the reference data; the number of SMILES in it."""
     table = compute(reference)
-    pq.write_table(table, path or path_of(reference), compression="zstd")
+    write_table(table, path or path_of(reference))
     return table.num_rows
 
 
@@ -85,11 +90,11 @@ class Parents(Mapping[str, StructureKeys]):
 
     @cached_property
     def _keys(self) -> dict[str, StructureKeys]:
-        if made_with(self._path) != versions(self._reference):
+        rows = rows_of(self._path)
+        if rows is None or rows.made_with != versions(self._reference):
             return {}
         keys = stored_keys(self._reference)
-        smiles = pq.ParquetFile(self._path).read().column("smiles").to_pylist()
-        return {s: keys[s] for s in smiles}
+        return {s: keys[s] for s in rows.keys}
 
     def __getitem__(self, smiles: str) -> StructureKeys:
         return self._keys[smiles]

@@ -31,22 +31,32 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from rdkit import Chem, DataStructs
-from rdkit.Chem import rdFingerprintGenerator
-
+from subsmatch.lazy import lazy
 from subsmatch.matchers import classes as classes_module
 from subsmatch.matchers.classes import CLASSES_FILE, drug_classes, read_curated
-from subsmatch.matchers.difference import describe_difference
 from subsmatch.reference.lists import CONTROLLING_KINDS, Reference
 from subsmatch.substances import structures
 from subsmatch.substances.structures import StructureKeys, keys_of
+
+if TYPE_CHECKING:
+    import numpy as np
+    from rdkit import Chem, DataStructs
+    from rdkit.Chem import rdFingerprintGenerator
+
+    from subsmatch.matchers import difference
+else:  # imported when first used: an index whose assessments are stored searches nothing
+    np = lazy("numpy")
+    Chem = lazy("rdkit.Chem")
+    DataStructs = lazy("rdkit.DataStructs")
+    rdFingerprintGenerator = lazy("rdkit.Chem.rdFingerprintGenerator")
+    difference = lazy("subsmatch.matchers.difference")
 
 CURATED = Path(__file__).resolve().parents[1] / "reference" / "curated"
 THRESHOLDS_CSV = CURATED / "analogue_thresholds.csv"
@@ -60,18 +70,26 @@ NEIGHBOURS = 3  # neighbours a verdict names
 # N1 of 1P-LSD) and an O-acyl on a phenol (4-AcO-DMT); amides of aliphatic amines are not
 # cleaved (melatonin is not a prodrug of a controlled amine).
 PRODRUG_ACYLS = (
-    (Chem.MolFromSmarts("[n]-[CX3](=[OX1])[#6]"), 0, 1),
-    (Chem.MolFromSmarts("c-[OX2]-[CX3](=[OX1])[#6]"), 1, 2),
+    ("[n]-[CX3](=[OX1])[#6]", 0, 1),
+    ("c-[OX2]-[CX3](=[OX1])[#6]", 1, 2),
 )
 VIA_PARENT = "compared as its deacylated parent"
 
 FINGERPRINT_BITS = 2048
-_MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=FINGERPRINT_BITS)
-_ATOM_PAIR = rdFingerprintGenerator.GetAtomPairGenerator(fpSize=FINGERPRINT_BITS)
-FINGERPRINTS = {
-    "morgan2": _MORGAN.GetCountFingerprint,
-    "atompair": _ATOM_PAIR.GetCountFingerprint,
-}
+FINGERPRINTS = ("morgan2", "atompair")  # the count fingerprints of a score, in this order
+
+
+@cache
+def _generators() -> dict[str, Callable[[Chem.Mol], DataStructs.UIntSparseIntVect]]:
+    """Each fingerprint's maker (made when a structure is first fingerprinted)."""
+    morgan = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=FINGERPRINT_BITS)
+    pairs = rdFingerprintGenerator.GetAtomPairGenerator(fpSize=FINGERPRINT_BITS)
+    return {"morgan2": morgan.GetCountFingerprint, "atompair": pairs.GetCountFingerprint}
+
+
+@cache
+def _prodrug_acyls() -> tuple[tuple[Chem.Mol, int, int], ...]:
+    return tuple((Chem.MolFromSmarts(s), keep, acyl) for s, keep, acyl in PRODRUG_ACYLS)
 
 
 @dataclass(frozen=True)
@@ -197,7 +215,7 @@ def classify(mol: Chem.Mol, classes: Iterable[StructureClass]) -> StructureClass
 
 
 def fingerprints(mol: Chem.Mol) -> dict[str, DataStructs.UIntSparseIntVect]:
-    return {name: make(mol) for name, make in FINGERPRINTS.items()}
+    return {name: make(mol) for name, make in _generators().items()}
 
 
 def deacylated(mol: Chem.Mol) -> Chem.Mol | None:
@@ -210,7 +228,7 @@ def deacylated(mol: Chem.Mol) -> Chem.Mol | None:
     """
     bonds = {
         tuple(sorted((match[keep], match[acyl])))
-        for pattern, keep, acyl in PRODRUG_ACYLS
+        for pattern, keep, acyl in _prodrug_acyls()
         for match in mol.GetSubstructMatches(pattern)
     }
     if not bonds:
@@ -366,7 +384,7 @@ class AnalogueIndex:
     def fingerprints(self) -> dict[str, CountMatrix]:
         return {
             name: CountMatrix([make(mol) for mol in self.mols])
-            for name, make in FINGERPRINTS.items()
+            for name, make in _generators().items()
         }
 
     @cached_property
@@ -454,6 +472,6 @@ def _file_digest(path: Path) -> str:
 
 @lru_cache(maxsize=4096)
 def _difference(query_smiles: str, neighbour_smiles: str) -> str:
-    return describe_difference(
+    return difference.describe_difference(
         Chem.MolFromSmiles(query_smiles), Chem.MolFromSmiles(neighbour_smiles)
     )

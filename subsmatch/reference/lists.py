@@ -1,7 +1,8 @@
 """Load the shipped reference tables; filter list memberships by jurisdiction and date.
 
-The tables are Parquet files read with pyarrow (no pandas on the start-up path): loading all
-of them takes a few tens of milliseconds.
+The tables are Parquet files read with pyarrow (no pandas on the start-up path). :func:`load`
+keeps what it read in the start-up cache (:mod:`subsmatch.startup`): a process that finds it
+there neither imports pyarrow nor makes the records again.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from itertools import starmap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow.parquet as pq
-
+from subsmatch import startup
+from subsmatch.reference import law
 from subsmatch.reference.law import CONTROLLING_KINDS as CONTROLLING_KINDS  # law, re-exported
 from subsmatch.reference.law import State, listing_state
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -140,9 +145,7 @@ class Reference:
         self.listings: dict[str, list[ListEntry]] = defaultdict(list)
         for entry in _records(data_dir / "listings.parquet", ListEntry):
             self.listings[entry.substance_id].append(entry)
-        names = pq.ParquetFile(data_dir / "names.parquet").read(
-            columns=["name", "substance_id", "region", "key"]
-        )
+        names = _table(data_dir / "names.parquet", ["name", "substance_id", "region", "key"])
         self.names: list[tuple[str, str]] = list(
             zip(
                 names.column("name").to_pylist(),
@@ -210,14 +213,26 @@ class Reference:
         return [x for x in self.exclusions if x.inchikey == inchikey]
 
 
+TABLES = ("substances", "listings", "names", "lists", "exclusions")  # what a Reference reads
+
+
+def _table(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """The Parquet table at ``path`` (``read_table`` would import pandas: 0.15 s)."""
+    # imported here: a start-up that finds the reference in the start-up cache reads no Parquet,
+    # and importing pyarrow alone takes a fifth of a second
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).read(columns=columns)
+
+
 def _rows(path: Path) -> list[dict]:
-    return pq.ParquetFile(path).read().to_pylist()  # read_table would import pandas (0.15 s)
+    return _table(path).to_pylist()
 
 
 def _records(path: Path, record: type) -> list:
     """The table's rows as ``record`` dataclasses, built from its columns (a column per field,
     read whole: several times faster than a dict per row)."""
-    table = pq.ParquetFile(path).read()
+    table = _table(path)
     names = [f.name for f in fields(record) if f.name in table.column_names]
     columns = [table.column(name).to_pylist() for name in names]
     if len(names) == len(fields(record)):  # every field stored: positional, in field order
@@ -226,7 +241,16 @@ def _records(path: Path, record: type) -> list:
     return [record(**dict(zip(names, values, strict=True))) for values in rows]
 
 
+def sources(data_dir: Path = DATA_DIR) -> list[Path]:
+    """What a :class:`Reference` is made from: its tables, and the code that reads them."""
+    tables = [data_dir / f"{name}.parquet" for name in TABLES]
+    return [data_dir / "VERSION.json", *tables, Path(__file__), Path(law.__file__)]
+
+
 @cache
 def load(data_dir: Path = DATA_DIR) -> Reference:
-    """The shipped reference data, loaded once per process."""
-    return Reference(data_dir)
+    """The reference data of ``data_dir`` (default: the shipped one), loaded once per process,
+    from the start-up cache when it was kept from the same files."""
+    return startup.kept(
+        "reference", sources(data_dir), partial(Reference, data_dir), extra=[str(data_dir)]
+    )

@@ -17,15 +17,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-from rdkit import Chem, RDLogger
-from rdkit.Chem import Descriptors, rdMolDescriptors
-from rdkit.Chem.MolStandardize import rdMolStandardize
+from rdkit import RDLogger
 
 from subsmatch.errors import UserError
+from subsmatch.lazy import lazy
 
-RDLogger.DisableLog("rdApp.*")
+if TYPE_CHECKING:
+    from rdkit import Chem
+    from rdkit.Chem import Descriptors, rdMolDescriptors
+    from rdkit.Chem.MolStandardize import rdMolStandardize
+else:  # imported when first used: a check of a known name makes no structure (subsmatch.lazy)
+    Chem = lazy("rdkit.Chem")
+    Descriptors = lazy("rdkit.Chem.Descriptors")
+    rdMolDescriptors = lazy("rdkit.Chem.rdMolDescriptors")
+    rdMolStandardize = lazy("rdkit.Chem.MolStandardize.rdMolStandardize")
+
+RDLogger.DisableLog("rdApp.*")  # before RDKit reads anything (RDLogger alone loads no chemistry)
 
 
 class StructureError(UserError, ValueError):
@@ -101,22 +112,27 @@ def _diagnose(text: str, kind: str) -> str:
     return "invalid atom, valence or aromaticity; check it with a structure editor"
 
 
-_CLEANUP = rdMolStandardize.CleanupParameters()
-_CLEANUP.preferOrganic = True
-_NORMALIZER = rdMolStandardize.NormalizerFromParams(_CLEANUP)
-_FRAGMENT_CHOOSER = rdMolStandardize.LargestFragmentChooser(_CLEANUP)
-_UNCHARGER = rdMolStandardize.Uncharger(canonicalOrder=True)
-_METAL_DISCONNECTOR = rdMolStandardize.MetalDisconnector()
+@cache
+def _standardisers() -> SimpleNamespace:
+    """The RDKit standardisers, made when a structure is first standardised."""
+    cleanup = rdMolStandardize.CleanupParameters()
+    cleanup.preferOrganic = True
+    return SimpleNamespace(
+        normalizer=rdMolStandardize.NormalizerFromParams(cleanup),
+        fragment_chooser=rdMolStandardize.LargestFragmentChooser(cleanup),
+        uncharger=rdMolStandardize.Uncharger(canonicalOrder=True),
+        metal_disconnector=rdMolStandardize.MetalDisconnector(),
+    )
 
 
 def disconnect_metals(mol: Chem.Mol) -> Chem.Mol:
     """Break bonds to metals so that sodium or potassium salts fall apart."""
-    return _METAL_DISCONNECTOR.Disconnect(mol)
+    return _standardisers().metal_disconnector.Disconnect(mol)
 
 
 def normalise_groups(mol: Chem.Mol) -> Chem.Mol:
     """Rewrite functional groups to one form (nitro, N-oxides, sulfoxides ...)."""
-    return _NORMALIZER.normalize(mol)
+    return _standardisers().normalizer.normalize(mol)
 
 
 def keep_parent_fragment(mol: Chem.Mol) -> Chem.Mol:
@@ -125,7 +141,7 @@ def keep_parent_fragment(mol: Chem.Mol) -> Chem.Mol:
     >>> Chem.MolToSmiles(keep_parent_fragment(Chem.MolFromSmiles("CNC(C)Cc1ccccc1.Cl")))
     'CNC(C)Cc1ccccc1'
     """
-    return _FRAGMENT_CHOOSER.choose(mol)
+    return _standardisers().fragment_chooser.choose(mol)
 
 
 def neutralise(mol: Chem.Mol) -> Chem.Mol:
@@ -134,7 +150,7 @@ def neutralise(mol: Chem.Mol) -> Chem.Mol:
     >>> Chem.MolToSmiles(neutralise(Chem.MolFromSmiles("C[NH2+]C(C)Cc1ccccc1")))
     'CNC(C)Cc1ccccc1'
     """
-    return _UNCHARGER.uncharge(mol)
+    return _standardisers().uncharger.uncharge(mol)
 
 
 def assign_stereo(mol: Chem.Mol) -> Chem.Mol:
