@@ -174,9 +174,12 @@ def test_a_street_name_is_always_uncertain(resolver: Resolver) -> None:
     r = resolved(resolver, "speed")
     assert (r.substance_id, r.uncertain, r.confidence) == ("amph", True, 0.5)
     assert any("is a street name: it says what is sold under it" in n for n in r.notes)
-    both = SynonymIndex([("ice", "meth", "US"), ("ice", "meth", "")])
+    both = SynonymIndex(
+        [("ice", "meth", "US"), ("ice", "meth", ""), ("2C-B", "amph", "NL"), ("2C-B", "amph", "")]
+    )
     plain = Resolver(Lookups(both, {}, {}, lambda c: [], KEYS.get), use_opsin=False)
-    assert not plain.resolve("ice").uncertain  # also a name used anywhere: no doubt
+    assert plain.resolve("ice").uncertain  # a list's name too (the DEA's "ICE"): still slang
+    assert not plain.resolve("2C-B").uncertain  # a code with digits names one structure
     assert not resolved(resolver, "amphetamine").uncertain
 
 

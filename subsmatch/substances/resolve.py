@@ -309,7 +309,7 @@ class Resolver:
                 f"'{name.key}' is a street name only outside {self.region}: "
                 + self._meanings(hits, [*chosen, *others]),
             )
-        if not _not_slang([h for h in hits if h.substance_id in chosen]):
+        if _slang(name.key, [h for h in hits if h.substance_id in chosen]):
             resolution = _doubted(
                 resolution,
                 f"'{name.key}' is a street name: it says what is sold under it, not what a "
@@ -645,6 +645,13 @@ def _not_slang(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
     """The hits of names used anywhere: slang has no stereoisomers ("levomenthol" is not the
     DEA's "menthol" for heroin)."""
     return [hit for hit in hits if hit.regions >= ANYWHERE]
+
+
+def _slang(key: str, hits: Sequence[NameHitLike]) -> bool:
+    """Street-name sources give the name: slang, even where a list carries it too (the DEA's
+    "ICE", "Speed"), unless it is a code with digits (2C-B), which names one structure."""
+    used_as_slang = any(hit.regions != ANYWHERE for hit in hits)
+    return used_as_slang and (not _not_slang(hits) or not any(c.isdigit() for c in key))
 
 
 def _stereo_note(name: NormalisedName, found: Resolution) -> str:
