@@ -450,3 +450,19 @@ def test_a_stereo_relative_may_carry_a_stereo_prefix() -> None:
     )
     assert (r.substance_id, r.uncertain) == ("dmen", True)
     assert any("its stereo may differ" in note for note in r.notes), r.notes
+
+
+def test_a_relatives_spelling_convention_beats_a_typo_of_another_name() -> None:
+    index = SynonymIndex(
+        [("menthol", "heroin", "US"), ("(+)-menthol", "dmen", ""), ("levomenol", "bisab", "")]
+    )
+    keys = {
+        "dmen": keys_of("CC(C)[C@H]1CC[C@H](C)C[C@@H]1O"),
+        "bisab": keys_of("CC(C)=CCC[C@](C)(O)[C@@H]1CCC(C)=CC1"),
+    }
+    found = Resolver(Lookups(index, {}, {}, lambda c: [], keys.get), use_opsin=False).resolve
+    for query in ("levomentol", "Levomentholum"):  # levomenol is one letter away
+        r = found(query)
+        assert (r.substance_id, r.via, r.uncertain) == ("dmen", "fuzzy", True), query
+        assert any("its stereo may differ" in note for note in r.notes)
+    assert found("levomneol").substance_id == "bisab"  # its own typo, no relative spelled

@@ -467,14 +467,11 @@ class Resolver:
             )
         hits = self._near_here(near)
         by_relative = False
-        if not hits:
-            for relative in stereo_word_relatives(name.base):
-                folded = spelling_fold(normalise(relative).key)
-                near = self.lookups.names.fuzzy(normalise(relative))
-                # one step of doubt: a spelling convention of a relative, never its typo
-                if hits := [h for h in _not_slang(near) if spelling_fold(h.matched_name) == folded]:
-                    by_relative = True
-                    break
+        # a spelling convention of a stereo relative is less doubt than a typo of another
+        # name (levomentol: (+)-menthol, not levomenol)
+        typo = not hits or spelling_fold(hits[0].matched_name) != spelling_fold(name.key)
+        if typo and (relatives := self._relative_spellings(name)):
+            hits, by_relative = relatives, True
         if not hits:
             return Resolution(
                 query,
@@ -500,6 +497,28 @@ class Resolver:
             notes=(f"uncertain: spelled like '{best.matched_name}' (score {best.score:.0f})",),
         )
         return _noted(resolution, _stereo_note(name, resolution)) if by_relative else resolution
+
+    def _relative_spellings(self, name: NormalisedName) -> list[NameHitLike]:
+        """Names the table holds that a stereo-word relative of the name spells by convention
+        (cetirizina: levocetirizine), also with a stereo prefix the table gives them
+        (levomentol: (+)-menthol); never slang, never a relative's typo (one step of doubt)."""
+        for relative in stereo_word_relatives(name.base):
+            folded = spelling_fold(normalise(relative).key)
+            spelled = [
+                hit
+                for hit in self.lookups.names.fuzzy(normalise(relative))
+                if spelling_fold(hit.matched_name) == folded
+            ]
+            prefixed = [
+                hit
+                for near in spelled
+                for hit in self.lookups.names.exact(
+                    replace(normalise(near.matched_name), stereo="(±)")
+                )
+            ]
+            if hits := _not_slang([*spelled, *prefixed]):
+                return hits
+        return []
 
     def _near_here(self, hits: Sequence[NameHitLike]) -> list[NameHitLike]:
         """The near-spellings a user may mean: names used anywhere, and street names of the
