@@ -250,6 +250,7 @@ def evaluate(
     known_exactly = {r.inchikey for r in reference.substances.values() if r.inchikey}
     tallies: defaultdict[str, Tally] = defaultdict(Tally)
     wrong: list[str] = []
+    wrong_known: list[str] = []  # of the names it should know: the figure the targets are on
     results = [outcome(r, c.expected, reference) for c, r in zip(cases, resolutions, strict=True)]  # type: ignore[arg-type]
     for i in salts_named(cases, resolutions, results):
         results[i] = "salt"
@@ -265,13 +266,18 @@ def evaluate(
             tallies[stratum].add(result, resolution.uncertain)
         if result == "wrong":
             got = reference.substances.get(resolution.substance_id or "")
-            wrong.append(
+            line = (
                 f"  {case.query!r} ({case.origin}{', ' + case.region if case.region else ''}) -> "
                 f"{got.name if got else resolution.keys.smiles if resolution.keys else '?'} "
                 f"via {resolution.via}{' UNCERTAIN' if resolution.uncertain else ''}"
             )
-    return [tallies[s].line(f"{label}: {s}") for s in tallies] + examples(
-        f"{label}: {len(wrong)} wrong", wrong, show
+            wrong.append(line)
+            if "should know" in strata:
+                wrong_known.append(line)
+    return (
+        [tallies[s].line(f"{label}: {s}") for s in tallies]
+        + examples(f"{label}: {len(wrong)} wrong", wrong, show)
+        + examples(f"{label}: {len(wrong_known)} wrong of those it should know", wrong_known, show)
     )
 
 

@@ -89,10 +89,16 @@ def test_plants_preparations_and_groups_are_classified_and_keep_no_structure():
         Row("list", 3, [Name("Codeine combination product 90 mg/du")]),
         Row("list", 4, [Name("JWH-018 adamantoyl derivative")], structure="CC"),
         Row("list", 5, [Name("Cocaine")]),
+        Row("list", 6, [Name("Codeine & isoquinoline alkaloid 90 mg/du")]),
+        Row("list", 7, [Name("Dronabinol in an oral solution in a drug product approved")]),
+        Row("list", 8, [Name("Amobarbital suppository dosage form")]),
+        Row("list", 9, [Name("Magnesium 90")]),  # a number without a dose unit
     ]
     curation = Curation()
     classify_materials(rows, ROLES, curation)
-    assert [r.material for r in rows] == ["plant", "preparation", "", ""]
+    assert [r.material for r in rows] == ["plant", "preparation", "", ""] + ["preparation"] * 3 + [
+        ""
+    ]
     assert rows[0].structure is None and [n.text for n in rows[0].names] == ["PEYOTE"]
 
 
@@ -301,6 +307,27 @@ def test_a_salt_name_stays_only_where_its_base_can_name_the_substance():
     kept = {n.name.text for s in merged.substances.values() for n in s.names}
     # a base read as its own skeleton; water names no other component
     assert kept == {"cocaine hydrochloride", "cocaine", "cocaine hydrate"}
+
+
+def test_a_vocabulary_salt_name_whose_base_nothing_corroborates_is_not_a_key():
+    from subsmatch.compile.names import check_salt_names
+
+    roles = {**ROLES, "vocab": role("vocab", "vocabulary")}
+    ester = keys_of("CC(C)CCCC(C)CCOC(=O)CCC(=O)O")  # stands for an ester DrugBank keys
+    rows = [
+        Row("vocab", 2, [Name("alpha-tocopherol succinate")], structure=ester.smiles),
+        Row("vocab", 3, [Name("cocaine hydrochloride"), Name("cocaine")], structure=COCAINE.smiles),
+        Row("list", 4, [Name("ester hydrochloride")], structure=GHB.smiles),
+    ]
+    decisions = {0: given(ester), 1: given(COCAINE), 2: given(GHB)}
+    merged = merge(rows, roles, decisions, {i: d.support[0] for i, d in decisions.items()})
+    report = NameReport()
+    check_salt_names(merged.substances, {}, roles, report)  # OPSIN reads none of the bases
+    assert [d.what for d in report.dropped] == ["name 'alpha-tocopherol succinate'"]
+    assert "not corroborated" in report.dropped[0].reason
+    kept = {n.name.text for s in merged.substances.values() for n in s.names}
+    # the base is a name of its own; a control list's name is its own word
+    assert kept == {"cocaine hydrochloride", "cocaine", "ester hydrochloride"}
 
 
 def _row(source: str = "list", line: int = 2) -> Row:

@@ -206,6 +206,27 @@ def test_benelux_lists_are_at_most_three_percent_name_only(reference):
     assert over == []
 
 
+def test_us_lists_are_at_most_three_percent_name_only(reference):
+    over = [
+        coverage_line(asdict(info))
+        for info in reference.lists
+        if info.jurisdiction == "US" and info.name_only > 0.03 * info.entries
+    ]
+    assert over == []
+
+
+def test_curated_identities_of_us_entries(reference):
+    def one(name: str):
+        found = {sid for text, sid in reference.names if text.lower() == name.lower()}
+        assert len(found) == 1, (name, found)
+        return reference.substances[found.pop()]
+
+    assert one("thiopental").formula == "C11H18N2O2S"
+    assert one("SR-18").inchikey == one("RCS-8").inchikey  # the row's own alias agrees
+    assert one("Morphine methylbromide").formula == "C18H22NO3+"  # quaternary, not morphine
+    assert one("White phosphorus").formula == "P4"
+
+
 def test_listings_are_dated_by_since_or_evidence(reference):
     undated = [
         (sid, e.jurisdiction, e.list)

@@ -326,24 +326,39 @@ def check_salt_names(
 ) -> None:
     """A name with salt or ester words is looked up by its base alone, so it stays only where
     the base can name its substance: dropped where OPSIN reads the base as another skeleton
-    ("choline salicylate" would make "choline" name the salicylate; "alpha-tocopherol
-    succinate", the ester, would take "alpha-tocopherol"). A base OPSIN cannot read is kept.
+    ("choline salicylate" would make "choline" name the salicylate). A base OPSIN cannot read
+    is kept when a source other than a vocabulary gives the name, or when the substance also
+    carries the base as a name of its own; a vocabulary's salt or ester name with nothing to
+    corroborate its base is dropped ("alpha-tocopherol succinate", the ester, would take
+    "alpha-tocopherol": DrugBank's entry of the base may be one it does not ship).
     A dropped name may still name its substance for display (``Substance.unindexed``)."""
     for sid, substance in substances.items():
         if substance.ident is None:
             continue
         reasons: list[str | None] = []
+        plain = {n.key for e in substance.names if not (n := normalise(e.name.text)).form}
         for entry in substance.names:
             base = _salt_base(entry.name.text) if entry.name.kind != "street" else None
             language = entry.name.language or roles[entry.source].language
             reading = readings.get((base, language)) if base else None
-            agrees = reading is None or reading.ident.connectivity == substance.ident.connectivity
-            reasons.append(
-                None
-                if agrees
-                else f"its base '{base}' (salt and ester words aside, as a query is looked "
-                f"up) is read by OPSIN as {reading.ident.inchikey}"
-            )
+            if reading is not None and reading.ident.connectivity != substance.ident.connectivity:
+                reasons.append(
+                    f"its base '{base}' (salt and ester words aside, as a query is looked "
+                    f"up) is read by OPSIN as {reading.ident.inchikey}"
+                )
+            elif (
+                base
+                and reading is None
+                and roles[entry.source].role == "vocabulary"
+                and base not in plain
+            ):
+                reasons.append(
+                    f"its base '{base}' (salt and ester words aside, as a query is looked up) "
+                    "is not corroborated: OPSIN cannot read it and no other name of the "
+                    "substance is the base"
+                )
+            else:
+                reasons.append(None)
         substance.unindexed += [e for e, r in zip(substance.names, reasons, strict=True) if r]
         _keep_names(substance, sid, reasons, report)
 

@@ -281,6 +281,34 @@ class GlycosideWithoutAglycone(_Noting):
         return self.note() if mol.HasSubstructMatch(_FREE_ANOMER) else None
 
 
+ESTER_FORMS = frozenset(
+    {"phosphate", "succinate", "salicylate", "sulfate", "hemisulfate", "nitrate", "fumarate"}
+)
+"""Form words of acids that also make esters (alpha-tocopherol succinate, pyridoxal phosphate)."""
+_BASIC_N = Chem.MolFromSmarts("[NX3;!$(N-[C,S,P]=[O,S,N]);!$(N-a);!$(N#*);!$(N=*)]")
+
+
+def ester_or_salt(forms: tuple[str, ...], smiles: str) -> str | None:
+    """A note when a name's salt word may name an ester of the answer instead: the word is an
+    acid that makes esters, and the answer has a hydroxy group and no amine to make a salt.
+
+    >>> ester_or_salt(("succinate",), "Cc1c(C)c2c(c(C)c1O)CCC(C)(CCCC(C)C)O2") is not None
+    True
+    >>> codeine = "COc1ccc2C[C@H]3N(C)CC[C@@]45[C@@H](Oc1c24)[C@@H](O)C=C[C@@H]35"
+    >>> ester_or_salt(("phosphate",), codeine)  # an amine: a salt
+    >>> ester_or_salt(("hydrochloride",), "OCCc1ccccc1")
+    """
+    words = ESTER_FORMS.intersection(forms)
+    if not words or not (mol := Chem.MolFromSmiles(smiles)):
+        return None
+    if not mol.HasSubstructMatch(_HYDROXY) or mol.HasSubstructMatch(_BASIC_N):
+        return None
+    return (
+        f"ester or salt: '{sorted(words)[0]}' may name an ester of this substance (it has a "
+        "hydroxy group and no amine to make a salt); the answer is the substance itself"
+    )
+
+
 CHECKS: list[Check] = [
     StereoLetter(),
     MissingLocant(),

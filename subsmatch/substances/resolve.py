@@ -5,14 +5,18 @@ spaces and hyphens, then the names an alias form holds: "2-Fluoroamphetamine (2-
 for systematic names (one JVM for all names of a batch), then guarded fuzzy matching.
 
 How sure: a fuzzy hit is uncertain; so is a name the table gives several substances (its
-alternatives are named, never silently the first), a street name known only outside the user's
-region, and an OPSIN reading of a name with features OPSIN often misreads (see
-:mod:`opsin_checks`). A street name is read as the user's region reads it (:mod:`regions`):
+alternatives are named, never silently the first), a street name (it says what is sold under
+a word, not what a sample is), an OPSIN reading of a name with features OPSIN often misreads
+(see :mod:`opsin_checks`), and an OPSIN reading of a structure no source holds. Two doubts in
+one answer are not taken: a near-spelling of slang known only outside the user's region, a
+doubtful reading of a structure no source holds (the query stays unresolved, what it might
+mean in its notes). A street name is read as the user's region reads it (:mod:`regions`):
 Benelux usage first by default. Facts that come with a query (the formula and CAS number of a
 NIST hit line, :class:`QueryFacts`) are checked against the answer: an OPSIN reading or a
 near-spelling they contradict is not taken (the query stays unresolved, the conflict in its
 notes), a table answer they contradict is kept but uncertain, and among several meanings the
-facts may settle which one. A derivatised GC-MS hit ("Morphine, 2TMS derivative") names its
+facts may settle which one; a formula or CAS number that agrees with an OPSIN reading no
+source holds corroborates it. A derivatised GC-MS hit ("Morphine, 2TMS derivative") names its
 analyte, whose formula the derivative groups extend.
 
 Structures (SMILES, InChI, molfile) are standardised to their parent; the matchers compare them
@@ -51,7 +55,7 @@ Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin
 
 CONFIDENCE = {"structure": 1.0, "inchikey": 1.0, "cas": 1.0, "synonym": 1.0, "opsin": 0.95}
 FUZZY_CEILING = 0.8  # a fuzzy hit is never more than this sure
-AMBIGUITY_PENALTY = 0.5  # several meanings, a meaning known only elsewhere, a doubtful reading
+AMBIGUITY_PENALTY = 0.5  # several meanings, a street name, a doubtful or uncorroborated reading
 
 
 class NameHitLike(Protocol):
@@ -99,6 +103,9 @@ class Resolution:
     invalid_input: bool = False  # the query is malformed (bad SMILES, wrong CAS check digit)
     notes: tuple[str, ...] = field(default=())
     doubtful: bool = False  # a reason for doubt beyond fuzziness and alternatives (in notes)
+    # an OPSIN reading whose skeleton no source holds: nothing corroborates it (yet)
+    unheld: bool = False
+    risky: bool = False  # an OPSIN reading of a name with features OPSIN often misreads
 
     @property
     def resolved(self) -> bool:
@@ -162,7 +169,7 @@ class Resolver:
         keys = list(zip(queries, given, strict=True))
         todo = [k for k in dict.fromkeys(keys) if k not in self._cache]
         named = self._resolve_texts(list(dict.fromkeys(query for query, _ in todo)))
-        done = {key: self._checked(named[key[0]], key[1]) for key in todo}
+        done = {key: _taken(self._checked(named[key[0]], key[1])) for key in todo}
         resolved = {k: self._cache[k] for k in dict.fromkeys(keys) if k not in done}
         resolved.update(done)
         for key in todo:  # stored after reading: the bounded cache may start afresh meanwhile
@@ -259,9 +266,10 @@ class Resolver:
         lookup = split_derivative(text)[0]
         name = normalise(lookup)
         if hits := self.lookups.names.exact(name):
-            return self._synonym(query, name, hits)
+            return _ester_checked(self._synonym(query, name, hits))
         if hits := self.lookups.names.compact(name):
-            return _noted(self._synonym(query, name, hits), "matched with spaces and hyphens aside")
+            found = self._synonym(query, name, hits)
+            return _ester_checked(_noted(found, "matched with spaces and hyphens aside"))
         if parts := alias_parts(lookup):
             return self._alias(query, name, parts)
         return self._stereo_relative(query, name)
@@ -273,7 +281,9 @@ class Resolver:
         stereo may not be the one named (the lists cover stereoisomers unless they say
         otherwise, and a stereo exclusion needs the very isomer)."""
         relatives = [replace(name, stereo="(±)")] if not name.stereo else []
-        relatives += [normalise(r) for r in stereo_word_relatives(name.base)]
+        words = [normalise(r) for r in stereo_word_relatives(name.base)]
+        # each relative as written, then with any stereo prefix the table gives it ((+)-menthol)
+        relatives += words + [replace(r, stereo="(±)") for r in words if not r.stereo]
         for relative in relatives:
             if hits := _not_slang(self.lookups.names.exact(relative)):
                 found = replace(self._synonym(query, relative, hits), form=name.form)
@@ -298,6 +308,12 @@ class Resolver:
                 resolution,
                 f"'{name.key}' is a street name only outside {self.region}: "
                 + self._meanings(hits, [*chosen, *others]),
+            )
+        if _slang(name.key, [h for h in hits if h.substance_id in chosen]):
+            resolution = _doubted(
+                resolution,
+                f"'{name.key}' is a street name: it says what is sold under it, not what a "
+                "sample is (the same word means other substances in other rows and places)",
             )
         if not others:
             return resolution
@@ -341,7 +357,10 @@ class Resolver:
             return None
         meanings = [{r.substance_id, *r.alternatives} for _, r in found]
         shared = set.intersection(*meanings)
-        first = replace(found[0][1], form=name.form or found[0][1].form)
+        # a part without doubt leads: a street name that a name used anywhere agrees with is
+        # settled by it
+        lead = next((r for _, r in found if not r.doubtful), found[0][1])
+        first = replace(lead, form=name.form or lead.form)
         unknown = [p for p in parts if p not in dict(found)]
         if len(shared) == 1:
             agreed = replace(first, substance_id=(sid := shared.pop()), alternatives=())
@@ -425,8 +444,11 @@ class Resolver:
         # start-up time that a check of a known name never needs
         from subsmatch.substances.opsin_checks import doubts
 
-        if found := doubts(spelling, smiles):
-            return _doubted(resolution, *found)
+        found = doubts(spelling, smiles)
+        if found:
+            resolution = replace(_doubted(resolution, *found), risky=True)
+        if sid is None and not self.lookups.skeleton(keys.connectivity):
+            resolution = replace(_doubted(resolution, UNHELD), unheld=True)
         return resolution
 
     def _fuzzy(self, query: str) -> Resolution:
@@ -445,14 +467,11 @@ class Resolver:
             )
         hits = self._near_here(near)
         by_relative = False
-        if not hits:
-            for relative in stereo_word_relatives(name.base):
-                folded = spelling_fold(normalise(relative).key)
-                near = self.lookups.names.fuzzy(normalise(relative))
-                # one step of doubt: a spelling convention of a relative, never its typo
-                if hits := [h for h in _not_slang(near) if spelling_fold(h.matched_name) == folded]:
-                    by_relative = True
-                    break
+        # a spelling convention of a stereo relative is less doubt than a typo of another
+        # name (levomentol: (+)-menthol, not levomenol)
+        typo = not hits or spelling_fold(hits[0].matched_name) != spelling_fold(name.key)
+        if typo and (relatives := self._relative_spellings(name)):
+            hits, by_relative = relatives, True
         if not hits:
             return Resolution(
                 query,
@@ -478,6 +497,28 @@ class Resolver:
             notes=(f"uncertain: spelled like '{best.matched_name}' (score {best.score:.0f})",),
         )
         return _noted(resolution, _stereo_note(name, resolution)) if by_relative else resolution
+
+    def _relative_spellings(self, name: NormalisedName) -> list[NameHitLike]:
+        """Names the table holds that a stereo-word relative of the name spells by convention
+        (cetirizina: levocetirizine), also with a stereo prefix the table gives them
+        (levomentol: (+)-menthol); never slang, never a relative's typo (one step of doubt)."""
+        for relative in stereo_word_relatives(name.base):
+            folded = spelling_fold(normalise(relative).key)
+            spelled = [
+                hit
+                for hit in self.lookups.names.fuzzy(normalise(relative))
+                if spelling_fold(hit.matched_name) == folded
+            ]
+            prefixed = [
+                hit
+                for near in spelled
+                for hit in self.lookups.names.exact(
+                    replace(normalise(near.matched_name), stereo="(±)")
+                )
+            ]
+            if hits := _not_slang([*spelled, *prefixed]):
+                return hits
+        return []
 
     def _near_here(self, hits: Sequence[NameHitLike]) -> list[NameHitLike]:
         """The near-spellings a user may mean: names used anywhere, and street names of the
@@ -517,7 +558,9 @@ class Resolver:
         if agree[0] is None and not any(agree[1:]):
             return _noted(resolution, f"the report's {said} could not be checked")
         if agree[0] and not any(agree[1:]):
-            settled = replace(resolution, alternatives=())
+            settled = replace(resolution, alternatives=(), unheld=False)
+            if resolution.unheld and not resolution.risky:  # the report is the second fact
+                settled = replace(settled, doubtful=False, confidence=CONFIDENCE["opsin"])
             if resolution.alternatives:
                 settled = replace(settled, confidence=CONFIDENCE.get(str(settled.via), 1.0))
             if settled.doubtful and self._cas_confirms(settled, facts):
@@ -583,12 +626,51 @@ class Resolver:
 
 
 _STRUCTURES = frozenset({"smiles", "inchi", "molfile", "inchikey"})
+UNHELD = (
+    "no source the reference reads holds this structure: OPSIN's reading alone, which "
+    "nothing corroborates"
+)
+
+
+def _ester_checked(resolution: Resolution) -> Resolution:
+    """A table answer to "X succinate" made uncertain where the name may mean an ester of X."""
+    if not resolution.form or resolution.keys is None:
+        return resolution
+    # imported only for a name with salt words: see _from_opsin
+    from subsmatch.substances.opsin_checks import ester_or_salt
+
+    if note := ester_or_salt(resolution.form, resolution.keys.smiles):
+        return _doubted(resolution, note)
+    return resolution
+
+
+def _taken(resolution: Resolution) -> Resolution:
+    """An OPSIN reading with two doubts is not taken: the name has a feature OPSIN often
+    misreads, and neither a source nor the report's facts hold the structure it read."""
+    if not (resolution.via == "opsin" and resolution.unheld and resolution.risky):
+        return resolution
+    reading = resolution.keys.smiles if resolution.keys else ""
+    return Resolution(
+        resolution.query,
+        resolution.kind,
+        form=resolution.form,
+        stereo=resolution.stereo,
+        error="OPSIN's reading is doubtful and no source holds its structure: not taken",
+        notes=(*resolution.notes, f"OPSIN read {reading}, not taken"),
+    )
 
 
 def _not_slang(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
     """The hits of names used anywhere: slang has no stereoisomers ("levomenthol" is not the
     DEA's "menthol" for heroin)."""
     return [hit for hit in hits if hit.regions >= ANYWHERE]
+
+
+def _slang(key: str, hits: Sequence[NameHitLike]) -> bool:
+    """Street-name sources give the name: slang, even where a list carries it too (the DEA's
+    "ICE", "Speed"), unless it is a code with digits (2C-B), which names one structure."""
+    used_as_slang = any(hit.regions != ANYWHERE for hit in hits)
+    return used_as_slang and (not _not_slang(hits) or not any(c.isdigit() for c in key))
 
 
 def _stereo_note(name: NormalisedName, found: Resolution) -> str:

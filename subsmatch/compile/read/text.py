@@ -132,8 +132,17 @@ def name_and_aliases(text: str) -> list[str]:
     ['Cenobamate', '[(1R)-1-(2-chlorophenyl)-2-(tetrazol-2-yl)ethyl]carbamate']
     >>> name_and_aliases("2-(4-Bromophenyl)ethanamine"), name_and_aliases("1-(2-chlorophenyl)")
     (['2-(4-Bromophenyl)ethanamine'], ['1-(2-chlorophenyl)'])
+
+    A bracket the list never closed still holds an alias, and "also known as" is no name:
+
+    >>> name_and_aliases("Norclostebol (4-chloro-17beta-hydroxyestr-4-en-3-one")
+    ['Norclostebol', '4-chloro-17beta-hydroxyestr-4-en-3-one']
+    >>> name_and_aliases("SR-19 (Also known as RCS-4) (1-Pentyl-3-[(4-methoxy)-benzoyl] indole")
+    ['SR-19', 'RCS-4', '1-Pentyl-3-[(4-methoxy)-benzoyl] indole']
+    >>> name_and_aliases("1-(4-chlorophenyl-2-aminopropane")
+    ['1-(4-chlorophenyl-2-aminopropane']
     """
-    text = " ".join(text.replace("–", "-").split())
+    text = _closed(" ".join(text.replace("–", "-").split()))
     aliases: list[str] = []
     while split := _trailing_group(text):
         text, inner = split
@@ -141,7 +150,7 @@ def name_and_aliases(text: str) -> list[str]:
             parts = [inner]
         else:
             parts = [p for part in re.split(r",\s+|;\s*", inner) for p in _SLASH.split(part)]
-        aliases = [a.strip() for a in parts if a.strip()] + aliases
+        aliases = [_AKA.sub("", a.strip()) for a in parts if a.strip()] + aliases
     if glued := _NAME_THEN_SYSTEMATIC.match(text):  # "Cenobamate [(1R)-...ethyl]carbamate"
         text, aliases = glued[1], [glued[2], *aliases]
     heads = [h.strip() for h in _SLASH.split(text) if h.strip()]
@@ -149,6 +158,21 @@ def name_and_aliases(text: str) -> list[str]:
 
 
 _NAME_THEN_SYSTEMATIC = re.compile(r"^([A-Za-z][\w-]*)\s+(\[.*\][a-z].*)$")
+_AKA = re.compile(r"^(?:also\s+known\s+as|a\.?k\.?a\.?)\s+", re.I)
+
+
+def _closed(text: str) -> str:
+    """The text with its one unclosed bracket closed at the end, when that bracket opens an
+    alias (a space before it): "X (Y" is "X (Y)"; an unclosed bracket inside a name is left."""
+    unclosed: list[int] = []
+    for i, char in enumerate(text):
+        if char == "(":
+            unclosed.append(i)
+        elif char == ")" and unclosed:
+            unclosed.pop()
+    if len(unclosed) == 1 and unclosed[0] > 0 and text[unclosed[0] - 1] == " ":
+        return text + ")"
+    return text
 
 
 def listed_names(
