@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from subsmatch import __version__
 from subsmatch.ingest.rows import resolution_values
-from subsmatch.matchers.checker import BATCH_KEPT, Checker
+from subsmatch.matchers.checker import BATCH_KEPT, Checker, collection_paused
 from subsmatch.store.engine import writer
 from subsmatch.store.ingests import resolution_ids
 from subsmatch.store.rematches import (
@@ -98,7 +98,7 @@ def rematch(engine: Engine, checker: Checker | None = None, batch: int = BATCH) 
         "tool_version": __version__,
     }
     now = _versions_text(*versions.values())
-    with Session(writer(engine)) as session, session.begin():
+    with collection_paused(), Session(writer(engine)) as session, session.begin():
         stale = stale_resolutions(session, versions)
         if not stale:
             return Rematched()
