@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -30,7 +30,7 @@ from subsmatch.ingest.records import Analysis, Finding, Rejection
 from subsmatch.ingest.summary import FileSummary
 from subsmatch.ingest.verdicts import Verdicts
 from subsmatch.ingest.writer import Chunk, RefusedReport, ReportWriter, check_contexts
-from subsmatch.matchers.checker import BATCH_KEPT, Checker
+from subsmatch.matchers.checker import BATCH_KEPT, Checker, collection_paused
 from subsmatch.store.engine import failure, is_locked
 from subsmatch.store.ingests import STALE_AFTER, latest_version, remove_stale, stored_counts
 from subsmatch.substances.opsin import start_opsin
@@ -125,7 +125,11 @@ class Pipeline:
                 self.engine, report, summary, self.verdicts, self.allowed_contexts
             )
             try:
-                with _young_collections_only():
+                # the cyclic collector is off while the file is written: a full collection
+                # scans the reference, the indexes and the caches (over 100 ms), and the
+                # records triggered one every few thousand rows, a quarter of an ingest's
+                # time; _write collects the two young generations after each chunk instead
+                with collection_paused():
                     self._write(report, written)
                 if version:
                     with Session(self.engine) as session:
@@ -170,7 +174,7 @@ class Pipeline:
             # the chunk's records die here, so the young collection need not scan them
             for records in chunk:
                 records.clear()
-            gc.collect(1)  # see _young_collections_only
+            gc.collect(1)  # the young generations only (see _ingest_once)
         written.finish(report)
 
 
@@ -227,22 +231,3 @@ def _chunks(records: Iterable[Analysis | Finding | Rejection], size: int) -> Ite
             chunk, rows = Chunk([], [], []), 0
     if any(chunk):
         yield chunk
-
-
-@contextmanager
-def _young_collections_only() -> Iterator[None]:
-    """Within: automatic cyclic garbage collection is off; the caller collects young objects.
-
-    A full collection scans every object of the process: the reference, the resolver's
-    indexes and the caches, over 100 ms each time. Allocating records triggers one every few
-    thousand rows, which cost a quarter of an ingest's time. While a file is written the
-    pipeline collects the two young generations after each chunk instead; the collector is
-    restored afterwards, also when the file fails.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
