@@ -204,13 +204,13 @@ def resolution_ids(
     if missing:
         table = ResolutionRow.__table__
         insert_of = _DIALECT_INSERTS.get(session.get_bind().dialect.name)
-        values = [*resolutions[missing[0]], *versions, "query"]
+        columns = [*resolutions[missing[0]], *versions, "query"]
         rows = [(*resolutions[q].values(), *versions.values(), q) for q in missing]
         if insert_of is None:
-            bulk_insert(session, table, values, rows)
+            bulk_insert(session, table, columns, rows)
         else:
             statement = insert_of(table).on_conflict_do_nothing(index_elements=_RESOLUTION_KEY)
-            bulk_insert(session, table, values, rows, statement)
+            bulk_insert(session, table, columns, rows, statement)
         found.update(
             (q, rid) for q, (rid, _v) in stored_resolutions(session, missing, versions).items()
         )
