@@ -10,12 +10,15 @@ run: wall seconds and the CPU seconds of the process and its children (``wait4``
 included), the least disturbed figure on a shared machine, and the statuses, which must agree.
 With ``--rematch`` each SQLite database is then marked as made by another tool version (as
 after an upgrade) and ``subsmatch rematch --json`` of the same tree judges every stored verdict
-again; its time and counts are printed too.
+again; its time and counts are printed too. Each SQLite database's rows are digested table by
+table (:func:`stored_digest`) and the two sides compared: the last line says "stored rows:
+identical" or which tables differ.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sqlite3
@@ -51,6 +54,36 @@ def subsmatch(tree: Path, url: str, *args: str) -> tuple[float, float, dict | li
         return seconds, usage.ru_utime + usage.ru_stime, json.loads(out.read())
 
 
+DIGESTED = {
+    "files": "select source_name, sha256, version, format, reader, profile, rows_read, analyses,"
+    " findings, rejections, notes, writing_since is null from files",
+    "analyses": "select * from analyses",
+    "findings": "select f.*, r.query from findings f left join resolutions r"
+    " on r.id = f.resolution_id",
+    "rejections": "select * from rejections",
+    "resolutions": "select * from resolutions",
+}
+"""What is digested per table; ids, times and versions are left out (below)."""
+LEFT_OUT = {"id", "file_id", "resolution_id", "tool_version", "data_version", "rules_version"}
+
+
+def stored_digest(database: Path) -> dict[str, str]:
+    """A digest of each table's rows, sorted, without ids, times and versions (a finding's
+    resolution by its query): the same for two ingests that stored the same."""
+    digests = {}
+    with sqlite3.connect(database) as connection:
+        for table, query in DIGESTED.items():
+            cursor = connection.execute(query)
+            kept = [
+                i
+                for i, d in enumerate(cursor.description)
+                if d[0] not in LEFT_OUT and not d[0].endswith(("_at", "_since"))
+            ]
+            rows = sorted(repr([row[i] for i in kept]) for row in cursor)
+            digests[table] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+    return digests
+
+
 def as_if_another_tool_made(database: Path) -> None:
     """Mark every stored verdict as made by another tool version (as after an upgrade)."""
     with sqlite3.connect(database) as connection:
@@ -67,6 +100,7 @@ def main() -> int:
     args = parser.parse_args()
     path = str(Path(args.file).resolve())
     best: dict[tuple[str, str], float] = {}
+    digests: dict[str, set[tuple[str, str]]] = {"before": set(), "after": set()}
     with tree_at(args.before) as before, tempfile.TemporaryDirectory() as folder, ExitStack() as up:
         try:
             host = up.enter_context(throwaway_postgres()) if args.postgresql else None
@@ -90,6 +124,9 @@ def main() -> int:
                         f"load {os.getloadavg()[0]:.1f}",
                         flush=True,
                     )
+                    if engine == "sqlite":
+                        stored = stored_digest(Path(folder) / f"{name}.sqlite")
+                        digests[side] |= set(stored.items())
                     if args.rematch and engine == "sqlite":
                         as_if_another_tool_made(Path(folder) / f"{name}.sqlite")
                         wall, cpu, done = subsmatch(tree, url, "rematch", "--json")
@@ -103,7 +140,9 @@ def main() -> int:
                         )
     for (side, engine), cpu in best.items():
         print(f"best CPU {side} {engine}: {cpu:.1f} s")
-    return 0
+    differ = sorted({table for table, _digest in digests["before"] ^ digests["after"]})
+    print(f"stored rows: {'identical' if not differ else 'differ in ' + ', '.join(differ)}")
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":
