@@ -32,9 +32,9 @@ from subsmatch.ingest.rows import (
     ANALYSIS_COLUMNS,
     FINDING_COLUMNS,
     REJECTION_COLUMNS,
-    analysis_row,
-    finding_row,
-    rejection_row,
+    analysis_columns,
+    finding_columns,
+    rejection_columns,
 )
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
 from subsmatch.vocabulary import Context
@@ -64,8 +64,14 @@ ANALYSIS = Analysis(
 )
 
 
+def first_row(columns: list) -> tuple:
+    """The first row of rows given as columns, checking every column has a value per record."""
+    assert len({len(c) for c in columns}) == 1
+    return tuple(c[0] for c in columns)
+
+
 def test_every_analysis_value_lands_in_its_column():
-    row = dict(zip(ANALYSIS_COLUMNS, analysis_row(ANALYSIS, 11), strict=True))
+    row = dict(zip(ANALYSIS_COLUMNS, first_row(analysis_columns([ANALYSIS], 11)), strict=True))
     for field in ANALYSIS_FIELDS:
         value = getattr(ANALYSIS.instrument if field in INSTRUMENT_FIELDS else ANALYSIS, field)
         expected = {
@@ -92,7 +98,8 @@ def test_every_finding_value_lands_in_its_column():
         asserted_identified=True,
         extras=(("rt", "12.3"),),
     )
-    row = dict(zip(FINDING_COLUMNS, finding_row(finding, 11, 5, "controlled"), strict=True))
+    columns = finding_columns([finding, finding], 11, [5, 5], ["controlled"] * 2)
+    row = dict(zip(FINDING_COLUMNS, first_row(columns), strict=True))
     assert row == {
         "file_id": 11,
         "analysis_key": "A7",
@@ -113,7 +120,7 @@ def test_every_finding_value_lands_in_its_column():
 
 def test_every_rejection_value_lands_in_its_column():
     rejection = Rejection(WHERE, "the row has 2 fields", "a,b", "A7")
-    row = dict(zip(REJECTION_COLUMNS, rejection_row(rejection, 11), strict=True))
+    row = dict(zip(REJECTION_COLUMNS, first_row(rejection_columns([rejection], 11)), strict=True))
     assert row == {
         "file_id": 11,
         "analysis_key": "A7",

@@ -4,8 +4,9 @@ The records (:mod:`subsmatch.ingest.records`) are the one field list: an ``analy
 where it came from, then the :class:`Analysis`'s values in :data:`ANALYSIS_FIELDS` order, then
 its extras; a ``findings`` row is a :class:`Finding` field for field, then its resolution and
 status; a ``rejections`` row a :class:`Rejection`. The ``analysis_id`` of a record is stored as
-its ``analysis_key`` (unique within its file). Rows are tuples in the order of their columns,
-made explicitly for speed (two per ingested row); tests check each value lands in its column.
+its ``analysis_key`` (unique within its file). A chunk's rows are built as columns, in the order
+of the table's columns, from the records transposed at once (two records per ingested row);
+tests check each value lands in its column.
 
 >>> FINDING_COLUMNS[:5]
 ('file_id', 'analysis_key', 'locator', 'role', 'name')
@@ -18,9 +19,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from json.encoder import encode_basestring as _string  # ensure_ascii=False, in C
+from operator import attrgetter
 
 from subsmatch.ingest.records import (
     ANALYSIS_FIELDS,
+    INSTRUMENT_FIELDS,
     Analysis,
     Finding,
     Provenance,
@@ -47,58 +50,83 @@ FINDING_COLUMNS = ("file_id", *_stored(Finding._fields), "resolution_id", "statu
 REJECTION_COLUMNS = ("file_id", *_stored(Rejection._fields))
 
 
-def analysis_row(analysis: Analysis, file_id: int) -> tuple:
-    """The values of an ``analyses`` row, in ANALYSIS_COLUMNS order."""
-    instrument = analysis.instrument
-    return (
-        file_id,
-        analysis.id,
-        str(analysis.locator),
-        reader_version(analysis.provenance),
-        analysis.case_id,
-        analysis.item_id,
-        analysis.label,
-        analysis.context.value if analysis.context else None,
-        analysis.technique,
-        instrument.vendor,
-        instrument.model,
-        instrument.serial,
-        analysis.library,
-        analysis.library_version,
-        analysis.operator,
-        in_utc(analysis.measured_at),
-        analysis.measured_at_raw,
-        analysis.location,
-        analysis.country,
-        analysis.verdict.value,
-        analysis.verdict_raw,
-        as_json_object(analysis.extras),
-    )
+def analysis_columns(analyses: Sequence[Analysis], file_id: int) -> list[Sequence]:
+    """The ``analyses`` rows of these analyses as columns, in ANALYSIS_COLUMNS order.
+
+    Built column by column (the records transposed at once, each column mapped in C where it
+    can be): an ingest builds one per analysis.
+    """
+    if not analyses:
+        return [[] for _ in ANALYSIS_COLUMNS]
+    (ids, provenances, locators, case_ids, item_ids, labels, contexts, techniques, instruments,
+     libraries, library_versions, operators, measured, measured_raw, locations, countries,
+     verdicts, verdicts_raw, extras) = zip(*analyses, strict=True)  # fmt: skip
+    vendors, models, serials = zip(*map(_device, instruments), strict=True)
+    return [
+        (file_id,) * len(analyses),
+        ids,
+        list(map(str, locators)),
+        list(map(reader_version, provenances)),
+        case_ids,
+        item_ids,
+        labels,
+        [c.value if c else None for c in contexts],
+        techniques,
+        vendors,
+        models,
+        serials,
+        libraries,
+        library_versions,
+        operators,
+        list(map(in_utc, measured)),
+        measured_raw,
+        locations,
+        countries,
+        [v.value for v in verdicts],
+        verdicts_raw,
+        list(map(as_json_object, extras)),
+    ]
 
 
-def finding_row(finding: Finding, file_id: int, resolution_id: int | None, status: str) -> tuple:
-    """The values of a ``findings`` row, in FINDING_COLUMNS order."""
-    return (
-        file_id,
-        finding.analysis_id,
-        str(finding.locator),
-        finding.role.value,
-        finding.name,
-        finding.rank,
-        finding.cas,
-        finding.cas_raw,
-        finding.formula,
-        scores_json(finding.scores),
-        finding.asserted_identified,
-        as_json_object(finding.extras),
-        resolution_id,
-        status,
-    )
+_device = attrgetter(*INSTRUMENT_FIELDS)
 
 
-def rejection_row(rejection: Rejection, file_id: int) -> tuple:
-    """The values of a ``rejections`` row, in REJECTION_COLUMNS order."""
-    return (file_id, str(rejection.locator), rejection.reason, rejection.raw, rejection.analysis_id)
+def finding_columns(
+    findings: Sequence[Finding],
+    file_id: int,
+    resolution_ids: Sequence[int | None],
+    statuses: Sequence[str],
+) -> list[Sequence]:
+    """The ``findings`` rows of these findings as columns, in FINDING_COLUMNS order (each
+    finding's resolution id and status given, in the same order)."""
+    if not findings:
+        return [[] for _ in FINDING_COLUMNS]
+    (analysis_ids, locators, roles, names, ranks, cas, cas_raw, formulas, scores, asserted,
+     extras) = zip(*findings, strict=True)  # fmt: skip
+    return [
+        (file_id,) * len(findings),
+        analysis_ids,
+        list(map(str, locators)),
+        [r.value for r in roles],
+        names,
+        ranks,
+        cas,
+        cas_raw,
+        formulas,
+        list(map(scores_json, scores)),
+        asserted,
+        list(map(as_json_object, extras)),
+        resolution_ids,
+        statuses,
+    ]
+
+
+def rejection_columns(rejections: Sequence[Rejection], file_id: int) -> list[Sequence]:
+    """The ``rejections`` rows of these rejections as columns, in REJECTION_COLUMNS order."""
+    if not rejections:
+        return [[] for _ in REJECTION_COLUMNS]
+    locators, reasons, raws, analysis_ids = zip(*rejections, strict=True)
+    return [(file_id,) * len(rejections), list(map(str, locators)), reasons, raws, analysis_ids]
 
 
 @lru_cache(maxsize=16)

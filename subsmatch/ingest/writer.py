@@ -23,10 +23,10 @@ from subsmatch.ingest.rows import (
     ANALYSIS_COLUMNS,
     FINDING_COLUMNS,
     REJECTION_COLUMNS,
-    analysis_row,
-    finding_row,
+    analysis_columns,
+    finding_columns,
     queries_of,
-    rejection_row,
+    rejection_columns,
     resolution_values,
 )
 from subsmatch.ingest.summary import (
@@ -118,12 +118,10 @@ class ReportWriter:
         chosen = self.verdicts.choose([k for k in keys if k not in outcomes], self.store)
         with self.store.transaction() as into:
             new_ids = self._new_resolutions(chosen, into)
-            into.add(AnalysisRow, ANALYSIS_COLUMNS, (analysis_row(a, file_id) for a in analyses))
-            found = self._finding_rows(findings, keys, chosen, new_ids)
+            into.add(AnalysisRow, ANALYSIS_COLUMNS, analysis_columns(analyses, file_id))
+            found = self._finding_columns(findings, keys, chosen, new_ids)
             into.add(FindingRow, FINDING_COLUMNS, found)
-            into.add(
-                RejectionRow, REJECTION_COLUMNS, (rejection_row(r, file_id) for r in rejections)
-            )
+            into.add(RejectionRow, REJECTION_COLUMNS, rejection_columns(rejections, file_id))
         self.verdicts.committed(new_ids)  # later chunks and files reuse them
         summary = self.summary
         room = max(0, REJECTIONS_SHOWN - len(summary.rejected))
@@ -160,13 +158,13 @@ class ReportWriter:
         }
         return into.resolution_ids(needed, verdicts.versions) if needed else {}
 
-    def _finding_rows(
+    def _finding_columns(
         self,
         findings: list[Finding],
         keys: list[Key],
         chosen: dict[Key, str | None],
         new_ids: dict[str, int],
-    ) -> list[tuple]:
+    ) -> list:
         verdicts, summary = self.verdicts, self.summary
         outcome = self.outcomes
         outcome.update(
@@ -182,26 +180,35 @@ class ReportWriter:
             )
             for key, query in chosen.items()
         )
-        summary.statuses.update(outcome[key][1] for key in keys)
-        rows = []
-        file_id = self.store.file_id
-        for finding, key in zip(findings, keys, strict=True):
-            resolution_id, status, judged = outcome[key]
-            flagged = judged.flagged if judged else is_flagged(status)
-            summary.quiet += status in FLAGGED and not flagged  # a precursor not flagged
-            if flagged and self.kept[status] < FLAGGED_KEPT:
-                self.kept[status] += 1
-                case, item = self.cases.get(finding.analysis_id, (None, None))
-                summary.flagged.append(
-                    FlaggedFinding(
-                        case,
-                        item,
-                        finding.name or finding.cas,
-                        status,
-                        judged.name,
-                        judged.listed_on,
-                        str(finding.locator),
-                    )
+        outcomes = list(map(outcome.__getitem__, keys))
+        resolution_ids = [o[0] for o in outcomes]
+        statuses = [o[1] for o in outcomes]
+        summary.statuses.update(statuses)
+        kept = self.kept
+        flagged = set()  # keys whose findings are flagged, while their status has room
+        for key, count in Counter(keys).items():
+            _rid, status, judged = outcome[key]
+            on = judged.flagged if judged else is_flagged(status)
+            summary.quiet += count * (status in FLAGGED and not on)  # a precursor not flagged
+            if on and kept[status] < FLAGGED_KEPT:
+                flagged.add(key)
+        for finding, key in zip(findings, keys, strict=True) if flagged else ():
+            if key not in flagged:
+                continue
+            _rid, status, judged = outcome[key]
+            if kept[status] >= FLAGGED_KEPT:
+                continue
+            kept[status] += 1
+            case, item = self.cases.get(finding.analysis_id, (None, None))
+            summary.flagged.append(
+                FlaggedFinding(
+                    case,
+                    item,
+                    finding.name or finding.cas,
+                    status,
+                    judged.name,
+                    judged.listed_on,
+                    str(finding.locator),
                 )
-            rows.append(finding_row(finding, file_id, resolution_id, status))
-        return rows
+            )
+        return finding_columns(findings, self.store.file_id, resolution_ids, statuses)

@@ -24,7 +24,19 @@ def bulk_insert(
     rows: list[tuple],
     statement: Insert | None = None,
 ) -> None:
-    """Insert many rows, tuples in ``columns`` order, with one DBAPI executemany.
+    """Insert many rows, tuples in ``columns`` order (see :func:`insert_columns`)."""
+    insert_columns(session, table, columns, list(zip(*rows, strict=True)), statement)
+
+
+def insert_columns(
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    values: Sequence[Sequence],
+    statement: Insert | None = None,
+) -> None:
+    """Insert rows given as columns (``values[i]`` the values of ``columns[i]``, all of one
+    length) with one DBAPI executemany.
 
     SQLAlchemy's own executemany processes every parameter of every row in Python; here the
     statement is compiled once and only the columns whose type needs it (dates and booleans
@@ -32,18 +44,20 @@ def bulk_insert(
     parameters go through SQLAlchemy, and so does psycopg's, with ``COPY`` when no
     ``statement`` (an ``INSERT`` of ``table`` with clauses, e.g. ``ON CONFLICT``) is given.
     """
+    if not values or not len(values[0]):
+        return
     connection = session.connection()
     dialect = connection.dialect
     if dialect.driver == "psycopg" and statement is None:
-        _copy(connection, table, columns, rows)
+        _copy(connection, table, columns, zip(*values, strict=True))
         return
     statement = insert(table) if statement is None else statement
     compiled = statement.compile(dialect=dialect, column_keys=list(columns))
     order = compiled.positiontup
     if not order:
+        rows = zip(*values, strict=True)
         connection.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    values = list(zip(*rows, strict=True))
     ordered = []
     for key in order:
         column = values[columns.index(key)]
@@ -57,7 +71,9 @@ def complete():
     return IngestedFile.writing_since.is_(None)
 
 
-def _copy(connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+def _copy(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple]
+) -> None:
     """Rows into a PostgreSQL table with ``COPY ... FROM STDIN``, in the connection's
     transaction: psycopg adapts each value as it would for an INSERT, the server parses one
     stream instead of a statement per thousand rows. Its errors are SQLAlchemy's, as an
@@ -172,14 +188,11 @@ class ChunkWriter:
             .values(writing_since=datetime.now(UTC))
         )
 
-    def add(self, table: type, columns: Sequence[str], rows: Iterable[tuple]) -> None:
-        """Bulk insert rows of AnalysisRow, FindingRow or RejectionRow of this file.
-
-        Rows are tuples in ``columns`` order; each carries ``file_id`` (:attr:`file_id`).
-        """
-        rows = list(rows)
-        if rows:
-            bulk_insert(self.session, table.__table__, columns, rows)
+    def add(self, table: type, columns: Sequence[str], values: Sequence[Sequence]) -> None:
+        """Bulk insert rows of AnalysisRow, FindingRow or RejectionRow of this file, given as
+        columns (``values[i]`` holds the values of ``columns[i]``, ``file_id`` among them:
+        :attr:`file_id`)."""
+        insert_columns(self.session, table.__table__, columns, values)
 
     def resolution_ids(
         self, resolutions: Mapping[str, dict], versions: Mapping[str, str]
