@@ -111,3 +111,29 @@ def test_progress_reports_rows_and_how_much_of_the_file_was_read(tmp_path, check
     done = [d for _name, _r, d in seen]
     assert rows == sorted(rows) and rows[-1] == summary.rows_read
     assert done == sorted(done) and 0 < done[0] < 1 and done[-1] == 1.0
+
+
+def test_a_file_row_removed_between_chunks_makes_the_whole_file_read_again(
+    db_url, checker, tmp_path
+):
+    """Chunks are inserted without SQLite checking each row's file (their writer checks it
+    once per chunk): when another process takes the file for a dead ingest's and removes it
+    between two chunks, the file is read again whole, and no row is left without its file."""
+    path = tmp_path / "lims.csv"
+    path.write_text(lims_rows(60), encoding="utf-8")
+    engine = make_engine(db_url)
+    removed = []
+
+    def remove_the_file_once(_source, _rows, _fraction):
+        if not removed:  # as remove_stale() of another process would, after the first chunk
+            with engine.begin() as connection:
+                connection.execute(text("pragma foreign_keys=on"))
+                removed.append(connection.execute(text("delete from files")).rowcount)
+
+    pipeline = Pipeline(engine, checker, chunk_rows=20, progress=remove_the_file_once)
+    summary = pipeline.ingest(path)
+    assert removed == [1] and summary.status == "new" and summary.rows_read == 60
+    stored = counts(db_url)
+    assert (stored["files"], stored["findings"]) == (1, summary.findings) and summary.findings
+    with engine.connect() as connection:
+        assert connection.execute(text("pragma foreign_key_check")).all() == []

@@ -26,6 +26,9 @@ def default_url() -> str:
 BUSY_TIMEOUT_MS = 30_000
 WRITER = {"subsmatch_writer": True}  # execution option: this connection will write
 STEP = {"subsmatch_step": True}  # execution option: a later commit makes this one durable
+PARENTS_CHECKED = {"subsmatch_parents_checked": True}  # execution option: see _sqlite_begin
+DEFAULT_CHECKPOINT_PAGES = 1000  # SQLite's: the log is copied back when it passes 4 MB
+STEP_CHECKPOINT_PAGES = 16_384  # a step copies it back only past 64 MB (see _sqlite_begin)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -51,6 +54,14 @@ def _sqlite_begin(connection) -> None:
     options = connection.get_execution_options()
     step = options.get("subsmatch_step")
     connection.exec_driver_sql(f"PRAGMA synchronous={'NORMAL' if step else 'FULL'}")
+    # nor does a step copy the log back into the database (a checkpoint, synced) unless the
+    # log passed 64 MB: the whole's last commit does, instead of nearly every ingest chunk
+    checkpoint = STEP_CHECKPOINT_PAGES if step else DEFAULT_CHECKPOINT_PAGES
+    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={checkpoint}")
+    # a writer that checks its rows' parents itself (an ingest chunk: its file row, within the
+    # transaction; resolutions are never deleted) spares SQLite a lookup per row and parent
+    checked = options.get("subsmatch_parents_checked")
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'OFF' if checked else 'ON'}")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("subsmatch_writer") else "BEGIN")
 
 
@@ -59,10 +70,13 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**WRITER)
 
 
-def step_writer(engine: Engine) -> Engine:
+def step_writer(engine: Engine, parents_checked: bool = False) -> Engine:
     """The same engine, for a write that a later transaction completes and makes durable
-    (one chunk of a file's ingest): on SQLite its commit does not wait for the disk."""
-    return engine.execution_options(**WRITER, **STEP)
+    (one chunk of a file's ingest): on SQLite its commit does not wait for the disk.
+    ``parents_checked``: the writer makes sure, within its transaction, that the rows its
+    rows refer to exist (SQLite then does not check each foreign key)."""
+    checked = PARENTS_CHECKED if parents_checked else {}
+    return engine.execution_options(**WRITER, **STEP, **checked)
 
 
 def is_locked(error: Exception) -> bool:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, Insert, Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from subsmatch.store.engine import step_writer, writer
@@ -154,7 +154,7 @@ class FileWriter:
     def transaction(self) -> Iterator[ChunkWriter]:
         """One short write transaction of this file's records (committed on leaving; made
         durable by :meth:`finish`'s)."""
-        with Session(step_writer(self.engine)) as session, session.begin():
+        with Session(step_writer(self.engine, parents_checked=True)) as session, session.begin():
             yield ChunkWriter(session, self.file_id)
 
     def stored(self, queries: list[str], versions: Mapping[str, str]) -> dict[str, tuple[int, str]]:
@@ -181,12 +181,19 @@ class ChunkWriter:
     """The records of one chunk of a file, added within one transaction."""
 
     def __init__(self, session: Session, file_id: int) -> None:
+        """Mark the file as being written; its rows' parents are checked here (the file row
+        exists, and stays so until this transaction ends: nothing deletes a file row but
+        :func:`remove_stale` and :meth:`FileWriter.discard`, which wait for this write)."""
         self.session, self.file_id = session, file_id
-        session.execute(
+        marked = session.execute(
             update(IngestedFile)
             .where(IngestedFile.id == file_id)
             .values(writing_since=datetime.now(UTC))
         )
+        if marked.rowcount != 1:  # taken for a dead ingest's: the whole file is tried again
+            raise IntegrityError(
+                "update files", None, LookupError(f"file row {file_id} was removed")
+            )
 
     def add(self, table: type, columns: Sequence[str], values: Sequence[Sequence]) -> None:
         """Bulk insert rows of AnalysisRow, FindingRow or RejectionRow of this file, given as
