@@ -58,6 +58,10 @@ _EXTRAS = {"mw": "mw", "lib": "library", "id": "library_id", "ri": "ri"}
 _BOUNDS = {scale: parse_scale(scale) for _name, scale, _higher in _SCORES.values()}
 
 
+_SCORE, _EXTRA, _CAS, _FAULT, _BLANK = "score", "extra", "cas", "fault", "blank"
+"""What a hit's ``Key: value`` field is (:func:`_field`)."""
+
+
 def sniff(head: str) -> bool:
     """True when the text starts like NIST MS Search or MSPepSearch output.
 
@@ -86,32 +90,34 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
     source = ctx.source_name
     program: list[tuple[str, str]] = []
     analysis_id: str | None = None
+    hit_line = _HIT.match
     for number, line in enumerate(lines, start=1):
         text = line.rstrip("\r\n")
-        if not text.strip():
-            continue
         where = Locator(source, number)  # positional: the line (one is made per line)
-        if text.startswith(">"):
-            if comment := text[1:].strip():
-                program.append(("search_command" if program else "search_program", comment))
-            continue
-        if unknown := _UNKNOWN.match(text):
-            analysis_id = ctx.next_analysis_id()
-            extras = tuple(program)
-            if unknown["factor"] is not None:
-                extras += (("in_library_factor", unknown["factor"]),)
-            yield Analysis(
-                id=analysis_id,
-                provenance=provenance,
-                locator=where,
-                label=unknown["label"] or None,
-                context=Context.LAB_SCREENING,
-                technique="GC-MS",
-                extras=extras,
-            )
-            continue
+        if not text.startswith("Hit"):  # a hit line (most lines) is none of these
+            if not text.strip():
+                continue
+            if text.startswith(">"):
+                if comment := text[1:].strip():
+                    program.append(("search_command" if program else "search_program", comment))
+                continue
+            if unknown := _UNKNOWN.match(text):
+                analysis_id = ctx.next_analysis_id()
+                extras = tuple(program)
+                if unknown["factor"] is not None:
+                    extras += (("in_library_factor", unknown["factor"]),)
+                yield Analysis(
+                    id=analysis_id,
+                    provenance=provenance,
+                    locator=where,
+                    label=unknown["label"] or None,
+                    context=Context.LAB_SCREENING,
+                    technique="GC-MS",
+                    extras=extras,
+                )
+                continue
         ctx.rows_read += 1
-        hit = _HIT.match(text)
+        hit = hit_line(text)
         if hit is None:
             yield Rejection(
                 where,
@@ -126,7 +132,16 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             yield _finding(hit, analysis_id, where, text)
 
 
-def _finding(hit: re.Match[str], analysis_id: str, where: Locator, text: str) -> Record:
+def _finding(
+    hit: re.Match[str],
+    analysis_id: str,
+    where: Locator,
+    text: str,
+    _score: str = _SCORE,  # the kinds of _field as locals (a finding per hit line)
+    _extra: str = _EXTRA,
+    _cas: str = _CAS,
+    _fault: str = _FAULT,
+) -> Record:
     name, paren, formula, body = hit.group("name", "paren", "formula", "fields")
     name = _name(name)
     if not name:
@@ -136,15 +151,14 @@ def _finding(hit: re.Match[str], analysis_id: str, where: Locator, text: str) ->
     if paren is not None:
         extras.append(("name_annotation", paren.strip()))
     cas_raw: str | None = None
-    for part in body.strip().removesuffix(".").split(";"):
-        kind, value = _field(part)
-        if kind is _SCORE:
+    for kind, value in map(_field, body.strip().removesuffix(".").split(";")):
+        if kind is _score:
             scores.append(value)
-        elif kind is _EXTRA:
+        elif kind is _extra:
             extras.append(value)
-        elif kind is _CAS:
+        elif kind is _cas:
             cas_raw = value
-        elif kind is _FAULT:
+        elif kind is _fault:
             return Rejection(where, value, text, analysis_id)
     return Finding(
         analysis_id,
@@ -165,9 +179,6 @@ def _finding(hit: re.Match[str], analysis_id: str, where: Locator, text: str) ->
 def _name(printed: str) -> str:
     """A hit's name as stored: stripped, with NIST's Greek letters."""
     return printed.strip().translate(_NIST_GREEK)
-
-
-_SCORE, _EXTRA, _CAS, _FAULT, _BLANK = "score", "extra", "cas", "fault", "blank"
 
 
 @lru_cache(maxsize=16384)  # a file repeats most of its fields (MF: 860, Lib: <<mainlib>>)
