@@ -213,17 +213,17 @@ def resolution_ids(
     """Ids of the stored resolutions of these queries, inserting the missing ones.
 
     ``versions`` (data_version, rules_version, tool_version) is part of the key: a resolution
-    made with other data or rules is never reused. Missing ones are inserted in the order of
-    their queries, skipping any a concurrent writer stored first: two writers take the locks
-    of the same keys in the same order, so they cannot deadlock (PostgreSQL).
+    made with other data or rules is never reused. They are inserted in the order of their
+    queries, skipping any stored already (by a concurrent writer: ON CONFLICT DO NOTHING), then
+    their ids read in one pass: two writers take the locks of the same keys in the same
+    order, so they cannot deadlock (PostgreSQL). A database without that clause is asked
+    which are stored first.
     """
-    found = {
-        q: rid for q, (rid, _v) in stored_resolutions(session, list(resolutions), versions).items()
-    }
+    table = ResolutionRow.__table__
+    insert_of = _DIALECT_INSERTS.get(session.get_bind().dialect.name)
+    found = {} if insert_of else stored_ids(session, list(resolutions), versions)
     missing = sorted(q for q in resolutions if q not in found)
     if missing:
-        table = ResolutionRow.__table__
-        insert_of = _DIALECT_INSERTS.get(session.get_bind().dialect.name)
         columns = [*resolutions[missing[0]], *versions, "query"]
         rows = [(*resolutions[q].values(), *versions.values(), q) for q in missing]
         if insert_of is None:
@@ -231,9 +231,7 @@ def resolution_ids(
         else:
             statement = insert_of(table).on_conflict_do_nothing(index_elements=_RESOLUTION_KEY)
             bulk_insert(session, table, columns, rows, statement)
-        found.update(
-            (q, rid) for q, (rid, _v) in stored_resolutions(session, missing, versions).items()
-        )
+        found.update(stored_ids(session, missing, versions))
     return found
 
 
@@ -246,13 +244,26 @@ def stored_resolutions(
     session: Session, queries: list[str], versions: Mapping[str, str]
 ) -> dict[str, tuple[int, str]]:
     """Stored resolutions of these queries for these versions: query -> (id, verdict JSON)."""
+    return _stored(session, (ResolutionRow.id, ResolutionRow.verdict), queries, versions)
+
+
+def stored_ids(session: Session, queries: list[str], versions: Mapping[str, str]) -> dict[str, int]:
+    """The ids of the stored resolutions of these queries for these versions (their verdicts,
+    kilobytes each, not read)."""
+    found = _stored(session, (ResolutionRow.id,), queries, versions)
+    return {query: rid for query, (rid,) in found.items()}
+
+
+def _stored(
+    session: Session, columns: tuple, queries: list[str], versions: Mapping[str, str]
+) -> dict[str, tuple]:
     same = [getattr(ResolutionRow, key) == value for key, value in versions.items()]
-    found: dict[str, tuple[int, str]] = {}
+    found: dict[str, tuple] = {}
     for start in range(0, len(queries), 500):
         rows = session.execute(
-            select(ResolutionRow.query, ResolutionRow.id, ResolutionRow.verdict).where(
+            select(ResolutionRow.query, *columns).where(
                 ResolutionRow.query.in_(queries[start : start + 500]), *same
             )
         )
-        found.update((query, (rid, verdict)) for query, rid, verdict in rows)
+        found.update((query, tuple(values)) for query, *values in rows)
     return found
