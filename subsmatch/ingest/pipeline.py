@@ -56,8 +56,6 @@ class Pipeline:
     ) -> None:
         self.engine = engine
         self.stale_after = stale_after  # a file not written for this long was left by a dead ingest
-        if checker is None or checker.use_opsin:
-            start_opsin()  # its JVM starts while the reference loads and the first chunk is read
         self.checker = checker or Checker(kept=BATCH_KEPT)
         self.options = options or ReadOptions()
         self.force = force
@@ -121,6 +119,8 @@ class Pipeline:
                         "add {force}"
                     ]
                     return summary
+            if self.checker.use_opsin:  # its JVM starts while the rules load and the first
+                start_opsin()  # chunk is read; not for content stored already (a CPU second)
             written = ReportWriter(
                 self.engine, report, summary, self.verdicts, self.allowed_contexts
             )

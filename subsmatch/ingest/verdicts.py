@@ -10,6 +10,7 @@ so that memory grows by a few hundred bytes per distinct name, not by its verdic
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import NamedTuple
 
 from subsmatch import __version__
@@ -55,14 +56,20 @@ class Verdicts:
 
     def __init__(self, checker: Checker) -> None:
         self.checker = checker
-        self.versions = {
+        self.of: dict[str, Judged] = {}  # query -> what it was judged, for every query seen
+        self.unstored: dict[str, dict] = {}  # query -> check JSON of a chosen query not stored
+        self.stored_ids: dict[str, int] = {}  # query -> committed resolution id
+
+    @cached_property
+    def versions(self) -> dict[str, str]:
+        """The versions a stored verdict must have to be reused; asked for when a file is
+        written, so that one already stored does not load the rules (about a second)."""
+        checker = self.checker
+        return {
             "data_version": checker.reference.version,
             "rules_version": checker.rules.version,
             "tool_version": __version__,
         }
-        self.of: dict[str, Judged] = {}  # query -> what it was judged, for every query seen
-        self.unstored: dict[str, dict] = {}  # query -> check JSON of a chosen query not stored
-        self.stored_ids: dict[str, int] = {}  # query -> committed resolution id
 
     def choose(self, keys: list[Key], store: FileWriter) -> dict[Key, str | None]:
         """For each distinct key, the query whose verdict it takes (None: no query).
