@@ -224,7 +224,7 @@ def test_the_nearest_of_every_jurisdiction_is_kept_once_when_at_the_threshold(in
     assert not shown & {n.substance_id for n in finding.nearest_elsewhere}
     similarities = [n.similarity for n in finding.nearest_elsewhere]
     assert similarities == sorted(similarities, reverse=True)
-    assert all(s >= finding.threshold for s in similarities)
+    assert all(n.similarity >= index.bar(n, finding.threshold) for n in finding.nearest_elsewhere)
     kept = {}  # per jurisdiction, the first neighbour kept that it controls
     for n in finding.compared:
         for code in n.jurisdictions:
@@ -232,6 +232,14 @@ def test_the_nearest_of_every_jurisdiction_is_kept_once_when_at_the_threshold(in
     best = {}  # the same from every member of the index
     for n in index.assess(keys, k=len(index)).neighbours:
         for code in n.jurisdictions:
-            best.setdefault(code, n.similarity)
-    assert all(kept[code] == best[code] for code in kept)  # the nearest there, not another
-    assert {code for code, s in best.items() if s >= finding.threshold} <= kept.keys()
+            best.setdefault(code, n)
+    assert all(kept[code] == best[code].similarity for code in kept)  # the nearest there
+    assert {c for c, n in best.items() if n.similarity >= index.bar(n, finding.threshold)} <= (
+        kept.keys()
+    )
+
+
+def test_a_structure_of_another_class_needs_its_own_class_threshold_too(index):
+    estradiol = index.assess(keys_of("C[C@]12CC[C@@H]3c4ccc(O)cc4CC[C@H]3[C@@H]1CC[C@@H]2O"))
+    assert estradiol.structure_class == "steroid" and estradiol.nearest_elsewhere == ()
+    assert not estradiol.analogue_in({"BE", "NL", "LU", "EU", "UN"})

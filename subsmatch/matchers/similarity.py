@@ -16,10 +16,11 @@ Known non-controlled look-alikes (licensed medicines, cutting agents, adulterant
 ``reference/curated/lookalikes.csv``) are reported as such and never flagged.
 
 Beside the NEIGHBOURS nearest overall, an assessment keeps the nearest structure controlled in
-each jurisdiction that they leave out, when it is at or above the threshold
-(``nearest_elsewhere``): whether a structure is an analogue for a user's jurisdictions rests on
-the nearest structure controlled there, not on whichever three are nearest anywhere (three
-US-only neighbours must not hide a Dutch one nearly as close).
+each jurisdiction that they leave out (``nearest_elsewhere``), when it is at or above the
+threshold of the query's class and of its own (:meth:`AnalogueIndex.bar`): whether a structure
+is an analogue for a user's jurisdictions rests on the nearest structure controlled there, not
+on whichever three are nearest anywhere (three US-only neighbours must not hide a Dutch one
+nearly as close).
 
 >>> from subsmatch.reference.lists import load
 >>> index = AnalogueIndex(load(), as_of=date(2020, 12, 31))
@@ -173,8 +174,8 @@ class AnalogueFinding:
     reason: str
     fingerprint: str = SCORE
     # the nearest structure controlled in each jurisdiction whose nearest is not among
-    # ``neighbours``, when at or above the threshold (below it, it makes no analogue anywhere),
-    # nearest first; one may be the nearest of several jurisdictions
+    # ``neighbours``, when at or above the threshold (and that of its own class: below, it
+    # makes no analogue anywhere), nearest first; one may be the nearest of several
     nearest_elsewhere: tuple[Neighbour, ...] = ()
 
     @property
@@ -488,7 +489,7 @@ class AnalogueIndex:
         best = neighbours[0].similarity if neighbours else 0.0
         threshold = structure_class.threshold
         nearest = (neighbour(i) for i in self._nearest_elsewhere(score, top))
-        elsewhere = tuple(n for n in nearest if n.similarity >= threshold)
+        elsewhere = tuple(n for n in nearest if n.similarity >= self.bar(n, threshold))
         lookalike = self.lookalike_of(keys)
         if lookalike:
             reason = f"known non-controlled look-alike: {lookalike} ({lookalike.note})"
@@ -510,6 +511,14 @@ class AnalogueIndex:
             reason=reason,
             nearest_elsewhere=elsewhere,
         )
+
+    def bar(self, neighbour: Neighbour, threshold: float) -> float:
+        """The similarity at which the nearest structure of another jurisdiction is kept: the
+        query's class threshold and that of the neighbour's own class. A structure of another
+        class says little at a low class threshold (estradiol is 0.43 like levorphanol, and
+        the steroid threshold is 0.39; the opioid one 0.76)."""
+        own = next(c.threshold for c in self.classes if c.name == neighbour.structure_class)
+        return max(threshold, own)
 
     def _nearest_elsewhere(self, score: np.ndarray, top: list[int]) -> list[int]:
         """The member nearest by ``score`` (>= 0) in each jurisdiction none of ``top`` is
