@@ -53,7 +53,9 @@ from subsmatch.matchers.similarity import (
     load_classes,
     load_lookalikes,
 )
+from subsmatch.reference import law
 from subsmatch.reference.lists import CONTROLLING_KINDS, Reference, SubstanceRecord, load
+from subsmatch.settings import DEFAULT_HOME
 from subsmatch.substances.structures import keys_of
 
 CUT = date(2020, 12, 31)
@@ -284,6 +286,44 @@ def print_generic(
         )
 
 
+def print_home_scope(
+    reference: Reference, index: AnalogueIndex, records: list[SubstanceRecord], lookalikes
+) -> None:
+    """The headline's analogue flag for the default home jurisdictions, as a verdict decides it:
+    positives later controlled there, and look-alikes (list off), flagged when the nearest
+    structure controlled there is at or above the threshold; beside it, what the NEIGHBOURS
+    nearest anywhere alone decided (the rule before the nearest of each jurisdiction was kept)."""
+    reach = law.load().reach(DEFAULT_HOME)
+    home = [
+        r
+        for r in records
+        if any(
+            e.kind in CONTROLLING_KINDS and e.jurisdiction in reach
+            for e in reference.listings.get(r.substance_id, ())
+        )
+    ]
+
+    def flags(smiles: list[str]) -> tuple[int, int]:
+        nearest_in_scope = three_nearest = 0
+        for smi in smiles:
+            finding = index.assess(keys_of(smi))
+            nearest_in_scope += finding.analogue_in(reach)
+            three_nearest += any(
+                n.similarity >= finding.threshold and not reach.isdisjoint(n.jurisdictions)
+                for n in finding.neighbours
+            )
+        return nearest_in_scope, three_nearest
+
+    hits, before = flags([r.smiles for r in home])
+    alarms, alarms_before = flags([x.smiles for x in lookalikes])
+    print(
+        f"home scope {', '.join(DEFAULT_HOME)} (headline analogue): recall {hits}/{len(home)} = "
+        f"{hits / len(home):.1%} of positives later controlled there (three nearest anywhere: "
+        f"{before}/{len(home)}); look-alikes flagged {alarms}/{len(lookalikes)} (three nearest: "
+        f"{alarms_before}/{len(lookalikes)})"
+    )
+
+
 def framework(smiles: str) -> str:
     """The generic Murcko framework: ring systems and linkers, every atom carbon, bonds single."""
     core = MurckoScaffold.GetScaffoldForMol(Chem.MolFromSmiles(smiles))
@@ -386,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     final = sum(shipped.assess(keys_of(x.smiles)).is_analogue for x in lookalikes)
     print(f"look-alikes flagged with the curated list on: {final}/{len(lookalikes)}")
     print_generic(records, positives, thresholds, lookalikes)
+    print_home_scope(reference, index, records, lookalikes)
     rolled, total = rolling_recall(reference, records)
     print(
         f"rolling recall (index as of the day before each first listing): "

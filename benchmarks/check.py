@@ -13,11 +13,22 @@ the reference. Cold start: wall and CPU time of a fresh `subsmatch check QUERY -
 process, for a listed substance (cocaine) and a medicine on no list (paracetamol), with the
 start-up cache (:mod:`subsmatch.startup`) made, and once with an empty one (the first start
 after an install or a data change, which makes it). The tree is byte-compiled first.
+
+    .venv/bin/python benchmarks/check.py --ingest-file SRCRESLT.TXT   # what an ingest judges
+
+``--ingest-file``: the distinct queries an ingest of the file asks the checker (recorded from an
+ingest into a throwaway SQLite file, batch by batch, as `Verdicts.choose` asks them: OPSIN on),
+then judged again by a fresh checker (``check_json``, as the ingest calls it), timed, with a
+digest of the answers (versions aside) to compare two trees' verdicts.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
+import io
+import json
 import os
 import random
 import resource
@@ -34,8 +45,10 @@ from pathlib import Path
 import numpy  # noqa: F401
 import rdkit.Chem  # noqa: F401
 
-from subsmatch.matchers.checker import Checker
+from subsmatch.matchers import checker as checker_module
+from subsmatch.matchers.checker import BATCH_KEPT, Checker
 from subsmatch.reference.lists import load
+from subsmatch.substances import opsin
 from subsmatch.substances.structures import keys_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,11 +114,65 @@ def cold_start(query: str, runs: int = 5, cache: str | None = None) -> tuple[flo
     return statistics.median(times), statistics.median(cpus)
 
 
+def ingest_batches(path: Path) -> list[list[str]]:
+    """The batches of queries an ingest of ``path`` gives ``Checker.check_json``."""
+    from subsmatch.cli import main as command_line
+
+    batches: list[list[str]] = []
+    judge = checker_module.Checker.check_json
+
+    def recording(self, queries, *args, **kwargs):
+        batches.append(list(queries))
+        return judge(self, batches[-1], *args, **kwargs)
+
+    checker_module.Checker.check_json = recording
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            database = f"sqlite:///{folder}/ingest.db"
+            with contextlib.redirect_stdout(io.StringIO()):  # the ingest's summary
+                command_line.main(["--db", database, "ingest", str(path)], standalone_mode=False)
+    finally:
+        checker_module.Checker.check_json = judge
+    return batches
+
+
+def jvm_cpu() -> float:
+    """CPU seconds of this process's OPSIN JVM so far (0 when none runs)."""
+    process = opsin._opsin()._process if opsin._opsin() else None
+    if process is None:
+        return 0.0
+    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def judge_ingest(path: Path) -> None:
+    batches = ingest_batches(path)
+    count = len({q for batch in batches for q in batch})
+    opsin._opsin().close()  # the judging starts its own JVM, as an ingest does
+    checker = Checker(kept=BATCH_KEPT)
+    digest = hashlib.sha256()
+    start, cpu = time.perf_counter(), time.process_time()
+    for batch in batches:
+        for verdict in checker.check_json(batch):
+            verdict = {k: v for k, v in verdict.items() if not k.endswith("_version")}
+            digest.update(json.dumps(verdict, sort_keys=True).encode())
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(
+        f"{count:,} distinct queries of {path.name} in {len(batches)} batches: {wall:.2f} s wall, "
+        f"CPU {cpu:.2f} s in Python and {jvm_cpu():.2f} s in OPSIN's JVM (its start included), "
+        f"{count / wall:,.0f} queries/s; answers digest {digest.hexdigest()[:16]}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--ingest-file", type=Path, help="judge what an ingest of it asks")
     args = parser.parse_args()
+    if args.ingest_file:
+        judge_ingest(args.ingest_file)
+        return 0
     # byte-compiled first: this machine sets PYTHONDONTWRITEBYTECODE, and a tree without .pyc
     # files compiles every module it imports at every start (and lazily imported ones in the
     # timed runs), which is not what an installed package does

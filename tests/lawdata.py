@@ -39,6 +39,12 @@ SMILES = {
     "HHC": "CCCCCc1cc(O)c2c(c1)OC(C)(C)C1CCC(C)CC21",
     "pregabalin": "CC(C)C[C@H](CN)CC(=O)O",
     "ketamine": "CNC1(CCCCC1=O)c1ccccc1Cl",
+    # a cyclohexylphenol and four made-up neighbours: three chain homologues, the phenol moved
+    "CP-C7-C6": "CCCCCCC(C)(CCCCCC)c1ccc(C2CCCC(O)C2)c(O)c1",
+    "CP-C7-C5": "CCCCCCC(C)(CCCCC)c1ccc(C2CCCC(O)C2)c(O)c1",
+    "CP-C7-C7": "CCCCCCC(C)(CCCCCCC)c1ccc(C2CCCC(O)C2)c(O)c1",
+    "CP-C7-C4": "CCCCCCC(C)(CCCC)c1ccc(C2CCCC(O)C2)c(O)c1",
+    "CP-C7-C6 meta-phenol": "CCCCCCC(C)(CCCCCC)c1ccc(C2CCCC(O)C2)cc1O",
 }
 
 

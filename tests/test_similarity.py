@@ -12,13 +12,17 @@ from rdkit.Chem import rdMolDescriptors
 from subsmatch.matchers.difference import describe_difference
 from subsmatch.matchers.similarity import (
     LOOKALIKES_CSV,
+    NEIGHBOURS,
     AnalogueIndex,
     deacylated,
     load_classes,
     load_lookalikes,
 )
+from subsmatch.matchers.verdict import at_home
 from subsmatch.reference.lists import CONTROLLING_KINDS, load
 from subsmatch.substances.structures import keys_of
+from tests import lawdata
+from tests.lawdata import listing
 
 CMC3 = "CNC(C)C(=O)c1cccc(Cl)c1"
 CMC4 = "CNC(C)C(=O)c1ccc(Cl)cc1"
@@ -187,3 +191,55 @@ def test_the_parent_is_used_only_where_it_scores_higher(index):
     plain = (as_given["morgan2"] + as_given["atompair"]) / 2
     assert (found.combined >= plain - 1e-9).all()
     assert (found.combined[~found.via_parent] == plain[~found.via_parent]).all()
+
+
+def test_the_analogue_verdict_rests_on_the_nearest_structure_controlled_in_scope(tmp_path):
+    """Three US-only homologues nearer than a Dutch-listed isomer must not hide it: in the
+    default scope (Benelux, EU, UN) the structure is an analogue of the Dutch one."""
+    us_only = ["CP-C7-C5", "CP-C7-C7", "CP-C7-C4"]
+    listings = [listing(n, "US", "CSA Schedule I", "narcotic", since="2015-01-01") for n in us_only]
+    listings.append(
+        listing("CP-C7-C6 meta-phenol", "NL", "Opiumwet List I", "narcotic", since="2015-01-01")
+    )
+    checker = lawdata.checker(tmp_path, ["CP-C7-C6", *us_only, "CP-C7-C6 meta-phenol"], listings)
+    verdict = checker.check_json([lawdata.SMILES["CP-C7-C6"]])[0]
+    nearest = [n["name"] for n in verdict["analogues"][:NEIGHBOURS]]
+    assert sorted(nearest) == sorted(us_only)  # the three nearest are controlled in the US only
+    dutch = verdict["analogues"][NEIGHBOURS]
+    assert dutch["name"] == "CP-C7-C6 meta-phenol" and dutch["lists"] == ["NL: Opiumwet List I"]
+    assert dutch["similarity"] >= verdict["analogue"]["threshold"] and dutch["difference"]
+    assert verdict["status"] == "analogue" and verdict["flagged"]
+    # the same verdict seen from elsewhere: Belgium controls none of them, the US all
+    assert at_home(verdict, ["BE"])["status"] == "not_listed"
+    assert at_home(verdict, ["US"])["status"] == "analogue"
+    assert checker.check_json([lawdata.SMILES["CP-C7-C6"]], ("BE", "DE"))[0]["status"] == (
+        "not_listed"
+    )
+
+
+def test_the_nearest_of_every_jurisdiction_is_kept_once_when_at_the_threshold(index):
+    keys = keys_of("CNC(C)C(=O)c1ccc(Br)c(C)c1")
+    finding = index.assess(keys)
+    shown = {n.substance_id for n in finding.neighbours}
+    assert not shown & {n.substance_id for n in finding.nearest_elsewhere}
+    similarities = [n.similarity for n in finding.nearest_elsewhere]
+    assert similarities == sorted(similarities, reverse=True)
+    assert all(n.similarity >= index.bar(n, finding.threshold) for n in finding.nearest_elsewhere)
+    kept = {}  # per jurisdiction, the first neighbour kept that it controls
+    for n in finding.compared:
+        for code in n.jurisdictions:
+            kept.setdefault(code, n.similarity)
+    best = {}  # the same from every member of the index
+    for n in index.assess(keys, k=len(index)).neighbours:
+        for code in n.jurisdictions:
+            best.setdefault(code, n)
+    assert all(kept[code] == best[code].similarity for code in kept)  # the nearest there
+    assert {c for c, n in best.items() if n.similarity >= index.bar(n, finding.threshold)} <= (
+        kept.keys()
+    )
+
+
+def test_a_structure_of_another_class_needs_its_own_class_threshold_too(index):
+    estradiol = index.assess(keys_of("C[C@]12CC[C@@H]3c4ccc(O)cc4CC[C@H]3[C@@H]1CC[C@@H]2O"))
+    assert estradiol.structure_class == "steroid" and estradiol.nearest_elsewhere == ()
+    assert not estradiol.analogue_in({"BE", "NL", "LU", "EU", "UN"})

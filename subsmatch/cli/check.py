@@ -158,7 +158,10 @@ def echo_verdict(row: dict) -> None:
     analogue = row.get("analogue")
     if analogue and (analogue["is_analogue"] or analogue["lookalike"]):
         click.echo(f"    similarity: {analogue['reason']}")
-        for n in row["analogues"][: 1 if not analogue["is_analogue"] else 3]:
+        # the nearest; for an analogue the next two and the nearest of other jurisdictions
+        # (each at or above the threshold)
+        shown = row["analogues"] if analogue["is_analogue"] else row["analogues"][:1]
+        for n in shown:
             click.echo(
                 f"      {n['similarity']:.2f}  {n['name']}: {n['difference']}"
                 f"  [{' | '.join(n['lists'])}]"

@@ -72,6 +72,7 @@ def schema() -> pa.Schema:
             ("lookalike", pa.string()),
             ("reason", pa.string()),
             ("neighbours", pa.list_(neighbour)),
+            ("nearest_elsewhere", pa.list_(neighbour)),
         ]
     )
 
@@ -114,19 +115,21 @@ def _row(keys: StructureKeys, finding: AnalogueFinding) -> dict:
         "threshold": finding.threshold,
         "lookalike": finding.lookalike,
         "reason": finding.reason,
-        "neighbours": [
-            {
-                "substance_id": n.substance_id,
-                "name": n.name,
-                "smiles": n.smiles,
-                "similarity": n.similarity,
-                "by_fingerprint": [dict(n.by_fingerprint)[name] for name in FINGERPRINTS],
-                "lists": list(n.lists),
-                "structure_class": n.structure_class,
-                "via": n.via,
-            }
-            for n in finding.neighbours
-        ],
+        "neighbours": [_neighbour_row(n) for n in finding.neighbours],
+        "nearest_elsewhere": [_neighbour_row(n) for n in finding.nearest_elsewhere],
+    }
+
+
+def _neighbour_row(n: Neighbour) -> dict:
+    return {
+        "substance_id": n.substance_id,
+        "name": n.name,
+        "smiles": n.smiles,
+        "similarity": n.similarity,
+        "by_fingerprint": [dict(n.by_fingerprint)[name] for name in FINGERPRINTS],
+        "lists": list(n.lists),
+        "structure_class": n.structure_class,
+        "via": n.via,
     }
 
 
@@ -135,22 +138,24 @@ def _finding(row: dict) -> AnalogueFinding:
         is_analogue=row["is_analogue"],
         structure_class=row["structure_class"],
         threshold=row["threshold"],
-        neighbours=tuple(
-            Neighbour(
-                substance_id=n["substance_id"],
-                name=n["name"],
-                smiles=n["smiles"],
-                similarity=n["similarity"],
-                by_fingerprint=tuple(zip(FINGERPRINTS, n["by_fingerprint"], strict=True)),
-                lists=tuple(n["lists"]),
-                structure_class=n["structure_class"],
-                query_smiles=row["smiles"],
-                via=n["via"],
-            )
-            for n in row["neighbours"]
-        ),
+        neighbours=tuple(_neighbour(n, row["smiles"]) for n in row["neighbours"]),
         lookalike=row["lookalike"],
         reason=row["reason"],
+        nearest_elsewhere=tuple(_neighbour(n, row["smiles"]) for n in row["nearest_elsewhere"]),
+    )
+
+
+def _neighbour(n: dict, query_smiles: str) -> Neighbour:
+    return Neighbour(
+        substance_id=n["substance_id"],
+        name=n["name"],
+        smiles=n["smiles"],
+        similarity=n["similarity"],
+        by_fingerprint=tuple(zip(FINGERPRINTS, n["by_fingerprint"], strict=True)),
+        lists=tuple(n["lists"]),
+        structure_class=n["structure_class"],
+        query_smiles=query_smiles,
+        via=n["via"],
     )
 
 

@@ -15,6 +15,13 @@ difference in words is still from the neighbour to the query as given.
 Known non-controlled look-alikes (licensed medicines, cutting agents, adulterants:
 ``reference/curated/lookalikes.csv``) are reported as such and never flagged.
 
+Beside the NEIGHBOURS nearest overall, an assessment keeps the nearest structure controlled in
+each jurisdiction that they leave out (``nearest_elsewhere``), when it is at or above the
+threshold of the query's class and of its own (:meth:`AnalogueIndex.bar`): whether a structure
+is an analogue for a user's jurisdictions rests on the nearest structure controlled there, not
+on whichever three are nearest anywhere (three US-only neighbours must not hide a Dutch one
+nearly as close).
+
 >>> from subsmatch.reference.lists import load
 >>> index = AnalogueIndex(load(), as_of=date(2020, 12, 31))
 >>> finding = index.assess(keys_of("CNC(C)C(=O)c1ccc(Br)c(C)c1"))  # a bromo-methylcathinone
@@ -31,7 +38,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property, lru_cache
@@ -137,6 +144,11 @@ class Neighbour:
     query_smiles: str
     via: str = ""  # how the query was compared when not as given (VIA_PARENT)
 
+    @property
+    def jurisdictions(self) -> frozenset[str]:
+        """Where it is controlled (of the index's jurisdictions, on its date)."""
+        return frozenset(item.split(":")[0] for item in self.lists)
+
     @cached_property
     def difference(self) -> str:
         """From the neighbour to the query, in words ("" below DESCRIBE_FROM)."""
@@ -147,15 +159,37 @@ class Neighbour:
 
 @dataclass(frozen=True)
 class AnalogueFinding:
-    """The similarity evidence for one structure."""
+    """The similarity evidence for one structure.
+
+    ``is_analogue`` and ``reason`` speak of the nearest neighbour in any jurisdiction of the
+    index; whether the structure is an analogue for given jurisdictions is
+    :meth:`analogue_in`.
+    """
 
     is_analogue: bool
     structure_class: str
     threshold: float
-    neighbours: tuple[Neighbour, ...]
+    neighbours: tuple[Neighbour, ...]  # the NEIGHBOURS nearest, nearest first
     lookalike: str | None  # why it is a known non-controlled look-alike
     reason: str
     fingerprint: str = SCORE
+    # the nearest structure controlled in each jurisdiction whose nearest is not among
+    # ``neighbours``, when at or above the threshold (and that of its own class: below, it
+    # makes no analogue anywhere), nearest first; one may be the nearest of several
+    nearest_elsewhere: tuple[Neighbour, ...] = ()
+
+    @property
+    def compared(self) -> tuple[Neighbour, ...]:
+        """Every neighbour kept: the nearest, then the nearest of the other jurisdictions."""
+        return self.neighbours + self.nearest_elsewhere
+
+    def analogue_in(self, reach: Collection[str]) -> bool:
+        """Whether the structure is an analogue for these jurisdictions: the nearest structure
+        controlled in one of them is at or above the threshold (a look-alike never is)."""
+        return self.lookalike is None and any(
+            n.similarity >= self.threshold and not reach.isdisjoint(n.jurisdictions)
+            for n in self.compared
+        )
 
 
 def finding_key(keys: StructureKeys) -> tuple[str, str, str]:
@@ -395,6 +429,15 @@ class AnalogueIndex:
     def member_class(self) -> list[str]:
         return [classify(mol, self.classes).name for mol in self.mols]
 
+    @cached_property
+    def controlled_in(self) -> dict[str, np.ndarray]:
+        """Per jurisdiction (sorted), which members it controls (bool per member)."""
+        codes = [{item.split(":")[0] for item in lists} for lists in self.lists]
+        return {
+            code: np.array([code in mine for mine in codes], dtype=bool)
+            for code in sorted(set().union(*codes))
+        }
+
     def scores(self, mol: Chem.Mol) -> dict[str, np.ndarray]:
         """Similarity of ``mol`` to every member, per fingerprint."""
         return {
@@ -428,8 +471,9 @@ class AnalogueIndex:
         per_fp, score = found.per_fingerprint, found.combined.copy()
         score[self.connectivity == keys.connectivity] = -1.0  # itself, stereoisomers, isotopes
         top = [int(i) for i in np.argsort(-score)[:k] if score[i] >= 0]
-        neighbours = tuple(
-            Neighbour(
+
+        def neighbour(i: int) -> Neighbour:
+            return Neighbour(
                 substance_id=self.members[i].substance_id,
                 name=self.members[i].name,
                 smiles=self.members[i].smiles,
@@ -440,10 +484,12 @@ class AnalogueIndex:
                 query_smiles=keys.smiles,
                 via=VIA_PARENT if found.via_parent[i] else "",
             )
-            for i in top
-        )
+
+        neighbours = tuple(neighbour(i) for i in top)
         best = neighbours[0].similarity if neighbours else 0.0
         threshold = structure_class.threshold
+        nearest = (neighbour(i) for i in self._nearest_elsewhere(score, top))
+        elsewhere = tuple(n for n in nearest if n.similarity >= self.bar(n, threshold))
         lookalike = self.lookalike_of(keys)
         if lookalike:
             reason = f"known non-controlled look-alike: {lookalike} ({lookalike.note})"
@@ -463,7 +509,29 @@ class AnalogueIndex:
             neighbours=neighbours,
             lookalike=str(lookalike) if lookalike else None,
             reason=reason,
+            nearest_elsewhere=elsewhere,
         )
+
+    def bar(self, neighbour: Neighbour, threshold: float) -> float:
+        """The similarity at which the nearest structure of another jurisdiction is kept: the
+        query's class threshold and that of the neighbour's own class. A structure of another
+        class says little at a low class threshold (estradiol is 0.43 like levorphanol, and
+        the steroid threshold is 0.39; the opioid one 0.76)."""
+        own = next(c.threshold for c in self.classes if c.name == neighbour.structure_class)
+        return max(threshold, own)
+
+    def _nearest_elsewhere(self, score: np.ndarray, top: list[int]) -> list[int]:
+        """The member nearest by ``score`` (>= 0) in each jurisdiction none of ``top`` is
+        controlled in (the first on a tie), nearest first: ``top``, the nearest overall,
+        already holds the nearest of the others."""
+        found: set[int] = set()
+        for mask in self.controlled_in.values():
+            if mask[top].any():
+                continue
+            scores = np.where(mask, score, -1.0)
+            if scores[(best := int(np.argmax(scores)))] >= 0:
+                found.add(best)
+        return sorted(found, key=lambda i: (-score[i], i))
 
 
 def _file_digest(path: Path) -> str:

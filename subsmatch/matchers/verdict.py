@@ -729,23 +729,20 @@ def headline(
 
 
 def analogue_in(finding: AnalogueFinding | dict | None, reach: Collection[str]) -> bool:
-    """Whether a similarity finding makes an analogue for ``reach``: a neighbour at or above the
-    threshold is controlled in one of these jurisdictions (a look-alike never is)."""
+    """Whether a similarity finding (or a ``check --json`` object) makes an analogue for
+    ``reach``: the nearest structure controlled in one of these jurisdictions is at or above the
+    threshold (a look-alike never is). The JSON's ``analogues`` hold the nearest of every
+    jurisdiction (:attr:`AnalogueFinding.compared`)."""
     if finding is None:
         return False
-    if isinstance(finding, dict):
-        neighbours = [(n["similarity"], n["lists"]) for n in finding.get("analogues", ())]
-        finding = finding.get("analogue")
-        if not finding or finding["lookalike"] or finding["threshold"] is None:
-            return False
-        threshold = finding["threshold"]
-    else:
-        if finding.lookalike:
-            return False
-        neighbours = [(n.similarity, n.lists) for n in finding.neighbours]
-        threshold = finding.threshold
+    if not isinstance(finding, dict):
+        return finding.analogue_in(reach)
+    neighbours = [(n["similarity"], n["lists"]) for n in finding.get("analogues", ())]
+    assessed = finding.get("analogue")
+    if not assessed or assessed["lookalike"] or assessed["threshold"] is None:
+        return False
     return any(
-        similarity >= threshold and any(item.split(":")[0] in reach for item in lists)
+        similarity >= assessed["threshold"] and any(item.split(":")[0] in reach for item in lists)
         for similarity, lists in neighbours
     )
 
@@ -919,7 +916,7 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
                 "lists": list(n.lists),
                 "difference": n.difference if rank == 0 or verdict.analogue.is_analogue else None,
             }
-            for rank, n in enumerate(verdict.analogue.neighbours)
+            for rank, n in enumerate(verdict.analogue.compared)
         ],
         "notes": list(r.notes),
         "error": r.error,

@@ -22,7 +22,7 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _DATA = Path(__file__).with_name("data")
@@ -125,6 +125,7 @@ _DERIVATIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=32_768)  # a query is split for its lookup, OPSIN, fuzzy and its facts
 def split_derivative(name: str) -> tuple[str, Derivative | None]:
     """The analyte's own name and its derivative, for a derivatised GC-MS hit name.
 

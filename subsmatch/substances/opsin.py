@@ -93,6 +93,11 @@ class OpsinProcess:
     """
 
     BATCH = 256  # lines per write to the JVM
+    JVM_OPTIONS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+    """The JVM's options: one garbage-collector thread, and only the quick (C1) compiler. OPSIN
+    answers each name in well under a millisecond, so the optimising compiler and parallel
+    collector cost more CPU than they save: 18,052 names took 1.8 s of CPU instead of 4.2-4.7 s
+    (the answers are the same)."""
 
     def __init__(self, jar: Path) -> None:
         self.jar = jar
@@ -107,7 +112,7 @@ class OpsinProcess:
     def _running(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
-                ["java", "-jar", str(self.jar), "-osmi"],
+                ["java", *self.JVM_OPTIONS, "-jar", str(self.jar), "-osmi"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
