@@ -26,7 +26,7 @@ from subsmatch.compile.merge import Dropped, NameEntry, Substance, index_names
 from subsmatch.compile.read.text import name_and_aliases
 from subsmatch.compile.records import Row
 from subsmatch.compile.roles import SourceRole
-from subsmatch.substances.names import normalise
+from subsmatch.substances.names import name_key, normalise
 
 KIND_RANK = {
     "preferred": 0,
@@ -82,7 +82,7 @@ def label_targets(label: str, index: dict[str, set[str]]) -> list[str]:
 
 
 def _unique(name: str, index: dict[str, set[str]]) -> str | None:
-    ids = index.get(normalise(name).key, set())
+    ids = index.get(name_key(name), set())
     return next(iter(ids)) if len(ids) == 1 else None
 
 
@@ -144,13 +144,14 @@ def drop_loose_names(
     substances: dict[str, Substance], roles: dict[str, SourceRole], report: NameReport
 ) -> None:
     """A (non-street) name stays only on the substances that carry it most strongly; between
-    equals, on the one more sources name so; otherwise on none."""
+    equals, on the one more sources name so; otherwise on none. Names that differ only in
+    spaces and hyphens (CP 47,497, CP-47,497) are one name here."""
     strength: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     for sid, substance in substances.items():
         by_key: dict[str, list[NameEntry]] = defaultdict(list)
         for entry in substance.names:
             if entry.name.kind != "street":
-                by_key[normalise(entry.name.text).key].append(entry)
+                by_key[name_key(entry.name.text)].append(entry)
         for key, entries in by_key.items():
             rank = min(name_rank(e, roles) for e in entries)
             strength[key][sid] = (rank, -len({e.source for e in entries}))
@@ -171,7 +172,7 @@ def drop_loose_names(
     for sid, substance in substances.items():
         kept = []
         for entry in substance.names:
-            key = normalise(entry.name.text).key
+            key = name_key(entry.name.text)
             if entry.name.kind == "street" or sid in keep[key]:
                 kept.append(entry)
             elif keep[key]:

@@ -415,21 +415,45 @@ def normalise(text: str) -> NormalisedName:
     return NormalisedName(original=text, base=base, stereo=stereo, form=form)
 
 
-_SEPARATORS_ONLY = str.maketrans("", "", " -")
+_SEPARATOR_RUN = re.compile(r"[\s-]+")
+
+
+def _joined(m: re.Match[str]) -> str:
+    """A separator between two digits stays one (1-12 is not 11-2); others go."""
+    text, start, end = m.string, m.start(), m.end()
+    between_digits = start > 0 and end < len(text) and text[start - 1].isdigit()
+    return "-" if between_digits and text[end].isdigit() else ""
 
 
 def compact_key(key: str) -> str:
     """The key without spaces and hyphens, its stereo prefix kept apart: spellings that differ
-    only in separators meet, a stereo letter never joins a word (d-ala is not dala).
+    only in separators meet (CP 47,497 = CP-47,497 = CP47,497), a stereo letter never joins a
+    word (d-ala is not dala), and two numbers never become one (x-1-2 is not x-12).
 
     >>> compact_key(normalise("MDMB 4en PINACA").key) == compact_key("mdmb-4en-pinaca")
     True
     >>> compact_key("3,4-mdma"), compact_key("3-cmc") == compact_key("4-cmc"), compact_key("d-ala")
     ('3,4mdma', False, 'd|ala')
+    >>> {compact_key(normalise(t).key) for t in ("CP 47,497", "CP-47,497", "CP47,497")}
+    {'cp47,497'}
+    >>> compact_key("x-1-2") == compact_key("x-12"), compact_key("ab 1 2")
+    (False, 'ab1-2')
     """
     stereo, base = split_stereo(key)
-    compact = base.translate(_SEPARATORS_ONLY)
+    compact = _SEPARATOR_RUN.sub(_joined, base)
     return f"{stereo}|{compact}" if stereo else compact
+
+
+def name_key(text: str) -> str:
+    """The key under which a reference name meets its spacing and hyphen variants: the
+    normalised key, separator-blind (digits and locants kept exact).
+
+    >>> name_key("CP 47,497") == name_key("CP-47,497") == name_key("CP47,497")
+    True
+    >>> name_key("3-CMC") == name_key("4-CMC")
+    False
+    """
+    return compact_key(normalise(text).key)
 
 
 _ALIAS_GROUP = re.compile(
