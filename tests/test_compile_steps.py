@@ -462,3 +462,32 @@ def test_a_list_known_complete_to_a_date_is_written_complete_and_a_partial_one_h
     assert contract_coverage("partial", None, "US") == ("partial", "US")
     for coverage in load_coverage():  # the curated table, as the compiler reads it
         assert (coverage.coverage == "partial") == (coverage.complete_to is None), coverage
+
+
+def test_a_synonym_naming_an_ester_of_an_alcohol_stays_off_the_alcohol():
+    from subsmatch.compile.names import drop_ester_names
+
+    testosterone = keys_of("C[C@]12CC[C@H]3[C@@H](CCC4=CC(=O)CC[C@@]43C)[C@@H]1CC[C@@H]2O")
+    undecanoate = keys_of(
+        "CCCCCCCCCCC(=O)O[C@H]1CC[C@H]2[C@@H]3CCC4=CC(=O)CC[C@]4(C)[C@H]3CC[C@]12C"
+    )
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("testosterone"), Name("testosterone undecanoate"), Name("cocaine acetate")],
+            structure=testosterone.smiles,
+        ),
+        # the ester itself keeps its name, though it has no name of its alcohol
+        Row("ident", 3, [Name("testosterone undecanoate")], structure=undecanoate.smiles),
+        Row("ident", 4, [Name("cocaine"), Name("cocaine benzoate")], structure=COCAINE.smiles),
+    ]
+    decisions = {0: given(testosterone), 1: given(undecanoate), 2: given(COCAINE)}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    report = NameReport()
+    drop_ester_names(merged.substances, report)
+    assert [d.what for d in report.dropped] == ["name 'testosterone undecanoate'"]
+    names = {sid: {n.name.text for n in s.names} for sid, s in merged.substances.items()}
+    assert names[merged.by_row[0]] == {"testosterone", "cocaine acetate"}  # not its name
+    assert names[merged.by_row[1]] == {"testosterone undecanoate"}
+    assert names[merged.by_row[2]] == {"cocaine", "cocaine benzoate"}  # an amine: a salt
