@@ -8,15 +8,16 @@ How sure: a fuzzy hit is uncertain; so is a name the table gives several substan
 alternatives are named, never silently the first), a street name (it says what is sold under
 a word, not what a sample is), an OPSIN reading of a name with features OPSIN often misreads
 (see :mod:`opsin_checks`), and an OPSIN reading of a structure no source holds. Two doubts in
-one answer are not taken: a near-spelling of slang known only outside the user's region, a
-doubtful reading of a structure no source holds (the query stays unresolved, what it might
-mean in its notes). A street name is read as the user's region reads it (:mod:`regions`):
-Benelux usage first by default. Facts that come with a query (the formula and CAS number of a
-NIST hit line, :class:`QueryFacts`) are checked against the answer: an OPSIN reading or a
-near-spelling they contradict is not taken (the query stays unresolved, the conflict in its
-notes), a table answer they contradict is kept but uncertain, and among several meanings the
-facts may settle which one; a formula or CAS number that agrees with an OPSIN reading no
-source holds corroborates it. A derivatised GC-MS hit ("Morphine, 2TMS derivative") names its
+one answer are not taken: slang known only outside the user's region (a code with digits
+such as 2C-B aside) or a near-spelling of it, a doubtful reading of a structure no source holds
+(the query stays unresolved, what it might mean in its error and notes). A street name is
+read as the user's region reads it (:mod:`regions`): Benelux usage first by default. Facts
+that come with a query (the formula and CAS number of a NIST hit line, :class:`QueryFacts`)
+are checked against the answer: an OPSIN reading or a near-spelling they contradict is not
+taken (the query stays unresolved, the conflict in its notes), a table answer they contradict
+is kept but uncertain, and among several meanings the facts may settle which one; a formula or
+CAS number that agrees with an OPSIN reading no source holds corroborates it. A derivatised
+GC-MS hit ("Morphine, 2TMS derivative") names its
 analyte, whose formula the derivative groups extend.
 
 Structures (SMILES, InChI, molfile) are standardised to their parent; the matchers compare them
@@ -304,10 +305,21 @@ class Resolver:
                 f"'{matched}', which the lists cover with its isomers",
             )
         if elsewhere:
-            return _doubted(
-                resolution,
-                f"'{name.key}' is a street name only outside {self.region}: "
-                + self._meanings(hits, [*chosen, *others]),
+            meanings = self._meanings(hits, [*chosen, *others])
+            if any(c.isdigit() for c in name.key):  # a code (2C-B) names one structure
+                return _doubted(
+                    resolution,
+                    f"'{name.key}' is a street name only outside {self.region}: " + meanings,
+                )
+            # slang says what is sold under a word, and here the word is not known to mean
+            # anything: two doubts, so no structure is answered, only what it means elsewhere
+            return Resolution(
+                query,
+                "name",
+                form=name.form,
+                stereo=name.stereo,
+                error=f"'{name.key}' is a street name only outside {self.region} "
+                f"(there: {meanings}): not taken",
             )
         if _slang(name.key, [h for h in hits if h.substance_id in chosen]):
             resolution = _doubted(
@@ -351,8 +363,9 @@ class Resolver:
         found = []
         for part in parts:
             part_name = normalise(part)
-            if hits := self.lookups.names.exact(part_name) or self.lookups.names.compact(part_name):
-                found.append((part, self._synonym(query, part_name, hits)))
+            hits = self.lookups.names.exact(part_name) or self.lookups.names.compact(part_name)
+            if hits and (part_found := self._synonym(query, part_name, hits)).resolved:
+                found.append((part, part_found))
         if not found:
             return None
         meanings = [{r.substance_id, *r.alternatives} for _, r in found]
@@ -633,12 +646,21 @@ UNHELD = (
 
 
 def _ester_checked(resolution: Resolution) -> Resolution:
-    """A table answer to "X succinate" made uncertain where the name may mean an ester of X."""
-    if not resolution.form or resolution.keys is None:
+    """A table answer to "X succinate" made uncertain where the name may mean an ester of X,
+    or where X has no drawable structure to tell (a substance known by its InChIKey only)."""
+    if not resolution.form or resolution.substance_id is None:
         return resolution
     # imported only for a name with salt words: see _from_opsin
-    from subsmatch.substances.opsin_checks import ester_or_salt
+    from subsmatch.substances.opsin_checks import ESTER_WORDS, ester_or_salt
 
+    if resolution.keys is None:
+        if words := sorted(ESTER_WORDS.intersection(resolution.form)):
+            return _doubted(
+                resolution,
+                f"ester or salt: '{words[0]}' may name an ester of this substance, whose "
+                "structure the reference does not hold to tell",
+            )
+        return resolution
     if note := ester_or_salt(resolution.form, resolution.keys.smiles):
         return _doubted(resolution, note)
     return resolution
