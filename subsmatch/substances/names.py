@@ -510,6 +510,11 @@ _MARKERS = re.compile(
     r"|on$|ol$"  # ketone vs alcohol endings (androstenedione vs androstenediol)
 )
 _MARKER_CANONICAL = {"dex": "dextro", "lev": "levo"}
+# chemical morphemes a typo rarely makes but a neighbouring substance has, found anywhere in a
+# long word, overlapping the markers above (penthiobarbital: the t of pent is the t of thio);
+# two-letter ones (aza, oxo) are left out: one typo makes or unmakes them (nitraiepam)
+_MORPHEMES = re.compile(r"(?=(tio(?!n)|homo))")
+_AZOLE = "azol"  # the suffix class of azoles (carbazole, German Carbazol), not of -ol alcohols
 
 
 @lru_cache(maxsize=NORMALISED_KEPT)  # a key is folded for its guard and for its distance
@@ -561,7 +566,8 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
     - for longer words, their first letter and, inside them, stereo word-prefixes
       (dextro/dex, levo/lev, es, ar), alkyl roots (meth, eth, prop, but, ... iso, cyclo),
       halogen and nitro roots, nor and multipliers (di, tri, tetra), amide, ane/ene,
-      stane/stene, oyl, (a)sym, and the -one/-ol endings;
+      stane/stene, oyl, (a)sym, the -one/-ol endings and the -azole suffix class, and the
+      morphemes thio and homo (found overlapping the others: the t of pent is thio's);
     - the optical-rotation signs ``(+)``/``(-)``/``(±)``.
 
     It is conservative: it would rather miss a typo than cross a substance boundary.
@@ -588,6 +594,17 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
     True
     >>> guard_signature("cocain") == guard_signature("cocaine")
     True
+
+    Chemical morphemes (thio, homo) anywhere in a word, and an -azole ending, must be the same:
+
+    >>> guard_signature("penthiobarbital") == guard_signature("pentobarbital")
+    False
+    >>> guard_signature("carbacol") == guard_signature("carbazole")
+    False
+    >>> guard_signature("tricyclamol") == guard_signature("tricyclazole")
+    False
+    >>> guard_signature("metronidazol") == guard_signature("metronidazole")
+    True
     """
     numbers: list[str] = []
     shorts: list[str] = []
@@ -603,4 +620,7 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
         else:
             markers.append(run[0])  # typos rarely hit a first letter: amfetamine/camfetamine
             markers.extend(_MARKER_CANONICAL.get(m, m) for m in _MARKERS.findall(run))
+            markers.extend(_MORPHEMES.findall(run))
+            if run.endswith(_AZOLE):  # folded: the final e is gone
+                markers.append(_AZOLE)
     return tuple(numbers), tuple(shorts), tuple(markers), tuple(signs)
