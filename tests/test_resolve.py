@@ -490,3 +490,32 @@ def test_a_salt_word_that_may_name_an_ester_is_a_doubt_where_no_structure_tells(
     assert "ester or salt" in ester.notes[-1]
     assert not plain.resolve("Estramustine").uncertain
     assert not plain.resolve("cocaine phosphate").uncertain  # an amine: a salt
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Warfarina", "warf"),
+        ("Warfarinum", "warf"),
+        ("Tranylcypromin", "tcp"),
+        ("Acetylsalicylsäure", "asa"),
+    ],
+)
+def test_an_inn_in_another_language_s_form_is_its_english_name(query: str, expected: str) -> None:
+    index = SynonymIndex(
+        [
+            ("warfarin", "warf"),
+            ("tranylcypromine", "tcp"),
+            ("acetylsalicylic acid", "asa"),
+            ("lysin", "a"),
+            ("lysine", "b"),
+            ("tina", "meth", "US"),
+        ]
+    )
+    plain = Resolver(Lookups(index, {}, {}, lambda c: [], KEYS.get), use_opsin=False)
+    r = plain.resolve(query)
+    assert (r.substance_id, r.via, r.uncertain) == (expected, "synonym", False)
+    assert "another language's INN ending" in r.notes[-1]
+    # two substances among the forms, or slang: not read so
+    assert plain.resolve("Lysinum").via != "synonym"
+    assert plain.resolve("tinum").via != "synonym"

@@ -1,8 +1,10 @@
 """Query text -> what substance it names, how that was decided, and how sure it is.
 
 Order of attempts for a name: the synonym table (exact after normalisation, then blind to
-spaces and hyphens, then the names an alias form holds: "2-Fluoroamphetamine (2-FA)"), OPSIN
-for systematic names (one JVM for all names of a batch), then guarded fuzzy matching.
+spaces and hyphens, then the English form of a name in another language's INN convention:
+"Warfarina", "Acidum acetylsalicylicum" (:mod:`variants`), then the names an alias form holds:
+"2-Fluoroamphetamine (2-FA)"), OPSIN for systematic names (one JVM for all names of a batch),
+then guarded fuzzy matching.
 
 How sure: a fuzzy hit is uncertain; so is a name the table gives several substances (its
 alternatives are named, never silently the first), a street name (it says what is sold under
@@ -51,6 +53,7 @@ from subsmatch.substances.regions import (
     tier_of,
 )
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
+from subsmatch.substances.variants import english_forms
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]
 
@@ -271,9 +274,31 @@ class Resolver:
         if hits := self.lookups.names.compact(name):
             found = self._synonym(query, name, hits)
             return _ester_checked(_noted(found, "matched with spaces and hyphens aside"))
+        if found := self._language_form(query, name):
+            return _ester_checked(found)
         if parts := alias_parts(lookup):
             return self._alias(query, name, parts)
         return self._stereo_relative(query, name)
+
+    def _language_form(self, query: str, name: NormalisedName) -> Resolution | None:
+        """A name in another language's INN form (ribavirinum, warfarina, tranylcypromin,
+        acide acétylsalicylique) whose English forms the table holds, for one substance only
+        and not as slang; the form read is noted."""
+        found: dict[str, tuple[str, NameHitLike]] = {}
+        for form in english_forms(name.base):
+            variant = replace(normalise(form), stereo=name.stereo)
+            for hit in _not_slang(self.lookups.names.exact(variant)):
+                found.setdefault(hit.substance_id, (form, hit))
+        if len(found) != 1:
+            return None
+        sid, (form, hit) = next(iter(found.items()))
+        base = Resolution(
+            query, "name", "synonym", CONFIDENCE["synonym"], form=name.form, stereo=name.stereo
+        )
+        return _noted(
+            self._pick(base, [sid], hit.matched_name),
+            f"'{name.base}' read as '{form}': the same name with another language's INN ending",
+        )
 
     def _stereo_relative(self, query: str, name: NormalisedName) -> Resolution | None:
         """A name the table lacks whose stereoisomer it holds: the same name with a stereo
