@@ -491,3 +491,36 @@ def test_a_synonym_naming_an_ester_of_an_alcohol_stays_off_the_alcohol():
     assert names[merged.by_row[0]] == {"testosterone", "cocaine acetate"}  # not its name
     assert names[merged.by_row[1]] == {"testosterone undecanoate"}
     assert names[merged.by_row[2]] == {"cocaine", "cocaine benzoate"}  # an amine: a salt
+
+
+def test_an_entry_a_person_could_not_settle_is_excepted_from_the_name_only_share():
+    from subsmatch.compile.write import list_rows
+
+    listing = Listing("CN", "precursors 3", "precursor", "3", "2021-06-07")
+    rows = [
+        Row("list", 8, [Name("doubted name")], listings=[listing]),
+        Row("list", 9, [Name("unknown")], listings=[listing]),
+        Row("list", 10, [Name("cocaine")], structure=COCAINE.smiles, listings=[listing]),
+    ]
+    curation = Curation()
+    reason = "the source doubts its own name"
+    apply_overrides(rows, [Override("list", 8, "doubted name", "unsettled", "", reason)], curation)
+    assert curation.overrides[0].applied and rows[0].unsettled == reason
+    decisions = {0: NO_FACT, 1: NO_FACT, 2: given(COCAINE)}
+    merged = merge(rows, ROLES, decisions, {2: decisions[2].support[0]})
+    entries = [
+        {
+            "jurisdiction": "CN",
+            "list": "precursors 3",
+            "kind": "precursor",
+            "substance_id": merged.by_row[i],
+            "name_in_list": rows[i].names[0].text,
+            "source": "list",
+            "source_row": rows[i].row,
+        }
+        for i in range(3)
+    ]
+    table, detail = list_rows(entries, merged.substances)
+    assert (table[0]["name_only"], table[0]["name_only_excepted"]) == (1, 1)
+    excepted = detail["CN|precursors 3"]["excepted_entries"]
+    assert [(e["name"], e["reason"]) for e in excepted] == [("doubted name", reason)]

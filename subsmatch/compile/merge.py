@@ -34,6 +34,7 @@ class Substance:
     ident: Ident | None
     structure_source: str = ""
     material: str = ""
+    unsettled: str = ""  # why a person could not settle it (a row's curated reason)
     names: list[NameEntry] = field(default_factory=list)
     unindexed: list[NameEntry] = field(default_factory=list)  # a display name, not a key
     cas: dict[str, str] = field(default_factory=dict)  # CAS -> the row that gave it
@@ -169,6 +170,7 @@ def merge(
         lost_names, _read, lost_cas = _lost(decision)
         substance.rows.append(row)
         substance.material = substance.material or row.material
+        substance.unsettled = substance.unsettled or row.unsettled
         if decision and decision.ident and not substance.structure_source:
             given_fact = given.get(i)
             if given_fact and given_fact.ident.inchikey == decision.ident.inchikey:
