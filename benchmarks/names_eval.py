@@ -251,6 +251,7 @@ def evaluate(
     tallies: defaultdict[str, Tally] = defaultdict(Tally)
     wrong: list[str] = []
     wrong_known: list[str] = []  # of the names it should know: the figure the targets are on
+    wrong_unmarked: list[str] = []  # the answers an officer would act on: the worst kind
     results = [outcome(r, c.expected, reference) for c, r in zip(cases, resolutions, strict=True)]  # type: ignore[arg-type]
     for i in salts_named(cases, resolutions, results):
         results[i] = "salt"
@@ -274,10 +275,15 @@ def evaluate(
             wrong.append(line)
             if "should know" in strata:
                 wrong_known.append(line)
+            if not resolution.uncertain:
+                wrong_unmarked.append(line)
     return (
         [tallies[s].line(f"{label}: {s}") for s in tallies]
         + examples(f"{label}: {len(wrong)} wrong", wrong, show)
         + examples(f"{label}: {len(wrong_known)} wrong of those it should know", wrong_known, show)
+        + examples(
+            f"{label}: {len(wrong_unmarked)} wrong, NOT marked uncertain", wrong_unmarked, show
+        )
     )
 
 

@@ -168,6 +168,36 @@ def test_china_s_mephedrone_stays_on_mephedrone_whatever_its_cas_number():
     assert decisions["nl:102"].ident.inchikey == MEPHEDRONE.inchikey
 
 
+CP47497 = keys_of("CCCCCCC(C)(C)c1ccc([C@@H]2CCC[C@H](O)C2)c(O)c1")
+CP47497_DIHEXYL = keys_of("CCCCCCC(C)(CCCCCC)c1ccc([C@@H]2CCC[C@H](O)C2)c(O)c1")
+
+
+def test_a_code_written_with_a_space_meets_its_hyphenated_form_and_agreement_decides():
+    rows = [
+        Row("ident", 2, [Name("CP-47,497", "preferred")], structure=CP47497.smiles),
+        # an unreviewed list gives another structure under the same code, spaced
+        Row("eu", 3, [Name("CP 47,497", "preferred")], structure=CP47497_DIHEXYL.smiles),
+        Row("nl", 4, [Name("CP47,497", "other")]),
+    ]
+    decisions = run(rows)
+    eu = decisions["eu:3"]
+    assert eu.ident.inchikey == CP47497.inchikey
+    assert [f.what for f in eu.against] == ["given structure (unreviewed)"]
+    assert decisions["nl:4"].ident.inchikey == CP47497.inchikey
+
+
+def test_a_code_s_digits_stay_exact_when_separators_go():
+    rows = [
+        Row("ident", 2, [Name("AB-12", "preferred")], structure=CP47497.smiles),
+        Row("nl", 3, [Name("AB 1-2", "other")]),
+    ]
+    assert decisions_none(run(rows), "nl:3")
+
+
+def decisions_none(decisions, ref) -> bool:
+    return ref not in decisions or decisions[ref].ident is None
+
+
 def test_rows_that_learnt_their_structure_teach_the_next_round():
     rows = [
         Row("ident", 2, [Name("HEROIN", "preferred")], structure=HEROIN.smiles),

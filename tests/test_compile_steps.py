@@ -462,3 +462,65 @@ def test_a_list_known_complete_to_a_date_is_written_complete_and_a_partial_one_h
     assert contract_coverage("partial", None, "US") == ("partial", "US")
     for coverage in load_coverage():  # the curated table, as the compiler reads it
         assert (coverage.coverage == "partial") == (coverage.complete_to is None), coverage
+
+
+def test_a_synonym_naming_an_ester_of_an_alcohol_stays_off_the_alcohol():
+    from subsmatch.compile.names import drop_ester_names
+
+    testosterone = keys_of("C[C@]12CC[C@H]3[C@@H](CCC4=CC(=O)CC[C@@]43C)[C@@H]1CC[C@@H]2O")
+    undecanoate = keys_of(
+        "CCCCCCCCCCC(=O)O[C@H]1CC[C@H]2[C@@H]3CCC4=CC(=O)CC[C@]4(C)[C@H]3CC[C@]12C"
+    )
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("testosterone"), Name("testosterone undecanoate"), Name("cocaine acetate")],
+            structure=testosterone.smiles,
+        ),
+        # the ester itself keeps its name, though it has no name of its alcohol
+        Row("ident", 3, [Name("testosterone undecanoate")], structure=undecanoate.smiles),
+        Row("ident", 4, [Name("cocaine"), Name("cocaine benzoate")], structure=COCAINE.smiles),
+    ]
+    decisions = {0: given(testosterone), 1: given(undecanoate), 2: given(COCAINE)}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    report = NameReport()
+    drop_ester_names(merged.substances, report)
+    assert [d.what for d in report.dropped] == ["name 'testosterone undecanoate'"]
+    names = {sid: {n.name.text for n in s.names} for sid, s in merged.substances.items()}
+    assert names[merged.by_row[0]] == {"testosterone", "cocaine acetate"}  # not its name
+    assert names[merged.by_row[1]] == {"testosterone undecanoate"}
+    assert names[merged.by_row[2]] == {"cocaine", "cocaine benzoate"}  # an amine: a salt
+
+
+def test_an_entry_a_person_could_not_settle_is_excepted_from_the_name_only_share():
+    from subsmatch.compile.write import list_rows
+
+    listing = Listing("CN", "precursors 3", "precursor", "3", "2021-06-07")
+    rows = [
+        Row("list", 8, [Name("doubted name")], listings=[listing]),
+        Row("list", 9, [Name("unknown")], listings=[listing]),
+        Row("list", 10, [Name("cocaine")], structure=COCAINE.smiles, listings=[listing]),
+    ]
+    curation = Curation()
+    reason = "the source doubts its own name"
+    apply_overrides(rows, [Override("list", 8, "doubted name", "unsettled", "", reason)], curation)
+    assert curation.overrides[0].applied and rows[0].unsettled == reason
+    decisions = {0: NO_FACT, 1: NO_FACT, 2: given(COCAINE)}
+    merged = merge(rows, ROLES, decisions, {2: decisions[2].support[0]})
+    entries = [
+        {
+            "jurisdiction": "CN",
+            "list": "precursors 3",
+            "kind": "precursor",
+            "substance_id": merged.by_row[i],
+            "name_in_list": rows[i].names[0].text,
+            "source": "list",
+            "source_row": rows[i].row,
+        }
+        for i in range(3)
+    ]
+    table, detail = list_rows(entries, merged.substances)
+    assert (table[0]["name_only"], table[0]["name_only_excepted"]) == (1, 1)
+    excepted = detail["CN|precursors 3"]["excepted_entries"]
+    assert [(e["name"], e["reason"]) for e in excepted] == [("doubted name", reason)]

@@ -192,6 +192,12 @@ def test_form_vocabulary_is_canonical() -> None:
         ("androstanolone", "androstenolone"),
         ("3-thioasymbescaline", "3-thiosymbescaline"),
         ("1-benzoylpiperazine", "1-benzylpiperazine"),
+        # a chemical morpheme added or removed (thio, homo), another suffix class (-azole, -ol)
+        ("penthiobarbital", "pentobarbital"),
+        ("carbacol", "carbazole"),
+        ("tricyclamol", "tricyclazole"),
+        ("methiopropamine", "methopropamine"),
+        ("methylhomopiperazine", "methylpiperazine"),
     ],
 )
 def test_guard_separates(a: str, b: str) -> None:
@@ -206,6 +212,10 @@ def test_guard_separates(a: str, b: str) -> None:
         ("cocain", "cocaine"),
         ("dextromethorphane", "dextromethorphan"),
         ("3,4-methylenedioxymetamfetamine", "3,4-methylenedioxymethamphetamine"),
+        ("erythromycine", "erythromycin"),
+        ("metronidazol", "metronidazole"),
+        ("nitraiepam", "nitrazepam"),  # a typo inside a two-letter morpheme: still a typo
+        ("amoxycillin", "amoxicillin"),
     ],
 )
 def test_guard_allows_spelling_variants(a: str, b: str) -> None:

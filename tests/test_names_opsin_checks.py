@@ -46,6 +46,21 @@ def keys_of_doubts(name: str, smiles: str) -> set[str]:
         ("HexEn", "CCCCC=C", "code"),
         # several components, one kept
         ("Benzene hexachloride", "c1ccccc1.[Cl-].[Cl-].[Cl-].[Cl-].[Cl-].[Cl-]", "components"),
+        # a part of the name read as a molecule of its own: neither acid nor base, no salt
+        ("Deoxyribose cytidine", "Nc1ccn(C2OC(CO)C(O)C2O)c(=O)n1.O=CCC(O)C(O)CO", "components"),
+        # a metal that is part of the substance, not a salt's cation
+        ("Ferric gluconate", "OCC(O)C(O)C(O)C(O)C(=O)[O-].[Fe+3]", "components"),
+        ("Zinc carbonate", "O=C([O-])[O-].[Zn+2]", "components"),
+        ("Magnesium silicate", "[O-][Si]([O-])([O-])[O-].[Mg+2].[Mg+2]", "components"),
+        # an acid derivative of a diacid without a locant
+        ("Glutamic acid amide", "NC(CCC(=O)O)C(N)=O", "unplaced acid derivative"),
+        (
+            "17beta-hydroxyandrosta-1,4-dien-3-one 10-undecenoate",
+            "CC12C=CC(=O)C=C1CCC1C2CCC2(C)C(O)CCC12.C=CCCCCCCCCC(=O)O",
+            "ester or salt",
+        ),
+        # a phosphate of an alcohol without an amine: an ester
+        ("Hydroxyethylthiazole phosphate", "OP(=O)(O)O.Cc1ncsc1CCO", "ester or salt"),
         # an ester read as a salt
         (
             "estradiol benzoate",
@@ -76,6 +91,12 @@ def test_a_risky_name_is_flagged(name: str, smiles: str, key: str) -> None:
         ("dimethylamine", "CNC"),
         ("chlorobenzene", "Clc1ccccc1"),
         ("methyl salicylate", "COC(=O)c1ccccc1O"),  # an ester's alkyl word
+        # ordinary salts: an acid with a base, an alkali or alkaline-earth cation
+        ("fentanyl citrate", "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1.OC(=O)CC(O)(CC(=O)O)C(=O)O"),
+        ("naproxen sodium", "COc1ccc2cc(C(C)C(=O)[O-])ccc2c1.[Na+]"),
+        ("morphine sulfate", "CN1CCC23C4Oc5c(O)ccc(CC1C2C=CC4O)c53.OS(=O)(=O)O"),
+        ("glutamic acid 5-amide", "NC(CCC(N)=O)C(=O)O"),
+        ("nicotinic acid amide", "NC(=O)c1cccnc1"),
         ("hexyl-benzene", "CCCCCCc1ccccc1"),
         (
             "4-{[(2,6-dichlorophenyl)carbonyl]amino}benzoic acid",

@@ -115,7 +115,8 @@ def test_coverage_line():
     )
     assert coverage_line(asdict(info)) == (
         "LU  LU psychotropes (RGD 20.03.1974) (psychotropic): 68 entries, 65 with structure, "
-        "1 name-only (1.5%), 2 plant/preparation/group; complete, complete to 2026-07-13"
+        "1 name-only (1.5%), 2 excepted (plant/preparation/group or unsettled); complete, "
+        "complete to 2026-07-13"
     )
 
 

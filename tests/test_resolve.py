@@ -202,13 +202,25 @@ def test_meanings_that_disagree_in_the_region_stay_ambiguous(resolver: Resolver)
     assert r.confidence == 0.5
 
 
-def test_a_street_name_known_only_elsewhere_is_uncertain(resolver: Resolver) -> None:
-    r = resolved(resolver, "candy")
-    assert (r.substance_id, r.uncertain, r.doubtful) == ("mdma", True, True)
-    assert "only outside Europe" in r.notes[-1]
+def test_a_street_name_known_only_elsewhere_gives_no_structure_only_its_meanings(
+    resolver: Resolver,
+) -> None:
+    """Slang of another region is two doubts (what is sold under a word; a word not known to
+    mean anything here): unresolved, its meanings elsewhere in the error. A code with digits
+    names one structure wherever it is used."""
+    r = resolver.resolve("candy")
+    assert not r.resolved and r.alternatives == ()
+    assert "only outside Europe" in r.error and "(US)" in r.error
     here = Resolver(lookups(), use_opsin=False, region="US").resolve("candy")
     assert (here.substance_id, here.uncertain) == ("mdma", True)
     assert not any("only outside" in n for n in here.notes)
+    codes = SynonymIndex([("2C-B", "amph", "US"), ("cookie", "mdma", "US")])
+    europe = Resolver(Lookups(codes, {}, {}, lambda c: [], KEYS.get), use_opsin=False)
+    code = europe.resolve("2C-B")
+    assert (code.substance_id, code.uncertain) == ("amph", True)
+    assert "only outside Europe" in code.notes[-1]
+    # an alias form: the foreign slang part gives nothing, the code settles it
+    assert europe.resolve("cookie (2C-B)").substance_id == "amph"
 
 
 def test_an_unknown_region_is_refused_with_a_fix() -> None:
@@ -466,3 +478,44 @@ def test_a_relatives_spelling_convention_beats_a_typo_of_another_name() -> None:
         assert (r.substance_id, r.via, r.uncertain) == ("dmen", "fuzzy", True), query
         assert any("its stereo may differ" in note for note in r.notes)
     assert found("levomneol").substance_id == "bisab"  # its own typo, no relative spelled
+
+
+def test_a_salt_word_that_may_name_an_ester_is_a_doubt_where_no_structure_tells() -> None:
+    """A substance known by its InChIKey only: 'X phosphate' may be its phosphate ester."""
+    index = SynonymIndex([("estramustine", "estr"), ("cocaine", "coke")])
+    keys = {"coke": keys_of("COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C")}
+    plain = Resolver(Lookups(index, {}, {}, lambda c: [], keys.get), use_opsin=False)
+    ester = plain.resolve("Estramustine phosphate")
+    assert (ester.substance_id, ester.uncertain) == ("estr", True)
+    assert "ester or salt" in ester.notes[-1]
+    assert not plain.resolve("Estramustine").uncertain
+    assert not plain.resolve("cocaine phosphate").uncertain  # an amine: a salt
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Warfarina", "warf"),
+        ("Warfarinum", "warf"),
+        ("Tranylcypromin", "tcp"),
+        ("Acetylsalicylsäure", "asa"),
+    ],
+)
+def test_an_inn_in_another_language_s_form_is_its_english_name(query: str, expected: str) -> None:
+    index = SynonymIndex(
+        [
+            ("warfarin", "warf"),
+            ("tranylcypromine", "tcp"),
+            ("acetylsalicylic acid", "asa"),
+            ("lysin", "a"),
+            ("lysine", "b"),
+            ("tina", "meth", "US"),
+        ]
+    )
+    plain = Resolver(Lookups(index, {}, {}, lambda c: [], KEYS.get), use_opsin=False)
+    r = plain.resolve(query)
+    assert (r.substance_id, r.via, r.uncertain) == (expected, "synonym", False)
+    assert "another language's INN ending" in r.notes[-1]
+    # two substances among the forms, or slang: not read so
+    assert plain.resolve("Lysinum").via != "synonym"
+    assert plain.resolve("tinum").via != "synonym"

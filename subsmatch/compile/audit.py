@@ -162,7 +162,7 @@ def render_report(
         "## Lists",
         "",
         "| jurisdiction | list | entries | with structure | name-only"
-        " | excepted (plant, preparation, group) | coverage | complete to |",
+        " | excepted (plant, preparation, group; unsettled) | coverage | complete to |",
         "|---|---|---|---|---|---|---|---|",
         *[
             f"| {r['jurisdiction']} | {r['list']} | {r['entries']} | {r['with_structure']} "

@@ -91,6 +91,7 @@ def names_step(build: Build) -> None:
     )
     bases = identify.read_names(names.salt_name_bases(substances, build.roles))
     names.check_salt_names(substances, bases, build.roles, report)
+    names.drop_ester_names(substances, report)
     report.vocabulary_names_trimmed = names.trim_vocabulary_names(substances, build.roles)
     names.report_ambiguous_street(substances, report)
 

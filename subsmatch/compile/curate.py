@@ -23,6 +23,7 @@ DECISIONS = (
     "add_name",
     "add_systematic_name",
     "material",
+    "unsettled",
     "skip",
 )
 PROSE_WORDS = 12  # a "name" longer than this many words is a description
@@ -96,6 +97,9 @@ def apply_override(row: Row, override: Override) -> str:
     if override.decision == "material":
         row.material = override.value
         return f"marked {override.value}"
+    if override.decision == "unsettled":
+        row.unsettled = override.reason
+        return "left unsettled: excepted from the name-only share while it has no structure"
     row.listings, row.names = [], []  # skip: the row says nothing any more
     return "row not read into the reference"
 

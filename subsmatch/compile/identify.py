@@ -36,7 +36,7 @@ from subsmatch.compile.read.text import name_and_aliases
 from subsmatch.compile.records import Name, Row
 from subsmatch.compile.roles import SourceRole
 from subsmatch.compile.spelling import name_risks, opsin_spellings, respell, without_stereo_locants
-from subsmatch.substances.names import normalise, spelling_fold
+from subsmatch.substances.names import compact_key, normalise, spelling_fold
 from subsmatch.substances.opsin import names_to_smiles
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of, without_stereo
 
@@ -220,13 +220,19 @@ def decide(facts: Sequence[Fact]) -> Decision:
 
 
 def name_keys(text: str, language: str) -> tuple[list[str], list[str]]:
-    """The exact keys of a name (as written and respelt in English) and their folded forms."""
-    exact = [normalise(text).key]
+    """The exact keys of a name (as written and respelt in English), separator-blind so that
+    spacing and hyphen variants of a code meet (CP 47,497 = CP-47,497), and their folded forms.
+
+    >>> name_keys("CP 47,497", "en")[0] == name_keys("CP-47,497", "en")[0]
+    True
+    """
+    keys = [normalise(text).key]
     respelt = respell(text, language)
     if respelt != text:
-        exact.append(normalise(respelt).key)
-    exact = [k for k in dict.fromkeys(exact) if k]
-    folded = [f for f in dict.fromkeys(spelling_fold(k) for k in exact) if len(f) >= 5]
+        keys.append(normalise(respelt).key)
+    keys = [k for k in dict.fromkeys(keys) if k]
+    folded = [f for f in dict.fromkeys(spelling_fold(k) for k in keys) if len(f) >= 5]
+    exact = list(dict.fromkeys(compact_key(k) for k in keys))
     return exact, folded
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from subsmatch.compile.identify import Decision, Fact, Ident
 from subsmatch.compile.records import Listing, Name, Row
 from subsmatch.compile.roles import SourceRole
-from subsmatch.substances.names import normalise
+from subsmatch.substances.names import compact_key, name_key, normalise
 from subsmatch.substances.structures import StructureKeys
 
 
@@ -34,6 +34,7 @@ class Substance:
     ident: Ident | None
     structure_source: str = ""
     material: str = ""
+    unsettled: str = ""  # why a person could not settle it (a row's curated reason)
     names: list[NameEntry] = field(default_factory=list)
     unindexed: list[NameEntry] = field(default_factory=list)  # a display name, not a key
     cas: dict[str, str] = field(default_factory=dict)  # CAS -> the row that gave it
@@ -142,7 +143,8 @@ def merge(
             unidentified_vocabulary += 1
         elif roles[row.source].makes_substances and (row.names or row.listings):
             name_only.append(i)
-    # name-only rows sharing a name are one substance
+    # name-only rows sharing a name (spaces and hyphens aside) are one substance, named by the
+    # first row's first name
     keys_of_row = {
         i: [
             normalise(n.text).key
@@ -152,7 +154,9 @@ def merge(
         or [f"row:{rows[i].ref}"]
         for i in name_only
     }
-    roots = _union_find([[f"row:{i}", *(f"key:{k}" for k in keys_of_row[i])] for i in name_only])
+    roots = _union_find(
+        [[f"row:{i}", *(f"key:{compact_key(k)}" for k in keys_of_row[i])] for i in name_only]
+    )
     group_name: dict[str, str] = {}
     for i in name_only:
         root = roots[f"row:{i}"]
@@ -166,6 +170,7 @@ def merge(
         lost_names, _read, lost_cas = _lost(decision)
         substance.rows.append(row)
         substance.material = substance.material or row.material
+        substance.unsettled = substance.unsettled or row.unsettled
         if decision and decision.ident and not substance.structure_source:
             given_fact = given.get(i)
             if given_fact and given_fact.ident.inchikey == decision.ident.inchikey:
@@ -212,10 +217,11 @@ def merge(
 def index_names(
     substances: dict[str, Substance], kinds_excluded: tuple[str, ...] = ("street",)
 ) -> dict[str, set[str]]:
-    """Normalised name key -> substance ids, over names of the given kinds."""
+    """Name key (separator-blind, :func:`name_key`) -> substance ids, over names of the given
+    kinds."""
     found: dict[str, set[str]] = defaultdict(set)
     for sid, substance in substances.items():
         for entry in substance.names:
             if entry.name.kind not in kinds_excluded:
-                found[normalise(entry.name.text).key].add(sid)
+                found[name_key(entry.name.text)].add(sid)
     return found

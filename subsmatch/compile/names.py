@@ -26,7 +26,8 @@ from subsmatch.compile.merge import Dropped, NameEntry, Substance, index_names
 from subsmatch.compile.read.text import name_and_aliases
 from subsmatch.compile.records import Row
 from subsmatch.compile.roles import SourceRole
-from subsmatch.substances.names import normalise
+from subsmatch.substances.names import name_key, normalise
+from subsmatch.substances.opsin_checks import ESTER_WORDS, ester_or_salt
 
 KIND_RANK = {
     "preferred": 0,
@@ -82,7 +83,7 @@ def label_targets(label: str, index: dict[str, set[str]]) -> list[str]:
 
 
 def _unique(name: str, index: dict[str, set[str]]) -> str | None:
-    ids = index.get(normalise(name).key, set())
+    ids = index.get(name_key(name), set())
     return next(iter(ids)) if len(ids) == 1 else None
 
 
@@ -144,13 +145,14 @@ def drop_loose_names(
     substances: dict[str, Substance], roles: dict[str, SourceRole], report: NameReport
 ) -> None:
     """A (non-street) name stays only on the substances that carry it most strongly; between
-    equals, on the one more sources name so; otherwise on none."""
+    equals, on the one more sources name so; otherwise on none. Names that differ only in
+    spaces and hyphens (CP 47,497, CP-47,497) are one name here."""
     strength: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     for sid, substance in substances.items():
         by_key: dict[str, list[NameEntry]] = defaultdict(list)
         for entry in substance.names:
             if entry.name.kind != "street":
-                by_key[normalise(entry.name.text).key].append(entry)
+                by_key[name_key(entry.name.text)].append(entry)
         for key, entries in by_key.items():
             rank = min(name_rank(e, roles) for e in entries)
             strength[key][sid] = (rank, -len({e.source for e in entries}))
@@ -171,7 +173,7 @@ def drop_loose_names(
     for sid, substance in substances.items():
         kept = []
         for entry in substance.names:
-            key = normalise(entry.name.text).key
+            key = name_key(entry.name.text)
             if entry.name.kind == "street" or sid in keep[key]:
                 kept.append(entry)
             elif keep[key]:
@@ -359,6 +361,46 @@ def check_salt_names(
                 )
             else:
                 reasons.append(None)
+        substance.unindexed += [e for e, r in zip(substance.names, reasons, strict=True) if r]
+        _keep_names(substance, sid, reasons, report)
+
+
+def ester_of(text: str, own: set[str], smiles: str) -> str | None:
+    """The ester word when ``text`` is "<a name of the substance> <ester word>" and the
+    substance is an alcohol that the word esterifies rather than salts (a hydroxy group, no
+    amine): the name of its ester, another substance. None otherwise.
+
+    >>> testosterone = "CC12CCC3C(CCC4=CC(=O)CCC34C)C1CCC2O"
+    >>> ester_of("Testosterone undecanoate", {"testosterone"}, testosterone)
+    'undecanoate'
+    >>> ester_of("Testosterone undecanoate", set(), testosterone)  # the substance is the ester
+    >>> ester_of("Codeine phosphate", {"codeine"}, "CN1CCC23C4Oc5c(OC)ccc(CC1C2C=CC4O)c53")
+    """
+    words = text.split()
+    if len(words) < 2 or (word := words[-1].casefold()) not in ESTER_WORDS:
+        return None
+    if name_key(" ".join(words[:-1])) not in own:
+        return None
+    return word if ester_or_salt((word,), smiles) else None
+
+
+def drop_ester_names(substances: dict[str, Substance], report: NameReport) -> None:
+    """A name "<the substance's name> <ester word>" on an alcohol names its ester (synonym
+    tables list a steroid's esters among its names): the ester is another substance, so the
+    name stays off this one (for display only) and is reported."""
+    for sid, substance in substances.items():
+        if substance.keys is None:
+            continue
+        own = {name_key(e.name.text) for e in substance.names}
+        reasons: list[str | None] = []
+        for entry in substance.names:
+            word = ester_of(entry.name.text, own, substance.keys.smiles)
+            reasons.append(
+                f"names an ester of the substance ('{word}' on its hydroxy group), "
+                "another substance"
+                if word
+                else None
+            )
         substance.unindexed += [e for e, r in zip(substance.names, reasons, strict=True) if r]
         _keep_names(substance, sid, reasons, report)
 

@@ -238,6 +238,11 @@ def listing_rows(dated: list[Dated]) -> list[dict]:
     ]
 
 
+def _excepted(substance: Substance) -> bool:
+    """No single structure (plant, preparation, group), or one a person could not settle."""
+    return bool(substance.material or substance.unsettled)
+
+
 def list_rows(listings: list[dict], substances: dict[str, Substance]) -> tuple[list[dict], dict]:
     """One row per list, and the audit's per-list detail (name-only entries, excepted ones)."""
     table = load_coverage()
@@ -249,8 +254,8 @@ def list_rows(listings: list[dict], substances: dict[str, Substance]) -> tuple[l
         kinds = Counter(e["kind"] for e in entries)
         structured = [e for e in entries if substances[e["substance_id"]].ident is not None]
         loose = [e for e in entries if substances[e["substance_id"]].ident is None]
-        excepted = [e for e in loose if substances[e["substance_id"]].material]
-        name_only = [e for e in loose if not substances[e["substance_id"]].material]
+        excepted = [e for e in loose if _excepted(substances[e["substance_id"]])]
+        name_only = [e for e in loose if not _excepted(substances[e["substance_id"]])]
         coverage = coverage_of(jurisdiction, list_name, table)
         rows.append(
             {
@@ -282,6 +287,7 @@ def list_rows(listings: list[dict], substances: dict[str, Substance]) -> tuple[l
                     "substance_id": e["substance_id"],
                     "name": e["name_in_list"],
                     "material": substances[e["substance_id"]].material,
+                    "reason": substances[e["substance_id"]].unsettled,
                     "row": f"{e['source']}:{e['source_row']}",
                 }
                 for e in excepted

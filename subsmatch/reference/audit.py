@@ -15,7 +15,7 @@ for the one-line summary of a list.
 NL  Opiumwet List I (narcotic): 183 entries
 174 with structure
 4 name-only (2.2%)
-5 plant/preparation/group; complete
+5 excepted (plant/preparation/group or unsettled); complete
 complete to 2015-10-02
 """
 
@@ -79,7 +79,7 @@ def coverage_line(info: Mapping[str, Any]) -> str:
     return (
         f"{info['jurisdiction']:<3} {info['list']} ({info['kind']}): {entries} entries, "
         f"{info['with_structure']} with structure, {name_only} name-only ({share:.1f}%)"
-        + (f", {excepted} plant/preparation/group" if excepted else "")
+        + (f", {excepted} excepted (plant/preparation/group or unsettled)" if excepted else "")
         + f"; {info['coverage']}{complete}"
     )
 
@@ -87,7 +87,11 @@ def coverage_line(info: Mapping[str, Any]) -> str:
 def _list_block(entry: dict) -> list[str]:
     lines = [coverage_line(entry)]
     lines += [f"  name-only: {e['name']} ({e['row']})" for e in entry["name_only_entries"]]
-    lines += [f"  {e['material']}: {e['name']} ({e['row']})" for e in entry["excepted_entries"]]
+    lines += [
+        f"  {e['material'] or 'unsettled'}: {e['name']} ({e['row']})"
+        + (f": {e['reason']}" if e.get("reason") else "")
+        for e in entry["excepted_entries"]
+    ]
     return lines
 
 

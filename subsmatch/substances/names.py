@@ -415,21 +415,45 @@ def normalise(text: str) -> NormalisedName:
     return NormalisedName(original=text, base=base, stereo=stereo, form=form)
 
 
-_SEPARATORS_ONLY = str.maketrans("", "", " -")
+_SEPARATOR_RUN = re.compile(r"[\s-]+")
+
+
+def _joined(m: re.Match[str]) -> str:
+    """A separator between two digits stays one (1-12 is not 11-2); others go."""
+    text, start, end = m.string, m.start(), m.end()
+    between_digits = start > 0 and end < len(text) and text[start - 1].isdigit()
+    return "-" if between_digits and text[end].isdigit() else ""
 
 
 def compact_key(key: str) -> str:
     """The key without spaces and hyphens, its stereo prefix kept apart: spellings that differ
-    only in separators meet, a stereo letter never joins a word (d-ala is not dala).
+    only in separators meet (CP 47,497 = CP-47,497 = CP47,497), a stereo letter never joins a
+    word (d-ala is not dala), and two numbers never become one (x-1-2 is not x-12).
 
     >>> compact_key(normalise("MDMB 4en PINACA").key) == compact_key("mdmb-4en-pinaca")
     True
     >>> compact_key("3,4-mdma"), compact_key("3-cmc") == compact_key("4-cmc"), compact_key("d-ala")
     ('3,4mdma', False, 'd|ala')
+    >>> {compact_key(normalise(t).key) for t in ("CP 47,497", "CP-47,497", "CP47,497")}
+    {'cp47,497'}
+    >>> compact_key("x-1-2") == compact_key("x-12"), compact_key("ab 1 2")
+    (False, 'ab1-2')
     """
     stereo, base = split_stereo(key)
-    compact = base.translate(_SEPARATORS_ONLY)
+    compact = _SEPARATOR_RUN.sub(_joined, base)
     return f"{stereo}|{compact}" if stereo else compact
+
+
+def name_key(text: str) -> str:
+    """The key under which a reference name meets its spacing and hyphen variants: the
+    normalised key, separator-blind (digits and locants kept exact).
+
+    >>> name_key("CP 47,497") == name_key("CP-47,497") == name_key("CP47,497")
+    True
+    >>> name_key("3-CMC") == name_key("4-CMC")
+    False
+    """
+    return compact_key(normalise(text).key)
 
 
 _ALIAS_GROUP = re.compile(
@@ -486,6 +510,11 @@ _MARKERS = re.compile(
     r"|on$|ol$"  # ketone vs alcohol endings (androstenedione vs androstenediol)
 )
 _MARKER_CANONICAL = {"dex": "dextro", "lev": "levo"}
+# chemical morphemes a typo rarely makes but a neighbouring substance has, found anywhere in a
+# long word, overlapping the markers above (penthiobarbital: the t of pent is the t of thio);
+# two-letter ones (aza, oxo) are left out: one typo makes or unmakes them (nitraiepam)
+_MORPHEMES = re.compile(r"(?=(tio(?!n)|homo))")
+_AZOLE = "azol"  # the suffix class of azoles (carbazole, German Carbazol), not of -ol alcohols
 
 
 @lru_cache(maxsize=NORMALISED_KEPT)  # a key is folded for its guard and for its distance
@@ -537,7 +566,8 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
     - for longer words, their first letter and, inside them, stereo word-prefixes
       (dextro/dex, levo/lev, es, ar), alkyl roots (meth, eth, prop, but, ... iso, cyclo),
       halogen and nitro roots, nor and multipliers (di, tri, tetra), amide, ane/ene,
-      stane/stene, oyl, (a)sym, and the -one/-ol endings;
+      stane/stene, oyl, (a)sym, the -one/-ol endings and the -azole suffix class, and the
+      morphemes thio and homo (found overlapping the others: the t of pent is thio's);
     - the optical-rotation signs ``(+)``/``(-)``/``(±)``.
 
     It is conservative: it would rather miss a typo than cross a substance boundary.
@@ -564,6 +594,17 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
     True
     >>> guard_signature("cocain") == guard_signature("cocaine")
     True
+
+    Chemical morphemes (thio, homo) anywhere in a word, and an -azole ending, must be the same:
+
+    >>> guard_signature("penthiobarbital") == guard_signature("pentobarbital")
+    False
+    >>> guard_signature("carbacol") == guard_signature("carbazole")
+    False
+    >>> guard_signature("tricyclamol") == guard_signature("tricyclazole")
+    False
+    >>> guard_signature("metronidazol") == guard_signature("metronidazole")
+    True
     """
     numbers: list[str] = []
     shorts: list[str] = []
@@ -579,4 +620,7 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
         else:
             markers.append(run[0])  # typos rarely hit a first letter: amfetamine/camfetamine
             markers.extend(_MARKER_CANONICAL.get(m, m) for m in _MARKERS.findall(run))
+            markers.extend(_MORPHEMES.findall(run))
+            if run.endswith(_AZOLE):  # folded: the final e is gone
+                markers.append(_AZOLE)
     return tuple(numbers), tuple(shorts), tuple(markers), tuple(signs)

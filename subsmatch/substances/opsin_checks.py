@@ -145,6 +145,23 @@ class MissingLocant(_Noting):
 
 
 @dataclass(frozen=True)
+class UnplacedAcidDerivative(_Noting):
+    """ "X acid amide" of an acid with several acid groups, without a locant: OPSIN chooses
+    which group the amide (hydrazide, ester) is made of (glutamic acid amide: glutamine or
+    isoglutamine)."""
+
+    key: str = "unplaced acid derivative"
+    explanation: str = "no locant says which acid group the {word} is made of; OPSIN chose one"
+    word: re.Pattern[str] = re.compile(r"\bacid,?\s+(?:mono)?(amide|hydrazide|ester)\b")
+
+    def found(self, name: str, smiles: str) -> str | None:
+        m = self.word.search(_plain(name))
+        if m is None or not (mol := Chem.MolFromSmiles(smiles)):
+            return None
+        return self.note(word=m[1]) if mol.HasSubstructMatch(_SALT_ACID) else None
+
+
+@dataclass(frozen=True)
 class TrivialParent(_Noting):
     """Prefixes or locants on a trivial parent that OPSIN numbers its own way."""
 
@@ -189,24 +206,41 @@ def _components(smiles: str) -> list[Chem.Mol]:
 
 _HYDROXY = Chem.MolFromSmarts("[OX2H][#6]")
 _ACID = Chem.MolFromSmarts("[CX3](=O)[OX2H1,OX1-]")
+ESTER_FORMS = frozenset(
+    {"phosphate", "succinate", "salicylate", "sulfate", "hemisulfate", "nitrate", "fumarate"}
+)
+"""Form words of acids that also make esters (alpha-tocopherol succinate, pyridoxal phosphate)."""
+ESTER_WORDS = ESTER_FORMS | frozenset(WORDS["ester_acid"])
+"""Acid words that after an alcohol's name make the name of its ester: the form words above and
+the carboxylates that are no salt words (testosterone undecanoate, drostanolone propionate)."""
+_BASIC_N = Chem.MolFromSmarts("[NX3;!$(N-[C,S,P]=[O,S,N]);!$(N-a);!$(N#*);!$(N=*)]")
+_SALT_ACID = Chem.MolFromSmarts("[$([CX3](=O)[OX2H1,OX1-]),$([P,S](=O)[OX2H1,OX1-])]")
 
 
 @dataclass(frozen=True)
 class EsterOrSalt(_Noting):
-    """An "X acetate" of an alcohol names an ester; OPSIN reads the salt of two components."""
+    """An "X acetate" of an alcohol names an ester; OPSIN reads the salt of two components. An
+    acid that also makes ordinary salts (phosphate, sulfate) names an ester only of an alcohol
+    without an amine (thiamine's hydroxyethylthiazole phosphate; not morphine sulfate)."""
 
     key: str = "ester or salt"
     explanation: str = "'{word}' may name an ester of the alcohol; OPSIN read a salt of two parts"
-    word: re.Pattern[str] = re.compile(rf"\s(?:di|tri)?({_alternation(WORDS['ester_acid'])})$")
+    word: re.Pattern[str] = re.compile(  # or any carboxylate named -oate (10-undecenoate)
+        rf"\s(?:di|tri)?({_alternation(tuple(ESTER_WORDS))}|[a-z0-9,-]*oate)$"
+    )
 
     def found(self, name: str, smiles: str) -> str | None:
         m = self.word.search(_plain(name))
         if m is None or not (parts := _components(smiles)):
             return None
         kept, others = parts[0], parts[1:]
-        if kept.HasSubstructMatch(_HYDROXY) and any(p.HasSubstructMatch(_ACID) for p in others):
-            return self.note(word=m[1])
-        return None
+        if not kept.HasSubstructMatch(_HYDROXY):
+            return None
+        salt_word = m[1] in ESTER_FORMS
+        if salt_word and kept.HasSubstructMatch(_BASIC_N):
+            return None
+        acid = _SALT_ACID if salt_word else _ACID
+        return self.note(word=m[1]) if any(p.HasSubstructMatch(acid) for p in others) else None
 
 
 @dataclass(frozen=True)
@@ -223,10 +257,32 @@ class CodeLike(_Noting):
         return self.note() if self.pattern.search(name) else None
 
 
+SALT_CATIONS = frozenset({"Li", "Na", "K", "Rb", "Cs", "Mg", "Ca", "Sr", "Ba"})
+"""Metals whose salts are ordinary salts of the other part (naproxen sodium); any other metal in
+a name (iron, zinc, antimony, gadolinium) is part of what the substance is."""
+_NON_METALS = frozenset(
+    {"H", "He", "B", "C", "N", "O", "F", "Ne", "Si", "P", "S", "Cl", "Ar", "As", "Se", "Br",
+     "Kr", "Te", "I", "Xe", "At", "Rn"}
+)  # fmt: skip
+
+
+def _salt_partner(part: Chem.Mol) -> bool:
+    """A part that can make a salt with another: an acid, a base, or an ion."""
+    return (
+        part.HasSubstructMatch(_SALT_ACID)
+        or part.HasSubstructMatch(_BASIC_N)
+        or any(atom.GetFormalCharge() for atom in part.GetAtoms())
+    )
+
+
 @dataclass(frozen=True)
 class LostComponents(_Noting):
-    """Several components read, one kept: charges that do not balance, or an organic part lost
-    for an inorganic one."""
+    """Several components read, one kept, where the lost ones are more than a salt's
+    counter-ion: charges that do not balance, an organic part lost for an inorganic one, a metal
+    other than a salt's cation (iron, zinc, antimony: the metal is part of the substance), an
+    inorganic anion kept for a metal, or an organic part that is neither acid nor base (no salt:
+    a part of the name read as a molecule of its own, as in
+    "uridine-5'-diphosphate-xylopyranose")."""
 
     key: str = "components"
     explanation: str = "OPSIN read several components ({parts}); only the largest is kept"
@@ -236,7 +292,13 @@ class LostComponents(_Noting):
             return None
         charge = sum(atom.GetFormalCharge() for part in parts for atom in part.GetAtoms())
         organic = [any(a.GetSymbol() == "C" for a in p.GetAtoms()) for p in parts]
-        if charge == 0 and (organic[0] or not any(organic)):
+        metals = {a.GetSymbol() for p in parts[1:] for a in p.GetAtoms()} - _NON_METALS
+        balanced = charge == 0 and (organic[0] or not any(organic))
+        metal_kept_apart = bool(metals - SALT_CATIONS) or (bool(metals) and not organic[0])
+        no_salt = any(
+            o and not _salt_partner(p) for p, o in zip(parts[1:], organic[1:], strict=True)
+        )
+        if balanced and not metal_kept_apart and not no_salt:
             return None
         shown = ", ".join(Chem.MolToSmiles(p) for p in parts[:3])
         return self.note(parts=shown)
@@ -281,13 +343,6 @@ class GlycosideWithoutAglycone(_Noting):
         return self.note() if mol.HasSubstructMatch(_FREE_ANOMER) else None
 
 
-ESTER_FORMS = frozenset(
-    {"phosphate", "succinate", "salicylate", "sulfate", "hemisulfate", "nitrate", "fumarate"}
-)
-"""Form words of acids that also make esters (alpha-tocopherol succinate, pyridoxal phosphate)."""
-_BASIC_N = Chem.MolFromSmarts("[NX3;!$(N-[C,S,P]=[O,S,N]);!$(N-a);!$(N#*);!$(N=*)]")
-
-
 def ester_or_salt(forms: tuple[str, ...], smiles: str) -> str | None:
     """A note when a name's salt word may name an ester of the answer instead: the word is an
     acid that makes esters, and the answer has a hydroxy group and no amine to make a salt.
@@ -298,7 +353,7 @@ def ester_or_salt(forms: tuple[str, ...], smiles: str) -> str | None:
     >>> ester_or_salt(("phosphate",), codeine)  # an amine: a salt
     >>> ester_or_salt(("hydrochloride",), "OCCc1ccccc1")
     """
-    words = ESTER_FORMS.intersection(forms)
+    words = ESTER_WORDS.intersection(forms)
     if not words or not (mol := Chem.MolFromSmiles(smiles)):
         return None
     if not mol.HasSubstructMatch(_HYDROXY) or mol.HasSubstructMatch(_BASIC_N):
@@ -312,6 +367,7 @@ def ester_or_salt(forms: tuple[str, ...], smiles: str) -> str | None:
 CHECKS: list[Check] = [
     StereoLetter(),
     MissingLocant(),
+    UnplacedAcidDerivative(),
     TrivialParent(),
     TrivialPrefix(),
     CodeLike(),

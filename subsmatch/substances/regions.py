@@ -14,7 +14,8 @@ A user's region orders those meanings into tiers, most preferred first:
 - ``None`` (or ``"any"``): no preference; every meaning counts alike.
 
 Meanings from regions in no tier (US slang for a European user) come last: a name known only
-there is still answered, but never as certain.
+there gives no structure, only those meanings as hints (see :mod:`resolve`), unless it is a code
+with digits (2C-B), which is answered, never as certain.
 
 >>> preference("Europe")[0] == frozenset({"", "BE", "NL", "LU"})
 True
@@ -22,6 +23,8 @@ True
 [['', 'US'], ['global']]
 >>> preference(None), preference("any")
 ((), ())
+>>> "LU" in preference("DE")[1], "LU" in preference("NL")[1], "LU" in preference("NL")[2]
+(True, True, False)
 """
 
 from __future__ import annotations
@@ -85,8 +88,8 @@ def preference(region: str | None) -> Tiers:
     tiers = [frozenset({ANYWHERE_CODE, code})]
     if code in BENELUX:
         tiers.append(BENELUX - {code})
-    if code in EUROPEAN:
-        tiers.append((EUROPEAN - BENELUX - {code}) | {"EU"})
+    if code in EUROPEAN:  # for a German user, Luxembourg usage is European usage
+        tiers.append((EUROPEAN - (BENELUX if code in BENELUX else set()) - {code}) | {"EU"})
     tiers.append(frozenset({GLOBAL}))
     return tuple(tiers)
 

@@ -1,22 +1,25 @@
 """Query text -> what substance it names, how that was decided, and how sure it is.
 
 Order of attempts for a name: the synonym table (exact after normalisation, then blind to
-spaces and hyphens, then the names an alias form holds: "2-Fluoroamphetamine (2-FA)"), OPSIN
-for systematic names (one JVM for all names of a batch), then guarded fuzzy matching.
+spaces and hyphens, then the English form of a name in another language's INN convention:
+"Warfarina", "Acidum acetylsalicylicum" (:mod:`variants`), then the names an alias form holds:
+"2-Fluoroamphetamine (2-FA)"), OPSIN for systematic names (one JVM for all names of a batch),
+then guarded fuzzy matching.
 
 How sure: a fuzzy hit is uncertain; so is a name the table gives several substances (its
 alternatives are named, never silently the first), a street name (it says what is sold under
 a word, not what a sample is), an OPSIN reading of a name with features OPSIN often misreads
 (see :mod:`opsin_checks`), and an OPSIN reading of a structure no source holds. Two doubts in
-one answer are not taken: a near-spelling of slang known only outside the user's region, a
-doubtful reading of a structure no source holds (the query stays unresolved, what it might
-mean in its notes). A street name is read as the user's region reads it (:mod:`regions`):
-Benelux usage first by default. Facts that come with a query (the formula and CAS number of a
-NIST hit line, :class:`QueryFacts`) are checked against the answer: an OPSIN reading or a
-near-spelling they contradict is not taken (the query stays unresolved, the conflict in its
-notes), a table answer they contradict is kept but uncertain, and among several meanings the
-facts may settle which one; a formula or CAS number that agrees with an OPSIN reading no
-source holds corroborates it. A derivatised GC-MS hit ("Morphine, 2TMS derivative") names its
+one answer are not taken: slang known only outside the user's region (a code with digits
+such as 2C-B aside) or a near-spelling of it, a doubtful reading of a structure no source holds
+(the query stays unresolved, what it might mean in its error and notes). A street name is
+read as the user's region reads it (:mod:`regions`): Benelux usage first by default. Facts
+that come with a query (the formula and CAS number of a NIST hit line, :class:`QueryFacts`)
+are checked against the answer: an OPSIN reading or a near-spelling they contradict is not
+taken (the query stays unresolved, the conflict in its notes), a table answer they contradict
+is kept but uncertain, and among several meanings the facts may settle which one; a formula or
+CAS number that agrees with an OPSIN reading no source holds corroborates it. A derivatised
+GC-MS hit ("Morphine, 2TMS derivative") names its
 analyte, whose formula the derivative groups extend.
 
 Structures (SMILES, InChI, molfile) are standardised to their parent; the matchers compare them
@@ -50,6 +53,7 @@ from subsmatch.substances.regions import (
     tier_of,
 )
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
+from subsmatch.substances.variants import english_forms
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]
 
@@ -270,9 +274,31 @@ class Resolver:
         if hits := self.lookups.names.compact(name):
             found = self._synonym(query, name, hits)
             return _ester_checked(_noted(found, "matched with spaces and hyphens aside"))
+        if found := self._language_form(query, name):
+            return _ester_checked(found)
         if parts := alias_parts(lookup):
             return self._alias(query, name, parts)
         return self._stereo_relative(query, name)
+
+    def _language_form(self, query: str, name: NormalisedName) -> Resolution | None:
+        """A name in another language's INN form (ribavirinum, warfarina, tranylcypromin,
+        acide acétylsalicylique) whose English forms the table holds, for one substance only
+        and not as slang; the form read is noted."""
+        found: dict[str, tuple[str, NameHitLike]] = {}
+        for form in english_forms(name.base):
+            variant = replace(normalise(form), stereo=name.stereo)
+            for hit in _not_slang(self.lookups.names.exact(variant)):
+                found.setdefault(hit.substance_id, (form, hit))
+        if len(found) != 1:
+            return None
+        sid, (form, hit) = next(iter(found.items()))
+        base = Resolution(
+            query, "name", "synonym", CONFIDENCE["synonym"], form=name.form, stereo=name.stereo
+        )
+        return _noted(
+            self._pick(base, [sid], hit.matched_name),
+            f"'{name.base}' read as '{form}': the same name with another language's INN ending",
+        )
 
     def _stereo_relative(self, query: str, name: NormalisedName) -> Resolution | None:
         """A name the table lacks whose stereoisomer it holds: the same name with a stereo
@@ -304,10 +330,21 @@ class Resolver:
                 f"'{matched}', which the lists cover with its isomers",
             )
         if elsewhere:
-            return _doubted(
-                resolution,
-                f"'{name.key}' is a street name only outside {self.region}: "
-                + self._meanings(hits, [*chosen, *others]),
+            meanings = self._meanings(hits, [*chosen, *others])
+            if any(c.isdigit() for c in name.key):  # a code (2C-B) names one structure
+                return _doubted(
+                    resolution,
+                    f"'{name.key}' is a street name only outside {self.region}: " + meanings,
+                )
+            # slang says what is sold under a word, and here the word is not known to mean
+            # anything: two doubts, so no structure is answered, only what it means elsewhere
+            return Resolution(
+                query,
+                "name",
+                form=name.form,
+                stereo=name.stereo,
+                error=f"'{name.key}' is a street name only outside {self.region} "
+                f"(there: {meanings}): not taken",
             )
         if _slang(name.key, [h for h in hits if h.substance_id in chosen]):
             resolution = _doubted(
@@ -351,8 +388,9 @@ class Resolver:
         found = []
         for part in parts:
             part_name = normalise(part)
-            if hits := self.lookups.names.exact(part_name) or self.lookups.names.compact(part_name):
-                found.append((part, self._synonym(query, part_name, hits)))
+            hits = self.lookups.names.exact(part_name) or self.lookups.names.compact(part_name)
+            if hits and (part_found := self._synonym(query, part_name, hits)).resolved:
+                found.append((part, part_found))
         if not found:
             return None
         meanings = [{r.substance_id, *r.alternatives} for _, r in found]
@@ -633,12 +671,21 @@ UNHELD = (
 
 
 def _ester_checked(resolution: Resolution) -> Resolution:
-    """A table answer to "X succinate" made uncertain where the name may mean an ester of X."""
-    if not resolution.form or resolution.keys is None:
+    """A table answer to "X succinate" made uncertain where the name may mean an ester of X,
+    or where X has no drawable structure to tell (a substance known by its InChIKey only)."""
+    if not resolution.form or resolution.substance_id is None:
         return resolution
     # imported only for a name with salt words: see _from_opsin
-    from subsmatch.substances.opsin_checks import ester_or_salt
+    from subsmatch.substances.opsin_checks import ESTER_WORDS, ester_or_salt
 
+    if resolution.keys is None:
+        if words := sorted(ESTER_WORDS.intersection(resolution.form)):
+            return _doubted(
+                resolution,
+                f"ester or salt: '{words[0]}' may name an ester of this substance, whose "
+                "structure the reference does not hold to tell",
+            )
+        return resolution
     if note := ester_or_salt(resolution.form, resolution.keys.smiles):
         return _doubted(resolution, note)
     return resolution
