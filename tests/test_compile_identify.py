@@ -259,3 +259,81 @@ def test_a_clean_systematic_name_identifies_alone_and_a_risky_one_does_not():
     decisions = run(rows)
     assert decisions["nl:2"].ident.connectivity == keys_of("CNC(C)C(=O)c1cccc(C)c1").connectivity
     assert decisions["nl:3"].ident is None
+
+
+PV8 = keys_of("CCCCCC(C(=O)c1ccccc1)N1CCCC1")
+PV8_METHOXY = keys_of("CCCCCC(C(=O)c1ccc(OC)cc1)N1CCCC1")
+PV8_IUPAC = "1-phenyl-2-(pyrrolidin-1-yl)heptan-1-one"
+
+
+def own_name(keys) -> Fact:
+    return Fact("opsin", ident_of(keys), "OPSIN 'iupac'", weak_stereo=True, systematic=True)
+
+
+def test_a_given_structure_its_own_systematic_name_contradicts_needs_a_third_fact():
+    given = fact("given:trusted", PV8_METHOXY)
+    witness = fact("witness", PV8, "another source's structure for 'PV-8'")
+    settled = decide([given, own_name(PV8), witness])
+    assert settled.ident.connectivity == PV8.connectivity
+    assert settled.against == (given,) and "settled for the systematic name" in settled.reason
+    kept = decide([given, own_name(PV8), fact("witness", PV8_METHOXY)])
+    assert kept.ident == given.ident and "settled for the given structure" in kept.reason
+    # a name the identified rows tie is no third fact: it may echo this very row's structure
+    alone = decide([given, own_name(PV8), fact("name", PV8_METHOXY, "name 'PV-8'")])
+    assert alone.ident is None and "no third fact settles it" in alone.reason
+    both = decide([given, own_name(PV8), fact("witness", PV8), fact("witness", PV8_METHOXY)])
+    assert both.ident is None and "both sides" in both.reason
+
+
+def test_without_a_contradiction_witnesses_change_nothing():
+    given = fact("given:trusted", PV8)
+    decision = decide([given, own_name(PV8), fact("witness", PV8_METHOXY)])
+    assert decision.ident == given.ident and decision.support == (given, own_name(PV8))
+    # a risky reading, or a person's structure, is not checked
+    risky = Fact("opsin:risky", ident_of(PV8), "OPSIN", weak_stereo=True, systematic=False)
+    assert decide([fact("given:trusted", PV8_METHOXY), risky]).ident.inchikey == (
+        PV8_METHOXY.inchikey
+    )
+    curated = fact("given:curated", PV8_METHOXY)
+    assert decide([curated, own_name(PV8)]).ident == curated.ident
+
+
+def pv8_row(source: str = "ident", line: int = 528) -> Row:
+    names = [Name("PV-8", "preferred"), Name(PV8_IUPAC, "systematic")]
+    return Row(source, line, names, structure=PV8_METHOXY.smiles)
+
+
+@pytest.mark.opsin
+def test_another_source_s_structure_under_the_same_name_settles_a_self_contradiction():
+    rows = [pv8_row(), Row("eu", 12, [Name("PV-8", "preferred")], structure=PV8.smiles)]
+    decisions = run(rows)
+    decision = decisions["ident:528"]
+    assert decision.ident.connectivity == PV8.connectivity
+    assert "given structure (trusted)" in [f.what for f in decision.against]
+    assert decisions["eu:12"].ident.connectivity == PV8.connectivity
+
+
+@pytest.mark.opsin
+def test_an_unsettled_self_contradiction_keeps_the_row_off_both_structures():
+    rows = [
+        pv8_row(),
+        # the same source repeating itself, and a row that learnt its structure from this one,
+        # are no third fact
+        Row("ident", 529, [Name("PV-8", "preferred")], structure=PV8_METHOXY.smiles),
+        Row("nl", 3, [Name("PV-8", "other")]),
+    ]
+    decision = run(rows)["ident:528"]
+    assert decision.ident is None and "no third fact settles it" in decision.reason
+    assert {f.ident.connectivity for f in decision.against} == {
+        PV8.connectivity,
+        PV8_METHOXY.connectivity,
+    }
+
+
+@pytest.mark.opsin
+def test_a_systematic_name_opsin_may_misread_contradicts_nothing():
+    four_fa = keys_of("CC(N)Cc1ccc(F)cc1")
+    names = [Name("4-FA", "preferred"), Name("1-(fluorophenyl)propan-2-amine", "systematic")]
+    decision = run([Row("ident", 2, names, structure=four_fa.smiles)])["ident:2"]
+    assert decision.ident.inchikey == four_fa.inchikey
+    assert not decision.reason.startswith("given structure contradicts")

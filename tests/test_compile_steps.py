@@ -76,7 +76,7 @@ def test_overrides_apply_to_the_row_they_name_and_report_the_others():
         Override("list", 8, "DOC", "add_name", "x", "no such row"),
     ]
     apply_overrides(rows, overrides, curation)
-    assert rows[0].structure == "COc1cc(CC(C)N)c(OC)cc1Cl" and rows[0].trust == "trusted"
+    assert rows[0].structure == "COc1cc(CC(C)N)c(OC)cc1Cl" and rows[0].trust == "curated"
     assert rows[0].cas == []
     assert [a.applied for a in curation.overrides] == [True, True, False]
 

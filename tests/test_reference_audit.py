@@ -44,6 +44,16 @@ AUDIT = {
             "against": ["CAS 5650-44-2 -> L"],
         }
     ],
+    "self_contradictions": [
+        {
+            "row": "be:528",
+            "name": "PV-8",
+            "settled": "joined to ik:D",
+            "reason": "given structure contradicts OPSIN 'x': settled for the systematic name by y",
+            "support": [],
+            "against": [],
+        }
+    ],
     "dropped": [
         {
             "row": "dea:58",
@@ -87,6 +97,8 @@ def test_audit_renders_per_list_and_whole(tmp_path):
     assert "  name-only: x (nl:5)" in text and "  plant: Qat (nl:9)" in text
     assert "conflicts found and how they were settled (1)" in text and "CAS 5650-44-2" in text
     assert "notice names not placed on a structure (1)" in text and "Flunitazene" in text
+    assert "own systematic name contradicts, and how each was settled (1)" in text
+    assert "be:528 PV-8: joined to ik:D" in text
     assert "fentanyl" in text and "carried more strongly" in text
     only = render(audit, jurisdiction="NL")
     assert "conflicts" not in only and "Opiumwet List II" in only
@@ -246,3 +258,15 @@ def test_listings_are_dated_by_since_or_evidence(reference):
     assert (
         heroin.since is None and heroin.evidence == "2023-07-21"
     )  # the 2023 re-enactment: evidence only
+
+
+def test_the_build_settles_given_structures_their_own_systematic_names_contradict():
+    """Identify step on the shipped build: a Belgian SMILES its own IUPAC column contradicts is
+    replaced where another source's structure agrees with the name, kept where one agrees with
+    the SMILES, and withheld where none settles it."""
+    found = {c["row"]: c for c in load_audit().section("self_contradictions")}
+    for row in ("528", "431", "454"):  # PV-8, metodesnitazene, N-ethylnorpentylone
+        assert "settled for the systematic name" in found[f"belgium_legal_gui:{row}"]["reason"]
+    assert "settled for the given structure" in found["belgium_legal_gui:160"]["reason"]
+    c8 = found["belgium_legal_gui:212"]
+    assert c8["settled"].startswith("kept off") and "no third fact" in c8["reason"]

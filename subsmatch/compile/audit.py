@@ -7,7 +7,7 @@ from collections import Counter
 
 from subsmatch.compile.curate import Curation
 from subsmatch.compile.dating import DatingReport
-from subsmatch.compile.identify import Decision
+from subsmatch.compile.identify import CONTRADICTS, Decision
 from subsmatch.compile.merge import Merged
 from subsmatch.compile.names import NameReport
 from subsmatch.compile.records import Row
@@ -89,7 +89,8 @@ def assemble(
         "audit_version": AUDIT_VERSION,
         "data_version": version["data_version"],
         "lists": [{**row, **list_detail[f"{row['jurisdiction']}|{row['list']}"]} for row in lists],
-        "conflicts": conflicts(rows, decisions, merged.by_row),
+        "conflicts": (found := conflicts(rows, decisions, merged.by_row)),
+        "self_contradictions": [c for c in found if c["reason"].startswith(CONTRADICTS)],
         "dropped": [
             {"row": d.ref, "what": d.what, "substance_id": d.substance, "reason": d.reason}
             for d in [*merged.dropped, *names.dropped]
@@ -176,6 +177,13 @@ def render_report(
                 f"{o['row']} {o['name']}: {o['decision']} {o['value']} — "
                 + ("applied" if o["applied"] else f"NOT APPLIED: {o['detail']}")
                 for o in audit["overrides"]
+            ],
+        ),
+        _section(
+            "Given structures their own row's systematic name contradicts (OPSIN, skeleton)",
+            [
+                f"{c['row']} {c['name']}: {c['settled']} ({c['reason']})"
+                for c in audit["self_contradictions"]
             ],
         ),
         _section(

@@ -82,7 +82,7 @@ def apply_override(row: Row, override: Override) -> str:
     if override.decision == "structure":
         row.structure = override.value or None
         row.inchikey = None
-        row.trust = "trusted"
+        row.trust = "curated"
         return f"structure set to {override.value}" if override.value else "structure withdrawn"
     if override.decision == "drop_cas":
         row.cas = [c for c in row.cas if c != override.value]

@@ -38,10 +38,12 @@ from subsmatch.compile.roles import SourceRole
 from subsmatch.compile.spelling import name_risks, opsin_spellings, respell, without_stereo_locants
 from subsmatch.substances.names import compact_key, normalise, spelling_fold
 from subsmatch.substances.opsin import names_to_smiles
+from subsmatch.substances.opsin_checks import doubts
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of, without_stereo
 
 WEIGHTS = {
     "given:trusted": 10,  # a structure an identity list gives
+    "given:curated": 10,  # a structure or systematic name a person gave (curated/overrides.csv)
     "inchikey": 10,  # an InChIKey an identity vocabulary gives (DrugBank)
     "name": 4,  # the row's preferred name or INN, which the identified rows tie to one structure
     "name:code": 3,  # a code or systematic name of the row, tied to one structure
@@ -52,6 +54,7 @@ WEIGHTS = {
     "given:from_knowledge": 1,  # a structure given from knowledge: needs a second fact
     "opsin:risky": 1,  # OPSIN's reading of a name with a feature it is known to misread
     "ester": 2,  # "X acid, ethyl ester": the ester of the structure X's name is tied to
+    "witness": 0,  # another source's given structure under a name or CAS of the row: see settle
 }
 NAME_KIND_WEIGHT = {
     "preferred": "name",
@@ -111,6 +114,7 @@ class Fact:
     ident: Ident
     what: str  # "CAS 50-36-2", "name 'heroine'", "OPSIN 'diamorfine'", "given structure"
     weak_stereo: bool = False  # OPSIN: its stereo is no evidence
+    systematic: bool = False  # OPSIN: a sure reading of a systematic name the row itself gives
 
     @property
     def weight(self) -> int:
@@ -183,8 +187,71 @@ class Decision:
         return any(f.kind.startswith(("given", "inchikey", "cas")) for f in self.support)
 
 
+CONTRADICTS = "given structure contradicts"
+"""How a decision on a self-contradicting row begins its reason (the audit lists them apart)."""
+SOURCE_GIVEN = ("given:trusted", "given:unreviewed", "given:from_knowledge", "inchikey")
+"""Structures a source gives (a person's structure, ``given:curated``, is not checked again)."""
+
+
+def contradiction(facts: Sequence[Fact]) -> tuple[Fact, list[Fact]] | None:
+    """The row's given structure and the sure OPSIN readings of its own systematic names that
+    name another skeleton (connectivity: stereo aside), when there are any."""
+    given = next((f for f in facts if f.kind in SOURCE_GIVEN), None)
+    if given is None:
+        return None
+    readings = [
+        f
+        for f in facts
+        if f.kind == "opsin" and f.systematic and f.ident.connectivity != given.ident.connectivity
+    ]
+    return (given, readings) if readings else None
+
+
+def settle(given: Fact, readings: list[Fact], facts: Sequence[Fact]) -> Decision:
+    """A row whose given structure contradicts its own systematic name, settled by a third fact
+    independent of both: a ``witness`` (another source's given structure under one of the
+    row's names or CAS numbers; facts the identified rows teach could echo this very row) or a
+    person's systematic name. The side it agrees with wins; with none, or with both sides
+    supported, the row stays off both structures. The row's formula has already ruled out
+    whichever side it contradicts (:meth:`Identifier.facts`).
+
+    >>> pv8 = Ident("XXXXXXXXXXXXXX-UHFFFAOYSA-N")
+    >>> methoxy = Ident("YYYYYYYYYYYYYY-UHFFFAOYSA-N")
+    >>> given = Fact("given:trusted", methoxy, "given structure")
+    >>> read = Fact("opsin", pv8, "OPSIN 'heptan-1-one'", weak_stereo=True, systematic=True)
+    >>> witness = Fact("witness", pv8, "PV8 given by eu_nps:12")
+    >>> settle(given, [read], [given, read, witness]).ident == pv8
+    True
+    >>> settle(given, [read], [given, read, Fact("name", pv8, "name 'PV-8'")]).ident is None
+    True
+    """
+    third = [f for f in facts if f.kind in ("witness", "given:curated")]
+    sides = [[given], *[[r] for r in readings]]
+    backed = [
+        side + [f for f in third if f.ident.connectivity == side[0].ident.connectivity]
+        for side in sides
+    ]
+    backed = [side for side in backed if len(side) > 1]
+    systematic = ", ".join(r.what for r in readings)
+    if len(backed) != 1:
+        why = "both sides have support" if backed else "no third fact settles it"
+        return Decision(None, (), tuple(facts), f"{CONTRADICTS} {systematic}: {why}")
+    side = backed[0]
+    won = side + [r for r in readings if r.ident.connectivity == side[0].ident.connectivity]
+    lost = tuple(f for f in facts if f not in won)
+    for_what = "the given structure" if side[0] is given else "the systematic name"
+    by = ", ".join(f.what for f in side[1:])
+    return Decision(
+        representative(won),
+        tuple(won),
+        lost,
+        f"{CONTRADICTS} {systematic}: settled for {for_what} by {by}",
+    )
+
+
 def decide(facts: Sequence[Fact]) -> Decision:
-    """Join the row to the heaviest cluster when it outweighs every other by MARGIN.
+    """Join the row to the heaviest cluster when it outweighs every other by MARGIN; a given
+    structure that the row's own systematic name contradicts is settled by :func:`settle`.
 
     >>> from subsmatch.substances.structures import keys_of
     >>> meph = Ident("YELGFTGWJGBAQU-UHFFFAOYSA-N")
@@ -199,6 +266,11 @@ def decide(facts: Sequence[Fact]) -> Decision:
     >>> decide([Fact("opsin", meph, "OPSIN a"), risky]).ident == meph
     True
     """
+    if not facts:
+        return Decision(None, (), (), "no fact")
+    if found := contradiction(facts):
+        return settle(*found, facts)
+    facts = [f for f in facts if f.kind != "witness"]
     if not facts:
         return Decision(None, (), (), "no fact")
     groups = sorted(
@@ -289,8 +361,11 @@ def _resolve(entries: Iterable[_Entry], marked: bool) -> Ident | None:
 class Index:
     """Names and CAS numbers of identified rows, with the rows that gave them."""
 
-    def __init__(self, vocabularies: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, vocabularies: frozenset[str] = frozenset(), other_sources: bool = False
+    ) -> None:
         self.vocabularies = vocabularies
+        self.other_sources = other_sources  # only other sources' rows answer, not other rows
         self.exact: dict[str, dict[str, _Entry]] = defaultdict(dict)
         self.folded: dict[str, dict[str, _Entry]] = defaultdict(dict)
         self.cas: dict[str, dict[str, _Entry]] = defaultdict(dict)
@@ -311,8 +386,14 @@ class Index:
         for number in cas:
             self._add(self.cas, number, ident, row.ref)
 
-    @staticmethod
-    def _others(table: dict[str, dict[str, _Entry]], key: str, ref: str) -> list[_Entry]:
+    def _others(self, table: dict[str, dict[str, _Entry]], key: str, ref: str) -> list[_Entry]:
+        if self.other_sources:
+            source = ref.rsplit(":", 1)[0]
+            return [
+                e
+                for e in table.get(key, {}).values()
+                if any(not r.startswith(f"{source}:") for r in e.rows)
+            ]
         return [e for e in table.get(key, {}).values() if e.rows - {ref}]
 
     def _vocabulary_only(self, entries: list[_Entry]) -> bool:
@@ -400,6 +481,13 @@ class Reading:
     spelling: str
     ident: Ident
     risks: tuple[str, ...]
+    read: tuple[str, str] = ("", "")  # the spelling OPSIN read and its SMILES, as OPSIN gave it
+
+    @property
+    def sure(self) -> bool:
+        """No known risk in the name and no doubt about the reading (:func:`doubts`): sure
+        enough to contradict a given structure."""
+        return not self.risks and not doubts(*self.read)
 
 
 def partial_stereo(smiles: str) -> bool:
@@ -424,6 +512,7 @@ def read_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Readin
         if found is None:
             continue
         spelling, smiles = found
+        read = (spelling, smiles)
         respelt = respell(" ".join(pair[0].replace("*", "").split()), pair[1])
         flattened = spelling == without_stereo_locants(respelt) != respelt
         partial = partial_stereo(smiles)  # a half-read stereo name: its skeleton, stereo open
@@ -439,7 +528,7 @@ def read_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Readin
             spelling += " (α/β descriptors not read: stereo left open)"
         elif partial:
             spelling += " (stereo read on only some centres: left open)"
-        readings[pair] = Reading(spelling, ident_of(keys), tuple(risks))
+        readings[pair] = Reading(spelling, ident_of(keys), tuple(risks), read)
     return readings
 
 
@@ -464,6 +553,11 @@ class Identifier:
                 self.given[i] = fact
         pairs = [(n.text, self._language(row, n)) for row in rows for n in self._named(row)]
         self.readings = read_names(pairs)
+        self.witnesses = Index(other_sources=True)
+        for i, fact in self.given.items():
+            row, role = rows[i], roles[rows[i].source]
+            if role.names_are_identity:
+                self.witnesses.add(row, fact.ident, self._named(row), row.cas, role.language)
 
     def _language(self, row: Row, name: Name) -> str:
         return name.language or self.roles[row.source].language
@@ -516,7 +610,7 @@ class Identifier:
                 ):  # a person's systematic name: as good as a given structure
                     found.append(
                         Fact(
-                            "given:trusted",
+                            "given:curated",
                             reading.ident,
                             f"curated name '{reading.spelling}' (OPSIN)",
                         )
@@ -525,8 +619,29 @@ class Identifier:
                 kind = "opsin:risky" if reading.risks else "opsin"
                 risk = f" ({'; '.join(reading.risks)})" if reading.risks else ""
                 found.append(
-                    Fact(kind, reading.ident, f"OPSIN '{reading.spelling}'{risk}", weak_stereo=True)
+                    Fact(
+                        kind,
+                        reading.ident,
+                        f"OPSIN '{reading.spelling}'{risk}",
+                        weak_stereo=True,
+                        systematic=name.kind == "systematic" and i in self.given and reading.sure,
+                    )
                 )
+        if contradiction(found):
+            found += self._witnesses(row)
+        return found
+
+    def _witnesses(self, row: Row) -> list[Fact]:
+        """Other sources' given structures under the row's names and CAS numbers."""
+        found = []
+        for name in self._named(row):
+            if ident := self.witnesses.name(name, self._language(row, name), row.ref):
+                found.append(
+                    Fact("witness", ident, f"another source's structure for '{name.text}'")
+                )
+        for number in row.cas:
+            if ident := self.witnesses.cas_number(number, row.ref):
+                found.append(Fact("witness", ident, f"another source's structure for CAS {number}"))
         return found
 
     def _ester(self, text: str, language: str, ref: str, index: Index) -> Fact | None:

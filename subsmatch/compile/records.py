@@ -76,7 +76,7 @@ class Row:
     label: str = ""  # street and synonym tables: the substance their names belong to
     material: str = ""  # "" or one of MATERIALS
     note: str = ""
-    trust: str = ""  # overrides the source's trust in its structures ("trusted": set by a person)
+    trust: str = ""  # overrides the source's trust in its structures ("curated": set by a person)
     # why a person could not settle what the row names (curated): when it stays name-only, it is
     # excepted from its list's name-only share and the audit gives this reason
     unsettled: str = ""

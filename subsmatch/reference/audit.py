@@ -104,6 +104,13 @@ def render(audit: Audit, jurisdiction: str | None = None, list_name: str | None 
         return "\n".join(lines) + "\n"
     sections = [
         (
+            "given structures their own systematic name contradicts, and how each was settled",
+            [
+                f"{c['row']} {c['name']}: {c['settled']} ({c['reason']})"
+                for c in audit.section("self_contradictions")
+            ],
+        ),
+        (
             "conflicts found and how they were settled",
             [
                 f"{c['row']} {c['name']}: {c['settled']} ({c['reason']}); "
