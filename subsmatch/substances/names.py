@@ -510,10 +510,11 @@ _MARKERS = re.compile(
     r"|on$|ol$"  # ketone vs alcohol endings (androstenedione vs androstenediol)
 )
 _MARKER_CANONICAL = {"dex": "dextro", "lev": "levo"}
-# chemical morphemes a typo rarely makes but a neighbouring substance has, found anywhere in a
-# long word, overlapping the markers above (penthiobarbital: the t of pent is the t of thio);
-# two-letter ones (aza, oxo) are left out: one typo makes or unmakes them (nitraiepam)
-_MORPHEMES = re.compile(r"(?=(tio(?!n)|homo))")
+# chemical morphemes a typo rarely makes but a neighbouring substance has, found anywhere in
+# the key as written, overlapping the markers above (penthiobarbital: the t of pent is the t of
+# thio); sought before the spelling is folded, where th -> t and y -> i would let a typo make
+# one (ethyo -> etio); two-letter ones (aza, oxo) are left out: one typo makes or unmakes them
+_MORPHEMES = re.compile(r"(?=(th?io(?!n)|homo))")
 _AZOLE = "azol"  # the suffix class of azoles (carbazole, German Carbazol), not of -ol alcohols
 
 
@@ -605,6 +606,8 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
     False
     >>> guard_signature("metronidazol") == guard_signature("metronidazole")
     True
+    >>> guard_signature("n-ethyohexedrone") == guard_signature("n-ethylhexedrone")  # no thio
+    True
     """
     numbers: list[str] = []
     shorts: list[str] = []
@@ -620,7 +623,7 @@ def guard_signature(key: str) -> tuple[tuple[str, ...], ...]:
         else:
             markers.append(run[0])  # typos rarely hit a first letter: amfetamine/camfetamine
             markers.extend(_MARKER_CANONICAL.get(m, m) for m in _MARKERS.findall(run))
-            markers.extend(_MORPHEMES.findall(run))
             if run.endswith(_AZOLE):  # folded: the final e is gone
                 markers.append(_AZOLE)
+    markers.extend("tio" if m != "homo" else m for m in _MORPHEMES.findall(key))
     return tuple(numbers), tuple(shorts), tuple(markers), tuple(signs)
