@@ -58,6 +58,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     (vocabulary.LABEL_STRUCTURES, vocabulary.read_label_structures),
     (curated.COMMON, curated.read_common),
     (curated.EXCLUSIONS, curated.read_exclusions),
+    (curated.DESCRIBED, curated.read_described_listings),
 )
 
 
