@@ -193,6 +193,24 @@ class SynonymIndex:
                     best[sid] = hit
         return sorted(best.values(), key=_rank)[:limit]
 
+    def spelled(self, name: NormalisedName) -> list[NameHit]:
+        """The hits of :meth:`fuzzy` that spell the query's key by a spelling convention only
+        (the same once spelling-folded: cetirizina, cetirizine).
+
+        A key whose folded form no indexed key has is answered at once, without its guard
+        signature or any scoring: most names asked this are names no table holds.
+
+        >>> index = SynonymIndex([("cetirizine", "s1"), ("cetirizone", "s2")])
+        >>> [h.substance_id for h in index.spelled(normalise("cetirizina"))]
+        ['s1']
+        >>> index.spelled(normalise("cetirizane"))
+        []
+        """
+        folded = spelling_fold(name.key)
+        if folded not in self._folded:
+            return []
+        return [hit for hit in self.fuzzy(name) if spelling_fold(hit.matched_name) == folded]
+
     # --- indexes built when first asked --------------------------------------------------------
 
     @cached_property
@@ -210,6 +228,11 @@ class SynonymIndex:
         for key in self._rows:
             by_compact[compact_key(key)].append(key)
         return {compact: tuple(keys) for compact, keys in by_compact.items()}
+
+    @cached_property
+    def _folded(self) -> frozenset[str]:
+        """The spelling-folded forms of the keys fuzzy matching may answer."""
+        return frozenset(f for bucket in self._buckets.values() for f in bucket.folded)
 
     @cached_property
     def _buckets(self) -> dict[tuple[tuple[str, ...], ...], _Bucket]:
