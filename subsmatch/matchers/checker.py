@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import date
 from functools import cached_property, partial
+from pathlib import Path
+from typing import TypeVar
 
+from subsmatch import startup
 from subsmatch.caching import BoundedCache
+from subsmatch.matchers import names as names_module
 from subsmatch.matchers import reference_analogues, reference_matches, reference_parents
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex, Neighbour
 from subsmatch.matchers.verdict import Verdict, evaluate, verdict_to_dict
-from subsmatch.reference.lists import JURISDICTIONS, Reference, load
+from subsmatch.reference.lists import JURISDICTIONS, Reference, load, sources
 from subsmatch.settings import DEFAULT_HOME, parse_home
 from subsmatch.substances.facts import QueryFacts
 from subsmatch.substances.names import KEY_VERSION
@@ -27,6 +31,8 @@ from subsmatch.substances.structures import StructureKeys
 VERDICTS_KEPT = 100_000  # verdicts cached per query text, and per structure
 BATCH_KEPT = 2_000  # per query text, for a batch (ingest, rematch) that asks each name once
 INDEXES_KEPT = 8  # similarity indexes cached per jurisdictions and date (about 10 MB each)
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -117,7 +123,11 @@ class Checker:
     def resolver(self) -> Resolver:
         reference = self.reference
         lookups = Lookups(
-            names=SynonymIndex(reference.name_rows(), reference.name_keys(KEY_VERSION)),
+            names=SynonymIndex(
+                reference.name_rows(),
+                reference.name_keys(KEY_VERSION),
+                partial(_kept_name_index, reference),
+            ),
             cas=reference.by_cas,
             inchikey=reference.by_inchikey,
             skeleton=self._isomers,
@@ -244,3 +254,15 @@ class Checker:
 
         judged = self._judged.get_or_make(key, judge)
         return replace(judged, query=resolution.query, resolution=resolution)
+
+
+def _kept_name_index(reference: Reference, part: str, make: Callable[[], T]) -> T:
+    """A part of the synonym index of the reference's names (see :class:`SynonymIndex`), kept
+    in the start-up cache: made from its tables, by this normaliser (``KEY_VERSION``: the
+    module and its word tables) and this index code."""
+    return startup.kept(
+        f"name_index_{part}",
+        [*sources(reference.data_dir), Path(names_module.__file__)],
+        make,
+        extra=[str(reference.data_dir), KEY_VERSION],
+    )
