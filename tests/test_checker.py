@@ -192,3 +192,29 @@ def test_the_reference_name_index_is_kept_for_the_next_process(tmp_path, monkeyp
     kept = sorted(p.name.rsplit("-", 1)[0] for p in tmp_path.glob("name_index_*.pickle"))
     assert kept == ["name_index_buckets", "name_index_by_base", "name_index_by_compact"]
     assert Checker(use_opsin=False).check_json(queries) == first
+
+
+def test_a_large_batch_leaves_its_objects_to_the_full_collection():
+    """After a batch that made many objects the collector is on again, nothing stays frozen,
+    the young generation is empty (nothing there to scan), and a cycle made in the batch is
+    still collected, by a full collection."""
+    import gc
+    import weakref
+
+    from subsmatch.matchers.checker import TENURED_FROM, collection_paused
+
+    class Node:
+        pass
+
+    gc.collect()
+    with collection_paused():
+        kept = [[i] for i in range(TENURED_FROM)]
+        cycle = Node()
+        cycle.self = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.get_count()[0] < 100 and gc.is_tracked(kept[-1])
+    assert gone() is not None  # unreachable, not collected yet: it waits for a full collection
+    gc.collect()
+    assert gone() is None

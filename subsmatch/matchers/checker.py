@@ -35,6 +35,10 @@ INDEXES_KEPT = 8  # similarity indexes cached per jurisdictions and date (about 
 T = TypeVar("T")
 
 
+TENURED_FROM = 20_000  # objects a batch leaves in the young generation, past which they are
+# moved to the oldest unscanned (see collection_paused)
+
+
 @contextmanager
 def collection_paused() -> Iterator[None]:
     """The cyclic garbage collector paused meanwhile (and on again after, if it was on).
@@ -43,6 +47,13 @@ def collection_paused() -> Iterator[None]:
     and no reference cycles: each collection it triggered scanned the whole reference and every
     cache, and found nothing, a quarter to a third of the batch's time. Memory is still freed
     as it falls out of use (reference counting); only cycles wait for the collector.
+
+    What a large batch leaves alive (``TENURED_FROM`` objects or more: its verdicts and
+    resolutions, kept in the caches) is then moved to the oldest generation, unscanned
+    (``gc.freeze`` then ``gc.unfreeze``, which move lists, not objects), when nothing else is
+    frozen: collecting the young generation would have scanned each of them, a tenth of the
+    batch's time, and found them alive. A full collection still scans them, and any cycle
+    among them waits for it.
 
     >>> with collection_paused():
     ...     gc.isenabled()
@@ -56,6 +67,9 @@ def collection_paused() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            if gc.get_count()[0] >= TENURED_FROM and not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
