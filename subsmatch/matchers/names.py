@@ -151,14 +151,11 @@ class SynonymIndex:
         its base are returned instead, each with the key that matched (``matched_name`` then
         differs from ``name.key``: the caller decides whether that stereo form is covered).
         """
-        if name.key in self._rows:
-            return [NameHit(sid, name.key, 100.0, True, r) for sid, r in self._of(name.key)]
-        if name.stereo:
-            return [
-                NameHit(sid, key, 100.0, True, regions)
-                for key in self._by_base.get(name.base, ())
-                for sid, regions in self._of(key)
-            ]
+        key = name.key  # a property that joins its parts: asked once
+        if key in self._rows:
+            return [NameHit(sid, key, 100.0, True, r) for sid, r in self._of(key)]
+        if name.stereo and (keys := self._by_base.get(name.base)):
+            return [NameHit(sid, k, 100.0, True, r) for k in keys for sid, r in self._of(k)]
         return []
 
     def compact(self, name: NormalisedName) -> list[NameHit]:
