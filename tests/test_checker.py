@@ -181,3 +181,40 @@ def test_a_batch_checker_keeps_few_verdicts_per_text_and_judges_alike(checker):
     batch = Checker(use_opsin=False, kept=2)
     assert batch.check_json(names) == checker.check_json(names)
     assert len(batch._verdicts) <= 2 and len(batch.resolver._cache) <= 2
+
+
+def test_the_reference_name_index_is_kept_for_the_next_process(tmp_path, monkeypatch):
+    """The parts of the synonym index built when first asked are kept in the start-up cache,
+    and a checker that reads them back answers alike."""
+    monkeypatch.setenv("SUBSMATCH_CACHE_DIR", str(tmp_path))
+    queries = ["fentanly", "MDMB 4en PINACA", "(R)-cocaine", "cetirizina", "Unknown compound 12"]
+    first = Checker(use_opsin=False).check_json(queries)
+    kept = sorted(p.name.rsplit("-", 1)[0] for p in tmp_path.glob("name_index_*.pickle"))
+    assert kept == ["name_index_buckets", "name_index_by_base", "name_index_by_compact"]
+    assert Checker(use_opsin=False).check_json(queries) == first
+
+
+def test_a_large_batch_leaves_its_objects_to_the_full_collection():
+    """After a batch that made many objects the collector is on again, nothing stays frozen,
+    the young generation is empty (nothing there to scan), and a cycle made in the batch is
+    still collected, by a full collection."""
+    import gc
+    import weakref
+
+    from subsmatch.matchers.checker import TENURED_FROM, collection_paused
+
+    class Node:
+        pass
+
+    gc.collect()
+    with collection_paused():
+        kept = [[i] for i in range(TENURED_FROM)]
+        cycle = Node()
+        cycle.self = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.get_count()[0] < 100 and gc.is_tracked(kept[-1])
+    assert gone() is not None  # unreachable, not collected yet: it waits for a full collection
+    gc.collect()
+    assert gone() is None

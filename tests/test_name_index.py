@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from subsmatch.matchers.names import NameHit, SynonymIndex
 from subsmatch.reference.lists import DATA_DIR, Reference
-from subsmatch.substances.names import KEY_VERSION, guard_signature, normalise
+from subsmatch.substances.names import KEY_VERSION, guard_signature, normalise, spelling_fold
 
 PAIRS = [
     ("MDMA", "s1"),
@@ -199,3 +199,39 @@ def test_stored_keys_are_taken_only_from_this_normaliser(tmp_path) -> None:
         name = normalise(query)
         assert stored.exact(name) == made.exact(name)
         assert stored.fuzzy(name) == made.fuzzy(name)
+
+
+_SPELLINGS = st.sampled_from(
+    ["cetirizine", "cetirizina", "cetirizone", "levocetirizine", "fentanyl", "fentanil",
+     "fentanly", "methamphetamine", "metamfetamine", "kokain", "cocaine", "cocainum"]
+)  # fmt: skip
+
+
+@given(st.lists(_SPELLINGS, min_size=1, max_size=8), _SPELLINGS)
+def test_spelled_is_fuzzy_narrowed_to_spelling_conventions(synonyms, query) -> None:
+    """The prefilter of ``spelled`` (no indexed key folds to the query's fold) only ever
+    skips queries whose answer would have been empty."""
+    index = SynonymIndex((name, f"s{i}") for i, name in enumerate(synonyms))
+    name = normalise(query)
+    folded = spelling_fold(name.key)
+    expected = [h for h in index.fuzzy(name) if spelling_fold(h.matched_name) == folded]
+    assert index.spelled(name) == expected
+
+
+def test_indexes_built_when_first_asked_go_through_keep(index: SynonymIndex) -> None:
+    """What ``keep`` hands back is what the index uses (as a copy from an earlier process
+    would be), and each part is asked for once, by its name."""
+    asked: list[str] = []
+    kept: dict[str, object] = {}
+
+    def keeping(part, make):
+        asked.append(part)
+        return kept.setdefault(part, make())
+
+    first = SynonymIndex(PAIRS, keep=keeping)
+    queries = [normalise(q) for q in ("fentanil", "metamfetamine", "(R)-LSD", "3 CMC", "kokain")]
+    answers = [(first.exact(q), first.compact(q), first.fuzzy(q)) for q in queries]
+    assert sorted(asked) == ["buckets", "by_base", "by_compact"]
+    second = SynonymIndex(PAIRS, keep=lambda part, make: kept[part])  # makes nothing
+    assert [(second.exact(q), second.compact(q), second.fuzzy(q)) for q in queries] == answers
+    assert answers == [(index.exact(q), index.compact(q), index.fuzzy(q)) for q in queries]

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from datetime import date
 from functools import cached_property, partial
+from pathlib import Path
+from typing import TypeVar
 
+from subsmatch import startup
 from subsmatch.caching import BoundedCache
+from subsmatch.matchers import names as names_module
 from subsmatch.matchers import reference_analogues, reference_matches, reference_parents
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex, Neighbour
 from subsmatch.matchers.verdict import Verdict, evaluate, verdict_to_dict
-from subsmatch.reference.lists import JURISDICTIONS, Reference, load
+from subsmatch.reference.lists import JURISDICTIONS, Reference, load, sources
 from subsmatch.settings import DEFAULT_HOME, parse_home
 from subsmatch.substances.facts import QueryFacts
 from subsmatch.substances.names import KEY_VERSION
@@ -28,6 +32,12 @@ VERDICTS_KEPT = 100_000  # verdicts cached per query text, and per structure
 BATCH_KEPT = 2_000  # per query text, for a batch (ingest, rematch) that asks each name once
 INDEXES_KEPT = 8  # similarity indexes cached per jurisdictions and date (about 10 MB each)
 
+T = TypeVar("T")
+
+
+TENURED_FROM = 20_000  # objects a batch leaves in the young generation, past which they are
+# moved to the oldest unscanned (see collection_paused)
+
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
@@ -37,6 +47,13 @@ def collection_paused() -> Iterator[None]:
     and no reference cycles: each collection it triggered scanned the whole reference and every
     cache, and found nothing, a quarter to a third of the batch's time. Memory is still freed
     as it falls out of use (reference counting); only cycles wait for the collector.
+
+    What a large batch leaves alive (``TENURED_FROM`` objects or more: its verdicts and
+    resolutions, kept in the caches) is then moved to the oldest generation, unscanned
+    (``gc.freeze`` then ``gc.unfreeze``, which move lists, not objects), when nothing else is
+    frozen: collecting the young generation would have scanned each of them, a tenth of the
+    batch's time, and found them alive. A full collection still scans them, and any cycle
+    among them waits for it.
 
     >>> with collection_paused():
     ...     gc.isenabled()
@@ -50,6 +67,9 @@ def collection_paused() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            if gc.get_count()[0] >= TENURED_FROM and not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -117,7 +137,11 @@ class Checker:
     def resolver(self) -> Resolver:
         reference = self.reference
         lookups = Lookups(
-            names=SynonymIndex(reference.name_rows(), reference.name_keys(KEY_VERSION)),
+            names=SynonymIndex(
+                reference.name_rows(),
+                reference.name_keys(KEY_VERSION),
+                partial(_kept_name_index, reference),
+            ),
             cas=reference.by_cas,
             inchikey=reference.by_inchikey,
             skeleton=self._isomers,
@@ -244,3 +268,15 @@ class Checker:
 
         judged = self._judged.get_or_make(key, judge)
         return replace(judged, query=resolution.query, resolution=resolution)
+
+
+def _kept_name_index(reference: Reference, part: str, make: Callable[[], T]) -> T:
+    """A part of the synonym index of the reference's names (see :class:`SynonymIndex`), kept
+    in the start-up cache: made from its tables, by this normaliser (``KEY_VERSION``: the
+    module and its word tables) and this index code."""
+    return startup.kept(
+        f"name_index_{part}",
+        [*sources(reference.data_dir), Path(names_module.__file__)],
+        make,
+        extra=[str(reference.data_dir), KEY_VERSION],
+    )

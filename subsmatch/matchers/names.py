@@ -28,16 +28,20 @@ uncertain. A query with a stereo prefix only meets keys with the same prefix; to
 the unprefixed name, query with ``normalise(name.base)``.
 
 Only the exact index is built with the index: the base, separator-blind and fuzzy indexes are
-built when first asked (a single ``check`` of a known name never needs them). Keys made by
-this normaliser (``KEY_VERSION``) may be given, so that the names need not be normalised again.
+built when first asked (a single ``check`` of a known name never needs them), through ``keep``,
+which may hand back a copy an earlier process kept (the checker's keeps them in the start-up
+cache, :mod:`subsmatch.startup`: an ingest's second process neither folds nor signs a hundred
+thousand keys again). Keys made by this normaliser (``KEY_VERSION``) may be given, so that the
+names need not be normalised again.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -83,6 +87,13 @@ class _Bucket:
 
 
 Meanings = tuple[tuple[str, frozenset[str]], ...]  # (substance id, regions), sorted by id
+Keep = Callable[[str, Callable[[], Any]], Any]
+"""``keep(name, make)``: ``make()``, or the same value kept from an earlier process."""
+
+
+def made(name: str, make: Callable[[], Any]) -> Any:
+    """The :data:`Keep` that keeps nothing: ``make()``."""
+    return make()
 
 
 def _meanings(rows: list[tuple[str, str]]) -> Meanings:
@@ -103,10 +114,17 @@ class SynonymIndex:
     ``names`` holds (text, substance id) or (text, substance id, region) rows; ``keys``, when
     given, their keys as :func:`normalise` makes them now (aligned with ``names``). A key's
     rows are grouped by substance when the key is first asked for: building stays a single
-    pass (the reference holds tens of thousands of names).
+    pass (the reference holds tens of thousands of names). ``keep`` makes the indexes built
+    when first asked (by name: "by_base", "by_compact", "buckets"); it may only hand back
+    what ``make`` would make from these names and this code.
     """
 
-    def __init__(self, names: Iterable[Sequence[str]], keys: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        names: Iterable[Sequence[str]],
+        keys: Sequence[str] | None = None,
+        keep: Keep = made,
+    ) -> None:
         rows: dict[str, list[tuple[str, str]]] = {}
         for i, (text, substance_id, *region) in enumerate(names):
             key = keys[i] if keys is not None else normalise(text).key
@@ -114,6 +132,7 @@ class SynonymIndex:
                 rows.setdefault(key, []).append((substance_id, region[0] if region else ""))
         self._rows = rows
         self._meanings: dict[str, Meanings] = {}
+        self._keep = keep
 
     def _of(self, key: str) -> Meanings:
         """The meanings of a key in the index."""
@@ -132,14 +151,11 @@ class SynonymIndex:
         its base are returned instead, each with the key that matched (``matched_name`` then
         differs from ``name.key``: the caller decides whether that stereo form is covered).
         """
-        if name.key in self._rows:
-            return [NameHit(sid, name.key, 100.0, True, r) for sid, r in self._of(name.key)]
-        if name.stereo:
-            return [
-                NameHit(sid, key, 100.0, True, regions)
-                for key in self._by_base.get(name.base, ())
-                for sid, regions in self._of(key)
-            ]
+        key = name.key  # a property that joins its parts: asked once
+        if key in self._rows:
+            return [NameHit(sid, key, 100.0, True, r) for sid, r in self._of(key)]
+        if name.stereo and (keys := self._by_base.get(name.base)):
+            return [NameHit(sid, k, 100.0, True, r) for k in keys for sid, r in self._of(k)]
         return []
 
     def compact(self, name: NormalisedName) -> list[NameHit]:
@@ -193,26 +209,59 @@ class SynonymIndex:
                     best[sid] = hit
         return sorted(best.values(), key=_rank)[:limit]
 
+    def spelled(self, name: NormalisedName) -> list[NameHit]:
+        """The hits of :meth:`fuzzy` that spell the query's key by a spelling convention only
+        (the same once spelling-folded: cetirizina, cetirizine).
+
+        A key whose folded form no indexed key has is answered at once, without its guard
+        signature or any scoring: most names asked this are names no table holds.
+
+        >>> index = SynonymIndex([("cetirizine", "s1"), ("cetirizone", "s2")])
+        >>> [h.substance_id for h in index.spelled(normalise("cetirizina"))]
+        ['s1']
+        >>> index.spelled(normalise("cetirizane"))
+        []
+        """
+        folded = spelling_fold(name.key)
+        if folded not in self._folded:
+            return []
+        return [hit for hit in self.fuzzy(name) if spelling_fold(hit.matched_name) == folded]
+
     # --- indexes built when first asked --------------------------------------------------------
 
     @cached_property
     def _by_base(self) -> dict[str, tuple[str, ...]]:
         """Key without its stereo prefix -> the keys that have it."""
+        return self._keep("by_base", self._make_by_base)
+
+    @cached_property
+    def _by_compact(self) -> dict[str, tuple[str, ...]]:
+        """Key without spaces and hyphens -> the keys that have it."""
+        return self._keep("by_compact", self._make_by_compact)
+
+    @cached_property
+    def _buckets(self) -> dict[tuple[tuple[str, ...], ...], _Bucket]:
+        """Guard signature -> the keys (long enough to be fuzzy-matched) that have it."""
+        return self._keep("buckets", self._make_buckets)
+
+    @cached_property
+    def _folded(self) -> frozenset[str]:
+        """The spelling-folded forms of the keys fuzzy matching may answer."""
+        return frozenset(f for bucket in self._buckets.values() for f in bucket.folded)
+
+    def _make_by_base(self) -> dict[str, tuple[str, ...]]:
         by_base: defaultdict[str, list[str]] = defaultdict(list)
         for key in self._rows:
             by_base[split_stereo(key)[1]].append(key)
         return {base: tuple(keys) for base, keys in by_base.items()}
 
-    @cached_property
-    def _by_compact(self) -> dict[str, tuple[str, ...]]:
-        """Key without spaces and hyphens -> the keys that have it."""
+    def _make_by_compact(self) -> dict[str, tuple[str, ...]]:
         by_compact: defaultdict[str, list[str]] = defaultdict(list)
         for key in self._rows:
             by_compact[compact_key(key)].append(key)
         return {compact: tuple(keys) for compact, keys in by_compact.items()}
 
-    @cached_property
-    def _buckets(self) -> dict[tuple[tuple[str, ...], ...], _Bucket]:
+    def _make_buckets(self) -> dict[tuple[tuple[str, ...], ...], _Bucket]:
         buckets: defaultdict[tuple[tuple[str, ...], ...], list[tuple[str, str]]] = defaultdict(list)
         for key in self._rows:
             if len(key) >= MIN_FUZZY_LENGTH:  # folded once: the guard reads the cached fold

@@ -41,10 +41,13 @@ import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import rdkit  # the version only (rdkit.Chem is imported when first used)
+
+from subsmatch import startup
 from subsmatch.lazy import lazy
 from subsmatch.matchers import classes as classes_module
 from subsmatch.matchers.classes import CLASSES_FILE, drug_classes, read_curated
@@ -220,6 +223,18 @@ def lookalike_of(
 
 @cache
 def load_lookalikes(path: Path = LOOKALIKES_CSV) -> tuple[Lookalike, ...]:
+    """The curated look-alikes with their structure keys, kept in the start-up cache (their
+    standardisation is a quarter of a second): made from the table, by this code and the
+    standardiser's, with this RDKit."""
+    return startup.kept(
+        "lookalikes",
+        [path, Path(__file__), Path(structures.__file__)],
+        partial(_lookalikes, path),
+        extra=[str(path.resolve()), rdkit.__version__],
+    )
+
+
+def _lookalikes(path: Path) -> tuple[Lookalike, ...]:
     found = []
     for row in read_curated(path):
         keys = keys_of(row["smiles"])

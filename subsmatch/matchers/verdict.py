@@ -598,7 +598,10 @@ def evaluate(
         if law.sources & facts.by_code.keys()
         else dict.fromkeys(jurisdictions, ())
     )
-    listed = {code: _status_of(facts.of(code)) for code in jurisdictions}
+    listed = {  # most substances are listed in a few jurisdictions only
+        code: _status_of(facts.of(code)) if code in facts.by_code else Status.NOT_LISTED
+        for code in jurisdictions
+    }
     # a generic definition matters where no listing controls the substance already
     open_codes = tuple(
         code

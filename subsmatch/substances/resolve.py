@@ -73,6 +73,7 @@ class NameLookup(Protocol):
     def exact(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
     def compact(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
     def fuzzy(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
+    def spelled(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
 
 
 @dataclass(frozen=True)
@@ -541,12 +542,7 @@ class Resolver:
         (cetirizina: levocetirizine), also with a stereo prefix the table gives them
         (levomentol: (+)-menthol); never slang, never a relative's typo (one step of doubt)."""
         for relative in stereo_word_relatives(name.base):
-            folded = spelling_fold(normalise(relative).key)
-            spelled = [
-                hit
-                for hit in self.lookups.names.fuzzy(normalise(relative))
-                if spelling_fold(hit.matched_name) == folded
-            ]
+            spelled = self.lookups.names.spelled(normalise(relative))
             prefixed = [
                 hit
                 for near in spelled
