@@ -1,7 +1,7 @@
 """The ingest's own CPU per phase, the checker's part taken out: a file ingested in process a
 second time, into a fresh SQLite database, with a checker that already judged its names.
 
-    .venv/bin/python benchmarks/ingest_phases.py FILE [--runs 2]
+    .venv/bin/python benchmarks/ingest_phases.py FILE [--runs 2] [--read-only]
     PYTHONPATH=/path/to/another/tree .venv/bin/python benchmarks/ingest_phases.py FILE
 
 The first ingest (untimed) fills the checker's caches; each timed one has a fresh pipeline, so
@@ -11,6 +11,10 @@ phases, each measured around one call per chunk (negligible overhead): choosing 
 verdict, storing the resolutions, building the finding rows, the bulk inserts, the writing of a
 chunk as a whole; what is not in the writing is reading (the reader and its limits), chunking
 and the collections between chunks. Phases a tree does not have are left out.
+
+``--read-only`` times the reading alone instead (the report's records, within the limits, as
+a pipeline gets them, the cyclic collector paused as in an ingest; no database, no checker):
+the reader's own CPU, least disturbed by what else runs.
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ from pathlib import Path
 
 from subsmatch.ingest import writer
 from subsmatch.ingest.pipeline import Pipeline
+from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.verdicts import Verdicts
-from subsmatch.matchers.checker import Checker
+from subsmatch.matchers.checker import Checker, collection_paused
 from subsmatch.store import ingests
 from subsmatch.store.engine import make_engine
 
@@ -57,7 +62,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--read-only", action="store_true", help="time the reading alone")
     args = parser.parse_args()
+    if args.read_only:
+        for run in range(args.runs):
+            start = time.process_time()
+            with collection_paused(), open_report(args.file) as report:  # as in an ingest
+                records = sum(1 for _record in report)
+            seconds = time.process_time() - start
+            print(f"run {run}: reading CPU {seconds:.2f} s, {records:,} records", flush=True)
+        return 0
     checker = Checker(kept=10**7)  # keeps every verdict of the file
     folder = Path(tempfile.mkdtemp())
     Pipeline(make_engine(f"sqlite:///{folder / 'warm.sqlite'}"), checker).ingest(args.file)

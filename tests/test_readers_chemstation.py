@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from subsmatch.ingest.readers import ReadOptions
+import pytest
+
+from subsmatch.ingest.readers import ReadOptions, chemstation
 from subsmatch.ingest.records import Analysis, Finding, Rejection
 from tests.helpers import of, read_all
 
@@ -226,3 +229,36 @@ def test_hits_continued_right_below_a_page_header_without_titles_stay_with_the_l
     peak2 = of(records, Analysis)[1]
     hits = [f for f in of(records, Finding) if f.analysis_id == peak2.id]
     assert [f.rank for f in hits] == [1, 2, 3, 4] and hits[2].locator.page == 2
+
+
+# the hit line's pattern as first written (the name tried from the line's start): the faster
+# one must match the same lines and give the same name once stripped, and the same fields
+_FIRST_HIT_TAIL = re.compile(
+    r"^(?P<name>.*?)\s+(?P<ref>\d+)\s+(?P<cas>\d{1,7}-\d{2}-\d)\s+(?P<qual>\d{1,3})\s*$"
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "                 Cocaine                                 1001 000050-36-2 95",
+        "                 Cocaine 1001 000050-36-2 95   ",
+        "                 Compound 12 34 1001 000050-36-2 95",  # digits in the name
+        "                 2C-B 5 58-08-2 1001 000050-36-2 9",  # a CAS-like word in the name
+        "                 \tTab\tname\t1001\t50-36-2\t100",
+        "                 1001 000050-36-2 95",  # no name
+        " 1001 000050-36-2 95",
+        "1001 000050-36-2 95",  # no blank before the ref: no hit
+        "                 Cocaine                                 1001 000050-36-2 1000",
+        "                 Cocaine                                 1001 00000050-36-2 95",
+        "                 Cocaine                                 x1001 000050-36-2 95",
+        "                 Cocaine                                 1001 000050-36-2",
+        "                 Cocaine\u00a0\u20031001\u2003000050-36-2 95",  # other blanks
+    ],
+)
+def test_the_hit_pattern_reads_as_first_written(line):
+    first, now = _FIRST_HIT_TAIL.match(line), chemstation._HIT_TAIL.match(line)
+    assert (first is None) == (now is None)
+    if first:
+        assert first["name"].strip() == now["name"].strip()
+        assert first.group("ref", "cas", "qual") == now.group("ref", "cas", "qual")

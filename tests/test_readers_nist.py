@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from subsmatch.ingest.readers import nist
+from subsmatch.ingest.readers.base import ReadContext, ReadOptions
 from subsmatch.ingest.records import Analysis, Finding, Rejection, Role
 from tests.helpers import FIXTURES, of, read_all
 
@@ -127,6 +130,42 @@ def test_every_bad_line_is_reported_with_its_line(tmp_path):
     assert "neither 'Unknown:' nor 'Hit N :'" in rejections[3].reason
     assert rejections[3].raw == "garbage typed by hand"
     assert (report.stats.rows_read, report.stats.findings) == (7, 1)
+
+
+USUAL = "Hit 1  : <<MDMA>>;<<C11H15NO2>>; MF: 861; RMF: 880; Prob: 71.54; CAS:42542-10-9; Mw: 193; Lib: <<mainlib>>; Id: 24051."  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        USUAL,
+        USUAL.replace("MDMA", " \u00df-Hydroxy \u03c4-lactone; form II "),  # NIST's Greek, ";"
+        USUAL.replace("<<C11H15NO2>>", "<< >>").replace("mainlib", " rep lib "),
+        USUAL.replace("42542-10-9", "0-00-0"),  # no CAS
+        USUAL.replace("42542-10-9", "42542-10-8"),  # check digit wrong
+        USUAL.replace("42542-10-9", "-"),
+        USUAL.replace("<<MDMA>>", "<<   >>"),  # empty name: rejected
+        USUAL.replace("MF: 861", "MF: 1200"),  # out of range: rejected
+        USUAL.replace("Prob: 71.54", "Prob: 7.1.5"),  # no number: rejected
+        USUAL.replace("Prob: 71.54", "Prob: 071.540"),
+        USUAL.replace("Lib: <<mainlib>>", "Lib: <<>>"),
+        USUAL.replace("<<MDMA>>", "<<a>>;<<b>>; MF: 1; RMF: 2; CAS:1-1-1; Mw: 1; Lib: <<x"),
+        USUAL.replace("Hit 1  :", "Hit 12:"),
+        USUAL.replace("Hit 1  :", "Hit 1  :  "),
+    ],
+)
+def test_the_usual_layout_reads_as_the_general_path_does(line, monkeypatch):
+    # the default layout is matched in one step; what it gives must be what the field by
+    # field reading gives for the same line, rejections and their reasons included
+    def read(lines):
+        context = ReadContext("SRCRESLT.TXT", "0" * 64, ReadOptions())
+        return list(nist._records(iter(lines), context))
+
+    lines = ["Unknown: A    Compound in Library Factor = 1", line]
+    assert nist._CANONICAL.fullmatch(line) or line.count("<<") != 4  # the cases reach it
+    fast = read(lines)
+    monkeypatch.setattr(nist, "_CANONICAL", re.compile("(?!)"))
+    assert fast == read(lines)
 
 
 def test_utf8_resaved_file_is_still_read_right(tmp_path):

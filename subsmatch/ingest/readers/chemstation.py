@@ -27,6 +27,7 @@ from subsmatch.ingest.records import (
     Finding,
     Instrument,
     Locator,
+    Provenance,
     Record,
     Rejection,
     Role,
@@ -53,8 +54,11 @@ _COLUMNS = re.compile(r"^\s*Pk#\s+RT\s+Area%")
 _PEAK = re.compile(
     r"^\s{0,4}(?P<pk>\d+)\s+(?P<rt>\d+\.\d+)\s+(?P<area>\d+(?:\.\d+)?)(?:\s+(?P<rest>.*?))?\s*$"
 )
+# the name is greedy: its end is found from the line's end (ref, CAS and Qual are the last
+# three words), not tried at every position from the start (5 us a line instead of 23); it
+# keeps the blanks before the last one, which _finding strips
 _HIT_TAIL = re.compile(
-    r"^(?P<name>.*?)\s+(?P<ref>\d+)\s+(?P<cas>\d{1,7}-\d{2}-\d)\s+(?P<qual>\d{1,3})\s*$"
+    r"^(?P<name>.*)\s(?P<ref>\d+)\s+(?P<cas>\d{1,7}-\d{2}-\d)\s+(?P<qual>\d{1,3})\s*$"
 )
 _LIBRARY = re.compile(
     r"^\s*(?:Search Libraries:)?\s*(?P<lib>\S.*?)\s+Minimum Quality:\s*(?P<q>\d+)\s*$"
@@ -113,6 +117,7 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
 
 def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
     source = ctx.source_name
+    provenance = ctx.provenance(NAME, VERSION)  # one for all the analyses of the read
     header = _Header()  # in force for the peaks being read
     block: _Header | None = None  # header block being read, in force from its table on
     page = 1
@@ -156,7 +161,7 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             rest = peak["rest"] or ""
             inline = _HIT_TAIL.match(rest)
             library = None if inline else clean(rest)
-            yield _analysis(analysis_id, peak, library, header, where, ctx)
+            yield _analysis(analysis_id, peak, library, header, where, provenance, ctx)
             if inline:
                 rank += 1
                 ctx.rows_read += 1
@@ -202,6 +207,7 @@ def _analysis(
     library: str | None,
     header: _Header,
     where: Locator,
+    provenance: Provenance,
     ctx: ReadContext,
 ) -> Analysis:
     keys = header.keys
@@ -222,7 +228,7 @@ def _analysis(
         extras.append(("library_path", library))
     return Analysis(
         id=analysis_id,
-        provenance=ctx.provenance(NAME, VERSION),
+        provenance=provenance,
         locator=where,
         label=f"peak {peak['pk']}",
         context=Context.LAB_SCREENING,
@@ -257,6 +263,7 @@ def _measured(acquired: str, timezone: str | None) -> tuple[datetime | None, str
     return measured_at, None
 
 
+@lru_cache(maxsize=256)  # every peak names its library
 def _library_name(path: str | None) -> str | None:
     r"""The library file name without its folder.
 

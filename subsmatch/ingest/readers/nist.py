@@ -40,6 +40,14 @@ _HIT = re.compile(
     r"\s*<<(?P<formula>.*?)>>\s*;(?P<fields>.*)$"
 )
 _FIELD = re.compile(r"^\s*(?P<key>[^:]+?)\s*:\s*(?P<value>.*?)\s*$")
+# The layout MS Search writes by default, matched whole in one step: what it captures is what
+# _HIT and _field would read from the same line (no "<" or ">" in the name or formula, so each
+# ends at its first ">>"; ASCII digits; single spaces as printed); any other line, and any
+# value _score refuses, takes the general path (tests compare the two on varied lines).
+_CANONICAL = re.compile(
+    r"Hit +([0-9]+) *: *<<([^<>]*)>>;<<([^<>]*)>>; MF: ([0-9.]+); RMF: ([0-9.]+); "
+    r"Prob: ([0-9.]+); CAS:([0-9-]+); Mw: ([0-9]+); Lib: <<([^<>;]*)>>; Id: ([0-9]+)\."
+)
 
 # cp437 has no small beta or gamma: NIST prints "ß" (0xE1) for beta, as in "(3ß,5α)-", and
 # "τ" (0xE7) for gamma, as in "τ-lactone" and "τ-Hydroxybutyric acid" (GHB).
@@ -90,7 +98,7 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
     source = ctx.source_name
     program: list[tuple[str, str]] = []
     analysis_id: str | None = None
-    hit_line = _HIT.match
+    hit_line, canonical = _HIT.match, _CANONICAL.fullmatch
     for number, line in enumerate(lines, start=1):
         text = line.rstrip("\r\n")
         where = Locator(source, number)  # positional: the line (one is made per line)
@@ -117,6 +125,10 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
                 )
                 continue
         ctx.rows_read += 1
+        usual = canonical(text) if analysis_id is not None else None
+        if usual and (finding := _usual_finding(usual.groups(), analysis_id, where)):
+            yield finding
+            continue
         hit = hit_line(text)
         if hit is None:
             yield Rejection(
@@ -173,6 +185,36 @@ def _finding(
         False,
         tuple(extras),
     )
+
+
+def _usual_finding(groups: tuple[str, ...], analysis_id: str, where: Locator) -> Finding | None:
+    """The finding of a hit line in MS Search's default layout (:data:`_CANONICAL`), or None
+    when its name is empty or a score is refused (the general path says why)."""
+    rank, name, formula, mf, rmf, prob, cas_raw, mw, library, library_id = groups
+    name = _name(name)
+    scores = _usual_scores(mf, rmf, prob)
+    if not name or scores is None:
+        return None
+    return Finding(
+        analysis_id,
+        where,
+        Role.HIT_CANDIDATE,
+        name,
+        int(rank),
+        normalise_cas(cas_raw),
+        cas_raw,
+        formula.strip() or None,
+        scores,
+        False,
+        (("mw", mw), ("library", library), ("library_id", library_id)),
+    )
+
+
+@lru_cache(maxsize=8192)  # a file repeats its score triples
+def _usual_scores(mf: str, rmf: str, prob: str) -> tuple[Score, ...] | None:
+    """MF, RMF and Prob as :func:`_score` reads them; None when one is refused."""
+    scores = (_score("MF", "mf", mf), _score("RMF", "rmf", rmf), _score("Prob", "prob", prob))
+    return None if any(isinstance(s, str) for s in scores) else scores
 
 
 @lru_cache(maxsize=65536)  # a report repeats its names
