@@ -296,3 +296,26 @@ def test_the_build_settles_given_structures_other_sources_dispute():
     assert ortho["settled"] == "joined to ik:NLSYMTDGNNFMCX-UHFFFAOYSA-N"
     overrides = {o["row"] for o in load_audit().section("overrides")}
     assert "globalchem_us:64" not in overrides
+
+
+def test_drawings_other_sources_contradict_carry_no_listing(reference):
+    """Global-Chem's wrong drawings no longer hold its listings: tetrachloroethylene (drawn for
+    N-ethyl-1-phenylcyclohexylamine), the 4-methylthio amphetamine (drawn for DOM), glycine
+    betaine (the largest component of its chloral betaine) and antipyrine (of dichloralphenazone);
+    and BE's glycol ether for (1R,2S)-chloroephedrine;
+    chloral betaine's listing is on the compound DrugBank's InChIKey names."""
+
+    def listed(inchikey_start: str, jurisdiction: str) -> set[str]:
+        return {
+            e.list
+            for sid, entries in reference.listings.items()
+            if sid.startswith(f"ik:{inchikey_start}")
+            for e in entries
+            if e.jurisdiction == jurisdiction
+        }
+
+    for wrong in ("CYTYCFOTNPOANT", "COBYBOVXXDQRAU", "KWIUHFFTVRNATP", "VEQOALNAAJBPNY"):
+        assert not listed(wrong, "US"), wrong
+    assert not listed("WFSMVVDJSNMRAR", "EU")  # a glycol ether drawn for chloroephedrine
+    assert listed("IFYLVUHLOOCYBG", "US") == {"CSA Schedule I"}  # eticyclidine
+    assert listed("ONAOIDNSINNZOA", "US") == {"CSA Schedule IV"}  # chloral betaine

@@ -36,6 +36,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdkit import Chem
+from rdkit.Chem.rdMolDescriptors import CalcMolFormula
 
 from subsmatch.compile.read.text import name_and_aliases
 from subsmatch.compile.records import Name, Row
@@ -53,7 +54,13 @@ from subsmatch.compile.witnesses import (
 from subsmatch.substances.names import compact_key, normalise, spelling_fold
 from subsmatch.substances.opsin import names_to_smiles
 from subsmatch.substances.opsin_checks import doubts
-from subsmatch.substances.structures import StructureError, StructureKeys, keys_of, without_stereo
+from subsmatch.substances.structures import (
+    StructureError,
+    StructureKeys,
+    keys_of,
+    parse,
+    without_stereo,
+)
 
 WEIGHTS = {
     "given:trusted": 10,  # a structure an identity list gives
@@ -340,6 +347,26 @@ def systematic_enough(name: Name) -> bool:
     False
     """
     return name.kind in ("systematic", "curated") or bool(_LOCANT.search(name.text))
+
+
+def organic_components(structure: str) -> int:
+    """How many carbon-bearing fragments of different formulas a given structure draws: more
+    than one is a co-crystal or a mixture (chloral betaine, dichloralphenazone), whose
+    standardised parent (the largest fragment) would be a component, not the substance; salts
+    with an inorganic counter-ion and isomers drawn side by side count one.
+
+    >>> organic_components("C[N+](C)(C)CC(=O)[O-].OC(O)C(Cl)(Cl)Cl")
+    2
+    >>> organic_components("C[N+]1(C)CCC23C4C1CC5=C2C(=C(C=C5)OC)OC3C(C=C4)O.[Br-]")
+    1
+    """
+    mol = parse(structure)
+    formulas = {
+        CalcMolFormula(part)
+        for part in Chem.GetMolFrags(mol, asMols=True)
+        if any(atom.GetAtomicNum() == 6 for atom in part.GetAtoms())
+    }
+    return len(formulas)
 
 
 def stereo_marked(name: str) -> bool:
@@ -744,6 +771,12 @@ class Identifier:
         if row.formula and keys.formula != row.formula:
             self.unparsable.append(
                 f"{row.ref} {row.first_name}: given formula {row.formula}, structure {keys.formula}"
+            )
+            return None
+        if row.trust != "curated" and (parts := organic_components(row.structure)) > 1:
+            self.unparsable.append(
+                f"{row.ref} {row.first_name}: {parts} organic components of different formulas "
+                "(a co-crystal or a mixture); standardised, it would be only one of them"
             )
             return None
         trust = row.trust or self.roles[row.source].structures
