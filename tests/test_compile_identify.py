@@ -337,3 +337,16 @@ def test_a_systematic_name_opsin_may_misread_contradicts_nothing():
     decision = run([Row("ident", 2, names, structure=four_fa.smiles)])["ident:2"]
     assert decision.ident.inchikey == four_fa.inchikey
     assert not decision.reason.startswith("given structure contradicts")
+
+
+def test_a_co_crystal_s_drawing_is_not_taken_for_its_largest_component():
+    chloral_betaine = "C[N+](C)(C)CC(=O)[O-].OC(O)C(Cl)(Cl)Cl"
+    rows = [
+        Row("ident", 2, [Name("chloralbetaine", "preferred")], structure=chloral_betaine),
+        Row("ident", 3, [Name("betaine", "preferred")], structure="C[N+](C)(C)CC(=O)[O-]"),
+    ]
+    result = Identifier(rows, ROLES).run()
+    decisions = {rows[i].ref: d for i, d in result.decisions.items()}
+    assert decisions["ident:2"].ident is None  # not betaine: no drawable structure of its own
+    assert decisions["ident:3"].ident is not None
+    assert any("co-crystal or a mixture" in line for line in result.unparsable)

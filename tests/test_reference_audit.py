@@ -54,6 +54,17 @@ AUDIT = {
             "against": [],
         }
     ],
+    "disputed_structures": [
+        {
+            "row": "gc:64",
+            "name": "ortho-fluorobutyrylfentanyl",
+            "settled": "joined to ik:O",
+            "reason": "given structure disputed by other sources: 3 provenance(s) give the "
+            "given structure under a positional isomer's name ('parafluorobutyrylfentanyl')",
+            "support": [],
+            "against": [],
+        }
+    ],
     "dropped": [
         {
             "row": "dea:58",
@@ -99,6 +110,8 @@ def test_audit_renders_per_list_and_whole(tmp_path):
     assert "notice names not placed on a structure (1)" in text and "Flunitazene" in text
     assert "own systematic name contradicts, and how each was settled (1)" in text
     assert "be:528 PV-8: joined to ik:D" in text
+    assert "dispute under the same name or CAS, and how each was settled (1)" in text
+    assert "gc:64 ortho-fluorobutyrylfentanyl: joined to ik:O" in text
     assert "fentanyl" in text and "carried more strongly" in text
     only = render(audit, jurisdiction="NL")
     assert "conflicts" not in only and "Opiumwet List II" in only
@@ -270,3 +283,39 @@ def test_the_build_settles_given_structures_their_own_systematic_names_contradic
     assert "settled for the given structure" in found["belgium_legal_gui:160"]["reason"]
     c8 = found["belgium_legal_gui:212"]
     assert c8["settled"].startswith("kept off") and "no third fact" in c8["reason"]
+
+
+def test_the_build_settles_given_structures_other_sources_dispute():
+    """Identify step on the shipped build: Global-Chem's 'ortho-fluorobutyrylfentanyl' draws the
+    para isomer, which the Belgian list, the DEA and the BtMG call para-fluorobutyrylfentanyl;
+    the DEA's notice prints the ortho isomer's chemical name: the row is on the ortho isomer,
+    with no person's override."""
+    found = {c["row"]: c for c in load_audit().section("disputed_structures")}
+    ortho = found["globalchem_us:64"]
+    assert "positional isomer" in ortho["reason"] and "us_federal_register" in ortho["reason"]
+    assert ortho["settled"] == "joined to ik:NLSYMTDGNNFMCX-UHFFFAOYSA-N"
+    overrides = {o["row"] for o in load_audit().section("overrides")}
+    assert "globalchem_us:64" not in overrides
+
+
+def test_drawings_other_sources_contradict_carry_no_listing(reference):
+    """Global-Chem's wrong drawings no longer hold its listings: tetrachloroethylene (drawn for
+    N-ethyl-1-phenylcyclohexylamine), the 4-methylthio amphetamine (drawn for DOM), glycine
+    betaine (the largest component of its chloral betaine) and antipyrine (of dichloralphenazone);
+    and BE's glycol ether for (1R,2S)-chloroephedrine;
+    chloral betaine's listing is on the compound DrugBank's InChIKey names."""
+
+    def listed(inchikey_start: str, jurisdiction: str) -> set[str]:
+        return {
+            e.list
+            for sid, entries in reference.listings.items()
+            if sid.startswith(f"ik:{inchikey_start}")
+            for e in entries
+            if e.jurisdiction == jurisdiction
+        }
+
+    for wrong in ("CYTYCFOTNPOANT", "COBYBOVXXDQRAU", "KWIUHFFTVRNATP", "VEQOALNAAJBPNY"):
+        assert not listed(wrong, "US"), wrong
+    assert not listed("WFSMVVDJSNMRAR", "EU")  # a glycol ether drawn for chloroephedrine
+    assert listed("IFYLVUHLOOCYBG", "US") == {"CSA Schedule I"}  # eticyclidine
+    assert listed("ONAOIDNSINNZOA", "US") == {"CSA Schedule IV"}  # chloral betaine

@@ -7,7 +7,7 @@ from collections import Counter
 
 from subsmatch.compile.curate import Curation
 from subsmatch.compile.dating import DatingReport
-from subsmatch.compile.identify import CONTRADICTS, Decision
+from subsmatch.compile.identify import CONTRADICTS, DISPUTED, Decision
 from subsmatch.compile.merge import Merged
 from subsmatch.compile.names import NameReport
 from subsmatch.compile.records import Row
@@ -91,6 +91,7 @@ def assemble(
         "lists": [{**row, **list_detail[f"{row['jurisdiction']}|{row['list']}"]} for row in lists],
         "conflicts": (found := conflicts(rows, decisions, merged.by_row)),
         "self_contradictions": [c for c in found if c["reason"].startswith(CONTRADICTS)],
+        "disputed_structures": [c for c in found if c["reason"].startswith(DISPUTED)],
         "dropped": [
             {"row": d.ref, "what": d.what, "substance_id": d.substance, "reason": d.reason}
             for d in [*merged.dropped, *names.dropped]
@@ -184,6 +185,14 @@ def render_report(
             [
                 f"{c['row']} {c['name']}: {c['settled']} ({c['reason']})"
                 for c in audit["self_contradictions"]
+            ],
+        ),
+        _section(
+            "Given structures other sources dispute under the same name or CAS "
+            "(compile/witnesses.py)",
+            [
+                f"{c['row']} {c['name']}: {c['settled']} ({c['reason']})"
+                for c in audit["disputed_structures"]
             ],
         ),
         _section(

@@ -19,6 +19,11 @@ outweighs a given structure); otherwise the row stays off every structure and th
 recorded. The facts that lose are returned with the decision: the next steps keep a losing CAS
 number or name off the substance and report it.
 
+A given structure that wins its row's facts is then heard against what other sources say *on
+their own* under the row's names and CAS numbers (:mod:`subsmatch.compile.witnesses`: their
+given structures and their printed chemical names, never what the identified rows taught them);
+a dispute keeps the row off until a person or a majority of provenances settles it.
+
 Identification is repeated with what the previous round identified (names and CAS numbers of
 rows joined by at least two agreeing facts or one trusted one), until nothing changes.
 """
@@ -27,19 +32,35 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdkit import Chem
+from rdkit.Chem.rdMolDescriptors import CalcMolFormula
 
 from subsmatch.compile.read.text import name_and_aliases
 from subsmatch.compile.records import Name, Row
 from subsmatch.compile.roles import SourceRole
 from subsmatch.compile.spelling import name_risks, opsin_spellings, respell, without_stereo_locants
+from subsmatch.compile.witnesses import (
+    OWN_NAME,
+    Claim,
+    Claims,
+    Dispute,
+    cas_keys,
+    name_claim_keys,
+    whole_connectivity,
+)
 from subsmatch.substances.names import compact_key, normalise, spelling_fold
 from subsmatch.substances.opsin import names_to_smiles
 from subsmatch.substances.opsin_checks import doubts
-from subsmatch.substances.structures import StructureError, StructureKeys, keys_of, without_stereo
+from subsmatch.substances.structures import (
+    StructureError,
+    StructureKeys,
+    keys_of,
+    parse,
+    without_stereo,
+)
 
 WEIGHTS = {
     "given:trusted": 10,  # a structure an identity list gives
@@ -184,13 +205,16 @@ class Decision:
 
     @property
     def settled_by_structure_or_cas(self) -> bool:
-        return any(f.kind.startswith(("given", "inchikey", "cas")) for f in self.support)
+        return any(f.kind.startswith(("given", "inchikey", "cas", "witness")) for f in self.support)
 
 
 CONTRADICTS = "given structure contradicts"
 """How a decision on a self-contradicting row begins its reason (the audit lists them apart)."""
 SOURCE_GIVEN = ("given:trusted", "given:unreviewed", "given:from_knowledge", "inchikey")
 """Structures a source gives (a person's structure, ``given:curated``, is not checked again)."""
+DISPUTED = "given structure disputed by other sources"
+"""How a decision on a row whose given structure other sources contradict (under its names or
+CAS numbers: :mod:`subsmatch.compile.witnesses`) begins its reason."""
 
 
 def contradiction(facts: Sequence[Fact]) -> tuple[Fact, list[Fact]] | None:
@@ -306,6 +330,43 @@ def name_keys(text: str, language: str) -> tuple[list[str], list[str]]:
     folded = [f for f in dict.fromkeys(spelling_fold(k) for k in keys) if len(f) >= 5]
     exact = list(dict.fromkeys(compact_key(k) for k in keys))
     return exact, folded
+
+
+_LOCANT = re.compile(r"\d")
+
+
+def systematic_enough(name: Name) -> bool:
+    """A chemical name whose OPSIN reading may witness for a structure: a systematic or a
+    person's name, or one that places its parts with locants ("4-methyl-2,5-dimethoxy-
+    amphetamine"); not a trivial or ester name OPSIN completes by guessing ("testosterone
+    succinate", "iodine").
+
+    >>> systematic_enough(Name("N-(2-fluorophenyl)-N-(1-phenethylpiperidin-4-yl)butyramide"))
+    True
+    >>> systematic_enough(Name("Testosterone succinate"))
+    False
+    """
+    return name.kind in ("systematic", "curated") or bool(_LOCANT.search(name.text))
+
+
+def organic_components(structure: str) -> int:
+    """How many carbon-bearing fragments of different formulas a given structure draws: more
+    than one is a co-crystal or a mixture (chloral betaine, dichloralphenazone), whose
+    standardised parent (the largest fragment) would be a component, not the substance; salts
+    with an inorganic counter-ion and isomers drawn side by side count one.
+
+    >>> organic_components("C[N+](C)(C)CC(=O)[O-].OC(O)C(Cl)(Cl)Cl")
+    2
+    >>> organic_components("C[N+]1(C)CCC23C4C1CC5=C2C(=C(C=C5)OC)OC3C(C=C4)O.[Br-]")
+    1
+    """
+    mol = parse(structure)
+    formulas = {
+        CalcMolFormula(part)
+        for part in Chem.GetMolFrags(mol, asMols=True)
+        if any(atom.GetAtomicNum() == 6 for atom in part.GetAtoms())
+    }
+    return len(formulas)
 
 
 def stereo_marked(name: str) -> bool:
@@ -558,6 +619,137 @@ class Identifier:
             row, role = rows[i], roles[rows[i].source]
             if role.names_are_identity:
                 self.witnesses.add(row, fact.ident, self._named(row), row.cas, role.language)
+        self.claim_idents: dict[tuple[str, str, str], Ident] = {}
+        self.claims = self._claims()
+
+    def _sure_readings(self, row: Row) -> list[Reading]:
+        """OPSIN's sure readings of the row's names systematic enough to be a chemical name
+        (:func:`systematic_enough`) that its formula (if any) allows."""
+        found = []
+        for name in self._named(row):
+            if not systematic_enough(name):
+                continue
+            reading = self.readings.get((name.text, self._language(row, name)))
+            if reading is None or not reading.sure:
+                continue
+            keys = reading.ident.keys
+            if row.formula and keys is not None and keys.formula != row.formula:
+                continue
+            found.append(reading)
+        return found
+
+    def _claim(self, i: int, provenance: str, basis: str, ident: Ident, whole: str = "") -> Claim:
+        ref = self.rows[i].ref
+        self.claim_idents[(ref, basis, ident.connectivity)] = ident
+        return Claim(i, ref, provenance, basis, ident.connectivity, whole, ident.keys is not None)
+
+    def ident_of_claim(self, claim: Claim) -> Ident:
+        return self.claim_idents[(claim.ref, claim.basis, claim.connectivity)]
+
+    def _own_claim(self, i: int) -> Claim | None:
+        """What the row says on its own: its given structure, else the one skeleton OPSIN
+        surely reads from its names (a person's systematic name counts as a person's
+        structure), never what other rows taught it."""
+        row = self.rows[i]
+        origin = self.roles[row.source].origin
+        if fact := self.given.get(i):
+            whole = whole_connectivity(row.structure) if row.structure else ""
+            return self._claim(i, origin, fact.kind, fact.ident, whole)
+        readings = {r.ident.connectivity: r for r in self._sure_readings(row)}
+        if len(readings) != 1:
+            return None
+        reading = next(iter(readings.values()))
+        curated = any(
+            n.kind == "curated" and self.readings.get((n.text, self._language(row, n))) is reading
+            for n in row.names
+        )
+        basis = "given:curated" if curated else "opsin"
+        return self._claim(i, origin, basis, reading.ident, whole_connectivity(reading.read[1]))
+
+    def _claims(self) -> Claims:
+        """Each row's own claim, filed under its name keys and CAS numbers."""
+        claims: dict[int, Claim] = {}
+        keys: dict[int, set[str]] = {}
+        for i, row in enumerate(self.rows):
+            role = self.roles[row.source]
+            if not role.names_are_identity or not self.identifiable(row):
+                continue
+            if (claim := self._own_claim(i)) is None:
+                continue
+            claims[i] = claim
+            keys[i] = cas_keys(row)
+            for name in self._named(row):
+                if role.role == "vocabulary" and name.kind not in ("preferred", "inn"):
+                    continue  # a vocabulary's synonyms include its parents' names ('Testosterone')
+                if normalise(name.text).form:
+                    continue  # a salt's (or an ester's) name: its key is the parent's
+                keys[i] |= name_claim_keys(name_keys(name.text, self._language(row, name))[0])
+        return Claims(claims, keys)
+
+    def rejected(self, decisions: dict[int, Decision]) -> set[int]:
+        """Rows whose decision rejects their own claim (kept off the structure they give, or
+        moved off the reading of their own name): they vouch for nothing."""
+        claims = self.claims.claims
+        return {
+            j
+            for j, decision in decisions.items()
+            if j in claims
+            and (decision.ident is None or decision.ident.connectivity != claims[j].connectivity)
+        }
+
+    def dispute(self, i: int, rejected: Collection[int] = frozenset()) -> Dispute | None:
+        """The dispute over the row's given structure, if any (:mod:`witnesses`), heard
+        without the ``rejected`` rows' claims."""
+        claim = self.claims.claims.get(i)
+        if claim is None or claim.basis not in SOURCE_GIVEN or claim.rank < 1:
+            return None  # a structure from knowledge needs a second fact in decide already
+        readings = {r.ident.connectivity: r for r in self._sure_readings(self.rows[i])}
+        own = [  # one more witness when the row's own chemical names agree on one skeleton
+            self._claim(i, OWN_NAME, "opsin", r.ident, whole_connectivity(r.read[1]))
+            for r in readings.values()
+            if len(readings) == 1
+        ]
+        return self.claims.dispute(claim, own, rejected)
+
+    def _witness(self, claim: Claim) -> Fact:
+        what = f"{claim.basis} of {claim.ref} ({claim.provenance})"
+        return Fact("witness", self.ident_of_claim(claim), what, weak_stereo=claim.basis == "opsin")
+
+    def decision(self, i: int, index: Index, rejected: Collection[int]) -> Decision:
+        """The row's decision by its facts (:func:`decide`); a given structure that won them
+        and that other sources dispute is settled as the dispute is (:meth:`dispute`, without
+        the claims the previous round rejected)."""
+        decision = decide(self.facts(i, index))
+        if decision.reason.startswith(CONTRADICTS) or decision.ident is None or i not in self.given:
+            return decision
+        if decision.ident.connectivity != self.given[i].ident.connectivity:
+            return decision  # the row's own facts already keep it off its given structure
+        dispute = self.dispute(i, rejected)
+        return decision if dispute is None else self._disputed(decision, dispute)
+
+    def _disputed(self, decision: Decision, dispute: Dispute) -> Decision:
+        sides = [
+            [self._witness(c) for c in side if c is not dispute.given] for side in dispute.sides
+        ]
+        reason = f"{DISPUTED}: {dispute.reason}"
+        if dispute.winner is None:
+            every = (*decision.support, *decision.against, *[f for s in sides for f in s])
+            return Decision(None, (), every, f"{reason}; kept off every structure")
+        won = next(k for k, side in enumerate(dispute.sides) if dispute.winner in side)
+        lost = tuple(f for k, side in enumerate(sides) if k != won for f in side)
+        if won == 0:
+            return Decision(
+                decision.ident,
+                (*decision.support, *sides[0]),
+                (*decision.against, *lost),
+                f"{reason}; settled for the given structure",
+            )
+        return Decision(
+            self.ident_of_claim(dispute.winner),
+            tuple(sides[won]),
+            (*decision.support, *decision.against, *lost),
+            f"{reason}; settled for the structure of {dispute.winner}",
+        )
 
     def _language(self, row: Row, name: Name) -> str:
         return name.language or self.roles[row.source].language
@@ -579,6 +771,12 @@ class Identifier:
         if row.formula and keys.formula != row.formula:
             self.unparsable.append(
                 f"{row.ref} {row.first_name}: given formula {row.formula}, structure {keys.formula}"
+            )
+            return None
+        if row.trust != "curated" and (parts := organic_components(row.structure)) > 1:
+            self.unparsable.append(
+                f"{row.ref} {row.first_name}: {parts} organic components of different formulas "
+                "(a co-crystal or a mixture); standardised, it would be only one of them"
             )
             return None
         trust = row.trust or self.roles[row.source].structures
@@ -691,15 +889,18 @@ class Identifier:
 
     def run(self, rounds: int = 5) -> Identified:
         positions = [i for i, row in enumerate(self.rows) if self.identifiable(row)]
-        anchors = {
+        anchors = {  # trusted structures no other source disputes
             i: Decision(f.ident, (f,), (), "given")
             for i, f in self.given.items()
-            if f.weight >= WEIGHTS["given:trusted"] and i in set(positions)
+            if f.weight >= WEIGHTS["given:trusted"]
+            and i in set(positions)
+            and ((dispute := self.dispute(i)) is None or dispute.upholds)
         }
         decisions = dict(anchors)
         for _ in range(rounds):
             index = self.index_of(decisions)
-            updated = {i: decide(self.facts(i, index)) for i in positions}
+            rejected = self.rejected(decisions)
+            updated = {i: self.decision(i, index, rejected) for i in positions}
             if updated == decisions:
                 break
             decisions = updated

@@ -22,6 +22,12 @@ class SourceRole:
     language: str
     snapshot: str | None
     note: str
+    provenance: str = ""  # who compiled the table: tables copied from one another share it
+
+    @property
+    def origin(self) -> str:
+        """The table's provenance (its folder when none is given): one witness per origin."""
+        return self.provenance or self.folder
 
     @property
     def makes_substances(self) -> bool:
@@ -63,5 +69,6 @@ def load_roles(path: Path = CURATED / "source_roles.csv") -> dict[str, SourceRol
             row["language"],
             row["snapshot"] or None,
             row["note"],
+            row["provenance"],
         )
     return roles

@@ -111,6 +111,14 @@ def render(audit: Audit, jurisdiction: str | None = None, list_name: str | None 
             ],
         ),
         (
+            "given structures other sources dispute under the same name or CAS, and how each "
+            "was settled",
+            [
+                f"{c['row']} {c['name']}: {c['settled']} ({c['reason']})"
+                for c in audit.section("disputed_structures")
+            ],
+        ),
+        (
             "conflicts found and how they were settled",
             [
                 f"{c['row']} {c['name']}: {c['settled']} ({c['reason']}); "
