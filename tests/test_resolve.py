@@ -10,6 +10,7 @@ from subsmatch.substances.facts import QueryFacts
 from subsmatch.substances.regions import RegionError
 from subsmatch.substances.resolve import Lookups, Resolution, Resolver
 from subsmatch.substances.structures import keys_of
+from tests.helpers import table_lookups
 
 STRUCTURES = {
     "amph": "CC(N)Cc1ccccc1",
@@ -66,14 +67,7 @@ CAS = {"437-38-7": ["fent"], "300-62-9": ["amph"], "537-46-2": ["meth"]}
 
 
 def lookups() -> Lookups:
-    return Lookups(
-        names=SynonymIndex(NAMES),
-        cas=CAS,
-        inchikey={k.inchikey: sid for sid, k in KEYS.items()},
-        skeleton=lambda c: sorted(sid for sid, k in KEYS.items() if k.connectivity == c),
-        structure_of=KEYS.get,
-        name_of=lambda sid: sid,
-    )
+    return table_lookups(KEYS, NAMES, CAS)
 
 
 @pytest.fixture(scope="module")
