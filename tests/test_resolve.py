@@ -484,6 +484,20 @@ def test_a_salt_word_that_may_name_an_ester_is_a_doubt_where_no_structure_tells(
     assert "ester or salt" in ester.notes[-1]
     assert not plain.resolve("Estramustine").uncertain
     assert not plain.resolve("cocaine phosphate").uncertain  # an amine: a salt
+    # any counter-ion word: a salt or another compound of it (ferric pyrophosphate citrate)
+    complex_ = plain.resolve("Estramustine citrate")
+    assert complex_.uncertain and "salt or compound: 'citrate'" in complex_.notes[-1]
+    assert not plain.resolve("Estramustine monohydrate").uncertain  # a form, no counter-ion
+
+
+def test_an_amino_acid_phosphate_may_be_its_ester() -> None:
+    """Serine phosphate: phosphoserine as often as a salt (the amine is taken by the acid)."""
+    index = SynonymIndex([("serine", "ser")])
+    keys = {"ser": keys_of("N[C@@H](CO)C(=O)O")}
+    plain = Resolver(Lookups(index, {}, {}, lambda c: [], keys.get), use_opsin=False)
+    r = plain.resolve("Serine phosphate")
+    assert (r.substance_id, r.uncertain) == ("ser", True)
+    assert "ester or salt" in r.notes[-1]
 
 
 @pytest.mark.parametrize(

@@ -712,9 +712,18 @@ UNHELD = (
 )
 
 
+PHYSICAL_FORMS = frozenset(
+    {"anhydrous", "base", "crystal", "powder", "salt", "inner salt", "hydrate", "hemihydrate"}
+    | {"monohydrate", "sesquihydrate", "dihydrate", "trihydrate"}
+)
+"""Form words that name no counter-ion: the substance as it is (its salt, its crystal)."""
+
+
 def _ester_checked(resolution: Resolution) -> Resolution:
     """A table answer to "X succinate" made uncertain where the name may mean an ester of X,
-    or where X has no drawable structure to tell (a substance known by its InChIKey only)."""
+    or where X has no drawable structure to tell whether a counter-ion word names a salt of
+    it or another compound (a substance known by its InChIKey only: "ferric pyrophosphate
+    citrate" is a complex, not ferric pyrophosphate)."""
     if not resolution.form or resolution.substance_id is None:
         return resolution
     # imported only for a name with salt words: see _from_opsin
@@ -726,6 +735,12 @@ def _ester_checked(resolution: Resolution) -> Resolution:
                 resolution,
                 f"ester or salt: '{words[0]}' may name an ester of this substance, whose "
                 "structure the reference does not hold to tell",
+            )
+        if words := sorted(set(resolution.form) - PHYSICAL_FORMS):
+            return _doubted(
+                resolution,
+                f"salt or compound: '{words[0]}' may name a salt of this substance or another "
+                "compound of it; the reference holds no structure to tell",
             )
         return resolution
     if note := ester_or_salt(resolution.form, resolution.keys.smiles):
