@@ -82,6 +82,8 @@ def keys_of_doubts(name: str, smiles: str) -> set[str]:
         ("methyl sulfate", "COS(=O)(=O)O", "ester count"),
         # a phosphate of an amino acid: its amine is taken by its own acid
         ("serine phosphate", "OP(=O)(O)O.NC(CO)C(=O)O", "ester or salt"),
+        # a sulfur with hydrogen at valence 4 or 6: an anion name OPSIN could not build
+        ("3-(dioxidosulfanyl)propanoic acid", "O=C(O)CC[SH](=O)=O", "sulfur valence"),
     ],
 )
 def test_a_risky_name_is_flagged(name: str, smiles: str, key: str) -> None:
@@ -134,6 +136,8 @@ def test_a_risky_name_is_flagged(name: str, smiles: str, key: str) -> None:
         ("triethyl phosphate", "CCOP(=O)(OCC)OCC"),  # the count is said
         ("dimethyl sulfate", "COS(=O)(=O)OC"),
         ("sodium chloride", "[Na+].[Cl-]"),  # a charged cation is a salt's
+        ("3-sulfopropanoic acid", "O=C(O)CCS(=O)(=O)O"),  # sulfur without hydrogen
+        ("3-sulfanylpropanoic acid", "O=C(O)CCS"),  # a thiol: valence 2
     ],
 )
 def test_a_near_miss_is_not_flagged(name: str, smiles: str) -> None:

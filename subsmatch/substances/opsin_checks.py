@@ -300,6 +300,22 @@ class UnstatedEsterCount(_Noting):
         return self.note(name=text)
 
 
+_HYPERVALENT_SH = Chem.MolFromSmarts("[#16;H1,H2;v4,v6]")
+
+
+@dataclass(frozen=True)
+class HypervalentSulfurHydride(_Noting):
+    """A sulfur with hydrogen at valence 4 or 6 ([SH](=O)=O): no isolable substance, OPSIN's
+    reading of an anion or radical name it could not build ("dioxidosulfanyl")."""
+
+    key: str = "sulfur valence"
+    explanation: str = "OPSIN drew a sulfur with hydrogen at valence 4 or 6, which no substance has"
+
+    def found(self, name: str, smiles: str) -> str | None:
+        mol = Chem.MolFromSmiles(smiles)
+        return self.note() if mol is not None and mol.HasSubstructMatch(_HYPERVALENT_SH) else None
+
+
 @dataclass(frozen=True)
 class CodeLike(_Noting):
     """A word with a capital inside (HexEn, 4-HO-MiPT): a code, not a systematic name."""
@@ -448,6 +464,7 @@ CHECKS: list[Check] = [
     GlycosideWithoutAglycone(),
     FunctionalClassMissing(),
     UnstatedEsterCount(),
+    HypervalentSulfurHydride(),
 ]
 
 
