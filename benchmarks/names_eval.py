@@ -7,8 +7,9 @@ Three sets, read from ../shared (the compiler never reads the held-out rows into
 - ``drugbank``: every name, synonym and CAS number of the held-out 20% of DrugBank's open
   vocabulary (``subsmatch.compile.holdout.is_held_out``: the compiler never reads them), each
   expected to resolve to the entry's InChIKey.
-  Names that another DrugBank entry of a different structure also carries are left out (the
-  source itself is ambiguous about them).
+  Names that another DrugBank entry of a different structure also carries, as the resolver
+  reads names (``name_key``: case, spaces and hyphens aside), are left out (the source itself
+  is ambiguous about them).
 - ``street``: the held-out street-name rows, each asked as a user of the row's region would
   ask it. The expected structure is the substance label's in ``substance_structures.csv``, or
   that of the label's head (the text before " (") when the head is such a label. Labels of
@@ -50,7 +51,7 @@ from subsmatch.matchers.checker import Checker
 from subsmatch.reference.lists import Reference
 from subsmatch.substances.facts import QueryFacts, formula_agrees, split_derivative
 from subsmatch.substances.labels import ion_parent, isotope_label
-from subsmatch.substances.names import alias_parts, normalise
+from subsmatch.substances.names import alias_parts, name_key, normalise
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
 from subsmatch.substances.regions import DEFAULT_REGION
 from subsmatch.substances.resolve import Resolution, Resolver
@@ -94,7 +95,7 @@ def drugbank_cases() -> list[Case]:
             dict.fromkeys(n.strip() for n in [common, *synonyms.split(" | ")] if n.strip())
         )
         for name in names:
-            structures_of_name[name.casefold()].add(inchikey[:14] if inchikey else dbid)
+            structures_of_name[name_key(name)].add(inchikey[:14] if inchikey else dbid)
         if inchikey and is_held_out(DRUGBANK, dbid):
             entries.append((dbid, names, cas.strip(), inchikey))
     cases = []
@@ -102,7 +103,7 @@ def drugbank_cases() -> list[Case]:
         cases.extend(
             Case(name, "name", inchikey, origin=dbid)
             for name in names
-            if len(structures_of_name[name.casefold()]) == 1
+            if len(structures_of_name[name_key(name)]) == 1
         )
         if cas:
             cases.append(Case(cas, "cas", inchikey, origin=dbid))
