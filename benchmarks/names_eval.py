@@ -7,9 +7,8 @@ Three sets, read from ../shared (the compiler never reads the held-out rows into
 - ``drugbank``: every name, synonym and CAS number of the held-out 20% of DrugBank's open
   vocabulary (``subsmatch.compile.holdout.is_held_out``: the compiler never reads them), each
   expected to resolve to the entry's InChIKey.
-  Names that another DrugBank entry of a different structure also carries, as the resolver
-  reads names (``name_key``: case, spaces and hyphens aside), are left out (the source itself
-  is ambiguous about them).
+  Names that another DrugBank entry of a different structure also carries, case, spaces and
+  hyphens aside (``spelled``), are left out (the source itself is ambiguous about them).
 - ``street``: the held-out street-name rows, each asked as a user of the row's region would
   ask it. The expected structure is the substance label's in ``substance_structures.csv``, or
   that of the label's head (the text before " (") when the head is such a label. Labels of
@@ -51,7 +50,7 @@ from subsmatch.matchers.checker import Checker
 from subsmatch.reference.lists import Reference
 from subsmatch.substances.facts import QueryFacts, formula_agrees, split_derivative
 from subsmatch.substances.labels import ion_parent, isotope_label
-from subsmatch.substances.names import alias_parts, name_key, normalise
+from subsmatch.substances.names import alias_parts, compact_key, normalise
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
 from subsmatch.substances.regions import DEFAULT_REGION
 from subsmatch.substances.resolve import Resolution, Resolver
@@ -85,6 +84,16 @@ class Case:
     origin: str = ""
 
 
+def spelled(name: str) -> str:
+    """A name with case, spaces and hyphens aside (its salt words kept: "serine phosphate" is
+    not "serine").
+
+    >>> spelled("INDENO[1,2-C] PYRAZOLE") == spelled("Indeno[1,2-c]pyrazole")
+    True
+    """
+    return compact_key(name.casefold())
+
+
 def drugbank_cases() -> list[Case]:
     with DRUGBANK_CSV.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))[2:]
@@ -95,7 +104,7 @@ def drugbank_cases() -> list[Case]:
             dict.fromkeys(n.strip() for n in [common, *synonyms.split(" | ")] if n.strip())
         )
         for name in names:
-            structures_of_name[name_key(name)].add(inchikey[:14] if inchikey else dbid)
+            structures_of_name[spelled(name)].add(inchikey[:14] if inchikey else dbid)
         if inchikey and is_held_out(DRUGBANK, dbid):
             entries.append((dbid, names, cas.strip(), inchikey))
     cases = []
@@ -103,7 +112,7 @@ def drugbank_cases() -> list[Case]:
         cases.extend(
             Case(name, "name", inchikey, origin=dbid)
             for name in names
-            if len(structures_of_name[name_key(name)]) == 1
+            if len(structures_of_name[spelled(name)]) == 1
         )
         if cas:
             cases.append(Case(cas, "cas", inchikey, origin=dbid))

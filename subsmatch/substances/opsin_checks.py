@@ -217,15 +217,23 @@ _BASIC_N = Chem.MolFromSmarts("[NX3;!$(N-[C,S,P]=[O,S,N]);!$(N-a);!$(N#*);!$(N=*
 _SALT_ACID = Chem.MolFromSmarts("[$([CX3](=O)[OX2H1,OX1-]),$([P,S](=O)[OX2H1,OX1-])]")
 
 
+_ALCOHOL = Chem.MolFromSmarts("[OX2H][#6;!$([#6]=[O,S,N])]")  # not an acid's own OH
+
+
 def _salt_base(mol: Chem.Mol) -> bool:
-    """An amine that makes salts with an acid word: a basic nitrogen, and no acid group of
-    its own (an amino acid's amine is taken by its own acid: "serine phosphate" is
-    phosphoserine, an ester, as often as a salt).
+    """An amine that makes salts with an acid word: a basic nitrogen, unless the molecule
+    has an acid group of its own and an alcohol (a hydroxy amino acid's amine is taken by
+    its own acid: "serine phosphate" is phosphoserine, an ester, as often as a salt; an amino
+    acid without an alcohol has nothing to esterify: tianeptine sulfate is a salt).
 
     >>> [_salt_base(Chem.MolFromSmiles(s)) for s in ("CNC(C)Cc1ccccc1", "NC(CO)C(=O)O")]
     [True, False]
+    >>> _salt_base(Chem.MolFromSmiles("NC(C)C(=O)O"))
+    True
     """
-    return mol.HasSubstructMatch(_BASIC_N) and not mol.HasSubstructMatch(_SALT_ACID)
+    if not mol.HasSubstructMatch(_BASIC_N):
+        return False
+    return not (mol.HasSubstructMatch(_SALT_ACID) and mol.HasSubstructMatch(_ALCOHOL))
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ Order of attempts for a name: the synonym table (exact after normalisation, then
 spaces and hyphens, then the English form of a name in another language's INN convention:
 "Warfarina", "Acidum acetylsalicylicum" (:mod:`variants`), then the names an alias form holds:
 "2-Fluoroamphetamine (2-FA)"), OPSIN for systematic names (one JVM for all names of a batch),
-then guarded fuzzy matching.
+then guarded fuzzy matching; a name of an isotope-labelled form or of an ion that none of these
+settles is answered by its parent's name (:mod:`labels`: "Acetic acid C-11", "Choline ion").
 
 How sure: a fuzzy hit is uncertain; so is a name the table gives several substances (its
 alternatives are named, never silently the first), a street name (it says what is sold under
 a word, not what a sample is), an OPSIN reading of a name with features OPSIN often misreads
-(see :mod:`opsin_checks`), and an OPSIN reading of a structure no source holds. Two doubts in
+(see :mod:`opsin_checks`), an OPSIN reading of a structure no source holds, and the unlabelled
+parent answered for an isotope-labelled name. Two doubts in
 one answer are not taken: slang known only outside the user's region (a code with digits
 such as 2C-B aside) or a near-spelling of it, a doubtful reading of a structure no source holds
 (the query stays unresolved, what it might mean in its error and notes). A street name is
