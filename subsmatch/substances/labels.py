@@ -41,6 +41,7 @@ Label = tuple[str, str]  # (the parent's name, the label as "C-11")
 NOBLE_GASES = frozenset({"He", "Ne", "Ar", "Kr", "Xe", "Rn"})  # elements found as lone atoms
 
 _MASS = r"(?P<mass>\d{1,3})(?P<meta>m)?"
+_MASS_END = frozenset("0123456789m")  # the last character of a label written after the name
 _SYMBOL = r"(?P<symbol>[A-Za-z]{1,2})"
 _LABEL_FORMS = (
     # Acetic acid C-11, Ammonia N 13, Fludeoxyglucose, F-18, Xenon Xe-127, Tc-99m
@@ -87,6 +88,8 @@ def _isotope(number: int | None, mass: str) -> str | None:
 def isotope_label(name: str) -> Label | None:
     """The parent's name and the isotope label of a labelled name, or None (see the module)."""
     text = " ".join(name.split())
+    if not text or (not any(c.isdigit() for c in text) and not _WORD_FORM.match(text)):
+        return None  # every label but a word one has a mass number
     symbols, names = _elements()
     if m := _WORD_FORM.match(text):
         symbol, mass = _WORDS[m["word"].lower()]
@@ -94,8 +97,10 @@ def isotope_label(name: str) -> Label | None:
     element = (m := _ELEMENT_WORD.match(text)) and names.get(m["element"].lower())
     if m and (label := _isotope(element, m["mass"])):
         return m["parent"] or m["element"], label + (m["meta"] or "")
-    for i, form in enumerate(_LABEL_FORMS):
-        if not (m := form.match(text)):
+    # where each form's label stands: at the end (a mass, a symbol), at the start
+    ends = (text[-1] in _MASS_END, text[-1].isalpha(), text[0] in "[(", text[0].isdigit())
+    for i, (form, may) in enumerate(zip(_LABEL_FORMS, ends, strict=True)):
+        if not may or not (m := form.match(text)):
             continue
         symbol = m["symbol"].lower()
         if i == len(_LABEL_FORMS) - 1 and (symbol == "h" or not m["symbol"][0].isupper()):
