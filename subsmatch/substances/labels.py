@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-from rdkit import Chem
+if TYPE_CHECKING:
+    from rdkit.Chem.rdchem import PeriodicTable
 
 Label = tuple[str, str]  # (the parent's name, the label as "C-11")
 NOBLE_GASES = frozenset({"He", "Ne", "Ar", "Kr", "Xe", "Rn"})  # elements found as lone atoms
@@ -64,9 +66,18 @@ _ION = re.compile(
 
 
 @cache
+def _periodic_table() -> PeriodicTable:
+    """RDKit's periodic table, imported when a name first looks labelled: a check of a known
+    name from the start-up cache loads no RDKit (a fifth of a second)."""
+    from rdkit import Chem
+
+    return Chem.GetPeriodicTable()
+
+
+@cache
 def _elements() -> tuple[dict[str, int], dict[str, int]]:
     """Element symbols and English names (lower case) -> atomic number."""
-    table = Chem.GetPeriodicTable()
+    table = _periodic_table()
     numbers = range(1, 119)
     symbols = {table.GetElementSymbol(z).lower(): z for z in numbers}
     names = {table.GetElementName(z).lower(): z for z in numbers}
@@ -78,7 +89,7 @@ def _isotope(number: int | None, mass: str) -> str | None:
     """ "C-11" for a known isotope other than the element's common one, else None."""
     if number is None:
         return None
-    table = Chem.GetPeriodicTable()
+    table = _periodic_table()
     m = int(mass)
     if table.GetMassForIsotope(number, m) <= 0 or m == table.GetMostCommonIsotope(number):
         return None
