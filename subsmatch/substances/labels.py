@@ -45,24 +45,22 @@ NOBLE_GASES = frozenset({"He", "Ne", "Ar", "Kr", "Xe", "Rn"})  # elements found 
 _MASS = r"(?P<mass>\d{1,3})(?P<meta>m)?"
 _MASS_END = frozenset("0123456789m")  # the last character of a label written after the name
 _SYMBOL = r"(?P<symbol>[A-Za-z]{1,2})"
+# patterns as text, compiled (and kept) by re when a name first needs them: importing the
+# resolver compiles none (a check of a known name never does)
 _LABEL_FORMS = (
     # Acetic acid C-11, Ammonia N 13, Fludeoxyglucose, F-18, Xenon Xe-127, Tc-99m
-    re.compile(rf"^(?P<parent>.*?[^\s,]),?\s+{_SYMBOL}[\s-]?{_MASS}$"),
+    rf"^(?P<parent>.*?[^\s,]),?\s+{_SYMBOL}[\s-]?{_MASS}$",
     # Urea 13 C, Urea-13C
-    re.compile(rf"^(?P<parent>.*?[^\s,-]),?[\s-]+{_MASS}[\s-]?{_SYMBOL}$"),
+    rf"^(?P<parent>.*?[^\s,-]),?[\s-]+{_MASS}[\s-]?{_SYMBOL}$",
     # [11C]raclopride, (18F)-Fluoride, [methyl-11C]..., (1,2,6,7-3H)Testosterone, [2H6]...
-    re.compile(rf"^[\[(](?:[^\[\]()]*[-,])?{_MASS}{_SYMBOL}\d*[\])][\s-]?(?P<parent>\S.*)$"),
+    rf"^[\[(](?:[^\[\]()]*[-,])?{_MASS}{_SYMBOL}\d*[\])][\s-]?(?P<parent>\S.*)$",
     # 18F-FDG, 11C-acetate, 13C urea: glued, so that a locant (17-O-acetyl) is never a label
-    re.compile(rf"^{_MASS}{_SYMBOL}[\s-](?P<parent>\S.*)$"),
+    rf"^{_MASS}{_SYMBOL}[\s-](?P<parent>\S.*)$",
 )
-_ELEMENT_WORD = re.compile(
-    r"^(?P<element>[A-Za-z]+)[\s-]?(?P<mass>\d{1,3})(?P<meta>m)?(?:\s+(?P<parent>\S.*))?$"
-)
+_ELEMENT_WORD = rf"^(?P<element>[A-Za-z]+)[\s-]?{_MASS}(?:\s+(?P<parent>\S.*))?$"
 _WORDS = {"tritiated": ("H", 3), "deuterated": ("H", 2)}
-_WORD_FORM = re.compile(rf"^(?P<word>{'|'.join(_WORDS)})\s+(?P<parent>\S.*)$", re.IGNORECASE)
-_ION = re.compile(
-    r"^(?P<parent>.*?[^\s,]),?\s+(?:an|cat)?ions?(?:\s*\([A-Za-z]{0,2}\d*[+-]\))?$", re.IGNORECASE
-)
+_WORD_FORM = rf"(?i)^(?P<word>{'|'.join(_WORDS)})\s+(?P<parent>\S.*)$"
+_ION = r"(?i)^(?P<parent>.*?[^\s,]),?\s+(?:an|cat)?ions?(?:\s*\([A-Za-z]{0,2}\d*[+-]\))?$"
 
 
 @cache
@@ -99,19 +97,19 @@ def _isotope(number: int | None, mass: str) -> str | None:
 def isotope_label(name: str) -> Label | None:
     """The parent's name and the isotope label of a labelled name, or None (see the module)."""
     text = " ".join(name.split())
-    if not text or (not any(c.isdigit() for c in text) and not _WORD_FORM.match(text)):
+    if not text or (not any(c.isdigit() for c in text) and not re.match(_WORD_FORM, text)):
         return None  # every label but a word one has a mass number
     symbols, names = _elements()
-    if m := _WORD_FORM.match(text):
+    if m := re.match(_WORD_FORM, text):
         symbol, mass = _WORDS[m["word"].lower()]
         return m["parent"], f"{symbol}-{mass}"
-    element = (m := _ELEMENT_WORD.match(text)) and names.get(m["element"].lower())
+    element = (m := re.match(_ELEMENT_WORD, text)) and names.get(m["element"].lower())
     if m and (label := _isotope(element, m["mass"])):
         return m["parent"] or m["element"], label + (m["meta"] or "")
     # where each form's label stands: at the end (a mass, a symbol), at the start
     ends = (text[-1] in _MASS_END, text[-1].isalpha(), text[0] in "[(", text[0].isdigit())
     for i, (form, may) in enumerate(zip(_LABEL_FORMS, ends, strict=True)):
-        if not may or not (m := form.match(text)):
+        if not may or not (m := re.match(form, text)):
             continue
         symbol = m["symbol"].lower()
         if i == len(_LABEL_FORMS) - 1 and (symbol == "h" or not m["symbol"][0].isupper()):
@@ -123,7 +121,7 @@ def isotope_label(name: str) -> Label | None:
 
 def ion_parent(name: str) -> str | None:
     """The name without a trailing ion word ("X ion", "X cation", "X, ion (Co2+)"), or None."""
-    m = _ION.match(" ".join(name.split()))
+    m = re.match(_ION, " ".join(name.split()))
     return m["parent"] if m else None
 
 
