@@ -7,8 +7,8 @@ Three sets, read from ../shared (the compiler never reads the held-out rows into
 - ``drugbank``: every name, synonym and CAS number of the held-out 20% of DrugBank's open
   vocabulary (``subsmatch.compile.holdout.is_held_out``: the compiler never reads them), each
   expected to resolve to the entry's InChIKey.
-  Names that another DrugBank entry of a different structure also carries are left out (the
-  source itself is ambiguous about them).
+  Names that another DrugBank entry of a different structure also carries, case, spaces and
+  hyphens aside (``spelled``), are left out (the source itself is ambiguous about them).
 - ``street``: the held-out street-name rows, each asked as a user of the row's region would
   ask it. The expected structure is the substance label's in ``substance_structures.csv``, or
   that of the label's head (the text before " (") when the head is such a label. Labels of
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -48,10 +49,12 @@ from subsmatch.ingest.records import Finding
 from subsmatch.matchers.checker import Checker
 from subsmatch.reference.lists import Reference
 from subsmatch.substances.facts import QueryFacts, formula_agrees, split_derivative
-from subsmatch.substances.names import normalise
+from subsmatch.substances.labels import ion_parent, isotope_label
+from subsmatch.substances.names import alias_parts, compact_key, normalise
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
 from subsmatch.substances.regions import DEFAULT_REGION
 from subsmatch.substances.resolve import Resolution, Resolver
+from subsmatch.substances.variants import english_forms
 
 ROOT = Path(__file__).resolve().parents[1]
 # ../shared beside the checkout, or beside the folder of worktrees (<root>/wt/<name>)
@@ -81,6 +84,16 @@ class Case:
     origin: str = ""
 
 
+def spelled(name: str) -> str:
+    """A name with case, spaces and hyphens aside (its salt words kept: "serine phosphate" is
+    not "serine").
+
+    >>> spelled("INDENO[1,2-C] PYRAZOLE") == spelled("Indeno[1,2-c]pyrazole")
+    True
+    """
+    return compact_key(name.casefold())
+
+
 def drugbank_cases() -> list[Case]:
     with DRUGBANK_CSV.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))[2:]
@@ -91,7 +104,7 @@ def drugbank_cases() -> list[Case]:
             dict.fromkeys(n.strip() for n in [common, *synonyms.split(" | ")] if n.strip())
         )
         for name in names:
-            structures_of_name[name.casefold()].add(inchikey[:14] if inchikey else dbid)
+            structures_of_name[spelled(name)].add(inchikey[:14] if inchikey else dbid)
         if inchikey and is_held_out(DRUGBANK, dbid):
             entries.append((dbid, names, cas.strip(), inchikey))
     cases = []
@@ -99,7 +112,7 @@ def drugbank_cases() -> list[Case]:
         cases.extend(
             Case(name, "name", inchikey, origin=dbid)
             for name in names
-            if len(structures_of_name[name.casefold()]) == 1
+            if len(structures_of_name[spelled(name)]) == 1
         )
         if cas:
             cases.append(Case(cas, "cas", inchikey, origin=dbid))
@@ -279,12 +292,60 @@ def evaluate(
                 wrong_unmarked.append(line)
     return (
         [tallies[s].line(f"{label}: {s}") for s in tallies]
+        + misses(label, cases, results, known, known_exactly)
         + examples(f"{label}: {len(wrong)} wrong", wrong, show)
         + examples(f"{label}: {len(wrong_known)} wrong of those it should know", wrong_known, show)
         + examples(
             f"{label}: {len(wrong_unmarked)} wrong, NOT marked uncertain", wrong_unmarked, show
         )
     )
+
+
+MISS_PATTERNS: list[tuple[str, Callable[[Case], object]]] = [
+    ("a CAS number", lambda c: c.kind == "cas"),
+    ("an isotope label", lambda c: isotope_label(c.query)),
+    ("an ion word", lambda c: ion_parent(c.query)),
+    ("salt or form words", lambda c: normalise(c.query).form),
+    ("an INN form of another language", lambda c: english_forms(normalise(c.query).base)),
+    ("an alias form", lambda c: alias_parts(c.query)),
+    ("a stereo descriptor", lambda c: normalise(c.query).stereo or STEREO_WORD.search(c.query)),
+    ("digits or locants", lambda c: any(ch.isdigit() for ch in c.query)),
+]
+STEREO_WORD = re.compile(r"(?i)\b(?:cis|trans|threo|erythro|endo|exo|[RSEZ])\b|alpha|beta|[αβ]")
+
+
+def pattern_of(case: Case) -> str:
+    """The first pattern of :data:`MISS_PATTERNS` a query shows, else "another name"."""
+    return next((name for name, shows in MISS_PATTERNS if shows(case)), "another name")
+
+
+def misses(
+    label: str, cases: list[Case], results: list[str], known: set[str], known_exactly: set[str]
+) -> list[str]:
+    """The names it should know that are unresolved or wrong, by the pattern the query shows
+    and by whether the reference holds the very structure or only another stereo form or
+    isotopologue of it (a name the resolver must not carry over to that other form)."""
+    counted: Counter[tuple[str, str, str]] = Counter()
+    for case, result in zip(cases, results, strict=True):
+        if case.expected[:14] not in known or result not in ("unresolved", "wrong"):  # type: ignore[index]
+            continue
+        held = "held" if case.expected in known_exactly else "another form held"
+        counted[(result, pattern_of(case), held)] += 1
+    if not counted:
+        return []
+    lines = [
+        f"\n{label}: names it should know, not right, by pattern "
+        "(held: the reference holds the very structure; another form held: only another "
+        "stereoisomer or isotopologue)\n",
+        "| outcome | pattern | held | another form held |",
+        "|---|---|---|---|",
+    ]
+    for result, pattern in sorted({(r, p) for r, p, _ in counted}):
+        lines.append(
+            f"| {result} | {pattern} | {counted[(result, pattern, 'held')]} | "
+            f"{counted[(result, pattern, 'another form held')]} |"
+        )
+    return [*lines, ""]
 
 
 def salts_named(cases: list[Case], resolutions: list[Resolution], results: list[str]) -> list[int]:

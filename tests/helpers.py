@@ -22,8 +22,11 @@ from sqlalchemy import create_engine, inspect, text
 from subsmatch.cli import main
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import Finding, Rejection
+from subsmatch.matchers.names import SynonymIndex
 from subsmatch.store.engine import make_engine
 from subsmatch.store.ingests import remove_stale
+from subsmatch.substances.resolve import Lookups
+from subsmatch.substances.structures import StructureKeys
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "subsmatch" / "examples"
@@ -263,3 +266,20 @@ def read_csv(tmp_path, text, profile_text=THREE):
     profile = tmp_path / "profile.toml"
     profile.write_text(profile_text, encoding="utf-8")
     return read_all(write(tmp_path, "table.csv", text), format="csv", profile=profile)
+
+
+def table_lookups(
+    keys: dict[str, StructureKeys],
+    names: list[tuple[str, str, str]],
+    cas: dict[str, list[str]] | None = None,
+) -> Lookups:
+    """The resolver's lookups over a small reference of a test's own: structure keys per
+    substance id, (name, substance id, region) rows in a real synonym index, CAS numbers."""
+    return Lookups(
+        names=SynonymIndex(names),
+        cas=cas or {},
+        inchikey={k.inchikey: sid for sid, k in keys.items()},
+        skeleton=lambda c: sorted(sid for sid, k in keys.items() if k.connectivity == c),
+        structure_of=keys.get,
+        name_of=lambda sid: sid,
+    )

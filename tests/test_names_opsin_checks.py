@@ -72,6 +72,18 @@ def keys_of_doubts(name: str, smiles: str) -> set[str]:
         ("D-fructose", "O=C(CO)[C@@H](O)[C@H](O)[C@H](O)CO", "open-chain sugar"),
         # a glycoside read without what the sugar is bound to
         ("cytosine-beta-D-arabinofuranoside", "OC[C@H]1O[C@@H](O)[C@@H](O)[C@@H]1O", "glycoside"),
+        # a metal read as an uncharged atom beside the rest: no salt was built
+        ("Vitamin C sodium", "[Na].OC=1[C@H](OC(C1O)=O)[C@H](CO)O", "components"),
+        # a functional class the reading lacks
+        ("Lauroyl alcohol", "CCCCCCCCCCCC(=O)O", "functional class"),
+        ("dimethyl ketone", "CC(C)O", "functional class"),
+        # an ester of a polyprotic acid that does not say how many groups carry the alkyl
+        ("Ethyl phosphate", "CCOP(=O)(O)O", "ester count"),
+        ("methyl sulfate", "COS(=O)(=O)O", "ester count"),
+        # a phosphate of an amino acid: its amine is taken by its own acid
+        ("serine phosphate", "OP(=O)(O)O.NC(CO)C(=O)O", "ester or salt"),
+        # a sulfur with hydrogen at valence 4 or 6: an anion name OPSIN could not build
+        ("3-(dioxidosulfanyl)propanoic acid", "O=C(O)CC[SH](=O)=O", "sulfur valence"),
     ],
 )
 def test_a_risky_name_is_flagged(name: str, smiles: str, key: str) -> None:
@@ -114,6 +126,18 @@ def test_a_risky_name_is_flagged(name: str, smiles: str, key: str) -> None:
         ("glyceraldehyde", "O=CC(O)CO"),  # no ring form to miss
         ("beta-D-glucopyranose", "OC[C@H]1O[C@@H](O)[C@H](O)[C@@H](O)[C@@H]1O"),  # not a glycoside
         ("methyl beta-D-glucopyranoside", "CO[C@@H]1O[C@H](CO)[C@@H](O)[C@H](O)[C@H]1O"),
+        ("lauryl alcohol", "CCCCCCCCCCCCO"),  # the class is there
+        ("benzyl alcohol", "OCc1ccccc1"),
+        ("methyl ethyl ketone", "CCC(C)=O"),
+        ("carbamic acid ethyl ester", "CCOC(N)=O"),  # an ester of any oxo acid
+        ("hexadecanoic acid trimethylsilyl ester", "CCCCCCCCCCCCCCCC(=O)O[Si](C)(C)C"),
+        ("phosphoric acid dimethyl ester", "COP(=O)(O)OC"),
+        ("diethyl ether", "CCOCC"),
+        ("triethyl phosphate", "CCOP(=O)(OCC)OCC"),  # the count is said
+        ("dimethyl sulfate", "COS(=O)(=O)OC"),
+        ("sodium chloride", "[Na+].[Cl-]"),  # a charged cation is a salt's
+        ("3-sulfopropanoic acid", "O=C(O)CCS(=O)(=O)O"),  # sulfur without hydrogen
+        ("3-sulfanylpropanoic acid", "O=C(O)CCS"),  # a thiol: valence 2
     ],
 )
 def test_a_near_miss_is_not_flagged(name: str, smiles: str) -> None:

@@ -10,6 +10,7 @@ from subsmatch.substances.facts import QueryFacts
 from subsmatch.substances.regions import RegionError
 from subsmatch.substances.resolve import Lookups, Resolution, Resolver
 from subsmatch.substances.structures import keys_of
+from tests.helpers import table_lookups
 
 STRUCTURES = {
     "amph": "CC(N)Cc1ccccc1",
@@ -66,14 +67,7 @@ CAS = {"437-38-7": ["fent"], "300-62-9": ["amph"], "537-46-2": ["meth"]}
 
 
 def lookups() -> Lookups:
-    return Lookups(
-        names=SynonymIndex(NAMES),
-        cas=CAS,
-        inchikey={k.inchikey: sid for sid, k in KEYS.items()},
-        skeleton=lambda c: sorted(sid for sid, k in KEYS.items() if k.connectivity == c),
-        structure_of=KEYS.get,
-        name_of=lambda sid: sid,
-    )
+    return table_lookups(KEYS, NAMES, CAS)
 
 
 @pytest.fixture(scope="module")
@@ -490,6 +484,20 @@ def test_a_salt_word_that_may_name_an_ester_is_a_doubt_where_no_structure_tells(
     assert "ester or salt" in ester.notes[-1]
     assert not plain.resolve("Estramustine").uncertain
     assert not plain.resolve("cocaine phosphate").uncertain  # an amine: a salt
+    # any counter-ion word: a salt or another compound of it (ferric pyrophosphate citrate)
+    complex_ = plain.resolve("Estramustine citrate")
+    assert complex_.uncertain and "salt or compound: 'citrate'" in complex_.notes[-1]
+    assert not plain.resolve("Estramustine monohydrate").uncertain  # a form, no counter-ion
+
+
+def test_an_amino_acid_phosphate_may_be_its_ester() -> None:
+    """Serine phosphate: phosphoserine as often as a salt (the amine is taken by the acid)."""
+    index = SynonymIndex([("serine", "ser")])
+    keys = {"ser": keys_of("N[C@@H](CO)C(=O)O")}
+    plain = Resolver(Lookups(index, {}, {}, lambda c: [], keys.get), use_opsin=False)
+    r = plain.resolve("Serine phosphate")
+    assert (r.substance_id, r.uncertain) == ("ser", True)
+    assert "ester or salt" in r.notes[-1]
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,17 @@ from datetime import date
 import click
 
 from subsmatch.cli import EXIT_INVALID, EXIT_UNRESOLVED
-from subsmatch.cli.options import home_option, json_option, jurisdiction_options
+from subsmatch.cli.options import home_option, json_option, jurisdiction_options, region_option
 from subsmatch.cli.output import echo_json, printable, safe, styled
 from subsmatch.cli.registry import command, load
 from subsmatch.operations import check as checking
 from subsmatch.operations import reference as references
 from subsmatch.operations.check import LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS
 
-judged = jurisdiction_options(LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS, home_option)
-"""-j/--jurisdiction, --home and --as-of, for check and explain."""
+judged = jurisdiction_options(
+    LIST_JURISDICTIONS, RULE_ONLY_JURISDICTIONS, home_option, region_option
+)
+"""-j/--jurisdiction, --home, --region and --as-of, for check and explain."""
 
 
 def read_queries(queries: tuple[str, ...], encoding: str | None = None) -> list[str]:
@@ -51,6 +53,7 @@ def check(
     queries: tuple[str, ...],
     jurisdictions: tuple[str, ...],
     home: str | None,
+    region: str | None,
     as_of: date | None,
     as_json: bool,
     encoding: str | None,
@@ -68,6 +71,7 @@ def check(
         subsmatch check "MDMA HCl" 4-CMC "Fentanyl citrate"
         subsmatch check 50-36-2 --jurisdiction NL --jurisdiction DE --as-of 2016-01-01
         subsmatch check pregabalin --home BE,NL,LU,EU,UN,US
+        subsmatch check "big h" --region US
         cut -f3 hits.tsv | subsmatch check - --json
         subsmatch check - --encoding cp1252 < hitlist_windows.txt
     """
@@ -75,7 +79,7 @@ def check(
     texts = read_queries(queries, encoding)
     if not texts:
         raise click.UsageError("no query given (standard input was empty)")
-    checker = checking.home_checker(home, use_opsin=not no_opsin)
+    checker = checking.home_checker(home, region, use_opsin=not no_opsin)
     checked = checking.check(checker, texts, codes, as_of)
     rows = checked.rows
     if as_json:

@@ -30,6 +30,7 @@ def explain(
     query: str,
     jurisdictions: tuple[str, ...],
     home: str | None,
+    region: str | None,
     as_of: date | None,
     svg_path: Path | None,
 ) -> None:
@@ -38,7 +39,7 @@ def explain(
         subsmatch explain 3-CMC
         subsmatch explain "CCCC(NC)C(=O)c1ccc(F)c(C)c1" --svg analogue.svg
     """
-    checker = home_checker(home)
+    checker = home_checker(home, region)
     explained = reasoning(checker, query, jurisdictions, as_of, draw=svg_path is not None)
     row = printable(explained.row)
     click.secho(f"Query: {safe(query)}", bold=True)

@@ -124,6 +124,17 @@ home_option = click.option(
 )
 """--home: the headline's scope (the settings' ``home``) for the commands that judge or store."""
 
+region_option = click.option(
+    "--region",
+    metavar="REGION",
+    help="Whose usage street names follow: Europe (Benelux first), US, global (no preference) "
+    "or a country code such as NL or DE. Slang known only outside this region is not answered, "
+    "only its meanings there shown (default: $SUBSMATCH_REGION, else the config file's region, "
+    "else Europe).",
+)
+"""--region: whose street names a name query follows (the settings' ``region``), for the
+commands that resolve names."""
+
 
 def jurisdiction_options(
     listed: Sequence[str], rules_only: Sequence[str], *more: Decorator

@@ -99,13 +99,14 @@ def home(given: str | Iterable[str] | None = None) -> tuple[str, ...]:
     return _settings(given).home
 
 
-def _settings(given: str | Iterable[str] | None) -> settings.Settings:
+def _settings(given: str | Iterable[str] | None, region: str | None = None) -> settings.Settings:
     chosen = given if given is None or isinstance(given, str) else tuple(given)
-    return settings.load({"home": chosen}, jurisdictions=JURISDICTIONS)
+    return settings.load({"home": chosen, "region": region}, jurisdictions=JURISDICTIONS)
 
 
 def home_checker(
     home: str | Iterable[str] | None = None,
+    region: str | None = None,
     *,
     use_opsin: bool = True,
     shared: bool = False,
@@ -113,13 +114,14 @@ def home_checker(
 ) -> Checker:
     """A checker whose headlines speak for the user's home jurisdictions: ``home`` as a front
     end's option gives it (None or empty: the environment, the config file, then Benelux, EU and
-    UN; see :mod:`subsmatch.settings`), and the region of street names likewise. ``kept``: the
-    size of its caches (``BATCH_KEPT`` for an ingest or a rematch, see :class:`Checker`).
+    UN; see :mod:`subsmatch.settings`), and ``region`` (whose usage street names follow)
+    likewise. ``kept``: the size of its caches (``BATCH_KEPT`` for an ingest or a rematch, see
+    :class:`Checker`).
 
     >>> home_checker("nl,eu", use_opsin=False).home
     ('NL', 'EU')
     """
-    chosen = _settings(home)
+    chosen = _settings(home, region)
     return Checker(
         use_opsin=use_opsin, shared=shared, home=chosen.home, region=chosen.region, kept=kept
     )

@@ -217,6 +217,25 @@ _BASIC_N = Chem.MolFromSmarts("[NX3;!$(N-[C,S,P]=[O,S,N]);!$(N-a);!$(N#*);!$(N=*
 _SALT_ACID = Chem.MolFromSmarts("[$([CX3](=O)[OX2H1,OX1-]),$([P,S](=O)[OX2H1,OX1-])]")
 
 
+_ALCOHOL = Chem.MolFromSmarts("[OX2H][#6;!$([#6]=[O,S,N])]")  # not an acid's own OH
+
+
+def _salt_base(mol: Chem.Mol) -> bool:
+    """An amine that makes salts with an acid word: a basic nitrogen, unless the molecule
+    has an acid group of its own and an alcohol (a hydroxy amino acid's amine is taken by
+    its own acid: "serine phosphate" is phosphoserine, an ester, as often as a salt; an amino
+    acid without an alcohol has nothing to esterify: tianeptine sulfate is a salt).
+
+    >>> [_salt_base(Chem.MolFromSmiles(s)) for s in ("CNC(C)Cc1ccccc1", "NC(CO)C(=O)O")]
+    [True, False]
+    >>> _salt_base(Chem.MolFromSmiles("NC(C)C(=O)O"))
+    True
+    """
+    if not mol.HasSubstructMatch(_BASIC_N):
+        return False
+    return not (mol.HasSubstructMatch(_SALT_ACID) and mol.HasSubstructMatch(_ALCOHOL))
+
+
 @dataclass(frozen=True)
 class EsterOrSalt(_Noting):
     """An "X acetate" of an alcohol names an ester; OPSIN reads the salt of two components. An
@@ -237,10 +256,72 @@ class EsterOrSalt(_Noting):
         if not kept.HasSubstructMatch(_HYDROXY):
             return None
         salt_word = m[1] in ESTER_FORMS
-        if salt_word and kept.HasSubstructMatch(_BASIC_N):
+        if salt_word and _salt_base(kept):
             return None
         acid = _SALT_ACID if salt_word else _ACID
         return self.note(word=m[1]) if any(p.HasSubstructMatch(acid) for p in others) else None
+
+
+_CLASS_GROUPS = {
+    "alcohol": Chem.MolFromSmarts("[CX4][OX2H1]"),
+    "aldehyde": Chem.MolFromSmarts("[CX3H1](=O)[#6,#1]"),
+    "ketone": Chem.MolFromSmarts("[#6][CX3](=O)[#6]"),
+    "ester": Chem.MolFromSmarts(  # of any oxo acid (carboxylic, carbamic, phosphoric, sulfonic)
+        "[!#1][OX2][$([#6X3]=[O,S]),$([#15]=[O,S]),$([#16](=O)=O),$([#7+](=O)[O-])]"
+    ),  # and any alcohol, silanols too (trimethylsilyl esters)
+    "ether": Chem.MolFromSmarts("[#6][OX2][#6]"),
+}
+
+
+@dataclass(frozen=True)
+class FunctionalClassMissing(_Noting):
+    """A functional class name ("lauroyl alcohol", "methyl ethyl ketone") whose class the
+    reading lacks: OPSIN read the words another way (lauroyl alcohol as lauric acid)."""
+
+    key: str = "functional class"
+    explanation: str = "the name says {word}, OPSIN's reading has none"
+    word: re.Pattern[str] = re.compile(rf"\s({'|'.join(_CLASS_GROUPS)})$")
+
+    def found(self, name: str, smiles: str) -> str | None:
+        m = self.word.search(_plain(name).strip())
+        if m is None or not (mol := Chem.MolFromSmiles(smiles)):
+            return None
+        return None if mol.HasSubstructMatch(_CLASS_GROUPS[m[1]]) else self.note(word=m[1])
+
+
+@dataclass(frozen=True)
+class UnstatedEsterCount(_Noting):
+    """An ester of an acid with several acid groups named without saying how many carry the
+    alkyl ("ethyl phosphate": mono-, di- or triethyl phosphate); OPSIN chose one."""
+
+    key: str = "ester count"
+    explanation: str = "'{name}' does not say how many of the acid's groups are esterified"
+    pattern: re.Pattern[str] = re.compile(
+        r"^([a-z]+yl)\s(phosphate|phosphite|sulfate|sulphate|carbonate|borate|silicate)$"
+    )
+
+    def found(self, name: str, smiles: str) -> str | None:
+        text = _plain(name).strip()
+        m = self.pattern.match(text)
+        if m is None or re.match(rf"{_MULTIPLIER}", m[1]):
+            return None
+        return self.note(name=text)
+
+
+_HYPERVALENT_SH = Chem.MolFromSmarts("[#16;H1,H2;v4,v6]")
+
+
+@dataclass(frozen=True)
+class HypervalentSulfurHydride(_Noting):
+    """A sulfur with hydrogen at valence 4 or 6 ([SH](=O)=O): no isolable substance, OPSIN's
+    reading of an anion or radical name it could not build ("dioxidosulfanyl")."""
+
+    key: str = "sulfur valence"
+    explanation: str = "OPSIN drew a sulfur with hydrogen at valence 4 or 6, which no substance has"
+
+    def found(self, name: str, smiles: str) -> str | None:
+        mol = Chem.MolFromSmiles(smiles)
+        return self.note() if mol is not None and mol.HasSubstructMatch(_HYPERVALENT_SH) else None
 
 
 @dataclass(frozen=True)
@@ -275,11 +356,23 @@ def _salt_partner(part: Chem.Mol) -> bool:
     )
 
 
+def _lone_metal(parts: list[Chem.Mol]) -> bool:
+    """A metal read as an uncharged atom of its own ("vitamin C sodium": ascorbic acid and
+    sodium metal): the salt or compound the name means was not built."""
+    return any(
+        p.GetNumAtoms() == 1
+        and (atom := p.GetAtomWithIdx(0)).GetSymbol() not in _NON_METALS
+        and not atom.GetFormalCharge()
+        for p in parts
+    )
+
+
 @dataclass(frozen=True)
 class LostComponents(_Noting):
     """Several components read, one kept, where the lost ones are more than a salt's
     counter-ion: charges that do not balance, an organic part lost for an inorganic one, a metal
-    other than a salt's cation (iron, zinc, antimony: the metal is part of the substance), an
+    other than a salt's cation (iron, zinc, antimony: the metal is part of the substance), a
+    metal read as an uncharged atom (no salt was built), an
     inorganic anion kept for a metal, or an organic part that is neither acid nor base (no salt:
     a part of the name read as a molecule of its own, as in
     "uridine-5'-diphosphate-xylopyranose")."""
@@ -298,7 +391,7 @@ class LostComponents(_Noting):
         no_salt = any(
             o and not _salt_partner(p) for p, o in zip(parts[1:], organic[1:], strict=True)
         )
-        if balanced and not metal_kept_apart and not no_salt:
+        if balanced and not metal_kept_apart and not no_salt and not _lone_metal(parts[1:]):
             return None
         shown = ", ".join(Chem.MolToSmiles(p) for p in parts[:3])
         return self.note(parts=shown)
@@ -351,16 +444,18 @@ def ester_or_salt(forms: tuple[str, ...], smiles: str) -> str | None:
     True
     >>> codeine = "COc1ccc2C[C@H]3N(C)CC[C@@]45[C@@H](Oc1c24)[C@@H](O)C=C[C@@H]35"
     >>> ester_or_salt(("phosphate",), codeine)  # an amine: a salt
+    >>> ester_or_salt(("phosphate",), "N[C@@H](CO)C(=O)O") is not None  # phosphoserine?
+    True
     >>> ester_or_salt(("hydrochloride",), "OCCc1ccccc1")
     """
     words = ESTER_WORDS.intersection(forms)
     if not words or not (mol := Chem.MolFromSmiles(smiles)):
         return None
-    if not mol.HasSubstructMatch(_HYDROXY) or mol.HasSubstructMatch(_BASIC_N):
+    if not mol.HasSubstructMatch(_HYDROXY) or _salt_base(mol):
         return None
     return (
         f"ester or salt: '{sorted(words)[0]}' may name an ester of this substance (it has a "
-        "hydroxy group and no amine to make a salt); the answer is the substance itself"
+        "hydroxy group and no amine free to make a salt); the answer is the substance itself"
     )
 
 
@@ -375,6 +470,9 @@ CHECKS: list[Check] = [
     EsterOrSalt(),
     OpenChainSugar(),
     GlycosideWithoutAglycone(),
+    FunctionalClassMissing(),
+    UnstatedEsterCount(),
+    HypervalentSulfurHydride(),
 ]
 
 

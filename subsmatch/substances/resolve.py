@@ -4,12 +4,14 @@ Order of attempts for a name: the synonym table (exact after normalisation, then
 spaces and hyphens, then the English form of a name in another language's INN convention:
 "Warfarina", "Acidum acetylsalicylicum" (:mod:`variants`), then the names an alias form holds:
 "2-Fluoroamphetamine (2-FA)"), OPSIN for systematic names (one JVM for all names of a batch),
-then guarded fuzzy matching.
+then guarded fuzzy matching; a name of an isotope-labelled form or of an ion that none of these
+settles is answered by its parent's name (:mod:`labels`: "Acetic acid C-11", "Choline ion").
 
 How sure: a fuzzy hit is uncertain; so is a name the table gives several substances (its
 alternatives are named, never silently the first), a street name (it says what is sold under
 a word, not what a sample is), an OPSIN reading of a name with features OPSIN often misreads
-(see :mod:`opsin_checks`), and an OPSIN reading of a structure no source holds. Two doubts in
+(see :mod:`opsin_checks`), an OPSIN reading of a structure no source holds, and the unlabelled
+parent answered for an isotope-labelled name. Two doubts in
 one answer are not taken: slang known only outside the user's region (a code with digits
 such as 2C-B aside) or a near-spelling of it, a doubtful reading of a structure no source holds
 (the query stays unresolved, what it might mean in its error and notes). A street name is
@@ -29,6 +31,7 @@ through :class:`Lookups`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
@@ -37,6 +40,7 @@ from typing import Literal, Protocol
 from subsmatch.caching import BoundedCache
 from subsmatch.substances.facts import Derivative, QueryFacts, formula_agrees, split_derivative
 from subsmatch.substances.identifiers import normalise_cas, query_kind
+from subsmatch.substances.labels import NOBLE_GASES, ion_parent, isotope_label, label_element
 from subsmatch.substances.names import (
     NormalisedName,
     alias_parts,
@@ -182,11 +186,51 @@ class Resolver:
         return [resolved[k] for k in keys]
 
     def _resolve_texts(self, texts: list[str]) -> dict[str, Resolution]:
-        """Each text resolved on its own: tables first, then OPSIN and fuzzy together."""
+        """Each text resolved on its own: tables first, then OPSIN and fuzzy together, then
+        the parent a labelled or ion name names, for a text still unresolved or only near."""
         first = {text: self._without_opsin(text) for text in texts}
         need = [text for text, resolution in first.items() if resolution is None]
         first.update(zip(need, self._by_opsin_or_fuzzy(need), strict=True))
-        return {text: self._derivative_noted(resolution) for text, resolution in first.items()}  # type: ignore[arg-type]
+        resolved = self._by_parent(first)  # type: ignore[arg-type]
+        return {text: self._derivative_noted(resolution) for text, resolution in resolved.items()}
+
+    def _by_parent(self, resolved: dict[str, Resolution]) -> dict[str, Resolution]:
+        """Names of an isotope-labelled form or of an ion (:mod:`labels`) that resolved to
+        nothing, or only to a near-spelling, answered by their parent's name where that
+        resolves without fuzziness: the ion's parent is the same structure (noted); a label's
+        parent, resolved without doubt, is the structure without the label, whose element it
+        must hold (uncertain: the structure is not the one named; the law's answer is the
+        parent's). An element named alone (one uncharged atom) is taken for a label of a noble
+        gas only (xenon Xe-127): a metal's name stands for its ion as often as for the metal,
+        which are not one structure (rubidium Rb-82 is given as Rb+; lithium ion is not
+        lithium metal; cobalt(II) ion is Co2+)."""
+        parents = {
+            text: found
+            for text, resolution in resolved.items()
+            if (not resolution.resolved or resolution.via == "fuzzy")
+            and (found := isotope_label(text) or _ion_named(text))
+        }
+        if not parents:
+            return resolved
+        answers = self._resolve_texts(list(dict.fromkeys(p for p, _ in parents.values())))
+        out = dict(resolved)
+        for text, (parent, label) in parents.items():
+            answer = answers[parent]
+            if not answer.resolved or answer.via == "fuzzy":
+                continue
+            element = _lone_element(answer.keys)
+            if element and (label == ION or element not in NOBLE_GASES):
+                continue  # an element named alone: lithium ion is not lithium metal
+            taken = replace(answer, query=text, kind="name")
+            if label == ION:
+                out[text] = _noted(taken, f"'{text}' names the ion of '{parent}': the same parent")
+            elif _labelled_parent(answer, label):
+                out[text] = _doubted(
+                    taken,
+                    f"'{text}' names {parent} labelled with {label}: the structure answered "
+                    f"is {parent}'s, without the label (the verdict is the parent's)",
+                )
+        return out
 
     # --- one query, without OPSIN -------------------------------------------------------------
 
@@ -666,9 +710,18 @@ UNHELD = (
 )
 
 
+PHYSICAL_FORMS = frozenset(
+    {"anhydrous", "base", "crystal", "powder", "salt", "inner salt", "hydrate", "hemihydrate"}
+    | {"monohydrate", "sesquihydrate", "dihydrate", "trihydrate"}
+)
+"""Form words that name no counter-ion: the substance as it is (its salt, its crystal)."""
+
+
 def _ester_checked(resolution: Resolution) -> Resolution:
     """A table answer to "X succinate" made uncertain where the name may mean an ester of X,
-    or where X has no drawable structure to tell (a substance known by its InChIKey only)."""
+    or where X has no drawable structure to tell whether a counter-ion word names a salt of
+    it or another compound (a substance known by its InChIKey only: "ferric pyrophosphate
+    citrate" is a complex, not ferric pyrophosphate)."""
     if not resolution.form or resolution.substance_id is None:
         return resolution
     # imported only for a name with salt words: see _from_opsin
@@ -680,6 +733,12 @@ def _ester_checked(resolution: Resolution) -> Resolution:
                 resolution,
                 f"ester or salt: '{words[0]}' may name an ester of this substance, whose "
                 "structure the reference does not hold to tell",
+            )
+        if words := sorted(set(resolution.form) - PHYSICAL_FORMS):
+            return _doubted(
+                resolution,
+                f"salt or compound: '{words[0]}' may name a salt of this substance or another "
+                "compound of it; the reference holds no structure to tell",
             )
         return resolution
     if note := ester_or_salt(resolution.form, resolution.keys.smiles):
@@ -701,6 +760,44 @@ def _taken(resolution: Resolution) -> Resolution:
         error="OPSIN's reading is doubtful and no source holds its structure: not taken",
         notes=(*resolution.notes, f"OPSIN read {reading}, not taken"),
     )
+
+
+ION = "ion"
+
+
+def _ion_named(text: str) -> tuple[str, str] | None:
+    parent = ion_parent(text)
+    return (parent, ION) if parent else None
+
+
+_ELEMENT = re.compile(r"^[A-Z][a-z]?$")
+
+
+def _lone_element(keys: StructureKeys | None) -> str | None:
+    """The element of a structure that is one uncharged atom, else None (an ion such as
+    OPSIN's reading of "cobalt(II)" is not the element).
+
+    >>> from subsmatch.substances.structures import keys_of
+    >>> [_lone_element(keys_of(s)) for s in ("[Xe]", "[Co+2]", "CO")]
+    ['Xe', None, None]
+    """
+    return keys.formula if keys and _ELEMENT.match(keys.formula) else None
+
+
+def _labelled_parent(parent: Resolution, label: str) -> bool:
+    """Whether a resolution may stand for the parent of a labelled name: one doubt at most
+    (the label's), a structure without labels, holding an atom of the label's element (no
+    boron-12 in a vitamin).
+
+    >>> from subsmatch.substances.structures import keys_of
+    >>> acid = Resolution("acetic acid", "name", "synonym", 1.0, keys=keys_of("CC(=O)O"))
+    >>> _labelled_parent(acid, "C-11"), _labelled_parent(acid, "B-12")
+    (True, False)
+    """
+    keys = parent.keys
+    if keys is None or keys.labelled or parent.uncertain:
+        return False
+    return bool(re.search(rf"{label_element(label)}(?![a-z])", keys.formula))
 
 
 def _not_slang(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
