@@ -283,3 +283,38 @@ def table_lookups(
         structure_of=keys.get,
         name_of=lambda sid: sid,
     )
+
+
+def upgrade_a_database_at_0005_with_a_resolution(db_url: str) -> None:
+    """A database at revision 0005 holding a resolution is brought to the head (0006): the
+    resolution keeps its verdict with no region recorded (""), and the same query and versions
+    can then be stored for a region."""
+    from alembic import command
+
+    from subsmatch.store.engine import make_engine, migration_config, stored_revision
+
+    config = migration_config()
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+    columns = "query, status, confidence, uncertain, verdict, data_version, rules_version"
+    values = ":query, :status, 0, :no, '{}', 'd1', 'r1', 't1'"
+    old = {"query": "big h", "status": "controlled", "no": False}
+    with engine.begin() as connection:
+        connection.execute(
+            text(f"insert into resolutions ({columns}, tool_version) values ({values})"), old
+        )
+    make_engine(db_url)
+    new = {**old, "status": "unresolved", "region": "Europe"}
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                f"insert into resolutions ({columns}, tool_version, region)"
+                f" values ({values}, :region)"
+            ),
+            new,
+        )
+        rows = connection.execute(text("select status, region from resolutions order by id"))
+        assert [tuple(r) for r in rows] == [("controlled", ""), ("unresolved", "Europe")]
+    assert stored_revision(engine) == "0006"

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine
 
 from subsmatch.store.engine import HEAD_REVISION, make_engine, migration_config, stored_revision
 from subsmatch.store.models import Base
+from tests.helpers import upgrade_a_database_at_0005_with_a_resolution
 
 
 def head() -> str:
@@ -69,3 +70,7 @@ def test_database_made_before_migrations_loses_the_index_too(db_url):
         connection.exec_driver_sql("CREATE INDEX ix_analyses_measured_at ON analyses (measured_at)")
     make_engine(db_url)
     assert not measured_at_indexed(engine) and stored_revision(engine) == head()
+
+
+def test_database_at_0005_keeps_its_resolutions_with_no_region_recorded(db_url):
+    upgrade_a_database_at_0005_with_a_resolution(db_url)

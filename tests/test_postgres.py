@@ -20,6 +20,7 @@ from tests.helpers import (
     kill_an_ingest_midway,
     lims_row,
     lims_rows,
+    upgrade_a_database_at_0005_with_a_resolution,
 )
 
 
@@ -32,6 +33,10 @@ def test_schema_migrates_to_the_models(pg_url):
     engine = make_engine(pg_url)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_a_database_at_0005_takes_the_region_key(pg_url):
+    upgrade_a_database_at_0005_with_a_resolution(pg_url)
 
 
 def test_ingest_findings_show_and_check_on_postgresql(pg_url):

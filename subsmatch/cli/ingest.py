@@ -12,7 +12,7 @@ import click
 
 from subsmatch.cli import EXIT_UNREADABLE_FILE
 from subsmatch.cli.database import engine, given_url
-from subsmatch.cli.options import home_option, json_option
+from subsmatch.cli.options import home_option, json_option, region_option
 from subsmatch.cli.output import echo_json, safe, say, styled
 from subsmatch.cli.registry import command
 from subsmatch.errors import command_line
@@ -107,6 +107,7 @@ def progress(enabled: bool) -> Callable[[str, int, float | None], None] | None:
 )
 @click.option("--force", is_flag=True, help="Ingest content already ingested as a new version.")
 @home_option
+@region_option
 @json_option("Print the summary as JSON.")
 @click.pass_context
 def ingest(
@@ -120,19 +121,22 @@ def ingest(
     stdin_name: str,
     force: bool,
     home: str | None,
+    region: str | None,
     as_json: bool,
 ) -> None:
     """PATH is a file, a directory (read recursively) or "-" for standard input. Formats are
     detected by content: NIST MS Search results, ChemStation library reports, CSV/TSV/XLSX
     exports (through a mapping profile), JSON and JSON Lines. Every row read becomes a stored
     finding or a stored rejection with its reason; each file is one transaction, and the same
-    content again changes nothing (use --force for a new version).
+    content again changes nothing (use --force for a new version). Names are resolved for
+    --region's street usage; a verdict stored for another region is never reused.
 
     \b
     Examples:
         subsmatch ingest SRCRESLT.TXT LIBRPT.TXT
         subsmatch ingest exports/ --json
         subsmatch ingest handheld.csv --profile my_device.toml
+        subsmatch ingest field_hits.csv --region US
         ssh scanner cat export.csv | subsmatch ingest - --stdin-name export.csv
     """
     options = ingesting.read_options(
@@ -148,7 +152,7 @@ def ingest(
         engine(ctx, create=True),
         sources,
         options,
-        checker=home_checker(home, kept=BATCH_KEPT),
+        checker=home_checker(home, region, kept=BATCH_KEPT),
         force=force,
         progress=progress(interactive),
     ):

@@ -2,9 +2,10 @@
 
 Real reports repeat the same hundred substances: each distinct query is judged once in a
 process, and not at all when the database holds its verdict for the same versions of the
-reference data, rules and tool. A whole verdict (several kilobytes) is kept only until its
-resolution is stored; after that a query keeps what its later findings need (:class:`Judged`),
-so that memory grows by a few hundred bytes per distinct name, not by its verdict.
+reference data, rules and tool, judged for the same region. A whole verdict (several
+kilobytes) is kept only until its resolution is stored; after that a query keeps what its later
+findings need (:class:`Judged`), so that memory grows by a few hundred bytes per distinct name,
+not by its verdict.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Verdicts:
             "data_version": checker.reference.version,
             "rules_version": checker.rules.version,
             "tool_version": __version__,
+            "region": checker.region,
         }
 
     def choose(self, keys: list[Key], store: FileWriter) -> dict[Key, str | None]:

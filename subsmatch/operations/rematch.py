@@ -1,8 +1,9 @@
 """Re-judge stored findings after a change of the reference data, the rules or the tool.
 
-Every stored resolution that findings still use and that was made with other versions is
-judged again; the findings move to the new resolution (the old one is kept), and each
-re-judgement is recorded with both versions. One transaction. The answer says how many
+Every stored resolution that findings still use and that was made with other versions, or for
+another region than the checker's (whose street names it followed), is judged again; the
+findings move to the new resolution (the old one is kept), and each re-judgement is recorded
+with both versions. One transaction. The answer says how many
 verdicts were judged again, which changed status and how (``not_listed -> controlled``: so
 many verdicts, so many findings), and how many kept their status but not their evidence (a
 listing's date, another list, another rule).
@@ -75,8 +76,8 @@ class Rematched:
         }
 
 
-def _versions_text(data: str, rules: str, tool: str) -> str:
-    return f"data {data}, rules {rules}, tool {tool}"
+def _versions_text(data: str, rules: str, tool: str, region: str) -> str:
+    return f"data {data}, rules {rules}, tool {tool}, region {region or 'not recorded'}"
 
 
 def _evidence(verdict: dict) -> dict:
@@ -96,6 +97,7 @@ def rematch(engine: Engine, checker: Checker | None = None, batch: int = BATCH) 
         "data_version": checker.reference.version,
         "rules_version": checker.rules.version,
         "tool_version": __version__,
+        "region": checker.region,
     }
     now = _versions_text(*versions.values())
     with collection_paused(), Session(writer(engine)) as session, session.begin():
@@ -126,7 +128,9 @@ def rematch(engine: Engine, checker: Checker | None = None, batch: int = BATCH) 
         changed, records = [], []
         for row in stale:
             new_id, new_status = new[row.query]
-            before = _versions_text(row.data_version, row.rules_version, row.tool_version)
+            before = _versions_text(
+                row.data_version, row.rules_version, row.tool_version, row.region
+            )
             found = moved[row.id]
             records.append((row.query, row.id, new_id, row.status, new_status, found, before, now))
             if new_status != row.status:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from subsmatch.store.engine import step_writer, writer
-from subsmatch.store.models import IngestedFile, ResolutionRow
+from subsmatch.store.models import RESOLUTION_KEY, IngestedFile, ResolutionRow
 
 
 def bulk_insert(
@@ -212,12 +212,12 @@ def resolution_ids(
 ) -> dict[str, int]:
     """Ids of the stored resolutions of these queries, inserting the missing ones.
 
-    ``versions`` (data_version, rules_version, tool_version) is part of the key: a resolution
-    made with other data or rules is never reused. They are inserted in the order of their
-    queries, skipping any stored already (by a concurrent writer: ON CONFLICT DO NOTHING), then
-    their ids read in one pass: two writers take the locks of the same keys in the same
-    order, so they cannot deadlock (PostgreSQL). A database without that clause is asked
-    which are stored first.
+    ``versions`` (data_version, rules_version, tool_version, region) is part of the key: a
+    resolution made with other data or rules, or for another region, is never reused. They
+    are inserted in the order of their queries, skipping any stored already (by a concurrent
+    writer: ON CONFLICT DO NOTHING), then their ids read in one pass: two writers take the
+    locks of the same keys in the same order, so they cannot deadlock (PostgreSQL). A database
+    without that clause is asked which are stored first.
     """
     table = ResolutionRow.__table__
     insert_of = _DIALECT_INSERTS.get(session.get_bind().dialect.name)
@@ -229,13 +229,12 @@ def resolution_ids(
         if insert_of is None:
             bulk_insert(session, table, columns, rows)
         else:
-            statement = insert_of(table).on_conflict_do_nothing(index_elements=_RESOLUTION_KEY)
+            statement = insert_of(table).on_conflict_do_nothing(index_elements=list(RESOLUTION_KEY))
             bulk_insert(session, table, columns, rows, statement)
         found.update(stored_ids(session, missing, versions))
     return found
 
 
-_RESOLUTION_KEY = ["query", "data_version", "rules_version", "tool_version"]
 _DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 """Inserts that can skip a row whose key is stored (ON CONFLICT DO NOTHING)."""
 

@@ -111,15 +111,23 @@ class AnalysisRow(Base):
     extras: Mapped[str] = mapped_column(Text, default="{}")  # JSON object
 
 
+RESOLUTION_KEY = ("query", "data_version", "rules_version", "tool_version", "region")
+"""What a stored resolution is reused by: the query and everything that made its verdict."""
+
+
 class ResolutionRow(Base):
-    """What one query text resolved to and its verdict, per data, rules and tool version.
+    """What one query text resolved to and its verdict, per data, rules and tool version and
+    per region (whose street names it followed: 'big h' is heroin in the US, unresolved in
+    Europe; "" for a resolution stored before regions were recorded, never reused).
 
     Findings share it: real reports repeat the same hundred substances, and a later file
     reuses what an earlier one resolved.
     """
 
     __tablename__ = "resolutions"
-    __table_args__ = (UniqueConstraint("query", "data_version", "rules_version", "tool_version"),)
+    __table_args__ = (
+        UniqueConstraint(*RESOLUTION_KEY, name="uq_resolutions_query_versions_region"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     query: Mapped[str] = mapped_column(Text)
@@ -135,6 +143,7 @@ class ResolutionRow(Base):
     data_version: Mapped[str] = mapped_column(String(64))
     rules_version: Mapped[str] = mapped_column(String(32))
     tool_version: Mapped[str] = mapped_column(String(32))
+    region: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class FindingRow(Base):
@@ -233,5 +242,5 @@ class RematchRow(Base):
     old_status: Mapped[str] = mapped_column(String(20))
     new_status: Mapped[str] = mapped_column(String(20))
     findings: Mapped[int] = mapped_column(Integer)  # how many findings now carry the new one
-    old_versions: Mapped[str] = mapped_column(Text)  # data / rules / tool versions, as text
+    old_versions: Mapped[str] = mapped_column(Text)  # data / rules / tool versions, region
     new_versions: Mapped[str] = mapped_column(Text)

@@ -34,7 +34,8 @@ _MOVES = Table(
 
 
 def stale_resolutions(session: Session, versions: Mapping[str, str]) -> list[Row]:
-    """Resolutions that findings use and that other data, rules or tool versions made
+    """Resolutions that findings use and that other data, rules or tool versions made, or
+    for another region
     (without their verdicts: :func:`stored_verdicts` reads them a few at a time)."""
     used = select(FindingRow.resolution_id).where(FindingRow.resolution_id.is_not(None))
     return list(
@@ -46,6 +47,7 @@ def stale_resolutions(session: Session, versions: Mapping[str, str]) -> list[Row
                 ResolutionRow.data_version,
                 ResolutionRow.rules_version,
                 ResolutionRow.tool_version,
+                ResolutionRow.region,
             ).where(
                 ResolutionRow.id.in_(used),
                 or_(*(getattr(ResolutionRow, k) != v for k, v in versions.items())),
