@@ -103,3 +103,19 @@ def test_a_label_never_crosses_a_stereo_word(resolver):
 def test_a_labelled_systematic_name_goes_through_opsin():
     r = Resolver(lookups(), use_opsin=True).resolve("ethanoic acid C-11")
     assert r.substance_id == "acetic" and r.uncertain
+
+
+@pytest.mark.parametrize(
+    "query", ["cocaine-d3", "Cocaine-D3", "[2H3]cocaine", "deuterated cocaine"]
+)
+def test_a_deuterated_internal_standard_is_answered_by_its_parent_uncertain(resolver, query):
+    """A lab's internal standard (cocaine-d3) is a form of the controlled drug: the parent's
+    verdict, uncertain, the label named."""
+    r = resolver.resolve(query)
+    assert r.substance_id == "cocaine" and r.uncertain
+    assert any("labelled with H-2" in note for note in r.notes)
+
+
+def test_a_deuterium_count_never_crosses_a_stereo_word(resolver):
+    assert resolver.resolve("dextromethorphan-d3").substance_id == "dxm"
+    assert not resolver.resolve("levomethorphan-d3").resolved

@@ -2,7 +2,9 @@
 
 A radiolabelled or stable-isotope tracer is named after its unlabelled parent with the label
 written around it: "Acetic acid C-11", "Fludeoxyglucose, F-18", "[11C]raclopride",
-"(1,2,6,7-3H)Testosterone", "18F-FDG", "Carbon-13 urea", "Helium-3", "tritiated naloxone".
+"(1,2,6,7-3H)Testosterone", "18F-FDG", "Carbon-13 urea", "Helium-3", "tritiated naloxone",
+and the deuterated internal standards of a lab's methods by their count of deuterium atoms
+after a hyphen: "MDMA-d5", "Cocaine-D3" ("Vitamin D3", with a space, is no label).
 :func:`isotope_label` splits such a name into the parent's name and the label. The label is
 an isotope only when the element exists and the isotope is known (RDKit's periodic table) and
 is not the element's common one: 4F-PHP, 5F-ADB, 2C-B and 25I-NBOMe carry no label (no F-4,
@@ -22,8 +24,12 @@ neutralised ion), so :func:`ion_parent` gives the name without its ion word.
 (('Testosterone', 'H-3'), ('FDG', 'F-18'))
 >>> isotope_label("Carbon-13 urea"), isotope_label("Helium-3"), isotope_label("tritiated water")
 (('urea', 'C-13'), ('Helium', 'He-3'), ('water', 'H-3'))
+>>> isotope_label("MDMA-d5"), isotope_label("Cocaine-D3")
+(('MDMA', 'H-2'), ('Cocaine', 'H-2'))
 >>> [isotope_label(t) for t in ("4F-PHP", "5F-ADB", "2C-B", "1H-indole", "Vitamin D3", "JWH-018")]
 [None, None, None, None, None, None]
+>>> [isotope_label(t) for t in ("alpha-D2PV", "D9-THCP", "MDMA-d", "vitamin-d0")]
+[None, None, None, None]
 >>> ion_parent("Choline ion"), ion_parent("Cobalt, ion (Co2+)"), ion_parent("Fluoride-18 anion")
 ('Choline', 'Cobalt', 'Fluoride-18')
 >>> ion_parent("Ion exchange resin"), ion_parent("Cation")
@@ -59,6 +65,7 @@ _LABEL_FORMS = (
 )
 _ELEMENT_WORD = rf"^(?P<element>[A-Za-z]+)[\s-]?{_MASS}(?:\s+(?P<parent>\S.*))?$"
 _WORDS = {"tritiated": ("H", 3), "deuterated": ("H", 2)}
+_DEUTERIUM_COUNT = r"^(?P<parent>.*?[^\s,-])-[dD][1-9]\d?$"  # MDMA-d5: five deuterium atoms
 _WORD_FORM = rf"(?i)^(?P<word>{'|'.join(_WORDS)})\s+(?P<parent>\S.*)$"
 _ION = r"(?i)^(?P<parent>.*?[^\s,]),?\s+(?:an|cat)?ions?(?:\s*\([A-Za-z]{0,2}\d*[+-]\))?$"
 
@@ -100,8 +107,8 @@ def isotope_label(name: str) -> Label | None:
     if not text or (not any(c.isdigit() for c in text) and not re.match(_WORD_FORM, text)):
         return None  # every label but a word one has a mass number
     symbols, names = _elements()
-    if m := re.match(_WORD_FORM, text):
-        symbol, mass = _WORDS[m["word"].lower()]
+    if m := re.match(_WORD_FORM, text) or re.match(_DEUTERIUM_COUNT, text):
+        symbol, mass = _WORDS[m.groupdict().get("word", "deuterated").lower()]
         return m["parent"], f"{symbol}-{mass}"
     element = (m := re.match(_ELEMENT_WORD, text)) and names.get(m["element"].lower())
     if m and (label := _isotope(element, m["mass"])):
