@@ -31,9 +31,10 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from rdkit import Chem, RDLogger
+from rdkit import Chem
 
 from subsmatch.compile.records import Row
+from subsmatch.substances.structures import StructureError, parse
 
 MIN_CLAIM_KEY = 5  # "MPPP", "MET", "4-AP", "PAA" name different substances in different fields
 RANK = {
@@ -98,12 +99,10 @@ def positional_isomers(a: str, b: str) -> bool:
 def whole_connectivity(structure: str) -> str:
     """The InChIKey skeleton of a structure as given, salts and charges kept (an identity
     vocabulary's InChIKey is of the whole compound), or "" when RDKit cannot read it."""
-    RDLogger.DisableLog("rdApp.*")
-    mol = Chem.MolFromSmiles(structure)
-    if mol is None and structure.startswith("InChI="):
-        mol = Chem.MolFromInchi(structure)
-    key = Chem.MolToInchiKey(mol) if mol is not None else ""
-    return key.split("-", 1)[0]
+    try:
+        return Chem.MolToInchiKey(parse(structure)).split("-", 1)[0]
+    except StructureError:
+        return ""
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,17 @@ class Judged(NamedTuple):
         )
 
 
+def judged_by(checker: Checker) -> dict[str, str]:
+    """What made a checker's verdicts, as a stored resolution's key holds it: the versions of
+    the reference data, rules and tool, and the region whose street names it follows."""
+    return {
+        "data_version": checker.reference.version,
+        "rules_version": checker.rules.version,
+        "tool_version": __version__,
+        "region": checker.region,
+    }
+
+
 class Verdicts:
     """What each query was judged (:class:`Judged`), the whole verdicts (``check --json``
     objects) not stored yet, and the ids of the stored resolutions."""
@@ -65,13 +76,7 @@ class Verdicts:
     def versions(self) -> dict[str, str]:
         """The versions a stored verdict must have to be reused; asked for when a file is
         written, so that one already stored does not load the rules (about a second)."""
-        checker = self.checker
-        return {
-            "data_version": checker.reference.version,
-            "rules_version": checker.rules.version,
-            "tool_version": __version__,
-            "region": checker.region,
-        }
+        return judged_by(self.checker)
 
     def choose(self, keys: list[Key], store: FileWriter) -> dict[Key, str | None]:
         """For each distinct key, the query whose verdict it takes (None: no query).

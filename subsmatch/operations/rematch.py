@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import Engine, Row
 from sqlalchemy.orm import Session
 
-from subsmatch import __version__
 from subsmatch.ingest.rows import resolution_values
+from subsmatch.ingest.verdicts import judged_by
 from subsmatch.matchers.checker import BATCH_KEPT, Checker, collection_paused
 from subsmatch.store.engine import writer
 from subsmatch.store.ingests import resolution_ids
@@ -93,12 +93,7 @@ def rematch(engine: Engine, checker: Checker | None = None, batch: int = BATCH) 
     """Judge again, with ``checker``'s reference and rules, the stored verdicts that findings
     use and that other versions made; move the findings to the new verdicts."""
     checker = checker or Checker(kept=BATCH_KEPT)
-    versions = {
-        "data_version": checker.reference.version,
-        "rules_version": checker.rules.version,
-        "tool_version": __version__,
-        "region": checker.region,
-    }
+    versions = judged_by(checker)
     now = _versions_text(*versions.values())
     with collection_paused(), Session(writer(engine)) as session, session.begin():
         stale = stale_resolutions(session, versions)

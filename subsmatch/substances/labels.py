@@ -107,9 +107,11 @@ def isotope_label(name: str) -> Label | None:
     if not text or (not any(c.isdigit() for c in text) and not re.match(_WORD_FORM, text)):
         return None  # every label but a word one has a mass number
     symbols, names = _elements()
-    if m := re.match(_WORD_FORM, text) or re.match(_DEUTERIUM_COUNT, text):
-        symbol, mass = _WORDS[m.groupdict().get("word", "deuterated").lower()]
+    if m := re.match(_WORD_FORM, text):
+        symbol, mass = _WORDS[m["word"].lower()]
         return m["parent"], f"{symbol}-{mass}"
+    if m := re.match(_DEUTERIUM_COUNT, text):
+        return m["parent"], "H-2"
     element = (m := re.match(_ELEMENT_WORD, text)) and names.get(m["element"].lower())
     if m and (label := _isotope(element, m["mass"])):
         return m["parent"] or m["element"], label + (m["meta"] or "")
