@@ -414,3 +414,49 @@ def test_dea_list_cells_name_each_substance_once(tmp_path):
         "2H-tetrazole-2-ethanol, alpha-(2-chlorophenyl)-,carbamate (ester), (alphaR)-",
         "carbamic acid (R)-(+)-1-(2-chlorophenyl)-2-(2H-tetrazol-2-yl)ethyl ester",
     ]
+
+
+def test_dea_positional_isomers_are_rows_of_their_own_on_the_same_schedule(tmp_path):
+    write_csv(
+        tmp_path / "dea_controlled_substances_alpha_c_cs_alpha.csv",
+        [
+            {
+                "substance": "Mephedrone (4-Methyl-N-methylcathinone)",
+                "dea_drug_code": "1248.0",
+                "csa_schedule": "I",
+                "narcotic": "N",
+                "other_names": "(Positional Isomers: 3-Methyl-methcathinone,Buphedrone, "
+                "N,N-Dimethyl-cathinone)",
+            },
+            {
+                "substance": "4-Methyl-N-ethylcathinone (4-MEC)",
+                "dea_drug_code": "1249.0",
+                "csa_schedule": "I",
+                "narcotic": "N",
+                "other_names": "2-(ethylamino)-1-(4-methylphenyl)propan-1-one)(PositionalIsomers:"
+                "4-methylbuphedrone (4-MeMABP;4-MeBP), 3,4-dimethylmethcathinone(3,4-DMMC),"
+                "N-ethylbuphedrone (NEB))",
+            },
+        ],
+    )
+    rows = list(dea.read_orange_book(tmp_path))
+    names = [[n.text for n in r.names] for r in rows]
+    assert names == [
+        ["Mephedrone", "4-Methyl-N-methylcathinone"],
+        ["3-Methyl-methcathinone"],
+        ["Buphedrone"],
+        ["N,N-Dimethyl-cathinone"],
+        ["4-Methyl-N-ethylcathinone", "4-MEC", "2-(ethylamino)-1-(4-methylphenyl)propan-1-one"],
+        ["4-methylbuphedrone", "4-MeMABP", "4-MeBP"],
+        ["3,4-dimethylmethcathinone", "3,4-DMMC"],
+        ["N-ethylbuphedrone", "NEB"],
+    ]
+    assert rows[0].isomers == ["3-Methyl-methcathinone", "Buphedrone", "N,N-Dimethyl-cathinone"]
+    assert not rows[1].isomers
+    isomer = rows[2].listings[0]
+    assert (isomer.jurisdiction, isomer.list, isomer.act) == (
+        "US",
+        "CSA Schedule I",
+        "DEA drug code 1248",
+    )
+    assert isomer.note == "controlled as a positional isomer of Mephedrone (21 CFR 1300.01)"

@@ -94,7 +94,7 @@ def assemble(
         "disputed_structures": [c for c in found if c["reason"].startswith(DISPUTED)],
         "dropped": [
             {"row": d.ref, "what": d.what, "substance_id": d.substance, "reason": d.reason}
-            for d in [*merged.dropped, *names.dropped]
+            for d in [*curation.dropped, *merged.dropped, *names.dropped]
         ],
         "contradicted_kept": names.contradicted_kept,
         "notices_not_placed": notices_not_placed(rows, merged.by_row, roles),

@@ -3,7 +3,8 @@
 The build is the list :data:`STEPS`, each a function of the :class:`Build` it fills in:
 
 1. read      every row of every source table (``compile/read``), with its role
-2. curate    the curated overrides, and plant material, preparations and groups
+2. curate    the curated overrides, plant material, preparations and groups, and the names of
+             listed positional isomers kept off their entries
 3. identify  which structure each row is, by agreement of its facts
 4. merge     rows of the same structure, or of a shared name, into one substance
 5. names     synonyms, street names and vocabulary names on their substances
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from subsmatch.compile import audit as audit_report
-from subsmatch.compile import curate, dating, identify, merge, names, write
+from subsmatch.compile import curate, dating, identify, isomers, merge, names, write
 from subsmatch.compile.read import MissingSource, read_all
 from subsmatch.compile.records import Row
 from subsmatch.compile.roles import CURATED, SourceRole, load_roles
@@ -60,6 +61,7 @@ def read_step(build: Build) -> None:
 def curate_step(build: Build) -> None:
     build.rows = curate.apply_overrides(build.rows, curate.load_overrides(), build.curation)
     curate.classify_materials(build.rows, build.roles, build.curation)
+    build.rows, build.curation.dropped = isomers.keep_isomers_apart(build.rows)
 
 
 def identify_step(build: Build) -> None:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from subsmatch.compile.merge import Dropped
 from subsmatch.compile.records import MATERIALS, Name, Row
 from subsmatch.compile.roles import CURATED, SourceRole, read_csv_comments
 from subsmatch.substances.names import normalise
@@ -50,6 +51,7 @@ class Applied:
 class Curation:
     overrides: list[Applied] = field(default_factory=list)
     materials: dict[str, list[str]] = field(default_factory=dict)  # material -> row refs
+    dropped: list[Dropped] = field(default_factory=list)  # names of listed isomers (isomers.py)
 
 
 def load_overrides(path: Path = CURATED / "overrides.csv") -> list[Override]:

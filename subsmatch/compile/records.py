@@ -80,6 +80,9 @@ class Row:
     # why a person could not settle what the row names (curated): when it stays name-only, it is
     # excepted from its list's name-only share and the audit gives this reason
     unsettled: str = ""
+    # names the source gives as positional isomers of this row's substance: other substances
+    # (see compile/isomers.py), never names of it
+    isomers: list[str] = field(default_factory=list)
 
     @property
     def ref(self) -> str:

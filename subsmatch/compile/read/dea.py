@@ -18,7 +18,7 @@ DOPE_LOOKUP = "dope_lookup"
 DOD = "dod_prohibited"
 
 
-_ISOMER_NOTE = re.compile(r"\)?\s*\(\s*Positional\s*Isomers?\s*:.*$", re.I | re.S)
+_ISOMER_NOTE = re.compile(r"\)?\s*\(\s*Positional\s*Isomers?\s*:(?P<isomers>.*)$", re.I | re.S)
 
 
 def without_isomer_note(text: str) -> str:
@@ -30,8 +30,41 @@ def without_isomer_note(text: str) -> str:
     return _ISOMER_NOTE.sub("", text).strip()
 
 
+def positional_isomers(text: str) -> list[list[str]]:
+    """The positional isomers a DEA cell names (21 CFR 1300.01), each as its names: compounds
+    controlled as isomers of the entry, other substances than the entry.
+
+    >>> positional_isomers("N-ethyl MDA, MDE, MDEA (Positional Isomer:MDMB)")
+    [['MDMB']]
+    >>> positional_isomers("(Positional Isomers: 3-Methyl-methcathinone,Buphedrone, Ethcathinone)")
+    [['3-Methyl-methcathinone'], ['Buphedrone'], ['Ethcathinone']]
+    >>> positional_isomers("x)(Positional Isomers: 3,4-dimethylmethcathinone(3,4-DMMC),"
+    ...     "N-ethylbuphedrone (NEB), and propylone(3',4'-methylenedioxy-N-propylcathinone, "
+    ...     "1-(benzo[d][1,3]dioxol-5-yl)-2-(propylamino)propan-1-one))")[1:]
+    [['N-ethylbuphedrone', 'NEB'], ['propylone', "3',4'-methylenedioxy-N-propylcathinone", \
+'1-(benzo[d][1,3]dioxol-5-yl)-2-(propylamino)propan-1-one']]
+    """
+    found = _ISOMER_NOTE.search(text)
+    if not found:
+        return []
+    listed = found["isomers"].replace("\ufffd", "").strip()
+    if listed.count(")") > listed.count("("):  # the note's own closing bracket
+        listed = listed[: listed.rindex(")")]
+    listed = re.sub(r"\),(?=\S)", "), ", listed)  # "(3,4-DMMC),N-ethylbuphedrone"
+    listed = re.sub(r"(?<=[a-z]{2}),(?=[A-Za-z]{2})", ", ", listed)  # "methcathinone,Buphedrone"
+    listed = re.sub(r"(?<=[a-z]{3})\(", " (", listed)  # "propylone(3',4'-...)"
+    return [
+        [part for name in name_and_aliases(cell) for part in split_names(name, before_digits=True)]
+        for cell in (re.sub(r"^and\s+", "", c) for c in split_names(listed, before_digits=True))
+        if cell
+    ]
+
+
 def read_orange_book(folder: Path) -> Iterator[Row]:
+    """Each entry, and each compound the entry names as its positional isomer: a row of its own,
+    on the same schedule, "controlled as a positional isomer of" the entry."""
     for line, row in csv_rows(folder / "dea_controlled_substances_alpha_c_cs_alpha.csv"):
+        isomers = positional_isomers(row["other_names"])
         row = {**row, "other_names": without_isomer_note(row["other_names"])}
         schedule = row["csa_schedule"].upper()
         kind = "narcotic" if row["narcotic"].upper() == "Y" else "psychotropic"
@@ -45,7 +78,21 @@ def read_orange_book(folder: Path) -> Iterator[Row]:
         ]
         act = f"DEA drug code {code}" if code else ""
         listing = Listing("US", f"CSA Schedule {schedule}", kind, act=act, note=exception)
-        yield Row(ORANGE_BOOK, line, names, listings=[listing])
+        yield Row(
+            ORANGE_BOOK, line, names, listings=[listing], isomers=[n for i in isomers for n in i]
+        )
+        entry = names[0].text
+        for isomer in isomers:
+            yield Row(
+                ORANGE_BOOK,
+                line,
+                [Name(n, "other", "en") for n in isomer],
+                listings=[
+                    listing.dated(
+                        note=f"controlled as a positional isomer of {entry} (21 CFR 1300.01)"
+                    )
+                ],
+            )
 
 
 _EXCEPT = re.compile(r"\s+(except\s+\S.*)$", re.I)
