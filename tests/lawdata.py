@@ -49,6 +49,9 @@ SMILES = {
 
 
 def substance(name: str) -> dict:
+    """A substances row: the structure of SMILES[name], or a name without a known structure."""
+    if name not in SMILES:
+        return {"substance_id": name, "name": name, "cas": "", "structure_source": ""}
     keys = keys_of(SMILES[name])
     return {
         "substance_id": name,

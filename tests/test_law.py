@@ -422,3 +422,23 @@ def test_the_luxembourg_cannabinoid_clause_is_a_provisional_structural_reading(t
     assert checker.check_json(["HHC"], ("LU",), date(2024, 1, 1))[0]["status"] == "generic"
     hhc_2022 = checker.check_json(["HHC"], ("LU",), date(2023, 1, 1))[0]
     assert not [g for g in hhc_2022["generic"] if g["rule_id"] == "LU-SCRA-2.3"]
+
+
+def test_a_drug_without_a_known_structure_is_unknown_where_generic_definitions_apply(tmp_path):
+    # "4-MePBP": listed by the DEA by name only; BE, NL and DE define NPS groups by structure
+    us = listing("4-MePBP", "US", "CSA Schedule I", "narcotic")
+    verdict = check(tmp_path, ["heroin", "4-MePBP", "unlisted name"], [us], "4-MePBP")
+    codes = by_code(verdict)
+    assert codes["US"]["status"] == "controlled"
+    for code in ("BE", "NL", "DE"):
+        assert codes[code]["status"] == "unknown"
+        note = derived(verdict, code, "structure-unknown")
+        assert note["text"].startswith(f"no structure is known for it, so {code}'s generic")
+        assert note["basis"].startswith("not law")
+    assert codes["EU"]["status"] == "not_listed"  # no generic definitions there
+    # before any generic law of BE was in force, its lists decide
+    early = check(tmp_path, ["heroin", "4-MePBP"], [us], "4-MePBP", as_of=date(2010, 1, 1))
+    assert by_code(early)["BE"]["status"] == "not_listed"
+    # a name on no list anywhere is no drug of interest: its medicines-like "not listed" stays
+    other = check(tmp_path, ["heroin", "4-MePBP", "unlisted name"], [us], "unlisted name")
+    assert {j["status"] for j in other["jurisdictions"]} == {"not_listed"}

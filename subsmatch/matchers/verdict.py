@@ -411,6 +411,27 @@ def _precedence(code: str, law: LawBook) -> Derived | None:
     )
 
 
+def _structure_unknown(
+    code: str, rules: RuleBook, law: LawBook, as_of: date | None
+) -> Derived | None:
+    """`unknown` where ``code`` has generic definitions on the date that a substance without a
+    known structure could not be checked against."""
+    laws = dict.fromkeys(
+        x.name
+        for x in rules.laws
+        if x.jurisdiction == code and x.state(as_of) in (State.IN_FORCE, State.UNKNOWN)
+    )
+    if not laws:
+        return None
+    texts = law.structure_unknown
+    return Derived(
+        "structure-unknown",
+        Status.UNKNOWN,
+        texts.text.format(code=code, laws="; ".join(laws)),
+        texts.basis,
+    )
+
+
 class Gaps:
     """What each jurisdiction's loaded lists can vouch for (per class of kinds), worked out once."""
 
@@ -640,6 +661,16 @@ def evaluate(
             unknown.get(code, ()),
         )
         has_lists = code in gaps.loaded and law.has_lists(code)
+        if (
+            status is Status.NOT_LISTED
+            and has_lists
+            and resolution.keys is None
+            and facts.by_code  # controlled somewhere: a drug whose structure is not known
+            and rules is not None
+            and (unseen := _structure_unknown(code, rules, law, as_of))
+        ):
+            notes.append(unseen)
+            status = unseen.status
         if status is Status.NOT_LISTED and has_lists:
             find = partial(_gap, code, facts, law, gaps, day, generic)
             # on no list and under no rule (most medicines): the same for every such substance

@@ -236,6 +236,7 @@ class LawBook:
     precursor_basis: str
     gaps: Texts
     start_unknown: Texts
+    structure_unknown: Texts
     national: Mapping[str, str] = field(default_factory=dict)  # missing, start_unknown, later
     medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
     medicines_basis: str = ""
@@ -381,6 +382,7 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
         precedence.update(dict.fromkeys(rule.jurisdictions, rule))
     precursors = _need(raw, "precursors", where)
     gaps, start = _need(raw, "gaps", where), _need(raw, "start_unknown", where)
+    unseen = _need(raw, "structure_unknown", where)
     medicines = raw.get("medicines", {})
     return LawBook(
         version=str(_need(raw, "version", where)),
@@ -414,6 +416,10 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
         start_unknown=Texts(
             str(_need(start, "basis", f"{where} [start_unknown]")),
             str(_need(start, "text", f"{where} [start_unknown]")),
+        ),
+        structure_unknown=Texts(
+            str(_need(unseen, "basis", f"{where} [structure_unknown]")),
+            str(_need(unseen, "text", f"{where} [structure_unknown]")),
         ),
         national={
             key: str(_need(_need(raw, "national", where), key, f"{where} [national]"))  # type: ignore[arg-type]
