@@ -47,11 +47,16 @@ SMILES = {
     "CP-C7-C6 meta-phenol": "CCCCCCC(C)(CCCCCC)c1ccc(C2CCCC(O)C2)cc1O",
 }
 
+MATERIALS = {"kratom leaf": "plant"}  # entries without a structure that name no single one
+
 
 def substance(name: str) -> dict:
     """A substances row: the structure of SMILES[name], or a name without a known structure."""
     if name not in SMILES:
-        return {"substance_id": name, "name": name, "cas": "", "structure_source": ""}
+        material = MATERIALS.get(name, "")
+        return {"substance_id": name, "name": name, "cas": "", "structure_source": ""} | {
+            "material": material
+        }
     keys = keys_of(SMILES[name])
     return {
         "substance_id": name,

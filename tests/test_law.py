@@ -439,6 +439,10 @@ def test_a_drug_without_a_known_structure_is_unknown_where_generic_definitions_a
     # before any generic law of BE was in force, its lists decide
     early = check(tmp_path, ["heroin", "4-MePBP"], [us], "4-MePBP", as_of=date(2010, 1, 1))
     assert by_code(early)["BE"]["status"] == "not_listed"
+    # plant material names no structure that a generic definition could describe
+    leaf = listing("kratom leaf", "US", "CSA Schedule I", "narcotic")
+    plant = check(tmp_path, ["heroin", "kratom leaf"], [leaf], "kratom leaf")
+    assert by_code(plant)["BE"]["status"] == "not_listed"
     # a name on no list anywhere is no drug of interest: its medicines-like "not listed" stays
     other = check(tmp_path, ["heroin", "4-MePBP", "unlisted name"], [us], "unlisted name")
     assert {j["status"] for j in other["jurisdictions"]} == {"not_listed"}

@@ -150,7 +150,8 @@ def jurisdiction_options(
             multiple=True,
             metavar="CODE",
             help=f"Only these jurisdictions ({', '.join(listed)}; {', '.join(rules_only)}: "
-            "generic clauses only), which are then the headline's scope; repeatable.",
+            "generic clauses only), which are then the headline's scope; repeatable or "
+            "comma-separated (-j BE,NL).",
         ),
         *more,
         click.option(

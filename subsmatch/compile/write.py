@@ -43,6 +43,7 @@ SCHEMAS = {
             ("cas", pa.string()),
             ("structure_source", pa.string()),
             ("inchikey_only", pa.bool_()),
+            ("material", pa.string()),
         ]
     ),
     "names": pa.schema(
@@ -174,6 +175,7 @@ def substance_rows(substances: dict[str, Substance], roles: dict[str, SourceRole
                 "cas": ";".join(sorted(s.cas)),
                 "structure_source": s.structure_source,
                 "inchikey_only": bool(s.ident and k is None),
+                "material": s.material,
             }
         )
     return rows

@@ -411,6 +411,12 @@ def _precedence(code: str, law: LawBook) -> Derived | None:
     )
 
 
+def _material(resolution: Resolution, reference: Reference) -> str:
+    """``plant``, ``preparation`` or ``group`` where the query is such an entry, else ""."""
+    record = reference.substances.get(resolution.substance_id or "")
+    return record.material if record else ""
+
+
 def _structure_unknown(
     code: str, rules: RuleBook, law: LawBook, as_of: date | None
 ) -> Derived | None:
@@ -666,6 +672,7 @@ def evaluate(
             and has_lists
             and resolution.keys is None
             and facts.by_code  # controlled somewhere: a drug whose structure is not known
+            and not _material(resolution, reference)  # plants, preparations: no structure to check
             and rules is not None
             and (unseen := _structure_unknown(code, rules, law, as_of))
         ):

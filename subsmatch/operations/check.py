@@ -62,8 +62,17 @@ class OverBudget(UserError):
 
 
 def jurisdictions(codes: Iterable[str]) -> tuple[str, ...]:
-    """The jurisdictions asked for: all when none is given; raises :class:`InvalidRequest`."""
-    chosen = tuple(dict.fromkeys(code.upper() for code in codes))
+    """The jurisdictions asked for, each given alone or comma-separated: all when none is given;
+    raises :class:`InvalidRequest`.
+
+    >>> jurisdictions(["be,NL", " lu", "BE"])
+    ('BE', 'NL', 'LU')
+    """
+    chosen = tuple(
+        dict.fromkeys(
+            part.strip().upper() for code in codes for part in code.split(",") if part.strip()
+        )
+    )
     if not chosen:
         return JURISDICTIONS
     unknown = [code for code in chosen if code not in JURISDICTIONS]

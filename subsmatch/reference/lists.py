@@ -47,6 +47,7 @@ class SubstanceRecord:
     cas: str
     structure_source: str
     inchikey_only: bool = False  # known only by its InChIKey (no drawable structure)
+    material: str = ""  # plant, preparation or group: an entry that names no single structure
 
 
 @dataclass(frozen=True)
