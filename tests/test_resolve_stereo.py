@@ -6,8 +6,7 @@ import pytest
 
 from subsmatch.substances.resolve import Resolver
 from subsmatch.substances.stereo import Stated, stated_stereo
-from subsmatch.substances.structures import keys_of
-from tests.helpers import table_lookups
+from tests.helpers import table_resolver
 
 STRUCTURES = {
     "amph": "CC(N)Cc1ccccc1",  # drawn flat: the racemate
@@ -38,8 +37,7 @@ NAMES = [
 
 @pytest.fixture(scope="module")
 def resolver() -> Resolver:
-    keys = {sid: keys_of(smiles) for sid, smiles in STRUCTURES.items()}
-    return Resolver(table_lookups(keys, NAMES), use_opsin=False)
+    return table_resolver(STRUCTURES, NAMES)
 
 
 @pytest.mark.parametrize(

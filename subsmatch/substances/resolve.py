@@ -70,7 +70,7 @@ from subsmatch.substances.structures import (
     keys_of,
     stereo_labels,
 )
-from subsmatch.substances.variants import english_forms
+from subsmatch.substances.variants import english_forms, letter_forms
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]
 
@@ -734,6 +734,9 @@ class Resolver:
         typo = not hits or spelling_fold(hits[0].matched_name) != spelling_fold(name.key)
         if typo and (relatives := self._relative_spellings(name)):
             hits, by_relative = relatives, True
+        read_as = ""
+        if not hits and (lettered := self._letter_spellings(name)):
+            hits, read_as = lettered
         if not hits:
             return Resolution(
                 query,
@@ -758,7 +761,25 @@ class Resolver:
             alternatives=others,
             notes=(f"uncertain: spelled like '{best.matched_name}' (score {best.score:.0f})",),
         )
+        if read_as:
+            return _noted(resolution, read_as)
         return _noted(resolution, _stereo_note(name, resolution)) if by_relative else resolution
+
+    def _letter_spellings(self, name: NormalisedName) -> tuple[list[NameHitLike], str] | None:
+        """The names the table holds that a letter rule of another language's spelling makes
+        of the name (:func:`variants.letter_forms`: cloramfenicol, ossitetraciclina, Chinidin),
+        exactly or by a spelling convention, when all that are found name one substance (never
+        slang); with a note of the rule read."""
+        found: list[tuple[NameHitLike, str]] = []
+        for form, rule in letter_forms(name.base):
+            variant = replace(normalise(form), stereo=name.stereo)
+            hits = _not_slang(self.lookups.names.exact(variant)) or _not_slang(
+                self.lookups.names.spelled(variant)
+            )
+            found += [(hit, f"'{name.base}' read as '{form}' ({rule})") for hit in hits]
+        if len({hit.substance_id for hit, _ in found}) != 1:
+            return None
+        return [hit for hit, _ in found], found[0][1]
 
     def _relative_spellings(self, name: NormalisedName) -> list[NameHitLike]:
         """Names the table holds that a stereo-word relative of the name spells by convention
