@@ -40,7 +40,15 @@ from typing import Literal, Protocol
 from subsmatch.caching import BoundedCache
 from subsmatch.substances.facts import Derivative, QueryFacts, formula_agrees, split_derivative
 from subsmatch.substances.identifiers import normalise_cas, query_kind
-from subsmatch.substances.labels import NOBLE_GASES, ion_parent, isotope_label, label_element
+from subsmatch.substances.labels import (
+    NOBLE_GASES,
+    ion_parent,
+    ion_spellings,
+    isotope_label,
+    label_element,
+    label_spellings,
+    stated_charge,
+)
 from subsmatch.substances.names import (
     NormalisedName,
     alias_parts,
@@ -67,6 +75,7 @@ from subsmatch.substances.structures import (
     StereoLabels,
     StructureError,
     StructureKeys,
+    charge_of,
     keys_of,
     stereo_labels,
 )
@@ -217,7 +226,8 @@ class Resolver:
         parent's). An element named alone (one uncharged atom) is taken for a label of a noble
         gas only (xenon Xe-127): a metal's name stands for its ion as often as for the metal,
         which are not one structure (rubidium Rb-82 is given as Rb+; lithium ion is not
-        lithium metal; cobalt(II) ion is Co2+)."""
+        lithium metal; cobalt(II) ion is Co2+). First, though, the labelled form or the ion
+        itself, where the table writes its name another way (:meth:`_respelled`)."""
         parents = {
             text: found
             for text, resolution in resolved.items()
@@ -226,8 +236,12 @@ class Resolver:
         }
         if not parents:
             return resolved
-        answers = self._resolve_texts(list(dict.fromkeys(p for p, _ in parents.values())))
         out = dict(resolved)
+        for text, (parent, label) in list(parents.items()):
+            if (found := self._respelled(text, parent, label)) is not None:
+                out[text] = found
+                del parents[text]
+        answers = self._resolve_texts(list(dict.fromkeys(p for p, _ in parents.values())))
         for text, (parent, label) in parents.items():
             answer = answers[parent]
             if not answer.resolved or answer.via == "fuzzy":
@@ -245,6 +259,40 @@ class Resolver:
                     f"is {parent}'s, without the label (the verdict is the parent's)",
                 )
         return out
+
+    def _respelled(self, text: str, parent: str, label: str) -> Resolution | None:
+        """The labelled form or the ion a name names, where the table holds it under another
+        spelling of the same label or ion ('Florbetapir F-18': 'Florbetapir (18F)';
+        '99mTc-sestamibi': 'Technetium Tc-99m sestamibi'; 'Zinc ion(2+)': 'Zinc cation';
+        :func:`labels.label_spellings`, :func:`labels.ion_spellings`): the first spelling
+        found for one substance, never slang, whose structure (when drawn) carries a label,
+        or the charge the name states. A spelling that ends in a salt word is not asked (the
+        table's key leaves the word out: 'phosphorus P-32 phosphate' would find phosphorus)."""
+        ion = label == ION
+        spellings = ion_spellings(parent, text) if ion else label_spellings(parent, label)
+        charge = stated_charge(text) if ion else None
+        for spelling in spellings:
+            name = normalise(spelling)
+            if name.form:  # its last word read as a salt: the key would leave it out
+                continue
+            hits = [
+                h for h in _not_slang(self.lookups.names.exact(name)) if h.matched_name == name.key
+            ]
+            if len(ids := {h.substance_id for h in hits}) != 1:
+                continue
+            sid = ids.pop()
+            keys = self.lookups.structure_of(sid)
+            if keys is not None and (
+                (not ion and not keys.labelled)
+                or (charge is not None and charge_of(keys.smiles) != charge)
+            ):
+                continue
+            found = self._pick(
+                Resolution(text, "name", "synonym", CONFIDENCE["synonym"]), [sid], name.key
+            )
+            what = "ion" if ion else f"{label}-labelled form"
+            return _noted(found, f"'{text}' read as '{spelling}': the same {what}, written so")
+        return None
 
     # --- a stated stereo form -----------------------------------------------------------------
 

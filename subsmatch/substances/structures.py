@@ -209,6 +209,15 @@ def without_stereo(smiles: str) -> str:
     return Chem.MolToSmiles(mol)
 
 
+def charge_of(smiles: str) -> int:
+    """The net formal charge of a structure.
+
+    >>> charge_of("[Zn+2]"), charge_of("CC(=O)[O-]")
+    (2, -1)
+    """
+    return Chem.GetFormalCharge(parse(smiles))
+
+
 @dataclass(frozen=True)
 class StereoLabels:
     """The CIP labels of a structure's specified stereo, centres ("R"/"S") and double bonds
