@@ -435,8 +435,9 @@ class Resolver:
                 results.append(Shown(by_structure, "by the CIP labels of its structure", 2))
             same, opposite = name_forms(part, base)
             for forms, result in ((same, True), (opposite, False)):
-                if named := next((f for f in forms if substance_id in self._named_ids(f)), None):
-                    why = f"the reference names it '{normalise(named).key}'"
+                named = (self._names_of(f).get(substance_id) for f in forms)
+                if held := next(filter(None, named), None):
+                    why = f"the reference names it '{held}'"
                     results.append(Shown(result, why, named_strength))
         if not results:
             return Shown(None, "", 0)
@@ -444,16 +445,14 @@ class Resolver:
         results = [r for r in results if r.strength == strongest]
         return next((r for r in results if r.ok is False), results[0])
 
-    def _named_ids(self, text: str) -> set[str]:
-        """The substances whose name has exactly the key of ``text``, or, for a name with a
-        glued stereo word (dexamphetamine), spells it by a convention (dexamfetamine)."""
+    def _names_of(self, text: str) -> dict[str, str]:
+        """Substance id -> its name that has exactly the key of ``text``, or, for a name with
+        a glued stereo word (dexamphetamine), spells it by a convention (dexamfetamine)."""
         name = normalise(text)
-        found = {
-            h.substance_id for h in self.lookups.names.exact(name) if h.matched_name == name.key
-        }
-        if not name.stereo and not found:
-            found = {h.substance_id for h in _not_slang(self.lookups.names.spelled(name))}
-        return found
+        hits = [h for h in self.lookups.names.exact(name) if h.matched_name == name.key]
+        if not name.stereo and not hits:
+            hits = _not_slang(self.lookups.names.spelled(name))
+        return {h.substance_id: h.matched_name for h in hits}
 
     # --- one query, without OPSIN -------------------------------------------------------------
 
