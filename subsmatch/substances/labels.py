@@ -42,6 +42,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from subsmatch.substances.structures import parse
+
 if TYPE_CHECKING:
     from rdkit.Chem.rdchem import PeriodicTable
 
@@ -147,6 +149,17 @@ def stated_charge(name: str) -> int | None:
     if not m:
         return None
     return int(m["count"] or 1) * (1 if m["sign"] == "+" else -1)
+
+
+def charge_of(smiles: str) -> int:
+    """The net formal charge of a structure.
+
+    >>> charge_of("[Zn+2]"), charge_of("CC(=O)[O-]")
+    (2, -1)
+    """
+    from rdkit import Chem  # see _periodic_table: only a name that names an ion needs it
+
+    return Chem.GetFormalCharge(parse(smiles))
 
 
 def ion_spellings(parent: str, name: str) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ from subsmatch.substances.facts import Derivative, QueryFacts, formula_agrees, s
 from subsmatch.substances.identifiers import normalise_cas, query_kind
 from subsmatch.substances.labels import (
     NOBLE_GASES,
+    charge_of,
     ion_parent,
     ion_spellings,
     isotope_label,
@@ -66,19 +67,14 @@ from subsmatch.substances.regions import (
 )
 from subsmatch.substances.stereo import (
     Stated,
+    StereoLabels,
     name_forms,
     possible,
     shown_by_structure,
     stated_stereo,
-)
-from subsmatch.substances.structures import (
-    StereoLabels,
-    StructureError,
-    StructureKeys,
-    charge_of,
-    keys_of,
     stereo_labels,
 )
+from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
 from subsmatch.substances.variants import english_forms, letter_forms
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]

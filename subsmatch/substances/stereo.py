@@ -35,9 +35,52 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from subsmatch.lazy import lazy
 from subsmatch.substances.names import nfkc, unify_punctuation
-from subsmatch.substances.structures import StereoLabels
+from subsmatch.substances.structures import parse
+
+if TYPE_CHECKING:
+    from rdkit import Chem
+    from rdkit.Chem import rdCIPLabeler
+else:  # imported when a name first states a stereo form (see subsmatch.lazy)
+    Chem = lazy("rdkit.Chem")
+    rdCIPLabeler = lazy("rdkit.Chem.rdCIPLabeler")
+
+
+@dataclass(frozen=True)
+class StereoLabels:
+    """The CIP labels of a structure's specified stereo, centres ("R"/"S") and double bonds
+    ("E"/"Z"), and how many centres and stereo double bonds it may have, specified or not."""
+
+    centres: tuple[str, ...]
+    bonds: tuple[str, ...]
+    possible_centres: int
+    possible_bonds: int
+
+
+@lru_cache(maxsize=4096)
+def stereo_labels(smiles: str) -> StereoLabels:
+    """CIP labels by RDKit's new labeller (the legacy one errs on some centres).
+
+    >>> stereo_labels("C[C@H](N)Cc1ccccc1").centres, stereo_labels("CC(N)Cc1ccccc1")
+    (('S',), StereoLabels(centres=(), bonds=(), possible_centres=1, possible_bonds=0))
+    >>> stereo_labels("C/C=C/C(=O)O").bonds, stereo_labels("OC(=O)CCC(=O)O").possible_bonds
+    (('E',), 0)
+    """
+    mol = parse(smiles)
+    rdCIPLabeler.AssignCIPLabels(mol)
+    centres = tuple(a.GetProp("_CIPCode") for a in mol.GetAtoms() if a.HasProp("_CIPCode"))
+    bonds = tuple(b.GetProp("_CIPCode") for b in mol.GetBonds() if b.HasProp("_CIPCode"))
+    kinds = [info.type for info in Chem.FindPotentialStereo(mol)]
+    return StereoLabels(
+        centres,
+        bonds,
+        sum(k != Chem.StereoType.Bond_Double for k in kinds),
+        sum(k == Chem.StereoType.Bond_Double for k in kinds),
+    )
 
 
 @dataclass(frozen=True)

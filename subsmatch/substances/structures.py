@@ -28,13 +28,12 @@ from subsmatch.lazy import lazy
 
 if TYPE_CHECKING:
     from rdkit import Chem
-    from rdkit.Chem import Descriptors, rdCIPLabeler, rdMolDescriptors
+    from rdkit.Chem import Descriptors, rdMolDescriptors
     from rdkit.Chem.MolStandardize import rdMolStandardize
 else:  # imported when first used: a check of a known name makes no structure (subsmatch.lazy)
     Chem = lazy("rdkit.Chem")
     Descriptors = lazy("rdkit.Chem.Descriptors")
     rdMolDescriptors = lazy("rdkit.Chem.rdMolDescriptors")
-    rdCIPLabeler = lazy("rdkit.Chem.rdCIPLabeler")
     rdMolStandardize = lazy("rdkit.Chem.MolStandardize.rdMolStandardize")
 
 RDLogger.DisableLog("rdApp.*")  # before RDKit reads anything (RDLogger alone loads no chemistry)
@@ -207,46 +206,3 @@ def without_stereo(smiles: str) -> str:
     mol = parse(smiles)
     Chem.RemoveStereochemistry(mol)
     return Chem.MolToSmiles(mol)
-
-
-def charge_of(smiles: str) -> int:
-    """The net formal charge of a structure.
-
-    >>> charge_of("[Zn+2]"), charge_of("CC(=O)[O-]")
-    (2, -1)
-    """
-    return Chem.GetFormalCharge(parse(smiles))
-
-
-@dataclass(frozen=True)
-class StereoLabels:
-    """The CIP labels of a structure's specified stereo, centres ("R"/"S") and double bonds
-    ("E"/"Z"), and how many centres and stereo double bonds it may have, specified or not."""
-
-    centres: tuple[str, ...]
-    bonds: tuple[str, ...]
-    possible_centres: int
-    possible_bonds: int
-
-
-@lru_cache(maxsize=4096)
-def stereo_labels(smiles: str) -> StereoLabels:
-    """CIP labels by RDKit's new labeller (the legacy one errs on some centres).
-
-    >>> stereo_labels("C[C@H](N)Cc1ccccc1"), stereo_labels("CC(N)Cc1ccccc1")
-    (StereoLabels(centres=('S',), bonds=(), possible_centres=1, possible_bonds=0), \
-StereoLabels(centres=(), bonds=(), possible_centres=1, possible_bonds=0))
-    >>> stereo_labels("C/C=C/C(=O)O").bonds, stereo_labels("OC(=O)CCC(=O)O").possible_bonds
-    (('E',), 0)
-    """
-    mol = parse(smiles)
-    rdCIPLabeler.AssignCIPLabels(mol)
-    centres = tuple(a.GetProp("_CIPCode") for a in mol.GetAtoms() if a.HasProp("_CIPCode"))
-    bonds = tuple(b.GetProp("_CIPCode") for b in mol.GetBonds() if b.HasProp("_CIPCode"))
-    kinds = [info.type for info in Chem.FindPotentialStereo(mol)]
-    return StereoLabels(
-        centres,
-        bonds,
-        sum(k != Chem.StereoType.Bond_Double for k in kinds),
-        sum(k == Chem.StereoType.Bond_Double for k in kinds),
-    )
