@@ -1,6 +1,7 @@
 """Name resolution measured on names the reference never saw.
 
     .venv/bin/python benchmarks/names_eval.py [--no-opsin] [--show 12]
+    .venv/bin/python benchmarks/names_eval.py --dev [--misses "a stereo descriptor"]
 
 Three sets, read from ../shared (the compiler never reads the held-out rows into the reference):
 
@@ -19,6 +20,10 @@ Three sets, read from ../shared (the compiler never reads the held-out rows into
   the check is on the formula: how often a resolution, OPSIN's in particular, disagrees with
   it, and whether such readings are marked uncertain, without and with the formula passed
   to the resolver as a fact.
+
+``--dev`` measures instead the development set, to tune on: the names of the DrugBank entries
+that are not held out which the reference does not ship (the compiler keeps only the own name
+of a substance only DrugBank knows), and lists the misses of one pattern.
 
 "Right" is the expected structure: same InChIKey (exact) or same first InChIKey block
 (connectivity: stereo or isotopes aside). "Wrong" is another structure. A name resolved to a
@@ -94,7 +99,11 @@ def spelled(name: str) -> str:
     return compact_key(name.casefold())
 
 
-def drugbank_cases() -> list[Case]:
+def drugbank_cases(held_out: bool = True, shipped: frozenset[str] = frozenset()) -> list[Case]:
+    """The held-out entries' names and CAS numbers; with ``held_out`` False, the development
+    set: the names of the other entries that the reference does not ship (keys not in
+    ``shipped``: the compiler keeps only the own name of a substance only DrugBank knows), to
+    tune on without looking at the held-out rows."""
     with DRUGBANK_CSV.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))[2:]
     structures_of_name: defaultdict[str, set[str]] = defaultdict(set)
@@ -105,7 +114,7 @@ def drugbank_cases() -> list[Case]:
         )
         for name in names:
             structures_of_name[spelled(name)].add(inchikey[:14] if inchikey else dbid)
-        if inchikey and is_held_out(DRUGBANK, dbid):
+        if inchikey and is_held_out(DRUGBANK, dbid) == held_out:
             entries.append((dbid, names, cas.strip(), inchikey))
     cases = []
     for dbid, names, cas, inchikey in entries:
@@ -113,8 +122,9 @@ def drugbank_cases() -> list[Case]:
             Case(name, "name", inchikey, origin=dbid)
             for name in names
             if len(structures_of_name[spelled(name)]) == 1
+            and (held_out or normalise(name).key not in shipped)
         )
-        if cas:
+        if cas and held_out:
             cases.append(Case(cas, "cas", inchikey, origin=dbid))
     return cases
 
@@ -419,10 +429,44 @@ def named_structure(checker: Checker, name: str) -> str | None:
     return record.inchikey if record else None
 
 
+def development(resolver: Resolver, reference: Reference, show: int, pattern: str | None) -> int:
+    """The development set measured (see :func:`drugbank_cases`), and the misses of one
+    pattern listed."""
+    shipped = frozenset(normalise(name).key for name, _, _ in reference.name_rows())
+    cases = drugbank_cases(held_out=False, shipped=shipped)
+    resolutions = resolve_all(resolver, cases)
+    for line in evaluate("dev", cases, resolutions, reference, show):
+        print(line)
+    if pattern:
+        known = {r.connectivity for r in reference.substances.values() if r.connectivity}
+        for case, resolution in zip(cases, resolutions, strict=True):
+            result = outcome(resolution, case.expected or "", reference)
+            if (
+                case.expected
+                and case.expected[:14] in known
+                and result in ("unresolved", "wrong")
+                and pattern_of(case) == pattern
+            ):
+                print(f"  {result}: {case.query!r} ({case.origin}) {resolution.error or ''}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-opsin", action="store_true", help="resolve without OPSIN")
     parser.add_argument("--show", type=int, default=12, help="wrong examples shown per set")
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="measure on the development set instead: the names of DrugBank entries that are "
+        "not held out and that the reference does not ship (tune on these, never on the "
+        "held-out rows)",
+    )
+    parser.add_argument(
+        "--misses",
+        metavar="PATTERN",
+        help="with --dev: list the should-know names of this miss pattern not answered right",
+    )
     args = parser.parse_args()
     if not SOURCES.is_dir():
         sys.exit(f"{SOURCES} is absent: the evaluation reads the held-out rows from ../shared")
@@ -432,6 +476,8 @@ def main() -> int:
     started = time.perf_counter()
     print(f"reference data {reference.version}; OPSIN {'off' if args.no_opsin else 'on'}\n")
     print(HEADER)
+    if args.dev:
+        return development(resolver, reference, args.show, args.misses)
     drugbank = drugbank_cases()
     for line in evaluate(
         "drugbank", drugbank, resolve_all(resolver, drugbank), reference, args.show

@@ -25,7 +25,8 @@ from subsmatch.ingest.records import Finding, Rejection
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.store.engine import make_engine
 from subsmatch.store.ingests import remove_stale
-from subsmatch.substances.resolve import Lookups
+from subsmatch.substances import structures
+from subsmatch.substances.resolve import Lookups, Resolver
 from subsmatch.substances.structures import StructureKeys
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -283,6 +284,12 @@ def table_lookups(
         structure_of=keys.get,
         name_of=lambda sid: sid,
     )
+
+
+def table_resolver(drawn: dict[str, str], names: list[tuple[str, str, str]]) -> Resolver:
+    """A resolver without OPSIN over :func:`table_lookups` of SMILES per substance id."""
+    keys = {sid: structures.keys_of(smiles) for sid, smiles in drawn.items()}
+    return Resolver(table_lookups(keys, names), use_opsin=False)
 
 
 def upgrade_a_database_at_0005_with_a_resolution(db_url: str) -> None:

@@ -21,6 +21,9 @@ STRUCTURES = {
     "vitamin": "CC(C)CCCC(C)CCCC(C)CCCC1(C)CCc2c(C)c(O)c(C)c(C)c2O1",
     "speed": "CC(N)Cc1ccccc1",
     "dxm": "COc1ccc2c(c1)[C@]13CCCC[C@H]1[C@@H](C2)N(C)CC3",
+    "zinc2": "[Zn+2]",
+    "gold1": "[Au+]",
+    "phosphorus32": "[32P]",
 }
 NAMES = [
     ("acetic acid", "acetic", ""),
@@ -33,6 +36,9 @@ NAMES = [
     ("vitamin", "vitamin", ""),
     ("speed", "speed", "NL"),
     ("dextromethorphan", "dxm", ""),
+    ("Zinc cation", "zinc2", ""),
+    ("Gold cation (1+)", "gold1", ""),
+    ("Phosphorus P-32", "phosphorus32", ""),
 ]
 KEYS = {sid: keys_of(smiles) for sid, smiles in STRUCTURES.items()}
 
@@ -119,3 +125,28 @@ def test_a_deuterated_internal_standard_is_answered_by_its_parent_uncertain(reso
 def test_a_deuterium_count_never_crosses_a_stereo_word(resolver):
     assert resolver.resolve("dextromethorphan-d3").substance_id == "dxm"
     assert not resolver.resolve("levomethorphan-d3").resolved
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Carbon-14 urea", "urea14"),  # the labelled form itself, its label written so
+        ("14C-urea", "urea14"),
+        ("Urea, C-14", "urea14"),
+        ("Phosphorus-32", "phosphorus32"),
+        ("Zinc ion", "zinc2"),  # the ion itself, its ion word written so
+        ("Zinc, ion (Zn2+)", "zinc2"),
+        ("Gold ion(1+)", "gold1"),
+    ],
+)
+def test_a_label_or_ion_written_another_way_is_the_form_itself(resolver, query, expected):
+    r = resolver.resolve(query)
+    assert (r.substance_id, r.uncertain) == (expected, False)
+    assert any("written so" in note for note in r.notes)
+
+
+@pytest.mark.parametrize("query", ["Zinc ion(3+)", "Phosphate-32P", "Gold ion(3+)"])
+def test_another_charge_or_parent_is_not_the_form(resolver, query):
+    """The charge the name states must be the structure's; 'phosphorus P-32 phosphate' is no
+    spelling of phosphorus P-32 (its last word would be read as a salt)."""
+    assert resolver.resolve(query).substance_id not in ("zinc2", "gold1", "phosphorus32")

@@ -147,6 +147,7 @@ class Checker:
             skeleton=self._isomers,
             structure_of=self._structure_of,
             name_of=lambda sid: reference.substances[sid].name,
+            inchikey_of=lambda sid: reference.substances[sid].inchikey or None,
             standard=reference_parents.Parents(reference) if self.precomputed else {},
         )
         return Resolver(lookups, use_opsin=self.use_opsin, region=self.region, kept=self.kept)

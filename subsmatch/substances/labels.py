@@ -42,6 +42,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from subsmatch.substances.structures import parse
+
 if TYPE_CHECKING:
     from rdkit.Chem.rdchem import PeriodicTable
 
@@ -132,6 +134,75 @@ def ion_parent(name: str) -> str | None:
     """The name without a trailing ion word ("X ion", "X cation", "X, ion (Co2+)"), or None."""
     m = re.match(_ION, " ".join(name.split()))
     return m["parent"] if m else None
+
+
+_CHARGE = r"\((?:[A-Z][a-z]?)?(?P<count>\d*)(?P<sign>[+-])\)"
+
+
+def stated_charge(name: str) -> int | None:
+    """The charge an ion's name states in brackets ("(2+)", "(Zn2+)", "(1-)"), or None.
+
+    >>> stated_charge("Zinc ion(2+)"), stated_charge("Iron, ion (Fe3+)"), stated_charge("Zinc ion")
+    (2, 3, None)
+    """
+    m = re.search(_CHARGE, name)
+    if not m:
+        return None
+    return int(m["count"] or 1) * (1 if m["sign"] == "+" else -1)
+
+
+def charge_of(smiles: str) -> int:
+    """The net formal charge of a structure.
+
+    >>> charge_of("[Zn+2]"), charge_of("CC(=O)[O-]")
+    (2, -1)
+    """
+    from rdkit import Chem  # see _periodic_table: only a name that names an ion needs it
+
+    return Chem.GetFormalCharge(parse(smiles))
+
+
+def ion_spellings(parent: str, name: str) -> tuple[str, ...]:
+    """The ways a table may write the ion of ``parent`` that ``name`` names: with its charge
+    first, when the name states one.
+
+    >>> ion_spellings("Zinc", "Zinc ion(2+)")
+    ('Zinc cation (2+)', 'Zinc ion (2+)', 'Zinc cation', 'Zinc anion', 'Zinc ion')
+    """
+    charge = stated_charge(name)
+    charged = ()
+    if charge is not None:
+        written = f"{abs(charge)}{'+' if charge > 0 else '-'}"
+        charged = (f"{parent} {'cation' if charge > 0 else 'anion'} ({written})",)
+        charged += (f"{parent} ion ({written})",)
+    return (*charged, f"{parent} cation", f"{parent} anion", f"{parent} ion")
+
+
+def label_spellings(parent: str, label: str) -> tuple[str, ...]:
+    """The ways a table may write the labelled substance: "Florbetapir (18F)", "Technetium
+    Tc-99m sestamibi", "Strontium chloride Sr-89", "Samarium Sm-153", "[11C]raclopride" ...
+    (``parent``, ``label`` as :func:`isotope_label` gives them).
+
+    >>> label_spellings("Florbetapir", "F-18")[:4]
+    ('Florbetapir F-18', 'Florbetapir F 18', 'Florbetapir F18', 'Florbetapir (18F)')
+    >>> "technetium Tc-99m sestamibi" in label_spellings("sestamibi", "Tc-99m")
+    True
+    >>> label_spellings("Samarium", "Sm-153")[-3:]
+    ('samarium Sm-153', 'samarium (153Sm)', 'samarium-153')
+    """
+    symbol, mass = label.split("-")
+    element = _periodic_table().GetElementName(_elements()[0][symbol.lower()]).lower()
+    labelled = (f"{symbol}-{mass}", f"{symbol} {mass}", f"{symbol}{mass}")
+    forms = [f"{parent} {w}" for w in labelled]
+    forms += [f"{parent} ({mass}{symbol})", f"{parent} ({symbol}-{mass})"]
+    forms += [f"[{mass}{symbol}]{parent}", f"({mass}{symbol}){parent}", f"{mass}{symbol}-{parent}"]
+    if parent.lower() != element:
+        forms += [f"{element} {w} {parent}" for w in labelled[:2]]
+        forms += [f"{element} {parent} {w}" for w in labelled[:2]]
+        forms += [f"{element} ({mass}{symbol}) {parent}"]
+    else:
+        forms += [f"{element} {symbol}-{mass}", f"{element} ({mass}{symbol})", f"{element}-{mass}"]
+    return tuple(forms)
 
 
 def label_element(label: str) -> str:

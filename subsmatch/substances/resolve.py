@@ -40,7 +40,16 @@ from typing import Literal, Protocol
 from subsmatch.caching import BoundedCache
 from subsmatch.substances.facts import Derivative, QueryFacts, formula_agrees, split_derivative
 from subsmatch.substances.identifiers import normalise_cas, query_kind
-from subsmatch.substances.labels import NOBLE_GASES, ion_parent, isotope_label, label_element
+from subsmatch.substances.labels import (
+    NOBLE_GASES,
+    charge_of,
+    ion_parent,
+    ion_spellings,
+    isotope_label,
+    label_element,
+    label_spellings,
+    stated_charge,
+)
 from subsmatch.substances.names import (
     NormalisedName,
     alias_parts,
@@ -56,8 +65,17 @@ from subsmatch.substances.regions import (
     preference,
     tier_of,
 )
+from subsmatch.substances.stereo import (
+    Stated,
+    StereoLabels,
+    name_forms,
+    possible,
+    shown_by_structure,
+    stated_stereo,
+    stereo_labels,
+)
 from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
-from subsmatch.substances.variants import english_forms
+from subsmatch.substances.variants import english_forms, letter_forms
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]
 
@@ -90,6 +108,7 @@ class Lookups:
     skeleton: Callable[[str], Sequence[str]]  # connectivity key -> substance ids, most listed first
     structure_of: Callable[[str], StructureKeys | None]  # substance id -> keys, if any
     name_of: Callable[[str], str] = str  # substance id -> its name, for notes
+    inchikey_of: Callable[[str], str | None] = lambda _: None  # substance id -> its InChIKey
     # SMILES whose standardisation is known to give these keys (reference structures)
     standard: Mapping[str, StructureKeys] = field(default_factory=dict)
 
@@ -191,7 +210,7 @@ class Resolver:
         first = {text: self._without_opsin(text) for text in texts}
         need = [text for text, resolution in first.items() if resolution is None]
         first.update(zip(need, self._by_opsin_or_fuzzy(need), strict=True))
-        resolved = self._by_parent(first)  # type: ignore[arg-type]
+        resolved = self._by_stated_stereo(self._by_parent(first))  # type: ignore[arg-type]
         return {text: self._derivative_noted(resolution) for text, resolution in resolved.items()}
 
     def _by_parent(self, resolved: dict[str, Resolution]) -> dict[str, Resolution]:
@@ -203,7 +222,8 @@ class Resolver:
         parent's). An element named alone (one uncharged atom) is taken for a label of a noble
         gas only (xenon Xe-127): a metal's name stands for its ion as often as for the metal,
         which are not one structure (rubidium Rb-82 is given as Rb+; lithium ion is not
-        lithium metal; cobalt(II) ion is Co2+)."""
+        lithium metal; cobalt(II) ion is Co2+). First, though, the labelled form or the ion
+        itself, where the table writes its name another way (:meth:`_respelled`)."""
         parents = {
             text: found
             for text, resolution in resolved.items()
@@ -212,8 +232,12 @@ class Resolver:
         }
         if not parents:
             return resolved
-        answers = self._resolve_texts(list(dict.fromkeys(p for p, _ in parents.values())))
         out = dict(resolved)
+        for text, (parent, label) in list(parents.items()):
+            if (found := self._respelled(text, parent, label)) is not None:
+                out[text] = found
+                del parents[text]
+        answers = self._resolve_texts(list(dict.fromkeys(p for p, _ in parents.values())))
         for text, (parent, label) in parents.items():
             answer = answers[parent]
             if not answer.resolved or answer.via == "fuzzy":
@@ -231,6 +255,200 @@ class Resolver:
                     f"is {parent}'s, without the label (the verdict is the parent's)",
                 )
         return out
+
+    def _respelled(self, text: str, parent: str, label: str) -> Resolution | None:
+        """The labelled form or the ion a name names, where the table holds it under another
+        spelling of the same label or ion ('Florbetapir F-18': 'Florbetapir (18F)';
+        '99mTc-sestamibi': 'Technetium Tc-99m sestamibi'; 'Zinc ion(2+)': 'Zinc cation';
+        :func:`labels.label_spellings`, :func:`labels.ion_spellings`): the first spelling
+        found for one substance, never slang, whose structure (when drawn) carries a label,
+        or the charge the name states. A spelling that ends in a salt word is not asked (the
+        table's key leaves the word out: 'phosphorus P-32 phosphate' would find phosphorus)."""
+        ion = label == ION
+        spellings = ion_spellings(parent, text) if ion else label_spellings(parent, label)
+        charge = stated_charge(text) if ion else None
+        for spelling in spellings:
+            name = normalise(spelling)
+            if name.form:  # its last word read as a salt: the key would leave it out
+                continue
+            hits = [
+                h for h in _not_slang(self.lookups.names.exact(name)) if h.matched_name == name.key
+            ]
+            if len(ids := {h.substance_id for h in hits}) != 1:
+                continue
+            sid = ids.pop()
+            keys = self.lookups.structure_of(sid)
+            if keys is not None and (
+                (not ion and not keys.labelled)
+                or (charge is not None and charge_of(keys.smiles) != charge)
+            ):
+                continue
+            found = self._pick(
+                Resolution(text, "name", "synonym", CONFIDENCE["synonym"]), [sid], name.key
+            )
+            what = "ion" if ion else f"{label}-labelled form"
+            return _noted(found, f"'{text}' read as '{spelling}': the same {what}, written so")
+        return None
+
+    # --- a stated stereo form -----------------------------------------------------------------
+
+    def _by_stated_stereo(self, resolved: dict[str, Resolution]) -> dict[str, Resolution]:
+        """Names still unresolved, or only near, that state a stereo form in a way neither
+        the table nor OPSIN reads ("S-(+)-Citalopram", "Flurbiprofen, (S)-", "levo-carnitine",
+        "all-trans-retinol": :mod:`stereo`): the name without it is resolved (by every means),
+        then the stereoisomer it states is sought (:meth:`_stated_form`)."""
+        stated = {
+            text: found
+            for text, resolution in resolved.items()
+            if (not resolution.resolved or resolution.via == "fuzzy")
+            and (found := stated_stereo(split_derivative(text.strip())[0]))
+        }
+        if not stated:
+            return resolved
+        rests = self._resolve_texts(list(dict.fromkeys(rest for _, rest in stated.values())))
+        out = dict(resolved)
+        for text, (parts, rest) in stated.items():
+            if (answer := self._stated_form(text, parts, rests[rest])) is not None:
+                out[text] = answer
+        return out
+
+    def _stated_in_table(self, query: str, lookup: str) -> Resolution | None:
+        """A name with a stereo prefix the table lacks, by the table alone (before OPSIN)."""
+        if not (found := stated_stereo(lookup)):
+            return None
+        parts, rest = found
+        resolution = self._named(rest, rest)
+        return self._stated_form(query, parts, resolution) if resolution else None
+
+    def _stated_form(
+        self, query: str, parts: tuple[Stated, ...], rest: Resolution
+    ) -> Resolution | None:
+        """The stereoisomer a name states, among those of the skeleton its rest names (resolved
+        without doubt; else None): the one its structure's CIP labels or the reference's names
+        show to have the stated form (:mod:`stereo`), answered as such; else, uncertain, those
+        not shown to have another form, the rest's own substance first (several: ambiguous,
+        all named); none such: unresolved, what the reference holds named (dextro is never
+        answered for levo)."""
+        if not rest.resolved or rest.uncertain:
+            return None
+        isomers = self._stereoisomers(rest)
+        drawn = rest.keys or next(filter(None, map(self.lookups.structure_of, isomers)), None)
+        if not isomers or (drawn and not possible(parts, stereo_labels(drawn.smiles))):
+            return None
+        said = "-".join(p.text for p in parts)
+        base = normalise(rest.query).base
+        shown = {sid: self._shown(sid, parts, base) for sid in isomers}
+        name = self.lookups.name_of
+        answer = replace(rest, query=query, kind="name", stereo=said, notes=())
+        proven = [sid for sid in isomers if shown[sid].ok]
+        if proven:
+            best = max(shown[sid].strength for sid in proven)
+            proven = [sid for sid in proven if shown[sid].strength == best]
+            found = self._pick(answer, proven, name(proven[0]))
+            if len(proven) == 1:
+                why = shown[proven[0]].why
+                return _noted(found, f"'{said}' stated: {name(proven[0])} is that form ({why})")
+            return _noted(found, f"'{said}' stated: shown of {', '.join(map(name, proven))} alike")
+        other = [sid for sid in isomers if shown[sid].ok is False]
+        not_these = ", ".join(f"{name(s)} ({shown[s].why})" for s in other)
+        # the rest's own substance first, then one whose stereo is unspecified (the skeleton)
+        open_ = sorted(
+            (sid for sid in isomers if sid not in other),
+            key=lambda sid: (sid != rest.substance_id, not self._flat(sid)),
+        )
+        if not open_ and all(p.kind == "racemic" for p in parts):
+            # a racemate of what is held only as one enantiomer contains it
+            found = self._pick(answer, isomers, name(isomers[0]))
+            return _doubted(
+                found,
+                f"'{said}' stated: a racemate, which the reference does not hold; it holds "
+                f"{', '.join(map(name, isomers))}, single enantiomers by their structures",
+            )
+        if not open_:
+            return Resolution(
+                query,
+                "name",
+                form=rest.form,
+                stereo=said,
+                error=f"'{query}' states '{said}', a stereoisomer the reference does not hold: "
+                f"it holds {not_these} (the lists may cover it as their stereoisomer)",
+            )
+        found = self._pick(answer, open_, name(open_[0]))
+        bare = any(p.text.casefold() in BARE_LETTERS for p in parts)
+        if len(isomers) == 1 and not bare:  # no other stereoisomer to take it for
+            return _noted(
+                found,
+                f"'{said}' stated; the reference holds only {name(open_[0])} of this skeleton "
+                "(not shown to be that form), which the lists cover with its stereoisomers",
+            )
+        return _doubted(
+            found,
+            f"'{said}' stated, but not shown of {name(open_[0])} (its stereo is not given or "
+            "cannot be read): the structure answered is that of the skeleton"
+            + (f"; not {not_these}" if other else ""),
+        )
+
+    def _stereoisomers(self, rest: Resolution) -> list[str]:
+        """The reference's substances of the rest's skeleton (isotopologues aside), the rest's
+        own first."""
+        own = [rest.substance_id] if rest.substance_id else []
+        inchikey = self.lookups.inchikey_of(rest.substance_id) if rest.substance_id else None
+        skeleton = rest.keys.connectivity if rest.keys else (inchikey or "")[:14]
+        if not skeleton:
+            return own
+        held = [
+            sid
+            for sid in self.lookups.skeleton(skeleton)
+            if ((k := self.lookups.structure_of(sid)) and not k.labelled)
+            or (k is None and isotope_label(self.lookups.name_of(sid)) is None)
+        ]
+        return list(dict.fromkeys([*own, *held]))
+
+    def _flat(self, substance_id: str) -> bool:
+        """Whether a substance's stereo is unspecified (drawn flat, or an InChIKey without a
+        stereo layer: its second block is the hash of nothing)."""
+        keys = self.lookups.structure_of(substance_id)
+        if keys is not None:
+            return not keys.has_stereo
+        inchikey = self.lookups.inchikey_of(substance_id) or ""
+        return inchikey[15:23] == "UHFFFAOY"
+
+    def _shown(self, substance_id: str, parts: tuple[Stated, ...], base: str) -> Shown:
+        """Whether a substance has every stated part (False when one is shown otherwise, True
+        when one is shown and none otherwise, None when nothing tells), how, and how strongly:
+        its structure's labels over the reference's names (which settle nothing against them:
+        "D-" and "L-" name a configuration where "d-" and "l-" name a sign, one key for both),
+        and a name of a structure whose stereo is unspecified least (some sources name a
+        racemate 'd-amphetamine')."""
+        keys = self.lookups.structure_of(substance_id)
+        flat = self._flat(substance_id)
+        # labels of a drawn structure, none of one drawn (or keyed) flat, unknown otherwise
+        labels = NO_LABELS if flat else stereo_labels(keys.smiles) if keys else None
+        results: list[Shown] = []
+        named_strength = 0 if flat else 1
+        for part in parts:
+            if labels and (by_structure := shown_by_structure(part, labels)) is not None:
+                results.append(Shown(by_structure, "by the CIP labels of its structure", 2))
+            same, opposite = name_forms(part, base)
+            for forms, result in ((same, True), (opposite, False)):
+                named = (self._names_of(f).get(substance_id) for f in forms)
+                if held := next(filter(None, named), None):
+                    why = f"the reference names it '{held}'"
+                    results.append(Shown(result, why, named_strength))
+        if not results:
+            return Shown(None, "", 0)
+        strongest = max(r.strength for r in results)  # a structure's labels over names
+        results = [r for r in results if r.strength == strongest]
+        return next((r for r in results if r.ok is False), results[0])
+
+    def _names_of(self, text: str) -> dict[str, str]:
+        """Substance id -> its name that has exactly the key of ``text``, or, for a name with
+        a glued stereo word (dexamphetamine), spells it by a convention (dexamfetamine)."""
+        name = normalise(text)
+        hits = [h for h in self.lookups.names.exact(name) if h.matched_name == name.key]
+        if not name.stereo and not hits:
+            hits = _not_slang(self.lookups.names.spelled(name))
+        return {h.substance_id: h.matched_name for h in hits}
 
     # --- one query, without OPSIN -------------------------------------------------------------
 
@@ -315,6 +533,10 @@ class Resolver:
         lookup = split_derivative(text)[0]
         name = normalise(lookup)
         if hits := self.lookups.names.exact(name):
+            # a stereo prefix no name of the table has: the stereoisomer it states, if shown
+            stated = name.stereo and all(h.matched_name != name.key for h in hits)
+            if stated and (found := self._stated_in_table(query, lookup)):
+                return _ester_checked(found)
             return _ester_checked(self._synonym(query, name, hits))
         if hits := self.lookups.names.compact(name):
             found = self._synonym(query, name, hits)
@@ -555,6 +777,9 @@ class Resolver:
         typo = not hits or spelling_fold(hits[0].matched_name) != spelling_fold(name.key)
         if typo and (relatives := self._relative_spellings(name)):
             hits, by_relative = relatives, True
+        read_as = ""
+        if not hits and (lettered := self._letter_spellings(name)):
+            hits, read_as = lettered
         if not hits:
             return Resolution(
                 query,
@@ -579,7 +804,25 @@ class Resolver:
             alternatives=others,
             notes=(f"uncertain: spelled like '{best.matched_name}' (score {best.score:.0f})",),
         )
+        if read_as:
+            return _noted(resolution, read_as)
         return _noted(resolution, _stereo_note(name, resolution)) if by_relative else resolution
+
+    def _letter_spellings(self, name: NormalisedName) -> tuple[list[NameHitLike], str] | None:
+        """The names the table holds that a letter rule of another language's spelling makes
+        of the name (:func:`variants.letter_forms`: cloramfenicol, ossitetraciclina, Chinidin),
+        exactly or by a spelling convention, when all that are found name one substance (never
+        slang); with a note of the rule read."""
+        found: list[tuple[NameHitLike, str]] = []
+        for form, rule in letter_forms(name.base):
+            variant = replace(normalise(form), stereo=name.stereo)
+            hits = _not_slang(self.lookups.names.exact(variant)) or _not_slang(
+                self.lookups.names.spelled(variant)
+            )
+            found += [(hit, f"'{name.base}' read as '{form}' ({rule})") for hit in hits]
+        if len({hit.substance_id for hit, _ in found}) != 1:
+            return None
+        return [hit for hit, _ in found], found[0][1]
 
     def _relative_spellings(self, name: NormalisedName) -> list[NameHitLike]:
         """Names the table holds that a stereo-word relative of the name spells by convention
@@ -703,7 +946,18 @@ class Resolver:
         return bool(self._cas_agreement(resolution.substance_id, resolution.keys, facts))
 
 
+@dataclass(frozen=True)
+class Shown:
+    """Whether a stereoisomer is shown to have a stated form, how, and how strongly."""
+
+    ok: bool | None
+    why: str
+    strength: int
+
+
 _STRUCTURES = frozenset({"smiles", "inchi", "molfile", "inchikey"})
+NO_LABELS = StereoLabels((), (), 0, 0)
+BARE_LETTERS = frozenset("rsez")  # "S-X" may be a locant on sulfur, "E-X" a code
 UNHELD = (
     "no source the reference reads holds this structure: OPSIN's reading alone, which "
     "nothing corroborates"
