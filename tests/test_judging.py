@@ -22,8 +22,8 @@ def test_a_large_batch_goes_to_the_workers_and_comes_back_in_order():
         forked.close()
     assert small == [(1, os.getpid()), (2, os.getpid()), (3, os.getpid())]
     assert [item for item, _pid in done] == list(range(100))
-    workers = {pid for _item, pid in done}
-    assert len(workers) == 2 and os.getpid() not in workers
+    workers = {pid for _item, pid in done}  # one or both (a worker may take both slices)
+    assert workers and os.getpid() not in workers
     assert [item for item, _pid in again] == [4, 5] and again[0][1] != os.getpid()
 
 

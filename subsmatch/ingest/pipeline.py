@@ -38,6 +38,9 @@ from subsmatch.substances.opsin import start_opsin
 __all__ = ["FileSummary", "Pipeline", "RefusedReport"]
 
 LOCK_RETRIES = 8  # whole-file retries when the database stays locked (backoff up to 30 s)
+COLLECT_EVERY = 8  # chunks between two collections of the young generations: each scans the
+# objects alive since the last, the chunk read ahead among them (5,000 findings' records), to
+# free a few dozen objects in cycles per chunk (a transaction's)
 
 
 class Pipeline:
@@ -134,7 +137,7 @@ class Pipeline:
                 # the cyclic collector is off while the file is written: a full collection
                 # scans the reference, the indexes and the caches (over 100 ms), and the
                 # records triggered one every few thousand rows, a quarter of an ingest's
-                # time; _write collects the two young generations after each chunk instead
+                # time; _write collects the two young generations every few chunks instead
                 with collection_paused():
                     try:
                         self._write(report, written)
@@ -180,23 +183,26 @@ class Pipeline:
         Each chunk is read, and its judging asked for, before the one before it is written:
         where workers judge, a chunk's names are judged while the previous chunk is stored."""
         ahead: tuple[Chunk, list] | None = None  # read, its judging asked, not written
-        for chunk in _chunks(report, self.chunk_rows):
+        for number, chunk in enumerate(_chunks(report, self.chunk_rows)):
             keys = written.ask(chunk)
             if ahead:
-                self._write_chunk(report, written, *ahead)
+                self._write_chunk(report, written, *ahead, collect=number % COLLECT_EVERY == 0)
             ahead = (chunk, keys)
         if ahead:
-            self._write_chunk(report, written, *ahead)
+            self._write_chunk(report, written, *ahead, collect=False)
         written.finish(report)
 
-    def _write_chunk(self, report: Report, written: ReportWriter, chunk: Chunk, keys: list) -> None:
+    def _write_chunk(
+        self, report: Report, written: ReportWriter, chunk: Chunk, keys: list, collect: bool
+    ) -> None:
         written.write(chunk, keys)
         if self.progress:
             self.progress(report.source_name, report.stats.rows_read, report.fraction())
         # the chunk's records die here, so the young collection need not scan them
         for records in chunk:
             records.clear()
-        gc.collect(1)  # the young generations only (see _ingest_once)
+        if collect:
+            gc.collect(1)  # the young generations only (see _ingest_once)
 
 
 def _discard(written: ReportWriter) -> None:
