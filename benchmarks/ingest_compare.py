@@ -124,6 +124,7 @@ def main() -> int:
                     print(
                         f"{side:6} {engine:10} wall {wall:6.1f} s  CPU {cpu:6.1f} s  "
                         f"tree peak RSS {memory.rss_mib:.0f} PSS {memory.pss_mib:.0f} MiB  "
+                        f"{memory.split()}  "
                         f"rows {summary['rows_read']:,}  "
                         f"{json.dumps(summary['statuses'], sort_keys=True)}  "
                         f"load {os.getloadavg()[0]:.1f}",

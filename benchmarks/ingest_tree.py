@@ -13,6 +13,7 @@ their sharers, the fair total), and keeps the peak of each. Linux only; elsewher
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -45,14 +46,28 @@ def usage_kib(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def cpu_seconds(pid: int) -> tuple[str, float] | None:
+    """The command name and CPU seconds (user + system) of one process; None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = stat[stat.index("(") + 1 : stat.rindex(")")]
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class TreeMemory:
-    """The peak summed RSS and PSS (MiB) of a process tree, sampled in a thread."""
+    """The peak summed RSS and PSS (MiB) of a process tree, sampled in a thread, and the CPU
+    seconds each of its processes had used when last seen (``cpu``: pid -> (name, seconds);
+    the root's own CPU is what an ingest's critical path costs when its workers judge)."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         self.pid = pid
         self.interval = interval
         self.rss_mib = 0.0
         self.pss_mib = 0.0
+        self.cpu: dict[int, tuple[str, float]] = {}
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -64,8 +79,19 @@ class TreeMemory:
         self._done.set()
         self._thread.join()
 
+    def split(self) -> str:
+        """The CPU seconds of the root, of its other Python processes and of its JVMs, as
+        last sampled (a process's last 0.1 s may be missing)."""
+        root = self.cpu.get(self.pid, ("", 0.0))[1]
+        others = [used for pid, used in self.cpu.items() if pid != self.pid]
+        java = sum(s for name, s in others if name == "java")
+        rest = sum(s for name, s in others if name != "java")
+        return f"CPU: ingest {root:.1f}, workers {rest:.1f}, JVMs {java:.1f} s"
+
     def _sample(self) -> None:
         while not self._done.wait(self.interval):
-            sizes = [usage_kib(pid) for pid in descendants(self.pid)]
+            pids = descendants(self.pid)
+            sizes = [usage_kib(pid) for pid in pids]
+            self.cpu |= {pid: used for pid in pids if (used := cpu_seconds(pid))}
             self.rss_mib = max(self.rss_mib, sum(r for r, _ in sizes) / 1024)
             self.pss_mib = max(self.pss_mib, sum(p for _, p in sizes) / 1024)
