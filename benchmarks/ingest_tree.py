@@ -62,7 +62,7 @@ class TreeMemory:
     seconds each of its processes had used when last seen (``cpu``: pid -> (name, seconds);
     the root's own CPU is what an ingest's critical path costs when its workers judge)."""
 
-    def __init__(self, pid: int, interval: float = 0.1) -> None:
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
         self.pid = pid
         self.interval = interval
         self.rss_mib = 0.0
@@ -81,7 +81,7 @@ class TreeMemory:
 
     def split(self) -> str:
         """The CPU seconds of the root, of its other Python processes and of its JVMs, as
-        last sampled (a process's last 0.1 s may be missing)."""
+        last sampled (a process's last half second may be missing)."""
         root = self.cpu.get(self.pid, ("", 0.0))[1]
         others = [used for pid, used in self.cpu.items() if pid != self.pid]
         java = sum(s for name, s in others if name == "java")
