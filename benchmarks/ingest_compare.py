@@ -7,7 +7,8 @@ Each run is ``subsmatch ingest FILE --json`` in its own process into an empty da
 SQLite file; with ``--postgresql`` also a fresh database on a throwaway server), from the before
 tree's sources (a ``git worktree`` of the ref) and from this tree's, alternately. Printed per
 run: wall seconds and the CPU seconds of the process and its children (``wait4``; OPSIN's JVM
-included), the least disturbed figure on a shared machine, and the statuses, which must agree.
+included), the least disturbed figure on a shared machine, the peak memory of its process tree
+(summed RSS and PSS, sampled: workers and JVMs included), and the statuses, which must agree.
 With ``--rematch`` each SQLite database is then marked as made by another tool version (as
 after an upgrade) and ``subsmatch rematch --json`` of the same tree judges every stored verdict
 again; its time and counts are printed too. Each SQLite database's rows are digested table by
@@ -30,12 +31,14 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from compare import PYTHON, ROOT, tree_at  # the sibling benchmark (this folder is on sys.path)
+from ingest_tree import TreeMemory
 
 from subsmatch.store.testing import ServerUnavailable, create_database, throwaway_postgres
 
 
-def subsmatch(tree: Path, url: str, *args: str) -> tuple[float, float, dict | list]:
-    """Wall and CPU seconds of one ``subsmatch --db URL ARGS`` from ``tree``, and its JSON."""
+def subsmatch(tree: Path, url: str, *args: str) -> tuple[float, float, TreeMemory, dict | list]:
+    """Wall and CPU seconds of one ``subsmatch --db URL ARGS`` from ``tree``, the peak memory
+    of its process tree (workers and JVMs included), and its JSON."""
     env = dict(os.environ, PYTHONPATH=str(tree))
     command = [str(PYTHON), "-c", "from subsmatch.cli import run; run()"]
     start = time.perf_counter()
@@ -46,12 +49,13 @@ def subsmatch(tree: Path, url: str, *args: str) -> tuple[float, float, dict | li
             stderr=subprocess.DEVNULL,
             env=env,
         )
-        _pid, status, usage = os.wait4(process.pid, 0)
+        with TreeMemory(process.pid) as memory:
+            _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) not in (0, 3):
             sys.exit(f"{tree}: {' '.join(args)} failed")
         out.seek(0)
-        return seconds, usage.ru_utime + usage.ru_stime, json.loads(out.read())
+        return seconds, usage.ru_utime + usage.ru_stime, memory, json.loads(out.read())
 
 
 DIGESTED = {
@@ -115,10 +119,12 @@ def main() -> int:
                         if host and engine == "postgresql"
                         else f"sqlite:///{Path(folder) / name}.sqlite"
                     )
-                    wall, cpu, (summary,) = subsmatch(tree, url, "ingest", path, "--json")
+                    wall, cpu, memory, (summary,) = subsmatch(tree, url, "ingest", path, "--json")
                     best[side, engine] = min(best.get((side, engine), cpu), cpu)
                     print(
                         f"{side:6} {engine:10} wall {wall:6.1f} s  CPU {cpu:6.1f} s  "
+                        f"tree peak RSS {memory.rss_mib:.0f} PSS {memory.pss_mib:.0f} MiB  "
+                        f"{memory.split()}  "
                         f"rows {summary['rows_read']:,}  "
                         f"{json.dumps(summary['statuses'], sort_keys=True)}  "
                         f"load {os.getloadavg()[0]:.1f}",
@@ -129,7 +135,7 @@ def main() -> int:
                         digests[side] |= set(stored.items())
                     if args.rematch and engine == "sqlite":
                         as_if_another_tool_made(Path(folder) / f"{name}.sqlite")
-                        wall, cpu, done = subsmatch(tree, url, "rematch", "--json")
+                        wall, cpu, _memory, done = subsmatch(tree, url, "rematch", "--json")
                         best[side, "rematch"] = min(best.get((side, "rematch"), cpu), cpu)
                         print(
                             f"{side:6} {'rematch':10} wall {wall:6.1f} s  CPU {cpu:6.1f} s  "

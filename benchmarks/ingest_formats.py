@@ -5,8 +5,9 @@
 
 For each format a file of ``--rows`` rows is generated (``benchmarks/formats.py``, same seed, same
 files) and ingested by `subsmatch ingest` as its own process into an empty database: the whole
-process is timed (start-up, reading, resolution, rules, analogues, evidence, storing) and its peak
-resident memory read from the kernel (wait4). ``--diy`` also runs ``benchmarks/diy.py`` on the
+process is timed (start-up, reading, resolution, rules, analogues, evidence, storing), its peak
+resident memory read from the kernel (wait4), and its process tree's (judging workers, OPSIN JVMs)
+summed RSS and PSS sampled. ``--diy`` also runs ``benchmarks/diy.py`` on the
 same NIST file, right after subsmatch, and prints the ratio. Targets (issue 17): every format
 >= 25,000 rows/s for 200,000 rows; subsmatch >= 3x faster than the DIY script on the NIST file.
 """
@@ -21,30 +22,46 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from formats import WRITERS, write_all
+from ingest_tree import TreeMemory
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 
 
-def timed(command: list[str]) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds (``wait4``: it and its children), peak RSS (MiB) and stdout
-    of one process."""
+class Peak(NamedTuple):
+    """Peak memory (MiB): the largest single process (``wait4``), and the process tree's summed
+    RSS and PSS (sampled: judging workers and OPSIN JVMs included)."""
+
+    rss: float
+    tree_rss: float
+    tree_pss: float
+
+    def __str__(self) -> str:
+        return f"{self.rss:.0f} MiB (tree RSS {self.tree_rss:.0f}, PSS {self.tree_pss:.0f})"
+
+
+def timed(command: list[str]) -> tuple[float, float, Peak, str]:
+    """Wall seconds, CPU seconds (``wait4``: it and its children), peak memory and stdout of
+    one process."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
-        _pid, status, usage = os.wait4(process.pid, 0)
+        with TreeMemory(process.pid) as tree:
+            _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         stderr = process.stderr.read().decode() if process.stderr else ""
         if os.waitstatus_to_exitcode(status) not in (0, 3):
             sys.exit(f"{' '.join(command)} failed:\n{stderr}")
         out.seek(0)
         cpu = usage.ru_utime + usage.ru_stime
-        return seconds, cpu, usage.ru_maxrss / 1024, out.read().decode()
+        peak = Peak(usage.ru_maxrss / 1024, tree.rss_mib, tree.pss_mib)
+        return seconds, cpu, peak, out.read().decode()
 
 
-def ingest(path: Path, db_url: str) -> tuple[float, float, dict]:
+def ingest(path: Path, db_url: str) -> tuple[float, Peak, dict]:
     seconds, _cpu, peak, out = timed(
         [str(BIN / "subsmatch"), "--db", db_url, "ingest", str(path), "--json"]
     )
@@ -76,7 +93,7 @@ def main() -> int:
             seconds, peak, summary = ingest(path, url)
             rows = summary["rows_read"]
             print(
-                f"| {fmt} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} | {peak:.0f} MiB |"
+                f"| {fmt} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} | {peak} |"
                 f" {summary['findings']:,} + {summary['rejections']:,} |"
             )
             if fmt == "nist" and args.diy:

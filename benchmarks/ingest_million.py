@@ -25,7 +25,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from formats import WRITERS, write_all
-from ingest_formats import timed
+from ingest_formats import Peak, timed
 
 from subsmatch.store.testing import ServerUnavailable, create_database, throwaway_postgres
 
@@ -33,14 +33,14 @@ ROOT = Path(__file__).resolve().parents[1]
 EXE = str(ROOT / ".venv" / "bin" / "subsmatch")
 
 
-def run(*args: str) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds, peak RSS (MiB) and stdout of one ``subsmatch`` process."""
+def run(*args: str) -> tuple[float, float, Peak, str]:
+    """Wall seconds, CPU seconds, peak memory and stdout of one ``subsmatch`` process."""
     return timed([EXE, *args])
 
 
-def line(case: str, rows: int, wall: float, cpu: float, peak: float, note: str = "") -> None:
+def line(case: str, rows: int, wall: float, cpu: float, peak: Peak, note: str = "") -> None:
     print(
-        f"| {case} | {rows:,} | {wall:.1f} | {cpu:.1f} | {rows / wall:,.0f} | {peak:.0f} MiB "
+        f"| {case} | {rows:,} | {wall:.1f} | {cpu:.1f} | {rows / wall:,.0f} | {peak} "
         f"| {note} | load {os.getloadavg()[0]:.1f} |",
         flush=True,
     )

@@ -24,6 +24,12 @@ Settings:
   before the next ingest takes it for one whose process died and removes what it wrote (it was
   never visible). Default 15; raise it where one chunk of a report may take longer (a slow or
   very busy machine), as an ingest still running would lose its file.
+- ``ingest_workers`` (``SUBSMATCH_INGEST_WORKERS``): how many worker processes, forked from an
+  ingest, judge the distinct names of a large report while the ingest reads and stores it (each
+  worker holds its own OPSIN JVM, about 100 MB). 0: the ingest judges them itself, in one
+  process (for a machine whose other core serves requests). Default: 1 where this process may
+  use two cores or more, else 0. A report with few distinct names is judged in the ingest's
+  process whatever the setting.
 
 >>> s = load({"home": "nl, eu"}, environ={}, path=None)
 >>> s.home, s.region, s.origin["home"], s.origin["region"]
@@ -61,8 +67,9 @@ ENVIRONMENT = {
     "home": "SUBSMATCH_HOME",
     "region": "SUBSMATCH_REGION",
     "stale_minutes": "SUBSMATCH_STALE_MINUTES",
+    "ingest_workers": "SUBSMATCH_INGEST_WORKERS",
 }
-KNOWN = ("home", "region", "stale_minutes")
+KNOWN = ("home", "region", "stale_minutes", "ingest_workers")
 
 
 class SettingsError(UserError, ValueError):
@@ -76,12 +83,22 @@ class Settings:
     home: tuple[str, ...] = DEFAULT_HOME
     region: str = DEFAULT_REGION
     stale_minutes: float = DEFAULT_STALE_MINUTES
+    ingest_workers: int = field(default_factory=lambda: default_workers())
     origin: Mapping[str, str] = field(default_factory=lambda: dict.fromkeys(KNOWN, "default"))
 
     @property
     def stale_after(self) -> timedelta:
         """How long an ingest may go without writing before it counts as dead."""
         return timedelta(minutes=self.stale_minutes)
+
+
+def default_workers() -> int:
+    """One judging worker where this process may use two cores or more, else none."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return 1 if cores > 1 else 0
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -180,6 +197,23 @@ def parse_minutes(value: object, origin: str) -> float:
     return minutes
 
 
+def parse_workers(value: object, origin: str) -> int:
+    """A whole number of worker processes, 0 or more, from a number or a text.
+
+    >>> parse_workers("2", "option"), parse_workers(0, "option")
+    (2, 0)
+    """
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and text.isascii() and text.isdigit():
+        text = int(text)
+    if isinstance(text, bool) or not isinstance(text, int) or text < 0:
+        raise SettingsError(
+            f"ingest_workers ({origin}) is {value!r}, not a whole number of processes",
+            "give 0 (the ingest judges in its own process) or more, such as 1",
+        )
+    return text
+
+
 def load(
     options: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
@@ -194,6 +228,7 @@ def load(
         "home": lambda value, where: parse_home(value, where, jurisdictions),
         "region": parse_region,
         "stale_minutes": parse_minutes,
+        "ingest_workers": parse_workers,
     }
     environ = os.environ if environ is None else environ
     file = config_path(environ) if path is True else path

@@ -14,17 +14,29 @@ FIELD_CSV = EXAMPLES / "trunarc_raman.csv"
 RESQ = EXAMPLES / "resq_cn_raman.csv"  # several ranked hits per scan, with case ids
 
 
+def stored(engine, query: str) -> list[tuple]:
+    with engine.connect() as connection:
+        return connection.execute(text(query)).all()
+
+
 def stored_findings(engine) -> list[tuple]:
     """Every stored finding with its analysis's case and item and its resolution's query."""
-    with engine.connect() as connection:
-        return connection.execute(
-            text(
-                "select f.locator, f.status, f.name, a.case_id, a.item_id, r.query "
-                "from findings f join analyses a on a.file_id = f.file_id "
-                "and a.analysis_key = f.analysis_key left join resolutions r "
-                "on r.id = f.resolution_id order by f.locator"
-            )
-        ).all()
+    return stored(
+        engine,
+        "select f.locator, f.status, f.name, a.case_id, a.item_id, r.query "
+        "from findings f join analyses a on a.file_id = f.file_id "
+        "and a.analysis_key = f.analysis_key left join resolutions r "
+        "on r.id = f.resolution_id order by f.locator",
+    )
+
+
+def stored_resolutions(engine) -> list[tuple]:
+    """Every stored resolution, its verdict's JSON among its columns."""
+    return stored(
+        engine,
+        "select query, status, substance_id, name, via, confidence, uncertain, verdict "
+        "from resolutions order by query",
+    )
 
 
 def test_every_example_reconciles(db_url, checker):
@@ -57,6 +69,30 @@ def test_small_chunks_store_and_summarise_what_one_chunk_does(tmp_path, checker,
     assert len(resq["flagged"]) > resq["analyses"]  # flagged hits after each scan's first
     assert all(f["case_id"] and f["item_id"] for f in lims["flagged"] + resq["flagged"])
     assert all(case for _where, _status, _name, case, _item, _query in rows)
+
+
+def test_names_judged_by_forked_workers_store_what_one_process_stores(
+    tmp_path, checker, monkeypatch
+):
+    """Workers judge every chunk's new names (forked at the first, however few) while the
+    ingest writes the chunk before: the same findings, resolutions and verdicts, summary."""
+    monkeypatch.setattr("subsmatch.ingest.judging.FORK_FROM", 1)
+    export = tmp_path / "lims.csv"
+    export.write_text(lims_rows(60, [["C-9", "x"]]), encoding="utf-8")
+    results = {}
+    for workers in (0, 1, 2):
+        engine = make_engine(f"sqlite:///{tmp_path / f'{workers}.sqlite'}")
+        pipeline = Pipeline(engine, checker, chunk_rows=7, workers=workers)
+        summaries = [pipeline.ingest(path).to_dict() for path in (export, RESQ, FIELD_CSV)]
+        assert pipeline.verdicts.judge._pool is None  # the workers end with each file
+        results[workers] = (
+            [{**s, "source": ""} for s in summaries],
+            stored_findings(engine),
+            stored_resolutions(engine),
+        )
+    assert results[1] == results[0]
+    assert results[2] == results[0]
+    assert sum(s["findings"] for s in results[0][0]) > 60
 
 
 def test_the_same_content_again_changes_nothing_unless_forced(db_url, checker):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -91,6 +92,23 @@ def test_stale_minutes_default_and_where_they_come_from(tmp_path):
     chosen = load({}, environ={"SUBSMATCH_STALE_MINUTES": "2.5"}, path=config)
     assert chosen.stale_minutes == 2.5
     assert chosen.origin["stale_minutes"] == "environment variable SUBSMATCH_STALE_MINUTES"
+
+
+def test_ingest_workers_default_and_where_they_come_from(tmp_path):
+    cores = len(os.sched_getaffinity(0))
+    assert load({}, environ={}, path=None).ingest_workers == (1 if cores > 1 else 0)
+    config = tmp_path / "config.toml"
+    config.write_text("ingest_workers = 0\n", encoding="utf-8")
+    assert load({}, environ={}, path=config).ingest_workers == 0
+    chosen = load({}, environ={"SUBSMATCH_INGEST_WORKERS": "2"}, path=config)
+    assert chosen.ingest_workers == 2
+    assert chosen.origin["ingest_workers"] == "environment variable SUBSMATCH_INGEST_WORKERS"
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5", "true"])
+def test_ingest_workers_must_be_a_whole_number(value):
+    with pytest.raises(SettingsError, match=r"ingest_workers .* not a whole number"):
+        load({}, environ={"SUBSMATCH_INGEST_WORKERS": value}, path=None)
 
 
 def test_an_ingest_removes_the_unfinished_files_older_than_the_setting(db_url, monkeypatch):

@@ -38,6 +38,9 @@ from subsmatch.substances.opsin import start_opsin
 __all__ = ["FileSummary", "Pipeline", "RefusedReport"]
 
 LOCK_RETRIES = 8  # whole-file retries when the database stays locked (backoff up to 30 s)
+COLLECT_EVERY = 8  # chunks between two collections of the young generations: each scans the
+# objects alive since the last, the chunk read ahead among them (5,000 findings' records), to
+# free a few dozen objects in cycles per chunk (a transaction's)
 
 
 class Pipeline:
@@ -53,7 +56,11 @@ class Pipeline:
         progress: Callable[[str, int, float | None], None] | None = None,
         allowed_contexts: frozenset[str] | None = None,
         stale_after: timedelta = STALE_AFTER,
+        workers: int = 0,
     ) -> None:
+        """``workers``: how many processes, forked while a file is written, judge its new
+        names while this one reads and writes (0: this one judges them; see
+        :class:`~subsmatch.ingest.judging.Forked`)."""
         self.engine = engine
         self.stale_after = stale_after  # a file not written for this long was left by a dead ingest
         self.checker = checker or Checker(kept=BATCH_KEPT)
@@ -62,7 +69,7 @@ class Pipeline:
         self.chunk_rows = chunk_rows
         self.progress = progress
         self.allowed_contexts = allowed_contexts  # None: any; else a file outside is refused
-        self.verdicts = Verdicts(self.checker)
+        self.verdicts = Verdicts(self.checker, workers)
         self._swept = False  # whether files left by killed ingests were removed
 
     def ingest(self, source: str | Path | BinaryIO, source_name: str | None = None) -> FileSummary:
@@ -119,8 +126,10 @@ class Pipeline:
                         "add {force}"
                     ]
                     return summary
-            if self.checker.use_opsin:  # its JVM starts while the rules load and the first
-                start_opsin()  # chunk is read; not for content stored already (a CPU second)
+            if self.checker.use_opsin and not self.verdicts.judge.forking:
+                # its JVM starts while the rules load and the first chunk is read; not for
+                # content stored already (a CPU second), nor where workers judge (their own)
+                start_opsin()
             written = ReportWriter(
                 self.engine, report, summary, self.verdicts, self.allowed_contexts
             )
@@ -128,9 +137,12 @@ class Pipeline:
                 # the cyclic collector is off while the file is written: a full collection
                 # scans the reference, the indexes and the caches (over 100 ms), and the
                 # records triggered one every few thousand rows, a quarter of an ingest's
-                # time; _write collects the two young generations after each chunk instead
+                # time; _write collects the two young generations every few chunks instead
                 with collection_paused():
-                    self._write(report, written)
+                    try:
+                        self._write(report, written)
+                    finally:
+                        self.verdicts.close()  # the workers' memory is not kept between files
                 if version:
                     with Session(self.engine) as session:
                         summary.notes += _fewer_kept_note(session, report.sha256, version, summary)
@@ -166,16 +178,31 @@ class Pipeline:
         return None
 
     def _write(self, report: Report, written: ReportWriter) -> None:
-        """Read the report chunk by chunk and write each; the records of a chunk die with it."""
-        for chunk in _chunks(report, self.chunk_rows):
-            written.write(chunk)
-            if self.progress:
-                self.progress(report.source_name, report.stats.rows_read, report.fraction())
-            # the chunk's records die here, so the young collection need not scan them
-            for records in chunk:
-                records.clear()
-            gc.collect(1)  # the young generations only (see _ingest_once)
+        """Read the report chunk by chunk and write each; the records of a chunk die with it.
+
+        Each chunk is read, and its judging asked for, before the one before it is written:
+        where workers judge, a chunk's names are judged while the previous chunk is stored."""
+        ahead: tuple[Chunk, list] | None = None  # read, its judging asked, not written
+        for number, chunk in enumerate(_chunks(report, self.chunk_rows)):
+            keys = written.ask(chunk)
+            if ahead:
+                self._write_chunk(report, written, *ahead, collect=number % COLLECT_EVERY == 0)
+            ahead = (chunk, keys)
+        if ahead:
+            self._write_chunk(report, written, *ahead, collect=False)
         written.finish(report)
+
+    def _write_chunk(
+        self, report: Report, written: ReportWriter, chunk: Chunk, keys: list, collect: bool
+    ) -> None:
+        written.write(chunk, keys)
+        if self.progress:
+            self.progress(report.source_name, report.stats.rows_read, report.fraction())
+        # the chunk's records die here, so the young collection need not scan them
+        for records in chunk:
+            records.clear()
+        if collect:
+            gc.collect(1)  # the young generations only (see _ingest_once)
 
 
 def _discard(written: ReportWriter) -> None:

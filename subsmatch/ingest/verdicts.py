@@ -11,13 +11,17 @@ not by its verdict.
 from __future__ import annotations
 
 import json
-from functools import cached_property
+from collections import deque
+from functools import cached_property, partial
 from typing import NamedTuple
 
 from subsmatch import __version__
+from subsmatch.ingest.judging import Forked, Pending
+from subsmatch.ingest.rows import resolution_values
 from subsmatch.matchers.checker import Checker
 from subsmatch.matchers.verdict import at_home, listed_on
 from subsmatch.store.ingests import FileWriter
+from subsmatch.substances.opsin import start_opsin
 from subsmatch.vocabulary import is_flagged
 
 Key = tuple[str, ...]
@@ -62,21 +66,59 @@ def judged_by(checker: Checker) -> dict[str, str]:
     }
 
 
-class Verdicts:
-    """What each query was judged (:class:`Judged`), the whole verdicts (``check --json``
-    objects) not stored yet, and the ids of the stored resolutions."""
+def judge(checker: Checker, queries: list[str]) -> list[tuple[Judged, dict]]:
+    """What each query was judged, and the columns its stored resolution would have (its
+    verdict's JSON made where it was judged)."""
+    return [(Judged.of(v), resolution_values(v)) for v in checker.check_json(queries)]
 
-    def __init__(self, checker: Checker) -> None:
+
+class Verdicts:
+    """What each query was judged (:class:`Judged`), the resolutions (their columns, the
+    verdict's JSON among them) chosen but not stored yet, and the ids of the stored ones.
+
+    ``workers``: how many forked processes judge the new queries (0: this one), while this one
+    reads and writes (see :class:`Forked`): :meth:`ask` starts a chunk's judging, :meth:`choose`
+    waits for it. Call :meth:`close` when a file is done, to stop the workers.
+    """
+
+    def __init__(self, checker: Checker, workers: int = 0) -> None:
         self.checker = checker
         self.of: dict[str, Judged] = {}  # query -> what it was judged, for every query seen
-        self.unstored: dict[str, dict] = {}  # query -> check JSON of a chosen query not stored
+        self.unstored: dict[str, dict] = {}  # query -> resolution columns, chosen, not stored
         self.stored_ids: dict[str, int] = {}  # query -> committed resolution id
+        self.judge = Forked(
+            partial(judge, checker),
+            workers,
+            started=start_opsin if checker.use_opsin else None,  # beside the worker's start
+        )
+        self._asked: deque[tuple[list[str], Pending]] = deque()  # in the order asked
+        self._asking: set[str] = set()  # the queries of those batches
+        self._fresh: dict[str, dict] = {}  # query -> resolution columns, of a batch collected
 
     @cached_property
     def versions(self) -> dict[str, str]:
         """The versions a stored verdict must have to be reused; asked for when a file is
         written, so that one already stored does not load the rules (about a second)."""
         return judged_by(self.checker)
+
+    def ask(self, keys: list[Key], store: FileWriter) -> None:
+        """Start judging the queries of ``keys`` that are new: neither judged nor asked in
+        this process, nor stored in the database for the same versions."""
+        new = list(
+            dict.fromkeys(
+                q
+                for key in dict.fromkeys(keys)
+                for q in key
+                if q not in self.of and q not in self._asking
+            )
+        )
+        for query, (rid, verdict) in store.stored(new, self.versions).items():
+            self.of[query] = Judged.of(at_home(json.loads(verdict), self.checker.home))
+            self.stored_ids[query] = rid  # stored elsewhere
+        new = [q for q in new if q not in self.of]
+        if new:  # else the checker's indexes need not be built
+            self._asked.append((new, self.judge.submit(new)))
+            self._asking.update(new)
 
     def choose(self, keys: list[Key], store: FileWriter) -> dict[Key, str | None]:
         """For each distinct key, the query whose verdict it takes (None: no query).
@@ -85,22 +127,30 @@ class Verdicts:
         judged again.
         """
         distinct = list(dict.fromkeys(keys))
-        new = list(dict.fromkeys(q for key in distinct for q in key if q not in self.of))
-        for query, (rid, verdict) in store.stored(new, self.versions).items():
-            self.of[query] = Judged.of(at_home(json.loads(verdict), self.checker.home))
-            self.stored_ids[query] = rid  # stored elsewhere
-        new = [q for q in new if q not in self.of]
-        if new:  # else the checker's indexes need not be built
-            verdicts = dict(zip(new, self.checker.check_json(new), strict=True))
-            self.of.update((query, Judged.of(verdict)) for query, verdict in verdicts.items())
-        else:
-            verdicts = {}
+        self.ask(distinct, store)
+        needed = {q for key in distinct for q in key if q not in self.of}
+        while needed:  # the batches asked up to this chunk's, in order
+            queries, pending = self._asked.popleft()
+            for query, (judged, values) in zip(queries, pending.result(), strict=True):
+                self.of[query] = judged
+                self._fresh[query] = values
+            self._asking.difference_update(queries)
+            needed.difference_update(queries)
         chosen = {key: surest(key, self.of) for key in distinct}
-        unstored = self.unstored  # whole verdicts are kept only for what will be stored
+        unstored, fresh = self.unstored, self._fresh  # verdicts kept only for what is stored
         for query in dict.fromkeys(chosen.values()):
             if query and query not in self.stored_ids and query not in unstored:
-                unstored[query] = verdicts.get(query) or self.checker.check_json([query])[0]
+                unstored[query] = fresh.get(query) or self.judge([query])[0][1]
+        fresh.clear()
         return chosen
+
+    def close(self) -> None:
+        """Stop the judging workers, if any, and forget what was asked and not chosen."""
+        self.judge.close()
+        for queries, _pending in self._asked:
+            self._asking.difference_update(queries)
+        self._asked.clear()
+        self._fresh.clear()
 
     def committed(self, ids: dict[str, int]) -> None:
         """Resolutions a file stored and committed: later files reuse them."""

@@ -27,7 +27,6 @@ from subsmatch.ingest.rows import (
     finding_columns,
     queries_of,
     rejection_columns,
-    resolution_values,
 )
 from subsmatch.ingest.summary import (
     FLAGGED_KEPT,
@@ -106,14 +105,24 @@ class ReportWriter:
         # per distinct key met in this file: resolution id, status, and its judgement if any
         self.outcomes: dict[Key, tuple[int | None, str, Judged | None]] = {}
 
-    def write(self, chunk: Chunk) -> None:
-        """Store one chunk's records: judged first, then written in one short transaction."""
+    def ask(self, chunk: Chunk) -> list[Key]:
+        """Start judging a chunk's new queries (in the judging workers, if any, while earlier
+        chunks are written); its findings' keys, for :meth:`write`."""
+        keys = [queries_of(f) for f in chunk.findings]
+        outcomes = self.outcomes  # keys of earlier chunks are not chosen again
+        self.verdicts.ask([k for k in keys if k not in outcomes], self.store)
+        return keys
+
+    def write(self, chunk: Chunk, keys: list[Key] | None = None) -> None:
+        """Store one chunk's records: judged first, then written in one short transaction.
+        ``keys``: what :meth:`ask` gave for it (None: the chunk was not asked for)."""
         analyses, findings, rejections = chunk
         self._check_contexts(analyses)
         file_id = self.store.file_id
         # findings may follow an analysis of the previous chunk: its ids are still here
         self.cases |= {a.id: (a.case_id, a.item_id) for a in analyses}
-        keys = [queries_of(f) for f in findings]
+        if keys is None:
+            keys = [queries_of(f) for f in findings]
         outcomes = self.outcomes  # keys of earlier chunks are not chosen again
         chosen = self.verdicts.choose([k for k in keys if k not in outcomes], self.store)
         with self.store.transaction() as into:
@@ -152,7 +161,7 @@ class ReportWriter:
         """Store the resolutions of the chosen queries not stored yet: query -> id."""
         verdicts = self.verdicts
         needed = {
-            q: resolution_values(verdicts.unstored[q])
+            q: verdicts.unstored[q]
             for q in dict.fromkeys(chosen.values())
             if q and q not in verdicts.stored_ids
         }

@@ -98,6 +98,7 @@ def ingest(
     role: str | None = None,
     progress: Callable[[str, int, float | None], None] | None = None,
     stale_after: timedelta | None = None,
+    workers: int | None = None,
 ) -> Iterator[FileSummary]:
     """Ingest each source in turn, each whole or not at all; a summary per source as it is done.
 
@@ -105,9 +106,11 @@ def ingest(
     already ingested as a new version; ``role``: the uploader's, whose contexts limit what a
     file may hold. The options the summaries point to are left unworded. ``stale_after``: how
     long an ingest may go without writing before its file is taken for a dead one's and removed
-    (None: the ``stale_minutes`` setting).
+    (None: the ``stale_minutes`` setting). ``workers``: how many forked processes judge a
+    large file's names while it is read and stored (None: the ``ingest_workers`` setting).
     """
     allowed = UPLOAD_CONTEXTS[role] if role else None
+    chosen = settings.load()
     pipeline = Pipeline(
         engine,
         checker=checker,
@@ -115,7 +118,8 @@ def ingest(
         force=force,
         progress=progress,
         allowed_contexts=allowed,
-        stale_after=stale_after or settings.load().stale_after,
+        stale_after=stale_after or chosen.stale_after,
+        workers=chosen.ingest_workers if workers is None else workers,
     )
     for source in sources:
         if isinstance(source, tuple):

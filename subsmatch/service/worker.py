@@ -125,6 +125,7 @@ def _ingest(job: Job) -> tuple[FileSummary, int]:
             checker=_worker.checker,
             force=job.force,
             role=job.role,
+            workers=0,  # the other core serves the checks: no judging workers forked here
         )
     return summary, _resident() - _worker.resident_at_start
 

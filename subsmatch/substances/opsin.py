@@ -27,6 +27,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -197,6 +198,17 @@ def _make_opsin() -> OpsinProcess | None:
     process = OpsinProcess(jar)
     atexit.register(process.close)
     return process
+
+
+def _after_fork_in_child() -> None:
+    """In a forked child (an ingest's judging workers), the parent's JVM stays the parent's:
+    the child neither writes to its pipes nor stops it, and starts its own when it needs one."""
+    if _make_opsin.cache_info().currsize and (opsin := _make_opsin()) is not None:
+        opsin._process = None
+        opsin._lock = threading.Lock()  # a thread of the parent may have held it at the fork
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def start_opsin() -> None:
