@@ -267,6 +267,8 @@ class Checker:
             )
 
         judged = self._judged.get_or_make(key, judge)
+        if judged.resolution is resolution:  # judged just now, for this very resolution
+            return judged
         return replace(judged, query=resolution.query, resolution=resolution)
 
 

@@ -214,6 +214,14 @@ class StoredRows(Mapping[K, V]):
             self._blocks[block] = pickle.loads(self._stored[block])
         return self._make(self._blocks[block][offset])
 
+    def get(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]
+        """The row of ``key`` made, or ``default``: asked for every structure a check judges,
+        most of them stored (Mapping's own ``get`` goes through a raised KeyError)."""
+        return self[key] if key in self._rows else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
     def __iter__(self) -> Iterator[K]:
         return iter(self._rows)
 
