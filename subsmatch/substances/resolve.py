@@ -84,6 +84,7 @@ class NameLookup(Protocol):
     def compact(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
     def fuzzy(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
     def spelled(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
+    def holds_base(self, base: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -380,7 +381,9 @@ class Resolver:
         stereo may not be the one named (the lists cover stereoisomers unless they say
         otherwise, and a stereo exclusion needs the very isomer)."""
         relatives = [replace(name, stereo="(±)")] if not name.stereo else []
-        words = [normalise(r) for r in stereo_word_relatives(name.base)]
+        # a relative whose base no key has finds nothing, with or without a stereo prefix
+        held = self.lookups.names.holds_base
+        words = [w for r in stereo_word_relatives(name.base) if held((w := normalise(r)).base)]
         # each relative as written, then with any stereo prefix the table gives it ((+)-menthol)
         relatives += words + [replace(r, stereo="(±)") for r in words if not r.stereo]
         for relative in relatives:
