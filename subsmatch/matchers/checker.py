@@ -153,17 +153,7 @@ class Checker:
 
     def _structure_of(self, substance_id: str) -> StructureKeys | None:
         """The stored keys of a reference substance (standardised at build time)."""
-        record = self.reference.substances[substance_id]
-        if not record.smiles:
-            return None
-        return StructureKeys(
-            record.smiles,
-            record.inchikey,
-            record.connectivity,
-            record.formula,
-            record.mass,
-            record.labelled,
-        )
+        return self.reference.substances[substance_id].keys
 
     def _isomers(self, connectivity: str) -> list[str]:
         ids = self.reference.by_connectivity.get(connectivity, [])

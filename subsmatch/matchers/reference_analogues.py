@@ -82,11 +82,8 @@ def structures(reference: Reference) -> list[StructureKeys]:
     its keys, an isotope-labelled one without its labels (:func:`verdict.evaluate`)."""
     found = {}
     for r in reference.substances.values():
-        if r.smiles:
-            keys = StructureKeys(
-                r.smiles, r.inchikey, r.connectivity, r.formula, r.mass, r.labelled
-            )
-            keys = unlabelled(keys)
+        if stored := r.keys:
+            keys = unlabelled(stored)
             found.setdefault(finding_key(keys), keys)
     return [found[key] for key in sorted(found)]
 

@@ -28,6 +28,7 @@ from subsmatch import startup
 from subsmatch.matchers import generic
 from subsmatch.matchers.generic import RuleBook, RuleMatch
 from subsmatch.reference.lists import Reference, load
+from subsmatch.substances.structures import unlabelled
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -54,8 +55,12 @@ def schema() -> pa.Schema:
 
 
 def _structures(reference: Reference) -> list[tuple[str, str | None]]:
-    """Each distinct reference structure once: standardised SMILES and skeleton key."""
+    """Each distinct reference structure once: standardised SMILES and skeleton key; an
+    isotope-labelled one also without its labels, as a verdict judges it."""
     skeletons = {r.smiles: r.connectivity for r in reference.substances.values() if r.smiles}
+    for r in reference.substances.values():
+        if (keys := r.keys) and keys.labelled:
+            skeletons.setdefault(unlabelled(keys).smiles, keys.connectivity)
     return sorted(skeletons.items())
 
 

@@ -678,11 +678,17 @@ def evaluate(
     related = tuple(m for m in candidates if not m.covered)
     analogue = None
     # the similarity flag is for structures on no list and under no rule, anywhere evaluated
-    unlisted = all(
-        on_no_list(j.status, (d.rule_id for d in j.derived if d.applies and d.status == UNKNOWN))
-        for j in per_code
-    )
-    if head in UNLISTED and unlisted and analogues and judged.keys is not None:
+    if (
+        head in UNLISTED
+        and analogues
+        and judged.keys is not None
+        and all(
+            on_no_list(
+                j.status, (d.rule_id for d in j.derived if d.applies and d.status == UNKNOWN)
+            )
+            for j in per_code
+        )
+    ):
         analogue = analogues().assess(judged.keys)
         medicine = law.licensed_medicine(judged.keys.inchikey)  # a known medicine, not an NPS
         if analogue_in(analogue, law.reach(scope)) and medicine is None:
