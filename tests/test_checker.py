@@ -92,10 +92,68 @@ def test_dextromethorphan_is_not_controlled_through_levo_or_racemethorphan(check
     assert checker.check(["levomethorphan"], ("UN",))[0].status == "controlled"
 
 
-def test_deuterated_analogue_is_a_different_substance(checker):
-    verdict = checker.check(["[2H]C([2H])([2H])NC(C)Cc1ccc2OCOc2c1"])[0]
-    assert [m.relation for m in verdict.related] == ["isotopologue"]
-    assert all(not j.evidence for j in verdict.jurisdictions)  # MDMA's listings do not apply
+MDMA_D3 = "[2H]C([2H])([2H])NC(C)Cc1ccc2OCOc2c1"
+LEVOMETHORPHAN_D3 = "[2H]C([2H])([2H])N1CC[C@]23CCCC[C@H]2[C@H]1Cc1ccc(OC)cc13"
+DEXTROMETHORPHAN_D3 = "[2H]C([2H])([2H])N1CC[C@@]23CCCC[C@@H]2[C@@H]1Cc1ccc(OC)cc13"
+
+
+@pytest.mark.parametrize(
+    ("labelled", "parent"),
+    [(MDMA_D3, MDMA), ("[13CH3]NC(C)Cc1ccc2OCOc2c1", MDMA), (LEVOMETHORPHAN_D3, "levomethorphan")],
+)
+def test_a_labelled_structure_has_its_parents_verdict_uncertain(checker, labelled, parent):
+    """A deuterated or 13C-labelled internal standard is a form of its substance: the
+    parent's verdict in every jurisdiction, uncertain, the labels named; its own structure
+    kept."""
+    verdict, unlabelled = checker.check([labelled, parent])
+    r = verdict.resolution
+    assert r.substance_id == unlabelled.resolution.substance_id and r.uncertain
+    assert r.keys.labelled and r.keys.smiles == keys_of(labelled).smiles
+    assert any(note.startswith("labelled with ") for note in r.notes)
+    assert verdict.status == unlabelled.status == "controlled"
+    assert [(j.code, j.status) for j in verdict.jurisdictions] == [
+        (j.code, j.status) for j in unlabelled.jurisdictions
+    ]
+    relations = {e.match for j in verdict.jurisdictions for e in j.evidence}
+    assert "isotopologue" in relations and "identical" not in relations
+    assert verdict.analogue is None
+
+
+def test_a_labelled_form_keeps_the_stereo_rule(checker):
+    """Stereo is compared as for the unlabelled forms: a deuterated dextromethorphan is not
+    controlled through levomethorphan or racemethorphan."""
+    verdict = checker.check([DEXTROMETHORPHAN_D3], ("UN", "US"))[0]
+    assert verdict.status == "not_listed"
+    assert (
+        verdict.resolution.substance_id
+        == checker.check([DEXTROMETHORPHAN])[0].resolution.substance_id
+    )
+    reasons = {m.relation: m for m in verdict.related}
+    assert reasons["stereoisomer"].exclusion is not None and not reasons["stereoisomer"].covered
+    assert "labelled with H-2 (3 atoms)" in reasons["other_stereoisomer"].reason
+
+
+def test_a_labelled_form_of_an_unlisted_structure_is_judged_as_it(checker):
+    """Rules and similarity see the structure without its labels: a deuterated caffeine is
+    not an analogue of anything its labels would make it resemble, it is caffeine."""
+    caffeine = "Cn1c(=O)c2c(ncn2C)n(C)c1=O"
+    labelled, plain = checker.check([caffeine.replace("ncn2C", "ncn2C([2H])([2H])[2H]"), caffeine])
+    assert labelled.status == plain.status
+    assert labelled.resolution.uncertain and not plain.resolution.uncertain
+    assert (labelled.analogue is None) == (plain.analogue is None)
+    if plain.analogue is not None:
+        assert labelled.analogue.reason == plain.analogue.reason
+
+
+@pytest.mark.opsin
+def test_a_deuterated_name_read_by_opsin_has_its_parents_verdict(checker):
+    """'Morphine-d3', read by OPSIN as morphine with three deuterium atoms."""
+    verdict, morphine = checker.check(["Morphine-d3", "morphine"])
+    r = verdict.resolution
+    assert r.via == "opsin" and r.keys.labelled and r.uncertain
+    assert r.substance_id == morphine.resolution.substance_id
+    assert verdict.status == morphine.status == "controlled"
+    assert any("labelled with H-2 (3 atoms)" in note for note in r.notes)
 
 
 @pytest.mark.opsin

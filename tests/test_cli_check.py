@@ -170,3 +170,14 @@ def test_uk_only_check_of_an_unlisted_structure_has_nothing_to_compare_with(db_u
     row = json.loads(out)
     assert row["status"] == "not_listed" and row["analogues"] == []
     assert row["analogue"]["reason"] == "no controlled structure to compare with"
+
+
+def test_a_deuterated_standard_is_checked_as_its_substance(db_url):
+    code, out = run(db_url, "check", "[2H]C([2H])([2H])NC(C)Cc1ccc2OCOc2c1", "--json")
+    assert code == 0, out
+    row = json.loads(out)
+    assert row["status"] == "controlled" and row["resolved"]["name"] == "MDMA"
+    assert row["resolved"]["uncertain"] and "[2H]" in row["resolved"]["smiles"]
+    assert any(note.startswith("labelled with H-2 (3 atoms)") for note in row["notes"])
+    relations = {e["match"] for j in row["jurisdictions"] for e in j["entries"]}
+    assert relations == {"isotopologue"}

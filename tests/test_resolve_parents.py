@@ -150,3 +150,32 @@ def test_another_charge_or_parent_is_not_the_form(resolver, query):
     """The charge the name states must be the structure's; 'phosphorus P-32 phosphate' is no
     spelling of phosphorus P-32 (its last word would be read as a salt)."""
     assert resolver.resolve(query).substance_id not in ("zinc2", "gold1", "phosphorus32")
+
+
+def test_a_labelled_structure_is_named_after_its_unlabelled_form_uncertain(resolver):
+    """A structure drawn with deuterium (an internal standard) is a labelled form of the
+    structure without it: named after it, uncertain, the labels named, the structure kept."""
+    given = "[2H]C([2H])([2H])OC(=O)[C@H]1[C@@H](OC(=O)c2ccccc2)C[C@@H]2CC[C@H]1N2C"
+    r = resolver.resolve(given)
+    assert r.substance_id == "cocaine" and r.uncertain and r.keys.labelled
+    assert r.keys == keys_of(given)
+    assert r.notes == (
+        "labelled with H-2 (3 atoms): a labelled form of cocaine, judged as it (the verdict "
+        "is the unlabelled form's)",
+    )
+
+
+def test_a_labelled_structure_keeps_the_stereo_the_resolver_compares(resolver):
+    """Deuterated levomethorphan is not dextromethorphan (the reference holds only dxm)."""
+    dxm_d3 = STRUCTURES["dxm"].replace("N(C)", "N(C([2H])([2H])[2H])")
+    levo_d3 = dxm_d3.replace("@@", "!").replace("@", "@@").replace("!", "@")  # the mirror
+    assert resolver.resolve(dxm_d3).substance_id == "dxm"
+    levo = resolver.resolve(levo_d3)
+    assert levo.substance_id is None and levo.uncertain  # a stereoisomer the table lacks
+
+
+def test_a_labelled_structure_the_reference_holds_is_itself(resolver):
+    r = resolver.resolve("N[14C](N)=O")
+    assert r.substance_id == "urea14" and not r.uncertain
+    flat = resolver.resolve("[2H]CC(N)Cc1ccccc1")  # drawn without stereo: named as speed
+    assert flat.substance_id == "speed" and flat.uncertain

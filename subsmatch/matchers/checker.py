@@ -154,17 +154,7 @@ class Checker:
 
     def _structure_of(self, substance_id: str) -> StructureKeys | None:
         """The stored keys of a reference substance (standardised at build time)."""
-        record = self.reference.substances[substance_id]
-        if not record.smiles:
-            return None
-        return StructureKeys(
-            record.smiles,
-            record.inchikey,
-            record.connectivity,
-            record.formula,
-            record.mass,
-            record.labelled,
-        )
+        return self.reference.substances[substance_id].keys
 
     def _isomers(self, connectivity: str) -> list[str]:
         ids = self.reference.by_connectivity.get(connectivity, [])
@@ -268,6 +258,8 @@ class Checker:
             )
 
         judged = self._judged.get_or_make(key, judge)
+        if judged.resolution is resolution:  # judged just now, for this very resolution
+            return judged
         return replace(judged, query=resolution.query, resolution=resolution)
 
 

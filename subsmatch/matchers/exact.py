@@ -3,16 +3,23 @@
 The stereo rule follows the law: an entry drawn without stereo (a racemate or an unspecified
 isomer) covers all its stereoisomers, unless the law excludes one (dextromethorphan is excluded
 where levomethorphan or racemethorphan is listed). An entry with defined stereo covers only
-itself. An isotope-labelled analogue is another substance.
+itself.
+
+An isotope-labelled form (a deuterated internal standard, a 13C or 3H tracer) is a form of the
+substance for control purposes, as regulators treat deuterated reference standards: a query
+with labels is related to the unlabelled entries of its skeleton as its structure without the
+labels would be (stereo compared as for any structure: a labelled dextromethorphan stays
+excluded), the relation named "isotopologue" where that structure is the entry's. An entry
+listed with labels of its own is that labelled form only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from subsmatch.reference.lists import Reference, StereoExclusion
-from subsmatch.substances.structures import StructureKeys
+from subsmatch.substances.structures import StructureKeys, isotope_labels, unlabelled
 
 Relation = Literal[
     "identical", "stereoisomer", "stereo_unspecified", "other_stereoisomer", "isotopologue"
@@ -32,14 +39,40 @@ class StructureMatch:
 
 def structure_matches(keys: StructureKeys, reference: Reference) -> list[StructureMatch]:
     """Every reference substance with the query's skeleton, with the relation and stereo rule."""
-    exclusions = reference.exclusions_for(keys.inchikey)
+    bare = unlabelled(keys)
+    labels = isotope_labels(keys)
+    exclusions = reference.exclusions_for(bare.inchikey)
     matches = []
     for sid in sorted(reference.by_connectivity.get(keys.connectivity, ())):
         record = reference.substances[sid]
-        matches.append(
-            _relate(keys, sid, record.inchikey, record.has_stereo, record.labelled, exclusions)
-        )
+        if record.inchikey == keys.inchikey:
+            matches.append(StructureMatch(sid, "identical", True, "same parent structure"))
+        elif record.labelled:
+            matches.append(
+                StructureMatch(
+                    sid,
+                    "isotopologue",
+                    False,
+                    "an isotope-labelled form of this skeleton, listed as itself: its "
+                    "listings do not reach other forms",
+                )
+            )
+        else:
+            match = _relate(bare, sid, record.inchikey, record.has_stereo, exclusions)
+            matches.append(_labelled(match, labels) if labels else match)
     return matches
+
+
+def _labelled(match: StructureMatch, labels: str) -> StructureMatch:
+    """The relation of a labelled query, worked out on its structure without the labels."""
+    if match.relation == "identical":
+        return replace(
+            match,
+            relation="isotopologue",
+            reason=f"this substance labelled with {labels}: a labelled form is a form of the "
+            "substance for control purposes",
+        )
+    return replace(match, reason=f"{match.reason} (a form labelled with {labels})")
 
 
 def _relate(
@@ -47,18 +80,11 @@ def _relate(
     sid: str,
     inchikey: str | None,
     listed_has_stereo: bool,
-    listed_labelled: bool,
     exclusions: list[StereoExclusion],
 ) -> StructureMatch:
+    """How an unlabelled entry relates to an unlabelled query structure."""
     if inchikey == keys.inchikey:
         return StructureMatch(sid, "identical", True, "same parent structure")
-    if keys.labelled != listed_labelled:
-        return StructureMatch(
-            sid,
-            "isotopologue",
-            False,
-            "same skeleton with different isotope labels: another substance",
-        )
     if not listed_has_stereo:
         exclusion = exclusions[0] if exclusions else None
         if exclusion:

@@ -227,6 +227,16 @@ class SynonymIndex:
             return []
         return [hit for hit in self.fuzzy(name) if spelling_fold(hit.matched_name) == folded]
 
+    def holds_base(self, base: str) -> bool:
+        """Whether a key of the index has this base (with or without a stereo prefix): a name
+        with another base finds nothing in :meth:`exact`, whatever its stereo prefix.
+
+        >>> index = SynonymIndex([("(S)-lysine", "s1"), ("cocaine", "s2")])
+        >>> index.holds_base("lysine"), index.holds_base("cocaine"), index.holds_base("lysin")
+        (True, True, False)
+        """
+        return base in self._by_base
+
     # --- indexes built when first asked --------------------------------------------------------
 
     @cached_property

@@ -35,7 +35,7 @@ from subsmatch.matchers.similarity import (
     finding_key,
 )
 from subsmatch.reference.lists import JURISDICTIONS, Reference
-from subsmatch.substances.structures import StructureKeys
+from subsmatch.substances.structures import StructureKeys, unlabelled
 
 FILE_NAME = "analogue_assessments.parquet"
 MADE_ON = "made_on"  # metadata: the day the index was asked, not a version
@@ -78,13 +78,12 @@ def schema() -> pa.Schema:
 
 
 def structures(reference: Reference) -> list[StructureKeys]:
-    """Each distinct reference structure once, as the resolver gives its keys."""
+    """Each distinct reference structure once, as a verdict assesses it: as the resolver gives
+    its keys, an isotope-labelled one without its labels (:func:`verdict.evaluate`)."""
     found = {}
     for r in reference.substances.values():
-        if r.smiles:
-            keys = StructureKeys(
-                r.smiles, r.inchikey, r.connectivity, r.formula, r.mass, r.labelled
-            )
+        if stored := r.keys:
+            keys = unlabelled(stored)
             found.setdefault(finding_key(keys), keys)
     return [found[key] for key in sorted(found)]
 

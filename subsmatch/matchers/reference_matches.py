@@ -28,6 +28,7 @@ from subsmatch import startup
 from subsmatch.matchers import generic
 from subsmatch.matchers.generic import RuleBook, RuleMatch
 from subsmatch.reference.lists import Reference, load
+from subsmatch.substances.structures import unlabelled
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -54,8 +55,12 @@ def schema() -> pa.Schema:
 
 
 def _structures(reference: Reference) -> list[tuple[str, str | None]]:
-    """Each distinct reference structure once: standardised SMILES and skeleton key."""
+    """Each distinct reference structure once: standardised SMILES and skeleton key; an
+    isotope-labelled one also without its labels, as a verdict judges it."""
     skeletons = {r.smiles: r.connectivity for r in reference.substances.values() if r.smiles}
+    for r in reference.substances.values():
+        if (keys := r.keys) and keys.labelled:
+            skeletons.setdefault(unlabelled(keys).smiles, keys.connectivity)
     return sorted(skeletons.items())
 
 
@@ -213,6 +218,14 @@ class StoredRows(Mapping[K, V]):
         if block not in self._blocks:
             self._blocks[block] = pickle.loads(self._stored[block])
         return self._make(self._blocks[block][offset])
+
+    def get(self, key: K, default: V | None = None) -> V | None:  # type: ignore[override]
+        """The row of ``key`` made, or ``default``: asked for every structure a check judges,
+        most of them stored (Mapping's own ``get`` goes through a raised KeyError)."""
+        return self[key] if key in self._rows else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
 
     def __iter__(self) -> Iterator[K]:
         return iter(self._rows)

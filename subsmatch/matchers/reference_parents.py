@@ -35,11 +35,7 @@ FILE_NAME = "reference_parents.parquet"
 
 def stored_keys(reference: Reference) -> dict[str, StructureKeys]:
     """The stored keys of every reference structure, by its SMILES."""
-    return {
-        r.smiles: StructureKeys(r.smiles, r.inchikey, r.connectivity, r.formula, r.mass, r.labelled)
-        for r in reference.substances.values()
-        if r.smiles
-    }
+    return {k.smiles: k for r in reference.substances.values() if (k := r.keys)}
 
 
 def _standard(smiles: str, keys: StructureKeys) -> bool:

@@ -55,6 +55,7 @@ from subsmatch.reference.law import (
 )
 from subsmatch.reference.lists import JURISDICTIONS, ListEntry, Reference
 from subsmatch.substances.resolve import Resolution
+from subsmatch.substances.structures import unlabelled
 from subsmatch.vocabulary import FLAGGED, Status
 
 LIVE = (State.IN_FORCE, State.UNKNOWN)  # a listing that applies, or may
@@ -83,7 +84,7 @@ class Evidence:
 
     entry: ListEntry
     substance_id: str
-    match: str  # identical | stereoisomer | stereo_unspecified | name
+    match: str  # identical | stereoisomer | stereo_unspecified | isotopologue | name
     reason: str
     state: State = State.IN_FORCE
 
@@ -600,7 +601,10 @@ def evaluate(
     ``scope`` is what the headline speaks for (None: ``jurisdictions``). ``rules`` adds the
     generic definitions; ``analogues`` (gives the index of the structures controlled on
     ``as_of`` in ``jurisdictions``, built only when a verdict needs it: most queries are listed
-    substances) the similarity assessment of structures that nothing else covers.
+    substances) the similarity assessment of structures that nothing else covers. A structure
+    with isotope labels is judged as its structure without them (a labelled form is a form of
+    the substance: :mod:`exact`): the rules and the similarity see the unlabelled structure,
+    so a deuterated standard is never an "analogue" of its own substance's neighbours.
     """
     law = law or law_module.load()
     scope = tuple(code for code in (scope or jurisdictions) if code in jurisdictions)
@@ -618,6 +622,7 @@ def evaluate(
         )
     day = as_of or date.today()
     candidates = _candidates(resolution, reference)
+    judged = _unlabelled(resolution)
     applying = [m for m in candidates if m.covered]
     facts = Facts(applying, reference, as_of)
     derived = (
@@ -637,7 +642,7 @@ def evaluate(
         and not any(d.applies and d.status is Status.CONTROLLED for d in derived[code])
     )
     evaluated = (
-        exempt_medicines(rule_matches(resolution, rules, open_codes, as_of), resolution, law)
+        exempt_medicines(rule_matches(judged, rules, open_codes, as_of), judged, law)
         if open_codes
         else []
     )
@@ -711,13 +716,19 @@ def evaluate(
     related = tuple(m for m in candidates if not m.covered)
     analogue = None
     # the similarity flag is for structures on no list and under no rule, anywhere evaluated
-    unlisted = all(
-        on_no_list(j.status, (d.rule_id for d in j.derived if d.applies and d.status == UNKNOWN))
-        for j in per_code
-    )
-    if head in UNLISTED and unlisted and analogues and resolution.keys is not None:
-        analogue = analogues().assess(resolution.keys)
-        medicine = law.licensed_medicine(resolution.keys.inchikey)  # a known medicine, not an NPS
+    if (
+        head in UNLISTED
+        and analogues
+        and judged.keys is not None
+        and all(
+            on_no_list(
+                j.status, (d.rule_id for d in j.derived if d.applies and d.status == UNKNOWN)
+            )
+            for j in per_code
+        )
+    ):
+        analogue = analogues().assess(judged.keys)
+        medicine = law.licensed_medicine(judged.keys.inchikey)  # a known medicine, not an NPS
         if analogue_in(analogue, law.reach(scope)) and medicine is None:
             head, flagged = Status.ANALOGUE, True
     return Verdict(
@@ -735,6 +746,14 @@ def evaluate(
         scope,
         flagged,
     )
+
+
+def _unlabelled(resolution: Resolution) -> Resolution:
+    """The resolution with its structure's isotope labels taken off (itself when it has none)."""
+    keys = resolution.keys
+    if keys is None or not keys.labelled:
+        return resolution
+    return replace(resolution, keys=unlabelled(keys))
 
 
 _GAPS: WeakKeyDictionary[Reference, Gaps] = WeakKeyDictionary()

@@ -20,6 +20,7 @@ from subsmatch import startup
 from subsmatch.reference import law
 from subsmatch.reference.law import CONTROLLING_KINDS as CONTROLLING_KINDS  # law, re-exported
 from subsmatch.reference.law import State, listing_state
+from subsmatch.substances.structures import StructureKeys
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -48,6 +49,20 @@ class SubstanceRecord:
     structure_source: str
     inchikey_only: bool = False  # known only by its InChIKey (no drawable structure)
     material: str = ""  # plant, preparation or group: an entry that names no single structure
+
+    @property
+    def keys(self) -> StructureKeys | None:
+        """The stored keys of its structure (standardised at build time); None without one."""
+        if not self.smiles:
+            return None
+        return StructureKeys(
+            self.smiles,
+            self.inchikey,  # type: ignore[arg-type]
+            self.connectivity,  # type: ignore[arg-type]
+            self.formula,  # type: ignore[arg-type]
+            self.mass,  # type: ignore[arg-type]
+            self.labelled,
+        )
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,13 @@ from subsmatch.substances.stereo import (
     stated_stereo,
     stereo_labels,
 )
-from subsmatch.substances.structures import StructureError, StructureKeys, keys_of
+from subsmatch.substances.structures import (
+    StructureError,
+    StructureKeys,
+    isotope_labels,
+    keys_of,
+    unlabelled,
+)
 from subsmatch.substances.variants import english_forms, letter_forms
 
 Via = Literal["smiles", "inchi", "molfile", "inchikey", "cas", "synonym", "opsin", "fuzzy"]
@@ -96,6 +102,7 @@ class NameLookup(Protocol):
     def compact(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
     def fuzzy(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
     def spelled(self, name: NormalisedName) -> Sequence[NameHitLike]: ...
+    def holds_base(self, base: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -490,9 +497,31 @@ class Resolver:
             return Resolution(query, kind, error=str(error), invalid_input=True)
         sid = self.lookups.inchikey.get(keys.inchikey)
         resolution = Resolution(query, kind, kind, CONFIDENCE["structure"], sid, keys)  # type: ignore[arg-type]
-        if sid or keys.has_stereo or keys.labelled:
+        if keys.labelled:
+            return self._labelled_form(resolution)
+        if sid or keys.has_stereo:
             return resolution
         return self._name_flat_structure(resolution, keys)
+
+    def _labelled_form(self, resolution: Resolution) -> Resolution:
+        """A structure with isotope labels that no source holds as drawn (a deuterated internal
+        standard, a tracer) is a labelled form of its structure without them, named as that
+        structure is (its stereo compared as for any structure: a labelled levomethorphan is
+        never dextromethorphan); uncertain, the labels named: the verdict is its parent's."""
+        keys = resolution.keys
+        if resolution.substance_id or keys is None or not keys.labelled:
+            return resolution
+        bare = unlabelled(keys)
+        named = replace(resolution, substance_id=self.lookups.inchikey.get(bare.inchikey))
+        if named.substance_id is None and not bare.has_stereo:
+            named = replace(self._name_flat_structure(named, bare), keys=keys)
+        parent = named.substance_id and self.lookups.name_of(named.substance_id)
+        return _doubted(
+            named,
+            f"labelled with {isotope_labels(keys)}: a labelled form of "
+            f"{parent or 'the structure without the labels'}, judged as it (the verdict is "
+            "the unlabelled form's)",
+        )
 
     def _name_flat_structure(self, resolution: Resolution, keys: StructureKeys) -> Resolution:
         """A structure drawn without stereo is named after the stereoisomers it may be."""
@@ -574,7 +603,9 @@ class Resolver:
         stereo may not be the one named (the lists cover stereoisomers unless they say
         otherwise, and a stereo exclusion needs the very isomer)."""
         relatives = [replace(name, stereo="(±)")] if not name.stereo else []
-        words = [normalise(r) for r in stereo_word_relatives(name.base)]
+        # a relative whose base no key has finds nothing, with or without a stereo prefix
+        held = self.lookups.names.holds_base
+        words = [w for r in stereo_word_relatives(name.base) if held((w := normalise(r)).base)]
         # each relative as written, then with any stereo prefix the table gives it ((+)-menthol)
         relatives += words + [replace(r, stereo="(±)") for r in words if not r.stereo]
         for relative in relatives:
@@ -734,16 +765,18 @@ class Resolver:
         except StructureError:
             return self._fuzzy(query)
         sid = self.lookups.inchikey.get(keys.inchikey)
-        resolution = Resolution(
-            query,
-            "name",
-            "opsin",
-            CONFIDENCE["opsin"],
-            sid,
-            keys,
-            form=name.form,
-            stereo=name.stereo,
-            notes=(f"read by OPSIN from '{spelling}'",) if spelling != query.strip() else (),
+        resolution = self._labelled_form(
+            Resolution(
+                query,
+                "name",
+                "opsin",
+                CONFIDENCE["opsin"],
+                sid,
+                keys,
+                form=name.form,
+                stereo=name.stereo,
+                notes=(f"read by OPSIN from '{spelling}'",) if spelling != query.strip() else (),
+            )
         )
         # imported when OPSIN first reads a name: compiling the checks' word patterns costs
         # start-up time that a check of a known name never needs

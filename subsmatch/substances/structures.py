@@ -1,9 +1,10 @@
 """Structures: parse SMILES, InChI and molfiles; standardise to the parent; compute keys.
 
 The standardiser follows the ChEMBL structure pipeline: small Mol -> Mol steps composed
-into one :func:`standardise`. Stereo and isotopes are kept (a deuterated analogue is a
-different substance); salts, solvents and charges are removed because the law covers the
-salts of a listed substance.
+into one :func:`standardise`. Stereo and isotopes are kept (a deuterated internal standard has
+its own InChIKey; :func:`unlabelled` gives the structure without its labels, which the matchers
+judge it as); salts, solvents and charges are removed because the law covers the salts of a
+listed substance.
 
 >>> keys_of("COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C.Cl").inchikey == keys_of(
 ...     "COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C").inchikey
@@ -52,7 +53,7 @@ class StructureKeys:
     connectivity: str  # first InChIKey block: the skeleton, without stereo and isotopes layers
     formula: str
     mass: float
-    labelled: bool  # isotope labels (deuterium ...): never the same substance as unlabelled
+    labelled: bool  # isotope labels (deuterium ...): its own InChIKey, a form of the unlabelled
 
     @property
     def has_stereo(self) -> bool:
@@ -195,6 +196,42 @@ def keys(mol: Chem.Mol) -> StructureKeys:
 def keys_of(text: str) -> StructureKeys:
     """Parse, standardise and key a structure text; cached per distinct text."""
     return keys(standardise(parse(text)))
+
+
+def unlabelled(keys: StructureKeys) -> StructureKeys:
+    """The keys of the structure without its isotope labels (the keys themselves when it has
+    none), as the unlabelled structure given as text would be keyed: stereo kept.
+
+    >>> d3 = keys_of("[2H]C([2H])([2H])N[C@@H](C)Cc1ccc2OCOc2c1")
+    >>> unlabelled(d3) == keys_of("CN[C@@H](C)Cc1ccc2OCOc2c1")
+    True
+    """
+    if not keys.labelled:
+        return keys
+    mol = parse(keys.smiles)
+    for atom in mol.GetAtoms():
+        atom.SetIsotope(0)
+    return keys_of(Chem.MolToSmiles(Chem.RemoveHs(mol)))
+
+
+def isotope_labels(keys: StructureKeys) -> str:
+    """The isotope labels of a structure in words ("" for none), as :mod:`labels` names them.
+
+    >>> isotope_labels(keys_of("[2H]C([2H])([2H])NC(C)Cc1ccc2OCOc2c1"))
+    'H-2 (3 atoms)'
+    >>> isotope_labels(keys_of("[13CH3]N[11CH](C)C"))
+    'C-11 (1 atom), C-13 (1 atom)'
+    """
+    if not keys.labelled:
+        return ""
+    counts: dict[str, int] = {}
+    for atom in parse(keys.smiles).GetAtoms():
+        if mass := atom.GetIsotope():
+            label = f"{atom.GetSymbol()}-{mass}"
+            counts[label] = counts.get(label, 0) + 1
+    return ", ".join(
+        f"{label} ({n} atom{'s' if n > 1 else ''})" for label, n in sorted(counts.items())
+    )
 
 
 def without_stereo(smiles: str) -> str:
