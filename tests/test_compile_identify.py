@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from rdkit import Chem
+
+from subsmatch.compile.build import DATA
 from subsmatch.compile.identify import (
     Fact,
     Ident,
@@ -15,9 +19,12 @@ from subsmatch.compile.identify import (
     decide,
     esterify,
     ident_of,
+    quaternised,
+    settle,
 )
 from subsmatch.compile.records import Name, Row
 from subsmatch.compile.roles import SourceRole
+from subsmatch.compile.witnesses import whole_connectivity
 from subsmatch.substances.structures import keys_of
 
 MEPHEDRONE = keys_of("CNC(C)C(=O)c1ccc(C)cc1")
@@ -350,3 +357,70 @@ def test_a_co_crystal_s_drawing_is_not_taken_for_its_largest_component():
     assert decisions["ident:2"].ident is None  # not betaine: no drawable structure of its own
     assert decisions["ident:3"].ident is not None
     assert any("co-crystal or a mixture" in line for line in result.unparsable)
+
+
+CODEINE_MEBR = "C[N+]1(C)CCC23C4C1CC5=C2C(=C(C=C5)OC)OC3C(C=C4)O.[Br-]"  # drawn flat, as US lists
+CODEINE_MEBR_KEY = "KIKLDWULAZATJG-YZZSNFJZSA-M"  # DrugBank: the whole salt's InChIKey
+CODEINE = keys_of("COc1ccc2C[C@H]3N(C)CC[C@@]45[C@@H](Oc1c24)[C@@H](O)C=C[C@@H]35")
+
+
+def test_opsin_s_reading_of_a_quaternary_salt_named_as_a_salt_is_the_quaternary_salt():
+    # OPSIN reads 'codeine methylbromide' as codeine beside methyl bromide
+    codeine_beside_mebr = f"CBr.{CODEINE.smiles}"
+    salt = quaternised(codeine_beside_mebr)
+    assert Chem.MolToInchiKey(Chem.MolFromSmiles(salt)) == CODEINE_MEBR_KEY
+    assert keys_of(salt).connectivity != CODEINE.connectivity  # never codeine
+    # which nitrogen takes the methyl would be a guess: no reading
+    assert quaternised("CBr.CN(C)CCN(C)C") is None
+    assert quaternised(f"CS(=O)(=O)O.{CODEINE.smiles}") is None  # a mesylate is a plain salt
+
+
+def test_a_salt_s_inchikey_is_the_structure_drawn_with_that_salt():
+    drawn = Fact(
+        "given:trusted", ident_of(keys_of(CODEINE_MEBR), whole_connectivity(CODEINE_MEBR)), "US"
+    )
+    key_only = Fact("inchikey", Ident(CODEINE_MEBR_KEY), "DrugBank")
+    codeine = fact("given:trusted", CODEINE)
+    assert compatible(drawn, key_only) and not compatible(key_only, codeine)
+    decision = decide([key_only, drawn])
+    assert decision.ident == drawn.ident and decision.ident.keys is not None  # drawable
+    assert not decision.against
+    index = [_Entry(key_only.ident, {"drugbank:1"}), _Entry(drawn.ident, {"us:2"})]
+    assert _resolve(index, marked=False) == drawn.ident
+
+
+@pytest.mark.opsin
+def test_codeine_methylbromide_is_one_substance_and_never_codeine():
+    rows = [
+        Row("ident", 96, [Name("codeinemethylbromide", "preferred")], structure=CODEINE_MEBR),
+        Row("ident", 2, [Name("codeine", "preferred")], structure=CODEINE.smiles),
+        Row("cn", 193, [Name("Codeine methylbromide", "preferred")]),
+    ]
+    decisions = run(rows)
+    listed = decisions["cn:193"].ident
+    assert listed is not None and listed.connectivity == keys_of(CODEINE_MEBR).connectivity
+    assert listed.connectivity != CODEINE.connectivity
+
+
+def test_a_settled_row_keeps_the_names_that_agree_with_its_structure():
+    """A self-contradiction or a dispute settled for one side keeps the row's own names and CAS
+    numbers that name that side's structure (the shipped audit: none lost to the wrong side)."""
+    audit = json.loads((DATA / "audit.json").read_text())
+    lost = [
+        (c["row"], fact)
+        for c in audit["conflicts"]
+        if c["settled"].startswith("joined to ik:")
+        for fact in c["against"]
+        if fact.startswith(("name ", "CAS ")) and fact.endswith(c["settled"].split("ik:")[1])
+    ]
+    assert lost == []
+
+
+def test_a_self_contradiction_settled_for_one_side_keeps_that_side_s_names():
+    given = fact("given:trusted", METHCATHINONE, "given structure")
+    read = Fact("opsin", ident_of(MEPHEDRONE), "OPSIN 'x'", weak_stereo=True, systematic=True)
+    witness = fact("witness", MEPHEDRONE, "another source")
+    name = fact("name", MEPHEDRONE, "name '4-MMC'")
+    decision = settle(given, [read], [given, read, witness, name])
+    assert decision.ident.connectivity == MEPHEDRONE.connectivity
+    assert [f.what for f in decision.against] == ["given structure"]

@@ -95,6 +95,82 @@ def test_the_date_rule_of_a_listing(since, precision, evidence, until, on, state
     assert listing_state(since, precision, evidence, until, on) is state
 
 
+@pytest.mark.parametrize(
+    ("until", "precision", "kind", "on", "state"),
+    [
+        ("2026-01-01", "year", "removed", date(2025, 12, 31), State.IN_FORCE),
+        ("2026-01-01", "year", "removed", date(2026, 1, 1), State.UNKNOWN),
+        ("2026-01-01", "year", "removed", date(2026, 12, 30), State.UNKNOWN),
+        ("2026-01-01", "year", "removed", date(2026, 12, 31), State.ENDED),
+        ("2023-08-01", "month", "moved", date(2023, 8, 20), State.UNKNOWN),
+        ("2023-08-01", "month", "moved", date(2023, 9, 1), State.ENDED),
+        ("2024-04-16", "day", "moved", date(2024, 4, 16), State.ENDED),
+        # a repeal whose destination the sources do not give is never a confident end
+        ("2024-04-16", "day", "destination_unknown", date(2024, 4, 15), State.IN_FORCE),
+        ("2024-04-16", "day", "destination_unknown", date(2030, 1, 1), State.UNKNOWN),
+        ("2026-01-01", "year", "destination_unknown", date(2027, 6, 1), State.UNKNOWN),
+    ],
+)
+def test_a_removal_known_to_its_year_or_month_or_of_unknown_destination(
+    until, precision, kind, on, state
+):
+    assert listing_state("2021-12-27", "day", None, until, on, None, precision, kind) is state
+
+
+def repealed_in_2026(name: str, kind: str = "destination_unknown") -> dict:
+    """A Belgian Annex IVb line repealed by an act whose year alone the sources give."""
+    return listing(
+        name,
+        "BE",
+        "BE Annex IVb",
+        "NPS",
+        evidence="2021-12-27",
+        until="2026-01-01",
+        until_precision="year",
+        until_kind=kind,
+        until_act="AR 2026 (numac 2026000055)",
+        act="KB 2021-12-27",
+    )
+
+
+def test_a_repeal_whose_day_and_destination_are_not_in_the_sources_is_unknown(tmp_path):
+    listings = [repealed_in_2026("3-MeO-PCP")]
+    checker = lawdata.checker(tmp_path, ["3-MeO-PCP"], listings)
+    before, within, after = (
+        checker.check_json(["3-MeO-PCP"], ("BE",), date(y, 6, 1))[0] for y in (2025, 2026, 2027)
+    )
+    assert by_code(before)["BE"]["status"] == "controlled"
+    for verdict in (within, after):  # never a confident "not listed"
+        be = by_code(verdict)["BE"]
+        assert be["status"] == "unknown" and be["entries"][0]["state"] == "unknown"
+        text = derived(verdict, "BE", "removal-unknown")["text"]
+        assert "BE Annex IVb from 2021-12-27" in text and "numac 2026000055" in text
+        assert "2026, the day not in the sources" in text and "where the substance went" in text
+        assert not [d for d in be["derived"] if d["rule_id"] == "start-unknown"]
+
+
+def test_a_plain_removal_known_to_its_year_ends_after_that_year(tmp_path):
+    checker = lawdata.checker(tmp_path, ["3-MeO-PCP"], [repealed_in_2026("3-MeO-PCP", "removed")])
+    within = checker.check_json(["3-MeO-PCP"], ("BE",), date(2026, 6, 1))[0]
+    assert by_code(within)["BE"]["status"] == "unknown"
+    assert "it may still have been in force" in derived(within, "BE", "removal-unknown")["text"]
+    after = checker.check_json(["3-MeO-PCP"], ("BE",), date(2027, 6, 1))[0]
+    assert by_code(after)["BE"]["status"] == "not_listed"
+
+
+def test_a_repealed_line_of_a_substance_the_un_schedules_is_controlled_by_treaty(tmp_path):
+    listings = [
+        scheduled("isotonitazene", "1961 Schedule I", "narcotic", 2021),
+        repealed_in_2026("isotonitazene"),
+    ]
+    verdict = check(
+        tmp_path, ["isotonitazene"], listings, "isotonitazene", ("BE",), date(2027, 1, 1)
+    )
+    assert verdict["status"] == "controlled"
+    rule = derived(verdict, "BE", "UN-obligation")
+    assert rule["applies"] and "BE listing was repealed" in rule["text"]
+
+
 def test_3mmc_scheduled_by_the_un_in_2023_is_not_controlled_by_the_un_in_2014(tmp_path):
     listings = [
         scheduled("3-MMC", "1971 Schedule II", "psychotropic", 2023),

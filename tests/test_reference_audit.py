@@ -276,13 +276,15 @@ def test_listings_are_dated_by_since_or_evidence(reference):
 def test_the_build_settles_given_structures_their_own_systematic_names_contradict():
     """Identify step on the shipped build: a Belgian SMILES its own IUPAC column contradicts is
     replaced where another source's structure agrees with the name, kept where one agrees with
-    the SMILES, and withheld where none settles it."""
+    the SMILES; the one none settled (CP 47,497 C8-homoloog: a SMILES and an IUPAC column both
+    wrong) is settled by a person, its override applied."""
     found = {c["row"]: c for c in load_audit().section("self_contradictions")}
     for row in ("528", "431", "454"):  # PV-8, metodesnitazene, N-ethylnorpentylone
         assert "settled for the systematic name" in found[f"belgium_legal_gui:{row}"]["reason"]
     assert "settled for the given structure" in found["belgium_legal_gui:160"]["reason"]
-    c8 = found["belgium_legal_gui:212"]
-    assert c8["settled"].startswith("kept off") and "no third fact" in c8["reason"]
+    assert "belgium_legal_gui:212" not in found
+    c8 = [o for o in load_audit().section("overrides") if o["row"] == "belgium_legal_gui:212"]
+    assert [(o["decision"], o["applied"]) for o in c8] == [("structure", True), ("drop_name", True)]
 
 
 def test_the_build_settles_given_structures_other_sources_dispute():

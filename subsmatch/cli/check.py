@@ -116,9 +116,16 @@ def basis(jurisdiction: dict) -> str:
     'a drug in EU law: UN: 1971 Schedule II; monitored: EU EWS'
     """
     entries = jurisdiction["entries"]
-    listed = sorted({(e["list"], e["since"] or "") for e in entries if e["kind"] != "monitored"})
-    text = "; ".join(name + (f" (since {since})" if since else "") for name, since in listed)
     status = jurisdiction["status"]
+    # a listing whose state is unknown on the date (its start or its removal) is no basis
+    listed = sorted(
+        {
+            (e["list"], e["since"] or "")
+            for e in entries
+            if e["kind"] != "monitored" and e.get("state", "in_force") == "in_force"
+        }
+    )
+    text = "; ".join(name + (f" (since {since})" if since else "") for name, since in listed)
     why = [d["text"] for d in jurisdiction["derived"] if d["applies"] and d["status"] == status]
     if why and (status == "unknown" or not text):
         text = why[0]

@@ -122,6 +122,7 @@ def assemble(
         "labels_joined": dict(sorted(names.joined.items())),
         "grouping_rows_unused": dict(sorted(names.grouping_rows.items())),
         "ambiguous_street_names": names.ambiguous_street,
+        "removals": dating.removals,
         "removals_without_listing": dating.removals_without_listing,
         "evidence_after_removal": dating.evidence_after_removal,
         "vocabulary_rows_without_structure": merged.unidentified_vocabulary,
@@ -235,6 +236,7 @@ def render_report(
             "Ambiguous street names (kept on each substance with its region)",
             audit["ambiguous_street_names"],
         ),
+        _section("Removals (the day as precisely as known; what they did)", audit["removals"]),
         _section("Removals of listings no source adds", audit["removals_without_listing"]),
         "",
     ]

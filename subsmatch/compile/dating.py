@@ -34,6 +34,7 @@ class Dated:
 
 @dataclass
 class DatingReport:
+    removals: list[str] = field(default_factory=list)  # every listing a removal closes
     removals_without_listing: list[str] = field(default_factory=list)
     evidence_after_removal: list[str] = field(default_factory=list)
 
@@ -63,6 +64,34 @@ def with_snapshot(
     return replace(listing, evidence=date, note="; ".join(p for p in (listing.note, why) if p))
 
 
+def closed_by(listing: Listing, removal: Listing, row: Row) -> Listing:
+    """``listing`` closed by ``removal``: its day, how precisely it is known, what it did (a
+    removal that does not say is a plain removal) and the act that made it."""
+    return replace(
+        listing,
+        until=removal.until,
+        until_precision=removal.until_precision,
+        until_kind=removal.until_kind or "removed",
+        until_act=removal.until_act or removal.act or row.ref,
+    )
+
+
+def removal_line(sid: str, listing: Listing) -> str:
+    """How the audit lists a removal.
+
+    >>> removal_line("ik:X", Listing("BE", "BE Annex IVb", "NPS", until="2026-01-01",
+    ...     until_precision="year", until_kind="destination_unknown", until_act="AR 2026"))
+    'ik:X BE BE Annex IVb: until 2026 (year), destination_unknown, by AR 2026'
+    """
+    precision = listing.until_precision
+    until = listing.until or ""
+    shown = until[:4] if precision == "year" else until[:7] if precision == "month" else until
+    return (
+        f"{sid} {listing.jurisdiction} {listing.list}: until {shown} ({precision}), "
+        f"{listing.until_kind}, by {listing.until_act}"
+    )
+
+
 def combine(
     adds: list[tuple[Listing, Row]],
     removes: list[tuple[Listing, Row]],
@@ -77,7 +106,7 @@ def combine(
             f"{sid} {listing.jurisdiction} {listing.list}: removal {row.ref} ({listing.until})"
         )
         return replace(
-            listing,
+            closed_by(listing, listing, row),
             change="add",
             since=None,
             evidence=None,
@@ -97,15 +126,15 @@ def combine(
     if earlier:
         note_parts.append(f"a source shows it in force on {min(earlier)}, before this date")
     listing = primary
+    start = primary.since or primary.evidence or ""
     closing = sorted(
-        (lst.until, r.ref, lst.act)
-        for lst, r in removes
-        if lst.until and lst.until > (primary.since or primary.evidence or "")
+        ((lst, r) for lst, r in removes if lst.until and lst.until > start),
+        key=lambda item: (item[0].until or "", item[1].ref),
     )
     if closing:
-        until, ref, act = closing[0]
-        listing = replace(listing, until=until)
-        note_parts.append(f"removed {until} by {act or ref}")
+        removal, ref = closing[0]
+        listing = closed_by(listing, removal, ref)
+        note_parts.append(f"removed {listing.until} by {listing.until_act}")
     elif (
         removes
         and not primary.since
@@ -116,9 +145,9 @@ def combine(
             f"{sid} {primary.list}: evidence {primary.evidence} from {row.ref} "
             f"after removal {lst.until} ({r.ref})"
         )
-        listing = replace(listing, evidence=None, until=lst.until)
+        listing = replace(closed_by(listing, lst, r), evidence=None)
         note_parts.append(
-            f"removed {lst.until} by {lst.act or r.ref}; "
+            f"removed {lst.until} by {listing.until_act}; "
             "the source listing it speaks of a time before that"
         )
     if others:
@@ -160,6 +189,8 @@ def date_listings(
             if combined:
                 listing, row = combined
                 dated.append(Dated(sid, listing, row.first_name, row.source, row.row))
+                if listing.until:
+                    report.removals.append(removal_line(sid, listing))
         if wildcard and not groups:
             for listing, row in wildcard:
                 report.removals_without_listing.append(

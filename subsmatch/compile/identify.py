@@ -106,10 +106,17 @@ _ISOTOPE_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class Ident:
-    """A structure: standardised keys when drawable, else only an InChIKey (DrugBank)."""
+    """A structure: standardised keys when drawable, else only an InChIKey (DrugBank).
+
+    ``whole`` is the skeleton of the structure as given, salts and counter-ions kept (an
+    identity vocabulary's InChIKey is of the whole compound: codeine methylbromide's is the
+    salt's, the standardised structure the N-methylcodeinium cation's); it takes no part in
+    equality.
+    """
 
     inchikey: str
     keys: StructureKeys | None = None
+    whole: str = field(default="", compare=False)
 
     @property
     def connectivity(self) -> str:
@@ -123,8 +130,30 @@ class Ident:
         return self.inchikey.split("-")[1].startswith("UHFFFAOY")
 
 
-def ident_of(keys: StructureKeys) -> Ident:
-    return Ident(keys.inchikey, keys)
+def ident_of(keys: StructureKeys, whole: str = "") -> Ident:
+    return Ident(keys.inchikey, keys, whole)
+
+
+def same_compound(a: Ident, b: Ident) -> bool:
+    """An InChIKey without a structure and a drawn salt are the same compound when the key is
+    that of the drawing as given, salt kept (the key's skeleton is the drawing's whole one and
+    not its standardised one: without a salt, the usual comparison of skeleton and stereo holds).
+
+    >>> cation = Ident("MLIBORQWQWVNCO-UHFFFAOYSA-N", whole="KIKLDWULAZATJG")
+    >>> same_compound(Ident("KIKLDWULAZATJG-YZZSNFJZSA-M"), cation)
+    True
+    >>> same_compound(Ident("OROGSEYTTFOCAN-DNJOTXNNSA-N"), cation)
+    False
+    >>> flat = Ident("AYXYPKUFHZROOJ-UHFFFAOYSA-N", whole="AYXYPKUFHZROOJ")  # no salt
+    >>> same_compound(Ident("AYXYPKUFHZROOJ-ZETCQYMHSA-N"), flat)
+    False
+    """
+    key_only, drawn = (a, b) if a.keys is None else (b, a)
+    return (
+        key_only.keys is None
+        and bool(drawn.whole)
+        and key_only.connectivity == drawn.whole != drawn.connectivity
+    )
 
 
 @dataclass(frozen=True)
@@ -144,7 +173,10 @@ class Fact:
 
 def compatible(a: Fact, b: Fact) -> bool:
     """Two facts name the same structure: same skeleton, and the same stereo unless one of them
-    leaves it open (a flat drawing, or an OPSIN reading whose stereo is no evidence)."""
+    leaves it open (a flat drawing, or an OPSIN reading whose stereo is no evidence). An InChIKey
+    without a structure agrees with the drawing it is the whole-compound key of (a salt)."""
+    if same_compound(a.ident, b.ident):
+        return True
     if a.ident.connectivity != b.ident.connectivity:
         return False
     return (
@@ -173,6 +205,11 @@ def representative(group: Sequence[Fact]) -> Ident:
     """The structure a cluster stands for: its heaviest fact with evidence for its stereo; a
     specific stereoisomer over a flat drawing when only one is given."""
     strong = [f for f in group if not f.weak_stereo] or list(group)
+    # a structure-less InChIKey of a whole salt yields to the drawing it is the key of
+    drawn = [f.ident for f in group if f.ident.keys is not None]
+    strong = [
+        f for f in strong if not any(same_compound(f.ident, other) for other in drawn)
+    ] or strong
     top = max(f.weight for f in strong)
     idents = sorted({f.ident for f in strong if f.weight == top}, key=lambda i: i.inchikey)
     specific = [i for i in idents if not i.flat]
@@ -246,6 +283,9 @@ def settle(given: Fact, readings: list[Fact], facts: Sequence[Fact]) -> Decision
     >>> witness = Fact("witness", pv8, "PV8 given by eu_nps:12")
     >>> settle(given, [read], [given, read, witness]).ident == pv8
     True
+    >>> name = Fact("name", pv8, "name 'PV-8'")  # the row's name agrees with the winner: kept
+    >>> [f.what for f in settle(given, [read], [given, read, witness, name]).against]
+    ['given structure']
     >>> settle(given, [read], [given, read, Fact("name", pv8, "name 'PV-8'")]).ident is None
     True
     """
@@ -261,7 +301,11 @@ def settle(given: Fact, readings: list[Fact], facts: Sequence[Fact]) -> Decision
         why = "both sides have support" if backed else "no third fact settles it"
         return Decision(None, (), tuple(facts), f"{CONTRADICTS} {systematic}: {why}")
     side = backed[0]
-    won = side + [r for r in readings if r.ident.connectivity == side[0].ident.connectivity]
+    # every fact naming the winning structure is on its side (the row's own names and CAS
+    # numbers that agree with it are not lost with the losing side)
+    won = side + [
+        f for f in facts if f not in side and f.ident.connectivity == side[0].ident.connectivity
+    ]
     lost = tuple(f for f in facts if f not in won)
     for_what = "the given structure" if side[0] is given else "the systematic name"
     by = ", ".join(f.what for f in side[1:])
@@ -396,6 +440,9 @@ def _resolve(entries: Iterable[_Entry], marked: bool) -> Ident | None:
     True
     """
     entries = list(entries)
+    drawn = [e.ident for e in entries if e.ident.keys is not None]
+    # a structure-less InChIKey of a whole salt stands for the drawing it is the key of
+    entries = [e for e in entries if not any(same_compound(e.ident, other) for other in drawn)]
     if not entries or len({e.ident.connectivity for e in entries}) > 1:
         return None
     merged: dict[Ident, set[str]] = defaultdict(set)
@@ -561,6 +608,41 @@ def partial_stereo(smiles: str) -> bool:
     return bool(assigned) and len(assigned) < len(centres)
 
 
+QUATERNARY_RISK = "quaternary salt named as a salt"  # curated/opsin_risks.csv
+_METHYL_HALIDES = {"CBr": "[Br-]", "CI": "[I-]", "CCl": "[Cl-]"}
+_TERTIARY_AMINE = Chem.MolFromSmarts("[NX3;H0;+0;!a;!$(N-[a,$(C=[O,S,N])])]([#6])([#6])[#6]")
+
+
+def quaternised(smiles: str) -> str | None:
+    """OPSIN's reading of "X methylbromide" (X beside methyl bromide) as the salt the name means:
+    X's one tertiary amine N-methylated, with the halide as its anion. None when the reading is
+    not one structure beside a methyl halide, or the structure has no single tertiary amine
+    (which nitrogen takes the methyl would be a guess).
+
+    >>> quaternised("CBr.CN1CCCC1")
+    'C[N+]1(C)CCCC1.[Br-]'
+    >>> quaternised("CBr.CN(C)CCN(C)C") is None, quaternised("CC(=O)O.CN1CCCC1") is None
+    (True, True)
+    """
+    parts = [Chem.MolFromSmiles(p) for p in smiles.split(".")]
+    if len(parts) != 2 or any(m is None for m in parts):
+        return None
+    canonical = [Chem.MolToSmiles(m) for m in parts]
+    halides = [i for i, c in enumerate(canonical) if c in _METHYL_HALIDES]
+    if len(halides) != 1:
+        return None
+    base = Chem.RWMol(parts[1 - halides[0]])
+    amines = base.GetSubstructMatches(_TERTIARY_AMINE)
+    if len(amines) != 1:
+        return None
+    nitrogen = amines[0][0]
+    methyl = base.AddAtom(Chem.Atom(6))
+    base.AddBond(nitrogen, methyl, Chem.BondType.SINGLE)
+    base.GetAtomWithIdx(nitrogen).SetFormalCharge(1)
+    Chem.SanitizeMol(base)
+    return f"{Chem.MolToSmiles(base)}.{_METHYL_HALIDES[canonical[halides[0]]]}"
+
+
 def read_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Reading]:
     """OPSIN's reading of each (name, language), in one batch; names it cannot read are absent."""
     pairs = sorted(set(names))
@@ -574,6 +656,12 @@ def read_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Readin
             continue
         spelling, smiles = found
         read = (spelling, smiles)
+        risks = list(name_risks(spelling))
+        notes = []
+        if QUATERNARY_RISK in risks and (salt := quaternised(smiles)):
+            smiles = salt  # the quaternary salt the name means, no longer a risk
+            risks.remove(QUATERNARY_RISK)
+            notes.append("read as the N-methyl quaternary salt")
         respelt = respell(" ".join(pair[0].replace("*", "").split()), pair[1])
         flattened = spelling == without_stereo_locants(respelt) != respelt
         partial = partial_stereo(smiles)  # a half-read stereo name: its skeleton, stereo open
@@ -582,14 +670,15 @@ def read_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Readin
             keys = keys_of(without_stereo(smiles) if flat else smiles)
         except StructureError:
             continue
-        risks = list(name_risks(spelling))
         if keys.labelled and not _ISOTOPE_WORDS.search(pair[0]):
             risks.append("isotopes the name does not mention")
         if flattened:
-            spelling += " (α/β descriptors not read: stereo left open)"
+            notes.append("α/β descriptors not read: stereo left open")
         elif partial:
-            spelling += " (stereo read on only some centres: left open)"
-        readings[pair] = Reading(spelling, ident_of(keys), tuple(risks), read)
+            notes.append("stereo read on only some centres: left open")
+        spelling += "".join(f" ({note})" for note in notes)
+        whole = whole_connectivity(smiles)
+        readings[pair] = Reading(spelling, ident_of(keys, whole), tuple(risks), read)
     return readings
 
 
@@ -744,10 +833,14 @@ class Identifier:
                 (*decision.against, *lost),
                 f"{reason}; settled for the given structure",
             )
+        winner = self.ident_of_claim(dispute.winner)
+        # the row's own facts that name the winning structure are on its side, not lost
+        own = (*decision.support, *decision.against)
+        agree = tuple(f for f in own if f.ident.connectivity == winner.connectivity)
         return Decision(
-            self.ident_of_claim(dispute.winner),
-            tuple(sides[won]),
-            (*decision.support, *decision.against, *lost),
+            winner,
+            (*sides[won], *agree),
+            (*(f for f in own if f not in agree), *lost),
             f"{reason}; settled for the structure of {dispute.winner}",
         )
 
@@ -780,7 +873,8 @@ class Identifier:
             )
             return None
         trust = row.trust or self.roles[row.source].structures
-        return Fact(f"given:{trust}", ident_of(keys), f"given structure ({trust})")
+        whole = whole_connectivity(row.structure)
+        return Fact(f"given:{trust}", ident_of(keys, whole), f"given structure ({trust})")
 
     def facts(self, i: int, index: Index) -> list[Fact]:
         row = self.rows[i]

@@ -26,6 +26,13 @@ preparations (compound medicines, oils, extracts) and groups (isomers, esters, a
 its effect). They are listed as such in the audit and excepted from the name-only share."""
 
 
+UNTIL_KINDS = ("removed", "moved", "destination_unknown")
+"""What a removal did: ``removed`` (the substance left this list and the source says it left
+control with it, or where it went is loaded), ``moved`` (moved to another list the source names),
+``destination_unknown`` (the line was repealed, and the sources do not say whether the substance
+left control or moved to another list: an act that re-arranges the lists, a struck line)."""
+
+
 @dataclass(frozen=True)
 class Name:
     """One name a row gives, with its kind, language and (for street names) region."""
@@ -41,7 +48,8 @@ class Listing:
     """One membership of the row's substance in a control list, as the source states it.
 
     ``change`` says what the row does to the list: ``add`` (the substance is on the list),
-    ``remove`` (a removal that took effect on ``until``).
+    ``remove`` (a removal that took effect on ``until``, known to ``until_precision``).
+    ``until_kind`` says what the removal did (:data:`UNTIL_KINDS`).
     """
 
     jurisdiction: str
@@ -52,6 +60,9 @@ class Listing:
     since_precision: str = "day"  # day | month | year
     evidence: str | None = None  # earliest date a source shows it in force (when no since)
     until: str | None = None
+    until_precision: str = "day"  # day | month | year: how precisely the removal's day is known
+    until_kind: str = ""  # "" (no removal) or one of UNTIL_KINDS
+    until_act: str = ""  # the instrument that made the removal
     act: str = ""
     act_date: str | None = None
     note: str = ""

@@ -51,7 +51,6 @@ from subsmatch.reference.law import (
     Texts,
     coverage,
     latest_start,
-    listing_state,
 )
 from subsmatch.reference.lists import JURISDICTIONS, ListEntry, Reference
 from subsmatch.substances.resolve import Resolution
@@ -236,8 +235,9 @@ class Facts:
         today = date.today()
         for m in applying:
             for e in reference.listings.get(m.substance_id, ()):
-                state = listing_state(e.since, e.since_precision, e.evidence, e.until, as_of, today)
+                state = e.state(as_of, today)
                 self.by_code.setdefault(e.jurisdiction, []).append(Listing(e, m, state))
+        self.as_of, self.today = as_of, today
         self._asked: dict[tuple, list[Listing]] = {}  # the law asks the same questions often
         self.memo: dict[tuple, object] = {}  # and derives the same things for many jurisdictions
 
@@ -305,7 +305,9 @@ def _source(rule: Derivation, facts: Facts, law: LawBook) -> Source | None:
     return facts.memo[key]
 
 
-def _national(code: str, own: Sequence[Listing], law: LawBook) -> tuple[bool, str]:
+def _national(
+    code: str, own: Sequence[Listing], law: LawBook, as_of: date | None
+) -> tuple[bool, str]:
     """Whether a not_listed_nationally obligation applies given the national data, in words.
 
     A national listing that starts after the date shows national law did not list it yet; a
@@ -314,7 +316,10 @@ def _national(code: str, own: Sequence[Listing], law: LawBook) -> tuple[bool, st
     later = [x.entry.since or "" for x in own if x.state is State.NOT_YET]
     if later and all(x.state in (State.NOT_YET, State.ENDED) for x in own):
         return False, law.national["later"].format(code=code, since=min(later))
-    if any(x.state is State.UNKNOWN for x in own):
+    unknown = [x for x in own if x.state is State.UNKNOWN]
+    if unknown and all(x.entry.removal_pending(as_of) for x in unknown):
+        return True, law.national["removal_unknown"].format(code=code)
+    if unknown:
         return True, law.national["start_unknown"].format(code=code)
     return True, law.national["missing"].format(code=code)
 
@@ -345,7 +350,7 @@ def _derived(
                 own = facts.of(code, CONTROLLING_KINDS, ANY)
                 if any(x.state is State.IN_FORCE for x in own):
                     continue  # the national listing in force controls it already
-                applies, national = _national(code, own, law)
+                applies, national = _national(code, own, law, facts.as_of)
                 text = f"{text}; {national}"
             out[code].append(
                 Derived(
@@ -369,6 +374,18 @@ def _excluded(match: RuleMatch, facts: Facts, law: LawBook) -> str | None:
         if rule.covers_rule_file(match.rule.law.path) and facts.of(rule.listed_in, rule.kinds):
             return f"excluded ({rule.id}): {rule.basis}"
     return None
+
+
+def _removal_unknown(listing: Listing, law: LawBook) -> Derived:
+    e = listing.entry
+    return Derived(
+        "removal-unknown",
+        Status.UNKNOWN,
+        law.removal_text(e),
+        law.removal_unknown.basis,
+        e.until_act or e.act or None,
+        _source_text([listing]),
+    )
 
 
 def _start_unknown(listings: Sequence[Listing], law: LawBook) -> Derived:
@@ -571,8 +588,12 @@ def _judge(
         found.add(Status.GENERIC)
     unknown_own = [x for x in own if x.state is State.UNKNOWN and x.entry.kind != "monitored"]
     notes = list(derived)
+    removed = [x for x in unknown_own if x.entry.removal_pending(facts.as_of, facts.today)]
+    unknown_start = [x for x in unknown_own if x not in removed]
+    notes += [_removal_unknown(x, law) for x in removed]
+    if unknown_start:
+        notes.append(_start_unknown(unknown_start, law))
     if unknown_own:
-        notes.append(_start_unknown(unknown_own, law))
         found.add(Status.UNKNOWN)
     if unknown_generic:
         notes.append(_generic_unknown(unknown_generic, law))

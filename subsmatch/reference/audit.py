@@ -142,6 +142,10 @@ def render(audit: Audit, jurisdiction: str | None = None, list_name: str | None 
             ],
         ),
         (
+            "removals: the day as precisely as the sources give it, and what each did",
+            audit.section("removals"),
+        ),
+        (
             "rows read but not loaded",
             [f"{n['row']} {n['name']}: {n['reason']}" for n in audit.section("not_loaded")],
         ),

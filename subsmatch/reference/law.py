@@ -9,7 +9,10 @@ precursor listing or a generic group decides a status, and which precursor categ
 
 This module also holds the date rule of a listing (it is law semantics too): a listing with a start
 date is in force from it; one without is in force from its earliest evidence and ``unknown`` before;
-a year- or month-precise start is ``unknown`` within its year or month.
+a year- or month-precise start is ``unknown`` within its year or month. A removal works the same way
+at the other end: ``ended`` from its day, ``unknown`` within its year or month when the sources give
+no day, and ``unknown`` for good when the line was repealed and the sources do not say where the
+substance went (``until_kind`` "destination_unknown": an act that re-arranges the annexes).
 
 >>> un_3mmc = ("2023-01-01", "year", None, None)  # UN 1971 Schedule II, scheduled in 2023
 >>> [str(listing_state(*un_3mmc, date(y, 6, 1))) for y in (2014, 2023, 2024)]
@@ -17,6 +20,12 @@ a year- or month-precise start is ``unknown`` within its year or month.
 >>> lu_entry = (None, "", "2023-08-06", None)  # no start date; earliest evidence 2023-08-06
 >>> [str(listing_state(*lu_entry, d)) for d in (date(2020, 1, 1), None)]
 ['unknown', 'in_force']
+>>> be_ivb = ("2021-12-27", "day", None, "2026-01-01")  # line repealed in 2026, day not given
+>>> [str(listing_state(*be_ivb, date(y, 6, 1), None, "year", "destination_unknown"))
+...  for y in (2025, 2026, 2027)]
+['in_force', 'unknown', 'unknown']
+>>> [str(listing_state(*be_ivb, date(y, 6, 1), None, "year", "removed")) for y in (2026, 2027)]
+['unknown', 'ended']
 """
 
 from __future__ import annotations
@@ -68,7 +77,8 @@ def _last_day(day: date, precision: str) -> date:
 
 
 def start_window(since: str, precision: str) -> tuple[date, date]:
-    """The first day a listing may have started and the first day it surely had.
+    """The first day a change (a listing's start, a removal) may have taken effect and the first
+    day it surely had.
 
     >>> start_window("2021-10-01", "month")
     (datetime.date(2021, 10, 1), datetime.date(2021, 10, 31))
@@ -81,19 +91,14 @@ def start_window(since: str, precision: str) -> tuple[date, date]:
     return day, day
 
 
-def listing_state(
-    since: str | None,
-    precision: str,
-    evidence: str | None,
-    until: str | None,
-    on: date | None,
-    today: date | None = None,
+DESTINATION_UNKNOWN = "destination_unknown"
+"""The ``until_kind`` of a line repealed where the sources do not say whether the substance left
+control or moved to another list (see ``compile.records.UNTIL_KINDS``)."""
+
+
+def _started(
+    since: str | None, precision: str, evidence: str | None, on: date | None, day: date
 ) -> State:
-    """Where a listing stands on ``on`` (None: now, as the loaded data stands; ``today`` saves
-    asking the clock for each of many listings)."""
-    day = on or today or date.today()
-    if until and day >= date.fromisoformat(until):
-        return State.ENDED
     if since:
         first, surely = start_window(since, precision)
         if day < first:
@@ -102,6 +107,72 @@ def listing_state(
     if evidence:
         return State.IN_FORCE if day >= date.fromisoformat(evidence) else State.UNKNOWN
     return State.IN_FORCE if on is None else State.UNKNOWN
+
+
+def removal_pending(until: str | None, until_precision: str, until_kind: str, day: date) -> bool:
+    """Whether a removal makes the state of a listing ``unknown`` on ``day``: within the year or
+    month of a removal whose day the sources do not give, or at any time after a repeal whose
+    destination they do not give.
+
+    >>> removal_pending("2026-01-01", "year", "removed", date(2026, 3, 1))
+    True
+    >>> removal_pending("2026-01-01", "year", "removed", date(2027, 3, 1))
+    False
+    >>> removal_pending("2024-04-16", "day", "destination_unknown", date(2025, 1, 1))
+    True
+    """
+    if not until:
+        return False
+    first, surely = start_window(until, until_precision)
+    return first <= day and (day < surely or until_kind == DESTINATION_UNKNOWN)
+
+
+def listing_state(
+    since: str | None,
+    precision: str,
+    evidence: str | None,
+    until: str | None,
+    on: date | None,
+    today: date | None = None,
+    until_precision: str = "day",
+    until_kind: str = "",
+) -> State:
+    """Where a listing stands on ``on`` (None: now, as the loaded data stands; ``today`` saves
+    asking the clock for each of many listings)."""
+    day = on or today or date.today()
+    started = _started(since, precision, evidence, on, day)
+    if not until or started is State.NOT_YET or day < start_window(until, until_precision)[0]:
+        return started
+    if removal_pending(until, until_precision, until_kind, day):
+        return State.UNKNOWN
+    return State.ENDED
+
+
+class Removed(Protocol):
+    """What :meth:`LawBook.removal_text` reads of a listing (``reference.lists.ListEntry``)."""
+
+    jurisdiction: str
+    list: str
+    since: str | None
+    since_precision: str
+    evidence: str | None
+    until: str | None
+    until_precision: str
+    until_kind: str
+    until_act: str
+
+
+def dated_text(day: str, precision: str) -> str:
+    """A date as precisely as it is known, saying so when the day is not.
+
+    >>> dated_text("2026-01-01", "year"), dated_text("2024-04-16", "day")
+    ('2026, the day not in the sources', '2024-04-16')
+    """
+    if precision == "year":
+        return f"{day[:4]}, the day not in the sources"
+    if precision == "month":
+        return f"{day[:7]}, the day not in the sources"
+    return day
 
 
 def latest_start(since: str | None, precision: str, evidence: str | None) -> date | None:
@@ -236,8 +307,9 @@ class LawBook:
     precursor_basis: str
     gaps: Texts
     start_unknown: Texts
+    removal_unknown: Texts  # text: a removal within its year or month; text_other: destination
     structure_unknown: Texts
-    national: Mapping[str, str] = field(default_factory=dict)  # missing, start_unknown, later
+    national: Mapping[str, str] = field(default_factory=dict)  # missing, start_unknown, later...
     medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
     medicines_basis: str = ""
     _bound: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -306,6 +378,38 @@ class LawBook:
         'ketamine'
         """
         return self.medicines.get((inchikey or "")[:14])
+
+    def removal_text(self, entry: Removed) -> str:
+        """What is known of a removal that leaves a listing ``unknown``: the list and since when,
+        the act that removed it and when, and what the sources do not give.
+
+        >>> from types import SimpleNamespace as E
+        >>> print(load().removal_text(E(jurisdiction="BE", list="BE Annex IVb",
+        ...     since=None, since_precision="day", evidence="2021-12-27", until="2026-01-01",
+        ...     until_precision="year", until_kind="destination_unknown",
+        ...     until_act="AR 2026 (numac 2026000055)")))  # doctest: +NORMALIZE_WHITESPACE
+        listed in BE: BE Annex IVb from 2021-12-27 (earliest evidence); that line was repealed by
+        AR 2026 (numac 2026000055) (2026, the day not in the sources); where the substance went
+        (another list, or none) is not in the sources
+        """
+        start = (
+            dated_text(entry.since, entry.since_precision)
+            if entry.since
+            else f"{entry.evidence} (earliest evidence)"
+            if entry.evidence
+            else "a date not in the sources"
+        )
+        template = (
+            self.removal_unknown.text_other
+            if entry.until_kind == DESTINATION_UNKNOWN
+            else self.removal_unknown.text
+        )
+        return template.format(
+            list=f"{entry.jurisdiction}: {entry.list}",
+            start=start,
+            act=entry.until_act or "an act not named in the sources",
+            when=dated_text(entry.until or "", entry.until_precision),
+        )
 
     def first_of(self, code: str) -> Precedence | None:
         return self.precedence.get(code)
@@ -383,6 +487,7 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
     precursors = _need(raw, "precursors", where)
     gaps, start = _need(raw, "gaps", where), _need(raw, "start_unknown", where)
     unseen = _need(raw, "structure_unknown", where)
+    removal = _need(raw, "removal_unknown", where)
     medicines = raw.get("medicines", {})
     return LawBook(
         version=str(_need(raw, "version", where)),
@@ -417,13 +522,18 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
             str(_need(start, "basis", f"{where} [start_unknown]")),
             str(_need(start, "text", f"{where} [start_unknown]")),
         ),
+        removal_unknown=Texts(
+            str(_need(removal, "basis", f"{where} [removal_unknown]")),
+            str(_need(removal, "text_window", f"{where} [removal_unknown]")),
+            str(_need(removal, "text_destination", f"{where} [removal_unknown]")),
+        ),
         structure_unknown=Texts(
             str(_need(unseen, "basis", f"{where} [structure_unknown]")),
             str(_need(unseen, "text", f"{where} [structure_unknown]")),
         ),
         national={
             key: str(_need(_need(raw, "national", where), key, f"{where} [national]"))  # type: ignore[arg-type]
-            for key in ("missing", "start_unknown", "later")
+            for key in ("missing", "start_unknown", "removal_unknown", "later")
         },
         medicines={
             str(_need(m, "inchikey", f"{where} [medicines]"))[:14]: str(

@@ -84,17 +84,35 @@ class ListEntry:
     evidence: str | None = None  # without since: the earliest date a source shows it in force
     act_date: str | None = None
     note: str = ""
+    until_precision: str = "day"  # how precisely the removal's day is known: day | month | year
+    until_kind: str = ""  # "" | removed | moved | destination_unknown
+    until_act: str = ""  # the instrument that made the removal
 
-    def state(self, as_of: date | None) -> State:
+    def state(self, as_of: date | None, today: date | None = None) -> State:
         """Where the listing stands on ``as_of`` (None: now); the rule is law's."""
-        return listing_state(self.since, self.since_precision, self.evidence, self.until, as_of)
+        return listing_state(
+            self.since,
+            self.since_precision,
+            self.evidence,
+            self.until,
+            as_of,
+            today,
+            self.until_precision,
+            self.until_kind,
+        )
+
+    def removal_pending(self, as_of: date | None, today: date | None = None) -> bool:
+        """Whether its removal (not its start) makes the listing ``unknown`` on ``as_of``."""
+        day = as_of or today or date.today()
+        return law.removal_pending(self.until, self.until_precision, self.until_kind, day)
 
     def in_force(self, as_of: date | None) -> bool:
         """True when the listing surely applies on ``as_of`` (None: now).
 
         A listing without a start date is in force from its earliest evidence; a year- or
-        month-precise start counts from the end of its year or month
-        (:func:`subsmatch.reference.law.listing_state`).
+        month-precise start counts from the end of its year or month; a removal ends it from its
+        day, and leaves it unknown within a year or month, or after a repeal whose destination
+        the sources do not give (:func:`subsmatch.reference.law.listing_state`).
         """
         return self.state(as_of) is State.IN_FORCE
 

@@ -59,6 +59,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     (curated.COMMON, curated.read_common),
     (curated.EXCLUSIONS, curated.read_exclusions),
     (curated.DESCRIBED, curated.read_described_listings),
+    (curated.REMOVALS, curated.read_removals),
 )
 
 

@@ -1,6 +1,6 @@
 """The compiler's own curated tables: cutting agents, adulterants and medicines met in seized
-drugs (by their systematic names), stereoisomers the law excludes, and listings a person
-transcribed from a legal regime that the sources describe in words but do not tabulate."""
+drugs (by their systematic names), stereoisomers the law excludes, and listings and removals a
+person transcribed from a legal regime that the sources describe in words but do not tabulate."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from subsmatch.compile.read.text import csv_rows
-from subsmatch.compile.records import Listing, Name, Row
+from subsmatch.compile.records import UNTIL_KINDS, Listing, Name, Row
 
 COMMON = "curated:common_substances"
 EXCLUSIONS = "curated:stereo_exclusions"
 DESCRIBED = "curated:described_listings"
+PRECISIONS = ("day", "month", "year")
+REMOVALS = "curated:removals"
 
 
 def _other_names(cell: str) -> list[Name]:
@@ -55,3 +57,40 @@ def read_described_listings(folder: Path) -> Iterator[Row]:
             note=f"{row['note']} (source: {row['citation']})",
         )
         yield Row(DESCRIBED, line, names, cas=[row["cas"]], listings=[listing])
+
+
+class CuratedTableError(ValueError):
+    """A curated table holds a value its header does not allow; the message names the line."""
+
+
+def read_removals(folder: Path) -> Iterator[Row]:
+    """Removals an amending act's summary describes in words: each row names the substance as its
+    list does (and its CAS number), the list it leaves, when (as precisely as the source gives
+    it), what the removal did and the file and lines it rests on. The row is identified like any
+    other; the removal closes the listing of the same substance on the same list.
+
+    Example: the Belgian AR of 2026 (numac 2026000055) repealed the Annex IVB lines of
+    butonitazene, bromazolam and four D9-THC homologues, in a year the source gives without the
+    day, while inserting substances in Annexes IA, IIB and III without saying which.
+    """
+    path = folder / "removals.csv"
+    for line, row in csv_rows(path):
+        if row["until_kind"] not in UNTIL_KINDS or row["until_precision"] not in PRECISIONS:
+            raise CuratedTableError(
+                f"{path.name} line {line}: until_kind must be one of {', '.join(UNTIL_KINDS)} "
+                f"and until_precision one of {', '.join(PRECISIONS)}"
+            )
+        names = [Name(row["name"], "preferred", "en"), *_other_names(row["other_names"])]
+        listing = Listing(
+            row["jurisdiction"],
+            row["list"],
+            row["kind"],
+            change="remove",
+            until=row["until"],
+            until_precision=row["until_precision"],
+            until_kind=row["until_kind"],
+            until_act=row["act"],
+            act=row["act"],
+            note=f"{row['note']} (source: {row['citation']})",
+        )
+        yield Row(REMOVALS, line, names, cas=[c for c in [row["cas"]] if c], listings=[listing])

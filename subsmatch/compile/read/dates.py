@@ -105,3 +105,22 @@ def english_dates(text: str) -> list[str]:
 def end_of_year(year: int | str) -> str:
     """The last day of a year: the earliest date a "listed in <year>" statement guarantees."""
     return f"{int(year):04d}-12-31"
+
+
+def between(earliest: str | None, latest: str) -> tuple[str, str]:
+    """A change known to have taken effect between two days (an act's date and the first
+    consolidated version that shows it), as a date and its precision: the month or year that
+    holds both, else the latest day alone (a bound, not the day).
+
+    >>> between("2003-08-12", "2003-08-26"), between("2003-02-12", "2003-08-26")
+    (('2003-08-01', 'month'), ('2003-01-01', 'year'))
+    >>> between(None, "2003-08-26"), between("2001-12-01", "2003-08-26")
+    (('2003-08-26', 'day'), ('2003-08-26', 'day'))
+    """
+    if not earliest or earliest == latest:
+        return latest, "day"
+    if earliest[:7] == latest[:7]:
+        return f"{latest[:7]}-01", "month"
+    if earliest[:4] == latest[:4]:
+        return f"{latest[:4]}-01-01", "year"
+    return latest, "day"

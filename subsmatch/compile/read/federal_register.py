@@ -247,6 +247,8 @@ def notice_listing(kind: NoticeKind, row: dict[str, str], summary: str) -> Listi
             kind=_kind(was[1].upper()) if was else "narcotic",
             change="remove",
             until=published,
+            until_kind="removed",  # removed from the schedules: decontrolled
+            until_act=act,
             note=f"removed; until = {publication}",
         )
     dates = english_dates(summary)

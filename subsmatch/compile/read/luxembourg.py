@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from subsmatch.compile.read.dates import between
 from subsmatch.compile.read.text import cas_numbers, csv_rows, name_and_aliases, split_names
 from subsmatch.compile.records import Listing, Name, Row
 
@@ -122,9 +123,14 @@ def entry_listing(
     )
     if row["change"].startswith("removed"):
         act = (change or row)["act"]
+        until, precision = between((change or row).get("act_date") or None, first_version)
         return listing.dated(
             change="remove",
-            until=first_version,
+            until=until,
+            until_precision=precision,
+            # a struck line does not say whether the substance left control or moved
+            until_kind="destination_unknown",
+            until_act=act,
             act=act,
             note=f"struck through in every consolidated version held (from {first_version})",
         )

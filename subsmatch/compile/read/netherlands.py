@@ -71,8 +71,8 @@ def change_listing(row: dict[str, str]) -> Listing | None:
 
     >>> change_listing({"list": "II", "change": "removed (moved to List I)",
     ...     "in_force": "2024-04-16",
-    ...     "act": "Stb. 2024, 90", "act_date": "2024-04-10", "notes": ""}).change
-    'remove'
+    ...     "act": "Stb. 2024, 90", "act_date": "2024-04-10", "notes": ""}).until_kind
+    'moved'
     >>> change_listing({"list": "I", "change": "added (per draft)", "in_force": "2021-10-28",
     ...     "act": "", "act_date": "", "notes": ""}) is None
     True
@@ -89,7 +89,13 @@ def change_listing(row: dict[str, str]) -> Listing | None:
         note=row["notes"],
     )
     if change.startswith("removed"):
-        return listing.dated(change="remove", until=row["in_force"] or None)
+        moved = "moved to" in change  # "removed (moved to List I)": the destination is named
+        return listing.dated(
+            change="remove",
+            until=row["in_force"] or None,
+            until_kind="moved" if moved else "removed",
+            until_act=row["act"],
+        )
     return listing.dated(
         since=row["in_force"] or None, evidence=None if row["in_force"] else row["act_date"] or None
     )
