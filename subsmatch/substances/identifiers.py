@@ -22,7 +22,7 @@ _INCHIKEY = re.compile(r"^[A-Z]{14}-[A-Z]{10}-[A-Z]$")
 # Characters that only occur in SMILES, never in names: ring-bond digits glued to atoms,
 # brackets, '=' and '#' bonds, '@' stereo, aromatic lower-case atoms after uppercase ones.
 _SMILES_CHARS = re.compile(r"^[A-Za-z0-9@+\-\[\]()=#$/\\%.:*]+$")
-_SMILES_HINT = re.compile(r"[=#@\[\]()]|[cnos]1|C\d|c\d|N\d|O\d|^C+$")
+_SMILES_HINT = re.compile(r"[=#@\[\]()]|[cnosp]1|C\d|c\d|N\d|O\d|^C+$")
 # Outside bracket atoms, SMILES has lower-case letters only for aromatic atoms and in Cl, Br.
 _NON_SMILES_LOWER = re.compile(r"[adefghijklmqrtuvwxyz]")
 
@@ -63,6 +63,8 @@ def looks_like_smiles(text: str) -> bool:
     False
     >>> looks_like_smiles("(S)-amphetamine"), looks_like_smiles("ClC(Br)c1ccccc1")
     (False, True)
+    >>> looks_like_smiles("p12p3p1p23")  # white phosphorus, as RDKit writes it
+    True
     """
     text = text.strip()
     if not text or " " in text or not _SMILES_CHARS.match(text):
