@@ -359,6 +359,21 @@ def test_a_co_crystal_s_drawing_is_not_taken_for_its_largest_component():
     assert any("co-crystal or a mixture" in line for line in result.unparsable)
 
 
+def test_a_labelled_drawing_stands_only_where_a_name_states_the_label():
+    # a list's 4'-methyl-alpha-PPP drawn as a 13C-labelled butanone: a misdrawing, not a label
+    rows = [
+        Row(
+            "ident", 2, [Name("4'-methyl-a-PPP", "preferred")], structure="CCC[13C](=O)C(C)N1CCCC1"
+        ),
+        Row("ident", 3, [Name("Urea C-14", "preferred")], structure="N[14C](N)=O"),
+    ]
+    result = Identifier(rows, ROLES).run()
+    decisions = {rows[i].ref: d for i, d in result.decisions.items()}
+    assert decisions["ident:2"].ident is None
+    assert decisions["ident:3"].ident.keys.labelled
+    assert any("isotope labels that none of the row's names states" in x for x in result.unparsable)
+
+
 CODEINE_MEBR = "C[N+]1(C)CCC23C4C1CC5=C2C(=C(C=C5)OC)OC3C(C=C4)O.[Br-]"  # drawn flat, as US lists
 CODEINE_MEBR_KEY = "KIKLDWULAZATJG-YZZSNFJZSA-M"  # DrugBank: the whole salt's InChIKey
 CODEINE = keys_of("COc1ccc2C[C@H]3N(C)CC[C@@]45[C@@H](Oc1c24)[C@@H](O)C=C[C@@H]35")

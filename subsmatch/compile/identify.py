@@ -51,6 +51,7 @@ from subsmatch.compile.witnesses import (
     name_claim_keys,
     whole_connectivity,
 )
+from subsmatch.substances.labels import isotope_label
 from subsmatch.substances.names import compact_key, normalise, spelling_fold
 from subsmatch.substances.opsin import names_to_smiles
 from subsmatch.substances.opsin_checks import doubts
@@ -99,6 +100,21 @@ _STEREO_WORD = re.compile(
     re.I,
 )
 _RACEMIC = re.compile(r"\d\s*RS\b|\(±\)|\brac-|\(RS\)|\d\s*SR\b|\(\+/-\)|\(\+-\)", re.I)
+_PARENTHESISED_LABEL = re.compile(r"\(\s*\d{1,3}m?\s*[A-Z][a-z]?\s*\)")  # "Florbetapir (18F)"
+
+
+def _states_label(name: Name) -> bool:
+    """Whether a name states an isotope label ('Urea C-14', 'Flutemetamol (18F)', 'MDMA-d5').
+
+    >>> [_states_label(Name(n)) for n in ("Urea C-14", "Florbetapir (18F)", "4'-methyl-a-PPP")]
+    [True, True, False]
+    """
+    text = name.text
+    return bool(
+        isotope_label(text) or _ISOTOPE_WORDS.search(text) or _PARENTHESISED_LABEL.search(text)
+    )
+
+
 _ISOTOPE_WORDS = re.compile(
     r"deuter|-d\d|\[2h\]|\[13c\]|\[18f\]|\[11c\]|\bd\d\b|tritium|\(2h", re.I
 )
@@ -864,6 +880,12 @@ class Identifier:
         if row.formula and keys.formula != row.formula:
             self.unparsable.append(
                 f"{row.ref} {row.first_name}: given formula {row.formula}, structure {keys.formula}"
+            )
+            return None
+        if row.trust != "curated" and keys.labelled and not any(map(_states_label, row.names)):
+            self.unparsable.append(
+                f"{row.ref} {row.first_name}: the structure carries isotope labels that none of "
+                "the row's names states (a list names substances, not labelled forms)"
             )
             return None
         if row.trust != "curated" and (parts := organic_components(row.structure)) > 1:
