@@ -100,6 +100,9 @@ _STEREO_WORD = re.compile(
     re.I,
 )
 _RACEMIC = re.compile(r"\d\s*RS\b|\(±\)|\brac-|\(RS\)|\d\s*SR\b|\(\+/-\)|\(\+-\)", re.I)
+_ISOTOPE_WORDS = re.compile(
+    r"deuter|-d\d|\[2h\]|\[13c\]|\[18f\]|\[11c\]|\bd\d\b|tritium|\(2h", re.I
+)
 _PARENTHESISED_LABEL = re.compile(r"\(\s*\d{1,3}m?\s*[A-Z][a-z]?\s*\)")  # "Florbetapir (18F)"
 
 
@@ -113,11 +116,6 @@ def _states_label(name: Name) -> bool:
     return bool(
         isotope_label(text) or _ISOTOPE_WORDS.search(text) or _PARENTHESISED_LABEL.search(text)
     )
-
-
-_ISOTOPE_WORDS = re.compile(
-    r"deuter|-d\d|\[2h\]|\[13c\]|\[18f\]|\[11c\]|\bd\d\b|tritium|\(2h", re.I
-)
 
 
 @dataclass(frozen=True)

@@ -293,6 +293,12 @@ class Texts:
     text_other: str = ""
 
 
+def _texts(raw: Mapping, section: str, where: str, *sentences: str) -> Texts:
+    """The ``[section]`` of a reading of the data: its basis and its sentences, in order."""
+    table: Mapping = _need(raw, section, where)  # type: ignore[assignment]
+    return Texts(*(str(_need(table, key, f"{where} [{section}]")) for key in ("basis", *sentences)))
+
+
 @dataclass(frozen=True)
 class LawBook:
     """The rules of ``law.toml``, indexed for the verdict."""
@@ -485,9 +491,6 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
             raise LawFileError(f"{where} precedence {i}: 'first' must be precursor or generic")
         precedence.update(dict.fromkeys(rule.jurisdictions, rule))
     precursors = _need(raw, "precursors", where)
-    gaps, start = _need(raw, "gaps", where), _need(raw, "start_unknown", where)
-    unseen = _need(raw, "structure_unknown", where)
-    removal = _need(raw, "removal_unknown", where)
     medicines = raw.get("medicines", {})
     return LawBook(
         version=str(_need(raw, "version", where)),
@@ -513,24 +516,10 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
         },
         unnamed_flagged=bool(precursors.get("unnamed_flagged", True)),  # type: ignore[attr-defined]
         precursor_basis=str(_need(precursors, "basis", f"{where} [precursors]")),
-        gaps=Texts(
-            str(_need(gaps, "basis", f"{where} [gaps]")),
-            str(_need(gaps, "text_unknown", f"{where} [gaps]")),
-            str(_need(gaps, "text_not_listed", f"{where} [gaps]")),
-        ),
-        start_unknown=Texts(
-            str(_need(start, "basis", f"{where} [start_unknown]")),
-            str(_need(start, "text", f"{where} [start_unknown]")),
-        ),
-        removal_unknown=Texts(
-            str(_need(removal, "basis", f"{where} [removal_unknown]")),
-            str(_need(removal, "text_window", f"{where} [removal_unknown]")),
-            str(_need(removal, "text_destination", f"{where} [removal_unknown]")),
-        ),
-        structure_unknown=Texts(
-            str(_need(unseen, "basis", f"{where} [structure_unknown]")),
-            str(_need(unseen, "text", f"{where} [structure_unknown]")),
-        ),
+        gaps=_texts(raw, "gaps", where, "text_unknown", "text_not_listed"),
+        start_unknown=_texts(raw, "start_unknown", where, "text"),
+        removal_unknown=_texts(raw, "removal_unknown", where, "text_window", "text_destination"),
+        structure_unknown=_texts(raw, "structure_unknown", where, "text"),
         national={
             key: str(_need(_need(raw, "national", where), key, f"{where} [national]"))  # type: ignore[arg-type]
             for key in ("missing", "start_unknown", "removal_unknown", "later")

@@ -22,6 +22,14 @@ def _other_names(cell: str) -> list[Name]:
     return [Name(n.strip(), "other", "en") for n in cell.split(";") if n.strip()]
 
 
+def _transcribed(source: str, line: int, row: dict[str, str], listing: Listing) -> Row:
+    """A row a person transcribed from a regime described in words: its names, its CAS number
+    and one listing whose note cites the file and lines it rests on."""
+    names = [Name(row["name"], "preferred", "en"), *_other_names(row["other_names"])]
+    cited = listing.dated(note=f"{row['note']} (source: {row['citation']})")
+    return Row(source, line, names, cas=[c for c in [row["cas"]] if c], listings=[cited])
+
+
 def read_common(folder: Path) -> Iterator[Row]:
     for line, row in csv_rows(folder / "common_substances.csv"):
         names = [Name(row["name"], "preferred", "en")]
@@ -45,8 +53,6 @@ def read_described_listings(folder: Path) -> Iterator[Row]:
     to a holding authorisation; ../shared has its act, dates and subject, not its article text.
     """
     for line, row in csv_rows(folder / "described_listings.csv"):
-        names = [Name(row["name"], "preferred", "en")]
-        names += _other_names(row["other_names"])
         listing = Listing(
             row["jurisdiction"],
             row["list"],
@@ -54,9 +60,8 @@ def read_described_listings(folder: Path) -> Iterator[Row]:
             since=row["since"] or None,
             act=row["act"],
             act_date=row["act_date"] or None,
-            note=f"{row['note']} (source: {row['citation']})",
         )
-        yield Row(DESCRIBED, line, names, cas=[row["cas"]], listings=[listing])
+        yield _transcribed(DESCRIBED, line, row, listing)
 
 
 class CuratedTableError(ValueError):
@@ -80,7 +85,6 @@ def read_removals(folder: Path) -> Iterator[Row]:
                 f"{path.name} line {line}: until_kind must be one of {', '.join(UNTIL_KINDS)} "
                 f"and until_precision one of {', '.join(PRECISIONS)}"
             )
-        names = [Name(row["name"], "preferred", "en"), *_other_names(row["other_names"])]
         listing = Listing(
             row["jurisdiction"],
             row["list"],
@@ -91,6 +95,5 @@ def read_removals(folder: Path) -> Iterator[Row]:
             until_kind=row["until_kind"],
             until_act=row["act"],
             act=row["act"],
-            note=f"{row['note']} (source: {row['citation']})",
         )
-        yield Row(REMOVALS, line, names, cas=[c for c in [row["cas"]] if c], listings=[listing])
+        yield _transcribed(REMOVALS, line, row, listing)
