@@ -49,12 +49,13 @@ from subsmatch.reference.law import State
 
 if TYPE_CHECKING:
     from rdkit import Chem, DataStructs
-    from rdkit.Chem import Descriptors
+    from rdkit.Chem import Descriptors, rdMolDescriptors
     from rdkit.DataStructs import ExplicitBitVect
 else:  # imported when first used: rules read from the stored matches search nothing
     Chem = lazy("rdkit.Chem")
     DataStructs = lazy("rdkit.DataStructs")
     Descriptors = lazy("rdkit.Chem.Descriptors")
+    rdMolDescriptors = lazy("rdkit.Chem.rdMolDescriptors")
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "reference" / "rules"
 ORGANIC = ("C", "H", "N", "O", "S", "F", "Cl", "Br", "I")
@@ -572,3 +573,107 @@ class RuleBook:
             if rule.id in present
         )
         return [r for r in results if r is not None]
+
+
+# --- positional isomers ---------------------------------------------------------------------------
+
+
+def _ring_systems(mol: Chem.Mol) -> list[set[int]]:
+    """The atoms of each ring system (rings sharing an atom: fused, bridged or spiro)."""
+    systems: list[set[int]] = []
+    for ring in mol.GetRingInfo().AtomRings():
+        atoms = set(ring)
+        for other in [s for s in systems if s & atoms]:
+            atoms |= other
+            systems.remove(other)
+        systems.append(atoms)
+    return systems
+
+
+def _functional(atom: Chem.Atom) -> bool:
+    """An atom of a functional group outside the rings: a heteroatom, or a carbon of a multiple
+    bond (C=O, C=C, C#N)."""
+    if atom.IsInRing():
+        return False
+    if atom.GetAtomicNum() != 6:
+        return True
+    return any(b.GetBondType() != Chem.BondType.SINGLE for b in atom.GetBonds())
+
+
+def _fragment_label(mol: Chem.Mol, atoms: set[int]) -> str:
+    """The canonical SMILES of a ring system or functional group, its hydrogens left out (which
+    alkyls an amine carries is no functionality), except that an O or S outside a ring says
+    whether it bears one (a hydroxy is not an ether)."""
+    fragment = Chem.RWMol()
+    index = {}
+    for i in sorted(atoms):
+        atom = mol.GetAtomWithIdx(i)
+        copy = Chem.Atom(atom.GetAtomicNum())
+        copy.SetIsAromatic(atom.GetIsAromatic())
+        copy.SetFormalCharge(atom.GetFormalCharge())
+        copy.SetNoImplicit(True)
+        if atom.GetSymbol() in ("O", "S") and not atom.IsInRing() and atom.GetTotalNumHs():
+            copy.SetNumExplicitHs(1)
+        index[i] = fragment.AddAtom(copy)
+    for bond in mol.GetBonds():
+        begin, end = bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()
+        if begin in index and end in index:
+            fragment.AddBond(index[begin], index[end], bond.GetBondType())
+    out = fragment.GetMol()
+    out.UpdatePropertyCache(strict=False)
+    return Chem.MolToSmiles(out)
+
+
+def positional_signature(mol: Chem.Mol) -> tuple:
+    """What a positional isomer (21 CFR 1300.01(b)) keeps of a structure: its formula, its
+    ring systems (the core), its functional groups, and how many bonds apart along the skeleton
+    each pair of them is. Where substituents sit on a ring, and how the alkyl carbons are
+    arranged (moved, divided or combined), are left out.
+
+    >>> sig = lambda s: positional_signature(Chem.MolFromSmiles(s))
+    >>> sig("CNC(C)C(=O)c1ccc(C)cc1") == sig("CNC(C)C(=O)c1ccccc1C")  # 4-MMC, 2-MMC
+    True
+    >>> sig("CNC(C)C(=O)c1ccc(C)cc1") == sig("CNCCC(=O)c1ccc(C)cc1")  # amine moved off alpha
+    False
+    >>> sig("CCCCC(C(=O)c1ccccc1)N1CCCC1") == sig("CC(C)CC(C(=O)c1ccccc1)N1CCCC1")  # a-PHP, a-PiHP
+    True
+    """
+    rings = _ring_systems(mol)
+    node_of: dict[int, int] = {}
+    nodes: list[set[int]] = []
+    for system in rings:
+        node_of.update(dict.fromkeys(system, len(nodes)))
+        nodes.append(system)
+    for atom in mol.GetAtoms():
+        if atom.GetIdx() in node_of or not _functional(atom):
+            continue
+        group, stack = {atom.GetIdx()}, [atom.GetIdx()]
+        while stack:
+            for neighbour in mol.GetAtomWithIdx(stack.pop()).GetNeighbors():
+                i = neighbour.GetIdx()
+                if i not in group and i not in node_of and _functional(neighbour):
+                    group.add(i)
+                    stack.append(i)
+        node_of.update(dict.fromkeys(group, len(nodes)))
+        nodes.append(group)
+    labels = [_fragment_label(mol, group) for group in nodes]
+    edges: Counter = Counter()
+    for k, group in enumerate(nodes):
+        seen = set(group)
+        frontier = {n.GetIdx() for i in group for n in mol.GetAtomWithIdx(i).GetNeighbors()}
+        frontier -= seen
+        distance = 1
+        while frontier:
+            following = set()
+            for i in frontier:
+                seen.add(i)
+                if i in node_of:  # another group or ring system: the walk stops there
+                    if node_of[i] > k:
+                        pair = tuple(sorted((labels[k], labels[node_of[i]])))
+                        edges[pair, distance] += 1
+                    continue
+                following.update(n.GetIdx() for n in mol.GetAtomWithIdx(i).GetNeighbors())
+            frontier = following - seen
+            distance += 1
+    formula = rdMolDescriptors.CalcMolFormula(mol)
+    return formula, tuple(sorted(labels)), tuple(sorted(edges.items()))

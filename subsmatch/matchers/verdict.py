@@ -28,17 +28,18 @@ scope.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache, partial
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 from weakref import WeakKeyDictionary
 
 from subsmatch import __version__
 from subsmatch.caching import BoundedCache
-from subsmatch.matchers.exact import StructureMatch, structure_matches
-from subsmatch.matchers.generic import RuleBook, RuleMatch
+from subsmatch.lazy import lazy
+from subsmatch.matchers.exact import Relation, StructureMatch, structure_matches
+from subsmatch.matchers.generic import RuleBook, RuleMatch, positional_signature
 from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex, lookalike_of
 from subsmatch.reference import law as law_module
 from subsmatch.reference.law import (
@@ -47,6 +48,7 @@ from subsmatch.reference.law import (
     Coverage,
     Derivation,
     LawBook,
+    PositionalIsomers,
     State,
     Texts,
     coverage,
@@ -54,8 +56,13 @@ from subsmatch.reference.law import (
 )
 from subsmatch.reference.lists import JURISDICTIONS, ListEntry, Reference
 from subsmatch.substances.resolve import Resolution
-from subsmatch.substances.structures import unlabelled
+from subsmatch.substances.structures import StructureKeys, unlabelled
 from subsmatch.vocabulary import FLAGGED, Status
+
+if TYPE_CHECKING:
+    from rdkit import Chem
+else:  # imported when first used: only a query of a listed formula compares positions
+    Chem = lazy("rdkit.Chem")
 
 LIVE = (State.IN_FORCE, State.UNKNOWN)  # a listing that applies, or may
 _SEVERITY = {status: rank for rank, status in enumerate(Status)}
@@ -229,12 +236,20 @@ class Facts:
     """Every listing that reaches the query, in every jurisdiction, with its state on the date."""
 
     def __init__(
-        self, applying: Iterable[StructureMatch], reference: Reference, as_of: date | None
+        self,
+        applying: Iterable[StructureMatch],
+        reference: Reference,
+        as_of: date | None,
+        reaching: Mapping[StructureMatch, Sequence[ListEntry]] | None = None,
     ) -> None:
+        """``reaching``: for a match whose listings reach the query only in part (a positional
+        isomer: the listings that include their entry's positional isomers), those listings."""
         self.by_code: dict[str, list[Listing]] = {}
         today = date.today()
+        reaching = reaching or {}
         for m in applying:
-            for e in reference.listings.get(m.substance_id, ()):
+            entries = reaching.get(m, reference.listings.get(m.substance_id, ()))
+            for e in entries:
                 state = e.state(as_of, today)
                 self.by_code.setdefault(e.jurisdiction, []).append(Listing(e, m, state))
         self.as_of, self.today = as_of, today
@@ -645,7 +660,9 @@ def evaluate(
     candidates = _candidates(resolution, reference)
     judged = _unlabelled(resolution)
     applying = [m for m in candidates if m.covered]
-    facts = Facts(applying, reference, as_of)
+    reaching = positional_isomers(judged.keys, reference, law, day, applying) if judged.keys else {}
+    applying += reaching
+    facts = Facts(applying, reference, as_of, reaching)
     derived = (
         _derived(jurisdictions, facts, law, day)
         if law.sources & facts.by_code.keys()
@@ -778,6 +795,82 @@ def _unlabelled(resolution: Resolution) -> Resolution:
 
 
 _GAPS: WeakKeyDictionary[Reference, Gaps] = WeakKeyDictionary()
+_POSITIONAL: WeakKeyDictionary[Reference, dict[str, list[tuple[str, ListEntry]]]] = (
+    WeakKeyDictionary()
+)
+_SIGNATURES: BoundedCache[str, tuple | None] = BoundedCache(4096)
+
+
+def _signature(smiles: str) -> tuple | None:
+    def make() -> tuple | None:
+        mol = Chem.MolFromSmiles(smiles)
+        return None if mol is None else positional_signature(mol)
+
+    return _SIGNATURES.get_or_make(smiles, make)
+
+
+def _positional_index(
+    reference: Reference, rules: Sequence[PositionalIsomers]
+) -> dict[str, list[tuple[str, ListEntry]]]:
+    """Per molecular formula, the listings whose entries' positional isomers they include, with
+    their substances (worked out once per reference)."""
+    if reference not in _POSITIONAL:
+        index: dict[str, list[tuple[str, ListEntry]]] = {}
+        for sid, entries in reference.listings.items():
+            record = reference.substances.get(sid)
+            if record is None or not record.smiles or not record.formula:
+                continue
+            for entry in entries:
+                if any(rule.covers(entry) for rule in rules):
+                    index.setdefault(record.formula, []).append((sid, entry))
+        _POSITIONAL[reference] = index
+    return _POSITIONAL[reference]
+
+
+def positional_isomers(
+    keys: StructureKeys,
+    reference: Reference,
+    law: LawBook,
+    day: date,
+    own: Iterable[StructureMatch] = (),
+) -> dict[StructureMatch, list[ListEntry]]:
+    """The listed substances the query is a positional isomer of, under a law whose listings
+    include them (``[[positional_isomers]]`` of law.toml), with those listings.
+
+    Only listed structures of the query's molecular formula are compared (a dictionary look-up
+    for most queries); the query's own skeleton (itself, its stereoisomers) is left to the
+    exact matches. A rule whose lists name the query itself (``own``: its exact matches) adds
+    nothing: the query's own listing there, with its own dates, decides.
+    """
+    listed = [e for m in own for e in reference.listings.get(m.substance_id, ())]
+    rules = [
+        rule
+        for rule in law.positional
+        if rule.in_force(day) and not any(rule.on_lists(e) for e in listed)
+    ]
+    if not rules:
+        return {}
+    candidates = _positional_index(reference, law.positional).get(keys.formula)
+    if not candidates:
+        return {}
+    mine = _signature(keys.smiles)
+    found: dict[str, list[ListEntry]] = {}
+    for sid, entry in candidates:
+        record = reference.substances[sid]
+        if record.connectivity == keys.connectivity or record.labelled:
+            continue
+        if not any(rule.covers(entry) for rule in rules):
+            continue
+        if mine is not None and _signature(record.smiles) == mine:  # type: ignore[arg-type]
+            found.setdefault(sid, []).append(entry)
+    out = {}
+    for sid, entries in found.items():
+        rule = next(r for r in rules if r.covers(entries[0]))
+        entry = entries[0]
+        reason = rule.text.format(entry=entry.name_in_list, list=entry.list, act=entry.act)
+        match = StructureMatch(sid, cast(Relation, "positional_isomer"), True, reason)
+        out[match] = entries
+    return out
 
 
 def _gaps(reference: Reference, law: LawBook) -> Gaps:

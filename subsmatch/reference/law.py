@@ -276,6 +276,52 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class PositionalIsomers:
+    """A law whose listings include their entries' positional isomers (21 CFR 1300.01(b) for
+    the hallucinogens of 21 CFR 1308.11(d)): a structure with the same formula, core and
+    functional groups as a listed entry, substituents placed elsewhere, is controlled as it.
+
+    Which listings: those of ``jurisdiction`` on ``lists``, of ``kinds``, whose act names a code
+    of the list's own numbering (``code_prefix``, e.g. "DEA drug code ") other than those of the
+    paragraphs the definition does not reach (``other_paragraphs``: code -> paragraph)."""
+
+    id: str
+    jurisdiction: str
+    lists: frozenset[str]
+    kinds: frozenset[str]
+    code_prefix: str
+    other_paragraphs: Mapping[str, str]
+    in_force_from: date | None
+    act: str
+    basis: str
+    text: str
+
+    def on_lists(self, entry: Covered) -> bool:
+        """Whether ``entry`` is a listing on the rule's lists (whatever its paragraph)."""
+        return entry.jurisdiction == self.jurisdiction and entry.list in self.lists
+
+    def covers(self, entry: Covered) -> bool:
+        """Whether the listing ``entry`` includes its substance's positional isomers."""
+        if not self.on_lists(entry):
+            return False
+        if entry.kind not in self.kinds or not entry.act.startswith(self.code_prefix):
+            return False
+        return entry.act[len(self.code_prefix) :].strip() not in self.other_paragraphs
+
+    def in_force(self, on: date | None) -> bool:
+        return self.in_force_from is None or (on or date.today()) >= self.in_force_from
+
+
+class Covered(Protocol):
+    """What :meth:`PositionalIsomers.covers` reads of a listing (``reference.lists.ListEntry``)."""
+
+    jurisdiction: str
+    list: str
+    kind: str
+    act: str
+
+
+@dataclass(frozen=True)
 class Precedence:
     """Whether a precursor listing or a generic group decides a jurisdiction's status."""
 
@@ -318,6 +364,7 @@ class LawBook:
     national: Mapping[str, str] = field(default_factory=dict)  # missing, start_unknown, later...
     medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
     medicines_basis: str = ""
+    positional: tuple[PositionalIsomers, ...] = ()
     _bound: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _signals: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _sources: frozenset[str] = field(default=frozenset(), repr=False)
@@ -461,6 +508,24 @@ def _derivation(raw: Mapping, where: str, bound: Mapping[str, tuple[str, ...]]) 
     )
 
 
+def _positional(raw: Mapping, where: str) -> PositionalIsomers:
+    other: Mapping = raw.get("other_paragraphs", {})
+    return PositionalIsomers(
+        id=str(_need(raw, "id", where)),
+        jurisdiction=str(_need(raw, "jurisdiction", where)),
+        lists=frozenset(_need(raw, "lists", where)),  # type: ignore[arg-type]
+        kinds=frozenset(_need(raw, "kinds", where)),  # type: ignore[arg-type]
+        code_prefix=str(_need(raw, "code_prefix", where)),
+        other_paragraphs={
+            str(code): paragraph for paragraph, codes in other.items() for code in codes
+        },
+        in_force_from=_date(raw.get("in_force_from"), where),
+        act=str(_need(raw, "act", where)),
+        basis=str(_need(raw, "basis", where)),
+        text=str(_need(raw, "text", where)),
+    )
+
+
 def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
     """The law book of a parsed ``law.toml``."""
     jurisdictions = {
@@ -531,6 +596,10 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
             for m in medicines.get("licensed", ())
         },
         medicines_basis=str(medicines.get("basis", "")),
+        positional=tuple(
+            _positional(x, f"{where} positional_isomers {x.get('id', i)}")
+            for i, x in enumerate(raw.get("positional_isomers", ()))
+        ),
     )
 
 

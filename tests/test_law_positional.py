@@ -1,0 +1,105 @@
+"""21 CFR 1300.01(b): a positional isomer of a Schedule I hallucinogen (21 CFR 1308.11(d)) is
+controlled as that hallucinogen. Real RDKit molecules against the shipped reference."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from rdkit import Chem
+
+from subsmatch.matchers.generic import positional_signature
+from subsmatch.reference import law as law_module
+
+MEPHEDRONE = "CNC(C)C(=O)c1ccc(C)cc1"
+TWO_MMC = "CNC(C)C(=O)c1ccccc1C"
+
+
+def sig(smiles: str) -> tuple:
+    return positional_signature(Chem.MolFromSmiles(smiles))
+
+
+@pytest.mark.parametrize(
+    ("listed", "isomer"),
+    [
+        (MEPHEDRONE, TWO_MMC),  # the ring methyl moved
+        (MEPHEDRONE, "CNC(C)C(=O)c1cccc(C)c1"),  # 3-MMC
+        ("CCNC(C)C(=O)c1ccc(C)cc1", "CCNC(CC)C(=O)c1ccccc1"),  # 4-MEC, NEB: alkyl moved to alpha
+        ("CCc1cc(OC)c(CCN)cc1OC", "COc1cc(CCN)c(OC)c(C)c1C"),  # 2C-E, 2C-G: an ethyl divided
+        ("COc1cc(CC(C)N)cc(OC)c1OC", "CCOc1c(OC)cc(CCN)cc1OC"),  # TMA, escaline
+        ("CCCCCn1nc(C(=O)NC(C(C)C)C(N)=O)c2ccccc21", "CCCCn1nc(C(=O)NC(C(N)=O)C(C)(C)C)c2ccccc21"),
+        # N,N-diethyl to N-methyl-N-propyl (DET)
+        ("CCN(CC)CCc1c[nH]c2ccccc12", "CCCN(C)CCc1c[nH]c2ccccc12"),
+    ],
+)
+def test_positional_isomers_the_dea_names_share_the_signature(listed, isomer):
+    assert sig(listed) == sig(isomer)
+
+
+@pytest.mark.parametrize(
+    ("listed", "other", "why"),
+    [
+        (MEPHEDRONE, "CNC(C)C(=O)c1ccc(CC)cc1", "a homologue: another formula"),
+        (MEPHEDRONE, "CNCCC(=O)c1ccc(C)cc1", "the amine moved along the core: another core"),
+        ("CNC(C)C(=O)c1ccc(OC)cc1", "CNC(C)C(=O)c1ccc(O)cc1C", "methoxy to hydroxy and methyl"),
+        ("CCOc1ccc(CCN)cc1", "CC(O)c1ccc(CCN)cc1", "ethoxy to alpha-hydroxyethyl"),
+        ("CNC(C)C(=O)c1ccccc1O", "CN(O)C(C)C(=O)c1ccccc1", "a hydroxy moved onto the N"),
+        ("CCCCC(C(=O)c1ccccc1)N1CCCC1", "CCCC(C(=O)c1ccccc1)N1CCCCC1", "pyrrolidine to piperidine"),
+    ],
+)
+def test_what_the_definition_excludes_does_not_share_it(listed, other, why):
+    assert sig(listed) != sig(other), why
+
+
+def _us(checker, query: str, as_of: date | None = None) -> dict:
+    verdict = checker.check_json([query], ["US"], as_of)[0]
+    return next(j for j in verdict["jurisdictions"] if j["code"] == "US")
+
+
+def test_2_mmc_is_controlled_in_the_us_as_a_positional_isomer_of_mephedrone(checker):
+    us = _us(checker, TWO_MMC)
+    assert us["status"] == "controlled"
+    names = {e["name"] for e in us["entries"]}
+    assert "Mephedrone" in names
+    assert {e["match"] for e in us["entries"]} == {"positional_isomer"}
+    assert all(e["list"] == "CSA Schedule I" for e in us["entries"])
+    verdict = checker.check_json([TWO_MMC], None, None)[0]
+    rule = law_module.load().positional[0]
+    assert rule.act.startswith("21 CFR 1300.01(b)")
+    other = [j for j in verdict["jurisdictions"] if j["code"] != "US"]
+    assert all(e["match"] != "positional_isomer" for j in other for e in j["entries"])
+
+
+def test_a_listed_entry_is_judged_by_its_own_listing(checker):
+    us = _us(checker, MEPHEDRONE)
+    assert us["status"] == "controlled"
+    assert {e["match"] for e in us["entries"]} == {"identical"}
+
+
+def test_only_listings_that_include_positional_isomers_reach_them(checker):
+    # 2-(dimethylamino)-1-phenylethanone has methcathinone's formula, core and groups, but
+    # methcathinone is a stimulant of 21 CFR 1308.11(f): its listing has no positional isomers
+    us = _us(checker, "CN(C)CC(=O)c1ccccc1")
+    assert all(e["match"] != "positional_isomer" for e in us["entries"])
+    assert us["status"] != "controlled"
+
+
+def test_the_rule_starts_with_the_definition(checker):
+    before = _us(checker, TWO_MMC, date(2007, 6, 1))
+    assert before["status"] != "controlled"
+    assert all(e["match"] != "positional_isomer" for e in before["entries"])
+
+
+def test_the_scope_reads_the_paragraph_from_the_drug_code():
+    rule = law_module.load().positional[0]
+
+    class Entry:
+        jurisdiction, list, kind = "US", "CSA Schedule I", "psychotropic"
+
+        def __init__(self, act: str) -> None:
+            self.act = act
+
+    assert rule.covers(Entry("DEA drug code 1248"))  # mephedrone, (d)
+    assert not rule.covers(Entry("DEA drug code 1237"))  # methcathinone, (f)
+    assert not rule.covers(Entry("DEA drug code 7118"))  # JWH-018, (g)
+    assert not rule.covers(Entry("Federal Register 2023-27292 (2023-12-13)"))  # paragraph unsaid
