@@ -34,8 +34,9 @@ def status_on(db_url: str, query: str, code: str, day: str) -> dict:
         ),
         # EU NPS control, Commission Delegated Directive of 2022
         ("3-MMC", "EU", {"2023-06-01": "controlled"}),
-        # BE Annex IIb, KB 2015-11-25 (in-force date not in the source): evidence only
-        ("3-MMC", "BE", {"2014-06-01": "unknown", "2016-01-01": "controlled"}),
+        # BE Annex IIb, KB 2015-11-25 (in-force date not in the source): not before the
+        # decree that listed it (law.toml [listing_acts]), in force by its evidence
+        ("3-MMC", "BE", {"2014-06-01": UNLISTED, "2016-01-01": "controlled"}),
         # NL Opiumwet List II from 2021-10-28, List I from 2024-04-16 (after the complete-to date)
         (
             "3-MMC",

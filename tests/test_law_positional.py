@@ -103,3 +103,31 @@ def test_the_scope_reads_the_paragraph_from_the_drug_code():
     assert not rule.covers(Entry("DEA drug code 1237"))  # methcathinone, (f)
     assert not rule.covers(Entry("DEA drug code 7118"))  # JWH-018, (g)
     assert not rule.covers(Entry("Federal Register 2023-27292 (2023-12-13)"))  # paragraph unsaid
+
+
+def test_a_listing_is_not_in_force_before_the_decree_that_listed_it():
+    acts = law_module.load().listing_acts
+
+    class Entry:
+        source, since = "belgium_legal_gui", None
+
+        def __init__(self, act: str, act_date: str | None) -> None:
+            self.act, self.act_date = act, act_date
+
+    assert acts.not_before(Entry("KB 2015-11-25", "2015-11-25")) == date(2015, 11, 25)
+    # the KB of 2017 re-enacted the older lists: a row it lists may be older than it
+    assert acts.not_before(Entry("KB 2017-09-06", "2017-09-06")) is None
+    assert acts.not_before(Entry("KB 2015-11-25", None)) is None
+    other = Entry("Federal Register 2025-23717 (2025-12-23)", "2025-12-23")
+    other.source = "us_federal_register"  # a placement may follow a temporary order
+    assert acts.not_before(other) is None
+
+
+def test_before_its_decree_a_belgian_listing_is_not_listed_and_the_treaty_shown_beside(checker):
+    verdict = checker.check_json(["CNC(C)C(=O)c1cccc(C)c1"], ["BE"], date(2014, 6, 1))[0]
+    be = next(j for j in verdict["jurisdictions"] if j["code"] == "BE")
+    assert be["status"] == "not_listed"
+    treaty = next(d for d in be["derived"] if d["rule_id"] == "UN-obligation")
+    assert not treaty["applies"] and "2015-11-25" in treaty["text"]
+    after = checker.check_json(["CNC(C)C(=O)c1cccc(C)c1"], ["BE"], date(2016, 1, 1))[0]
+    assert next(j for j in after["jurisdictions"] if j["code"] == "BE")["status"] == "controlled"

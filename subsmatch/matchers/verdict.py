@@ -241,16 +241,22 @@ class Facts:
         reference: Reference,
         as_of: date | None,
         reaching: Mapping[StructureMatch, Sequence[ListEntry]] | None = None,
+        law: LawBook | None = None,
     ) -> None:
         """``reaching``: for a match whose listings reach the query only in part (a positional
-        isomer: the listings that include their entry's positional isomers), those listings."""
+        isomer: the listings that include their entry's positional isomers), those listings.
+        ``law``: its ``listing_acts`` bound the start of a listing whose day is unknown."""
         self.by_code: dict[str, list[Listing]] = {}
         today = date.today()
         reaching = reaching or {}
+        acts = law.listing_acts if law is not None and law.listing_acts.sources else None
         for m in applying:
             entries = reaching.get(m, reference.listings.get(m.substance_id, ()))
             for e in entries:
                 state = e.state(as_of, today)
+                if state is State.UNKNOWN and acts is not None and as_of is not None:
+                    first = acts.not_before(e)
+                    state = State.NOT_YET if first is not None and as_of < first else state
                 self.by_code.setdefault(e.jurisdiction, []).append(Listing(e, m, state))
         self.as_of, self.today = as_of, today
         self._asked: dict[tuple, list[Listing]] = {}  # the law asks the same questions often
@@ -328,7 +334,8 @@ def _national(
     A national listing that starts after the date shows national law did not list it yet; a
     removal alone proves nothing against a standing obligation (a move to a list not loaded).
     """
-    later = [x.entry.since or "" for x in own if x.state is State.NOT_YET]
+    # not yet: from its start, or (its day unknown) not before the act that listed it
+    later = [x.entry.since or x.entry.act_date or "" for x in own if x.state is State.NOT_YET]
     if later and all(x.state in (State.NOT_YET, State.ENDED) for x in own):
         return False, law.national["later"].format(code=code, since=min(later))
     unknown = [x for x in own if x.state is State.UNKNOWN]
@@ -662,7 +669,7 @@ def evaluate(
     applying = [m for m in candidates if m.covered]
     reaching = positional_isomers(judged.keys, reference, law, day, applying) if judged.keys else {}
     applying += reaching
-    facts = Facts(applying, reference, as_of, reaching)
+    facts = Facts(applying, reference, as_of, reaching, law)
     derived = (
         _derived(jurisdictions, facts, law, day)
         if law.sources & facts.by_code.keys()

@@ -312,6 +312,34 @@ class PositionalIsomers:
         return self.in_force_from is None or (on or date.today()) >= self.in_force_from
 
 
+@dataclass(frozen=True)
+class ListingActs:
+    """Sources whose act date is the day of the act that listed the row: such a listing, its
+    in-force day unknown, is not in force before that act (``restating`` acts excepted: they
+    re-enacted lists whose rows may be older)."""
+
+    sources: frozenset[str]
+    restating: frozenset[str]
+    basis: str
+
+    def not_before(self, entry: Dated) -> date | None:
+        """The day before which the listing ``entry`` was surely not in force, if known."""
+        if entry.since or not entry.act_date or entry.source not in self.sources:
+            return None
+        if entry.act in self.restating:
+            return None
+        return date.fromisoformat(entry.act_date)
+
+
+class Dated(Protocol):
+    """What :meth:`ListingActs.not_before` reads of a listing (``reference.lists.ListEntry``)."""
+
+    since: str | None
+    act: str
+    act_date: str | None
+    source: str
+
+
 class Covered(Protocol):
     """What :meth:`PositionalIsomers.covers` reads of a listing (``reference.lists.ListEntry``)."""
 
@@ -365,6 +393,9 @@ class LawBook:
     medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
     medicines_basis: str = ""
     positional: tuple[PositionalIsomers, ...] = ()
+    listing_acts: ListingActs = field(
+        default_factory=lambda: ListingActs(frozenset(), frozenset(), "")
+    )
     _bound: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _signals: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _sources: frozenset[str] = field(default=frozenset(), repr=False)
@@ -596,6 +627,11 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
             for m in medicines.get("licensed", ())
         },
         medicines_basis=str(medicines.get("basis", "")),
+        listing_acts=ListingActs(
+            frozenset(raw.get("listing_acts", {}).get("sources", ())),
+            frozenset(raw.get("listing_acts", {}).get("restating", ())),
+            str(raw.get("listing_acts", {}).get("basis", "")),
+        ),
         positional=tuple(
             _positional(x, f"{where} positional_isomers {x.get('id', i)}")
             for i, x in enumerate(raw.get("positional_isomers", ()))
