@@ -55,6 +55,7 @@ from subsmatch.reference.law import (
     latest_start,
 )
 from subsmatch.reference.lists import JURISDICTIONS, ListEntry, Reference
+from subsmatch.substances.names import name_key
 from subsmatch.substances.resolve import Resolution
 from subsmatch.substances.structures import StructureKeys, unlabelled
 from subsmatch.vocabulary import FLAGGED, Status
@@ -451,6 +452,38 @@ def _precedence(code: str, law: LawBook) -> Derived | None:
     )
 
 
+_NAMES: WeakKeyDictionary[Reference, dict[str, list[str]]] = WeakKeyDictionary()
+
+
+def _names_index(reference: Reference) -> dict[str, list[str]]:
+    """The reference substances per name key (worked out once per reference)."""
+    if reference not in _NAMES:
+        index: dict[str, list[str]] = {}
+        for name, sid in reference.names:
+            index.setdefault(name_key(name), []).append(sid)
+        _NAMES[reference] = {key: sorted(set(sids)) for key, sids in index.items()}
+    return _NAMES[reference]
+
+
+def preparation_of(
+    resolution: Resolution, reference: Reference, law: LawBook
+) -> StructureMatch | None:
+    """The drug a preparation named without a structure is made of (law.toml [preparations]):
+    the one reference substance that the preparation's name, without its preparation words,
+    names; None when that is not exactly one other substance."""
+    record = reference.substances.get(resolution.substance_id or "")
+    if record is None or record.smiles or not record.material or law.preparations is None:
+        return None
+    base = law.preparations.base_name(record.name)
+    if base is None:
+        return None
+    found = [s for s in _names_index(reference).get(name_key(base), ()) if s != record.substance_id]
+    if len(found) != 1:
+        return None
+    reason = law.preparations.text.format(base=reference.substances[found[0]].name)
+    return StructureMatch(found[0], cast(Relation, "preparation"), True, reason)
+
+
 def _material(resolution: Resolution, reference: Reference) -> str:
     """``plant``, ``preparation`` or ``group`` where the query is such an entry, else ""."""
     record = reference.substances.get(resolution.substance_id or "")
@@ -665,6 +698,8 @@ def evaluate(
         )
     day = as_of or date.today()
     candidates = _candidates(resolution, reference)
+    if resolution.keys is None and (made_of := preparation_of(resolution, reference, law)):
+        candidates.append(made_of)
     judged = _unlabelled(resolution)
     applying = [m for m in candidates if m.covered]
     reaching = positional_isomers(judged.keys, reference, law, day, applying) if judged.keys else {}
@@ -747,7 +782,10 @@ def evaluate(
                     Evidence(
                         x.entry,
                         x.match.substance_id,
-                        "name" if resolution.keys is None else x.match.relation,
+                        # a name-only query is its entry by name; a preparation says so
+                        "name"
+                        if resolution.keys is None and x.match.relation == "identical"
+                        else x.match.relation,
                         x.match.reason,
                         x.state,
                     )

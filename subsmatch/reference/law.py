@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import fnmatch
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -331,6 +332,42 @@ class ListingActs:
         return date.fromisoformat(entry.act_date)
 
 
+_CONNECTORS = frozenset({"of", "de", "van", "der", "des", "du"})  # "tincture of opium"
+
+
+@dataclass(frozen=True)
+class Preparations:
+    """A preparation of a listed drug (an extract, a tincture, a powder) named without a structure
+    is under the control of the drug it is made of: the drug's name is what is left of its name
+    without the preparation words."""
+
+    words: tuple[str, ...]  # longest first
+    act: str
+    basis: str
+    text: str
+
+    def base_name(self, name: str) -> str | None:
+        """What ``name`` names the preparation of, or None when no preparation word is in it.
+
+        >>> p = Preparations(("fluid extract", "extract", "tincture", "powdered", "of"), "", "", "")
+        >>> p.base_name("Opium fluid extract"), p.base_name("Tincture of opium")
+        ('opium', 'opium')
+        >>> p.base_name("Opium, powdered"), p.base_name("Opium poppy"), p.base_name("of")
+        ('opium', None, None)
+        >>> p.base_name("powdered-opium"), p.base_name("Concentrate of poppy straw")
+        ('opium', None)
+        """
+        words = re.sub(r"[,;()-]", " ", name.lower()).split()
+        text = f" {' '.join(words)} "
+        found = False
+        for word in self.words:
+            if f" {word} " in text:
+                text = text.replace(f" {word} ", " ")
+                found = found or word not in _CONNECTORS
+        left = " ".join(text.split())
+        return left if found and left and left not in self.words else None
+
+
 class Dated(Protocol):
     """What :meth:`ListingActs.not_before` reads of a listing (``reference.lists.ListEntry``)."""
 
@@ -393,6 +430,7 @@ class LawBook:
     medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
     medicines_basis: str = ""
     positional: tuple[PositionalIsomers, ...] = ()
+    preparations: Preparations | None = None
     listing_acts: ListingActs = field(
         default_factory=lambda: ListingActs(frozenset(), frozenset(), "")
     )
@@ -539,6 +577,18 @@ def _derivation(raw: Mapping, where: str, bound: Mapping[str, tuple[str, ...]]) 
     )
 
 
+def _preparations(raw: Mapping | None, where: str) -> Preparations | None:
+    if raw is None:
+        return None
+    words = sorted((str(w).lower() for w in _need(raw, "words", where)), key=len, reverse=True)  # type: ignore[attr-defined]
+    return Preparations(
+        tuple(words),
+        str(_need(raw, "act", where)),
+        str(_need(raw, "basis", where)),
+        str(_need(raw, "text", where)),
+    )
+
+
 def _positional(raw: Mapping, where: str) -> PositionalIsomers:
     other: Mapping = raw.get("other_paragraphs", {})
     return PositionalIsomers(
@@ -632,6 +682,7 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
             frozenset(raw.get("listing_acts", {}).get("restating", ())),
             str(raw.get("listing_acts", {}).get("basis", "")),
         ),
+        preparations=_preparations(raw.get("preparations"), f"{where} [preparations]"),
         positional=tuple(
             _positional(x, f"{where} positional_isomers {x.get('id', i)}")
             for i, x in enumerate(raw.get("positional_isomers", ()))
