@@ -131,3 +131,13 @@ def test_before_its_decree_a_belgian_listing_is_not_listed_and_the_treaty_shown_
     assert not treaty["applies"] and "2015-11-25" in treaty["text"]
     after = checker.check_json(["CNC(C)C(=O)c1cccc(C)c1"], ["BE"], date(2016, 1, 1))[0]
     assert next(j for j in after["jurisdictions"] if j["code"] == "BE")["status"] == "controlled"
+
+
+def test_a_positional_isomer_listed_in_another_schedule_keeps_that_listing(checker):
+    # pyrovalerone (Schedule V) has the formula, core and groups of alpha-PHP (Schedule I (d))
+    pyrovalerone = "CCCC(C(=O)c1ccc(C)cc1)N1CCCC1"
+    assert sig(pyrovalerone) == sig("CCCCC(C(=O)c1ccccc1)N1CCCC1")
+    us = _us(checker, pyrovalerone)
+    assert us["status"] == "controlled"
+    assert {e["list"] for e in us["entries"]} == {"CSA Schedule V"}
+    assert all(e["match"] != "positional_isomer" for e in us["entries"])

@@ -884,14 +884,15 @@ def positional_isomers(
 
     Only listed structures of the query's molecular formula are compared (a dictionary look-up
     for most queries); the query's own skeleton (itself, its stereoisomers) is left to the
-    exact matches. A rule whose lists name the query itself (``own``: its exact matches) adds
-    nothing: the query's own listing there, with its own dates, decides.
+    exact matches. A query scheduled in the rule's jurisdiction itself (``own``: its exact
+    matches), on any list, is judged by that listing with its own dates: 1308.11 reaches
+    isomers "unless listed in another schedule".
     """
     listed = [e for m in own for e in reference.listings.get(m.substance_id, ())]
     rules = [
         rule
         for rule in law.positional
-        if rule.in_force(day) and not any(rule.on_lists(e) for e in listed)
+        if rule.in_force(day) and not any(rule.scheduled(e) for e in listed)
     ]
     if not rules:
         return {}

@@ -297,13 +297,14 @@ class PositionalIsomers:
     basis: str
     text: str
 
-    def on_lists(self, entry: Covered) -> bool:
-        """Whether ``entry`` is a listing on the rule's lists (whatever its paragraph)."""
-        return entry.jurisdiction == self.jurisdiction and entry.list in self.lists
+    def scheduled(self, entry: Covered) -> bool:
+        """Whether ``entry`` schedules a substance in the rule's jurisdiction, on any list
+        (21 CFR 1308.11: "unless specifically excepted or unless listed in another schedule")."""
+        return entry.jurisdiction == self.jurisdiction and entry.kind in CONTROLLING_KINDS
 
     def covers(self, entry: Covered) -> bool:
         """Whether the listing ``entry`` includes its substance's positional isomers."""
-        if not self.on_lists(entry):
+        if entry.jurisdiction != self.jurisdiction or entry.list not in self.lists:
             return False
         if entry.kind not in self.kinds or not entry.act.startswith(self.code_prefix):
             return False
