@@ -41,3 +41,15 @@ def test_the_un_answers_generic_and_names_the_schedule(checker):
     assert "1961" in un["citation"] and "Schedule I" in un["citation"]
     before = checker.check_json([HEROIN_N_OXIDE], ["UN"], date(1960, 1, 1))[0]
     assert all(j["status"] != "generic" for j in before["jurisdictions"])
+
+
+def test_a_substance_known_by_name_only_is_not_put_in_doubt_by_the_narrow_group(checker):
+    # fluoxymesterone: controlled in the US (Schedule III), no structure in the reference
+    verdict = checker.check_json(["fluoxymesterone"], ["UN", "LU"], None)[0]
+    assert verdict["resolved"]["smiles"] is None
+    un = next(j for j in verdict["jurisdictions"] if j["code"] == "UN")
+    assert all(d["rule_id"] != "structure-unknown" for d in un["derived"])
+    lu = next(j for j in verdict["jurisdictions"] if j["code"] == "LU")
+    for d in lu["derived"]:  # LU's broad cannabinoid clauses still do, and are the ones named
+        if d["rule_id"] == "structure-unknown":
+            assert "pentavalent" not in d["text"]

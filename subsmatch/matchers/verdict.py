@@ -498,7 +498,9 @@ def _structure_unknown(
     laws = dict.fromkeys(
         x.name
         for x in rules.laws
-        if x.jurisdiction == code and x.state(as_of) in (State.IN_FORCE, State.UNKNOWN)
+        if x.jurisdiction == code
+        and x.state(as_of) in (State.IN_FORCE, State.UNKNOWN)
+        and x.path not in law.narrow_rule_files
     )
     if not laws:
         return None

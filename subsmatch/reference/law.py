@@ -431,6 +431,7 @@ class LawBook:
     medicines: Mapping[str, str] = field(default_factory=dict)  # InChIKey skeleton -> name
     medicines_basis: str = ""
     positional: tuple[PositionalIsomers, ...] = ()
+    narrow_rule_files: frozenset[str] = frozenset()  # [structure_unknown] narrow
     preparations: Preparations | None = None
     listing_acts: ListingActs = field(
         default_factory=lambda: ListingActs(frozenset(), frozenset(), "")
@@ -684,6 +685,7 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
             str(raw.get("listing_acts", {}).get("basis", "")),
         ),
         preparations=_preparations(raw.get("preparations"), f"{where} [preparations]"),
+        narrow_rule_files=frozenset(raw.get("structure_unknown", {}).get("narrow", ())),
         positional=tuple(
             _positional(x, f"{where} positional_isomers {x.get('id', i)}")
             for i, x in enumerate(raw.get("positional_isomers", ()))
