@@ -63,6 +63,9 @@ def test_2_mmc_is_controlled_in_the_us_as_a_positional_isomer_of_mephedrone(chec
     assert "Mephedrone" in names
     assert {e["match"] for e in us["entries"]} == {"positional_isomer"}
     assert all(e["list"] == "CSA Schedule I" for e in us["entries"])
+    (rule,) = [d for d in us["derived"] if d["rule_id"] == "US-positional-isomer"]
+    assert "Mephedrone" in rule["text"] and "21 CFR 1300.01(b)" in rule["act"]
+    assert "1308.11(d)" in rule["basis"]
     verdict = checker.check_json([TWO_MMC], None, None)[0]
     rule = law_module.load().positional[0]
     assert rule.act.startswith("21 CFR 1300.01(b)")

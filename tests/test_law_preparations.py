@@ -21,6 +21,8 @@ def test_an_opium_preparation_is_controlled_where_opium_is(checker, query):
         assert codes[code]["status"] == "controlled", code
         assert any(e["match"] == "preparation" for e in codes[code]["entries"]), code
     assert codes["EU"]["status"] == "controlled"  # an EU drug: opium is in 1961 Schedule I
+    (rule,) = [d for d in codes["UN"]["derived"] if d["rule_id"] == "preparation"]
+    assert "art. 2(3)" in rule["act"] and "opium" in rule["text"].lower()
     opium = checker.check_json(["opium"], None, None)[0]
     assert {c: j["status"] for c, j in _by_code(opium).items()} == {
         c: j["status"] for c, j in codes.items()

@@ -452,6 +452,34 @@ def _precedence(code: str, law: LawBook) -> Derived | None:
     )
 
 
+def _reaching_notes(own: Sequence[Listing], law: LawBook, status: Status) -> list[Derived]:
+    """The rule of law by which listings of another substance reach the query (a positional
+    isomer of a listed hallucinogen, a preparation of a listed drug), with its act and basis."""
+    notes = []
+    isomers = [x for x in own if x.match.relation == "positional_isomer"]
+    for rule in law.positional:
+        mine = [x for x in isomers if rule.covers(x.entry)]
+        if mine:
+            names = ", ".join(dict.fromkeys(x.entry.name_in_list for x in mine))
+            first = mine[0].entry
+            text = rule.text.format(entry=names, list=first.list, act=first.act)
+            notes.append(Derived(rule.id, status, text, rule.basis, rule.act, first.list))
+    made_of = [x for x in own if x.match.relation == "preparation"]
+    if made_of and law.preparations is not None:
+        first = made_of[0]
+        notes.append(
+            Derived(
+                "preparation",
+                status,
+                first.match.reason,
+                law.preparations.basis,
+                law.preparations.act,
+                first.entry.list,
+            )
+        )
+    return notes
+
+
 _NAMES: WeakKeyDictionary[Reference, dict[str, list[str]]] = WeakKeyDictionary()
 
 
@@ -776,6 +804,7 @@ def evaluate(
         if status is Status.NOT_LISTED and not has_lists:
             continue  # no lists loaded there: silence, not a "not listed" we cannot know
         own = facts.of(code)
+        notes.extend(_reaching_notes(own, law, status))
         per_code.append(
             JurisdictionVerdict(
                 code,
