@@ -55,7 +55,7 @@ from subsmatch.reference.law import (
     latest_start,
 )
 from subsmatch.reference.lists import JURISDICTIONS, ListEntry, Reference
-from subsmatch.substances.names import name_key
+from subsmatch.substances.names import KEY_VERSION, name_key
 from subsmatch.substances.resolve import Resolution
 from subsmatch.substances.structures import StructureKeys, unlabelled
 from subsmatch.vocabulary import FLAGGED, Status
@@ -487,8 +487,10 @@ def _names_index(reference: Reference) -> dict[str, list[str]]:
     """The reference substances per name key (worked out once per reference)."""
     if reference not in _NAMES:
         index: dict[str, list[str]] = {}
-        for name, sid in reference.names:
-            index.setdefault(name_key(name), []).append(sid)
+        # the keys the reference stores with its names, when made by this normaliser
+        keys = reference.name_keys(KEY_VERSION) or [name_key(n) for n, _ in reference.names]
+        for key, (_, sid) in zip(keys, reference.names, strict=True):
+            index.setdefault(key, []).append(sid)
         _NAMES[reference] = {key: sorted(set(sids)) for key, sids in index.items()}
     return _NAMES[reference]
 
