@@ -59,14 +59,12 @@ def test_no_rule_without_a_long_word_of_letters_and_a_name_to_land_on(
 RELATIVES = {
     "dlys": "NCCCC[C@@H](N)C(=O)O",  # D-lysine
     "verapamil": "COc1ccc(CCN(C)CCCC(C#N)(C(C)C)c2ccc(OC)c(OC)c2)cc1OC",
-    "cytisine": "O=c1cccc2n1CC1CNCC2C1",
     "pmenthol": "CC(C)[C@@H]1CC[C@@H](C)C[C@H]1O",  # (+)-menthol
     "heroin": "CC(=O)Oc1ccc2CC3N(C)CCC45C(Oc1c24)C(OC(C)=O)C=CC35",
 }
 RELATIVE_NAMES = [
     ("d-lysine", "dlys", ""),
     ("verapamil", "verapamil", ""),
-    ("sophorine", "cytisine", ""),
     ("(+)-menthol", "pmenthol", ""),
     ("menthol", "heroin", "US"),  # the DEA's slang
 ]
@@ -95,12 +93,6 @@ def test_an_inn_ending_then_a_stereo_relative_is_uncertain(
 def test_an_inn_ending_never_crosses_a_stated_form(relatives: Resolver) -> None:
     r = relatives.resolve("L-Lysinum")
     assert not r.resolved and "does not hold" in (r.error or "")
-
-
-def test_a_name_without_its_final_e_is_uncertain(relatives: Resolver) -> None:
-    """German and Dutch drop a final e, but 'sophorin' is also rutin's own English name."""
-    r = relatives.resolve("Sophorin")
-    assert (r.substance_id, r.uncertain) == ("cytisine", True)
 
 
 def test_a_spelling_convention_of_a_held_name_beats_slang_known_elsewhere(

@@ -6,6 +6,10 @@ spaces and hyphens, then the English form of a name in another language's INN co
 "2-Fluoroamphetamine (2-FA)"), OPSIN for systematic names (one JVM for all names of a batch),
 then guarded fuzzy matching; a name of an isotope-labelled form or of an ion that none of these
 settles is answered by its parent's name (:mod:`labels`: "Acetic acid C-11", "Choline ion").
+A name stating a stereo form (:mod:`stereo`) is answered only by a stereoisomer not shown to
+have another form (never dextro for levo, L-lysine never by d-lysine); one the reference lacks
+is read by OPSIN where the reading's CIP labels, or its being the mirror image of the form held,
+show it; a racemate of an enantiomer held is that enantiomer, uncertain.
 
 How sure: a fuzzy hit is uncertain; so is a name the table gives several substances (its
 alternatives are named, never silently the first), a street name (it says what is sold under
@@ -716,15 +720,6 @@ class Resolver:
             stated = self._stated_in_table(query, english)
             found = _noted(replace(stated, form=name.form), note) if stated else found
             found = self._stated_checked(found, english) if not stated else found
-        if (
-            found.resolved and form == f"{name.base}e"
-        ):  # German and Dutch drop a final e that English names lack too
-            return _doubted(
-                found,
-                f"'{name.base}' may be a German or Dutch '{form}', or a name of its own: English "
-                "names ending in -in name other substances than those ending in -ine (rutin's "
-                "'sophorin', cytisine's 'sophorine')",
-            )
         return found
 
     def _language_relative(self, query: str, name: NormalisedName) -> Resolution | None:
