@@ -31,6 +31,19 @@ substance known only by name cannot be compared and is counted apart ("no struct
 "Should know" keeps the names whose expected structure the reference holds (same
 connectivity): a tool cannot know what is in none of its sources; "same stereo" those whose
 very InChIKey it holds (not only a stereoisomer: bupivacaine where levobupivacaine is known).
+
+"Reachable" (the held-out DrugBank set, :func:`reachable`) splits the should-know names not
+answered right by whether anything the tool reads could give the expected structure: a name
+of a source row the compiler reads (held-out rows are never read; names the compiler trims
+count) or of the shipped reference, given to a structure of the expected connectivity, whose
+key equals the query's key, its separator-blind key or its spelling-folded key (ph/f, y/i,
+INN endings: near-spellings by convention, not typos); or the same for a form the resolver's
+rules make of the query (salt and form words off, another language's INN endings and letters,
+a stereo word made or unmade, a stated stereo off); or OPSIN's reading of the query; or, for a
+CAS number, a source row giving it to a structure of that connectivity. A query stating a
+stereo form reaches only the very InChIKey or a structure of unspecified stereo (a racemate):
+another stereoisomer is no lawful answer (dextro never answers levo). The rest is what no
+source the tool reads names: "right among reachable" is right / (right + reachable misses).
 """
 
 from __future__ import annotations
@@ -42,6 +55,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -49,17 +63,28 @@ from pathlib import Path
 from rdkit import Chem
 
 from subsmatch.compile.holdout import DRUGBANK, STREET_NAMES, is_held_out, street_key
+from subsmatch.compile.read import read_all
+from subsmatch.compile.roles import load_roles
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import Finding
 from subsmatch.matchers.checker import Checker
 from subsmatch.reference.lists import Reference
 from subsmatch.substances.facts import QueryFacts, formula_agrees, split_derivative
+from subsmatch.substances.identifiers import normalise_cas
 from subsmatch.substances.labels import ion_parent, isotope_label
-from subsmatch.substances.names import alias_parts, compact_key, normalise
+from subsmatch.substances.names import (
+    alias_parts,
+    compact_key,
+    normalise,
+    spelling_fold,
+    stereo_word_relatives,
+)
 from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
 from subsmatch.substances.regions import DEFAULT_REGION
 from subsmatch.substances.resolve import Resolution, Resolver
-from subsmatch.substances.variants import english_forms
+from subsmatch.substances.stereo import stated_stereo
+from subsmatch.substances.structures import StructureError, keys_of
+from subsmatch.substances.variants import english_forms, letter_forms
 
 ROOT = Path(__file__).resolve().parents[1]
 # ../shared beside the checkout, or beside the folder of worktrees (<root>/wt/<name>)
@@ -268,7 +293,10 @@ def evaluate(
     resolutions: list[Resolution],
     reference: Reference,
     show: int,
+    sources: Sources | None = None,
 ) -> list[str]:
+    """The tallies by stratum, the misses by pattern, the wrong examples; with ``sources``,
+    the should-know misses split into reachable and unreachable (:func:`reachable`)."""
     known = {r.connectivity for r in reference.substances.values() if r.connectivity}
     known_exactly = {r.inchikey for r in reference.substances.values() if r.inchikey}
     tallies: defaultdict[str, Tally] = defaultdict(Tally)
@@ -300,9 +328,20 @@ def evaluate(
                 wrong_known.append(line)
             if not resolution.uncertain:
                 wrong_unmarked.append(line)
+    reach: list[str] = []
+    if sources is not None:
+        ways = reachable(cases, results, sources)
+        reach = reach_report(label, cases, results, known, ways)
+        reached = [
+            f"  {ways[i]}: {c.query!r} ({c.origin}) {results[i]}"
+            for i, c in enumerate(cases)
+            if ways[i] and c.expected[:14] in known  # type: ignore[index]
+        ]
+        reach += examples(f"{label}: {len(reached)} reachable, not right", reached, show)
     return (
         [tallies[s].line(f"{label}: {s}") for s in tallies]
         + misses(label, cases, results, known, known_exactly)
+        + reach
         + examples(f"{label}: {len(wrong)} wrong", wrong, show)
         + examples(f"{label}: {len(wrong_known)} wrong of those it should know", wrong_known, show)
         + examples(
@@ -370,6 +409,141 @@ def salts_named(cases: list[Case], resolutions: list[Resolution], results: list[
         if mol is not None and Chem.MolToInchiKey(mol)[:14] == (cases[i].expected or "")[:14]:
             found.append(i)
     return found
+
+
+# --- reachable: could anything the tool reads give the expected structure? ---------------------
+
+
+def lookup_keys(text: str, bare: bool = False) -> set[str]:
+    """The keys under which a name meets another by spelling: its key, separator-blind key and
+    spelling-folded key (the stereo prefix kept in each); with ``bare``, the same keys of the
+    name without its stereo prefix, marked as such."""
+    name = normalise(text)
+    fold = spelling_fold(compact_key(name.base))
+    if bare:
+        return {f"bare:{k}" for k in (name.base, compact_key(name.base), fold)}
+    return {name.key, compact_key(name.key), f"{name.stereo}|{fold}" if name.stereo else fold}
+
+
+def source_keys(text: str) -> set[str]:
+    """The keys a source's name is found under: its own, and those of its base (a query that
+    states no stereo meets a name held with a stereo prefix: lysine, d-lysine)."""
+    return lookup_keys(text) | lookup_keys(text, bare=True)
+
+
+def rule_forms(text: str) -> list[str]:
+    """The forms the resolver's rules make of a name (see the module's text)."""
+    name = normalise(text)
+    forms = [name.base, *english_forms(name.base), *stereo_word_relatives(name.base)]
+    forms += [form for form, _ in letter_forms(name.base)]
+    if found := stated_stereo(text):
+        forms.append(found[1])
+    return forms
+
+
+@dataclass
+class Sources:
+    """What the sources the compiler reads, and the shipped reference, give: name keys and
+    CAS numbers -> the InChIKeys they are given to."""
+
+    names: defaultdict[str, set[str]]
+    cas: defaultdict[str, set[str]]
+
+    @classmethod
+    def read(cls, reference: Reference) -> Sources:
+        names: defaultdict[str, set[str]] = defaultdict(set)
+        cas: defaultdict[str, set[str]] = defaultdict(set)
+        for row in read_all(SOURCES, load_roles()):
+            inchikeys = {row.inchikey} if row.inchikey else set()
+            if row.structure:
+                with suppress(StructureError):
+                    inchikeys.add(keys_of(row.structure).inchikey)
+            for inchikey in inchikeys:
+                for name in row.names:
+                    for key in source_keys(name.text):
+                        names[key].add(inchikey)
+                for number in row.cas:
+                    cas[normalise_cas(number) or number].add(inchikey)
+        for name, sid, _ in reference.name_rows():
+            if inchikey := reference.substances[sid].inchikey:
+                for key in source_keys(name):
+                    names[key].add(inchikey)
+        for number, ids in reference.by_cas.items():
+            cas[number].update(k for sid in ids if (k := reference.substances[sid].inchikey))
+        return cls(names, cas)
+
+
+def lawful(inchikey: str, expected: str, states_stereo: bool) -> bool:
+    """Whether a structure a source gives answers a query expecting ``expected``: the same
+    connectivity, and, where the query states a stereo form, the very InChIKey or one of
+    unspecified stereo."""
+    if inchikey[:14] != expected[:14]:
+        return False
+    return not states_stereo or inchikey == expected or inchikey[15:23] == "UHFFFAOY"
+
+
+def reachable(cases: list[Case], results: list[str], sources: Sources) -> list[str | None]:
+    """For each case unresolved or wrong: how a tool could reach its expected structure ("a
+    source's name", "a rule's form", "OPSIN", "a source's CAS"), None when nothing it reads
+    gives it (see the module's text); None for the cases answered otherwise."""
+    out: list[str | None] = [None] * len(cases)
+    need_opsin = []
+    for i, (case, result) in enumerate(zip(cases, results, strict=True)):
+        if result not in ("unresolved", "wrong") or not case.expected:
+            continue
+        if case.kind == "cas":
+            given = sources.cas.get(normalise_cas(case.query) or case.query, ())
+            if any(lawful(k, case.expected, False) for k in given):
+                out[i] = "a source's CAS"
+            continue
+        states = bool(normalise(case.query).stereo or stated_stereo(case.query))
+        for way, forms in (
+            ("a source's name", [case.query]),
+            ("a rule's form", rule_forms(case.query)),
+        ):
+            given = {
+                k
+                for form in forms
+                for key in lookup_keys(form, bare=not states)
+                for k in sources.names.get(key, ())
+            }
+            if any(lawful(k, case.expected, states) for k in given):
+                out[i] = way
+                break
+        else:
+            need_opsin.append(i)
+    spellings = [
+        [uninvert_cas_name(s) for s in (cases[i].query, *alias_parts(cases[i].query))]
+        for i in need_opsin
+    ]
+    read = iter(names_to_smiles([s for group in spellings for s in group]))
+    for i, group in zip(need_opsin, spellings, strict=True):
+        for smiles in [next(read) for _ in group]:
+            try:
+                if smiles and keys_of(smiles).connectivity == (cases[i].expected or "")[:14]:
+                    out[i] = "OPSIN"
+            except StructureError:
+                continue
+    return out
+
+
+def reach_report(
+    label: str, cases: list[Case], results: list[str], known: set[str], ways: list[str | None]
+) -> list[str]:
+    """Should know: right, reachable misses by way, unreachable, right among reachable."""
+    should = [i for i, c in enumerate(cases) if (c.expected or "")[:14] in known]
+    right = sum(results[i] in ("exact", "connectivity") for i in should)
+    missed = [i for i in should if results[i] in ("unresolved", "wrong")]
+    by_way = Counter(ways[i] for i in missed if ways[i])
+    reach = sum(by_way.values())
+    lines = [
+        f"\n{label}: should know {len(should)}: right {right} ({100 * right / len(should):.1f}%); "
+        f"not right {len(should) - right}, of which reachable {reach} "
+        f"({', '.join(f'{w} {n}' for w, n in by_way.most_common()) or 'none'}) and unreachable "
+        f"{len(missed) - reach} (in no source the tool reads); right among reachable "
+        f"{right} / {right + reach} = {100 * right / max(1, right + reach):.1f}%",
+    ]
+    return lines
 
 
 def examples(title: str, lines: list[str], show: int) -> list[str]:
@@ -479,8 +653,9 @@ def main() -> int:
     if args.dev:
         return development(resolver, reference, args.show, args.misses)
     drugbank = drugbank_cases()
+    sources = Sources.read(reference)
     for line in evaluate(
-        "drugbank", drugbank, resolve_all(resolver, drugbank), reference, args.show
+        "drugbank", drugbank, resolve_all(resolver, drugbank), reference, args.show, sources
     ):
         print(line)
     street = street_cases(partial(named_structure, checker))

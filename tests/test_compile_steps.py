@@ -427,7 +427,7 @@ def test_tables_follow_the_contract_and_load(tmp_path):
     )
 
 
-def test_a_vocabulary_gives_its_short_names_to_known_substances_and_only_its_own_to_the_rest():
+def test_a_vocabulary_gives_its_short_names_to_known_substances_and_its_stereo_names_to_all():
     from subsmatch.compile.names import trim_vocabulary_names
 
     roles = {**ROLES, "voc": role("voc", "vocabulary")}
@@ -436,20 +436,28 @@ def test_a_vocabulary_gives_its_short_names_to_known_substances_and_only_its_own
         Row(
             "voc",
             3,
-            [Name("Cocaine", "preferred"), Name("Neurocaine"), Name("x" * 60)],
+            [Name("Cocaine", "preferred"), Name("Neurocaine"), Name("x" * 60), Name("Q Base")],
             inchikey=COCAINE.inchikey,
         ),
-        Row("voc", 4, [Name("Lepirudin", "preferred"), Name("Refludan")], inchikey=GBL.inchikey),
+        Row(
+            "voc",
+            4,
+            [Name("Lepirudin", "preferred"), Name("Refludan"), Name("(±)-Lepirudin")],
+            inchikey=GBL.inchikey,
+        ),
     ]
     decisions = {0: given(COCAINE), 1: given(COCAINE), 2: given(GBL)}
     merged = merge(rows, roles, decisions, {i: d.support[0] for i, d in decisions.items()})
-    assert trim_vocabulary_names(merged.substances, roles) == 2
+    assert trim_vocabulary_names(merged.substances, roles) == 3  # x*60, Q Base, Refludan
     assert {e.name.text for e in merged.substances[f"ik:{COCAINE.inchikey}"].names} == {
         "cocaine",
         "Cocaine",
         "Neurocaine",
     }
-    assert [e.name.text for e in merged.substances[f"ik:{GBL.inchikey}"].names] == ["Lepirudin"]
+    assert [e.name.text for e in merged.substances[f"ik:{GBL.inchikey}"].names] == [
+        "Lepirudin",
+        "(±)-Lepirudin",
+    ]
 
 
 def test_a_list_known_complete_to_a_date_is_written_complete_and_a_partial_one_has_no_date():

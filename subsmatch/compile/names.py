@@ -419,22 +419,34 @@ def synonym_readings(
 
 
 VOCABULARY_NAME_LENGTH = 40
+MIN_VOCABULARY_NAME = 3  # one- and two-letter keys name many things ('D': aspartic acid, MDMA)
 
 
 def trim_vocabulary_names(substances: dict[str, Substance], roles: dict[str, SourceRole]) -> int:
     """Keep a vocabulary's names where they help a user without weighing on every start-up: all
-    its short names (brands, INNs, codes) on substances other sources name too, and only its own
-    name on substances only the vocabulary knows (a medicine then resolves by its INN, CAS number
-    and InChIKey). Long systematic synonyms served identification; OPSIN reads them at query
-    time. Returns the number of names dropped."""
+    its short names on substances other sources name too; on substances only the vocabulary
+    knows, its own name and the short names that carry a stereo prefix ('dl-hyoscyamine',
+    'DL-Milchsäure': how a query for another stereo form, or without one, finds the form held;
+    the other names of a medicine only DrugBank knows crowd the near-spellings of names the
+    tool does not know: measured, 'Pheniramine' then answered the aniline of 'phenylamine').
+    Long systematic synonyms served identification; OPSIN reads them at query time. Names
+    looked up by one or two letters (amino acids' 'D', queuine's 'Q Base') name other things in
+    other tables (street names, lists). Returns the number of names dropped."""
     dropped = 0
     for substance in substances.values():
         others = any(roles[e.source].role != "vocabulary" for e in substance.names)
         kept = []
         for entry in substance.names:
             vocabulary = roles[entry.source].role == "vocabulary"
-            short = len(entry.name.text) <= VOCABULARY_NAME_LENGTH and "[" not in entry.name.text
-            if not vocabulary or entry.name.kind == "preferred" or (others and short):
+            text = entry.name.text
+            name = normalise(text)
+            short = len(text) <= VOCABULARY_NAME_LENGTH and "[" not in text
+            short = short and len(name.base) >= MIN_VOCABULARY_NAME  # 'Q Base' is asked as 'q'
+            if (
+                not vocabulary
+                or entry.name.kind == "preferred"
+                or (short and (others or name.stereo))
+            ):
                 kept.append(entry)
         dropped += len(substance.names) - len(kept)
         substance.names = kept

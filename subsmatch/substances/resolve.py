@@ -6,6 +6,10 @@ spaces and hyphens, then the English form of a name in another language's INN co
 "2-Fluoroamphetamine (2-FA)"), OPSIN for systematic names (one JVM for all names of a batch),
 then guarded fuzzy matching; a name of an isotope-labelled form or of an ion that none of these
 settles is answered by its parent's name (:mod:`labels`: "Acetic acid C-11", "Choline ion").
+A name stating a stereo form (:mod:`stereo`) is answered only by a stereoisomer not shown to
+have another form (never dextro for levo, L-lysine never by d-lysine); one the reference lacks
+is read by OPSIN where the reading's CIP labels, or its being the mirror image of the form held,
+show it; a racemate of an enantiomer held is that enantiomer, uncertain.
 
 How sure: a fuzzy hit is uncertain; so is a name the table gives several substances (its
 alternatives are named, never silently the first), a street name (it says what is sold under
@@ -33,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
@@ -317,7 +321,67 @@ class Resolver:
         for text, (parts, rest) in stated.items():
             if (answer := self._stated_form(text, parts, rests[rest])) is not None:
                 out[text] = answer
+        unheld = {
+            text: (parts, rests[rest])
+            for text, (parts, rest) in stated.items()
+            if not out[text].resolved and _one_skeleton(rests[rest])
+        }
+        if unheld and self.use_opsin:
+            out.update(self._stated_by_opsin(unheld, out))
         return out
+
+    def _stated_by_opsin(
+        self, unheld: dict[str, tuple[tuple[Stated, ...], Resolution]], out: dict[str, Resolution]
+    ) -> dict[str, Resolution]:
+        """Names stating a stereoisomer of a skeleton the reference holds only in other forms
+        ("(R)-alanine" where L-alanine is held), read by OPSIN: its reading is taken only when
+        it is of that skeleton and its CIP labels show every stated part (a sign, D/L or
+        cis/trans that the labels cannot show leaves the name unresolved, what is held named).
+        The reference's substance of that very structure, if any, is answered; else the
+        structure, which the lists judge as a stereoisomer of what they list."""
+        texts = list(unheld)
+        spellings = [uninvert_cas_name(split_derivative(t.strip())[0]) for t in texts]
+        found: dict[str, Resolution] = {}
+        read: dict[str, str] = {}
+        with closing(names_to_smiles(spellings)) as answers:
+            for text, spelling, smiles in zip(texts, spellings, answers, strict=True):
+                parts, rest = unheld[text]
+                skeleton = rest.keys.connectivity if rest.keys else None
+                try:
+                    keys = keys_of(smiles) if smiles and skeleton else None
+                except StructureError:
+                    continue
+                if keys is None or keys.connectivity != skeleton or keys.labelled:
+                    continue
+                labels = stereo_labels(keys.smiles)
+                by_labels = all(shown_by_structure(part, labels) for part in parts)
+                if not by_labels and not self._mirrors_opposite(keys, parts, rest):
+                    continue
+                said = "-".join(p.text for p in parts)
+                sid = self.lookups.inchikey.get(keys.inchikey)
+                read[text] = spelling
+                found[text] = Resolution(
+                    text,
+                    "name",
+                    "opsin",
+                    CONFIDENCE["opsin"],
+                    sid,
+                    keys,
+                    form=rest.form,
+                    stereo=said,
+                    notes=(
+                        f"'{said}' stated: OPSIN read that stereoisomer ("
+                        + ("its CIP labels show it" if by_labels else _MIRROR)
+                        + f"); {out[text].error or ''}".rstrip("; "),
+                    ),
+                )
+        # imported only when OPSIN read a name (see _from_opsin)
+        from subsmatch.substances.opsin_checks import doubts
+
+        for text, resolution in found.items():
+            if risks := doubts(read[text], resolution.keys.smiles):  # type: ignore[union-attr]
+                found[text] = replace(_doubted(resolution, *risks), risky=True)
+        return found
 
     def _stated_in_table(self, query: str, lookup: str) -> Resolution | None:
         """A name with a stereo prefix the table lacks, by the table alone (before OPSIN)."""
@@ -326,6 +390,57 @@ class Resolver:
         parts, rest = found
         resolution = self._named(rest, rest)
         return self._stated_form(query, parts, resolution) if resolution else None
+
+    def _stated_checked(self, found: Resolution, lookup: str) -> Resolution:
+        """A table answer to a name whose stereo prefix no name of the table has, where the
+        stereoisomer it states could not be sought (:meth:`_stated_form`: its rest is itself
+        uncertain): the substances shown to have another form are not answered (none left:
+        unresolved, what is held named; L-lysine is not d-lysine), and the answer is uncertain
+        unless every one left is shown to have the stated form."""
+        if not (stated := stated_stereo(lookup)) or not found.substance_id:
+            return found
+        parts, rest = stated
+        base = normalise(rest).base
+        ids = [found.substance_id, *found.alternatives]
+        shown = {sid: self._shown(sid, parts, base) for sid in ids}
+        said = "-".join(p.text for p in parts)
+        name = self.lookups.name_of
+        kept = [sid for sid in ids if shown[sid].ok is not False]
+        if not kept:
+            held = ", ".join(f"{name(sid)} ({shown[sid].why})" for sid in ids)
+            base = replace(found, alternatives=(), confidence=CONFIDENCE["synonym"])
+            return self._not_held(base, parts, ids, held)
+        picked = self._pick(replace(found, alternatives=()), kept, found.matched_name or "")
+        if all(shown[sid].ok for sid in kept):
+            return picked
+        return _doubted(
+            picked,
+            f"'{said}' stated, but not shown of {name(kept[0])}: the structure answered is "
+            "that of the skeleton, its stereo may differ from the one named",
+        )
+
+    def _not_held(
+        self, found: Resolution, parts: tuple[Stated, ...], isomers: list[str], held: str
+    ) -> Resolution:
+        """A stated form every stereoisomer held is shown not to have: a racemate of what is
+        held only as one enantiomer contains it (answered from ``found``, uncertain); any other
+        form is unresolved, what is held named (``held``), dextro never answered for levo."""
+        said = "-".join(p.text for p in parts)
+        if all(p.kind == "racemic" for p in parts):
+            return _doubted(
+                self._pick(found, isomers, self.lookups.name_of(isomers[0])),
+                f"'{said}' stated: a racemate, which the reference does not hold; it holds "
+                f"{', '.join(map(self.lookups.name_of, isomers))}, single enantiomers by their "
+                "structures",
+            )
+        return Resolution(
+            found.query,
+            "name",
+            form=found.form,
+            stereo=said,
+            error=f"'{found.query}' states '{said}', a stereoisomer the reference does not hold: "
+            f"it holds {held} (the lists may cover it as their stereoisomer)",
+        )
 
     def _stated_form(
         self, query: str, parts: tuple[Stated, ...], rest: Resolution
@@ -363,23 +478,8 @@ class Resolver:
             (sid for sid in isomers if sid not in other),
             key=lambda sid: (sid != rest.substance_id, not self._flat(sid)),
         )
-        if not open_ and all(p.kind == "racemic" for p in parts):
-            # a racemate of what is held only as one enantiomer contains it
-            found = self._pick(answer, isomers, name(isomers[0]))
-            return _doubted(
-                found,
-                f"'{said}' stated: a racemate, which the reference does not hold; it holds "
-                f"{', '.join(map(name, isomers))}, single enantiomers by their structures",
-            )
         if not open_:
-            return Resolution(
-                query,
-                "name",
-                form=rest.form,
-                stereo=said,
-                error=f"'{query}' states '{said}', a stereoisomer the reference does not hold: "
-                f"it holds {not_these} (the lists may cover it as their stereoisomer)",
-            )
+            return self._not_held(replace(answer, form=rest.form), parts, isomers, not_these)
         found = self._pick(answer, open_, name(open_[0]))
         bare = any(p.text.casefold() in BARE_LETTERS for p in parts)
         if len(isomers) == 1 and not bare:  # no other stereoisomer to take it for
@@ -394,6 +494,23 @@ class Resolver:
             "cannot be read): the structure answered is that of the skeleton"
             + (f"; not {not_these}" if other else ""),
         )
+
+    def _mirrors_opposite(
+        self, keys: StructureKeys, parts: tuple[Stated, ...], rest: Resolution
+    ) -> bool:
+        """Whether a reading is the mirror image of a stereoisomer the reference holds that is
+        shown to have the form opposite to the one stated (D-alanine: the mirror image of what
+        the reference names L-alanine), so that it has the stated form where its CIP labels
+        cannot tell (D and L name a configuration, not a label)."""
+        base = normalise(rest.query).base
+        for sid in self._stereoisomers(rest):
+            held = self.lookups.structure_of(sid)
+            if held is None or not held.has_stereo or self._shown(sid, parts, base).ok is not False:
+                continue
+            with suppress(StructureError):
+                if keys_of(_mirrored(held.smiles)).inchikey == keys.inchikey:
+                    return True
+        return False
 
     def _stereoisomers(self, rest: Resolution) -> list[str]:
         """The reference's substances of the rest's skeleton (isotopologues aside), the rest's
@@ -566,7 +683,8 @@ class Resolver:
             stated = name.stereo and all(h.matched_name != name.key for h in hits)
             if stated and (found := self._stated_in_table(query, lookup)):
                 return _ester_checked(found)
-            return _ester_checked(self._synonym(query, name, hits))
+            found = self._synonym(query, name, hits)
+            return _ester_checked(self._stated_checked(found, lookup) if stated else found)
         if hits := self.lookups.names.compact(name):
             found = self._synonym(query, name, hits)
             return _ester_checked(_noted(found, "matched with spaces and hyphens aside"))
@@ -579,20 +697,45 @@ class Resolver:
     def _language_form(self, query: str, name: NormalisedName) -> Resolution | None:
         """A name in another language's INN form (ribavirinum, warfarina, tranylcypromin,
         acide acétylsalicylique) whose English forms the table holds, for one substance only
-        and not as slang; the form read is noted."""
+        and not as slang; the form read is noted. A stereo prefix the table's name lacks is
+        checked as for any name (:meth:`_stated_in_table`: L-lysinum is not d-lysine). An
+        English form the table lacks is sought among its stereo relatives
+        (:meth:`_stereo_relative`: lysinum, d-lysine; dexverapamilo, verapamil), uncertain."""
         found: dict[str, tuple[str, NameHitLike]] = {}
         for form in english_forms(name.base):
             variant = replace(normalise(form), stereo=name.stereo)
             for hit in _not_slang(self.lookups.names.exact(variant)):
                 found.setdefault(hit.substance_id, (form, hit))
+        if not found:
+            return self._language_relative(query, name)
         if len(found) != 1:
             return None
         sid, (form, hit) = next(iter(found.items()))
+        note = f"'{name.base}' read as '{form}': the same name with another language's INN ending"
         base = Resolution(
             query, "name", "synonym", CONFIDENCE["synonym"], form=name.form, stereo=name.stereo
         )
+        found = _noted(self._pick(base, [sid], hit.matched_name), note)
+        if name.stereo and hit.matched_name != (english := f"{name.stereo}-{form}"):
+            stated = self._stated_in_table(query, english)
+            found = _noted(replace(stated, form=name.form), note) if stated else found
+            found = self._stated_checked(found, english) if not stated else found
+        return found
+
+    def _language_relative(self, query: str, name: NormalisedName) -> Resolution | None:
+        """The stereo relative (:meth:`_stereo_relative`) of the English form of a name in
+        another language's INN form, when all the forms find one substance; uncertain, both
+        readings noted."""
+        answers: dict[str | None, tuple[str, Resolution]] = {}
+        for form in english_forms(name.base):
+            variant = replace(normalise(form), stereo=name.stereo, form=name.form)
+            if (found := self._stereo_relative(query, variant)) is not None:
+                answers.setdefault(found.substance_id, (form, found))
+        if len(answers) != 1:
+            return None
+        form, found = next(iter(answers.values()))
         return _noted(
-            self._pick(base, [sid], hit.matched_name),
+            found,
             f"'{name.base}' read as '{form}': the same name with another language's INN ending",
         )
 
@@ -794,7 +937,17 @@ class Resolver:
         levocetirizine), never of slang known only elsewhere; always uncertain."""
         name = normalise(split_derivative(query.strip())[0])
         near = self.lookups.names.fuzzy(name)
-        if near and not self._near_here(near[:1]):  # it most likely means that slang
+        # nearest to slang known only elsewhere: it most likely means that slang
+        slang = bool(near) and not self._near_here(near[:1])
+        hits = [] if slang else self._near_here(near)
+        by_relative = False
+        # a spelling convention of a stereo relative is less doubt than a typo of another
+        # name (levomentol: (+)-menthol, not levomenol) or than slang known only elsewhere
+        # (mentol: (+)-menthol, not the DEA's 'menthol' for heroin)
+        typo = not hits or spelling_fold(hits[0].matched_name) != spelling_fold(name.key)
+        if typo and (relatives := self._relative_spellings(name)):
+            hits, by_relative = relatives, True
+        if slang and not by_relative:
             return Resolution(
                 query,
                 "name",
@@ -803,13 +956,6 @@ class Resolver:
                 error=f"spelled like '{near[0].matched_name}', a street name known only "
                 f"outside {self.region}: not taken",
             )
-        hits = self._near_here(near)
-        by_relative = False
-        # a spelling convention of a stereo relative is less doubt than a typo of another
-        # name (levomentol: (+)-menthol, not levomenol)
-        typo = not hits or spelling_fold(hits[0].matched_name) != spelling_fold(name.key)
-        if typo and (relatives := self._relative_spellings(name)):
-            hits, by_relative = relatives, True
         read_as = ""
         if not hits and (lettered := self._letter_spellings(name)):
             hits, read_as = lettered
@@ -860,7 +1006,17 @@ class Resolver:
     def _relative_spellings(self, name: NormalisedName) -> list[NameHitLike]:
         """Names the table holds that a stereo-word relative of the name spells by convention
         (cetirizina: levocetirizine), also with a stereo prefix the table gives them
-        (levomentol: (+)-menthol); never slang, never a relative's typo (one step of doubt)."""
+        (levomentol: (+)-menthol), and the names the table holds with a stereo prefix that
+        the name itself spells by convention (mentol: (+)-menthol); never slang, never a
+        relative's typo (one step of doubt)."""
+        own = [  # a name stating its own stereo never takes another's
+            hit
+            for near in (self.lookups.names.spelled(name) if not name.stereo else ())
+            for hit in self.lookups.names.exact(replace(normalise(near.matched_name), stereo="(±)"))
+            if hit.matched_name != near.matched_name
+        ]
+        if own := _not_slang(own):
+            return own
         for relative in stereo_word_relatives(name.base):
             spelled = self.lookups.names.spelled(normalise(relative))
             prefixed = [
@@ -1085,6 +1241,26 @@ def _labelled_parent(parent: Resolution, label: str) -> bool:
     if keys is None or keys.labelled or parent.uncertain:
         return False
     return bool(re.search(rf"{label_element(label)}(?![a-z])", keys.formula))
+
+
+def _one_skeleton(rest: Resolution) -> bool:
+    """Whether a resolution names one skeleton without doubt (its stereo may be in doubt: the
+    stereo relative answered for 'alanine' where the table holds only 'L-alanine')."""
+    return rest.keys is not None and rest.via not in ("fuzzy", "opsin") and not rest.alternatives
+
+
+_MIRROR = "the mirror image of the stereoisomer held, which is shown to have the opposite form"
+_CHIRAL_MARK = re.compile(r"@@?")
+
+
+def _mirrored(smiles: str) -> str:
+    """The mirror image of a SMILES: every tetrahedral centre inverted (double bonds keep
+    their geometry).
+
+    >>> _mirrored("C[C@H](N)C(=O)O"), _mirrored("C[C@@H](N)C(=O)O")
+    ('C[C@@H](N)C(=O)O', 'C[C@H](N)C(=O)O')
+    """
+    return _CHIRAL_MARK.sub(lambda m: "@" if m[0] == "@@" else "@@", smiles)
 
 
 def _not_slang(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
