@@ -13,9 +13,11 @@ a word, not what a sample is), an OPSIN reading of a name with features OPSIN of
 (see :mod:`opsin_checks`), an OPSIN reading of a structure no source holds, and the unlabelled
 parent answered for an isotope-labelled name. Two doubts in
 one answer are not taken: slang known only outside the user's region (a code with digits
-such as 2C-B aside) or a near-spelling of it, a doubtful reading of a structure no source holds
-(the query stays unresolved, what it might mean in its error and notes). A street name is
-read as the user's region reads it (:mod:`regions`): Benelux usage first by default. Facts
+such as 2C-B aside) or a near-spelling of it, slang whose places in the user's region do not
+agree on one substance (or that only a source's note gives there) unless the report's facts
+settle it, a doubtful reading of a structure no source holds (the query stays unresolved, what
+it might mean in its error and notes). A street name is read as the user's region reads it
+(:mod:`regions`): Benelux usage first by default, then names used anywhere. Facts
 that come with a query (the formula and CAS number of a NIST hit line, :class:`QueryFacts`)
 are checked against the answer: an OPSIN reading or a near-spelling they contradict is not
 taken (the query stays unresolved, the conflict in its notes), a table answer they contradict
