@@ -257,11 +257,16 @@ def test_a_street_name_known_only_elsewhere_gives_no_structure_only_its_meanings
     here = Resolver(lookups(), use_opsin=False, region="US").resolve("candy")
     assert (here.substance_id, here.uncertain) == ("mdma", True)
     assert not any("only outside" in n for n in here.notes)
-    codes = SynonymIndex([("2C-B", "amph", "US"), ("cookie", "mdma", "US")])
-    europe = Resolver(Lookups(codes, {}, {}, lambda c: [], KEYS.get), use_opsin=False)
+    codes = SynonymIndex([("2C-B", "amph", "US"), ("cookie", "mdma", "US"), ("51s", "mdma", "US")])
+    named = {"amph": "2C-B", "mdma": "MDMA"}
+    europe = Resolver(
+        Lookups(codes, {}, {}, lambda c: [], KEYS.get, name_of=named.__getitem__), use_opsin=False
+    )
     code = europe.resolve("2C-B")
     assert (code.substance_id, code.uncertain) == ("amph", True)
     assert "only outside Europe" in code.notes[-1]
+    # slang with a number that is no code of its substance ('51s' for crack) is slang
+    assert not europe.resolve("51s").resolved
     # an alias form: the foreign slang part gives nothing, the code settles it
     assert europe.resolve("cookie (2C-B)").substance_id == "amph"
 

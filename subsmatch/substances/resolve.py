@@ -638,7 +638,7 @@ class Resolver:
             )
         if choice.elsewhere:
             meanings = self._meanings(hits, [*chosen, *others])
-            if _code(name.key):  # a code (2C-B) names one structure
+            if _code(name.key, self.lookups.name_of(chosen[0])):  # a code (2C-B): one structure
                 return _doubted(
                     resolution,
                     f"'{name.key}' is a street name only outside {self.region}: " + meanings,
@@ -1132,9 +1132,16 @@ def _not_slang(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
     return [hit for hit in hits if hit.regions >= ANYWHERE]
 
 
-def _code(key: str) -> bool:
-    """A code with digits (2C-B) names one structure wherever it is used."""
-    return any(c.isdigit() for c in key)
+def _code(key: str, name: str) -> bool:
+    """A code with digits (2C-B, '2-CB' for 2C-B) names one structure wherever it is used: its
+    digits are those of its substance's name. Slang with numbers ('51s' for crack, '30s' for
+    oxycodone tablets) is slang.
+
+    >>> _code("2-cb", "2C-B"), _code("4-fmp", "4-Fluoroamphetamine"), _code("51s", "Cocaine")
+    (True, True, False)
+    """
+    digits = re.findall(r"\d+", key)
+    return bool(digits) and set(digits) <= set(re.findall(r"\d+", name))
 
 
 def _slang(key: str, hits: Sequence[NameHitLike]) -> bool:
