@@ -38,16 +38,13 @@ def test_with_region_us_the_us_meaning_is_answered_uncertain(db_url):
     assert row["status"] == "controlled"
 
 
-def test_an_ambiguous_us_word_gives_its_alternatives(db_url):
+def test_an_ambiguous_us_word_gives_its_meanings_not_one_of_them(db_url):
+    """'chiva' is heroin and cocaine in the US rows: a street name with two meanings where the
+    user is gives no structure (two doubts), only its meanings."""
     code, row = checked(db_url, "chiva", "--region", "us")
-    assert code == 0
-    resolved = row["resolved"]
-    meanings = {
-        resolved["name"].casefold(),
-        *(a["name"].casefold() for a in resolved["alternatives"]),
-    }
-    assert meanings == {"heroin", "cocaine"}
-    assert resolved["uncertain"] and resolved["confidence"] <= 0.5
+    assert code == EXIT_UNRESOLVED and row["resolved"] is None
+    error = row["error"].casefold()
+    assert "several substances in us" in error and "heroin" in error and "cocaine" in error
 
 
 def test_the_option_comes_before_the_environment(db_url, monkeypatch):

@@ -185,15 +185,64 @@ def test_a_street_name_follows_the_users_region() -> None:
 
 
 def test_without_a_region_every_meaning_counts() -> None:
+    """With no preference, every place counts: 'speed' is amphetamine in some and
+    methamphetamine in others, so no single meaning is taken; its meanings are named."""
     anywhere = Resolver(lookups(), use_opsin=False, region="any")
     r = anywhere.resolve("speed")
-    assert r.uncertain and {r.substance_id, *r.alternatives} == {"amph", "meth"}
+    assert not r.resolved
+    assert "several substances in any (amph (BE, NL); meth (DE, US))" in (r.error or "")
 
 
-def test_meanings_that_disagree_in_the_region_stay_ambiguous(resolver: Resolver) -> None:
+def test_meanings_that_disagree_in_the_region_are_not_taken(resolver: Resolver) -> None:
+    """A street name the user's region gives two substances (NL 'miauw miauw': 3-MMC and
+    4-MMC) is two doubts: what is sold under the word, and which meaning: unresolved, both
+    meanings in the error, unless the report's facts settle it."""
     r = resolved(resolver, "miauw miauw")
-    assert r.uncertain and {r.substance_id, *r.alternatives} == {"3mmc", "4mmc"}
-    assert r.confidence == 0.5
+    assert not r.resolved and r.alternatives == ()
+    assert "(3mmc (NL); 4mmc (NL)): no single one is taken" in (r.error or "")
+    settled = resolved(resolver, "miauw miauw", QueryFacts(formula="C11H15NO"))
+    assert not settled.resolved  # the formula fits both isomers: it settles nothing
+    assert "the report's formula C11H15NO agrees with 3mmc, 4mmc" in settled.notes
+    us = Resolver(lookups(), use_opsin=False, region="US")  # one meaning in the US: taken
+    assert us.resolve("speed").substance_id == "meth"
+
+
+def test_a_meaning_every_place_of_the_tier_gives_is_taken() -> None:
+    """Of the places of the first tier that uses a name, the meaning they all give is the
+    one answered; a meaning only some give is an alternative noted, not a contest."""
+    index = SynonymIndex([("pep", "amph", "UK"), ("pep", "amph", "DE"), ("pep", "meth", "DE")])
+    found = Lookups(index, {}, {}, lambda c: [], KEYS.get)
+    nl = Resolver(found, use_opsin=False, region="NL").resolve("pep")
+    assert (nl.substance_id, nl.uncertain) == ("amph", True)
+    assert any("also means meth (DE)" in n for n in nl.notes)
+    de = Resolver(found, use_opsin=False, region="DE").resolve("pep")
+    assert not de.resolved and "several substances in DE" in (de.error or "")
+
+
+def test_a_meaning_only_a_note_reports_contests_but_is_never_answered() -> None:
+    """A region marked reported ("FR?": a source's note says the name also means it there)
+    makes the row's meaning there doubtful, and alone is no answer."""
+    index = SynonymIndex(
+        [("roche", "cocaine", "FR"), ("roche", "fluni", "FR?"), ("paste", "amph", "NL?")]
+    )
+    found = Lookups(index, {}, {}, lambda c: [], {"cocaine": None, "fluni": None}.get)
+    fr = Resolver(found, use_opsin=False, region="FR")
+    assert not fr.resolve("roche").resolved
+    assert "fluni (FR by a note)" in (fr.resolve("roche").error or "")
+    nl = Resolver(found, use_opsin=False, region="NL").resolve("paste")
+    assert not nl.resolved and "in NL only by a source's note (amph (NL by a note))" in nl.error
+
+
+def test_a_users_own_usage_comes_before_a_name_used_anywhere() -> None:
+    """A list that carries slang as a name ("love drug" for MDA) does not override what the
+    word means where the user is; where the user's region has no usage, the list's name is
+    answered."""
+    index = SynonymIndex([("love drug", "mda", ""), ("love drug", "mdma", "UK")])
+    found = Lookups(index, {}, {}, lambda c: [], KEYS.get)
+    assert Resolver(found, use_opsin=False, region="UK").resolve("love drug").substance_id == (
+        "mdma"
+    )
+    assert Resolver(found, use_opsin=False).resolve("love drug").substance_id == "mda"
 
 
 def test_a_street_name_known_only_elsewhere_gives_no_structure_only_its_meanings(
@@ -208,11 +257,16 @@ def test_a_street_name_known_only_elsewhere_gives_no_structure_only_its_meanings
     here = Resolver(lookups(), use_opsin=False, region="US").resolve("candy")
     assert (here.substance_id, here.uncertain) == ("mdma", True)
     assert not any("only outside" in n for n in here.notes)
-    codes = SynonymIndex([("2C-B", "amph", "US"), ("cookie", "mdma", "US")])
-    europe = Resolver(Lookups(codes, {}, {}, lambda c: [], KEYS.get), use_opsin=False)
+    codes = SynonymIndex([("2C-B", "amph", "US"), ("cookie", "mdma", "US"), ("51s", "mdma", "US")])
+    named = {"amph": "2C-B", "mdma": "MDMA"}
+    europe = Resolver(
+        Lookups(codes, {}, {}, lambda c: [], KEYS.get, name_of=named.__getitem__), use_opsin=False
+    )
     code = europe.resolve("2C-B")
     assert (code.substance_id, code.uncertain) == ("amph", True)
     assert "only outside Europe" in code.notes[-1]
+    # slang with a number that is no code of its substance ('51s' for crack) is slang
+    assert not europe.resolve("51s").resolved
     # an alias form: the foreign slang part gives nothing, the code settles it
     assert europe.resolve("cookie (2C-B)").substance_id == "amph"
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from subsmatch.compile.identify import Decision, Reading, read_names
 from subsmatch.compile.merge import Dropped, NameEntry, Substance, index_names
 from subsmatch.compile.read.text import name_and_aliases
+from subsmatch.compile.read.vocabulary import label_heads
 from subsmatch.compile.records import Row
 from subsmatch.compile.roles import SourceRole
 from subsmatch.substances.names import name_key, normalise
@@ -76,7 +77,7 @@ def label_targets(label: str, index: dict[str, set[str]]) -> list[str]:
     if len(parts) > 1:
         targets = [_unique(part, index) for part in parts]
         return sorted(t for t in targets if t) if all(targets) else []
-    for name in names:
+    for name in [*names, *label_heads(label)]:
         if target := _unique(name, index):
             return [target]
     return []

@@ -17,9 +17,11 @@ a word, not what a sample is), an OPSIN reading of a name with features OPSIN of
 (see :mod:`opsin_checks`), an OPSIN reading of a structure no source holds, and the unlabelled
 parent answered for an isotope-labelled name. Two doubts in
 one answer are not taken: slang known only outside the user's region (a code with digits
-such as 2C-B aside) or a near-spelling of it, a doubtful reading of a structure no source holds
-(the query stays unresolved, what it might mean in its error and notes). A street name is
-read as the user's region reads it (:mod:`regions`): Benelux usage first by default. Facts
+such as 2C-B aside) or a near-spelling of it, slang whose places in the user's region do not
+agree on one substance (or that only a source's note gives there) unless the report's facts
+settle it, a doubtful reading of a structure no source holds (the query stays unresolved, what
+it might mean in its error and notes). A street name is read as the user's region reads it
+(:mod:`regions`): Benelux usage first by default, then names used anywhere. Facts
 that come with a query (the formula and CAS number of a NIST hit line, :class:`QueryFacts`)
 are checked against the answer: an OPSIN reading or a near-spelling they contradict is not
 taken (the query stays unresolved, the conflict in its notes), a table answer they contradict
@@ -65,7 +67,10 @@ from subsmatch.substances.opsin import names_to_smiles, uninvert_cas_name
 from subsmatch.substances.regions import (
     ANYWHERE,
     DEFAULT_REGION,
+    Choice,
     canonical_region,
+    choose,
+    places_shown,
     preference,
     tier_of,
 )
@@ -145,6 +150,9 @@ class Resolution:
     # an OPSIN reading whose skeleton no source holds: nothing corroborates it (yet)
     unheld: bool = False
     risky: bool = False  # an OPSIN reading of a name with features OPSIN often misreads
+    # a street name whose meanings the user's region leaves open: why (taken only when the
+    # report's facts settle which meaning)
+    contested: str = ""
 
     @property
     def resolved(self) -> bool:
@@ -761,7 +769,8 @@ class Resolver:
         base = Resolution(
             query, "name", "synonym", CONFIDENCE["synonym"], form=name.form, stereo=name.stereo
         )
-        chosen, others, elsewhere = self._by_region(hits)
+        choice = self._by_region(hits)
+        chosen, others = list(choice.chosen or choice.contested), list(choice.others)
         matched = next(h.matched_name for h in hits if h.substance_id == chosen[0])
         resolution = self._pick(base, chosen, matched)
         if name.stereo and all(normalise(h.matched_name).key != name.key for h in hits):
@@ -770,9 +779,9 @@ class Resolver:
                 f"stereo prefix '{name.stereo}' not in the reference name; matched "
                 f"'{matched}', which the lists cover with its isomers",
             )
-        if elsewhere:
+        if choice.elsewhere:
             meanings = self._meanings(hits, [*chosen, *others])
-            if any(c.isdigit() for c in name.key):  # a code (2C-B) names one structure
+            if _code(name.key, self.lookups.name_of(chosen[0])):  # a code (2C-B): one structure
                 return _doubted(
                     resolution,
                     f"'{name.key}' is a street name only outside {self.region}: " + meanings,
@@ -787,7 +796,11 @@ class Resolver:
                 error=f"'{name.key}' is a street name only outside {self.region} "
                 f"(there: {meanings}): not taken",
             )
-        if _slang(name.key, [h for h in hits if h.substance_id in chosen]):
+        if choice.contested:
+            return self._contested(resolution, name, hits, choice)
+        # slang of another substance makes a list's name doubtful too ("love drug": the
+        # DEA's list gives MDA, UK and US slang MDMA)
+        if _slang(name.key, hits):
             resolution = _doubted(
                 resolution,
                 f"'{name.key}' is a street name: it says what is sold under it, not what a "
@@ -800,28 +813,39 @@ class Resolver:
             resolution = replace(resolution, alternatives=resolution.alternatives + tuple(others))
         return _noted(resolution, f"elsewhere '{name.key}' also means {meanings}")
 
-    def _by_region(self, hits: Sequence[NameHitLike]) -> tuple[list[str], list[str], bool]:
-        """The meanings of the user's most preferred region that has any, the other meanings,
-        and whether the chosen ones are known only outside the user's region."""
-        if all(hit.regions is ANYWHERE for hit in hits):  # no street name among them
-            return sorted({hit.substance_id for hit in hits}), [], False
+    def _by_region(self, hits: Sequence[NameHitLike]) -> Choice:
+        """What the name means for the user (:func:`regions.choose`): stereoisomers are one
+        meaning."""
         regions: dict[str, frozenset[str]] = {}
         for hit in hits:
             regions[hit.substance_id] = regions.get(hit.substance_id, frozenset()) | hit.regions
-        tier = {sid: tier_of(r, self._tiers) for sid, r in regions.items()}
-        best = min(tier.values())
-        chosen = sorted(sid for sid, t in tier.items() if t == best)
-        others = sorted(sid for sid, t in tier.items() if t != best)
-        return chosen, others, bool(self._tiers) and best == len(self._tiers)
+        return choose(regions, self._tiers, self._skeleton_of)
+
+    def _skeleton_of(self, substance_id: str) -> str:
+        keys = self.lookups.structure_of(substance_id)
+        return keys.connectivity if keys is not None else substance_id
+
+    def _contested(
+        self, picked: Resolution, name: NormalisedName, hits: Sequence[NameHitLike], choice: Choice
+    ) -> Resolution:
+        """A street name whose places in the user's first tier that uses it do not agree on one
+        substance (or that only a note gives): what is sold under a word, and which meaning
+        of the word, are both open: two doubts. Its meanings stay as alternatives, for the
+        report's facts to settle (:meth:`_checked`); unsettled, it is not taken (:func:`_taken`)."""
+        meanings = self._meanings(hits, choice.contested)
+        if choice.several:
+            why = f"'{name.key}' is a street name for several substances in {self.region} "
+        else:
+            why = f"'{name.key}' is a street name in {self.region} only by a source's note "
+        why += f"({meanings}): no single one is taken"
+        return replace(_doubted(picked, why), contested=why)
 
     def _meanings(self, hits: Sequence[NameHitLike], ids: Iterable[str]) -> str:
         """ "methamphetamine (DE, US); cocaine (US)": what the name means where."""
         shown = []
         for sid in ids:
-            where = sorted(
-                {r or "anywhere" for h in hits if h.substance_id == sid for r in h.regions}
-            )
-            shown.append(f"{self.lookups.name_of(sid)} ({', '.join(where)})")
+            where = places_shown(r for h in hits if h.substance_id == sid for r in h.regions)
+            shown.append(f"{self.lookups.name_of(sid)} ({where})")
         return "; ".join(shown)
 
     def _alias(self, query: str, name: NormalisedName, parts: tuple[str, ...]) -> Resolution | None:
@@ -852,7 +876,8 @@ class Resolver:
                     *(f"'{p}' is not in the reference data; the rest names it" for p in unknown),
                 )
             return _noted(
-                agreed, " and ".join(f"'{p}'" for p, _ in found) + " name the same substance"
+                agreed,
+                " and ".join(f"'{p}'" for p, _ in found) + " name the same substance",
             )
         candidates = sorted(shared) or sorted(set.union(*meanings))
         ambiguous = self._pick(
@@ -1068,7 +1093,7 @@ class Resolver:
         if agree[0] is None and not any(agree[1:]):
             return _noted(resolution, f"the report's {said} could not be checked")
         if agree[0] and not any(agree[1:]):
-            settled = replace(resolution, alternatives=(), unheld=False)
+            settled = replace(resolution, alternatives=(), unheld=False, contested="")
             if resolution.unheld and not resolution.risky:  # the report is the second fact
                 settled = replace(settled, doubtful=False, confidence=CONFIDENCE["opsin"])
             if resolution.alternatives:
@@ -1081,8 +1106,12 @@ class Resolver:
         if agreeing:  # another meaning agrees, or several do
             ids = [candidates[i] for i in agreeing]
             chosen = self._pick(
-                replace(resolution, alternatives=()), ids, resolution.matched_name or ""
-            )  # type: ignore[arg-type]
+                replace(
+                    resolution, alternatives=(), contested=resolution.contested * (len(ids) > 1)
+                ),
+                ids,  # type: ignore[arg-type]
+                resolution.matched_name or "",
+            )
             note = f"the report's {said} agrees with {', '.join(map(self.lookups.name_of, ids))}"  # type: ignore[arg-type]
             return _noted(chosen, note)
         conflict = (
@@ -1191,7 +1220,17 @@ def _ester_checked(resolution: Resolution) -> Resolution:
 
 def _taken(resolution: Resolution) -> Resolution:
     """An OPSIN reading with two doubts is not taken: the name has a feature OPSIN often
-    misreads, and neither a source nor the report's facts hold the structure it read."""
+    misreads, and neither a source nor the report's facts hold the structure it read. Nor is
+    a street name whose meanings in the user's region the facts did not settle."""
+    if resolution.contested:
+        return Resolution(
+            resolution.query,
+            resolution.kind,
+            form=resolution.form,
+            stereo=resolution.stereo,
+            error=resolution.contested,
+            notes=resolution.notes,
+        )
     if not (resolution.via == "opsin" and resolution.unheld and resolution.risky):
         return resolution
     reading = resolution.keys.smiles if resolution.keys else ""
@@ -1267,6 +1306,18 @@ def _not_slang(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
     """The hits of names used anywhere: slang has no stereoisomers ("levomenthol" is not the
     DEA's "menthol" for heroin)."""
     return [hit for hit in hits if hit.regions >= ANYWHERE]
+
+
+def _code(key: str, name: str) -> bool:
+    """A code with digits (2C-B, '2-CB' for 2C-B) names one structure wherever it is used: its
+    digits are those of its substance's name. Slang with numbers ('51s' for crack, '30s' for
+    oxycodone tablets) is slang.
+
+    >>> _code("2-cb", "2C-B"), _code("4-fmp", "4-Fluoroamphetamine"), _code("51s", "Cocaine")
+    (True, True, False)
+    """
+    digits = re.findall(r"\d+", key)
+    return bool(digits) and set(digits) <= set(re.findall(r"\d+", name))
 
 
 def _slang(key: str, hits: Sequence[NameHitLike]) -> bool:
