@@ -27,7 +27,7 @@ def test_slang_of_another_region_is_not_answered_by_default(db_url):
     code, row = checked(db_url, "big h")
     assert code == EXIT_UNRESOLVED
     assert row["status"] == "unresolved" and row["resolved"] is None
-    assert "outside Europe" in row["error"] and "HEROIN (US)" in row["error"]
+    assert "outside Europe" in row["error"] and "Heroin (US)" in row["error"]
 
 
 def test_with_region_us_the_us_meaning_is_answered_uncertain(db_url):
@@ -57,7 +57,7 @@ def test_the_option_comes_before_the_environment(db_url, monkeypatch):
 def test_explain_takes_the_region(db_url):
     code, out = run(db_url, "explain", "big h", "--region", "US")
     assert code == 0, out
-    assert "HEROIN" in out and "UNCERTAIN" in out
+    assert "Heroin" in out and "UNCERTAIN" in out
 
 
 def test_an_unknown_region_is_a_usage_error_with_the_fix(db_url):

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from subsmatch.compile.curate import Curation, Override, apply_overrides, classify_materials
 from subsmatch.compile.dating import DatingReport, combine, date_listings
 from subsmatch.compile.identify import Decision, Fact, Ident, ident_of
-from subsmatch.compile.merge import merge
+from subsmatch.compile.merge import merge, unplace_unnamed_listings
 from subsmatch.compile.names import (
     NameReport,
     attach_label_rows,
@@ -532,3 +532,50 @@ def test_an_entry_a_person_could_not_settle_is_excepted_from_the_name_only_share
     assert (table[0]["name_only"], table[0]["name_only_excepted"]) == (1, 1)
     excepted = detail["CN|precursors 3"]["excepted_entries"]
     assert [(e["name"], e["reason"]) for e in excepted] == [("doubted name", reason)]
+
+
+def test_a_structure_one_unreviewed_drawing_alone_gives_is_in_doubt():
+    """Global-Chem's EU NPS table drew 'Spice' as a terpene: a name the identified rows tie to
+    the drawing echoes it, and only an independent fact (an identity list's structure, OPSIN's
+    reading, a drawing of another provenance) vouches for it."""
+    roles = {
+        **ROLES,
+        "nps": SourceRole("nps", "gc", "control", "unreviewed", True, "en", None, "", "GC"),
+        "known": SourceRole("known", "kn", "identity", "from_knowledge", False, "en", None, ""),
+    }
+    drawn = Fact("given:unreviewed", ident_of(GBL), "given structure")
+    rows = [
+        Row("nps", 2, [Name("Spice")], structure=GBL.smiles),
+        Row("list", 3, [Name("Spice")], listings=[Listing("BE", "BE Annex IVb", "NPS")]),
+    ]
+    echo = Decision(drawn.ident, (Fact("name", drawn.ident, "name 'Spice'"),), (), "agreement")
+    decisions = {0: Decision(drawn.ident, (drawn,), (), "given"), 1: echo}
+    alone = merge(rows, roles, decisions, {0: drawn}).substances[f"ik:{GBL.inchikey}"]
+    assert alone.structure_doubt == "its structure is drawn by one unreviewed source alone (nps:2)"
+
+    second = Fact("given:from_knowledge", drawn.ident, "given structure")
+    rows.append(Row("known", 4, [Name("gamma-butyrolactone")], structure=GBL.smiles))
+    decisions[2] = Decision(drawn.ident, (second, Fact("cas", drawn.ident, "CAS 96-48-0")), (), "")
+    vouched = merge(rows, roles, decisions, {0: drawn, 2: second}).substances[f"ik:{GBL.inchikey}"]
+    assert vouched.structure_doubt == ""
+    trusted = merge(rows[:1], ROLES | roles, {0: given(GBL)}, {0: given(GBL).support[0]})
+    assert trusted.substances[f"ik:{GBL.inchikey}"].structure_doubt == ""
+
+
+def test_a_listing_on_a_structure_none_of_whose_names_stayed_is_not_placed():
+    """A list lists what it names: when a drawing's only name goes to the substance that
+    carries it more strongly, the drawing keeps no listing (nothing named it), and the audit
+    says so."""
+    rows = [
+        Row("ident", 2, [Name("MPPP")], structure=GHB.smiles),
+        Row("list", 3, [Name("mppp")], listings=[Listing("US", "CSA Schedule I", "")]),
+    ]
+    decisions = {0: given(GHB), 1: given(GBL)}
+    merged = merge(rows, ROLES, decisions, {0: given(GHB).support[0], 1: given(GBL).support[0]})
+    drawn = merged.substances[f"ik:{GBL.inchikey}"]
+    drawn.names.clear()  # the names step gave 'mppp' to the substance carrying it more strongly
+    dropped = unplace_unnamed_listings(merged.substances)
+    assert drawn.listings == [] and [(d.ref, d.what) for d in dropped] == [
+        ("list:3", "listing US: CSA Schedule I")
+    ]
+    assert merged.substances[f"ik:{GHB.inchikey}"].names  # a named substance keeps its own

@@ -3,6 +3,8 @@ index, real OPSIN (``opsin`` mark). Each rule with an example and a near miss.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from subsmatch.matchers.names import SynonymIndex
@@ -583,3 +585,16 @@ def test_an_inn_in_another_language_s_form_is_its_english_name(query: str, expec
     # two substances among the forms, or slang: not read so
     assert plain.resolve("Lysinum").via != "synonym"
     assert plain.resolve("tinum").via != "synonym"
+
+
+def test_an_answer_whose_structure_one_unreviewed_drawing_alone_gives_is_uncertain() -> None:
+    """The reference says which structures rest on one unreviewed source's drawing: an answer
+    of one of them, by name, CAS number or structure, is uncertain and says why (once)."""
+    doubt = {"4fphp": "its structure is drawn by one unreviewed source alone (nps:7)"}
+    doubting = replace(lookups(), structure_doubt=lambda sid: doubt.get(sid, ""))
+    resolver = Resolver(doubting, use_opsin=False)
+    for query in ("4-F-α-PHP", KEYS["4fphp"].smiles):
+        r = resolver.resolve(query)
+        assert (r.substance_id, r.uncertain) == ("4fphp", True), query
+        assert r.notes.count(f"4fphp: {doubt['4fphp']}") == 1
+    assert not resolver.resolve("fentanyl").uncertain

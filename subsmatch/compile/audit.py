@@ -97,6 +97,11 @@ def assemble(
             for d in [*curation.dropped, *merged.dropped, *names.dropped]
         ],
         "contradicted_kept": names.contradicted_kept,
+        "unconfirmed_structures": [
+            {"substance_id": sid, "reason": s.structure_doubt}
+            for sid, s in sorted(merged.substances.items())
+            if s.structure_doubt
+        ],
         "notices_not_placed": notices_not_placed(rows, merged.by_row, roles),
         "not_loaded": not_loaded(rows),
         "overrides": [
@@ -212,6 +217,11 @@ def render_report(
             ],
         ),
         _section("Names contradicted by their OPSIN reading, kept", audit["contradicted_kept"]),
+        _section(
+            "Structures one unreviewed drawing alone gives (answers of them are uncertain; "
+            "compile/corroboration.py)",
+            [f"{u['substance_id']}: {u['reason']}" for u in audit["unconfirmed_structures"]],
+        ),
         _section(
             "Notice names not placed on a structure",
             [

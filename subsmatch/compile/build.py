@@ -96,6 +96,7 @@ def names_step(build: Build) -> None:
     names.drop_ester_names(substances, report)
     report.vocabulary_names_trimmed = names.trim_vocabulary_names(substances, build.roles)
     names.report_ambiguous_street(substances, report)
+    report.dropped += merge.unplace_unnamed_listings(substances)
 
 
 def date_step(build: Build) -> None:

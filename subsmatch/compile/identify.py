@@ -684,7 +684,7 @@ def read_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Readin
             keys = keys_of(without_stereo(smiles) if flat else smiles)
         except StructureError:
             continue
-        if keys.labelled and not _ISOTOPE_WORDS.search(pair[0]):
+        if keys.labelled and not _states_label(Name(pair[0])):
             risks.append("isotopes the name does not mention")
         if flattened:
             notes.append("α/β descriptors not read: stereo left open")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from subsmatch.compile.corroboration import structure_doubt
 from subsmatch.compile.identify import Decision, Fact, Ident
 from subsmatch.compile.records import Listing, Name, Row
 from subsmatch.compile.roles import SourceRole
@@ -35,6 +36,7 @@ class Substance:
     structure_source: str = ""
     material: str = ""
     unsettled: str = ""  # why a person could not settle it (a row's curated reason)
+    structure_doubt: str = ""  # why its structure is in doubt (compile/corroboration.py)
     names: list[NameEntry] = field(default_factory=list)
     unindexed: list[NameEntry] = field(default_factory=list)  # a display name, not a key
     cas: dict[str, str] = field(default_factory=dict)  # CAS -> the row that gave it
@@ -211,7 +213,38 @@ def merge(
                 for f in decisions[i].support
             ]
             substance.structure_source = "agreement: " + "; ".join(sorted(set(support))[:4])
+    identified: dict[str, list[int]] = defaultdict(list)
+    for i, sid in sorted(by_row.items()):
+        if i in decisions:
+            identified[sid].append(i)
+    for substance in substances.values():
+        if substance.keys is not None:
+            substance.structure_doubt = structure_doubt(
+                ((rows[i], decisions[i].support) for i in identified[substance.id]), roles
+            )
     return Merged(substances, by_row, dropped, unidentified_vocabulary)
+
+
+def unplace_unnamed_listings(substances: dict[str, Substance]) -> list[Dropped]:
+    """Listings left on a structure none of whose names stayed (each went to a substance that
+    carries it more strongly): a list lists what it names, so such a listing is not placed on
+    the drawing (Global-Chem draws the CSA's 'mppp' as another opioid; MPPP keeps the DEA's
+    own listing). Returns what was taken off, for the audit."""
+    dropped = []
+    for sid, substance in substances.items():
+        if (
+            substance.ident is None
+            or substance.names
+            or substance.unindexed
+            or not substance.listings
+        ):
+            continue
+        for listing, row in substance.listings:
+            what = f"listing {listing.jurisdiction}: {listing.list}"
+            why = "none of the names of this structure stayed on it: the listing names nothing here"
+            dropped.append(Dropped(row.ref, what, sid, why))
+        substance.listings = []
+    return dropped
 
 
 def index_names(

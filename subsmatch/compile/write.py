@@ -44,6 +44,7 @@ SCHEMAS = {
             ("structure_source", pa.string()),
             ("inchikey_only", pa.bool_()),
             ("material", pa.string()),
+            ("structure_doubt", pa.string()),
         ]
     ),
     "names": pa.schema(
@@ -106,16 +107,50 @@ SCHEMAS = {
 }
 
 
+_WORD_PREFIXES = frozenset({"alpha", "beta", "gamma", "ortho", "meta", "para", "nor", "iso"})
+
+
 def display_case(name: str) -> str:
-    """All-capital names from lists read better in title case; codes stay as written.
+    """All-capital names from lists read better in title case; codes stay as written: a name
+    with a digit, a short word, or a part of at most five letters that is no prefix word
+    (ADB-BUTINACA, CUMYL-THPINACA).
 
     >>> display_case("LEVOMETHORPHAN"), display_case("MDMA"), display_case("4-FIBF")
     ('Levomethorphan', 'MDMA', '4-FIBF')
+    >>> display_case("ADB-BUTINACA"), display_case("BETA-HYDROXYFENTANYL")
+    ('ADB-BUTINACA', 'Beta-hydroxyfentanyl')
     """
-    letters = re.sub(r"[^A-Za-z]", "", name)
-    if name.isupper() and len(letters) > 6 and not re.search(r"\d", name):
+    parts = [p for p in re.split(r"[^A-Za-z]+", name) if p]
+    code_part = any(len(p) <= 5 and p.lower() not in _WORD_PREFIXES for p in parts)
+    if name.isupper() and len("".join(parts)) > 6 and not code_part and not re.search(r"\d", name):
         return name.capitalize()
     return name
+
+
+def _inner_capital(text: str) -> bool:
+    """A capital after a small letter: a casing someone chose (MiPT, CUMYL-PeGACLONE)."""
+    return bool(re.search(r"[^\W\d_A-Z][^A-Za-z]*[A-Z]", text))
+
+
+def cased(best: str, same: list[str]) -> str:
+    """The casing to show of a name, among the ways the sources write it (``same``: the same
+    text, case aside): a name printed in capitals or in small letters takes a source's mixed
+    casing where there is one, a casing with an inner capital first; else capitals over small
+    letters.
+
+    >>> cased("HEROIN", ["HEROIN", "Heroin", "heroin"]), cased("MIPT", ["MIPT", "MiPT"])
+    ('Heroin', 'MiPT')
+    >>> cased("mdpv", ["mdpv", "MDPV"]), cased("ADB-BUTINACA", ["ADB-BUTINACA"])
+    ('MDPV', 'ADB-BUTINACA')
+    """
+    if best not in (best.upper(), best.lower()):
+        return best
+    mixed = [v for v in same if v not in (v.upper(), v.lower())]
+    if mixed:
+        return min(mixed, key=lambda v: (not _inner_capital(v), v))
+    if best == best.lower():
+        return min((v for v in same if v != v.lower()), default=best)
+    return best
 
 
 def preferred_name(substance: Substance, roles: dict[str, SourceRole]) -> str:
@@ -151,12 +186,8 @@ def preferred_name(substance: Substance, roles: dict[str, SourceRole]) -> str:
         )
 
     best = min(entries, key=score).name.text
-    variants = [
-        e.name.text
-        for e in entries
-        if normalise(e.name.text).key == normalise(best).key and e.name.text != e.name.text.lower()
-    ]
-    return display_case(best if best != best.lower() or not variants else min(variants))
+    same = [e.name.text for e in entries if e.name.text.casefold() == best.casefold()]
+    return display_case(cased(best, same))
 
 
 def substance_rows(substances: dict[str, Substance], roles: dict[str, SourceRole]) -> list[dict]:
@@ -179,6 +210,7 @@ def substance_rows(substances: dict[str, Substance], roles: dict[str, SourceRole
                 "structure_source": s.structure_source,
                 "inchikey_only": bool(s.ident and k is None),
                 "material": s.material,
+                "structure_doubt": s.structure_doubt,
             }
         )
     return rows

@@ -148,6 +148,7 @@ class Checker:
             structure_of=self._structure_of,
             name_of=lambda sid: reference.substances[sid].name,
             inchikey_of=lambda sid: reference.substances[sid].inchikey or None,
+            structure_doubt=lambda sid: reference.substances[sid].structure_doubt,
             standard=reference_parents.Parents(reference) if self.precomputed else {},
         )
         return Resolver(lookups, use_opsin=self.use_opsin, region=self.region, kept=self.kept)

@@ -135,6 +135,13 @@ def render(audit: Audit, jurisdiction: str | None = None, list_name: str | None 
         ),
         ("synonyms contradicted by their OPSIN reading, kept", audit.section("contradicted_kept")),
         (
+            "structures one unreviewed drawing alone gives (answers of them are uncertain)",
+            [
+                f"{u['substance_id']}: {u['reason']}"
+                for u in audit.section("unconfirmed_structures")
+            ],
+        ),
+        (
             "notice names not placed on a structure",
             [
                 f"{n['row']} {', '.join(n['names'][:3])}: {n['notice']}"

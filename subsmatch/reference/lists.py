@@ -49,6 +49,7 @@ class SubstanceRecord:
     structure_source: str
     inchikey_only: bool = False  # known only by its InChIKey (no drawable structure)
     material: str = ""  # plant, preparation or group: an entry that names no single structure
+    structure_doubt: str = ""  # why its structure is in doubt: one unreviewed drawing alone
 
     @property
     def keys(self) -> StructureKeys | None:

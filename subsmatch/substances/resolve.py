@@ -125,6 +125,8 @@ class Lookups:
     structure_of: Callable[[str], StructureKeys | None]  # substance id -> keys, if any
     name_of: Callable[[str], str] = str  # substance id -> its name, for notes
     inchikey_of: Callable[[str], str | None] = lambda _: None  # substance id -> its InChIKey
+    # substance id -> why its structure is in doubt ("" when not): one unreviewed drawing alone
+    structure_doubt: Callable[[str], str] = lambda _: ""
     # SMILES whose standardisation is known to give these keys (reference structures)
     standard: Mapping[str, StructureKeys] = field(default_factory=dict)
 
@@ -230,7 +232,10 @@ class Resolver:
         need = [text for text, resolution in first.items() if resolution is None]
         first.update(zip(need, self._by_opsin_or_fuzzy(need), strict=True))
         resolved = self._by_stated_stereo(self._by_parent(first))  # type: ignore[arg-type]
-        return {text: self._derivative_noted(resolution) for text, resolution in resolved.items()}
+        return {
+            text: self._structure_doubted(self._derivative_noted(resolution))
+            for text, resolution in resolved.items()
+        }
 
     def _by_parent(self, resolved: dict[str, Resolution]) -> dict[str, Resolution]:
         """Names of an isotope-labelled form or of an ion (:mod:`labels`) that resolved to
@@ -1075,6 +1080,16 @@ class Resolver:
             f"a {derivative} (as measured after derivatisation): resolved as its analyte "
             f"'{parent}'",
         )
+
+    def _structure_doubted(self, resolution: Resolution) -> Resolution:
+        """An answer whose structure rests on one unreviewed drawing alone (the reference says
+        why: :mod:`subsmatch.compile.corroboration`) is uncertain, once, with the reason."""
+        sid = resolution.substance_id
+        doubt = self.lookups.structure_doubt(sid) if sid else ""
+        if not doubt:
+            return resolution
+        note = f"{self.lookups.name_of(sid)}: {doubt}"  # type: ignore[arg-type]
+        return resolution if note in resolution.notes else _doubted(resolution, note)
 
     # --- facts that come with the query -------------------------------------------------------
 
