@@ -441,6 +441,22 @@ class AnalogueIndex:
         return np.array([m.connectivity for m in self.members])
 
     @cached_property
+    def tie_rank(self) -> np.ndarray:
+        """Each member's place by name (then id): members of equal similarity are listed in
+        this order, the same whatever else the reference holds."""
+        order = sorted(
+            range(len(self.members)),
+            key=lambda i: (self.members[i].name.casefold(), self.members[i].substance_id),
+        )
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return rank
+
+    def nearest_first(self, score: np.ndarray) -> np.ndarray:
+        """Member indices by ``score``, highest first, equal scores by :attr:`tie_rank`."""
+        return np.lexsort((self.tie_rank, -score))
+
+    @cached_property
     def member_class(self) -> list[str]:
         return [classify(mol, self.classes).name for mol in self.mols]
 
@@ -485,7 +501,7 @@ class AnalogueIndex:
         found = self.similarities(mol)
         per_fp, score = found.per_fingerprint, found.combined.copy()
         score[self.connectivity == keys.connectivity] = -1.0  # itself, stereoisomers, isotopes
-        top = [int(i) for i in np.argsort(-score)[:k] if score[i] >= 0]
+        top = [int(i) for i in self.nearest_first(score)[:k] if score[i] >= 0]
 
         def neighbour(i: int) -> Neighbour:
             return Neighbour(
@@ -537,16 +553,17 @@ class AnalogueIndex:
 
     def _nearest_elsewhere(self, score: np.ndarray, top: list[int]) -> list[int]:
         """The member nearest by ``score`` (>= 0) in each jurisdiction none of ``top`` is
-        controlled in (the first on a tie), nearest first: ``top``, the nearest overall,
-        already holds the nearest of the others."""
+        controlled in (the first by :attr:`tie_rank` on a tie), nearest first: ``top``, the
+        nearest overall, already holds the nearest of the others."""
         found: set[int] = set()
         for mask in self.controlled_in.values():
             if mask[top].any():
                 continue
             scores = np.where(mask, score, -1.0)
-            if scores[(best := int(np.argmax(scores)))] >= 0:
-                found.add(best)
-        return sorted(found, key=lambda i: (-score[i], i))
+            if (high := scores.max()) >= 0:
+                ties = np.flatnonzero(scores == high)
+                found.add(int(ties[np.argmin(self.tie_rank[ties])]))
+        return sorted(found, key=lambda i: (-score[i], self.tie_rank[i]))
 
 
 def _file_digest(path: Path) -> str:
