@@ -10,7 +10,7 @@ import pytest
 from subsmatch.ingest.readers import nist
 from subsmatch.ingest.readers.base import ReadContext, ReadOptions
 from subsmatch.ingest.records import Analysis, Finding, Rejection, Role
-from tests.helpers import FIXTURES, of, read_all
+from tests.helpers import FIXTURES, chunks_both_ways, of, read_all
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "subsmatch" / "examples" / "SRCRESLT.TXT"
@@ -242,26 +242,13 @@ def test_chunks_of_stored_values_are_the_records_chunks(tmp_path, source, limits
     # (every value, every rejection with its line and reason, the counts and notes) must be
     # those of the records made one by one and checked against the limits one by one
     from subsmatch.ingest.limits import Limits
-    from subsmatch.ingest.readers import open_report
 
     path = {"example": EXAMPLE, "gamma": FIXTURES / "b_SRCRESLT_gamma.TXT"}.get(source)
     if path is None:
         path = tmp_path / "SRCRESLT.TXT"
         path.write_bytes(MIXED)
     options = ReadOptions(limits=Limits(**limits)) if limits else ReadOptions()
-
-    def chunks(stored_values):
-        report = open_report(path, options=options, source_name="SRCRESLT.TXT")
-        if not stored_values:
-            report._values = None
-        read = [tuple(map(list, chunk)) for chunk in report.chunks(size)]
-        return read, report.stats, report.notes
-
-    fast, slow = chunks(True), chunks(False)
-    assert fast == slow
-    read, stats, _notes = fast
-    assert stats.rows_read == stats.findings + stats.rejections
-    assert sum(len(findings) + len(rejected) for _a, findings, rejected in read) == stats.rows_read
+    read, _stats, _notes = chunks_both_ways(path, options, size)
     if source == "mixed" and not limits:
         rejected = [(r.locator.line, r.reason) for _a, _f, chunk in read for r in chunk]
         assert [line for line, _reason in rejected] == [2, 6, 8, 11, 12]

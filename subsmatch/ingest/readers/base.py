@@ -72,6 +72,14 @@ class ReadContext:
     def locator(self, **where: int | str | None) -> Locator:
         return Locator(self.source_name, **where)  # type: ignore[arg-type]
 
+    def plain_within(self, added: int) -> int:
+        """The length up to which a line's text holds only a name and values within the
+        limits, ``added`` characters the limits count besides (labels of extras, names and
+        scales of scores): a reader making a finding's stored values from such a line, when
+        it holds no NUL or lone surrogate, needs no record to check."""
+        limits = self.limits
+        return min(limits.max_name_length, limits.max_field_length - added)
+
     def next_analysis_id(self) -> str:
         """A new analysis id, unique within this read: A1, A2, ..."""
         self.analyses += 1

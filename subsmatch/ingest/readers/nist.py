@@ -120,9 +120,7 @@ def _records(lines: Iterator[str], ctx: ReadContext, stored: bool = False) -> It
     program: list[tuple[str, str]] = []
     analysis_id: str | None = None
     hit_line, canonical = _HIT.match, _CANONICAL.fullmatch
-    limits = ctx.limits
-    # a line this short holds a name and values within the limits, the scores' texts added
-    within = min(limits.max_name_length, limits.max_field_length - _ADDED) if stored else -1
+    within = ctx.plain_within(_ADDED) if stored else -1
     for number, line in enumerate(lines, start=1):
         text = line.rstrip("\r\n")
         if not text.startswith("Hit"):  # a hit line (most lines) is none of these
