@@ -208,6 +208,25 @@ def read_all(path, **kwargs):
     return report, records
 
 
+def chunks_both_ways(path, options, size):
+    """A report's chunks (their rows as lists), stats and notes, read with the reader's stored
+    values and with its records; asserts the two are the same and every row is accounted."""
+
+    def chunks(stored_values):
+        report = open_report(path, options=options, source_name=Path(path).name)
+        if not stored_values:
+            report._values = None  # the records' path, to compare
+        read = [tuple(map(list, chunk)) for chunk in report.chunks(size)]
+        return read, report.stats, report.notes
+
+    fast = chunks(True)
+    assert fast == chunks(False)
+    read, stats, _notes = fast
+    assert stats.rows_read == stats.findings + stats.rejections
+    assert sum(len(found) + len(rejected) for _a, found, rejected in read) == stats.rows_read
+    return fast
+
+
 def of(records, kind):
     return [r for r in records if isinstance(r, kind)]
 

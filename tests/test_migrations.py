@@ -74,3 +74,41 @@ def test_database_made_before_migrations_loses_the_index_too(db_url):
 
 def test_database_at_0005_keeps_its_resolutions_with_no_region_recorded(db_url):
     upgrade_a_database_at_0005_with_a_resolution(db_url)
+
+
+def sqlite_schema(path) -> dict:
+    """Each table's columns, indexes (with their columns) and foreign keys, as SQLite says."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    tables = [n for (n,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    described = {}
+    for table in tables:
+        indexes = [
+            (name, unique, origin, connection.execute(f"PRAGMA index_xinfo('{name}')").fetchall())
+            for _seq, name, unique, origin, _partial in connection.execute(
+                f"PRAGMA index_list('{table}')"
+            )
+        ]
+        described[table] = (
+            connection.execute(f"PRAGMA table_xinfo('{table}')").fetchall(),
+            sorted(indexes),
+            sorted(row[2:] for row in connection.execute(f"PRAGMA foreign_key_list('{table}')")),
+        )
+    connection.close()
+    return described
+
+
+def test_a_new_database_made_without_alembic_is_the_migrations_schema(tmp_path):
+    # a new database gets the models' tables and Alembic's stamp without importing Alembic;
+    # its schema must be what running every migration from an empty database makes
+    from alembic import command
+
+    migrated = tmp_path / "migrated.sqlite"
+    config = migration_config()
+    with create_engine(f"sqlite:///{migrated}").begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    made = tmp_path / "made.sqlite"
+    assert stored_revision(make_engine(f"sqlite:///{made}")) == head()
+    assert sqlite_schema(made) == sqlite_schema(migrated)

@@ -77,8 +77,9 @@ def test_detected_by_content_not_extension(tmp_path):
     assert report.format == "chemstation"
 
 
-def test_edited_lines_and_bad_quality_become_rejections(tmp_path):
-    text = (
+def edited_example() -> str:
+    """The example with a hit whose Qual is out of range and a hit line cut short."""
+    return (
         EXAMPLE.read_text("cp1252")
         .replace(
             "Caffeine                               1524 000058-08-2 94",
@@ -89,6 +90,10 @@ def test_edited_lines_and_bad_quality_become_rejections(tmp_path):
             "                 Lidocaine (see note",
         )
     )
+
+
+def test_edited_lines_and_bad_quality_become_rejections(tmp_path):
+    text = edited_example()
     path = tmp_path / "LIBRPT.TXT"
     path.write_bytes(text.encode("cp1252"))
     report, records = read_all(path)
@@ -262,3 +267,46 @@ def test_the_hit_pattern_reads_as_first_written(line):
     if first:
         assert first["name"].strip() == now["name"].strip()
         assert first.group("ref", "cas", "qual") == now.group("ref", "cas", "qual")
+
+
+def mixed_report() -> bytes:
+    """The example (three times) with a hit out of range, an edited line, a NUL, an over-long
+    name and a cp1252 byte."""
+    text = edited_example()
+    hits = [line for line in text.splitlines() if chemstation._HIT_TAIL.match(line)]
+    first, _out_of_range, second, third = hits[:4]
+    text = text * (1 + 4096 // len(text))  # a NUL in the head is refused: the last report's
+    head, hit, tail = text.rpartition(first)
+    text = head + hit.replace(hit.split()[0], "Caf\x00feine", 1) + tail
+    text = text.replace(second, second.replace(second.split()[0], "M" * 1200, 1))
+    text = text.replace(third, third.replace(third.split()[0], "Café", 1))
+    return text.encode("cp1252")
+
+
+@pytest.mark.parametrize("size", [1, 3, 5000])
+@pytest.mark.parametrize("limits", [None, {"max_name_length": 12}, {"max_field_length": 40}])
+@pytest.mark.parametrize("source", ["mixed", "example", "two_pages", "two_reports"])
+def test_chunks_of_stored_values_are_the_records_chunks(tmp_path, source, limits, size):
+    # read_values makes each hit's stored values straight from its line; the chunks (every
+    # value, each rejection with its line and reason, counts, notes) must be those of the
+    # records made one by one and checked against the limits one by one
+    from subsmatch.ingest.limits import Limits
+    from tests.helpers import chunks_both_ways
+
+    reports = ROOT / "tests" / "fixtures" / "reports"
+    path = {
+        "example": EXAMPLE,
+        "two_pages": reports / "LIBRPT_two_pages.TXT",
+        "two_reports": TWO_REPORTS,
+    }.get(source)
+    if path is None:
+        path = tmp_path / "LIBRPT.TXT"
+        path.write_bytes(mixed_report())
+    options = ReadOptions(limits=Limits(**limits)) if limits else ReadOptions()
+    read, _stats, _notes = chunks_both_ways(path, options, size)
+    if source == "mixed" and not limits:
+        reasons = [r.reason for _a, _f, rejected in read for r in rejected]
+        assert any("outside 0-100" in r for r in reasons)
+        assert any("NUL" in r for r in reasons) and any("max_name_length" in r for r in reasons)
+        names = [f[3] for _a, found, _r in read for f in found]
+        assert "Café" in names

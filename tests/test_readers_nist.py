@@ -10,7 +10,7 @@ import pytest
 from subsmatch.ingest.readers import nist
 from subsmatch.ingest.readers.base import ReadContext, ReadOptions
 from subsmatch.ingest.records import Analysis, Finding, Rejection, Role
-from tests.helpers import FIXTURES, of, read_all
+from tests.helpers import FIXTURES, chunks_both_ways, of, read_all
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "subsmatch" / "examples" / "SRCRESLT.TXT"
@@ -202,3 +202,66 @@ def test_real_nist_samples_parse_without_an_unparsed_line(number):
     if number == 5:
         assert "(3β,5α)" in names and "à" not in names
         assert "Hexonic acid, 3-deoxy-, γ-lactone" in names and "τ" not in names
+
+
+MIXED = (
+    b"> MSPepSearch ver. 0.9 " + b"x" * 4100 + b"\r\n"  # a NUL in the head is refused
+    b"Hit 1  : <<Orphan>>;<<C1>>; MF: 900.\r\n"
+    b"Unknown: A    Compound in Library Factor = 1\r\n"
+    + USUAL.encode()
+    + b"\r\n"
+    + USUAL.replace("MDMA", "\u03b1-PVP").encode("cp437")  # a cp437 line among UTF-8 ones
+    + b"\r\n"
+    + USUAL.replace("MDMA", "MD\x00MA").encode()  # a NUL: rejected with its line
+    + b"\r\n\r\n"
+    + USUAL.replace("MDMA", "M" * 1200).encode()  # over max_name_length: rejected
+    + b"\rUnknown: B    Compound in Library Factor = 2\n"  # bare CR, then LF
+    b"Unknown: C    Compound in Library Factor = 3\n"  # B has no hit: a no-hit row
+    + USUAL.replace("MF: 861", "MF: 1200").encode()  # out of range: rejected
+    + b"\r\ngarbage typed by hand\r\n"
+    + USUAL.replace("Lib: <<mainlib>>", 'Lib: <<"main\\lib">>').encode()  # JSON escapes
+    + b"\r\n"
+    + USUAL.replace("Hit 1  :", "Hit 2 :").replace("; Mw: 193", "").encode()  # no Mw: general
+    + b"\r\nUnknown: D\r\n"  # the last analysis without a hit
+)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5000])
+@pytest.mark.parametrize(
+    "limits",
+    [
+        None,
+        {"max_name_length": 10},  # every usual line over it: each is a record, rejected
+        {"max_field_length": 60},  # the scores' and extras' labels count too
+        {"max_field_length": 140},
+    ],
+)
+@pytest.mark.parametrize("source", ["mixed", "example", "gamma"])
+def test_chunks_of_stored_values_are_the_records_chunks(tmp_path, source, limits, size):
+    # read_values makes the usual hits' stored values straight from their lines; the chunks
+    # (every value, every rejection with its line and reason, the counts and notes) must be
+    # those of the records made one by one and checked against the limits one by one
+    from subsmatch.ingest.limits import Limits
+
+    path = {"example": EXAMPLE, "gamma": FIXTURES / "b_SRCRESLT_gamma.TXT"}.get(source)
+    if path is None:
+        path = tmp_path / "SRCRESLT.TXT"
+        path.write_bytes(MIXED)
+    options = ReadOptions(limits=Limits(**limits)) if limits else ReadOptions()
+    read, _stats, _notes = chunks_both_ways(path, options, size)
+    if source == "mixed" and not limits:
+        rejected = [(r.locator.line, r.reason) for _a, _f, chunk in read for r in chunk]
+        assert [line for line, _reason in rejected] == [2, 6, 8, 11, 12]
+        assert "NUL" in rejected[1][1] and "max_name_length" in rejected[2][1]
+        findings = [f for _a, chunk, _r in read for f in chunk]
+        assert [f[1] for f in findings] == [
+            "SRCRESLT.TXT line 4",
+            "SRCRESLT.TXT line 5",
+            "SRCRESLT.TXT line 9",  # B's no-hit row, at its Unknown line
+            "SRCRESLT.TXT line 13",
+            "SRCRESLT.TXT line 14",
+            "SRCRESLT.TXT line 15",  # D's no-hit row
+        ]
+        assert findings[1][3] == "α-PVP"
+        extras = '{"mw": "193", "library": "\\"main\\\\lib\\"", "library_id": "24051"}'
+        assert findings[3][10] == extras

@@ -34,6 +34,7 @@ from subsmatch.ingest.rows import (
     REJECTION_COLUMNS,
     analysis_columns,
     finding_columns,
+    finding_values,
     rejection_columns,
 )
 from subsmatch.store.models import AnalysisRow, FindingRow, RejectionRow
@@ -98,7 +99,7 @@ def test_every_finding_value_lands_in_its_column():
         asserted_identified=True,
         extras=(("rt", "12.3"),),
     )
-    columns = finding_columns([finding, finding], 11, [5, 5], ["controlled"] * 2)
+    columns = finding_columns([finding_values(finding)] * 2, 11, [5, 5], ["controlled"] * 2)
     row = dict(zip(FINDING_COLUMNS, first_row(columns), strict=True))
     assert row == {
         "file_id": 11,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
@@ -26,10 +26,11 @@ from sqlalchemy.orm import Session
 
 from subsmatch.ingest.errors import UnreadableReport
 from subsmatch.ingest.readers import ReadOptions, Report, open_report
-from subsmatch.ingest.records import Analysis, Finding, Rejection
+from subsmatch.ingest.readers.base import Chunk
+from subsmatch.ingest.records import Analysis
 from subsmatch.ingest.summary import FileSummary
 from subsmatch.ingest.verdicts import Verdicts
-from subsmatch.ingest.writer import Chunk, RefusedReport, ReportWriter, check_contexts
+from subsmatch.ingest.writer import RefusedReport, ReportWriter, check_contexts
 from subsmatch.matchers.checker import BATCH_KEPT, Checker, collection_paused
 from subsmatch.store.engine import failure, is_locked
 from subsmatch.store.ingests import STALE_AFTER, latest_version, remove_stale, stored_counts
@@ -183,7 +184,7 @@ class Pipeline:
         Each chunk is read, and its judging asked for, before the one before it is written:
         where workers judge, a chunk's names are judged while the previous chunk is stored."""
         ahead: tuple[Chunk, list] | None = None  # read, its judging asked, not written
-        for number, chunk in enumerate(_chunks(report, self.chunk_rows)):
+        for number, chunk in enumerate(report.chunks(self.chunk_rows)):
             keys = written.ask(chunk)
             if ahead:
                 self._write_chunk(report, written, *ahead, collect=number % COLLECT_EVERY == 0)
@@ -240,21 +241,3 @@ def _fewer_kept_note(
         "listings and exports now read this version only (ingest again with {force} and "
         "the right options to supersede it)"
     ]
-
-
-def _chunks(records: Iterable[Analysis | Finding | Rejection], size: int) -> Iterator[Chunk]:
-    """Chunks of records holding about ``size`` findings and rejections together."""
-    chunk = Chunk([], [], [])
-    rows = 0
-    for record in records:
-        kind = type(record)
-        if kind is Analysis:
-            chunk.analyses.append(record)
-            continue
-        (chunk.findings if kind is Finding else chunk.rejections).append(record)
-        rows += 1
-        if rows >= size:
-            yield chunk
-            chunk, rows = Chunk([], [], []), 0
-    if any(chunk):
-        yield chunk

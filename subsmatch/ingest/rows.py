@@ -18,6 +18,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import islice
 from json.encoder import encode_basestring as _string  # ensure_ascii=False, in C
 from operator import attrgetter
 
@@ -91,33 +92,68 @@ def analysis_columns(analyses: Sequence[Analysis], file_id: int) -> list[Sequenc
 _device = attrgetter(*INSTRUMENT_FIELDS)
 
 
+FindingValues = tuple
+"""One finding as it is stored: its ``findings`` columns from ``analysis_key`` to ``extras``
+(:data:`FINDING_VALUES`), texts already made (locator, role, scores and extras as JSON). A chunk
+holds its findings so: a columnar reader makes them straight from its columns, any other
+reader's :class:`Finding` records go through :func:`finding_values`."""
+FINDING_VALUES = FINDING_COLUMNS[1:-2]
+NO_HIT_ROLE = Role.NO_HIT.value
+
+
+def finding_values(finding: Finding) -> FindingValues:
+    """A finding's stored values, in :data:`FINDING_VALUES` order."""
+    (analysis_id, locator, role, name, rank, cas, cas_raw, formula, scores, asserted,
+     extras) = finding  # fmt: skip
+    return (
+        analysis_id,
+        str(locator),
+        role.value,
+        name,
+        rank,
+        cas,
+        cas_raw,
+        formula,
+        scores_json(scores),
+        asserted,
+        as_json_object(extras),
+    )
+
+
 def finding_columns(
-    findings: Sequence[Finding],
+    findings: Sequence[FindingValues],
     file_id: int,
     resolution_ids: Sequence[int | None],
     statuses: Sequence[str],
 ) -> list[Sequence]:
-    """The ``findings`` rows of these findings as columns, in FINDING_COLUMNS order (each
-    finding's resolution id and status given, in the same order)."""
+    """The ``findings`` rows of these findings (their stored values, :func:`finding_values`)
+    as columns, in FINDING_COLUMNS order (each finding's resolution id and status given, in
+    the same order)."""
     if not findings:
         return [[] for _ in FINDING_COLUMNS]
-    (analysis_ids, locators, roles, names, ranks, cas, cas_raw, formulas, scores, asserted,
-     extras) = zip(*findings, strict=True)  # fmt: skip
+    return [(file_id,) * len(findings), *zip(*findings, strict=True), resolution_ids, statuses]
+
+
+def keys_of(findings: Sequence[FindingValues]) -> list[tuple[str, ...]]:
+    """Each finding's :func:`queries_of`, from its stored values.
+
+    >>> keys_of([("A1", "f line 2", "hit_candidate", "MDMA", 1, "42542-10-9", "", None, "[]",
+    ...           False, "{}"), ("A2", "f line 3", "no_hit", None, None, None, None, None, "[]",
+    ...           False, "{}")])
+    [('MDMA', '42542-10-9'), ()]
+    """
+    if not findings:
+        return []
+    _ids, _where, roles, names, _ranks, numbers = islice(zip(*findings, strict=True), 6)
     return [
-        (file_id,) * len(findings),
-        analysis_ids,
-        list(map(str, locators)),
-        [r.value for r in roles],
-        names,
-        ranks,
-        cas,
-        cas_raw,
-        formulas,
-        list(map(scores_json, scores)),
-        asserted,
-        list(map(as_json_object, extras)),
-        resolution_ids,
-        statuses,
+        ()
+        if role == NO_HIT_ROLE
+        else (name, cas)
+        if name and cas
+        else (name or cas,)
+        if name or cas
+        else ()
+        for role, name, cas in zip(roles, names, numbers, strict=True)
     ]
 
 

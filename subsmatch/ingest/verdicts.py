@@ -72,6 +72,11 @@ def judge(checker: Checker, queries: list[str]) -> list[tuple[Judged, dict]]:
     return [(Judged.of(v), resolution_values(v)) for v in checker.check_json(queries)]
 
 
+FRESH_KEPT = 4096
+"""Resolutions (a verdict's JSON each, a few kilobytes) judged but not chosen in their chunk,
+kept for later chunks that may choose them (a name's CAS number, met alone further on)."""
+
+
 class Verdicts:
     """What each query was judged (:class:`Judged`), the resolutions (their columns, the
     verdict's JSON among them) chosen but not stored yet, and the ids of the stored ones.
@@ -93,7 +98,8 @@ class Verdicts:
         )
         self._asked: deque[tuple[list[str], Pending]] = deque()  # in the order asked
         self._asking: set[str] = set()  # the queries of those batches
-        self._fresh: dict[str, dict] = {}  # query -> resolution columns, of a batch collected
+        # query -> resolution columns of a batch collected, not chosen yet (FRESH_KEPT newest)
+        self._fresh: dict[str, dict] = {}
 
     @cached_property
     def versions(self) -> dict[str, str]:
@@ -137,11 +143,22 @@ class Verdicts:
             self._asking.difference_update(queries)
             needed.difference_update(queries)
         chosen = {key: surest(key, self.of) for key in distinct}
-        unstored, fresh = self.unstored, self._fresh  # verdicts kept only for what is stored
-        for query in dict.fromkeys(chosen.values()):
-            if query and query not in self.stored_ids and query not in unstored:
-                unstored[query] = fresh.get(query) or self.judge([query])[0][1]
-        fresh.clear()
+        unstored, fresh = self.unstored, self._fresh
+        wanted = [
+            query
+            for query in dict.fromkeys(chosen.values())
+            if query and query not in self.stored_ids and query not in unstored
+        ]
+        if missing := [query for query in wanted if query not in fresh]:
+            # judged in an earlier batch, not chosen then and no longer kept: judged again in
+            # one batch (each query alone was a round trip to a worker, which waited behind
+            # the batch of the chunk read ahead)
+            judged = self.judge(missing)
+            fresh.update(zip(missing, (values for _judged, values in judged), strict=True))
+        for query in wanted:
+            unstored[query] = fresh.pop(query)
+        if len(fresh) > 2 * FRESH_KEPT:  # the newest kept, for the chunks that follow
+            self._fresh = dict(list(fresh.items())[-FRESH_KEPT:])
         return chosen
 
     def close(self) -> None:

@@ -11,21 +11,22 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from sqlalchemy import Engine
 
 from subsmatch import __version__
 from subsmatch.errors import UserError
 from subsmatch.ingest.readers import Report
-from subsmatch.ingest.records import Analysis, Finding, Rejection
+from subsmatch.ingest.readers.base import Chunk
+from subsmatch.ingest.records import Analysis
 from subsmatch.ingest.rows import (
     ANALYSIS_COLUMNS,
     FINDING_COLUMNS,
     REJECTION_COLUMNS,
+    FindingValues,
     analysis_columns,
     finding_columns,
-    queries_of,
+    keys_of,
     rejection_columns,
 )
 from subsmatch.ingest.summary import (
@@ -59,14 +60,6 @@ def check_contexts(
                 f"{source}: holds a {context} analysis ({analysis.locator}); "
                 f"this upload may contain only {', '.join(sorted(allowed))} results"
             )
-
-
-class Chunk(NamedTuple):
-    """Consecutive records of one file, by kind, each kind in reading order."""
-
-    analyses: list[Analysis]
-    findings: list[Finding]
-    rejections: list[Rejection]
 
 
 class ReportWriter:
@@ -108,7 +101,7 @@ class ReportWriter:
     def ask(self, chunk: Chunk) -> list[Key]:
         """Start judging a chunk's new queries (in the judging workers, if any, while earlier
         chunks are written); its findings' keys, for :meth:`write`."""
-        keys = [queries_of(f) for f in chunk.findings]
+        keys = keys_of(chunk.findings)
         outcomes = self.outcomes  # keys of earlier chunks are not chosen again
         self.verdicts.ask([k for k in keys if k not in outcomes], self.store)
         return keys
@@ -122,7 +115,7 @@ class ReportWriter:
         # findings may follow an analysis of the previous chunk: its ids are still here
         self.cases |= {a.id: (a.case_id, a.item_id) for a in analyses}
         if keys is None:
-            keys = [queries_of(f) for f in findings]
+            keys = keys_of(findings)
         outcomes = self.outcomes  # keys of earlier chunks are not chosen again
         chosen = self.verdicts.choose([k for k in keys if k not in outcomes], self.store)
         with self.store.transaction() as into:
@@ -169,7 +162,7 @@ class ReportWriter:
 
     def _finding_columns(
         self,
-        findings: list[Finding],
+        findings: list[FindingValues],
         keys: list[Key],
         chosen: dict[Key, str | None],
         new_ids: dict[str, int],
@@ -208,16 +201,11 @@ class ReportWriter:
             if kept[status] >= FLAGGED_KEPT:
                 continue
             kept[status] += 1
-            case, item = self.cases.get(finding.analysis_id, (None, None))
+            analysis_id, where, _role, name, _rank, cas, *_rest = finding
+            case, item = self.cases.get(analysis_id, (None, None))
             summary.flagged.append(
                 FlaggedFinding(
-                    case,
-                    item,
-                    finding.name or finding.cas,
-                    status,
-                    judged.name,
-                    judged.listed_on,
-                    str(finding.locator),
+                    case, item, name or cas, status, judged.name, judged.listed_on, where
                 )
             )
         return finding_columns(findings, self.store.file_id, resolution_ids, statuses)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
@@ -208,22 +208,46 @@ def migrate(engine: Engine) -> None:
     """
     if stored_revision(engine) == HEAD_REVISION:
         return
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
     from sqlalchemy import inspect
 
     from subsmatch.store.models import Base
 
-    config = migration_config()
     with writer(engine).begin() as connection:
         if connection.dialect.name == "postgresql":  # one migrating process at a time
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-        config.attributes["connection"] = connection
-        current = MigrationContext.configure(connection).get_current_revision()
-        if current is None and inspect(connection).get_table_names():
+        if not inspect(connection).get_table_names():
+            # a new database: the models' tables are the head's (a test compares them with
+            # the migrations'), stamped as Alembic would, without importing it (a few
+            # tenths of a second of a first ingest's start)
             Base.metadata.create_all(connection)
-            command.stamp(config, TABLES_ONLY_REVISION)
-        command.upgrade(config, "head")
+            connection.exec_driver_sql(_VERSION_TABLE)
+            connection.exec_driver_sql(f"INSERT INTO alembic_version VALUES ('{HEAD_REVISION}')")
+            return
+        _upgrade(connection)
+
+
+_VERSION_TABLE = (
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
+"""Alembic's own version table, as it creates it."""
+
+
+def _upgrade(connection: Connection) -> None:
+    """Alembic's upgrade to the head in the connection's transaction (see :func:`migrate`);
+    a database with tables and no version is stamped at the last revision that only added
+    tables first."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    from subsmatch.store.models import Base
+
+    config = migration_config()
+    config.attributes["connection"] = connection
+    if MigrationContext.configure(connection).get_current_revision() is None:
+        Base.metadata.create_all(connection)
+        command.stamp(config, TABLES_ONLY_REVISION)
+    command.upgrade(config, "head")
 
 
 def stored_revision(engine: Engine) -> str | None:

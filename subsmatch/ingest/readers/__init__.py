@@ -140,6 +140,7 @@ def open_report(
         context = ReadContext(source_name=name, sha256=sha256, options=options, format=fmt)
         module = _MODULES[fmt]
         records = module.read(stream, context)
+        by_values = getattr(module, "read_values", None)
     except BaseException:
         close()
         raise
@@ -152,6 +153,7 @@ def open_report(
         close=close,
         size=size,
         position=stream.tell,
+        values=by_values and (lambda: by_values(stream, context)),
     )
 
 

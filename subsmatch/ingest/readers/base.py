@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from subsmatch.ingest.limits import (
     DEFAULT_LIMITS,
@@ -20,8 +20,10 @@ from subsmatch.ingest.records import (
     Locator,
     Provenance,
     Record,
+    Rejection,
     Role,
 )
+from subsmatch.ingest.rows import FindingValues, finding_values
 from subsmatch.ingest.textio import decoded_lines
 
 if TYPE_CHECKING:
@@ -70,6 +72,14 @@ class ReadContext:
     def locator(self, **where: int | str | None) -> Locator:
         return Locator(self.source_name, **where)  # type: ignore[arg-type]
 
+    def plain_within(self, added: int) -> int:
+        """The length up to which a line's text holds only a name and values within the
+        limits, ``added`` characters the limits count besides (labels of extras, names and
+        scales of scores): a reader making a finding's stored values from such a line, when
+        it holds no NUL or lone surrogate, needs no record to check."""
+        limits = self.limits
+        return min(limits.max_name_length, limits.max_field_length - added)
+
     def next_analysis_id(self) -> str:
         """A new analysis id, unique within this read: A1, A2, ..."""
         self.analyses += 1
@@ -102,6 +112,15 @@ class ReadStats:
     rejections: int = 0
 
 
+class Chunk(NamedTuple):
+    """Consecutive rows of one file, by kind, each kind in reading order; its findings as
+    they are stored (:data:`~subsmatch.ingest.rows.FindingValues`)."""
+
+    analyses: list[Analysis]
+    findings: list[FindingValues]
+    rejections: list[Rejection]
+
+
 class Report:
     """An opened report: iterate it once for its records; stats and notes fill as it streams.
 
@@ -120,7 +139,10 @@ class Report:
         close: Callable[[], None],
         size: int = 0,
         position: Callable[[], int] | None = None,
+        values: Callable[[], Iterator[Record | FindingValues]] | None = None,
     ) -> None:
+        """``values``: the same records, where the reader can, with findings already as their
+        stored values (a columnar reader's): what :meth:`chunks` reads."""
         self.path = path
         self.size = size  # bytes, 0 when unknown
         self._position = position
@@ -129,6 +151,7 @@ class Report:
         self.context = context
         self.stats = ReadStats()
         self._records = records
+        self._values = values
         self._close = close
         self._consumed = False
         self._read_all = False  # the records ran out (the file is closed then)
@@ -164,6 +187,40 @@ class Report:
         without library matches) gets one no-hit finding: it was analysed and nothing was
         found, which is a result, and its row is counted like any other.
         """
+        return self._accounted(self._records)  # type: ignore[return-value]
+
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """The records as :meth:`__iter__` gives them, in chunks of about ``size`` findings
+        and rejections together, each finding as its stored values; a columnar reader's
+        findings come so already (no record per row)."""
+        chunk = Chunk([], [], [])
+        analyses, findings, rejections = chunk
+        rows = 0
+        source = self._records if self._values is None else self._values()
+        for item in self._accounted(source):
+            kind = type(item)
+            if kind is Analysis:
+                analyses.append(item)
+                continue
+            if kind is tuple:
+                findings.append(item)
+            elif kind is Finding:
+                findings.append(finding_values(item))
+            else:
+                rejections.append(item)
+            rows += 1
+            if rows >= size:
+                yield chunk
+                chunk, rows = Chunk([], [], []), 0
+                analyses, findings, rejections = chunk
+        if any(chunk):
+            yield chunk
+
+    def _accounted(
+        self, records: Iterator[Record | FindingValues]
+    ) -> Iterator[Record | FindingValues]:
+        """The records (and findings given as stored values, within the limits already)
+        counted, within the limits, every analysis with a row (see :meth:`__iter__`)."""
         if self._consumed:
             raise RuntimeError(f"{self.path} was already read; open it again")
         self._consumed = True
@@ -171,9 +228,13 @@ class Report:
         limits, note = context.limits, context.note
         rowless: Analysis | None = None  # the last analysis, until a row of it comes
         try:
-            for record in self._records:
+            for record in records:
                 kind = type(record)
-                if kind is Analysis:
+                if kind is tuple:  # a finding's stored values: its analysis is first
+                    if rowless is not None and record[0] == rowless.id:
+                        rowless = None
+                    stats.findings += 1
+                elif kind is Analysis:
                     if rowless is not None:
                         yield self._no_hit(rowless)
                     rowless = record = analysis_within(record, limits, note)

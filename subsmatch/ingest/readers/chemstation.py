@@ -19,8 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from json.encoder import encode_basestring as _string  # ensure_ascii=False, in C
 from typing import BinaryIO
 
+from subsmatch.ingest.limits import unstorable
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
     Analysis,
@@ -33,6 +35,7 @@ from subsmatch.ingest.records import (
     Role,
     Score,
 )
+from subsmatch.ingest.rows import FindingValues, scores_json
 from subsmatch.ingest.values import clean, normalise_cas, parse_timestamp
 from subsmatch.vocabulary import Context
 
@@ -68,6 +71,7 @@ _FOOTER = re.compile(r"^\s*\S+\.M\s+\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4}(?:\s+Pa
 _PAGE = re.compile(r"^\s*Page:?\s*\d+\s*(?:of\s*\d+)?\s*$")
 _TEN = "_" * 10  # what a rule holds
 _QUALS = tuple((Score("Qual", float(q), "0-100", True),) for q in range(101))  # shared scores
+_QUALS_JSON = tuple(map(scores_json, _QUALS))
 
 _HEADER_EXTRAS = {
     "data path": "data_path",
@@ -95,6 +99,7 @@ def sniff(head: str) -> bool:
 class _Header:
     keys: dict[str, str] = field(default_factory=dict)
     libraries: list[str] = field(default_factory=list)
+    derived: tuple | None = None  # what it gives each peak, once in force (see _derived)
 
 
 def _in_force(header: _Header, block: _Header) -> tuple[_Header, bool]:
@@ -115,7 +120,21 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     return _records(ctx.lines(stream, DEFAULT_ENCODING, expected_fallback=True), ctx)
 
 
-def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
+def read_values(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record | FindingValues]:
+    """The records of :func:`read`, each hit given as its finding's stored values straight
+    from its line (no Finding, its limits checked on the line whole; see :func:`_hit`)."""
+    lines = ctx.lines(stream, DEFAULT_ENCODING, expected_fallback=True)
+    return _records(lines, ctx, stored=True)
+
+
+_ADDED = len("ref_no") + len("Qual0-100")
+"""What the limits count of a hit beyond its line's text: its extra's label, its score's name
+and scale."""
+
+
+def _records(lines: Iterator[str], ctx: ReadContext, stored: bool = False) -> Iterator:
+    """The records of the lines; with ``stored``, hits as their stored values."""
+    within = ctx.plain_within(_ADDED) if stored else -1
     source = ctx.source_name
     provenance = ctx.provenance(NAME, VERSION)  # one for all the analyses of the read
     header = _Header()  # in force for the peaks being read
@@ -165,7 +184,7 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             if inline:
                 rank += 1
                 ctx.rows_read += 1
-                yield _finding(inline, analysis_id, rank, where, text)
+                yield _hit(inline, analysis_id, rank, where, text, within)
             continue
         if in_table and hit:
             ctx.rows_read += 1
@@ -173,7 +192,7 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
                 yield Rejection(where, "hit before any peak line; the report is truncated", text)
                 continue
             rank += 1
-            yield _finding(hit, analysis_id, rank, where, text)
+            yield _hit(hit, analysis_id, rank, where, text, within)
             continue
         if (library := _LIBRARY.match(text)) and (
             last_key == "search libraries" or "Search Libraries:" in text
@@ -210,36 +229,48 @@ def _analysis(
     provenance: Provenance,
     ctx: ReadContext,
 ) -> Analysis:
+    if header.derived is None:  # its peaks share what the header gives them
+        header.derived = _derived(header, ctx.options.timezone)
+    acquired, measured_at, fault, operator, header_extras = header.derived
+    if fault:
+        ctx.note(fault)
+    pk, rt, area = peak.group("pk", "rt", "area")
+    extras = (("peak", pk), ("rt_min", rt), ("area_pct", area), *header_extras)
+    if library:
+        extras += (("library_path", library),)
+    return Analysis(
+        analysis_id,
+        provenance,
+        where,
+        None,
+        None,
+        f"peak {pk}",
+        Context.LAB_SCREENING,
+        "GC-MS",
+        _AGILENT,
+        _library_name(library),
+        None,
+        operator,
+        measured_at,
+        acquired,
+        extras=extras,
+    )
+
+
+_AGILENT = Instrument(vendor="Agilent Technologies")
+
+
+def _derived(header: _Header, timezone: str | None) -> tuple:
+    """What a header gives each of its peaks: Acq On as printed, the time it gives, the note
+    when it gives none, the operator, and the header's extras (keys, then libraries)."""
     keys = header.keys
     acquired = clean(keys.get("acq on"))
-    measured_at = None
+    measured_at = fault = None
     if acquired:
-        measured_at, fault = _measured(acquired, ctx.options.timezone)
-        if fault:
-            ctx.note(fault)
-    extras: list[tuple[str, str]] = [
-        ("peak", peak["pk"]),
-        ("rt_min", peak["rt"]),
-        ("area_pct", peak["area"]),
-    ]
-    extras += [(label, keys[key]) for key, label in _HEADER_EXTRAS.items() if keys.get(key)]
-    extras += [("search_library", lib) for lib in header.libraries]
-    if library:
-        extras.append(("library_path", library))
-    return Analysis(
-        id=analysis_id,
-        provenance=provenance,
-        locator=where,
-        label=f"peak {peak['pk']}",
-        context=Context.LAB_SCREENING,
-        technique="GC-MS",
-        instrument=Instrument(vendor="Agilent Technologies"),
-        library=_library_name(library),
-        operator=clean(keys.get("operator")),
-        measured_at=measured_at,
-        measured_at_raw=acquired,
-        extras=tuple(extras),
-    )
+        measured_at, fault = _measured(acquired, timezone)
+    extras = tuple((label, keys[key]) for key, label in _HEADER_EXTRAS.items() if keys.get(key))
+    extras += tuple(("search_library", lib) for lib in header.libraries)
+    return acquired, measured_at, fault, clean(keys.get("operator")), extras
 
 
 @lru_cache(maxsize=1024)  # every peak of a report has its Acq On
@@ -271,6 +302,36 @@ def _library_name(path: str | None) -> str | None:
     'SWGDRUG 3.13.L'
     """
     return re.split(r"[\\/]", path)[-1] if path else None
+
+
+def _hit(
+    hit: re.Match[str], analysis_id: str, rank: int, where: Locator, text: str, within: int
+) -> Record | FindingValues:
+    """The finding of a hit line, as its stored values when the line is ``within`` the
+    limits' length and holds only storable text (its values are then within them), else as
+    the record (or rejection) :func:`_finding` makes, which the limits check."""
+    if len(text) <= within and unstorable(text) is None:
+        name = hit["name"].strip()
+        qual = int(hit["qual"])
+        if name and qual <= 100:
+            cas = hit["cas"]
+            return (
+                analysis_id,
+                f"{where.file} page {where.page} line {where.line}",  # str(where)
+                _HIT_CANDIDATE,
+                name,
+                rank,
+                normalise_cas(cas),
+                cas,
+                None,
+                _QUALS_JSON[qual],
+                False,
+                f'{{"ref_no": {_string(hit["ref"])}}}',  # as_json_object of _finding's extras
+            )
+    return _finding(hit, analysis_id, rank, where, text)
+
+
+_HIT_CANDIDATE = Role.HIT_CANDIDATE.value
 
 
 def _finding(hit: re.Match[str], analysis_id: str, rank: int, where: Locator, text: str) -> Record:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from json.encoder import encode_basestring as _string  # ensure_ascii=False, in C
 from typing import BinaryIO
 
+from subsmatch.ingest.limits import unstorable
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
     Analysis,
@@ -25,6 +27,7 @@ from subsmatch.ingest.records import (
     Role,
     Score,
 )
+from subsmatch.ingest.rows import FindingValues, scores_json
 from subsmatch.ingest.values import normalise_cas, parse_number, parse_scale
 from subsmatch.vocabulary import Context
 
@@ -64,6 +67,7 @@ _SCORES = {
 # key (case-folded) -> extras label
 _EXTRAS = {"mw": "mw", "lib": "library", "id": "library_id", "ri": "ri"}
 _BOUNDS = {scale: parse_scale(scale) for _name, scale, _higher in _SCORES.values()}
+_USUAL_SCORES = ("mf", "rmf", "prob")  # the scores of a default-layout hit (_CANONICAL)
 
 
 _SCORE, _EXTRA, _CAS, _FAULT, _BLANK = "score", "extra", "cas", "fault", "blank"
@@ -93,16 +97,34 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     return _records(ctx.lines(stream, DEFAULT_ENCODING, expected_fallback=True), ctx)
 
 
-def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
+def read_values(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record | FindingValues]:
+    """The records of :func:`read`, each hit line in MS Search's default layout (nearly every
+    line) given as its finding's stored values straight from the line's fields: no record,
+    locator or score objects, and the limits checked on the line whole (a line within them
+    holds only values within them; any other line is a record, checked as one)."""
+    lines = ctx.lines(stream, DEFAULT_ENCODING, expected_fallback=True)
+    return _records(lines, ctx, stored=True)
+
+
+_ADDED = len("mwlibrarylibrary_id") + sum(
+    len(name + scale) for key, (name, scale, _higher) in _SCORES.items() if key in _USUAL_SCORES
+)
+"""What the limits count of a default-layout hit beyond its line's text: its extras' labels
+and its scores' names and scales (:func:`~subsmatch.ingest.limits.finding_within`)."""
+
+
+def _records(lines: Iterator[str], ctx: ReadContext, stored: bool = False) -> Iterator:
+    """The records of the lines; with ``stored``, default-layout hits as stored values."""
     provenance = ctx.provenance(NAME, VERSION)
     source = ctx.source_name
     program: list[tuple[str, str]] = []
     analysis_id: str | None = None
     hit_line, canonical = _HIT.match, _CANONICAL.fullmatch
+    within = ctx.plain_within(_ADDED) if stored else -1
     for number, line in enumerate(lines, start=1):
         text = line.rstrip("\r\n")
-        where = Locator(source, number)  # positional: the line (one is made per line)
         if not text.startswith("Hit"):  # a hit line (most lines) is none of these
+            where = Locator(source, number)  # positional: the line
             if not text.strip():
                 continue
             if text.startswith(">"):
@@ -126,9 +148,19 @@ def _records(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
                 continue
         ctx.rows_read += 1
         usual = canonical(text) if analysis_id is not None else None
-        if usual and (finding := _usual_finding(usual.groups(), analysis_id, where)):
-            yield finding
-            continue
+        if usual:
+            groups = usual.groups()
+            if (
+                len(text) <= within
+                and unstorable(text) is None
+                and (values := _usual_values(groups, analysis_id, source, number))
+            ):
+                yield values
+                continue
+            if finding := _usual_finding(groups, analysis_id, Locator(source, number)):
+                yield finding
+                continue
+        where = Locator(source, number)
         hit = hit_line(text)
         if hit is None:
             yield Rejection(
@@ -208,6 +240,48 @@ def _usual_finding(groups: tuple[str, ...], analysis_id: str, where: Locator) ->
         False,
         (("mw", mw), ("library", library), ("library_id", library_id)),
     )
+
+
+def _usual_values(
+    groups: tuple[str, ...], analysis_id: str, source: str, number: int
+) -> FindingValues | None:
+    """The stored values of the finding :func:`_usual_finding` makes of the same line (its
+    locator, scores and extras as their texts), or None where it makes none."""
+    rank, name, formula, mf, rmf, prob, cas_raw, mw, library, library_id = groups
+    name = _name(name)
+    scores = _usual_scores_json(mf, rmf, prob)
+    if not name or scores is None:
+        return None
+    return (
+        analysis_id,
+        f"{source} line {number}",  # str(Locator(source, number))
+        _HIT_CANDIDATE,
+        name,
+        int(rank),
+        normalise_cas(cas_raw),
+        cas_raw,
+        _formula(formula),
+        scores,
+        False,
+        # as_json_object of the extras _usual_finding gives
+        f'{{"mw": {_string(mw)}, "library": {_string(library)}, '
+        f'"library_id": {_string(library_id)}}}',
+    )
+
+
+_HIT_CANDIDATE = Role.HIT_CANDIDATE.value
+
+
+@lru_cache(maxsize=8192)
+def _usual_scores_json(mf: str, rmf: str, prob: str) -> str | None:
+    """The JSON of :func:`_usual_scores`, None when one is refused."""
+    scores = _usual_scores(mf, rmf, prob)
+    return None if scores is None else scores_json(scores)
+
+
+@lru_cache(maxsize=65536)  # a report repeats its formulas
+def _formula(printed: str) -> str | None:
+    return printed.strip() or None
 
 
 @lru_cache(maxsize=8192)  # a file repeats its score triples
