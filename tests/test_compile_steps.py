@@ -17,6 +17,7 @@ from subsmatch.compile.names import (
     check_readings,
     drop_loose_names,
     drop_open_positions,
+    drop_open_stereo,
     label_targets,
 )
 from subsmatch.compile.records import Listing, Name, Row
@@ -579,3 +580,45 @@ def test_a_listing_on_a_structure_none_of_whose_names_stayed_is_not_placed():
         ("list:3", "listing US: CSA Schedule I")
     ]
     assert merged.substances[f"ik:{GHB.inchikey}"].names  # a named substance keeps its own
+
+
+def test_a_drawing_whose_skeleton_another_stereo_form_vouches_for_is_not_in_doubt():
+    """Global-Chem's flat modafinil, drawn by it alone, has the skeleton of DrugBank's
+    armodafinil: the skeleton is vouched for, and which stereoisomer is the stereo rule's."""
+    roles = {
+        **ROLES,
+        "nps": SourceRole("nps", "gc", "control", "unreviewed", True, "en", None, "", "GC"),
+    }
+    flat, one = keys_of("CC(N)Cc1ccccc1"), keys_of("C[C@H](N)Cc1ccccc1")
+    drawn = Fact("given:unreviewed", ident_of(flat), "given structure")
+    rows = [
+        Row("nps", 2, [Name("amph")], structure=flat.smiles),
+        Row("ident", 3, [Name("dexamph")], structure=one.smiles),
+    ]
+    decisions = {0: Decision(drawn.ident, (drawn,), (), "given"), 1: given(one)}
+    merged = merge(rows, roles, decisions, {0: drawn, 1: given(one).support[0]})
+    assert merged.substances[f"ik:{flat.inchikey}"].structure_doubt == ""
+    alone = merge(rows[:1], roles, {0: decisions[0]}, {0: drawn})
+    assert alone.substances[f"ik:{flat.inchikey}"].structure_doubt
+
+
+def test_a_synonym_that_leaves_open_the_stereo_its_named_forms_fix_names_none_of_them():
+    """The DoD gives 'methorphan' to levomethorphan; levo-, dextro- and racemethorphan are three
+    substances, and dextromethorphan is no controlled drug: a synonym table alone does not give
+    the stem to one stereoisomer. A list's own name stays."""
+    levo = "COc1ccc2c(c1)[C@@]13CCCC[C@@H]1[C@@H](C2)N(C)CC3"
+    dextro = "COc1ccc2c(c1)[C@]13CCCC[C@H]1[C@H](C2)N(C)CC3"
+    rows = [
+        Row("list", 2, [Name("LEVOMETHORPHAN"), Name("methorphan")], structure=levo),
+        Row("syn", 3, [Name("methorphan"), Name("l-methorphan")], structure=levo),
+        Row("list", 4, [Name("dextromethorphan")], structure=dextro),
+    ]
+    decisions = {i: given(keys_of(row.structure)) for i, row in enumerate(rows)}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    report = NameReport()
+    drop_open_stereo(merged.substances, ROLES, report)
+    kept = [(e.name.text, e.source) for e in merged.substances[merged.by_row[0]].names]
+    assert ("methorphan", "list") in kept and ("l-methorphan", "syn") in kept
+    assert ("methorphan", "syn") not in kept
+    (dropped,) = report.dropped
+    assert dropped.ref == "syn:3" and "names no stereoisomer" in dropped.reason

@@ -47,8 +47,10 @@ def status_on(db_url: str, query: str, code: str, day: str) -> dict:
         ("flualprazolam", "LU", {"2020-12-07": UNLISTED, "2020-12-08": "controlled"}),
         # BtMG Anlage III: diazepam, first seen in the consolidated BtMG of 2025-01-20
         ("diazepam", "DE", {"2024-01-01": "unknown", "2025-06-01": "controlled"}),
-        # CSA Schedule I: eutylone controlled since 2014-03-07 (effective date, FR 2023-07335)
-        ("eutylone", "US", {"2014-03-06": UNLISTED, "2014-03-07": "controlled"}),
+        # CSA Schedule I: eutylone controlled since 2014-03-07 (effective date, FR 2023-07335);
+        # the day before, its own listing not yet in force, it is a positional isomer of
+        # pentylone, whose DEA listing gives no start: unknown, never controlled
+        ("eutylone", "US", {"2014-03-06": UNLISTED | {"unknown"}, "2014-03-07": "controlled"}),
         # CN Non-medical NPS Supplementary List, in force 2015-10-01
         ("3-MMC", "CN", {"2015-09-30": UNLISTED, "2015-10-01": "controlled"}),
     ],

@@ -99,13 +99,25 @@ def test_the_scope_reads_the_paragraph_from_the_drug_code():
     class Entry:
         jurisdiction, list, kind = "US", "CSA Schedule I", "psychotropic"
 
-        def __init__(self, act: str) -> None:
-            self.act = act
+        def __init__(self, act: str, note: str = "") -> None:
+            self.act, self.note = act, note
 
     assert rule.covers(Entry("DEA drug code 1248"))  # mephedrone, (d)
     assert not rule.covers(Entry("DEA drug code 1237"))  # methcathinone, (f)
     assert not rule.covers(Entry("DEA drug code 7118"))  # JWH-018, (g)
     assert not rule.covers(Entry("Federal Register 2023-27292 (2023-12-13)"))  # paragraph unsaid
+    derived = f"{law_module.POSITIONAL_ISOMER_NOTE} alpha-PVP (21 CFR 1300.01)"
+    assert not rule.covers(Entry("DEA drug code 7545", derived))  # an isomer's own listing
+
+
+def test_isomers_are_reckoned_from_the_listed_hallucinogen_not_from_its_listed_isomers(checker):
+    """The DEA lists alpha-piperidinobutiophenone as a positional isomer of alpha-PVP (another
+    ring: the signature would never match alpha-PVP itself); its ring-methyl isomer is no
+    positional isomer of a Schedule I hallucinogen, and 2-MMC's is mephedrone alone."""
+    methyl = _us(checker, "Cc1ccc(C(=O)C(C)N2CCCCC2)cc1")
+    assert all(e["match"] != "positional_isomer" for e in methyl["entries"])
+    two_mmc = _us(checker, TWO_MMC)
+    assert {e["name"] for e in two_mmc["entries"]} == {"Mephedrone"}
 
 
 def test_a_listing_is_not_in_force_before_the_decree_that_listed_it():

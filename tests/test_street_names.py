@@ -75,6 +75,23 @@ def test_a_note_reports_meanings_as_reported_regions(tmp_path: Path) -> None:
     )
 
 
+def test_a_name_with_a_held_out_row_reports_nothing(tmp_path: Path) -> None:
+    """The notes were written over the whole file: a name one of whose rows is held out
+    ('pep' for amphetamine) would leak that meaning into the index through the notes of its
+    other rows, so its notes report nothing; its own rows are read as usual."""
+    assert is_held_out(STREET_NAMES, street_key("pep", "amphetamine"))
+    note = "x || AMBIGUOUS across sources: AMPHETAMINE [NL]; METHAMPHETAMINE [DE]"
+    write_street(
+        tmp_path,
+        [
+            ["pep", "amphetamine", "", "NL", "nl", note],
+            ["pep", "methamphetamine", "", "DE", "de", note],
+        ],
+    )
+    rows = list(read_street_names(tmp_path))
+    assert [(r.label, [n.region for n in r.names]) for r in rows] == [("methamphetamine", ["DE"])]
+
+
 def test_reported_meanings_read_the_sources_keys_as_labels() -> None:
     note = "x || AMBIGUOUS across sources: PSILOCYBIN_MUSHROOMS [US]; desoxypipradrol (2-DPMP) [UK]"
     assert reported_meanings(note) == [

@@ -81,6 +81,7 @@ def names_step(build: Build) -> None:
     names.attach_label_rows(build.rows, build.roles, build.merged.by_row, substances, report)
     names.drop_loose_names(substances, build.roles, report)
     names.drop_open_positions(substances, build.roles, report)
+    names.drop_open_stereo(substances, build.roles, report)
     readings = names.synonym_readings(build.rows, build.roles, build.identifier.readings)
     names.check_readings(
         substances,

@@ -9,7 +9,9 @@ of its substance hold a fact independent of any one drawing:
 - a trusted or curated structure, or an identity vocabulary's InChIKey;
 - OPSIN's reading of one of its names;
 - another source's own claim heard as a witness (:mod:`subsmatch.compile.witnesses`);
-- drawings (unreviewed, or from knowledge) of two provenances that agree.
+- drawings (unreviewed, or from knowledge) of two provenances that agree;
+- or (in :func:`subsmatch.compile.merge.merge`) another stereo form of the same skeleton that is
+  itself vouched for.
 
 Otherwise the substance carries the reason its structure is in doubt, and an answer of it is
 marked uncertain (``Lookups.structure_doubt`` in :mod:`subsmatch.substances.resolve`).

@@ -222,6 +222,15 @@ def merge(
             substance.structure_doubt = structure_doubt(
                 ((rows[i], decisions[i].support) for i in identified[substance.id]), roles
             )
+    # a skeleton vouched for in another stereo form (DrugBank's armodafinil) vouches for the
+    # drawing's skeleton too: what stays in doubt is only which stereoisomer, which the
+    # stereo rule already weighs
+    vouched = {
+        s.ident.connectivity for s in substances.values() if s.keys and not s.structure_doubt
+    }
+    for substance in substances.values():
+        if substance.structure_doubt and substance.ident.connectivity in vouched:
+            substance.structure_doubt = ""
     return Merged(substances, by_row, dropped, unidentified_vocabulary)
 
 

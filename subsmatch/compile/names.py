@@ -29,6 +29,7 @@ from subsmatch.compile.records import Row
 from subsmatch.compile.roles import SourceRole
 from subsmatch.substances.names import name_key, normalise
 from subsmatch.substances.opsin_checks import ESTER_WORDS, ester_or_salt
+from subsmatch.substances.stereo import stated_stereo
 
 KIND_RANK = {
     "preferred": 0,
@@ -230,6 +231,56 @@ def drop_open_positions(
                 None
                 if placed
                 else "names no position; its locanted forms name " + ", ".join(sorted(isomers))
+            )
+        _keep_names(substance, sid, reasons, report)
+
+
+_STEREO_WORD = re.compile(r"^(?:levo|dextro|race)(?=[a-z]{4})")
+
+
+def stereo_base(text: str) -> str | None:
+    """The key of the name a stereo-named name names a stereoisomer of, or None.
+
+    >>> stereo_base("l-methorphan"), stereo_base("Levomethorphan"), stereo_base("(S)-citalopram")
+    ('methorphan', 'methorphan', 'citalopram')
+    >>> stereo_base("methorphan"), stereo_base("levamisole"), stereo_base("dextran")
+    (None, None, None)
+    """
+    if (stated := stated_stereo(text)) is not None:
+        return normalise(stated[1]).key
+    key = normalise(text).key
+    return key[found.end() :] if (found := _STEREO_WORD.match(key)) else None
+
+
+def drop_open_stereo(
+    substances: dict[str, Substance], roles: dict[str, SourceRole], report: NameReport
+) -> None:
+    """A synonym without a stereo descriptor ("methorphan", the DoD's name for levomethorphan)
+    whose stereo-named forms name two or more substances (levo-, dextro-, racemethorphan)
+    leaves open the stereo that tells them apart: a synonym table alone does not give it to
+    one stereoisomer (levomethorphan is a controlled drug, dextromethorphan a cough medicine).
+    The names of identity and control lists and of an identity vocabulary are theirs to give
+    (DrugBank's "Phenylalanine" is L-phenylalanine, as the INN has it)."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    for sid, substance in substances.items():
+        for entry in substance.names:
+            if base := stereo_base(entry.name.text):
+                forms[base].add(sid)
+    for sid, substance in substances.items():
+        if substance.keys is None or not substance.keys.has_stereo:
+            continue
+        reasons: list[str | None] = []
+        for entry in substance.names:
+            named = forms.get(normalise(entry.name.text).key, set())
+            open_stereo = (
+                roles[entry.source].role in ("synonyms", "street")
+                and len(named) > 1
+                and stereo_base(entry.name.text) is None
+            )
+            reasons.append(
+                "names no stereoisomer; its stereo-named forms name " + ", ".join(sorted(named))
+                if open_stereo
+                else None
             )
         _keep_names(substance, sid, reasons, report)
 

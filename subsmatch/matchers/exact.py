@@ -22,7 +22,13 @@ from subsmatch.reference.lists import Reference, StereoExclusion
 from subsmatch.substances.structures import StructureKeys, isotope_labels, unlabelled
 
 Relation = Literal[
-    "identical", "stereoisomer", "stereo_unspecified", "other_stereoisomer", "isotopologue"
+    "identical",
+    "stereoisomer",
+    "stereo_unspecified",
+    "other_stereoisomer",
+    "isotopologue",
+    "positional_isomer",  # the law's positional isomer of a listed entry (matchers/verdict.py)
+    "preparation",  # a preparation named after its drug, no structure of its own (verdict.py)
 ]
 
 

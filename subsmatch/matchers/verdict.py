@@ -32,13 +32,13 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple
 from weakref import WeakKeyDictionary
 
 from subsmatch import __version__
 from subsmatch.caching import BoundedCache
 from subsmatch.lazy import lazy
-from subsmatch.matchers.exact import Relation, StructureMatch, structure_matches
+from subsmatch.matchers.exact import StructureMatch, structure_matches
 from subsmatch.matchers.generic import RuleBook, RuleMatch, positional_signature
 from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex, lookalike_of
 from subsmatch.reference import law as law_module
@@ -48,7 +48,6 @@ from subsmatch.reference.law import (
     Coverage,
     Derivation,
     LawBook,
-    PositionalIsomers,
     State,
     Texts,
     coverage,
@@ -511,7 +510,7 @@ def preparation_of(
     if len(found) != 1:
         return None
     reason = law.preparations.text.format(base=reference.substances[found[0]].name)
-    return StructureMatch(found[0], cast(Relation, "preparation"), True, reason)
+    return StructureMatch(found[0], "preparation", True, reason)
 
 
 def _material(resolution: Resolution, reference: Reference) -> str:
@@ -887,20 +886,16 @@ def _signature(smiles: str) -> tuple | None:
     return _SIGNATURES.get_or_make(smiles, make)
 
 
-def _positional_index(
-    reference: Reference, rules: Sequence[PositionalIsomers]
-) -> dict[str, list[tuple[str, ListEntry]]]:
-    """Per molecular formula, the listings whose entries' positional isomers they include, with
-    their substances (worked out once per reference)."""
+def _positional_index(reference: Reference) -> dict[str, list[tuple[str, ListEntry]]]:
+    """Per molecular formula, the listings of drawn substances, with their substances (worked
+    out once per reference; which of them include positional isomers is the rules' to say)."""
     if reference not in _POSITIONAL:
         index: dict[str, list[tuple[str, ListEntry]]] = {}
         for sid, entries in reference.listings.items():
             record = reference.substances.get(sid)
             if record is None or not record.smiles or not record.formula:
                 continue
-            for entry in entries:
-                if any(rule.covers(entry) for rule in rules):
-                    index.setdefault(record.formula, []).append((sid, entry))
+            index.setdefault(record.formula, []).extend((sid, entry) for entry in entries)
         _POSITIONAL[reference] = index
     return _POSITIONAL[reference]
 
@@ -921,7 +916,13 @@ def positional_isomers(
     matches), on any list, is judged by that listing with its own dates: 1308.11 reaches
     isomers "unless listed in another schedule".
     """
-    listed = [e for m in own for e in reference.listings.get(m.substance_id, ())]
+    today = date.today()
+    listed = [
+        e
+        for m in own
+        for e in reference.listings.get(m.substance_id, ())
+        if e.state(day, today) in LIVE
+    ]
     rules = [
         rule
         for rule in law.positional
@@ -929,7 +930,7 @@ def positional_isomers(
     ]
     if not rules:
         return {}
-    candidates = _positional_index(reference, law.positional).get(keys.formula)
+    candidates = _positional_index(reference).get(keys.formula)
     if not candidates:
         return {}
     mine = _signature(keys.smiles)
@@ -947,7 +948,7 @@ def positional_isomers(
         rule = next(r for r in rules if r.covers(entries[0]))
         entry = entries[0]
         reason = rule.text.format(entry=entry.name_in_list, list=entry.list, act=entry.act)
-        match = StructureMatch(sid, cast(Relation, "positional_isomer"), True, reason)
+        match = StructureMatch(sid, "positional_isomer", True, reason)
         out[match] = entries
     return out
 

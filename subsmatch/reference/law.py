@@ -303,8 +303,12 @@ class PositionalIsomers:
         return entry.jurisdiction == self.jurisdiction and entry.kind in CONTROLLING_KINDS
 
     def covers(self, entry: Covered) -> bool:
-        """Whether the listing ``entry`` includes its substance's positional isomers."""
+        """Whether the listing ``entry`` includes its substance's positional isomers: not a
+        listing itself derived as an isomer of another entry (the definition is relative to
+        "the respective Schedule I hallucinogen")."""
         if entry.jurisdiction != self.jurisdiction or entry.list not in self.lists:
+            return False
+        if entry.note.startswith(POSITIONAL_ISOMER_NOTE):
             return False
         if entry.kind not in self.kinds or not entry.act.startswith(self.code_prefix):
             return False
@@ -385,6 +389,12 @@ class Covered(Protocol):
     list: str
     kind: str
     act: str
+    note: str
+
+
+POSITIONAL_ISOMER_NOTE = "controlled as a positional isomer of"
+"""How the note of a listing begins that the DEA's list gives as an entry's positional isomer
+(``compile/read/dea.py``): a listing of its own, never the entry its isomers are reckoned from."""
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,11 @@ last: a name known only there gives no structure, only those meanings as hints (
 :mod:`resolve`), unless it is a code with digits (2C-B), which is answered, never as certain.
 
 :func:`choose` picks the meaning a street name has for the user: in the first tier that uses
-the name, the one meaning that every place of that tier using it agrees on; when the places
-disagree, or one place gives several meanings ("GHB or GBL"), the name has no single meaning
-there (see :class:`Choice`).
+the name, the one meaning (a substance and its stereoisomers) given in every place of that
+tier that uses the name; a place that also gives another meaning makes that one an
+alternative ("snow": cocaine in every place, MDMA in one too: cocaine, MDMA beside it, both
+uncertain). When no meaning is given in every place (NL says amphetamine, DE
+methamphetamine), the name has no single meaning there (see :class:`Choice`).
 
 >>> preference("Europe")[0] == frozenset({"BE", "NL", "LU"}), preference("Europe")[1]
 (True, frozenset({''}))

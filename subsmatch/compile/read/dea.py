@@ -10,6 +10,7 @@ from pathlib import Path
 
 from subsmatch.compile.read.text import csv_rows, listed_names, name_and_aliases, split_names
 from subsmatch.compile.records import Listing, Name, Row
+from subsmatch.reference.law import POSITIONAL_ISOMER_NOTE
 
 ORANGE_BOOK = "dea_orange_book"
 DOPE_SYNONYMS = "dope_dea_controlled"
@@ -87,11 +88,7 @@ def read_orange_book(folder: Path) -> Iterator[Row]:
                 ORANGE_BOOK,
                 line,
                 [Name(n, "other", "en") for n in isomer],
-                listings=[
-                    listing.dated(
-                        note=f"controlled as a positional isomer of {entry} (21 CFR 1300.01)"
-                    )
-                ],
+                listings=[listing.dated(note=f"{POSITIONAL_ISOMER_NOTE} {entry} (21 CFR 1300.01)")],
             )
 
 

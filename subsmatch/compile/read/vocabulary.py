@@ -67,14 +67,24 @@ def read_drugbank(folder: Path) -> Iterator[Row]:
 def read_street_names(folder: Path) -> Iterator[Row]:
     """Street names with their region and language (not held out), keyed by substance label;
     then the meanings their notes report (:func:`reported_meanings`), one row per name and
-    meaning, on the line of the first row whose note reports it."""
+    meaning, on the line of the first row whose note reports it. The notes were written over
+    the whole file, held-out rows included: a name with a held-out row reports nothing (its
+    held-out meanings would leak into the index through its other rows' notes)."""
+    rows = list(csv_rows(folder / "street_names.csv"))
+    held_out = {
+        street_key(row["name"], "")
+        for _, row in rows
+        if is_held_out(STREET_NAMES, street_key(row["name"], row["substance"]))
+    }
     reported_rows: dict[tuple[str, str], Row] = {}
-    for line, row in csv_rows(folder / "street_names.csv"):
+    for line, row in rows:
         if is_held_out(STREET_NAMES, street_key(row["name"], row["substance"])):
             continue
         language = row["language"].split("/")[0]
         name = Name(row["name"], "street", language, row["region"])
         yield Row(STREET_SOURCE, line, [name], label=row["substance"], note=row["ambiguity_note"])
+        if street_key(row["name"], "") in held_out:
+            continue
         for label, regions in reported_meanings(row["ambiguity_note"]):
             found = reported_rows.setdefault(
                 (street_key(row["name"], ""), label),
