@@ -7,7 +7,6 @@ form one :class:`~subsmatch.ingest.records.Analysis`; every data row becomes exa
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import compress
@@ -152,11 +151,6 @@ class Mapper:
         extras = [(label, find(c, label)) for label, c in profile.extras.items()]
         self.extra_labels = tuple(label for label, at in extras if at is not None)
         self.extra_texts = _picker([at for _, at in extras if at is not None])
-        # the columns whose texts a finding keeps (name, CAS, formula, extras): see plain_within
-        self.kept_columns = [
-            *(at for f in ("name", "cas", "formula") if (at := columns.get(f)) is not None),
-            *(at for _, at in extras if at is not None),
-        ]
         self.circumstances = Memo(lambda texts: _circumstances(texts, self), MEMO_SIZE)
         self.roles = Memo(lambda text: profile.roles.get(collapse(text)), MEMO_SIZE)
         self.ranks = Memo(_whole_number, MEMO_SIZE)
@@ -178,14 +172,14 @@ class Mapper:
         surrogate; -1 when no row's can (a label of the profile that is no storable text).
 
         A finding keeps its name, CAS number, formula and extras as their cells stripped, and
-        the limits count besides the extras' labels and the scores' names and scales; a
-        column kept twice (an extra of the name's column) counts twice.
+        the limits count each extra's value with its label and each score as its name and
+        scale (:func:`~subsmatch.ingest.limits.finding_within`): a cell no longer than the
+        limits less all those labels, names and scales is within them whatever it holds.
         """
         labels = "".join([*self.extra_labels, *(s.name + s.scale for s, _at, _memo in self.scores)])
         if unstorable(labels) is not None:
             return -1
-        times = max(Counter(self.kept_columns).values(), default=1)
-        return self.ctx.plain_within(len(labels)) // times
+        return self.ctx.plain_within(len(labels))
 
 
 def _whole_number(text: str) -> int | None:
