@@ -379,20 +379,3 @@ def test_analyses_within_the_limits_give_stored_values():
         items = list(report._values())
     assert any(type(i) is tuple for i in items)  # the reader's own items, before accounting
     assert not any(type(i) is Finding for i in items)
-
-
-def test_validation_of_repeated_values_names_each_place_and_schema():
-    # validate remembers what a scalar is told against a schema node: the place is each
-    # one's own, and a node made later (perhaps at the id of a freed one) gets its own answer
-    schema = {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}}}
-    assert validate({"a": "x", "b": "x"}, schema) == [
-        ("/a", "'x' is not of type integer"),
-        ("/b", "'x' is not of type integer"),
-    ]
-    for _ in range(3):
-        assert validate("x", {"type": "string"}) == []
-        assert validate("x", {"type": "integer"}) == [("", "'x' is not of type integer")]
-    assert validate(-0.0, {"type": "string"}) == [("", "-0.0 is not of type string")]
-    assert validate(0.0, {"type": "string"}) == [("", "0.0 is not of type string")]
-    assert validate(True, {"type": "integer"}) == [("", "True is not of type integer")]
-    assert validate(1, {"type": "integer"}) == []

@@ -40,35 +40,11 @@ def report_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-_SCALARS = frozenset({str, int, bool, type(None)})  # not float: -0.0 == 0.0, printed apart
-_LEAVES: dict[tuple, tuple[dict, dict, tuple[str, ...]]] = {}
-"""The messages of a scalar against a schema node, by (node's id, type, value): a report
-repeats its values (techniques, verdicts, times, names); each entry keeps its node and root,
-so that an id is never that of another node."""
-_LEAVES_KEPT = 65536
-
-
 def validate(
     instance: Any, schema: dict[str, Any], root: dict[str, Any] | None = None, path: str = ""
 ) -> list[Error]:
     """All errors of ``instance`` against ``schema`` (empty when valid)."""
     root = root if root is not None else schema
-    kind = type(instance)
-    if kind in _SCALARS:  # what it is told does not depend on where it is
-        key = (id(schema), id(root), kind, instance)
-        known = _LEAVES.get(key)
-        if known is None or known[0] is not schema or known[1] is not root:
-            if len(_LEAVES) >= _LEAVES_KEPT:
-                _LEAVES.clear()
-            told = tuple(message for _at, message in _validate(instance, schema, root, ""))
-            _LEAVES[key] = known = (schema, root, told)
-        return [(path, message) for message in known[2]]
-    return _validate(instance, schema, root, path)
-
-
-def _validate(
-    instance: Any, schema: dict[str, Any], root: dict[str, Any], path: str
-) -> list[Error]:
     if "$ref" in schema:
         return validate(instance, _resolve(schema["$ref"], root), root, path)
     types = schema.get("type")
