@@ -296,3 +296,86 @@ def test_the_schema_states_the_name_or_cas_rule():
     assert "a name or a CAS number" in finding["name"]["description"]
     assert "a formula alone names no substance" in finding["name"]["description"]
     assert "Required" not in finding["name"]["description"]
+
+
+def _item(*findings, **fields):
+    item = {"technique": "Raman", "case_id": "C-1", "verdict": "positive"}
+    return json.dumps({**item, **fields, "findings": list(findings)}, ensure_ascii=False)
+
+
+MIXED_LINES = [
+    _item({"name": "MDMA", "rank": 1, "cas": "42542-10-9"}, {"name": "MDA", "rank": 2}),
+    _item({"name": "α-PVP", "scores": [{"name": "HQI", "value": 97, "scale": "0-100"}]}),
+    "{not json",
+    "[" * 40 + "]" * 40,  # nested deeper than max_json_depth
+    _item({"name": "MD\u0000MA"}),  # a NUL, escaped in the JSON text
+    _item({"name": "caf\ud800"}).replace("\ud800", "\\ud800"),  # a lone surrogate, escaped
+    _item({"name": "N" * 1200}),  # over max_name_length
+    _item({"name": "Ketamine", "scores": [{"name": "HQI", "value": 104, "scale": "0-100"}]}),
+    _item(),  # no finding, a positive verdict
+    _item({"name": "Cocaine"}, technique=7),  # an invalid analysis
+    _item({"name": 'MD"MA \\x', "extras": {"lot": "a\tb", "note": "x" * 9999}}),
+    _item({"cas": "50-00-1"}),  # no name, a bad CAS number
+    _item({"formula": "C8H11N"}, verdict="negative"),  # a no-hit row under a negative verdict
+    _item({"name": "Heroin", "extras": {"kit": "NIK"}}, extras={"reagent": "Marquis"}),
+]
+
+
+@pytest.mark.parametrize("size", [1, 2, 5000])
+@pytest.mark.parametrize(
+    "limits",
+    [None, {"max_name_length": 10}, {"max_field_length": 60}, {"max_field_length": 250}],
+)
+@pytest.mark.parametrize("source", ["mixed", "document", "example"])
+def test_chunks_of_stored_values_are_the_records_chunks(tmp_path, source, limits, size):
+    # read_both gives the findings of an analysis whose JSON text is within the limits as
+    # their stored values: the chunks (every value, every rejection with its place and reason,
+    # the counts and notes) must be those of the records checked one by one
+    from subsmatch.ingest.limits import Limits
+    from subsmatch.ingest.readers import ReadOptions
+    from tests.helpers import chunks_both_ways
+
+    path, fmt = EXAMPLE, None
+    if source == "mixed":
+        path, fmt = tmp_path / "mixed.jsonl", "jsonl"
+        text = "\r\n".join(MIXED_LINES).encode() + b"\r\n" + _item({"name": "Öl"}).encode("cp1252")
+        path.write_bytes(text)
+    elif source == "document":
+        path, fmt = tmp_path / "document.json", "json"
+        objects = [json.loads(line) for line in MIXED_LINES if line.startswith('{"')]
+        path.write_text(json.dumps({"analyses": objects}), encoding="utf-8")
+    options = ReadOptions(format=fmt, limits=Limits(**limits or {}))
+    read, stats, notes = chunks_both_ways(path, options, size)
+    if source != "mixed" or limits or size != 5000:
+        return
+    rejected = {str(r.locator): r.reason for *_, chunk in read for r in chunk}
+    assert list(rejected) == [
+        "mixed.jsonl line 3",
+        "mixed.jsonl line 4",
+        "mixed.jsonl line 5 column 'findings[0]'",
+        "mixed.jsonl line 6 column 'findings[0]'",
+        "mixed.jsonl line 7 column 'findings[0]'",
+        "mixed.jsonl line 8 column 'findings[0]'",
+        "mixed.jsonl line 9 column 'findings'",
+        "mixed.jsonl line 10",
+        "mixed.jsonl line 11 column 'findings[0]'",
+        "mixed.jsonl line 12 column 'findings[0]'",
+    ]
+    assert "NUL" in rejected["mixed.jsonl line 5 column 'findings[0]'"]
+    assert "surrogate" in rejected["mixed.jsonl line 6 column 'findings[0]'"]
+    assert "max_field_length" in rejected["mixed.jsonl line 11 column 'findings[0]'"]
+    findings = {f[1]: f for _a, chunk, _r in read for f in chunk}
+    assert findings["mixed.jsonl line 13 column 'findings[0]'"][2] == "no_hit"
+    assert findings["mixed.jsonl line 14 column 'findings[0]'"][10] == '{"kit": "NIK"}'
+    assert findings["mixed.jsonl line 15 column 'findings[0]'"][3] == "Öl"  # cp1252, noted
+    assert any("cp1252" in note for note in notes)
+    assert stats.rows_read == stats.findings + stats.rejections == 16  # line 1 holds two
+
+
+def test_analyses_within_the_limits_give_stored_values():
+    from subsmatch.ingest.readers import ReadOptions
+
+    with open_report(EXAMPLE, options=ReadOptions()) as report:
+        items = list(report._values())
+    assert any(type(i) is tuple for i in items)  # the reader's own items, before accounting
+    assert not any(type(i) is Finding for i in items)

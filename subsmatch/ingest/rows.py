@@ -103,11 +103,23 @@ NO_HIT_ROLE = Role.NO_HIT.value
 
 def finding_values(finding: Finding) -> FindingValues:
     """A finding's stored values, in :data:`FINDING_VALUES` order."""
-    (analysis_id, locator, role, name, rank, cas, cas_raw, formula, scores, asserted,
-     extras) = finding  # fmt: skip
+    return (finding[0], str(finding[1]), *stored_part(*finding[2:]))
+
+
+def stored_part(
+    role: Role,
+    name: str | None,
+    rank: int | None,
+    cas: str | None,
+    cas_raw: str | None,
+    formula: str | None,
+    scores: tuple[Score, ...],
+    asserted: bool,
+    extras: tuple[tuple[str, str], ...],
+) -> tuple:
+    """The stored values of a finding's fields after its analysis and locator (a reader
+    making stored values from those fields without a :class:`Finding` uses it too)."""
     return (
-        analysis_id,
-        str(locator),
         role.value,
         name,
         rank,

@@ -13,7 +13,8 @@ import hashlib
 import io
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -139,8 +140,13 @@ def open_report(
             options = dataclasses.replace(options, delimiter=options.delimiter or "\t")
         context = ReadContext(source_name=name, sha256=sha256, options=options, format=fmt)
         module = _MODULES[fmt]
-        records = module.read(stream, context)
-        by_values = getattr(module, "read_values", None)
+        values: Callable[[], Iterator] | None = None
+        if both := getattr(module, "read_both", None):  # a reader opening the file at once
+            records, values = both(stream, context)
+        else:
+            records = module.read(stream, context)
+            if by_values := getattr(module, "read_values", None):
+                values = partial(by_values, stream, context)
     except BaseException:
         close()
         raise
@@ -153,7 +159,7 @@ def open_report(
         close=close,
         size=size,
         position=stream.tell,
-        values=by_values and (lambda: by_values(stream, context)),
+        values=values,
     )
 
 

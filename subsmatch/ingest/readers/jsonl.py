@@ -11,11 +11,12 @@ no-hit when its verdict says nothing was found, else a rejection.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, BinaryIO
 
 from subsmatch.ingest.errors import UnreadableReport
+from subsmatch.ingest.limits import unstorable
 from subsmatch.ingest.readers.base import ReadContext
 from subsmatch.ingest.records import (
     NO_SUBSTANCE_VERDICTS,
@@ -30,6 +31,7 @@ from subsmatch.ingest.records import (
     SourceVerdict,
     nameless_fault,
 )
+from subsmatch.ingest.rows import FindingValues, stored_part
 from subsmatch.ingest.validation import report_schema, validate
 from subsmatch.ingest.values import cas_check_fails, normalise_cas, parse_scale
 from subsmatch.vocabulary import Context
@@ -60,9 +62,19 @@ def sniff_document(head: str) -> bool:
 
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     """Records of a JSON Lines stream, or of a JSON document (parsed before returning)."""
+    return read_both(stream, ctx)[0]
+
+
+def read_both(
+    stream: BinaryIO, ctx: ReadContext
+) -> tuple[Iterator[Record], Callable[[], Iterator[Record | FindingValues]]]:
+    """The records of :func:`read`, and how to read them instead with the findings of each
+    analysis whose JSON text is within the limits as a whole given as their stored values (no
+    :class:`Finding`; see :func:`_plain`). A JSON document is parsed once, before returning;
+    either is read, not both."""
     lines = ctx.lines(stream, "cp1252")
     if ctx.format == "jsonl":
-        return _lines(lines, ctx)
+        return _lines(lines, ctx), lambda: _lines(lines, ctx, stored=True)
     try:
         document = _parsed("".join(lines), ctx.limits.max_json_depth)
     except json.JSONDecodeError as exc:
@@ -78,10 +90,20 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     if isinstance(document, dict) and isinstance(document.get("analyses"), list):
         document = document["analyses"]
     items = document if isinstance(document, list) else [document]
-    return _items(items, ctx)
+    return _items(items, ctx), lambda: _items(items, ctx, stored=True)
 
 
-def _lines(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
+def _plain(raw: str, ctx: ReadContext, stored: bool) -> bool:
+    """True when ``stored`` and the JSON text ``raw`` holds only values within the limits: a
+    text no longer than the limits, holding no NUL, lone surrogate or ``\\u`` escape (which
+    may stand for either), holds its names, keys and values as at least as many characters
+    as they have once parsed."""
+    return (
+        stored and len(raw) <= ctx.plain_within(0) and "\\u" not in raw and unstorable(raw) is None
+    )
+
+
+def _lines(lines: Iterator[str], ctx: ReadContext, stored: bool = False) -> Iterator:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -100,17 +122,21 @@ def _lines(lines: Iterator[str], ctx: ReadContext) -> Iterator[Record]:
             ctx.rows_read += 1
             yield Rejection(where, f"{exc}; flatten it to the report schema", line.rstrip("\r\n"))
             continue
-        yield from _analysis(item, where, line.rstrip("\r\n"), ctx)
+        raw = line.rstrip("\r\n")
+        yield from _analysis(item, where, raw, ctx, _plain(raw, ctx, stored))
 
 
-def _items(items: list[Any], ctx: ReadContext) -> Iterator[Record]:
+def _items(items: list[Any], ctx: ReadContext, stored: bool = False) -> Iterator:
     for number, item in enumerate(items, start=1):
-        yield from _analysis(
-            item, ctx.locator(row=number), json.dumps(item, ensure_ascii=False), ctx
-        )
+        raw = json.dumps(item, ensure_ascii=False)
+        yield from _analysis(item, ctx.locator(row=number), raw, ctx, _plain(raw, ctx, stored))
 
 
-def _analysis(item: Any, where: Locator, raw: str, ctx: ReadContext) -> Iterator[Record]:
+def _analysis(
+    item: Any, where: Locator, raw: str, ctx: ReadContext, plain: bool = False
+) -> Iterator[Record | FindingValues]:
+    """The analysis of one JSON object and its findings' records; with ``plain`` (its text
+    within the limits, :func:`_plain`), its findings as their stored values."""
     errors = validate(item, report_schema()) if isinstance(item, dict) else [("", "not an object")]
     own = [(p, m) for p, m in errors if not p.startswith("/findings/")]
     if own:
@@ -152,7 +178,13 @@ def _analysis(item: Any, where: Locator, raw: str, ctx: ReadContext) -> Iterator
             (p[len(prefix) :], m) for p, m in errors if p == prefix or p.startswith(prefix + "/")
         ]
         at = where.at_column(f"findings[{index}]")
-        yield _finding(finding, mine, verdict, analysis_id, at, raw)
+        fields = _finding(finding, mine, verdict, analysis_id, at, raw)
+        if type(fields) is Rejection:
+            yield fields
+        elif plain:
+            yield (analysis_id, str(at), *stored_part(*fields))
+        else:
+            yield Finding(analysis_id, at, *fields)
     if not item["findings"] and nameless_fault(False, verdict) == "empty":
         # nothing found, said by a verdict of nothing found, is the no-hit row the report
         # gives every analysis without rows; said by any other verdict, it is a contradiction
@@ -174,7 +206,9 @@ def _finding(
     analysis_id: str,
     where: Locator,
     raw: str,
-) -> Record:
+) -> tuple | Rejection:
+    """A finding's fields after its analysis and locator, in :class:`Finding`'s order, or its
+    rejection."""
     if errors:
         return Rejection(where, "invalid finding: " + _describe(errors), raw, analysis_id)
     scores = []
@@ -208,20 +242,18 @@ def _finding(
             )
             return Rejection(where, reason, raw, analysis_id)
         role = Role.NO_HIT
-    return Finding(
-        analysis_id=analysis_id,
-        locator=where,
-        role=role,
-        name=name,
-        rank=item.get("rank"),
-        cas=cas,
-        cas_raw=cas_raw,
-        formula=formula,
-        scores=tuple(scores),
-        asserted_identified=role is not Role.NO_HIT
+    return (
+        role,
+        name,
+        item.get("rank"),
+        cas,
+        cas_raw,
+        formula,
+        tuple(scores),
+        role is not Role.NO_HIT
         and verdict not in NO_SUBSTANCE_VERDICTS
         and item.get("asserted_identified", role is Role.IDENTIFIED),
-        extras=tuple(item.get("extras", {}).items()),
+        tuple(item.get("extras", {}).items()),
     )
 
 

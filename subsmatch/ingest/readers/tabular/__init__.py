@@ -15,7 +15,7 @@ fits), :mod:`.mapping` (a profile applied to a header: rows to records).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from subsmatch.ingest.errors import ProfileError, UnreadableReport
@@ -26,6 +26,7 @@ from subsmatch.ingest.readers.tabular.header import DELIMITERS
 from subsmatch.ingest.readers.tabular.mapping import Mapper, records
 from subsmatch.ingest.readers.tabular.xlsx import open_xlsx
 from subsmatch.ingest.records import Record
+from subsmatch.ingest.rows import FindingValues
 
 NAME = "tabular"
 VERSION = "1.0"
@@ -43,6 +44,16 @@ def sniff(head: str) -> bool:
 
 def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     """Open the table, match its header to a profile (raising UnreadableReport), then stream."""
+    return read_both(stream, ctx)[0]
+
+
+def read_both(
+    stream: BinaryIO, ctx: ReadContext
+) -> tuple[Iterator[Record], Callable[[], Iterator[Record | FindingValues]]]:
+    """The table opened once (its header matched to a profile, raising UnreadableReport), then
+    its records, and how to read them instead with the finding of each row within the limits
+    as a whole given as its stored values (no :class:`~subsmatch.ingest.records.Finding`; see
+    :func:`.mapping.records`). Either is read, not both."""
     try:
         explicit = resolve_profile(ctx.options.profile) if ctx.options.profile else None
     except ProfileError as exc:
@@ -56,4 +67,8 @@ def read(stream: BinaryIO, ctx: ReadContext) -> Iterator[Record]:
     )
     ctx.profile_name = table.profile.name
     mapper = Mapper(table.profile, table.header, ctx, table.delimiter)
-    return records(table.rows, mapper, ctx, ctx.provenance(NAME, VERSION))
+    provenance = ctx.provenance(NAME, VERSION)
+    return (
+        records(table.rows, mapper, ctx, provenance),
+        lambda: records(table.rows, mapper, ctx, provenance, stored=True),
+    )

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from subsmatch.caching import Memo
 from subsmatch.ingest.errors import UnreadableReport
+from subsmatch.ingest.limits import unstorable
 from subsmatch.ingest.profile import (
     MAPPABLE_ANALYSIS_FIELDS,
     MAPPABLE_FINDING_FIELDS,
@@ -41,6 +42,7 @@ from subsmatch.ingest.records import (
     SourceVerdict,
     nameless_fault,
 )
+from subsmatch.ingest.rows import FindingValues, stored_part
 from subsmatch.ingest.values import (
     cas_check_fails,
     collapse,
@@ -164,6 +166,21 @@ class Mapper:
     def where(self, where: Locator, field: str | None) -> Locator:
         return where.at_column(self.profile.columns.get(field) if field else None)
 
+    def plain_within(self) -> int:
+        """The length up to which a row's cells joined hold only finding values within the
+        limits (:meth:`ReadContext.plain_within`), when that text holds no NUL or lone
+        surrogate; -1 when no row's can (a label of the profile that is no storable text).
+
+        A finding keeps its name, CAS number, formula and extras as their cells stripped, and
+        the limits count each extra's value with its label and each score as its name and
+        scale (:func:`~subsmatch.ingest.limits.finding_within`): a cell no longer than the
+        limits less all those labels, names and scales is within them whatever it holds.
+        """
+        labels = "".join([*self.extra_labels, *(s.name + s.scale for s, _at, _memo in self.scores)])
+        if unstorable(labels) is not None:
+            return -1
+        return self.ctx.plain_within(len(labels))
+
 
 def _whole_number(text: str) -> int | None:
     """A rank as printed ("2", "2.0"), None when it is not a number."""
@@ -185,14 +202,23 @@ FindingPart = tuple
 
 
 def records(
-    rows: Iterator[Row], m: Mapper, ctx: ReadContext, provenance: Provenance
-) -> Iterator[Record]:
+    rows: Iterator[Row],
+    m: Mapper,
+    ctx: ReadContext,
+    provenance: Provenance,
+    stored: bool = False,
+) -> Iterator[Record | FindingValues]:
     """The records of a table's rows, each analysis before its findings.
 
     A row rejected for a value of its finding still yields its analysis (and one rejected for
     a value of its analysis yields the analysis as far as it reads: its case, item, label ...),
     so that the rejection belongs to its case: a case whose only row was rejected is there.
+
+    With ``stored``, the finding of a row whose cells are within :meth:`Mapper.plain_within`
+    comes as its stored values (no :class:`Finding`; the limits checked on the row whole);
+    any other row's as a record, which the report checks.
     """
+    within = m.plain_within() if stored else -1
     yielded_key: tuple[str, ...] | None = None
     parsed_key: tuple[str, ...] | None = None
     analysis: dict[str, Any] = {}
@@ -202,7 +228,8 @@ def records(
         if cells is None:
             yield Rejection(where, reason, raw)
             continue
-        if reason := _row_problem(cells, m):
+        joined = "".join(cells)
+        if reason := _row_problem(cells, joined, m):
             yield Rejection(where, reason, _join(cells))
             continue
         texts = m.texts(cells)
@@ -226,13 +253,17 @@ def records(
             yielded_key, analysis_id = key, ctx.next_analysis_id()
             yield Analysis(id=analysis_id, provenance=provenance, locator=where, **analysis)
         if problem is None:
-            yield Finding(analysis_id, where, *finding)
+            if len(joined) <= within and unstorable(joined) is None:
+                yield (analysis_id, str(where), *stored_part(*finding))
+            else:
+                yield Finding(analysis_id, where, *finding)
         else:
             yield Rejection(at, problem.reason, _join(cells), analysis_id)
 
 
-def _row_problem(cells: Sequence[str], m: Mapper) -> str | None:
-    """Why a whole row is rejected before its fields are read, or None."""
+def _row_problem(cells: Sequence[str], joined: str, m: Mapper) -> str | None:
+    """Why a whole row is rejected before its fields are read, or None (``joined``: the
+    cells joined)."""
     if len(cells) == 1 and m.width > 1 and m.delimiter and _splits_otherwise(cells[0], m):
         return (
             f"the row has 1 field but the header has {m.width}; is the delimiter right? "
@@ -243,7 +274,7 @@ def _row_problem(cells: Sequence[str], m: Mapper) -> str | None:
             f"the row has {len(cells)} fields but the header has {m.width}; an unquoted "
             "delimiter inside a value? quote the value or re-export the file"
         )
-    if "\ufffd" in "".join(cells):
+    if "\ufffd" in joined:
         return "the row has bytes that are not valid text in the file's encoding; pass {encoding}"
     return None
 
