@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from subsmatch.ingest.judging import Forked
@@ -48,3 +49,23 @@ def test_no_workers_means_here_and_now():
     forked = Forked(lambda items: calls.append(list(items)) or items, workers=0, fork_from=1)
     pending = forked.submit([1, 2])
     assert calls == [[1, 2]] and pending.result() == [1, 2]
+
+
+KEPT: list[list[list]] = []  # what a task keeps between batches (a checker's caches)
+
+
+def frozen_then_keeps(items: list[int]) -> list[int]:
+    """How many objects were frozen when the batch began; keeps a new list per item."""
+    frozen = gc.get_freeze_count()
+    KEPT.append([[item] for item in items])
+    return [frozen for _ in items]
+
+
+def test_what_a_batch_keeps_in_a_worker_is_frozen_after_it():
+    forked = Forked(frozen_then_keeps, workers=1, fork_from=1)
+    try:
+        first = forked(list(range(1000)))
+        second = forked(list(range(1000)))
+    finally:
+        forked.close()
+    assert second[0] >= first[0] + 1000  # the first batch's kept lists, frozen after it
