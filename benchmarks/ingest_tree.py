@@ -68,6 +68,7 @@ class TreeMemory:
         self.rss_mib = 0.0
         self.pss_mib = 0.0
         self.cpu: dict[int, tuple[str, float]] = {}
+        self.pss_at_peak = (0.0, 0.0, 0.0)  # MiB of the root, its other processes, its JVMs
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -86,7 +87,11 @@ class TreeMemory:
         others = [used for pid, used in self.cpu.items() if pid != self.pid]
         java = sum(s for name, s in others if name == "java")
         rest = sum(s for name, s in others if name != "java")
-        return f"CPU: ingest {root:.1f}, workers {rest:.1f}, JVMs {java:.1f} s"
+        ingest, workers, jvms = self.pss_at_peak
+        return (
+            f"CPU: ingest {root:.1f}, workers {rest:.1f}, JVMs {java:.1f} s; "
+            f"PSS at the peak: ingest {ingest:.0f}, workers {workers:.0f}, JVMs {jvms:.0f} MiB"
+        )
 
     def _sample(self) -> None:
         while not self._done.wait(self.interval):
@@ -94,4 +99,10 @@ class TreeMemory:
             sizes = [usage_kib(pid) for pid in pids]
             self.cpu |= {pid: used for pid in pids if (used := cpu_seconds(pid))}
             self.rss_mib = max(self.rss_mib, sum(r for r, _ in sizes) / 1024)
-            self.pss_mib = max(self.pss_mib, sum(p for _, p in sizes) / 1024)
+            pss = sum(p for _, p in sizes) / 1024
+            if pss > self.pss_mib:
+                kinds = [0.0, 0.0, 0.0]
+                for pid, (_rss, used) in zip(pids, sizes, strict=True):
+                    name = self.cpu.get(pid, ("", 0.0))[0]
+                    kinds[0 if pid == self.pid else 2 if name == "java" else 1] += used / 1024
+                self.pss_mib, self.pss_at_peak = pss, tuple(kinds)
