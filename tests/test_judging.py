@@ -54,18 +54,20 @@ def test_no_workers_means_here_and_now():
 KEPT: list[list[list]] = []  # what a task keeps between batches (a checker's caches)
 
 
-def frozen_then_keeps(items: list[int]) -> list[int]:
-    """How many objects were frozen when the batch began; keeps a new list per item."""
+def frozen_then_keeps(items: list[int]) -> list[tuple[int, bool]]:
+    """How many objects were frozen when the batch began, and whether the collector is on;
+    keeps a new list per item."""
     frozen = gc.get_freeze_count()
     KEPT.append([[item] for item in items])
-    return [frozen for _ in items]
+    return [(frozen, gc.isenabled()) for _ in items]
 
 
-def test_what_a_batch_keeps_in_a_worker_is_frozen_after_it():
+def test_a_batch_runs_with_the_collector_paused_and_what_it_keeps_is_frozen_after_it():
     forked = Forked(frozen_then_keeps, workers=1, fork_from=1)
     try:
-        first = forked(list(range(1000)))
-        second = forked(list(range(1000)))
+        (frozen, collecting), *_ = forked(list(range(1000)))
+        (then, _collecting), *_ = forked(list(range(1000)))
     finally:
         forked.close()
-    assert second[0] >= first[0] + 1000  # the first batch's kept lists, frozen after it
+    assert not collecting
+    assert then >= frozen + 1000  # the first batch's kept lists, frozen after it
