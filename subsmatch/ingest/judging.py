@@ -148,9 +148,9 @@ def _run(items: list) -> list:
     """One batch in a worker, the collector paused meanwhile; what it leaves alive (the task's
     caches: the checker's resolutions and verdicts) is then frozen too. Collected, the tens of
     thousands of objects a batch keeps were scanned, young and again as they aged, only to be
-    found alive: a sixth of the judging of an ingest's distinct names. A cycle a batch leaves
-    waits for the worker's end (a file's); the judging of the 21,499 distinct queries of a
-    200,000-hit NIST file leaves 193 objects in cycles in all."""
+    found alive: about a seventh of the judging of an ingest's distinct names. A cycle a batch
+    leaves waits for the worker's end (a file's); the judging of the 21,499 distinct queries of
+    a 200,000-hit NIST file leaves 193 objects in cycles in all."""
     assert _TASK is not None, "a worker runs the task it was forked with"
     gc.disable()
     try:
