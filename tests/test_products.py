@@ -11,6 +11,7 @@ import pytest
 
 from subsmatch.compile.curate import (
     Curation,
+    classify_materials,
     join_plant_entries,
     load_plant_entries,
     product_labels,
@@ -203,3 +204,37 @@ def test_listed_plant_material_answers_with_every_lists_listing(checker, query, 
     (verdict,) = checker.check([query])
     assert verdict.status == "controlled"
     assert next(j for j in verdict.jurisdictions if j.code == code).status == "controlled"
+
+
+def test_words_for_plant_parts_name_no_plant_and_join_none():
+    """BtMG gives 'Pflanzen und Pflanzenteile' beside Salvia divinorum and Papaver bracteatum:
+    a description, not a name, so the two plants stay two entries."""
+    rows = [
+        plant(2, ["Salvia divinorum", "Pflanzen und Pflanzenteile"], "DE"),
+        plant(3, ["Papaver bracteatum", "Pflanzen und Pflanzenteile"], "DE"),
+    ]
+    classify_materials(rows, ROLES, Curation())
+    assert [[n.text for n in r.names] for r in rows] == [
+        ["Salvia divinorum"],
+        ["Papaver bracteatum"],
+    ]
+    merged = merge(rows, ROLES, {}, {})
+    assert merged.by_row[0] != merged.by_row[1]
+
+
+@pytest.mark.parametrize(
+    ("query", "not_this"),
+    [("7-OH-mitragynine", "Kratom"), ("Papaver bracteatum", "Salvia divinorum"),
+     ("Flakka (Alpha-PVP)", None)],
+)  # fmt: skip
+def test_a_plants_constituent_or_neighbour_is_not_the_plant_on_the_shipped_reference(
+    checker, query, not_this
+):
+    """An alkaloid the DoD table lists as a synonym of kratom, a plant BtMG lists beside
+    another with the same description, a slang that names its member in brackets."""
+    (verdict,) = checker.check_json([query])
+    name = (verdict["resolved"] or {}).get("name")
+    if not_this:
+        assert name != not_this
+    else:
+        assert name == "Alpha-PVP"

@@ -31,6 +31,14 @@ DECISIONS = (
     "skip",
 )
 PROSE_WORDS = 12  # a "name" longer than this many words is a description
+# a plant row's name made only of words for plants and their parts ("Pflanzen und Pflanzenteile")
+# describes, it names no plant: it would join unrelated plants (name-only rows sharing a name are
+# one substance: BtMG's Salvia divinorum and Papaver bracteatum)
+PLANT_PARTS = re.compile(
+    r"(?:(?:pflanzen(?:teile)?|teile|plant(?:e|es|s)?|parts?|leaves|bladeren|feuilles|planten"
+    r"|und|and|et|en|of|de|des|der|die|van)[\s,;.]*)+",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,12 @@ def classify_materials(rows: list[Row], roles: dict[str, SourceRole], curation: 
             kept = [n for n in row.names if n.kind != "systematic"]
             row.names = kept[:1] if row.material == "group" else kept
             row.structure = row.inchikey = None
-        row.names = row.names[:1] + [n for n in row.names[1:] if len(n.text.split()) <= PROSE_WORDS]
+        row.names = row.names[:1] + [
+            n
+            for n in row.names[1:]
+            if len(n.text.split()) <= PROSE_WORDS
+            and not (row.material == "plant" and PLANT_PARTS.fullmatch(n.text.strip()))
+        ]
 
 
 @dataclass(frozen=True)
@@ -270,11 +283,23 @@ def relabel(rows: list[Row], roles: dict[str, SourceRole]) -> int:
     """Street-name and synonym rows whose label names a product or a plant entry take that
     entry's name as their label, so that their names join it ("mixture sold as 'pink cocaine'
     (typically ketamine + MDMA + caffeine ...)" is the pink cocaine mixture, not ketamine or
-    MDMA as alternatives). Returns the number of rows relabelled."""
+    MDMA as alternatives); a name that states its substance in brackets keeps its label.
+    Returns the number of rows relabelled.
+
+    >>> roles = {"s": SourceRole("s", "s", "street", "none", False, "en", None, "")}
+    >>> rows = [Row("s", 2, [Name("K2", "street")], label="Synthetic Cannabinoids"),
+    ...         Row("s", 3, [Name("Flakka (Alpha-PVP)", "street")], label="Synthetic Cathinones")]
+    >>> relabel(rows, roles), [r.label for r in rows]
+    (1, ['synthetic cannabinoid smoking mixture', 'Synthetic Cathinones'])
+    """
     targets = product_labels()
     targets |= {label: e.entry for e in load_plant_entries() for label in e.labels}
     done = 0
     for row in rows:
+        # a slang that names its substance in brackets ('Flakka (Alpha-PVP)', under the DEA's
+        # 'Synthetic Cathinones') says which member it is: it keeps its own label
+        if any("(" in n.text for n in row.names):
+            continue
         if roles[row.source].role in ("street", "synonyms") and row.label in targets:
             row.label = targets[row.label]
             done += 1
