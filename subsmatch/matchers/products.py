@@ -19,7 +19,6 @@ no single reference substance, a class, is shown as such).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 
 from subsmatch.reference.lists import Reference, SubstanceRecord
 from subsmatch.substances.names import name_key, normalise
@@ -88,8 +87,6 @@ def answer(
     notes = list(resolution.notes)
     if shown:
         notes.append("typical contents as the sources give them: " + "; ".join(shown))
-    return replace(
-        Resolution(resolution.query, resolution.kind, form=resolution.form),
-        error=error,
-        notes=tuple(notes),
+    return Resolution(
+        resolution.query, resolution.kind, form=resolution.form, error=error, notes=tuple(notes)
     )
