@@ -140,7 +140,7 @@ def test_coverage_line():
     )
     assert coverage_line(asdict(info)) == (
         "LU  LU psychotropes (RGD 20.03.1974) (psychotropic): 68 entries, 65 with structure, "
-        "1 name-only (1.5%), 2 excepted (plant/preparation/group or unsettled); complete, "
+        "1 name-only (1.5%), 2 excepted (plant/preparation/group/product or unsettled); complete, "
         "complete to 2026-07-13"
     )
 

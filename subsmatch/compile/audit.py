@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from subsmatch.compile.curate import Curation
+from subsmatch.compile.curate import Curation, load_plant_entries
 from subsmatch.compile.dating import DatingReport
 from subsmatch.compile.identify import CONTRADICTS, DISPUTED, Decision
 from subsmatch.compile.merge import Merged
 from subsmatch.compile.names import NameReport
+from subsmatch.compile.read.curated import PRODUCTS
 from subsmatch.compile.records import Row
 from subsmatch.compile.roles import SourceRole
 
@@ -119,6 +120,20 @@ def assemble(
         "materials": {
             material: sorted(refs) for material, refs in sorted(curation.materials.items())
         },
+        "products": [
+            {"row": r.ref, "product": r.first_name, "contents": r.contents, "reason": r.note}
+            for r in rows
+            if r.source == PRODUCTS
+        ],
+        "plant_entries": [
+            {
+                "entry": e.entry,
+                "rows": sorted(curation.plant_entries.get(e.entry, [])),
+                "reason": e.reason,
+                "source": e.source,
+            }
+            for e in load_plant_entries()
+        ],
         "unparsable": unparsable,
         "labels_not_joined": {
             source: sorted(Counter(labels).items())

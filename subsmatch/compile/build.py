@@ -61,6 +61,8 @@ def read_step(build: Build) -> None:
 def curate_step(build: Build) -> None:
     build.rows = curate.apply_overrides(build.rows, curate.load_overrides(), build.curation)
     curate.classify_materials(build.rows, build.roles, build.curation)
+    curate.join_plant_entries(build.rows, build.curation)
+    build.curation.relabelled = curate.relabel(build.rows, build.roles)
     build.rows, build.curation.dropped = isomers.keep_isomers_apart(build.rows)
 
 

@@ -20,10 +20,12 @@ NAME_KINDS = (
     "curated",  # a systematic name a person gave the row (curated/overrides.csv)
 )
 
-MATERIALS = ("plant", "preparation", "group")
+MATERIALS = ("plant", "preparation", "group", "product")
 """Entries that name no single structure: plant material (mushroom species, khat, coca leaf),
-preparations (compound medicines, oils, extracts) and groups (isomers, esters, a class defined by
-its effect). They are listed as such in the audit and excepted from the name-only share."""
+preparations (compound medicines, oils, extracts), groups (isomers, esters, a class defined by
+its effect) and products (what is sold under a name whose contents vary from batch to batch:
+'Spice', 'pink cocaine': ``curated/products.csv``, with their typical contents). They are listed
+as such in the audit and excepted from the name-only share."""
 
 
 UNTIL_KINDS = ("removed", "moved", "destination_unknown")
@@ -94,6 +96,8 @@ class Row:
     # names the source gives as positional isomers of this row's substance: other substances
     # (see compile/isomers.py), never names of it
     isomers: list[str] = field(default_factory=list)
+    # a product's typical contents as the sources give them ("ketamine", "2C-B (originally)")
+    contents: list[str] = field(default_factory=list)
 
     @property
     def ref(self) -> str:

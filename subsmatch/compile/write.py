@@ -45,6 +45,7 @@ SCHEMAS = {
             ("inchikey_only", pa.bool_()),
             ("material", pa.string()),
             ("structure_doubt", pa.string()),
+            ("contents", pa.string()),
         ]
     ),
     "names": pa.schema(
@@ -211,6 +212,8 @@ def substance_rows(substances: dict[str, Substance], roles: dict[str, SourceRole
                 "inchikey_only": bool(s.ident and k is None),
                 "material": s.material,
                 "structure_doubt": s.structure_doubt,
+                # a product's typical contents, "; "-separated, in the order its rows give them
+                "contents": "; ".join(dict.fromkeys(c for row in s.rows for c in row.contents)),
             }
         )
     return rows
@@ -279,7 +282,8 @@ def listing_rows(dated: list[Dated]) -> list[dict]:
 
 
 def _excepted(substance: Substance) -> bool:
-    """No single structure (plant, preparation, group), or one a person could not settle."""
+    """No single structure (plant, preparation, group, product), or one a person could not
+    settle."""
     return bool(substance.material or substance.unsettled)
 
 

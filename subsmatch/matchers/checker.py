@@ -15,7 +15,7 @@ from typing import TypeVar
 from subsmatch import startup
 from subsmatch.caching import BoundedCache
 from subsmatch.matchers import names as names_module
-from subsmatch.matchers import reference_analogues, reference_matches, reference_parents
+from subsmatch.matchers import products, reference_analogues, reference_matches, reference_parents
 from subsmatch.matchers.generic import RuleBook
 from subsmatch.matchers.names import SynonymIndex
 from subsmatch.matchers.similarity import AnalogueIndex, Neighbour
@@ -250,6 +250,9 @@ class Checker:
         """The verdict of one resolution; evaluation depends on its substance and structure."""
         if not resolution.resolved:
             return evaluate(resolution, self.reference, jurisdictions, as_of, scope=scope)
+        if products.product_of(resolution, self.reference):  # answered per query: its error
+            rules = self.rules
+            return evaluate(resolution, self.reference, jurisdictions, as_of, rules, None, scope)
         key = (resolution.substance_id, resolution.keys, jurisdictions, scope, as_of)
         analogues = partial(self.analogues, jurisdictions, as_of)  # built when needed
 

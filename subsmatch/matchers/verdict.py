@@ -38,6 +38,7 @@ from weakref import WeakKeyDictionary
 from subsmatch import __version__
 from subsmatch.caching import BoundedCache
 from subsmatch.lazy import lazy
+from subsmatch.matchers import products
 from subsmatch.matchers.exact import StructureMatch, structure_matches
 from subsmatch.matchers.generic import RuleBook, RuleMatch, positional_signature
 from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex, lookalike_of
@@ -715,6 +716,14 @@ def evaluate(
     """
     law = law or law_module.load()
     scope = tuple(code for code in (scope or jurisdictions) if code in jurisdictions)
+    if product := products.product_of(resolution, reference):  # contents vary: no one verdict
+        resolution = products.answer(
+            resolution,
+            product,
+            reference,
+            _names_index(reference),
+            lambda r: evaluate(r, reference, jurisdictions, as_of, rules, None, scope, law).status,
+        )
     if not resolution.resolved:
         return Verdict(
             resolution.query,

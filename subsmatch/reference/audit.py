@@ -15,7 +15,7 @@ for the one-line summary of a list.
 NL  Opiumwet List I (narcotic): 183 entries
 174 with structure
 4 name-only (2.2%)
-5 excepted (plant/preparation/group or unsettled); complete
+5 excepted (plant/preparation/group/product or unsettled); complete
 complete to 2015-10-02
 """
 
@@ -70,6 +70,9 @@ def load_audit(data_dir: Path = DATA_DIR) -> Audit:
     return Audit(json.loads(path.read_text(encoding="utf-8")))
 
 
+EXCEPTED_KINDS = "plant/preparation/group/product"
+
+
 def coverage_line(info: Mapping[str, Any]) -> str:
     """One line per list (a list's row of the lists table, or its entry in the audit): entries,
     with structure, name-only, excepted, coverage."""
@@ -79,7 +82,7 @@ def coverage_line(info: Mapping[str, Any]) -> str:
     return (
         f"{info['jurisdiction']:<3} {info['list']} ({info['kind']}): {entries} entries, "
         f"{info['with_structure']} with structure, {name_only} name-only ({share:.1f}%)"
-        + (f", {excepted} excepted (plant/preparation/group or unsettled)" if excepted else "")
+        + (f", {excepted} excepted ({EXCEPTED_KINDS} or unsettled)" if excepted else "")
         + f"; {info['coverage']}{complete}"
     )
 
@@ -162,6 +165,22 @@ def render(audit: Audit, jurisdiction: str | None = None, list_name: str | None 
                 f"{o['row']} {o['decision']} {o['value']}: {o['reason']}"
                 + ("" if o["applied"] else f" (NOT APPLIED: {o['detail']})")
                 for o in audit.section("overrides")
+            ],
+        ),
+        (
+            "products whose contents vary (answered with their contents; a test of the sample "
+            "decides)",
+            [
+                f"{p['row']} {p['product']}: {'; '.join(p['contents'])} ({p['reason']})"
+                for p in audit.section("products")
+            ],
+        ),
+        (
+            "plant material named in each list's words, joined as one entry",
+            [
+                f"{e['entry']}: {', '.join(e['rows']) or 'NO ROW'} ({e['reason']}; "
+                f"source: {e['source']})"
+                for e in audit.section("plant_entries")
             ],
         ),
     ]

@@ -50,6 +50,8 @@ class SubstanceRecord:
     inchikey_only: bool = False  # known only by its InChIKey (no drawable structure)
     material: str = ""  # plant, preparation or group: an entry that names no single structure
     structure_doubt: str = ""  # why its structure is in doubt: one unreviewed drawing alone
+    # a product's typical contents as the sources give them, "; "-separated (material "product")
+    contents: str = ""
 
     @property
     def keys(self) -> StructureKeys | None:

@@ -60,6 +60,7 @@ READERS: tuple[tuple[str, Reader], ...] = (
     (curated.EXCLUSIONS, curated.read_exclusions),
     (curated.DESCRIBED, curated.read_described_listings),
     (curated.REMOVALS, curated.read_removals),
+    (curated.PRODUCTS, curated.read_products),
 )
 
 

@@ -9,12 +9,49 @@ from pathlib import Path
 
 from subsmatch.compile.read.text import csv_rows
 from subsmatch.compile.records import UNTIL_KINDS, Listing, Name, Row
+from subsmatch.compile.roles import read_csv_comments
 
 COMMON = "curated:common_substances"
 EXCLUSIONS = "curated:stereo_exclusions"
 DESCRIBED = "curated:described_listings"
 PRECISIONS = ("day", "month", "year")
 REMOVALS = "curated:removals"
+PRODUCTS = "curated:products"
+
+
+def _split(cell: str, sep: str = "|") -> list[str]:
+    return [part.strip() for part in cell.split(sep) if part.strip()]
+
+
+def read_products(folder: Path) -> Iterator[Row]:
+    """Products and mixtures (``products.csv``): what is sold under a name whose contents vary
+    from batch to batch ('Spice', 'pink cocaine'). Each is an entry of its own (material
+    ``product``) with its typical contents as the sources give them; the street names of its
+    labels join it (:func:`subsmatch.compile.curate.relabel`), and a list row that names it (an
+    override makes the row a product) joins it by a shared name.
+
+    >>> rows = list(read_products(Path(__file__).parents[1] / "curated"))
+    >>> pink = next(r for r in rows if r.names[0].text == "pink cocaine mixture")
+    >>> pink.material, pink.contents[:3]
+    ('product', ['ketamine', 'MDMA', 'caffeine'])
+    """
+    for line, row in enumerate(read_csv_comments(folder / "products.csv"), start=2):
+        names = [Name(row["product"], "preferred", "en")]
+        names += [Name(n, "other", "en") for n in _split(row["names"])]
+        contents = _split(row["contents"], ";")
+        if any(c.count("(") != c.count(")") for c in contents):
+            raise CuratedTableError(
+                f"products.csv data row {line}: a content's qualifier holds a ';' "
+                "(the contents are ';'-separated)"
+            )
+        yield Row(
+            PRODUCTS,
+            line,
+            names,
+            material="product",
+            contents=contents,
+            note=f"{row['reason']} (source: {row['source']})",
+        )
 
 
 def _other_names(cell: str) -> list[Name]:
