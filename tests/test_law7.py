@@ -221,3 +221,33 @@ def test_an_inchikey_only_substance_is_judged_on_a_drawing_of_its_skeleton(check
     assert _in(verdict, "DE")["status"] == _in(drawn, "DE")["status"] == "generic"
     # the other enantiomer, drawn with its stereo, is not applied: it covers only itself
     assert any(r["relation"] == "other_stereoisomer" for r in verdict["related"])
+
+
+# --- 6. a structure not known: unknown only where a listing is a sign of a drug -------------------
+
+
+def _check(tmp_path, listings, query):
+    from tests import lawdata
+
+    checker = lawdata.checker(tmp_path, ["heroin", "4-MePBP", "lacosamide"], listings)
+    return {j["code"]: j for j in checker.check_json([query], None, None)[0]["jurisdictions"]}
+
+
+def test_a_structure_not_known_is_unknown_only_where_a_listing_signals_a_drug(tmp_path):
+    from tests.lawdata import listing
+
+    schedule_v = listing("lacosamide", "US", "CSA Schedule V", "psychotropic")
+    schedule_i = listing("4-MePBP", "US", "CSA Schedule I", "narcotic")
+    medicine = _check(tmp_path / "v", [schedule_v, schedule_i], "lacosamide")
+    assert medicine["US"]["status"] == "controlled"
+    for code in ("BE", "NL", "DE"):
+        assert medicine[code]["status"] == "not_listed", code
+        (note,) = [d for d in medicine[code]["derived"] if d["rule_id"] == "structure-unknown"]
+        assert not note["applies"] and "accepted medical use" in note["text"]
+    drug = _check(tmp_path / "i", [schedule_v, schedule_i], "4-MePBP")
+    assert all(drug[code]["status"] == "unknown" for code in ("BE", "NL", "DE"))
+
+
+def test_the_quiet_lists_are_law_toml_data():
+    book = law_module.load()
+    assert "US: CSA Schedule V" in book.quiet_lists and "US: CSA Schedule I" not in book.quiet_lists

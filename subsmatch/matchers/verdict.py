@@ -616,6 +616,16 @@ def _structure_unknown(
     )
 
 
+def _drug_signal(facts: Facts, law: LawBook) -> bool:
+    """Whether some listing of the substance is a sign that it is a drug of the kind generic
+    definitions describe (:meth:`LawBook.signals_a_drug`), worked out once per verdict."""
+    if "drug-signal" not in facts.memo:
+        facts.memo["drug-signal"] = any(
+            law.signals_a_drug(x.entry) for listings in facts.by_code.values() for x in listings
+        )
+    return bool(facts.memo["drug-signal"])
+
+
 class Gaps:
     """What each jurisdiction's loaded lists can vouch for (per class of kinds), worked out once."""
 
@@ -869,13 +879,17 @@ def evaluate(
             status is Status.NOT_LISTED
             and has_lists
             and judged.keys is None
-            and facts.by_code  # controlled somewhere: a drug whose structure is not known
+            and facts.by_code  # listed somewhere: a substance whose structure is not known
             and not _material(resolution, reference)  # plants, preparations: no structure to check
             and rules is not None
             and (unseen := _structure_unknown(code, rules, law, as_of))
         ):
-            notes.append(unseen)
-            status = unseen.status
+            # a drug of the kind generic definitions describe: unknown; else a note beside
+            if _drug_signal(facts, law):
+                notes.append(unseen)
+                status = unseen.status
+            else:
+                notes.append(unseen._replace(text=unseen.text + law.quiet_text, applies=False))
         if status is Status.NOT_LISTED and has_lists:
             find = partial(_gap, code, facts, law, gaps, day, generic)
             # on no list and under no rule (most medicines): the same for every such substance

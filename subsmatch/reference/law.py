@@ -477,6 +477,14 @@ class Dated(Protocol):
     source: str
 
 
+class Listed(Protocol):
+    """What :meth:`LawBook.signals_a_drug` reads of a listing (``reference.lists.ListEntry``)."""
+
+    jurisdiction: str
+    list: str
+    kind: str
+
+
 class Covered(Protocol):
     """What :meth:`PositionalIsomers.covers` reads of a listing (``reference.lists.ListEntry``)."""
 
@@ -537,6 +545,8 @@ class LawBook:
     medicines_basis: str = ""
     positional: tuple[PositionalIsomers, ...] = ()
     narrow_rule_files: frozenset[str] = frozenset()  # [structure_unknown] narrow
+    quiet_lists: frozenset[str] = frozenset()  # [structure_unknown] quiet_lists: "US: CSA ..."
+    quiet_text: str = ""  # [structure_unknown] quiet_text: why such a note does not decide
     preparations: Preparations | None = None
     listing_acts: ListingActs = field(
         default_factory=lambda: ListingActs(frozenset(), frozenset(), "")
@@ -638,6 +648,25 @@ class LawBook:
             start=start,
             act=entry.until_act or "an act not named in the sources",
             when=dated_text(entry.until or "", entry.until_precision),
+        )
+
+    def signals_a_drug(self, entry: Listed) -> bool:
+        """Whether a listing is a sign that a substance whose structure is not known may fall
+        under generic definitions ([structure_unknown]): a controlling listing, not on a list of
+        ``quiet_lists`` (schedules of medicines with an accepted medical use).
+
+        >>> from types import SimpleNamespace as E
+        >>> book = load()
+        >>> book.signals_a_drug(E(jurisdiction="US", list="CSA Schedule I", kind="narcotic"))
+        True
+        >>> book.signals_a_drug(E(jurisdiction="US", list="CSA Schedule V", kind="psychotropic"))
+        False
+        >>> book.signals_a_drug(E(jurisdiction="NL", list="NL precursors", kind="precursor"))
+        False
+        """
+        return (
+            entry.kind in CONTROLLING_KINDS
+            and f"{entry.jurisdiction}: {entry.list}" not in self.quiet_lists
         )
 
     def first_of(self, code: str) -> Precedence | None:
@@ -804,6 +833,8 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
         listing_acts=_listing_acts(raw.get("listing_acts", {}), f"{where} [listing_acts]"),
         preparations=_preparations(raw.get("preparations"), f"{where} [preparations]"),
         narrow_rule_files=frozenset(raw.get("structure_unknown", {}).get("narrow", ())),
+        quiet_lists=frozenset(raw.get("structure_unknown", {}).get("quiet_lists", ())),
+        quiet_text=str(raw.get("structure_unknown", {}).get("quiet_text", "")),
         positional=tuple(
             _positional(x, f"{where} positional_isomers {x.get('id', i)}")
             for i, x in enumerate(raw.get("positional_isomers", ()))
