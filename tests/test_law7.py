@@ -251,3 +251,11 @@ def test_a_structure_not_known_is_unknown_only_where_a_listing_signals_a_drug(tm
 def test_the_quiet_lists_are_law_toml_data():
     book = law_module.load()
     assert "US: CSA Schedule V" in book.quiet_lists and "US: CSA Schedule I" not in book.quiet_lists
+
+
+def test_an_ion_known_by_its_inchikey_is_not_judged_as_its_acid(checker):
+    """Chloride (...-M) and hydrochloric acid (...-N, an EU category 3 precursor) share the
+    skeleton block of their InChIKeys: a drawing of the acid is no drawing of the ion."""
+    verdict = checker.check_json(["chloride ion"], None, None)[0]
+    assert all(j["status"] != "precursor" for j in verdict["jurisdictions"])
+    assert not any("known by its InChIKey only" in n for n in verdict["notes"])

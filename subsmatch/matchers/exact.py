@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from subsmatch.reference.lists import Reference, StereoExclusion
+from subsmatch.reference.lists import Reference, StereoExclusion, SubstanceRecord
 from subsmatch.substances.structures import StructureKeys, isotope_labels, unlabelled
 
 Relation = Literal[
@@ -135,9 +135,20 @@ def skeleton_matches(
     out = []
     for sid in sorted(reference.by_connectivity.get(connectivity, ())):
         record = reference.substances[sid]
-        if record.smiles and not record.labelled and record.inchikey != inchikey:
+        if drawing_of(record, inchikey) and record.inchikey != inchikey:
             out.append(_relate(known, sid, record.inchikey, record.has_stereo, exclusions))  # type: ignore[arg-type]
     return out
+
+
+def drawing_of(record: SubstanceRecord, inchikey: str) -> bool:
+    """Whether ``record`` is a drawing of the skeleton of ``inchikey`` in the same protonation
+    (the key's last letter: chloride, ...-M, is not hydrochloric acid, ...-N), unlabelled."""
+    return bool(
+        record.smiles
+        and not record.labelled
+        and record.inchikey
+        and record.inchikey[-1:] == inchikey[-1:]
+    )
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,12 @@ from weakref import WeakKeyDictionary
 from subsmatch import __version__
 from subsmatch.caching import BoundedCache
 from subsmatch.lazy import lazy
-from subsmatch.matchers.exact import StructureMatch, skeleton_matches, structure_matches
+from subsmatch.matchers.exact import (
+    StructureMatch,
+    drawing_of,
+    skeleton_matches,
+    structure_matches,
+)
 from subsmatch.matchers.generic import RuleBook, RuleMatch, positional_signature
 from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex, lookalike_of
 from subsmatch.reference import law as law_module
@@ -557,7 +562,7 @@ def _drawn_skeleton(
     drawings = [
         reference.substances[sid]
         for sid in sorted(reference.by_connectivity.get(record.connectivity, ()))
-        if reference.substances[sid].smiles and not reference.substances[sid].labelled
+        if drawing_of(reference.substances[sid], record.inchikey)  # type: ignore[arg-type]
     ]
     if not drawings:
         return None
