@@ -652,7 +652,8 @@ class LawBook:
 
     def signals_a_drug(self, entry: Listed) -> bool:
         """Whether a listing is a sign that a substance whose structure is not known may fall
-        under generic definitions ([structure_unknown]): a controlling listing, not on a list of
+        under generic definitions ([structure_unknown]): a controlling listing, or the monitoring
+        of a new psychoactive substance (the EU's early-warning system), not on a list of
         ``quiet_lists`` (schedules of medicines with an accepted medical use).
 
         >>> from types import SimpleNamespace as E
@@ -663,11 +664,12 @@ class LawBook:
         False
         >>> book.signals_a_drug(E(jurisdiction="NL", list="NL precursors", kind="precursor"))
         False
+        >>> book.signals_a_drug(E(jurisdiction="EU", list="EU EWS", kind="monitored"))
+        True
         """
         return (
-            entry.kind in CONTROLLING_KINDS
-            and f"{entry.jurisdiction}: {entry.list}" not in self.quiet_lists
-        )
+            entry.kind in CONTROLLING_KINDS or entry.kind == "monitored"
+        ) and f"{entry.jurisdiction}: {entry.list}" not in self.quiet_lists
 
     def first_of(self, code: str) -> Precedence | None:
         return self.precedence.get(code)
