@@ -101,6 +101,10 @@ def test_an_isomer_of_a_temporarily_listed_cathinone_is_not_controlled_before_it
     (rule,) = [d for d in after["derived"] if d["rule_id"] == "US-positional-isomer"]
     assert rule["since"] == "2022-06-01"
     assert "2022-11740" in rule["act"] and "2022-11740" in rule["text"]
+    # without a placement, the day the note names is the listing's evidence (after 2008)
+    mephedrone = _in(checker.check_json(["CNC(C)C(=O)c1ccccc1C"], ["US"], None)[0], "US")
+    (note,) = [d for d in mephedrone["derived"] if d["rule_id"] == "US-positional-isomer"]
+    assert note["since"] and note["since"] > "2008-01-02" and note["since"] in note["text"]
 
 
 def test_the_reference_holds_the_placements_of_the_six_cathinones(checker):

@@ -471,7 +471,9 @@ def _reaching_notes(own: Sequence[Listing], law: LawBook, status: Status) -> lis
             first = mine[0].entry
             start = rule.start_text(first)
             text = rule.text.format(entry=names, list=first.list, act=first.act, start=start)
-            since = rule.reaches_from(first)
+            # the day the text names: the rule's start for it, or the listing's own if later
+            own_start = latest_start(first.since, first.since_precision, first.evidence)
+            since = max((d for d in (rule.reaches_from(first), own_start) if d), default=None)
             notes.append(
                 Derived(
                     rule.id,
