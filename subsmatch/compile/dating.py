@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from subsmatch.compile.merge import Substance
+from subsmatch.compile.read import federal_register
 from subsmatch.compile.records import Listing, Row
 from subsmatch.compile.roles import CURATED, SourceRole, read_csv_comments
 
@@ -30,6 +31,10 @@ class Dated:
     name_in_list: str
     source: str
     source_row: int
+    # a permanent placement a source dates after the listing's own start (the listing was a
+    # temporary order before it): its day and act (see :func:`placement`)
+    placed: str | None = None
+    placed_act: str = ""
 
 
 @dataclass
@@ -161,6 +166,39 @@ def combine(
     return replace(listing, note="; ".join(note_parts)), row
 
 
+PLACEMENT_NOTE = "placement;"
+"""How the note of a Federal Register final rule placing a substance begins
+(``compile/read/federal_register.py``: a placement, not a temporary order or its extension)."""
+
+
+def placement(adds: list[tuple[Listing, Row]], listing: Listing) -> tuple[str | None, str]:
+    """The earliest permanent placement (a Federal Register final rule) among a listing's
+    sources, when it is later than the listing's own start: the day and act from which the
+    listing stands on the placement and not on what came before it (a temporary scheduling
+    order, 21 CFR 1308.11(h)). (None, "") when no source gives one.
+
+    >>> fr = Row(federal_register.SOURCE, 34, [])
+    >>> placed = Listing("US", "CSA Schedule I", "psychotropic", evidence="2022-06-01",
+    ...     act="Federal Register 2022-11740 (2022-06-01)", act_date="2022-06-01",
+    ...     note="placement; evidence: publication date")
+    >>> own = Listing("US", "CSA Schedule I", "psychotropic", evidence="2021-06-18")
+    >>> placement([(own, Row("dea_orange_book", 381, [])), (placed, fr)], own)
+    ('2022-06-01', 'Federal Register 2022-11740 (2022-06-01)')
+    >>> placement([(placed, fr)], placed)
+    (None, '')
+    """
+    start = listing.since or listing.evidence or ""
+    placements = sorted(
+        (lst.act_date, lst.act)
+        for lst, row in adds
+        if row.source == federal_register.SOURCE
+        and lst.note.startswith(PLACEMENT_NOTE)
+        and lst.act_date
+        and lst.act_date > start
+    )
+    return placements[0] if placements else (None, "")
+
+
 def date_listings(
     substances: dict[str, Substance], roles: dict[str, SourceRole], report: DatingReport
 ) -> list[Dated]:
@@ -188,7 +226,10 @@ def date_listings(
             combined = combine(found["add"], found["remove"], report, sid)
             if combined:
                 listing, row = combined
-                dated.append(Dated(sid, listing, row.first_name, row.source, row.row))
+                placed, placed_act = placement(found["add"], listing)
+                dated.append(
+                    Dated(sid, listing, row.first_name, row.source, row.row, placed, placed_act)
+                )
                 if listing.until:
                     report.removals.append(removal_line(sid, listing))
         if wildcard and not groups:

@@ -21,6 +21,7 @@ from subsmatch.compile.merge import NameEntry, Substance
 from subsmatch.compile.names import KIND_RANK
 from subsmatch.compile.read.text import csv_rows
 from subsmatch.compile.roles import SourceRole
+from subsmatch.reference import law
 from subsmatch.substances import names as name_normaliser
 from subsmatch.substances.names import normalise
 from subsmatch.substances.structures import keys_of
@@ -46,6 +47,7 @@ SCHEMAS = {
             ("material", pa.string()),
             ("structure_doubt", pa.string()),
             ("contents", pa.string()),
+            ("made_of", pa.string()),
         ]
     ),
     "names": pa.schema(
@@ -80,6 +82,8 @@ SCHEMAS = {
             ("source", pa.string()),
             ("source_row", pa.int64()),
             ("note", pa.string()),
+            ("placed", pa.string()),
+            ("placed_act", pa.string()),
         ]
     ),
     "lists": pa.schema(
@@ -219,6 +223,14 @@ def substance_rows(substances: dict[str, Substance], roles: dict[str, SourceRole
     return rows
 
 
+def made_of(rows: list[dict], names: list[dict]) -> list[dict]:
+    """The substance rows with the drug each preparation named without a structure is made of
+    (law.toml [preparations], :meth:`subsmatch.reference.law.Preparations.made_of`)."""
+    preparations = law.load().preparations
+    found = preparations.made_of(rows, names) if preparations is not None else {}
+    return [{**row, "made_of": found.get(row["substance_id"], "")} for row in rows]
+
+
 def name_rows(substances: dict[str, Substance]) -> list[dict]:
     rows = []
     for sid in sorted(substances):
@@ -267,6 +279,8 @@ def listing_rows(dated: list[Dated]) -> list[dict]:
             "source": d.source,
             "source_row": d.source_row,
             "note": d.listing.note,
+            "placed": d.placed,
+            "placed_act": d.placed_act,
         }
         for d in sorted(
             dated,
@@ -363,9 +377,10 @@ def tables(
 ) -> tuple[dict[str, pa.Table], dict]:
     listings = listing_rows(dated)
     lists, detail = list_rows(listings, substances)
+    names = name_rows(substances)
     built = {
-        "substances": substance_rows(substances, roles),
-        "names": name_rows(substances),
+        "substances": made_of(substance_rows(substances, roles), names),
+        "names": names,
         "listings": listings,
         "lists": lists,
         "exclusions": exclusion_rows(exclusions),

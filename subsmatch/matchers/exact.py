@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from subsmatch.reference.lists import Reference, StereoExclusion
+from subsmatch.reference.lists import Reference, StereoExclusion, SubstanceRecord
 from subsmatch.substances.structures import StructureKeys, isotope_labels, unlabelled
 
 Relation = Literal[
@@ -122,3 +122,38 @@ def _relate(
         False,
         "a different stereoisomer of an entry listed with defined stereo",
     )
+
+
+def skeleton_matches(
+    inchikey: str, has_stereo: bool, connectivity: str, reference: Reference
+) -> list[StructureMatch]:
+    """The drawn reference substances of the skeleton of a substance the reference knows by its
+    InChIKey only, related to it by the stereo rule as a drawing of it would be (its InChIKey
+    says whether it has stereo; the relation is to that InChIKey, not to a drawing)."""
+    known = _Known(inchikey, has_stereo)
+    exclusions = reference.exclusions_for(inchikey)
+    out = []
+    for sid in sorted(reference.by_connectivity.get(connectivity, ())):
+        record = reference.substances[sid]
+        if drawing_of(record, inchikey) and record.inchikey != inchikey:
+            out.append(_relate(known, sid, record.inchikey, record.has_stereo, exclusions))  # type: ignore[arg-type]
+    return out
+
+
+def drawing_of(record: SubstanceRecord, inchikey: str) -> bool:
+    """Whether ``record`` is a drawing of the skeleton of ``inchikey`` in the same protonation
+    (the key's last letter: chloride, ...-M, is not hydrochloric acid, ...-N), unlabelled."""
+    return bool(
+        record.smiles
+        and not record.labelled
+        and record.inchikey
+        and record.inchikey[-1:] == inchikey[-1:]
+    )
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What :func:`_relate` reads of a structure known by its InChIKey only."""
+
+    inchikey: str
+    has_stereo: bool

@@ -39,7 +39,12 @@ from subsmatch import __version__
 from subsmatch.caching import BoundedCache
 from subsmatch.lazy import lazy
 from subsmatch.matchers import products
-from subsmatch.matchers.exact import StructureMatch, structure_matches
+from subsmatch.matchers.exact import (
+    StructureMatch,
+    drawing_of,
+    skeleton_matches,
+    structure_matches,
+)
 from subsmatch.matchers.generic import RuleBook, RuleMatch, positional_signature
 from subsmatch.matchers.similarity import AnalogueFinding, AnalogueIndex, lookalike_of
 from subsmatch.reference import law as law_module
@@ -54,8 +59,7 @@ from subsmatch.reference.law import (
     coverage,
     latest_start,
 )
-from subsmatch.reference.lists import JURISDICTIONS, ListEntry, Reference
-from subsmatch.substances.names import KEY_VERSION, name_key
+from subsmatch.reference.lists import JURISDICTIONS, ListEntry, Reference, SubstanceRecord
 from subsmatch.substances.resolve import Resolution
 from subsmatch.substances.structures import StructureKeys, unlabelled
 from subsmatch.vocabulary import FLAGGED, Status
@@ -136,6 +140,7 @@ class Verdict:
     analogue: AnalogueFinding | None = None  # similarity evidence, for structures on no list
     scope: tuple[str, ...] = ()  # the jurisdictions the headline speaks for
     flagged: bool = False  # on the flagged lists (a precursor only of a flagged category)
+    notes: tuple[str, ...] = ()  # what the verdict rests on beyond the resolution (a drawing)
 
 
 class Listing(NamedTuple):
@@ -253,8 +258,11 @@ class Facts:
         acts = law.listing_acts if law is not None and law.listing_acts.sources else None
         for m in applying:
             entries = reaching.get(m, reference.listings.get(m.substance_id, ()))
+            isomer = m.relation == "positional_isomer" and law is not None
             for e in entries:
-                state = e.state(as_of, today)
+                # a listing reaches positional isomers from its rule's start, not its own
+                rule = law.positional_rule(e) if isomer else None  # type: ignore[union-attr]
+                state = rule.state(e, as_of, today) if rule else e.state(as_of, today)
                 if state is State.UNKNOWN and acts is not None and as_of is not None:
                     first = acts.not_before(e)
                     state = State.NOT_YET if first is not None and as_of < first else state
@@ -462,8 +470,22 @@ def _reaching_notes(own: Sequence[Listing], law: LawBook, status: Status) -> lis
         if mine:
             names = ", ".join(dict.fromkeys(x.entry.name_in_list for x in mine))
             first = mine[0].entry
-            text = rule.text.format(entry=names, list=first.list, act=first.act)
-            notes.append(Derived(rule.id, status, text, rule.basis, rule.act, first.list))
+            start = rule.start_text(first)
+            text = rule.text.format(entry=names, list=first.list, act=first.act, start=start)
+            # the day the text names: the rule's start for it, or the listing's own if later
+            own_start = latest_start(first.since, first.since_precision, first.evidence)
+            since = max((d for d in (rule.reaches_from(first), own_start) if d), default=None)
+            notes.append(
+                Derived(
+                    rule.id,
+                    status,
+                    text,
+                    rule.basis,
+                    f"{rule.act}; {first.placed_act}" if first.placed_act else rule.act,
+                    first.list,
+                    since.isoformat() if since else None,
+                )
+            )
     made_of = [x for x in own if x.match.relation == "preparation"]
     if made_of and law.preparations is not None:
         first = made_of[0]
@@ -480,38 +502,97 @@ def _reaching_notes(own: Sequence[Listing], law: LawBook, status: Status) -> lis
     return notes
 
 
-_NAMES: WeakKeyDictionary[Reference, dict[str, list[str]]] = WeakKeyDictionary()
-
-
-def _names_index(reference: Reference) -> dict[str, list[str]]:
-    """The reference substances per name key (worked out once per reference)."""
-    if reference not in _NAMES:
-        index: dict[str, list[str]] = {}
-        # the keys the reference stores with its names, when made by this normaliser
-        keys = reference.name_keys(KEY_VERSION) or [name_key(n) for n, _ in reference.names]
-        for key, (_, sid) in zip(keys, reference.names, strict=True):
-            index.setdefault(key, []).append(sid)
-        _NAMES[reference] = {key: sorted(set(sids)) for key, sids in index.items()}
-    return _NAMES[reference]
+def _listing_act_notes(code: str, facts: Facts, law: LawBook, status: Status) -> list[Derived]:
+    """The act a listing of ``code`` is not in force before (law.toml [listing_acts]), where the
+    date asked falls before the listing is known in force: the verdict rests on that act (``not
+    listed`` before it; ``unknown`` from it to the listing's earliest evidence)."""
+    acts = law.listing_acts
+    if facts.as_of is None or code not in facts.by_code or not acts.sources:
+        return []
+    notes = []
+    for x in facts.of(code, None, (State.NOT_YET, State.UNKNOWN)):
+        first = acts.not_before(x.entry)
+        if first is None or x.entry.removal_pending(facts.as_of, facts.today):
+            continue
+        before = x.state is State.NOT_YET
+        text = (acts.text_before if before else acts.text_after).format(
+            list=f"{x.entry.jurisdiction}: {x.entry.list}",
+            act=x.entry.act,
+            date=first.isoformat(),
+            evidence=x.entry.evidence or "a date not in the sources",
+        )
+        mine = Status.NOT_LISTED if before else Status.UNKNOWN
+        notes.append(
+            Derived(
+                "listing-act",
+                mine,
+                text,
+                acts.basis,
+                x.entry.act,
+                _source_text([x]),
+                first.isoformat(),
+                applies=mine is status,
+            )
+        )
+    return notes
 
 
 def preparation_of(
     resolution: Resolution, reference: Reference, law: LawBook
 ) -> StructureMatch | None:
     """The drug a preparation named without a structure is made of (law.toml [preparations]):
-    the one reference substance that the preparation's name, without its preparation words,
-    names; None when that is not exactly one other substance."""
+    the one other reference substance its name, without the preparation words, names; the
+    compiler stores it (``made_of`` of the substances table), so a query looks nothing up."""
     record = reference.substances.get(resolution.substance_id or "")
-    if record is None or record.smiles or not record.material or law.preparations is None:
+    if record is None or not record.made_of or law.preparations is None:
         return None
-    base = law.preparations.base_name(record.name)
+    base = reference.substances.get(record.made_of)
     if base is None:
         return None
-    found = [s for s in _names_index(reference).get(name_key(base), ()) if s != record.substance_id]
-    if len(found) != 1:
+    reason = law.preparations.text.format(base=base.name)
+    return StructureMatch(base.substance_id, "preparation", True, reason)
+
+
+def _drawn_skeleton(
+    resolution: Resolution, reference: Reference
+) -> tuple[SubstanceRecord, SubstanceRecord, list[StructureMatch]] | None:
+    """For a substance the reference knows by its InChIKey only, a drawn substance of the same
+    skeleton (one without stereo first) and how each drawn substance of that skeleton relates
+    to it (:func:`skeleton_matches`); None when none is drawn."""
+    record = reference.substances.get(resolution.substance_id or "")
+    if record is None or not record.inchikey_only or not record.connectivity:
         return None
-    reason = law.preparations.text.format(base=reference.substances[found[0]].name)
-    return StructureMatch(found[0], "preparation", True, reason)
+    drawings = [
+        reference.substances[sid]
+        for sid in sorted(reference.by_connectivity.get(record.connectivity, ()))
+        if drawing_of(reference.substances[sid], record.inchikey)  # type: ignore[arg-type]
+    ]
+    if not drawings:
+        return None
+    drawing = min(drawings, key=lambda r: r.has_stereo)
+    related = skeleton_matches(
+        record.inchikey,  # type: ignore[arg-type]
+        record.has_stereo,
+        record.connectivity,
+        reference,
+    )
+    return record, drawing, related
+
+
+def _skeleton_note(name: str, drawn: str, related: Sequence[StructureMatch]) -> str:
+    """What a verdict on a substance known by its InChIKey only rests on."""
+    covered = [m for m in related if m.covered]
+    reach = (
+        f"; the listings of {len(covered)} drawn entr{'y' if len(covered) == 1 else 'ies'} of "
+        "that skeleton reach it by the stereo rule"
+        if covered
+        else ""
+    )
+    return (
+        f"{name} is known by its InChIKey only: generic definitions, positional isomers and "
+        f"similarity are judged on the drawing of {drawn}, which has the same skeleton (stereo "
+        f"aside){reach}"
+    )
 
 
 def _material(resolution: Resolution, reference: Reference) -> str:
@@ -541,6 +622,16 @@ def _structure_unknown(
         texts.text.format(code=code, laws="; ".join(laws)),
         texts.basis,
     )
+
+
+def _drug_signal(facts: Facts, law: LawBook) -> bool:
+    """Whether some listing of the substance is a sign that it is a drug of the kind generic
+    definitions describe (:meth:`LawBook.signals_a_drug`), worked out once per verdict."""
+    if "drug-signal" not in facts.memo:
+        facts.memo["drug-signal"] = any(
+            law.signals_a_drug(x.entry) for listings in facts.by_code.values() for x in listings
+        )
+    return bool(facts.memo["drug-signal"])
 
 
 class Gaps:
@@ -741,6 +832,14 @@ def evaluate(
     if resolution.keys is None and (made_of := preparation_of(resolution, reference, law)):
         candidates.append(made_of)
     judged = _unlabelled(resolution)
+    if resolution.keys is None and (drawn := _drawn_skeleton(resolution, reference)):
+        # known by its InChIKey only: judged on a drawing of its skeleton, and said so
+        record, drawing, related = drawn
+        candidates += related
+        judged = replace(resolution, keys=drawing.keys)
+        rests_on = (_skeleton_note(record.name, drawing.name, related),)
+    else:
+        rests_on = ()
     applying = [m for m in candidates if m.covered]
     reaching = positional_isomers(judged.keys, reference, law, day, applying) if judged.keys else {}
     applying += reaching
@@ -795,14 +894,18 @@ def evaluate(
         if (
             status is Status.NOT_LISTED
             and has_lists
-            and resolution.keys is None
-            and facts.by_code  # controlled somewhere: a drug whose structure is not known
+            and judged.keys is None
+            and facts.by_code  # listed somewhere: a substance whose structure is not known
             and not _material(resolution, reference)  # plants, preparations: no structure to check
             and rules is not None
             and (unseen := _structure_unknown(code, rules, law, as_of))
         ):
-            notes.append(unseen)
-            status = unseen.status
+            # a drug of the kind generic definitions describe: unknown; else a note beside
+            if _drug_signal(facts, law):
+                notes.append(unseen)
+                status = unseen.status
+            else:
+                notes.append(unseen._replace(text=unseen.text + law.quiet_text, applies=False))
         if status is Status.NOT_LISTED and has_lists:
             find = partial(_gap, code, facts, law, gaps, day, generic)
             # on no list and under no rule (most medicines): the same for every such substance
@@ -815,6 +918,7 @@ def evaluate(
             continue  # no lists loaded there: silence, not a "not listed" we cannot know
         own = facts.of(code)
         notes.extend(_reaching_notes(own, law, status))
+        notes.extend(_listing_act_notes(code, facts, law, status))
         per_code.append(
             JurisdictionVerdict(
                 code,
@@ -869,6 +973,7 @@ def evaluate(
         analogue,
         scope,
         flagged,
+        rests_on,
     )
 
 
@@ -953,10 +1058,17 @@ def positional_isomers(
         if mine is not None and _signature(record.smiles) == mine:  # type: ignore[arg-type]
             found.setdefault(sid, []).append(entry)
     out = {}
-    for sid, entries in found.items():
-        rule = next(r for r in rules if r.covers(entries[0]))
+    for sid, listed_entries in found.items():
+        rule = next(r for r in rules if r.covers(listed_entries[0]))
+        # a listing reaches positional isomers only from its rule's start for it (a temporary
+        # order reaches none: the placement that made it permanent is that start)
+        entries = [e for e in listed_entries if rule.state(e, day, today) is not State.NOT_YET]
+        if not entries:
+            continue
         entry = entries[0]
-        reason = rule.text.format(entry=entry.name_in_list, list=entry.list, act=entry.act)
+        reason = rule.text.format(
+            entry=entry.name_in_list, list=entry.list, act=entry.act, start=rule.start_text(entry)
+        )
         match = StructureMatch(sid, "positional_isomer", True, reason)
         out[match] = entries
     return out
@@ -1181,7 +1293,7 @@ def verdict_to_dict(verdict: Verdict, reference: Reference) -> dict:
             }
             for rank, n in enumerate(verdict.analogue.compared)
         ],
-        "notes": list(r.notes),
+        "notes": [*r.notes, *verdict.notes],
         "error": r.error,
         "as_of": verdict.as_of.isoformat() if verdict.as_of else None,
         "data_version": verdict.data_version,

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from subsmatch.errors import UserError
+from subsmatch.substances.names import name_key
 
 LAW_TOML = Path(__file__).parent / "curated" / "law.toml"
 
@@ -149,17 +150,22 @@ def listing_state(
     return State.ENDED
 
 
-class Removed(Protocol):
-    """What :meth:`LawBook.removal_text` reads of a listing (``reference.lists.ListEntry``)."""
+class Timed(Protocol):
+    """The dates of a listing (``reference.lists.ListEntry``) that :func:`listing_state` reads."""
 
-    jurisdiction: str
-    list: str
     since: str | None
     since_precision: str
     evidence: str | None
     until: str | None
     until_precision: str
     until_kind: str
+
+
+class Removed(Timed, Protocol):
+    """What :meth:`LawBook.removal_text` reads of a listing (``reference.lists.ListEntry``)."""
+
+    jurisdiction: str
+    list: str
     until_act: str
 
 
@@ -296,6 +302,7 @@ class PositionalIsomers:
     act: str
     basis: str
     text: str
+    text_placed: str = "{placed} ({act})"
 
     def scheduled(self, entry: Covered) -> bool:
         """Whether ``entry`` schedules a substance in the rule's jurisdiction, on any list
@@ -317,6 +324,62 @@ class PositionalIsomers:
     def in_force(self, on: date | None) -> bool:
         return self.in_force_from is None or (on or date.today()) >= self.in_force_from
 
+    def reaches_from(self, entry: Placed) -> date | None:
+        """The first day the listing ``entry`` reaches its substance's positional isomers: the
+        definition's own start, or a later permanent placement of the entry (before it the
+        listing stood on a temporary scheduling order, 21 CFR 1308.11(h), whose 'isomer' is the
+        optical isomer only: 21 CFR 1300.01(b) 'isomer' (1))."""
+        placed = date.fromisoformat(entry.placed) if entry.placed else None
+        return max((d for d in (self.in_force_from, placed) if d), default=None)
+
+    def state(self, entry: Placed, on: date | None, today: date | None = None) -> State:
+        """Where the listing ``entry`` stands for its positional isomers on ``on``: not yet
+        before :meth:`reaches_from`, else where the listing itself stands.
+
+        >>> from types import SimpleNamespace as E
+        >>> rule = load().positional[0]
+        >>> nehx = E(since=None, since_precision="day", evidence="2021-06-18", until=None,
+        ...     until_precision="", until_kind="", placed="2022-06-01")
+        >>> listing = lambda d: listing_state(None, "day", "2021-06-18", None, d)
+        >>> [str(listing(date(y, 1, 2))) for y in (2021, 2022, 2023)]
+        ['unknown', 'in_force', 'in_force']
+        >>> [str(rule.state(nehx, date(y, 1, 2))) for y in (2021, 2022, 2023)]
+        ['not_yet', 'not_yet', 'in_force']
+        """
+        first = self.reaches_from(entry)
+        if first is not None and (on or today or date.today()) < first:
+            return State.NOT_YET
+        return listing_state(
+            entry.since,
+            entry.since_precision,
+            entry.evidence,
+            entry.until,
+            on,
+            today,
+            entry.until_precision,
+            entry.until_kind,
+        )
+
+    def start_text(self, entry: Placed) -> str:
+        """Since when the listing ``entry`` reaches positional isomers, with the act, in words."""
+        if entry.placed:
+            return self.text_placed.format(placed=entry.placed, act=entry.placed_act)
+        first = self.in_force_from
+        if entry.since:
+            own = start_window(entry.since, entry.since_precision)[1]
+            if first is None or own > first:
+                return dated_text(entry.since, entry.since_precision)
+        elif entry.evidence and (first is None or date.fromisoformat(entry.evidence) > first):
+            return f"{entry.evidence} (earliest evidence of the listing)"
+        return f"{first.isoformat()} (the definition)" if first else "a date not in the sources"
+
+
+class Placed(Timed, Protocol):
+    """What :meth:`PositionalIsomers.state` reads of a listing (``reference.lists.ListEntry``)."""
+
+    placed: str | None
+    placed_act: str
+
 
 @dataclass(frozen=True)
 class ListingActs:
@@ -327,6 +390,8 @@ class ListingActs:
     sources: frozenset[str]
     restating: frozenset[str]
     basis: str
+    text_before: str = "{list}: listed by {act} ({date}), not in force before that act"
+    text_after: str = "{list}: listed by {act} ({date}); in force by {evidence}"
 
     def not_before(self, entry: Dated) -> date | None:
         """The day before which the listing ``entry`` was surely not in force, if known."""
@@ -372,6 +437,36 @@ class Preparations:
         left = " ".join(text.split())
         return left if found and left and left not in self.words else None
 
+    def made_of(
+        self, substances: Iterable[Mapping[str, object]], names: Iterable[Mapping[str, object]]
+    ) -> dict[str, str]:
+        """Per preparation named without a structure (a row of the substances table with a
+        ``material`` and no ``smiles``), the one other substance its name, without the
+        preparation words, names (by :func:`name_key` of the names table's names); the compiler
+        stores it, so that a query looks nothing up. A name naming no substance, or several,
+        gives none.
+
+        >>> p = Preparations(("tincture", "of"), "", "", "")
+        >>> rows = [{"substance_id": "t", "name": "Tincture of opium", "smiles": None,
+        ...     "material": "preparation"}, {"substance_id": "o", "name": "Opium", "smiles": None,
+        ...     "material": ""}]
+        >>> p.made_of(rows, [{"name": "OPIUM", "substance_id": "o"}])
+        {'t': 'o'}
+        """
+        index: dict[str, set[str]] = {}
+        for row in names:
+            index.setdefault(name_key(str(row["name"])), set()).add(str(row["substance_id"]))
+        out = {}
+        for row in substances:
+            sid = str(row["substance_id"])
+            if row.get("smiles") or not row.get("material"):
+                continue
+            base = self.base_name(str(row["name"]))
+            found = index.get(name_key(base), set()) - {sid} if base is not None else set()
+            if len(found) == 1:
+                out[sid] = found.pop()
+        return out
+
 
 class Dated(Protocol):
     """What :meth:`ListingActs.not_before` reads of a listing (``reference.lists.ListEntry``)."""
@@ -380,6 +475,14 @@ class Dated(Protocol):
     act: str
     act_date: str | None
     source: str
+
+
+class Listed(Protocol):
+    """What :meth:`LawBook.signals_a_drug` reads of a listing (``reference.lists.ListEntry``)."""
+
+    jurisdiction: str
+    list: str
+    kind: str
 
 
 class Covered(Protocol):
@@ -442,6 +545,8 @@ class LawBook:
     medicines_basis: str = ""
     positional: tuple[PositionalIsomers, ...] = ()
     narrow_rule_files: frozenset[str] = frozenset()  # [structure_unknown] narrow
+    quiet_lists: frozenset[str] = frozenset()  # [structure_unknown] quiet_lists: "US: CSA ..."
+    quiet_text: str = ""  # [structure_unknown] quiet_text: why such a note does not decide
     preparations: Preparations | None = None
     listing_acts: ListingActs = field(
         default_factory=lambda: ListingActs(frozenset(), frozenset(), "")
@@ -545,8 +650,33 @@ class LawBook:
             when=dated_text(entry.until or "", entry.until_precision),
         )
 
+    def signals_a_drug(self, entry: Listed) -> bool:
+        """Whether a listing is a sign that a substance whose structure is not known may fall
+        under generic definitions ([structure_unknown]): a controlling listing, or the monitoring
+        of a new psychoactive substance (the EU's early-warning system), not on a list of
+        ``quiet_lists`` (schedules of medicines with an accepted medical use).
+
+        >>> from types import SimpleNamespace as E
+        >>> book = load()
+        >>> book.signals_a_drug(E(jurisdiction="US", list="CSA Schedule I", kind="narcotic"))
+        True
+        >>> book.signals_a_drug(E(jurisdiction="US", list="CSA Schedule V", kind="psychotropic"))
+        False
+        >>> book.signals_a_drug(E(jurisdiction="NL", list="NL precursors", kind="precursor"))
+        False
+        >>> book.signals_a_drug(E(jurisdiction="EU", list="EU EWS", kind="monitored"))
+        True
+        """
+        return (
+            entry.kind in CONTROLLING_KINDS or entry.kind == "monitored"
+        ) and f"{entry.jurisdiction}: {entry.list}" not in self.quiet_lists
+
     def first_of(self, code: str) -> Precedence | None:
         return self.precedence.get(code)
+
+    def positional_rule(self, entry: Covered) -> PositionalIsomers | None:
+        """The rule by which the listing ``entry`` includes positional isomers, if any."""
+        return next((rule for rule in self.positional if rule.covers(entry)), None)
 
     def has_lists(self, code: str) -> bool:
         j = self.jurisdictions.get(code)
@@ -601,6 +731,18 @@ def _preparations(raw: Mapping | None, where: str) -> Preparations | None:
     )
 
 
+def _listing_acts(raw: Mapping, where: str) -> ListingActs:
+    if not raw:
+        return ListingActs(frozenset(), frozenset(), "")
+    return ListingActs(
+        frozenset(raw.get("sources", ())),
+        frozenset(raw.get("restating", ())),
+        str(_need(raw, "basis", where)),
+        str(_need(raw, "text_before", where)),
+        str(_need(raw, "text_after", where)),
+    )
+
+
 def _positional(raw: Mapping, where: str) -> PositionalIsomers:
     other: Mapping = raw.get("other_paragraphs", {})
     return PositionalIsomers(
@@ -616,6 +758,7 @@ def _positional(raw: Mapping, where: str) -> PositionalIsomers:
         act=str(_need(raw, "act", where)),
         basis=str(_need(raw, "basis", where)),
         text=str(_need(raw, "text", where)),
+        text_placed=str(raw.get("text_placed", "{placed} ({act})")),
     )
 
 
@@ -689,13 +832,11 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
             for m in medicines.get("licensed", ())
         },
         medicines_basis=str(medicines.get("basis", "")),
-        listing_acts=ListingActs(
-            frozenset(raw.get("listing_acts", {}).get("sources", ())),
-            frozenset(raw.get("listing_acts", {}).get("restating", ())),
-            str(raw.get("listing_acts", {}).get("basis", "")),
-        ),
+        listing_acts=_listing_acts(raw.get("listing_acts", {}), f"{where} [listing_acts]"),
         preparations=_preparations(raw.get("preparations"), f"{where} [preparations]"),
         narrow_rule_files=frozenset(raw.get("structure_unknown", {}).get("narrow", ())),
+        quiet_lists=frozenset(raw.get("structure_unknown", {}).get("quiet_lists", ())),
+        quiet_text=str(raw.get("structure_unknown", {}).get("quiet_text", "")),
         positional=tuple(
             _positional(x, f"{where} positional_isomers {x.get('id', i)}")
             for i, x in enumerate(raw.get("positional_isomers", ()))

@@ -52,6 +52,7 @@ class SubstanceRecord:
     structure_doubt: str = ""  # why its structure is in doubt: one unreviewed drawing alone
     # a product's typical contents as the sources give them, "; "-separated (material "product")
     contents: str = ""
+    made_of: str = ""  # a preparation named without a structure: the drug it is made of (its id)
 
     @property
     def keys(self) -> StructureKeys | None:
@@ -90,6 +91,10 @@ class ListEntry:
     until_precision: str = "day"  # how precisely the removal's day is known: day | month | year
     until_kind: str = ""  # "" | removed | moved | destination_unknown
     until_act: str = ""  # the instrument that made the removal
+    # a permanent placement later than the listing's start (it was a temporary order before):
+    # its day and act (``compile.dating.placement``)
+    placed: str | None = None
+    placed_act: str = ""
 
     def state(self, as_of: date | None, today: date | None = None) -> State:
         """Where the listing stands on ``as_of`` (None: now); the rule is law's."""

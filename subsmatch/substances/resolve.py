@@ -705,7 +705,9 @@ class Resolver:
             return _ester_checked(found)
         if parts := alias_parts(lookup):
             return self._alias(query, name, parts)
-        return self._stereo_relative(query, name)
+        # the name as written among its stereo relatives, before it is read as another
+        # language's INN form ('methorphan' is not 'methorphane' of dextromethorphane alone)
+        return self._stereo_relative(query, name) or self._language_relative(query, name)
 
     def _language_form(self, query: str, name: NormalisedName) -> Resolution | None:
         """A name in another language's INN form (ribavirinum, warfarina, tranylcypromin,
@@ -713,14 +715,13 @@ class Resolver:
         and not as slang; the form read is noted. A stereo prefix the table's name lacks is
         checked as for any name (:meth:`_stated_in_table`: L-lysinum is not d-lysine). An
         English form the table lacks is sought among its stereo relatives
-        (:meth:`_stereo_relative`: lysinum, d-lysine; dexverapamilo, verapamil), uncertain."""
+        (:meth:`_language_relative`: lysinum, d-lysine; dexverapamilo, verapamil), uncertain,
+        after the name's own stereo relatives."""
         found: dict[str, tuple[str, NameHitLike]] = {}
         for form in english_forms(name.base):
             variant = replace(normalise(form), stereo=name.stereo)
             for hit in _not_slang(self.lookups.names.exact(variant)):
                 found.setdefault(hit.substance_id, (form, hit))
-        if not found:
-            return self._language_relative(query, name)
         if len(found) != 1:
             return None
         sid, (form, hit) = next(iter(found.items()))
@@ -764,13 +765,46 @@ class Resolver:
         words = [w for r in stereo_word_relatives(name.base) if held((w := normalise(r)).base)]
         # each relative as written, then with any stereo prefix the table gives it ((+)-menthol)
         relatives += words + [replace(r, stereo="(±)") for r in words if not r.stereo]
+        found: Resolution | None = None
+        unmade = False  # the name's own stereo word taken off (levobupivacaine: bupivacaine)
+        others: dict[str, str] = {}  # the other stereo-word relatives held: id -> name matched
         for relative in relatives:
-            if hits := _not_slang(self.lookups.names.exact(relative)):
-                found = replace(self._synonym(query, relative, hits), form=name.form)
-                return _doubted(replace(found, stereo=name.stereo), _stereo_note(name, found))
-        return None
+            if not (hits := _not_slang(self.lookups.names.exact(relative))):
+                continue
+            if found is None:
+                # the relative's "(±)" is a look-up's wildcard, not a stereo the query stated
+                found = replace(self._synonym(query, relative, hits, stated=False), form=name.form)
+                if unmade := _unmade(relative, name):
+                    break  # the name with its stereo word unmade: the racemate or unspecified
+            elif _made(relative, name) and not name.stereo:
+                # a word made on a name that states no stereo (dextro-, levo-) names one
+                # stereoisomer: where several are held, which one the name means is not known
+                others.update((h.substance_id, h.matched_name) for h in hits)
+        if found is None:
+            return None
+        others = {
+            k: v for k, v in others.items() if k not in (found.substance_id, *found.alternatives)
+        }
+        found = replace(found, stereo=name.stereo)
+        if not others:
+            return _doubted(found, _stereo_note(name, found, not unmade))
+        found = replace(
+            found,
+            alternatives=(*found.alternatives, *others),
+            confidence=found.confidence * AMBIGUITY_PENALTY,
+        )
+        held = ", ".join(f"'{n}'" for n in (found.matched_name, *others.values()))
+        return _doubted(
+            found,
+            f"'{name.key}' (no stereo stated) is not in the reference data; {held} are, each "
+            "with a stereo the name does not state: which one it names is not known",
+        )
 
-    def _synonym(self, query: str, name: NormalisedName, hits: Sequence[NameHitLike]) -> Resolution:
+    def _synonym(
+        self, query: str, name: NormalisedName, hits: Sequence[NameHitLike], stated: bool = True
+    ) -> Resolution:
+        """The synonym ``hits`` of ``name``; ``stated``: its stereo prefix is the query's own
+        (not a look-up's wildcard), so a reference name without it is noted."""
         base = Resolution(
             query, "name", "synonym", CONFIDENCE["synonym"], form=name.form, stereo=name.stereo
         )
@@ -778,7 +812,7 @@ class Resolver:
         chosen, others = list(choice.chosen or choice.contested), list(choice.others)
         matched = next(h.matched_name for h in hits if h.substance_id == chosen[0])
         resolution = self._pick(base, chosen, matched)
-        if name.stereo and all(normalise(h.matched_name).key != name.key for h in hits):
+        if stated and name.stereo and all(normalise(h.matched_name).key != name.key for h in hits):
             resolution = _noted(
                 resolution,
                 f"stereo prefix '{name.stereo}' not in the reference name; matched "
@@ -1342,7 +1376,30 @@ def _slang(key: str, hits: Sequence[NameHitLike]) -> bool:
     return used_as_slang and (not _not_slang(hits) or not any(c.isdigit() for c in key))
 
 
-def _stereo_note(name: NormalisedName, found: Resolution) -> str:
+def _unmade(relative: NormalisedName, name: NormalisedName) -> bool:
+    """Whether ``relative`` is ``name`` with its stereo word taken off (levobupivacaine)."""
+    return relative.base != name.base and name.base.endswith(relative.base)
+
+
+def _made(relative: NormalisedName, name: NormalisedName) -> bool:
+    """Whether ``relative`` is ``name`` with a stereo word put before it (dextro-, levo-)."""
+    return relative.base != name.base and relative.base.endswith(name.base)
+
+
+def _stereo_note(name: NormalisedName, found: Resolution, unstated: bool = True) -> str:
+    """What a stereo relative answers for a name the reference lacks: the stereo named, or that
+    none was stated (then the substance named may be any of its stereoisomers, or a mixture).
+
+    >>> from types import SimpleNamespace as R
+    >>> _stereo_note(normalise("lysine"), R(matched_name="d-lysine"))  # doctest: +ELLIPSIS
+    "'lysine' (no stereo stated) is not in the reference data; ... 'd-lysine' is: ..."
+    """
+    if unstated and not name.stereo:
+        return (
+            f"'{name.key}' (no stereo stated) is not in the reference data; its stereoisomer "
+            f"or racemate '{found.matched_name}' is: the structure answered is that one's, "
+            "its stereo may differ from the substance named (another stereoisomer, or a mixture)"
+        )
     return (
         f"'{name.key}' is not in the reference data; its stereoisomer or racemate "
         f"'{found.matched_name}' is: the structure answered is that one's, its stereo may "
