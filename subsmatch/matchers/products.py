@@ -19,9 +19,10 @@ no single reference substance, a class, is shown as such).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from weakref import WeakKeyDictionary
 
 from subsmatch.reference.lists import Reference, SubstanceRecord
-from subsmatch.substances.names import name_key, normalise
+from subsmatch.substances.names import KEY_VERSION, name_key, normalise
 from subsmatch.substances.resolve import CONFIDENCE, Resolution
 
 PRODUCT = "product"
@@ -32,6 +33,22 @@ def product_of(resolution: Resolution, reference: Reference) -> SubstanceRecord 
     """The product entry a resolution names; None when it names none."""
     record = reference.substances.get(resolution.substance_id or "")
     return record if record is not None and record.material == PRODUCT else None
+
+
+_NAMES: WeakKeyDictionary[Reference, dict[str, list[str]]] = WeakKeyDictionary()
+
+
+def names_index(reference: Reference) -> dict[str, list[str]]:
+    """The reference substances per name key (worked out once per reference, when a product
+    is first asked)."""
+    if reference not in _NAMES:
+        index: dict[str, list[str]] = {}
+        # the keys the reference stores with its names, when made by this normaliser
+        keys = reference.name_keys(KEY_VERSION) or [name_key(n) for n, _ in reference.names]
+        for key, (_, sid) in zip(keys, reference.names, strict=True):
+            index.setdefault(key, []).append(sid)
+        _NAMES[reference] = {key: sorted(set(sids)) for key, sids in index.items()}
+    return _NAMES[reference]
 
 
 def split_content(text: str) -> tuple[str, str]:
