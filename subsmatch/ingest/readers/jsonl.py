@@ -32,7 +32,7 @@ from subsmatch.ingest.records import (
     nameless_fault,
 )
 from subsmatch.ingest.rows import FindingValues, stored_part
-from subsmatch.ingest.validation import report_schema, validate
+from subsmatch.ingest.validation import report_validator
 from subsmatch.ingest.values import cas_check_fails, normalise_cas, parse_scale
 from subsmatch.vocabulary import Context
 
@@ -137,7 +137,7 @@ def _analysis(
 ) -> Iterator[Record | FindingValues]:
     """The analysis of one JSON object and its findings' records; with ``plain`` (its text
     within the limits, :func:`_plain`), its findings as their stored values."""
-    errors = validate(item, report_schema()) if isinstance(item, dict) else [("", "not an object")]
+    errors = report_validator()(item) if isinstance(item, dict) else [("", "not an object")]
     own = [(p, m) for p, m in errors if not p.startswith("/findings/")]
     if own:
         ctx.rows_read += 1
