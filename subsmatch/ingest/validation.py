@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Any
 
@@ -79,13 +79,8 @@ def _string(value: str, schema: dict[str, Any], path: str) -> list[Error]:
         errors.append((path, "must not be empty" if not value else f"{value!r} is too short"))
     if "pattern" in schema and not re.search(schema["pattern"], value):
         errors.append((path, f"{value!r} does not match {schema['pattern']}"))
-    if schema.get("format") == "date-time":
-        try:
-            aware = datetime.fromisoformat(value).tzinfo is not None
-        except ValueError:
-            aware = False
-        if not aware:
-            errors.append((path, f"{value!r} is not an ISO 8601 date-time with a UTC offset"))
+    if schema.get("format") == "date-time" and not _aware(value):
+        errors.append((path, f"{value!r} is not an ISO 8601 date-time with a UTC offset"))
     return errors
 
 
@@ -122,6 +117,10 @@ Check = Callable[[Any], "list[Error] | tuple[()]"]
 it is valid, so that a valid value makes no list and no path)."""
 
 _VALID: tuple[()] = ()
+_FAST_TYPES: dict[str, Any] = {  # _TYPES' tests that one call in C makes (no Python frame)
+    name: partial(type.__instancecheck__, kind)
+    for name, kind in (("object", dict), ("array", list), ("string", str), ("boolean", bool))
+}
 
 
 def validator(schema: dict[str, Any]) -> Callable[[Any], list[Error]]:
@@ -163,7 +162,7 @@ class _Compiler:
             check = _sequence(steps)
         else:
             names = [types] if isinstance(types, str) else list(types)
-            tests = tuple(_TYPES[n] for n in names)
+            tests = tuple(_FAST_TYPES.get(n, _TYPES[n]) for n in names)
             wanted = " or ".join(names)
             check = _typed(tests, wanted, _sequence(steps))
         self.made[key] = check
@@ -202,6 +201,12 @@ class _Compiler:
 def _typed(tests: tuple, wanted: str, then: Check) -> Check:
     if len(tests) == 1:
         (test,) = tests
+        if then is _valid:
+
+            def only(instance: Any) -> list[Error] | tuple[()]:
+                return _VALID if test(instance) else [("", f"{instance!r} is not of type {wanted}")]
+
+            return only
 
         def one(instance: Any) -> list[Error] | tuple[()]:
             if not test(instance):
@@ -252,10 +257,30 @@ def _enum(values: list[Any]) -> Check:
 
 
 def _string_check(schema: dict[str, Any]) -> Check:
+    """:func:`_string`'s checks, the pattern compiled; its errors made by it when one fails."""
+    shortest = schema.get("minLength", 0)
+    search = re.compile(schema["pattern"]).search if "pattern" in schema else None
+    date_time = schema.get("format") == "date-time"
+
     def check(instance: Any) -> list[Error] | tuple[()]:
-        return _string(instance, schema, "") if isinstance(instance, str) else _VALID
+        if not isinstance(instance, str):
+            return _VALID
+        if (
+            len(instance) >= shortest
+            and (search is None or search(instance))
+            and (not date_time or _aware(instance))
+        ):
+            return _VALID
+        return _string(instance, schema, "")
 
     return check
+
+
+def _aware(value: str) -> bool:
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def _bounds(schema: dict[str, Any]) -> Check:
@@ -286,9 +311,10 @@ def _object_check(
     def check(instance: Any) -> list[Error] | tuple[()]:
         if not isinstance(instance, dict):
             return _VALID
-        errors: list[Error] = [
-            ("", f"{key!r} is required") for key in required if key not in instance
-        ]
+        errors: list[Error] = []
+        for key in required:
+            if key not in instance:
+                errors.append(("", f"{key!r} is required"))
         for key, item in instance.items():
             sub = get(key)
             if sub is not None:

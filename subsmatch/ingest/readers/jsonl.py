@@ -275,6 +275,8 @@ def _parsed(text: str, limit: int) -> Any:
         value = json.loads(text)
     except RecursionError:  # deeper than the parser can follow: far past any limit
         raise TooDeep(_too_deep(limit)) from None
+    if text.count("{") + text.count("[") <= limit:
+        return value  # each level opens with one of them: no deeper than the limit
     level: list[Any] = [value]
     for _ in range(limit):
         level = [
