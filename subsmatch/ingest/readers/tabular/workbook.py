@@ -297,15 +297,10 @@ def _workbook(elements: Iterator[Element]) -> tuple[bool, list[tuple[str, str]]]
 
 def _date_kinds(elements: Iterator[Element]) -> list[str | None]:
     """Per cell style (a cell's ``s``): "date", "time", "datetime", "timedelta" or None."""
-    custom: dict[int, str] = {}
-    kinds: list[str | None] = []
-    for tag, attributes, _text, inside in elements:
-        if tag == "numFmt":
-            custom[_int(attributes.get("numFmtId"))] = attributes.get("formatCode", "")
-        elif tag == "xf" and inside[-1:] == ("cellXfs",):
-            number = _int(attributes.get("numFmtId", "0"))
-            kinds.append(date_kind(custom.get(number) or BUILTIN_DATE_FORMATS.get(number)))
-    return kinds
+    return [
+        date_kind(code or BUILTIN_DATE_FORMATS.get(number))
+        for number, code in _format_codes(elements)
+    ]
 
 
 def _format_codes(elements: Iterator[Element]) -> list[tuple[int, str | None]]:
