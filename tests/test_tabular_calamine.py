@@ -220,3 +220,12 @@ def _rewrite(source, path, parts, added=None):
             copy.writestr(item, data)
         for name, text in added.items():
             copy.writestr(name, text)
+
+
+def test_a_sheet_spanning_more_than_calamine_is_given_is_read_by_expat(tmp_path, monkeypatch):
+    path = _book(tmp_path / "big.xlsx", {"A1": "name", "C4": "MDMA"})
+    monkeypatch.setattr(calamine, "MOST_CELLS", 11)  # 4 rows of 3 columns: 12 cells
+    rows, by_calamine = _same(path, monkeypatch)
+    assert not by_calamine and rows["Scan"][-1] == (4, ["", "", "MDMA"])
+    monkeypatch.setattr(calamine, "MOST_CELLS", 12)
+    assert _same(path, monkeypatch)[1]

@@ -9,7 +9,7 @@ calamine could cost more than the limits allow:
 
 - every row and cell names its reference first (``<row r="..."``, ``<c r="..."``), rows in
   increasing order, and the rows times the columns the sheet spans are within
-  ``max_sheet_cells`` (calamine makes every cell of that rectangle);
+  ``max_sheet_cells`` and :data:`MOST_CELLS` (calamine makes every cell of that rectangle);
 - no cell is styled with a number format other than the plain ones (General, numbers,
   percentages, fractions, text: calamine turns date formats into dates by its own list), and none
   is a date (``t="d"``), an error (``t="e"``) or an integer of 16 digits or more (a float's
@@ -34,6 +34,10 @@ from subsmatch.ingest.limits import Limits, cut
 
 PIECE = 1 << 20
 """Bytes of a part inflated and scanned at a time."""
+MOST_CELLS = 3_000_000
+"""The most cells (rows times the columns spanned) calamine is given: it holds them all, about
+100 bytes each (a sheet of 200,000 rows and 13 columns raised an ingest's peak from 226 to 350
+MiB); a larger sheet is read by :mod:`.workbook`, slower, in pieces."""
 PLAIN_FORMATS = frozenset((*range(0, 14), *range(37, 45), 48, 49))
 """Built-in number formats that show a number or text (no date, time or duration, whose ids
 calamine and :mod:`.serials` list differently)."""
@@ -117,7 +121,7 @@ def _scan(archive: zipfile.ZipFile, path: str, plain: list[bool] | None, limits:
         return
     if rows != referenced_rows or cells != referenced_cells:
         raise _Refused  # a row or cell without its reference first
-    if (last - first + 1) * widest > limits.max_sheet_cells:
+    if (last - first + 1) * widest > min(limits.max_sheet_cells, MOST_CELLS):
         raise _Refused
     for style in styles:
         index = int(style)
