@@ -229,3 +229,17 @@ def test_a_sheet_spanning_more_than_calamine_is_given_is_read_by_expat(tmp_path,
     assert not by_calamine and rows["Scan"][-1] == (4, ["", "", "MDMA"])
     monkeypatch.setattr(calamine, "MOST_CELLS", 12)
     assert _same(path, monkeypatch)[1]
+
+
+def test_a_panic_in_calamine_leaves_the_sheet_to_expat(tmp_path, monkeypatch):
+    import python_calamine
+
+    class Panicking:
+        @staticmethod
+        def from_filelike(_stream):
+            raise BaseException("a Rust panic, as pyo3 raises it")
+
+    path = _book(tmp_path / "plain.xlsx", {"A1": "name", "A2": "MDMA"})
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Panicking)
+    rows, by_calamine = _rows(path, True, None, monkeypatch)
+    assert not by_calamine and rows["Scan"] == [(1, ["name"]), (2, ["MDMA"])]

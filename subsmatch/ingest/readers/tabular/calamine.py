@@ -181,7 +181,9 @@ def rows(
         book = python_calamine.CalamineWorkbook.from_filelike(stream)
         read = book.get_sheet_by_name(sheet)
         book.close()
-    except Exception:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # any refusal of calamine's, a Rust panic too: read as before
         return None
     return _values(read, limits, too_large)
 
