@@ -48,6 +48,7 @@ def subsmatch(tree: Path, url: str, *args: str) -> tuple[float, float, TreeMemor
             stdout=out,
             stderr=subprocess.DEVNULL,
             env=env,
+            cwd=tree,  # ``-c`` puts the working folder first on sys.path: it must be the tree's
         )
         with TreeMemory(process.pid) as memory:
             _pid, status, usage = os.wait4(process.pid, 0)

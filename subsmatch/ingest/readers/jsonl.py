@@ -32,7 +32,7 @@ from subsmatch.ingest.records import (
     nameless_fault,
 )
 from subsmatch.ingest.rows import FindingValues, stored_part
-from subsmatch.ingest.validation import report_schema, validate
+from subsmatch.ingest.validation import report_validator
 from subsmatch.ingest.values import cas_check_fails, normalise_cas, parse_scale
 from subsmatch.vocabulary import Context
 
@@ -137,7 +137,7 @@ def _analysis(
 ) -> Iterator[Record | FindingValues]:
     """The analysis of one JSON object and its findings' records; with ``plain`` (its text
     within the limits, :func:`_plain`), its findings as their stored values."""
-    errors = validate(item, report_schema()) if isinstance(item, dict) else [("", "not an object")]
+    errors = report_validator()(item) if isinstance(item, dict) else [("", "not an object")]
     own = [(p, m) for p, m in errors if not p.startswith("/findings/")]
     if own:
         ctx.rows_read += 1
@@ -275,6 +275,8 @@ def _parsed(text: str, limit: int) -> Any:
         value = json.loads(text)
     except RecursionError:  # deeper than the parser can follow: far past any limit
         raise TooDeep(_too_deep(limit)) from None
+    if text.count("{") + text.count("[") <= limit:
+        return value  # each level opens with one of them: no deeper than the limit
     level: list[Any] = [value]
     for _ in range(limit):
         level = [

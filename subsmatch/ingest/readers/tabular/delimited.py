@@ -27,6 +27,7 @@ from subsmatch.ingest.records import (
 )
 
 DEFAULT_ENCODING = "cp1252"
+_BREAKS = ("\n", "\r")
 
 
 def open_csv(stream: BinaryIO, ctx: ReadContext, explicit: Profile | None) -> Table:
@@ -91,7 +92,12 @@ def csv_rows(
         if records <= header_index + 1:
             continue
         reason = raw = ""
-        if unmatched_quote(taken, cells, delimiter, width):
+        if (
+            len(taken) > 1  # one line whose quotes closed, not the last (the common case): none
+            or not cells
+            or cells[-1].endswith(_BREAKS)
+            or not taken[-1].endswith(_BREAKS)
+        ) and unmatched_quote(taken, cells, delimiter, width):
             raw = taken[0].rstrip("\r\n")
             cells, reason = None, _unmatched_reason(raw, start, delimiter)
             replay.extendleft(reversed(taken[1:]))

@@ -219,6 +219,7 @@ def records(
     any other row's as a record, which the report checks.
     """
     within = m.plain_within() if stored else -1
+    width = m.width
     yielded_key: tuple[str, ...] | None = None
     parsed_key: tuple[str, ...] | None = None
     analysis: dict[str, Any] = {}
@@ -229,7 +230,9 @@ def records(
             yield Rejection(where, reason, raw)
             continue
         joined = "".join(cells)
-        if reason := _row_problem(cells, joined, m):
+        if (len(cells) != width or "\ufffd" in joined) and (
+            reason := _row_problem(cells, joined, m)
+        ):  # a row of the header's width with no undecodable byte has none
             yield Rejection(where, reason, _join(cells))
             continue
         texts = m.texts(cells)

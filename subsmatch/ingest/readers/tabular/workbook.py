@@ -27,6 +27,7 @@ from functools import lru_cache
 from xml.parsers import expat
 
 from subsmatch.ingest.limits import Limits, cut, over
+from subsmatch.ingest.readers.tabular import calamine
 from subsmatch.ingest.readers.tabular.serials import (
     BUILTIN_DATE_FORMATS,
     EPOCH_1900,
@@ -56,6 +57,7 @@ class Workbook:
 
     def __init__(self, stream, limits: Limits) -> None:
         self.limits = limits
+        self.stream = stream
         try:
             self.archive = zipfile.ZipFile(stream)
         except (
@@ -95,6 +97,19 @@ class Workbook:
         path = self._sheet_paths[sheet]
         if path not in self._paths:
             raise Damaged(f"sheet {sheet!r} names a part {path!r} the workbook does not hold")
+        fast = calamine.rows(
+            self.stream,
+            self.archive,
+            sheet,
+            path,
+            self._strings_path,
+            self._plain_styles(),
+            self.limits,
+            lambda: _too_many_cells(sheet, self.limits),
+        )
+        if fast is not None:
+            yield from fast
+            return
         epoch = EPOCH_1904 if self.date1904 else EPOCH_1900
         cells = _Cells(self.limits, sheet, formats, strings, epoch)
         for events in self._pieces(path, cells):
@@ -152,6 +167,13 @@ class Workbook:
             if self._styles_path in self._paths:
                 self._formats = _date_kinds(self._elements(self._styles_path))
         return self._formats
+
+    def _plain_styles(self) -> list[bool]:
+        """Per cell style: True when its number format shows plain numbers or text
+        (:func:`.calamine.plain_styles`)."""
+        if self._styles_path not in self._paths:
+            return []
+        return calamine.plain_styles(_format_codes(self._elements(self._styles_path)))
 
     def _shared_strings(self) -> list[str]:
         if self._strings is None:
@@ -275,15 +297,30 @@ def _workbook(elements: Iterator[Element]) -> tuple[bool, list[tuple[str, str]]]
 
 def _date_kinds(elements: Iterator[Element]) -> list[str | None]:
     """Per cell style (a cell's ``s``): "date", "time", "datetime", "timedelta" or None."""
+    return [
+        date_kind(code or BUILTIN_DATE_FORMATS.get(number))
+        for number, code in _format_codes(elements)
+    ]
+
+
+def _format_codes(elements: Iterator[Element]) -> list[tuple[int, str | None]]:
+    """Per cell style (a cell's ``s``): its number format's id and its custom code, if any."""
     custom: dict[int, str] = {}
-    kinds: list[str | None] = []
+    formats: list[tuple[int, str | None]] = []
     for tag, attributes, _text, inside in elements:
         if tag == "numFmt":
             custom[_int(attributes.get("numFmtId"))] = attributes.get("formatCode", "")
         elif tag == "xf" and inside[-1:] == ("cellXfs",):
             number = _int(attributes.get("numFmtId", "0"))
-            kinds.append(date_kind(custom.get(number) or BUILTIN_DATE_FORMATS.get(number)))
-    return kinds
+            formats.append((number, custom.get(number)))
+    return formats
+
+
+def _too_many_cells(sheet: str, limits: Limits) -> TooLarge:
+    return TooLarge(
+        f"sheet {sheet!r} holds more than {limits.max_sheet_cells:,} cells "
+        "(setting max_sheet_cells)"
+    )
 
 
 def _shared_strings(elements: Iterator[Element], limits: Limits) -> list[str]:
@@ -368,10 +405,7 @@ class _Cells(_Handler):
             width = max(self.cells)
             self.counted += width
             if self.counted > self.limits.max_sheet_cells:
-                raise TooLarge(
-                    f"sheet {self.sheet!r} holds more than "
-                    f"{self.limits.max_sheet_cells:,} cells (setting max_sheet_cells)"
-                )
+                raise _too_many_cells(self.sheet, self.limits)
             row = [""] * width
             for column, value in self.cells.items():
                 row[column - 1] = value
