@@ -172,6 +172,8 @@ class Workers:
     _pool: ProcessPoolExecutor | None = field(default=None, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
     _closed: bool = field(default=False, init=False)
+    # replaced pools whose worker is still finishing: the app's shutdown waits for them too
+    _retiring: list[threading.Thread] = field(default_factory=list, init=False)
 
     def _executor(self) -> ProcessPoolExecutor | None:
         """The pool, started on first use; None once the workers are closed."""
@@ -228,10 +230,12 @@ class Workers:
     def _replace(self, pool: ProcessPoolExecutor) -> None:
         """Retire ``pool`` (its worker exits once its jobs are done) and start the next one's
         worker now."""
+        retiring = threading.Thread(target=pool.shutdown, name="retiring upload worker")
+        retiring.start()
         with self._lock:
             if self._pool is pool:
                 self._pool = None
-        pool.shutdown(wait=False)
+            self._retiring = [t for t in self._retiring if t.is_alive()] + [retiring]
         self.start()
 
     def close(self) -> None:
@@ -239,5 +243,8 @@ class Workers:
         still waiting for a worker is answered :class:`WorkerStopped`."""
         with self._lock:
             pool, self._pool, self._closed = self._pool, None, True
+            retiring, self._retiring = self._retiring, []
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        for thread in retiring:  # a replaced worker ends with its server, never after it
+            thread.join()
