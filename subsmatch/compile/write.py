@@ -392,7 +392,9 @@ def data_date(built: dict[str, pa.Table]) -> str:
     return max(dates)
 
 
-def write_tables(built: dict[str, pa.Table], out: Path) -> dict:
+def write_tables(built: dict[str, pa.Table], out: Path, hold_out: bool = False) -> dict:
+    """The tables and VERSION.json (``hold_out``: an evaluation build without the held-out
+    rows, :mod:`subsmatch.compile.holdout`; said in VERSION.json)."""
     out.mkdir(parents=True, exist_ok=True)
     for name, table in built.items():
         pq.write_table(table, out / f"{name}.parquet", compression="zstd")
@@ -402,6 +404,7 @@ def write_tables(built: dict[str, pa.Table], out: Path) -> dict:
         "content_sha256": digest,
         "tables": {n: t.num_rows for n, t in sorted(built.items())},
         "name_key_version": name_normaliser.KEY_VERSION,  # the normaliser that made the keys
+        "held_out_rows": "left out" if hold_out else "read",
     }
     (out / "VERSION.json").write_text(json.dumps(version, indent=2) + "\n", encoding="utf-8")
     return version
