@@ -27,6 +27,9 @@ class NameEntry:
     name: Name
     source: str
     row: int
+    # a target of near-spelling (fuzzy) matching; False: found only by its own spelling (case,
+    # spaces and hyphens aside), as a vocabulary's synonyms of substances only it knows
+    fuzzy: bool = True
 
 
 @dataclass

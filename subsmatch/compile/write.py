@@ -57,6 +57,7 @@ SCHEMAS = {
             ("source_row", pa.int64()),
             ("region", pa.string()),
             ("language", pa.string()),
+            ("fuzzy", pa.bool_()),  # False: looked up by its own spelling only, never fuzzy
         ]
     ),
     "listings": pa.schema(
@@ -220,6 +221,7 @@ def name_rows(substances: dict[str, Substance]) -> list[dict]:
     rows = []
     for sid in sorted(substances):
         seen: set[tuple] = set()
+        fuzzy = {(e.name.text, e.name.region) for e in substances[sid].names if e.fuzzy}
         for entry in sorted(
             substances[sid].names,
             key=lambda e: (e.name.text, e.name.kind, e.name.region, e.source, e.row),
@@ -238,6 +240,7 @@ def name_rows(substances: dict[str, Substance]) -> list[dict]:
                     "source_row": entry.row,
                     "region": entry.name.region,
                     "language": entry.name.language,
+                    "fuzzy": identity in fuzzy,
                 }
             )
     return rows
