@@ -4,7 +4,6 @@ date, write."""
 from __future__ import annotations
 
 import dataclasses
-
 import json
 
 import pyarrow.parquet as pq
