@@ -234,8 +234,16 @@ def test_an_abbreviation_identity_sources_give_to_different_substances_stays_on_
         Row("list", 4, [Name("MDMA", "code")], structure=COCAINE.smiles),
         Row("syn", 5, [Name("MDMA", "other")], label="methiopropamine"),
     ]
-    decisions = {0: given(GHB), 1: given(GBL), 2: given(COCAINE)}
-    merged = merge(rows, roles, decisions, {i: d.support[0] for i, d in decisions.items()})
+    # the vocabulary's row is settled by its InChIKey; the list's row ties 'MPA' to GHB: the
+    # abbreviation lost the row's identification, and stays all the same
+    by_key = Fact("inchikey", ident_of(GBL), "InChIKey")
+    lost = Fact("name:other", ident_of(GHB), "name 'MPA'")
+    decisions = {
+        0: given(GHB),
+        1: Decision(by_key.ident, (by_key,), (lost,), "agreement"),
+        2: given(COCAINE),
+    }
+    merged = merge(rows, roles, decisions, {0: decisions[0].support[0]})
     report = NameReport()
     attach_label_rows(rows, roles, merged.by_row, merged.substances, report)
     drop_loose_names(merged.substances, roles, report)

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from subsmatch.compile.identify import Decision, Reading, read_names
-from subsmatch.compile.merge import Dropped, NameEntry, Substance, index_names
+from subsmatch.compile.merge import Dropped, NameEntry, Substance, abbreviation, index_names
 from subsmatch.compile.read.text import name_and_aliases
 from subsmatch.compile.read.vocabulary import label_heads
 from subsmatch.compile.records import Row
@@ -197,17 +197,6 @@ def drop_loose_names(
 
 
 _LOCANT = re.compile(r"(?<![a-z0-9])\d+'?(?:,\d+'?)*-")
-_ABBREVIATION = re.compile(r"[A-Z]{2,5}")
-
-
-def abbreviation(text: str) -> bool:
-    """Whether a name is a short abbreviation: two to five capital letters, nothing else (a
-    code with a digit, 2C-B or 4-MMC, names one structure).
-
-    >>> abbreviation("MPA"), abbreviation("MPPP"), abbreviation("2C-B"), abbreviation("Met")
-    (True, True, False, False)
-    """
-    return _ABBREVIATION.fullmatch(text.strip()) is not None
 
 
 def open_position(key: str) -> str:
