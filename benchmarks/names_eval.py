@@ -27,8 +27,9 @@ Three sets, read from ../shared (the held-out build never reads the held-out row
   to the resolver as a fact.
 
 ``--dev`` measures instead the development set, to tune on: the names of the DrugBank entries
-that are not held out which the reference does not ship (the compiler keeps only the own name
-of a substance only DrugBank knows), and lists the misses of one pattern.
+that are not held out which the reference does not ship as targets of near-spelling matching
+(the compiler keeps, of a substance only DrugBank knows, its own name for every lookup and its
+other short names for lookup by their own spelling only), and lists the misses of one pattern.
 
 "Right" is the expected structure: same InChIKey (exact) or same first InChIKey block
 (connectivity: stereo or isotopes aside). "Wrong" is another structure. A name resolved to a
@@ -646,8 +647,16 @@ def named_structure(checker: Checker, name: str) -> str | None:
 
 def development(resolver: Resolver, reference: Reference, show: int, pattern: str | None) -> int:
     """The development set measured (see :func:`drugbank_cases`), and the misses of one
-    pattern listed."""
-    shipped = frozenset(normalise(name).key for name, _, _ in reference.name_rows())
+    pattern listed. The names the reference holds for lookup by their own spelling only are
+    counted as not shipped, so that the set does not change when they are kept."""
+    # names kept for lookup by their own spelling only (``fuzzy`` false) stay in the set: the
+    # development set is the same before and after such names were kept
+    exact_only = set(reference.exact_only_rows)
+    shipped = frozenset(
+        normalise(name).key
+        for i, (name, _, _) in enumerate(reference.name_rows())
+        if i not in exact_only
+    )
     cases = drugbank_cases(held_out=False, shipped=shipped)
     resolutions = resolve_all(resolver, cases)
     for line in evaluate("dev", cases, resolutions, reference, show):

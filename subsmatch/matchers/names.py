@@ -76,6 +76,8 @@ class NameHit:
     score: float  # 100.0 for exact
     exact: bool
     regions: frozenset[str] = ANYWHERE  # where the name means this substance ("": anywhere)
+    # found by its own spelling only: no answer to a form a rule makes of another spelling
+    spelling_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,10 +166,19 @@ class SynonymIndex:
         """
         key = name.key  # a property that joins its parts: asked once
         if key in self._rows:
-            return [NameHit(sid, key, 100.0, True, r) for sid, r in self._of(key)]
+            only = self._spelling_only(key)
+            return [NameHit(sid, key, 100.0, True, r, only) for sid, r in self._of(key)]
         if name.stereo and (keys := self._by_base.get(name.base)):
-            return [NameHit(sid, k, 100.0, True, r) for k in keys for sid, r in self._of(k)]
+            return [
+                NameHit(sid, k, 100.0, True, r, self._spelling_only(k))
+                for k in keys
+                for sid, r in self._of(k)
+            ]
         return []
+
+    def _spelling_only(self, key: str) -> bool:
+        """Whether every row of a key is found by its own spelling only (``exact_only``)."""
+        return bool(self._exact_rows) and self._exact_rows.get(key, 0) == len(self._rows[key])
 
     def compact(self, name: NormalisedName) -> list[NameHit]:
         """Substances whose synonym differs from the query only in spaces and hyphens.
@@ -179,7 +190,7 @@ class SynonymIndex:
         ([], [])
         """
         return [
-            NameHit(sid, key, 100.0, False, regions)
+            NameHit(sid, key, 100.0, False, regions, self._spelling_only(key))
             for key in self._by_compact.get(compact_key(name.key), ())
             if key != name.key
             for sid, regions in self._of(key)
@@ -284,9 +295,8 @@ class SynonymIndex:
 
     def _make_buckets(self) -> dict[tuple[tuple[str, ...], ...], _Bucket]:
         buckets: defaultdict[tuple[tuple[str, ...], ...], list[tuple[str, str]]] = defaultdict(list)
-        exact = self._exact_rows
         for key in self._rows:
-            if exact and exact.get(key, 0) == len(self._rows[key]):
+            if self._spelling_only(key):
                 continue  # found by its own spelling only
             if len(key) >= MIN_FUZZY_LENGTH:  # folded once: the guard reads the cached fold
                 folded = spelling_fold(key)
