@@ -507,6 +507,31 @@ def test_a_vocabulary_gives_its_short_names_to_known_substances_and_its_stereo_n
     assert rows["Refludan"] is False and rows["Lepirudin"] is True
 
 
+def test_an_undrawn_vocabulary_substance_of_a_listed_skeleton_keeps_its_own_name_only():
+    """DrugBank's 'Carfentanil, C-11' is known only by an InChIKey whose skeleton a listed
+    substance has: its other names ('11C-CARFENTANIL') are left to the resolver's rules (the
+    labelled form's parent), which relate it to the listing; no structure would."""
+    from subsmatch.compile.names import trim_vocabulary_names
+
+    roles = {**ROLES, "voc": role("voc", "vocabulary")}
+    labelled = COCAINE.inchikey[:15] + "UHFFFAOYSA-N"
+    rows = [
+        Row(
+            "list",
+            2,
+            [Name("cocaine")],
+            structure=COCAINE.smiles,
+            listings=[Listing("BE", "BE Annex Ib", "narcotic")],
+        ),
+        Row("voc", 3, [Name("Cocaine, C-11", "preferred"), Name("11C-COCAINE")], inchikey=labelled),
+    ]
+    key = Fact("inchikey", Ident(labelled), "InChIKey")
+    decisions = {0: given(COCAINE), 1: Decision(key.ident, (key,), (), "inchikey")}
+    merged = merge(rows, roles, decisions, {0: decisions[0].support[0]})
+    assert trim_vocabulary_names(merged.substances, roles) == 1
+    assert [e.name.text for e in merged.substances[f"ik:{labelled}"].names] == ["Cocaine, C-11"]
+
+
 def test_a_list_known_complete_to_a_date_is_written_complete_and_a_partial_one_has_no_date():
     from subsmatch.compile.dating import contract_coverage, load_coverage
 

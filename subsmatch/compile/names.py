@@ -496,11 +496,21 @@ def trim_vocabulary_names(substances: dict[str, Substance], roles: dict[str, Sou
     the near-spellings of names the tool does not know (measured: 'Pheniramine' answered the
     aniline of 'phenylamine'). Long systematic synonyms served identification; OPSIN reads them
     at query time. Names looked up by one or two letters (amino acids' 'D', queuine's 'Q Base')
-    name other things in other tables (street names, lists). Returns the number of names
-    dropped."""
+    name other things in other tables (street names, lists). A substance known only by an
+    InChIKey whose skeleton a listed substance has (DrugBank's 'Carfentanil, C-11') keeps its own
+    name only: no structure relates it to its listed skeleton, so its other names ('11C-
+    CARFENTANIL') are left to the resolver's rules (the labelled form's parent, a stereo
+    relative), which do. Returns the number of names dropped."""
+    listed = {s.ident.connectivity for s in substances.values() if s.ident and s.listings}
     dropped = 0
     for substance in substances.values():
         others = any(roles[e.source].role != "vocabulary" for e in substance.names)
+        undrawn = (
+            substance.ident is not None
+            and substance.ident.keys is None
+            and substance.ident.connectivity in listed
+            and not substance.listings
+        )
         kept = []
         for entry in substance.names:
             vocabulary = roles[entry.source].role == "vocabulary"
@@ -514,7 +524,7 @@ def trim_vocabulary_names(substances: dict[str, Substance], roles: dict[str, Sou
                 or (short and (others or name.stereo))
             ):
                 kept.append(entry)
-            elif short:
+            elif short and not undrawn:
                 kept.append(replace(entry, fuzzy=False))
         dropped += len(substance.names) - len(kept)
         substance.names = kept
