@@ -1,9 +1,14 @@
 """Name resolution measured on names the reference never saw.
 
-    .venv/bin/python benchmarks/names_eval.py [--no-opsin] [--show 12]
+    .venv/bin/python benchmarks/names_eval.py [--no-opsin] [--show 12] [--reference DIR]
     .venv/bin/python benchmarks/names_eval.py --dev [--misses "a stereo descriptor"]
 
-Three sets, read from ../shared (the compiler never reads the held-out rows into the reference):
+The shipped reference (``reference/data``) reads every row of every source. The evaluation runs
+on the *held-out build* instead: the same compiler without the held-out rows
+(``python -m subsmatch.compile --hold-out --shared ../shared``, written to
+``build/reference-held-out``; ``--reference DIR`` names another; built here when missing).
+
+Three sets, read from ../shared (the held-out build never reads the held-out rows):
 
 - ``drugbank``: every name, synonym and CAS number of the held-out 20% of DrugBank's open
   vocabulary (``subsmatch.compile.holdout.is_held_out``: the compiler never reads them), each
@@ -22,8 +27,9 @@ Three sets, read from ../shared (the compiler never reads the held-out rows into
   to the resolver as a fact.
 
 ``--dev`` measures instead the development set, to tune on: the names of the DrugBank entries
-that are not held out which the reference does not ship (the compiler keeps only the own name
-of a substance only DrugBank knows), and lists the misses of one pattern.
+that are not held out which the reference does not ship as targets of near-spelling matching
+(the compiler keeps, of a substance only DrugBank knows, its own name for every lookup and its
+other short names for lookup by their own spelling only), and lists the misses of one pattern.
 
 "Right" is the expected structure: same InChIKey (exact) or same first InChIKey block
 (connectivity: stereo or isotopes aside). "Wrong" is another structure. A name resolved to a
@@ -50,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 import sys
 import time
@@ -62,13 +69,20 @@ from pathlib import Path
 
 from rdkit import Chem
 
-from subsmatch.compile.holdout import DRUGBANK, STREET_NAMES, is_held_out, street_key
+from subsmatch.compile.build import main as compile_main
+from subsmatch.compile.holdout import (
+    DRUGBANK,
+    EVALUATION_DATA,
+    STREET_NAMES,
+    is_held_out,
+    street_key,
+)
 from subsmatch.compile.read import read_all
 from subsmatch.compile.roles import load_roles
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import Finding
 from subsmatch.matchers.checker import Checker
-from subsmatch.reference.lists import Reference
+from subsmatch.reference.lists import Reference, load
 from subsmatch.substances.facts import QueryFacts, formula_agrees, split_derivative
 from subsmatch.substances.identifiers import normalise_cas
 from subsmatch.substances.labels import ion_parent, isotope_label
@@ -481,7 +495,7 @@ class Sources:
     def read(cls, reference: Reference) -> Sources:
         names: defaultdict[str, set[str]] = defaultdict(set)
         cas: defaultdict[str, set[str]] = defaultdict(set)
-        for row in read_all(SOURCES, load_roles()):
+        for row in read_all(SOURCES, load_roles(), hold_out=True):
             inchikeys = {row.inchikey} if row.inchikey else set()
             if row.structure:
                 with suppress(StructureError):
@@ -633,8 +647,16 @@ def named_structure(checker: Checker, name: str) -> str | None:
 
 def development(resolver: Resolver, reference: Reference, show: int, pattern: str | None) -> int:
     """The development set measured (see :func:`drugbank_cases`), and the misses of one
-    pattern listed."""
-    shipped = frozenset(normalise(name).key for name, _, _ in reference.name_rows())
+    pattern listed. The names the reference holds for lookup by their own spelling only are
+    counted as not shipped, so that the set does not change when they are kept."""
+    # names kept for lookup by their own spelling only (``fuzzy`` false) stay in the set: the
+    # development set is the same before and after such names were kept
+    exact_only = set(reference.exact_only_rows)
+    shipped = frozenset(
+        normalise(name).key
+        for i, (name, _, _) in enumerate(reference.name_rows())
+        if i not in exact_only
+    )
     cases = drugbank_cases(held_out=False, shipped=shipped)
     resolutions = resolve_all(resolver, cases)
     for line in evaluate("dev", cases, resolutions, reference, show):
@@ -653,8 +675,37 @@ def development(resolver: Resolver, reference: Reference, show: int, pattern: st
     return 0
 
 
+def evaluation_reference(folder: Path) -> Reference:
+    """The held-out build in ``folder``, built first when it is missing; refused when it is a
+    build that read the held-out rows (its figures would be flattering)."""
+    command = f".venv/bin/python -m subsmatch.compile --hold-out --shared {SHARED} --out {folder}"
+    if not (folder / "VERSION.json").is_file():
+        print(
+            f"{folder} holds no reference: building the held-out build (4-7 min), as\n"
+            f"  nice {command}",
+            file=sys.stderr,
+        )
+        if compile_main(["--hold-out", "--shared", str(SHARED), "--out", str(folder)]):
+            sys.exit(f"the held-out build failed; run: nice {command}")
+    version = json.loads((folder / "VERSION.json").read_text())
+    if version.get("held_out_rows") != "left out":
+        sys.exit(
+            f"{folder} is not a held-out build (it read the held-out rows; the figures would "
+            f"be flattering); build one with: nice {command}"
+        )
+    return load(folder)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        default=EVALUATION_DATA,
+        metavar="DIR",
+        help="the held-out build to measure on (default: build/reference-held-out, built when "
+        "missing with: python -m subsmatch.compile --hold-out)",
+    )
     parser.add_argument("--no-opsin", action="store_true", help="resolve without OPSIN")
     parser.add_argument("--show", type=int, default=12, help="wrong examples shown per set")
     parser.add_argument(
@@ -678,7 +729,7 @@ def main() -> int:
     args = parser.parse_args()
     if not SOURCES.is_dir():
         sys.exit(f"{SOURCES} is absent: the evaluation reads the held-out rows from ../shared")
-    checker = Checker(use_opsin=not args.no_opsin)
+    checker = Checker(evaluation_reference(args.reference), use_opsin=not args.no_opsin)
     reference = checker.reference
     resolver = checker.resolver
     started = time.perf_counter()

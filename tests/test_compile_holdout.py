@@ -1,12 +1,19 @@
-"""The held-out split: deterministic, about 20%, the same for every row of one street-name pair."""
+"""The held-out split: deterministic, about 20%, the same for every row of one street-name pair;
+read by the shipped build, left out of the evaluation build (``--hold-out``)."""
 
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 
+from subsmatch.compile.build import DATA
+from subsmatch.compile.build import main as build_main
 from subsmatch.compile.holdout import DRUGBANK, STREET_NAMES, is_held_out, street_key
+from subsmatch.compile.read.vocabulary import read_drugbank
+from subsmatch.reference.lists import load
+from subsmatch.substances.names import normalise
 
 
 def test_split_is_deterministic_and_about_a_fifth():
@@ -43,3 +50,43 @@ def test_real_files_are_split_about_a_fifth(shared):
         ids = [r["DrugBank ID"] for r in csv.DictReader(f, delimiter=";")]
     held = sum(is_held_out(DRUGBANK, k) for k in ids)
     assert 0.19 < held / len(ids) < 0.21
+
+
+def write_drugbank(folder: Path) -> None:
+    """Two entries, DB00002 held out and DB00001 not."""
+    lines = [
+        "Column1;Column2;Column3;Column4;Column5;Column6;Column7",
+        "DrugBank ID;Accession Numbers;Common name;CAS;UNII;Synonyms;Standard InChI Key",
+        "DB00001;A;Firstdrug;50-78-2;U;Firstdrug alias;BSYNRYMUTXBXSQ-UHFFFAOYSA-N",
+        "DB00002;B;Heldoutdrug;58-08-2;U;Held brand | Held alias;RYYVLZVUVIJVGH-UHFFFAOYSA-N",
+    ]
+    (folder / "drugbank_vocabulary.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_the_shipped_build_reads_every_drugbank_entry_the_evaluation_build_not_the_held_out(
+    tmp_path: Path,
+) -> None:
+    assert is_held_out(DRUGBANK, "DB00002") and not is_held_out(DRUGBANK, "DB00001")
+    write_drugbank(tmp_path)
+    shipped = list(read_drugbank(tmp_path))
+    assert [r.note for r in shipped] == ["DB00001", "DB00002"]
+    assert [n.text for n in shipped[1].names] == ["Heldoutdrug", "Held brand", "Held alias"]
+    assert shipped[1].cas == ["58-08-2"]
+    assert [r.note for r in read_drugbank(tmp_path, hold_out=True)] == ["DB00001"]
+
+
+def test_the_held_out_build_is_never_written_into_the_shipped_data(capsys) -> None:
+    assert build_main(["--hold-out", "--shared", ".", "--out", str(DATA)]) == 2
+    assert "never shipped" in capsys.readouterr().err
+
+
+@pytest.mark.shared
+def test_the_shipped_reference_knows_held_out_drugbank_names(shared):
+    """The shipped reference is built from every row: most held-out DrugBank entries with an
+    InChIKey have their own name in it (a name may stay off where it collides, so not all;
+    entries without a structure, biologics, are not substances of the reference)."""
+    path = shared / "sources" / "drugbank_open_vocabulary" / "drugbank_vocabulary.csv"
+    held = [r for r in read_drugbank(path.parent) if is_held_out(DRUGBANK, r.note) and r.inchikey]
+    keys = {normalise(name).key for name, _sid, _region in load().name_rows()}
+    known = sum(normalise(r.names[0].text).key in keys for r in held)
+    assert known / len(held) > 0.9

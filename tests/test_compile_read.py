@@ -460,3 +460,49 @@ def test_dea_positional_isomers_are_rows_of_their_own_on_the_same_schedule(tmp_p
         "DEA drug code 1248",
     )
     assert isomer.note == "controlled as a positional isomer of Mephedrone (21 CFR 1300.01)"
+
+
+def test_dea_product_brands_sharing_the_entrys_substance_keep_it(tmp_path):
+    """A cell of brands sharing one qualifier, the entry's own substance ("Tylenol ... w/codeine"
+    of the codeine combination product), gives each brand with it, in the DEA list and in DOPE's
+    split of it: a brand alone (Tylenol: paracetamol) names another product. A qualifier naming
+    another substance describes one item only ("Butalbital with aspirin")."""
+    head = {"dea_drug_code": "9804.0", "csa_schedule": "III", "narcotic": "Y"}
+    write_csv(
+        tmp_path / "dea_controlled_substances_alpha_c_cs_alpha.csv",
+        [
+            {
+                "substance": "Codeine combination product 90 mg/du",
+                **head,
+                "other_names": "Empirin,Tylenol,ASA or APAP w/codeine",
+            },
+            {"substance": "Butalbital", **head, "other_names": "Fiorinal, Butalbital with aspirin"},
+        ],
+    )
+    synonyms = [
+        ("Codeine combination product 90 mg/du", "Tylenol"),
+        ("Codeine combination product 90 mg/du", "APAP w/codeine"),
+        ("Butalbital", "Fiorinal"),
+    ]
+    write_csv(
+        tmp_path / "dope_dea_controlled.csv",
+        [
+            {"substance": s, "number": "", "schedule": "III", "narcotic": "Y", "synonym": n}
+            for s, n in synonyms
+        ],
+    )
+    rows = list(dea.read_orange_book(tmp_path))
+    assert [n.text for n in rows[0].names] == [
+        "Codeine combination product 90 mg/du",
+        "Empirin w/codeine",
+        "Tylenol w/codeine",
+        "ASA w/codeine",
+        "APAP w/codeine",
+    ]
+    assert [n.text for n in rows[1].names] == ["Butalbital", "Fiorinal", "Butalbital with aspirin"]
+    dope = [(r.label, [n.text for n in r.names]) for r in dea.read_dope_synonyms(tmp_path)]
+    assert dope == [
+        ("Codeine combination product 90 mg/du", ["Tylenol w/codeine"]),
+        ("Codeine combination product 90 mg/du", ["APAP w/codeine"]),
+        ("Butalbital", ["Fiorinal"]),
+    ]

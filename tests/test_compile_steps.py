@@ -3,6 +3,7 @@ date, write."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pyarrow.parquet as pq
@@ -22,7 +23,7 @@ from subsmatch.compile.names import (
 )
 from subsmatch.compile.records import Listing, Name, Row
 from subsmatch.compile.roles import CURATED, SourceRole, load_roles
-from subsmatch.compile.write import tables, write_tables
+from subsmatch.compile.write import name_rows, tables, write_tables
 from subsmatch.reference.lists import Reference
 from subsmatch.substances.structures import keys_of
 
@@ -217,6 +218,44 @@ def test_a_name_stays_where_it_is_carried_most_strongly_and_contradicted_synonym
     methyl = merged.substances[merged.by_row[1]]
     assert [e.name.text for e in methyl.names] == ["3-methylfentanyl"]
     assert any("carried more strongly" in d.reason for d in report.dropped)
+
+
+def test_an_abbreviation_identity_sources_give_to_different_substances_stays_on_each():
+    """MPA: a list's code of one substance, a vocabulary's synonym of another: both keep it (a
+    lookup answers it ambiguous). A synonym table's label gives no such claim: its 'MDMA' of
+    another row stays off, the list's stays."""
+    roles = {
+        **ROLES,
+        "voc": dataclasses.replace(role("voc", "vocabulary"), names_are_identity=True),
+    }
+    rows = [
+        Row("list", 2, [Name("methiopropamine"), Name("MPA", "code")], structure=GHB.smiles),
+        Row("voc", 3, [Name("Medroxy", "preferred"), Name("MPA")], inchikey=GBL.inchikey),
+        Row("list", 4, [Name("MDMA", "code")], structure=COCAINE.smiles),
+        Row("syn", 5, [Name("MDMA", "other")], label="methiopropamine"),
+    ]
+    # the vocabulary's row is settled by its InChIKey; the list's row ties 'MPA' to GHB: the
+    # abbreviation lost the row's identification, and stays all the same
+    by_key = Fact("inchikey", ident_of(GBL), "InChIKey")
+    lost = Fact("name:other", ident_of(GHB), "name 'MPA'")
+    decisions = {
+        0: given(GHB),
+        1: Decision(by_key.ident, (by_key,), (lost,), "agreement"),
+        2: given(COCAINE),
+    }
+    merged = merge(rows, roles, decisions, {0: decisions[0].support[0]})
+    report = NameReport()
+    attach_label_rows(rows, roles, merged.by_row, merged.substances, report)
+    drop_loose_names(merged.substances, roles, report)
+    held = {
+        sid: sorted(e.name.text for e in s.names if e.name.text.isupper())
+        for sid, s in merged.substances.items()
+    }
+    assert held == {
+        f"ik:{GHB.inchikey}": ["MPA"],
+        f"ik:{GBL.inchikey}": ["MPA"],
+        f"ik:{COCAINE.inchikey}": ["MDMA"],
+    }
 
 
 def test_a_name_that_leaves_open_a_position_its_isomers_fix_names_none_of_them():
@@ -429,6 +468,8 @@ def test_tables_follow_the_contract_and_load(tmp_path):
 
 
 def test_a_vocabulary_gives_its_short_names_to_known_substances_and_its_stereo_names_to_all():
+    """On a substance only the vocabulary knows, its other short names (a brand: Refludan) stay
+    for lookup by their own spelling only, never as targets of near-spelling matching."""
     from subsmatch.compile.names import trim_vocabulary_names
 
     roles = {**ROLES, "voc": role("voc", "vocabulary")}
@@ -449,16 +490,46 @@ def test_a_vocabulary_gives_its_short_names_to_known_substances_and_its_stereo_n
     ]
     decisions = {0: given(COCAINE), 1: given(COCAINE), 2: given(GBL)}
     merged = merge(rows, roles, decisions, {i: d.support[0] for i, d in decisions.items()})
-    assert trim_vocabulary_names(merged.substances, roles) == 3  # x*60, Q Base, Refludan
-    assert {e.name.text for e in merged.substances[f"ik:{COCAINE.inchikey}"].names} == {
-        "cocaine",
-        "Cocaine",
-        "Neurocaine",
+    assert trim_vocabulary_names(merged.substances, roles) == 2  # x*60, Q Base
+    known = merged.substances[f"ik:{COCAINE.inchikey}"].names
+    assert {(e.name.text, e.fuzzy) for e in known} == {
+        ("cocaine", True),
+        ("Cocaine", True),
+        ("Neurocaine", True),
     }
-    assert [e.name.text for e in merged.substances[f"ik:{GBL.inchikey}"].names] == [
-        "Lepirudin",
-        "(±)-Lepirudin",
+    only = merged.substances[f"ik:{GBL.inchikey}"].names
+    assert [(e.name.text, e.fuzzy) for e in only] == [
+        ("Lepirudin", True),
+        ("Refludan", False),
+        ("(±)-Lepirudin", True),
     ]
+    rows = {r["name"]: r["fuzzy"] for r in name_rows(merged.substances)}
+    assert rows["Refludan"] is False and rows["Lepirudin"] is True
+
+
+def test_an_undrawn_vocabulary_substance_of_a_listed_skeleton_keeps_its_own_name_only():
+    """DrugBank's 'Carfentanil, C-11' is known only by an InChIKey whose skeleton a listed
+    substance has: its other names ('11C-CARFENTANIL') are left to the resolver's rules (the
+    labelled form's parent), which relate it to the listing; no structure would."""
+    from subsmatch.compile.names import trim_vocabulary_names
+
+    roles = {**ROLES, "voc": role("voc", "vocabulary")}
+    labelled = COCAINE.inchikey[:15] + "UHFFFAOYSA-N"
+    rows = [
+        Row(
+            "list",
+            2,
+            [Name("cocaine")],
+            structure=COCAINE.smiles,
+            listings=[Listing("BE", "BE Annex Ib", "narcotic")],
+        ),
+        Row("voc", 3, [Name("Cocaine, C-11", "preferred"), Name("11C-COCAINE")], inchikey=labelled),
+    ]
+    key = Fact("inchikey", Ident(labelled), "InChIKey")
+    decisions = {0: given(COCAINE), 1: Decision(key.ident, (key,), (), "inchikey")}
+    merged = merge(rows, roles, decisions, {0: decisions[0].support[0]})
+    assert trim_vocabulary_names(merged.substances, roles) == 1
+    assert [e.name.text for e in merged.substances[f"ik:{labelled}"].names] == ["Cocaine, C-11"]
 
 
 def test_a_list_known_complete_to_a_date_is_written_complete_and_a_partial_one_has_no_date():

@@ -235,3 +235,35 @@ def test_indexes_built_when_first_asked_go_through_keep(index: SynonymIndex) -> 
     second = SynonymIndex(PAIRS, keep=lambda part, make: kept[part])  # makes nothing
     assert [(second.exact(q), second.compact(q), second.fuzzy(q)) for q in queries] == answers
     assert answers == [(index.exact(q), index.compact(q), index.fuzzy(q)) for q in queries]
+
+
+def test_names_found_by_their_own_spelling_only_are_no_fuzzy_target() -> None:
+    """A row given as exact-only is found exactly and blind to spaces and hyphens, never by a
+    near-spelling; a key another row gives as a fuzzy target stays one."""
+    names = [
+        ("phenylamine", "aniline"),  # a vocabulary's synonym of a substance only it knows
+        ("Pheno-barbital X", "s2"),
+        ("Fentanyl", "s3"),
+        ("fentanyl", "s4"),
+    ]
+    index = SynonymIndex(names, exact_only=[0, 1, 2])
+    assert ids(index.exact(normalise("Phenylamine"))) == ["aniline"]
+    assert ids(index.compact(normalise("phenobarbital x"))) == ["s2"]
+    assert index.fuzzy(normalise("pheniramine")) == []
+    assert index.fuzzy(normalise("phenylamina")) == []
+    assert index.spelled(normalise("phenilamine")) == []
+    assert ids(index.fuzzy(normalise("fentanly"))) == ["s3", "s4"]
+    assert ids(SynonymIndex(names).fuzzy(normalise("phenylamina"))) == ["aniline"]
+
+
+def test_the_reference_gives_the_rows_found_by_their_own_spelling_only(tmp_path) -> None:
+    for path in DATA_DIR.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    names = pq.read_table(tmp_path / "names.parquet")
+    if "fuzzy" in names.schema.names:
+        names = names.drop_columns(["fuzzy"])
+    pq.write_table(names, tmp_path / "names.parquet")
+    assert Reference(tmp_path).exact_only_rows == []  # a table written before the column
+    flags = [i % 3 != 0 for i in range(names.num_rows)]
+    pq.write_table(names.append_column("fuzzy", pa.array(flags)), tmp_path / "names.parquet")
+    assert Reference(tmp_path).exact_only_rows == list(range(0, names.num_rows, 3))

@@ -598,3 +598,18 @@ def test_an_answer_whose_structure_one_unreviewed_drawing_alone_gives_is_uncerta
         assert (r.substance_id, r.uncertain) == ("4fphp", True), query
         assert r.notes.count(f"4fphp: {doubt['4fphp']}") == 1
     assert not resolver.resolve("fentanyl").uncertain
+
+
+def test_a_name_found_by_its_own_spelling_only_answers_no_rule_made_form() -> None:
+    """A vocabulary's synonym kept for lookup by its own spelling only ('Sophorine' of
+    cytisine) answers itself, as written or blind to case, spaces and hyphens, and no form a
+    spelling rule makes of another query ('Sophorin', another language's INN ending); a name
+    every lookup may answer still does ('Warfarina')."""
+    index = SynonymIndex([("Sophorine", "cytisine"), ("warfarin", "warf")], exact_only=[0])
+    found = Lookups(index, {}, {}, lambda c: [], {"cytisine": None, "warf": None}.get)
+    resolver = Resolver(found, use_opsin=False)
+    assert resolver.resolve("SOPHORINE").substance_id == "cytisine"
+    assert resolver.resolve("Sopho-rine").substance_id == "cytisine"
+    assert not resolver.resolve("Sophorin").resolved
+    assert not resolver.resolve("Sophorina").resolved
+    assert resolver.resolve("Warfarina").substance_id == "warf"

@@ -88,8 +88,26 @@ def test_a_name_with_a_held_out_row_reports_nothing(tmp_path: Path) -> None:
             ["pep", "methamphetamine", "", "DE", "de", note],
         ],
     )
-    rows = list(read_street_names(tmp_path))
+    rows = list(read_street_names(tmp_path, hold_out=True))
     assert [(r.label, [n.region for n in r.names]) for r in rows] == [("methamphetamine", ["DE"])]
+
+
+def test_the_shipped_build_reads_the_held_out_rows_and_their_notes(tmp_path: Path) -> None:
+    """The default build (the shipped reference) reads every row, the held-out ones and the
+    meanings their notes report included; only the evaluation build leaves them out."""
+    note = "x || AMBIGUOUS across sources: AMPHETAMINE [NL]; METHAMPHETAMINE [DE]"
+    write_street(
+        tmp_path,
+        [
+            ["pep", "amphetamine", "", "NL", "nl", note],
+            ["pep", "methamphetamine", "", "DE", "de", note],
+        ],
+    )
+    rows = list(read_street_names(tmp_path))
+    own = [(r.label, [n.region for n in r.names]) for r in rows[:2]]
+    assert own == [("amphetamine", ["NL"]), ("methamphetamine", ["DE"])]
+    heard = {r.label: sorted(n.region for n in r.names) for r in rows[2:]}
+    assert heard == {"amphetamine": ["NL?"], "methamphetamine": ["DE?"]}
 
 
 def test_reported_meanings_read_the_sources_keys_as_labels() -> None:

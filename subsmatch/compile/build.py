@@ -12,7 +12,10 @@ The build is the list :data:`STEPS`, each a function of the :class:`Build` it fi
 7. write     the tables, VERSION.json, BUILD_REPORT.md and audit.json
 8. rules     the generic rules evaluated once on every structure (rule_matches.parquet)
 
-The same sources give the same tables (and the same data version).
+The same sources give the same tables (and the same data version). The default build reads
+every row and writes the shipped ``reference/data``; ``--hold-out`` leaves the held-out rows of
+:mod:`subsmatch.compile.holdout` out and writes the evaluation build (default
+``build/reference-held-out``) that ``benchmarks/names_eval.py`` measures on.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 
 from subsmatch.compile import audit as audit_report
 from subsmatch.compile import curate, dating, identify, isomers, merge, names, write
+from subsmatch.compile.holdout import EVALUATION_DATA
 from subsmatch.compile.read import MissingSource, read_all
 from subsmatch.compile.records import Row
 from subsmatch.compile.roles import CURATED, SourceRole, load_roles
@@ -42,6 +46,7 @@ class Build:
 
     sources: Path
     out: Path
+    hold_out: bool = False  # leave the held-out rows out (the evaluation build)
     roles: dict[str, SourceRole] = field(default_factory=load_roles)
     rows: list[Row] = field(default_factory=list)
     curation: curate.Curation = field(default_factory=curate.Curation)
@@ -55,7 +60,7 @@ class Build:
 
 
 def read_step(build: Build) -> None:
-    build.rows = read_all(build.sources, build.roles)
+    build.rows = read_all(build.sources, build.roles, hold_out=build.hold_out)
 
 
 def curate_step(build: Build) -> None:
@@ -110,7 +115,7 @@ def write_step(build: Build) -> None:
     built, detail = write.tables(
         build.merged.substances, build.dated, build.roles, CURATED / "stereo_exclusions.csv"
     )
-    build.version = write.write_tables(built, build.out)
+    build.version = write.write_tables(built, build.out, hold_out=build.hold_out)
     found = audit_report.assemble(
         build.version,
         build.rows,
@@ -153,9 +158,10 @@ STEPS: tuple[Callable[[Build], None], ...] = (
 )
 
 
-def build(shared: Path, out: Path = DATA) -> dict:
-    """Run every step; returns the written VERSION.json."""
-    state = Build(shared / "sources", out)
+def build(shared: Path, out: Path = DATA, hold_out: bool = False) -> dict:
+    """Run every step; returns the written VERSION.json. ``hold_out``: the evaluation build,
+    without the held-out rows."""
+    state = Build(shared / "sources", out, hold_out)
     for step in STEPS:
         step(state)
     return state.version
@@ -174,10 +180,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out",
         type=Path,
-        default=DATA,
-        help="where to write the tables (default: the shipped reference/data)",
+        help="where to write the tables (default: the shipped reference/data; with "
+        f"--hold-out, {EVALUATION_DATA.relative_to(DATA.parents[2])})",
+    )
+    parser.add_argument(
+        "--hold-out",
+        action="store_true",
+        help="the evaluation build: leave the held-out 20%% of DrugBank and of the street "
+        "names out (benchmarks/names_eval.py measures on it); never into reference/data",
     )
     args = parser.parse_args(argv)
+    args.out = args.out or (EVALUATION_DATA if args.hold_out else DATA)
+    if args.hold_out and args.out.resolve() == DATA.resolve():
+        print(
+            "error: the held-out build is for evaluation, never shipped; "
+            "pass --out DIR outside reference/data",
+            file=sys.stderr,
+        )
+        return 2
     if not (args.shared / "sources").is_dir():
         print(
             f"error: {args.shared / 'sources'} not found; "
@@ -186,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        version = build(args.shared, args.out)
+        version = build(args.shared, args.out, args.hold_out)
     except MissingSource as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

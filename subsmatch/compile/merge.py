@@ -4,11 +4,14 @@ Rows identified as the same structure (same InChIKey) are one substance, with a 
 when any fact gave one (else it is known only by its InChIKey). Rows that stay unidentified are
 name-only substances; those sharing a name are one (the NL, BE and CN rows of khat). A row brings
 its names, CAS numbers and listings to its substance, except the CAS numbers and names that lost
-its identification: those belong to another substance and are reported.
+its identification: those belong to another substance and are reported (an abbreviation an
+identity source gives to a row settled by its structure, InChIKey or CAS number stays: sources
+that disagree on it leave it ambiguous).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,6 +22,18 @@ from subsmatch.compile.roles import SourceRole
 from subsmatch.substances.names import compact_key, name_key, normalise
 from subsmatch.substances.structures import StructureKeys
 
+_ABBREVIATION = re.compile(r"[A-Z]{2,5}")
+
+
+def abbreviation(text: str) -> bool:
+    """Whether a name is a short abbreviation: two to five capital letters, nothing else (a
+    code with a digit, 2C-B or 4-MMC, names one structure).
+
+    >>> abbreviation("MPA"), abbreviation("MPPP"), abbreviation("2C-B"), abbreviation("Met")
+    (True, True, False, False)
+    """
+    return _ABBREVIATION.fullmatch(text.strip()) is not None
+
 
 @dataclass(frozen=True)
 class NameEntry:
@@ -27,6 +42,9 @@ class NameEntry:
     name: Name
     source: str
     row: int
+    # a target of near-spelling (fuzzy) matching; False: found only by its own spelling (case,
+    # spaces and hyphens aside), as a vocabulary's synonyms of substances only it knows
+    fuzzy: bool = True
 
 
 @dataclass
@@ -179,7 +197,17 @@ def merge(
                 substance.structure_source = row.ref
         kept = []
         for name in row.names:
-            if name.text in lost_names:
+            # an abbreviation an identity source gives to a row its structure, InChIKey or CAS
+            # number settles stays, though the identified rows tie it to another structure:
+            # sources that disagree on it leave it ambiguous (MPA; names.drop_loose_names keeps
+            # it on each such substance)
+            claimed = (
+                abbreviation(name.text)
+                and roles[row.source].names_are_identity
+                and decision is not None
+                and decision.settled_by_structure_or_cas
+            )
+            if name.text in lost_names and not claimed:
                 dropped.append(
                     Dropped(
                         row.ref,

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from subsmatch.compile.identify import Decision, Reading, read_names
-from subsmatch.compile.merge import Dropped, NameEntry, Substance, index_names
+from subsmatch.compile.merge import Dropped, NameEntry, Substance, abbreviation, index_names
 from subsmatch.compile.read.text import name_and_aliases
 from subsmatch.compile.read.vocabulary import label_heads
 from subsmatch.compile.records import Row
@@ -148,8 +148,13 @@ def drop_loose_names(
 ) -> None:
     """A (non-street) name stays only on the substances that carry it most strongly; between
     equals, on the one more sources name so; otherwise on none. Names that differ only in
-    spaces and hyphens (CP 47,497, CP-47,497) are one name here."""
+    spaces and hyphens (CP 47,497, CP-47,497) are one name here. An abbreviation
+    (:func:`abbreviation`) that sources whose names are identity (lists, vocabularies: not a
+    synonym table's label) give to different substances names each of them: it stays on all
+    of them, so that a lookup answers it ambiguous, never one of them as if certain (MPA:
+    methiopropamine in a list, medroxyprogesterone acetate in DrugBank)."""
     strength: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    abbreviated: dict[str, set[str]] = defaultdict(set)  # key -> holders by identity sources
     for sid, substance in substances.items():
         by_key: dict[str, list[NameEntry]] = defaultdict(list)
         for entry in substance.names:
@@ -158,11 +163,18 @@ def drop_loose_names(
         for key, entries in by_key.items():
             rank = min(name_rank(e, roles) for e in entries)
             strength[key][sid] = (rank, -len({e.source for e in entries}))
+            if any(
+                abbreviation(e.name.text) and roles[e.source].names_are_identity for e in entries
+            ):
+                abbreviated[key].add(sid)
     keep: dict[str, set[str]] = {}
     for key, holders in strength.items():
         best = min(holders.values())
         winners = {sid for sid, s in holders.items() if s == best}
         keep[key] = winners if len(winners) == 1 or len(holders) == 1 else set()
+        if len(abbreviated.get(key, ())) > 1:
+            keep[key] = abbreviated[key]
+            continue
         if len(holders) > 1 and len(winners) > 1:
             report.dropped.append(
                 Dropped(
@@ -478,15 +490,27 @@ def trim_vocabulary_names(substances: dict[str, Substance], roles: dict[str, Sou
     """Keep a vocabulary's names where they help a user without weighing on every start-up: all
     its short names on substances other sources name too; on substances only the vocabulary
     knows, its own name and the short names that carry a stereo prefix ('dl-hyoscyamine',
-    'DL-Milchsäure': how a query for another stereo form, or without one, finds the form held;
-    the other names of a medicine only DrugBank knows crowd the near-spellings of names the
-    tool does not know: measured, 'Pheniramine' then answered the aniline of 'phenylamine').
-    Long systematic synonyms served identification; OPSIN reads them at query time. Names
-    looked up by one or two letters (amino acids' 'D', queuine's 'Q Base') name other things in
-    other tables (street names, lists). Returns the number of names dropped."""
+    'DL-Milchsäure': how a query for another stereo form, or without one, finds the form held),
+    and its other short names (synonyms, brands) found by their own spelling only (case,
+    spaces and hyphens aside), never as targets of near-spelling matching: they would crowd
+    the near-spellings of names the tool does not know (measured: 'Pheniramine' answered the
+    aniline of 'phenylamine'). Long systematic synonyms served identification; OPSIN reads them
+    at query time. Names looked up by one or two letters (amino acids' 'D', queuine's 'Q Base')
+    name other things in other tables (street names, lists). A substance known only by an
+    InChIKey whose skeleton a listed substance has (DrugBank's 'Carfentanil, C-11') keeps its own
+    name only: no structure relates it to its listed skeleton, so its other names ('11C-
+    CARFENTANIL') are left to the resolver's rules (the labelled form's parent, a stereo
+    relative), which do. Returns the number of names dropped."""
+    listed = {s.ident.connectivity for s in substances.values() if s.ident and s.listings}
     dropped = 0
     for substance in substances.values():
         others = any(roles[e.source].role != "vocabulary" for e in substance.names)
+        undrawn = (
+            substance.ident is not None
+            and substance.ident.keys is None
+            and substance.ident.connectivity in listed
+            and not substance.listings
+        )
         kept = []
         for entry in substance.names:
             vocabulary = roles[entry.source].role == "vocabulary"
@@ -500,6 +524,8 @@ def trim_vocabulary_names(substances: dict[str, Substance], roles: dict[str, Sou
                 or (short and (others or name.stereo))
             ):
                 kept.append(entry)
+            elif short and not undrawn:
+                kept.append(replace(entry, fuzzy=False))
         dropped += len(substance.names) - len(kept)
         substance.names = kept
     return dropped

@@ -60,6 +60,7 @@ SCHEMAS = {
             ("source_row", pa.int64()),
             ("region", pa.string()),
             ("language", pa.string()),
+            ("fuzzy", pa.bool_()),  # False: looked up by its own spelling only, never fuzzy
         ]
     ),
     "listings": pa.schema(
@@ -235,6 +236,7 @@ def name_rows(substances: dict[str, Substance]) -> list[dict]:
     rows = []
     for sid in sorted(substances):
         seen: set[tuple] = set()
+        fuzzy = {(e.name.text, e.name.region) for e in substances[sid].names if e.fuzzy}
         for entry in sorted(
             substances[sid].names,
             key=lambda e: (e.name.text, e.name.kind, e.name.region, e.source, e.row),
@@ -253,6 +255,7 @@ def name_rows(substances: dict[str, Substance]) -> list[dict]:
                     "source_row": entry.row,
                     "region": entry.name.region,
                     "language": entry.name.language,
+                    "fuzzy": identity in fuzzy,
                 }
             )
     return rows
@@ -411,7 +414,9 @@ def data_date(built: dict[str, pa.Table]) -> str:
     return max(dates)
 
 
-def write_tables(built: dict[str, pa.Table], out: Path) -> dict:
+def write_tables(built: dict[str, pa.Table], out: Path, hold_out: bool = False) -> dict:
+    """The tables and VERSION.json (``hold_out``: an evaluation build without the held-out
+    rows, :mod:`subsmatch.compile.holdout`; said in VERSION.json)."""
     out.mkdir(parents=True, exist_ok=True)
     for name, table in built.items():
         pq.write_table(table, out / f"{name}.parquet", compression="zstd")
@@ -421,6 +426,7 @@ def write_tables(built: dict[str, pa.Table], out: Path) -> dict:
         "content_sha256": digest,
         "tables": {n: t.num_rows for n, t in sorted(built.items())},
         "name_key_version": name_normaliser.KEY_VERSION,  # the normaliser that made the keys
+        "held_out_rows": "left out" if hold_out else "read",
     }
     (out / "VERSION.json").write_text(json.dumps(version, indent=2) + "\n", encoding="utf-8")
     return version

@@ -141,6 +141,7 @@ class Checker:
                 reference.name_rows(),
                 reference.name_keys(KEY_VERSION),
                 partial(_kept_name_index, reference),
+                exact_only=reference.exact_only_rows,
             ),
             cas=reference.by_cas,
             inchikey=reference.by_inchikey,

@@ -76,6 +76,8 @@ class NameHit:
     score: float  # 100.0 for exact
     exact: bool
     regions: frozenset[str] = ANYWHERE  # where the name means this substance ("": anywhere)
+    # found by its own spelling only: no answer to a form a rule makes of another spelling
+    spelling_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,12 @@ class SynonymIndex:
     """Synonym text -> substance ids (with the regions of each), by normalised key.
 
     ``names`` holds (text, substance id) or (text, substance id, region) rows; ``keys``, when
-    given, their keys as :func:`normalise` makes them now (aligned with ``names``). A key's
+    given, their keys as :func:`normalise` makes them now (aligned with ``names``);
+    ``exact_only``, the positions of the rows found by their own spelling only (exact and
+    separator-blind), never by a near-spelling: a key all of whose rows are such is no target
+    of :meth:`fuzzy` or :meth:`spelled` (a vocabulary's synonyms of medicines only it knows
+    would crowd the near-spellings of names no table holds: 'pheniramine' is not
+    'phenylamine'). A key's
     rows are grouped by substance when the key is first asked for: building stays a single
     pass (the reference holds tens of thousands of names). ``keep`` makes the indexes built
     when first asked (by name: "by_base", "by_compact", "buckets"); it may only hand back
@@ -124,13 +131,19 @@ class SynonymIndex:
         names: Iterable[Sequence[str]],
         keys: Sequence[str] | None = None,
         keep: Keep = made,
+        exact_only: Iterable[int] = (),
     ) -> None:
         rows: dict[str, list[tuple[str, str]]] = {}
+        exact = frozenset(exact_only)
+        exact_rows: dict[str, int] = {}  # key -> its rows found by their own spelling only
         for i, (text, substance_id, *region) in enumerate(names):
             key = keys[i] if keys is not None else normalise(text).key
             if key:
                 rows.setdefault(key, []).append((substance_id, region[0] if region else ""))
+                if exact and i in exact:
+                    exact_rows[key] = exact_rows.get(key, 0) + 1
         self._rows = rows
+        self._exact_rows = exact_rows
         self._meanings: dict[str, Meanings] = {}
         self._keep = keep
 
@@ -153,10 +166,19 @@ class SynonymIndex:
         """
         key = name.key  # a property that joins its parts: asked once
         if key in self._rows:
-            return [NameHit(sid, key, 100.0, True, r) for sid, r in self._of(key)]
+            only = self._spelling_only(key)
+            return [NameHit(sid, key, 100.0, True, r, only) for sid, r in self._of(key)]
         if name.stereo and (keys := self._by_base.get(name.base)):
-            return [NameHit(sid, k, 100.0, True, r) for k in keys for sid, r in self._of(k)]
+            return [
+                NameHit(sid, k, 100.0, True, r, self._spelling_only(k))
+                for k in keys
+                for sid, r in self._of(k)
+            ]
         return []
+
+    def _spelling_only(self, key: str) -> bool:
+        """Whether every row of a key is found by its own spelling only (``exact_only``)."""
+        return bool(self._exact_rows) and self._exact_rows.get(key, 0) == len(self._rows[key])
 
     def compact(self, name: NormalisedName) -> list[NameHit]:
         """Substances whose synonym differs from the query only in spaces and hyphens.
@@ -168,7 +190,7 @@ class SynonymIndex:
         ([], [])
         """
         return [
-            NameHit(sid, key, 100.0, False, regions)
+            NameHit(sid, key, 100.0, False, regions, self._spelling_only(key))
             for key in self._by_compact.get(compact_key(name.key), ())
             if key != name.key
             for sid, regions in self._of(key)
@@ -274,6 +296,8 @@ class SynonymIndex:
     def _make_buckets(self) -> dict[tuple[tuple[str, ...], ...], _Bucket]:
         buckets: defaultdict[tuple[tuple[str, ...], ...], list[tuple[str, str]]] = defaultdict(list)
         for key in self._rows:
+            if self._spelling_only(key):
+                continue  # found by its own spelling only
             if len(key) >= MIN_FUZZY_LENGTH:  # folded once: the guard reads the cached fold
                 folded = spelling_fold(key)
                 buckets[guard_signature(key)].append((key, folded))

@@ -171,6 +171,7 @@ class NameRecord:
     source_row: int
     region: str  # street names: "" (any), "EU", "US", "global" or a country code
     language: str
+    fuzzy: bool = True  # False: found by its own spelling only, never by a near-spelling
 
 
 class Reference:
@@ -188,6 +189,8 @@ class Reference:
         for entry in _records(data_dir / "listings.parquet", ListEntry):
             self.listings[entry.substance_id].append(entry)
         names = _table(data_dir / "names.parquet", ["name", "substance_id", "region", "key"])
+        # the rows of names found by their own spelling only, never by a near-spelling
+        self.exact_only_rows: list[int] = _unset_rows(data_dir / "names.parquet", "fuzzy")
         self.names: list[tuple[str, str]] = list(
             zip(
                 names.column("name").to_pylist(),
@@ -265,6 +268,19 @@ def _table(path: Path, columns: list[str] | None = None) -> pa.Table:
     import pyarrow.parquet as pq
 
     return pq.ParquetFile(path).read(columns=columns)
+
+
+def _unset_rows(path: Path, column: str) -> list[int]:
+    """The positions of the rows whose boolean ``column`` is false (none when the table has no
+    such column: a table written before it)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(path)
+    if column not in source.schema_arrow.names:
+        return []
+    values = source.read(columns=[column]).column(column)
+    return pc.indices_nonzero(pc.invert(values.fill_null(True))).to_pylist()
 
 
 def _rows(path: Path) -> list[dict]:

@@ -720,7 +720,7 @@ class Resolver:
         found: dict[str, tuple[str, NameHitLike]] = {}
         for form in english_forms(name.base):
             variant = replace(normalise(form), stereo=name.stereo)
-            for hit in _not_slang(self.lookups.names.exact(variant)):
+            for hit in _as_spelled(self.lookups.names.exact(variant)):
                 found.setdefault(hit.substance_id, (form, hit))
         if len(found) != 1:
             return None
@@ -769,7 +769,7 @@ class Resolver:
         unmade = False  # the name's own stereo word taken off (levobupivacaine: bupivacaine)
         others: dict[str, str] = {}  # the other stereo-word relatives held: id -> name matched
         for relative in relatives:
-            if not (hits := _not_slang(self.lookups.names.exact(relative))):
+            if not (hits := _as_spelled(self.lookups.names.exact(relative))):
                 continue
             if found is None:
                 # the relative's "(±)" is a look-up's wildcard, not a stereo the query stated
@@ -1059,7 +1059,7 @@ class Resolver:
         found: list[tuple[NameHitLike, str]] = []
         for form, rule in letter_forms(name.base):
             variant = replace(normalise(form), stereo=name.stereo)
-            hits = _not_slang(self.lookups.names.exact(variant)) or _not_slang(
+            hits = _as_spelled(self.lookups.names.exact(variant)) or _not_slang(
                 self.lookups.names.spelled(variant)
             )
             found += [(hit, f"'{name.base}' read as '{form}' ({rule})") for hit in hits]
@@ -1355,6 +1355,14 @@ def _not_slang(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
     """The hits of names used anywhere: slang has no stereoisomers ("levomenthol" is not the
     DEA's "menthol" for heroin)."""
     return [hit for hit in hits if hit.regions >= ANYWHERE]
+
+
+def _as_spelled(hits: Sequence[NameHitLike]) -> list[NameHitLike]:
+    """The hits of :func:`_not_slang` that may answer a form a rule makes of the query (another
+    language's INN ending or letters, a stereo relative): not those of names found by their own
+    spelling only (a vocabulary's synonyms of substances only it knows: 'sophorin' is not the
+    'sophorine' of cytisine)."""
+    return [hit for hit in _not_slang(hits) if not getattr(hit, "spelling_only", False)]
 
 
 def _code(key: str, name: str) -> bool:

@@ -2,7 +2,9 @@
 :class:`~subsmatch.compile.records.Row`.
 
 ``READERS`` names every source table with its reader; each table has a role in
-``curated/source_roles.csv`` (checked by :func:`read_all`).
+``curated/source_roles.csv`` (checked by :func:`read_all`). The readers of the held-out sources
+(:mod:`subsmatch.compile.holdout`) read every row by default and leave the held-out rows out
+when asked (``hold_out``: the evaluation build).
 """
 
 from __future__ import annotations
@@ -64,6 +66,13 @@ READERS: tuple[tuple[str, Reader], ...] = (
 )
 
 
+# the readers that take ``hold_out`` (the sources of :data:`holdout.HELD_OUT_SOURCES`)
+HOLDING_OUT: dict[str, Callable[..., Iterator[Row]]] = {
+    vocabulary.DRUGBANK_SOURCE: vocabulary.read_drugbank,
+    vocabulary.STREET_SOURCE: vocabulary.read_street_names,
+}
+
+
 class MissingSource(ValueError):
     """A source table the build needs is not where the roles file says."""
 
@@ -72,8 +81,9 @@ def folder_of(role: SourceRole, sources: Path) -> Path:
     return CURATED if role.folder == "curated" else sources / role.folder
 
 
-def read_all(sources: Path, roles: dict[str, SourceRole]) -> list[Row]:
-    """Every row of every source table, in the order of ``READERS``."""
+def read_all(sources: Path, roles: dict[str, SourceRole], hold_out: bool = False) -> list[Row]:
+    """Every row of every source table, in the order of ``READERS``; with ``hold_out``, without
+    the held-out rows (the evaluation build, :mod:`subsmatch.compile.holdout`)."""
     known = {source for source, _reader in READERS}
     if missing := sorted(known - roles.keys()):
         raise MissingSource(f"no role in source_roles.csv for: {', '.join(missing)}")
@@ -86,5 +96,8 @@ def read_all(sources: Path, roles: dict[str, SourceRole]) -> list[Row]:
             raise MissingSource(
                 f"{folder} not found (source {source}); pass the folder holding sources/"
             )
-        rows.extend(reader(folder))
+        if source in HOLDING_OUT:
+            rows.extend(HOLDING_OUT[source](folder, hold_out=hold_out))
+        else:
+            rows.extend(reader(folder))
     return rows

@@ -61,10 +61,42 @@ def positional_isomers(text: str) -> list[list[str]]:
     ]
 
 
+_QUALIFIER = re.compile(r"\s+(?P<qualifier>(?:w/|with\s)\s*[^\W\d_][\w-]*)\s*$", re.I)
+_ITEMS = re.compile(r"\s*,\s*|\s+or\s+", re.I)
+ORANGE_BOOK_FILE = "dea_controlled_substances_alpha_c_cs_alpha.csv"
+
+
+def distributed(cell: str, entry: str) -> list[str] | None:
+    """The names of a cell listing product brands that share one qualifier at its end, the
+    entry's own substance, each with the qualifier: "Empirin,Fiorinal,Tylenol,ASA or APAP
+    w/codeine" of "Codeine combination product" lists the brands *with codeine*; a brand alone
+    (Tylenol: paracetamol) names another product, so never the entry. None for any other cell
+    (a qualifier naming another substance than the entry's describes one item: "Fiorinal,
+    Butalbital with aspirin").
+
+    >>> distributed("Empirin,Fiorinal,Tylenol,ASA or APAP w/codeine", "Codeine combination product")
+    ['Empirin w/codeine', 'Fiorinal w/codeine', 'Tylenol w/codeine', 'ASA w/codeine', \
+'APAP w/codeine']
+    >>> distributed("Fiorinal, Butalbital with aspirin", "Butalbital")
+    >>> distributed("Synalgos-DC, Compal", "Dihydrocodeine combination product")
+    """
+    found = _QUALIFIER.search(cell)
+    if not found or "(" in cell or ";" in cell:
+        return None
+    added = re.sub(r"(?i)^(?:w/|with\s)\s*", "", found["qualifier"]).casefold()
+    if added not in re.findall(r"[\w-]+", entry.casefold()):
+        return None
+    items = [i.strip() for i in _ITEMS.split(cell[: found.start()]) if i.strip()]
+    if len(items) < 2 or any(_QUALIFIER.search(f" {i}") or "/" in i for i in items):
+        return None
+    return [f"{item} {found['qualifier']}" for item in items]
+
+
 def read_orange_book(folder: Path) -> Iterator[Row]:
     """Each entry, and each compound the entry names as its positional isomer: a row of its own,
-    on the same schedule, "controlled as a positional isomer of" the entry."""
-    for line, row in csv_rows(folder / "dea_controlled_substances_alpha_c_cs_alpha.csv"):
+    on the same schedule, "controlled as a positional isomer of" the entry. A cell of product
+    brands sharing one qualifier gives each brand with it (:func:`distributed`)."""
+    for line, row in csv_rows(folder / ORANGE_BOOK_FILE):
         isomers = positional_isomers(row["other_names"])
         row = {**row, "other_names": without_isomer_note(row["other_names"])}
         schedule = row["csa_schedule"].upper()
@@ -72,11 +104,10 @@ def read_orange_book(folder: Path) -> Iterator[Row]:
         code = row["dea_drug_code"].split(".")[0]
         substance, exception = except_clause(row["substance"])
         names = listed_names(substance, "en", "preferred", "other")
-        names += [
-            Name(n, "other", "en")
-            for cell in split_names(row["other_names"], before_digits=True)
-            for n in name_and_aliases(cell)
-        ]
+        cells = distributed(row["other_names"], substance) or split_names(
+            row["other_names"], before_digits=True
+        )
+        names += [Name(n, "other", "en") for cell in cells for n in name_and_aliases(cell)]
         act = f"DEA drug code {code}" if code else ""
         listing = Listing("US", f"CSA Schedule {schedule}", kind, act=act, note=exception)
         yield Row(
@@ -107,10 +138,27 @@ def except_clause(text: str) -> tuple[str, str]:
     return (text[: found.start()], found[1]) if found else (text, "")
 
 
+def qualified_items(folder: Path) -> dict[tuple[str, str], str]:
+    """(the DEA entry's text, an item of its cell, case-folded) -> the item with the qualifier
+    its cell distributes (:func:`distributed`), from the DEA list of the same folder."""
+    found = {}
+    for _line, row in csv_rows(folder / ORANGE_BOOK_FILE):
+        for name in distributed(row["other_names"], row["substance"]) or []:
+            item = _QUALIFIER.sub("", name)
+            found[(row["substance"].strip(), item.casefold())] = name
+    return found
+
+
 def read_dope_synonyms(folder: Path) -> Iterator[Row]:
-    """One synonym per row, keyed by the DEA list's own substance text."""
+    """One synonym per row, keyed by the DEA list's own substance text. DOPE split the DEA's
+    cells at every comma and "or", so the brands of a cell sharing one qualifier lost it
+    ("Tylenol" of "Empirin,Fiorinal,Tylenol,ASA or APAP w/codeine"): each gets it back from
+    the DEA list (:func:`qualified_items`); a brand alone names another product."""
+    qualified = qualified_items(folder)
     for line, row in csv_rows(folder / "dope_dea_controlled.csv"):
-        names = [Name(n, "other", "en") for n in name_and_aliases(row["synonym"])]
+        synonym = row["synonym"].strip()
+        synonym = qualified.get((row["substance"].strip(), synonym.casefold()), synonym)
+        names = [Name(n, "other", "en") for n in name_and_aliases(synonym)]
         yield Row(DOPE_SYNONYMS, line, names, label=row["substance"])
 
 

@@ -3,7 +3,8 @@ their CAS numbers and InChIKeys), street names by region, precursor names and ab
 and the structures the street-name research gives for its substance labels.
 
 The held-out rows of DrugBank and of the street names (:mod:`subsmatch.compile.holdout`) are
-never read.
+read by default (the shipped reference holds them) and left out with ``hold_out`` (the
+evaluation build that ``benchmarks/names_eval.py`` measures on).
 
 A street-name row may carry, in its ambiguity note, the meanings the same name has across the
 source ("AMBIGUOUS across sources: COCAINE [FR]; FLUNITRAZEPAM [FR]"). Those meanings are read
@@ -39,15 +40,16 @@ _WITH_DERIVATIVES = re.compile(
 _MEANING = re.compile(r"\s*([^;\[\]]+?)\s*\[([^\]]*)\]")
 
 
-def read_drugbank(folder: Path) -> Iterator[Row]:
-    """DrugBank entries (not held out): common name, synonyms, CAS and InChIKey."""
+def read_drugbank(folder: Path, hold_out: bool = False) -> Iterator[Row]:
+    """DrugBank entries: common name, synonyms, CAS and InChIKey; with ``hold_out``, the
+    held-out entries left out."""
     with (folder / "drugbank_vocabulary.csv").open(encoding="utf-8-sig", newline="") as handle:
         next(handle)  # a generic "Column1;...;Column7" line precedes the real header
         reader = csv.DictReader(handle, delimiter=";")
         for row in reader:
             line = reader.line_num + 1
             drugbank_id = row["DrugBank ID"].strip()
-            if not drugbank_id or is_held_out(DRUGBANK, drugbank_id):
+            if not drugbank_id or (hold_out and is_held_out(DRUGBANK, drugbank_id)):
                 continue
             names = [Name(row["Common name"].strip(), "preferred", "en")]
             names += [
@@ -64,21 +66,22 @@ def read_drugbank(folder: Path) -> Iterator[Row]:
             )
 
 
-def read_street_names(folder: Path) -> Iterator[Row]:
-    """Street names with their region and language (not held out), keyed by substance label;
-    then the meanings their notes report (:func:`reported_meanings`), one row per name and
-    meaning, on the line of the first row whose note reports it. The notes were written over
-    the whole file, held-out rows included: a name with a held-out row reports nothing (its
-    held-out meanings would leak into the index through its other rows' notes)."""
+def read_street_names(folder: Path, hold_out: bool = False) -> Iterator[Row]:
+    """Street names with their region and language, keyed by substance label; then the
+    meanings their notes report (:func:`reported_meanings`), one row per name and meaning, on
+    the line of the first row whose note reports it. With ``hold_out``, the held-out rows are
+    left out; the notes were written over the whole file, held-out rows included, so then a
+    name with a held-out row reports nothing (its held-out meanings would leak into the index
+    through its other rows' notes)."""
     rows = list(csv_rows(folder / "street_names.csv"))
     held_out = {
         street_key(row["name"], "")
         for _, row in rows
-        if is_held_out(STREET_NAMES, street_key(row["name"], row["substance"]))
+        if hold_out and is_held_out(STREET_NAMES, street_key(row["name"], row["substance"]))
     }
     reported_rows: dict[tuple[str, str], Row] = {}
     for line, row in rows:
-        if is_held_out(STREET_NAMES, street_key(row["name"], row["substance"])):
+        if hold_out and is_held_out(STREET_NAMES, street_key(row["name"], row["substance"])):
             continue
         language = row["language"].split("/")[0]
         name = Name(row["name"], "street", language, row["region"])
