@@ -4,7 +4,12 @@ vocabulary's synonym kept for lookup by its own spelling only."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
 from subsmatch.substances.names import normalise
+from subsmatch.vocabulary import severity
 
 
 def test_a_brand_alone_is_not_the_combination_product_it_is_sold_with(checker):
@@ -40,3 +45,32 @@ def test_a_vocabulary_synonym_is_found_by_its_spelling_but_is_no_near_spelling_t
     assert checker.resolver.resolve(name.upper()).substance_id == sid
     hits = checker.resolver.lookups.names.fuzzy(normalise(name + "x"))
     assert all(h.matched_name != normalise(name).key for h in hits)
+
+
+@pytest.mark.parametrize("query", ["MPA", "PAA", "NPP", "MEK"])
+def test_an_ambiguous_answer_is_headed_by_its_most_severe_meaning(checker, query):
+    """Whatever order the resolver gives the meanings of an ambiguous name, the verdict's
+    substance is the meaning whose own headline is the most severe (a precursor or controlled
+    meaning is never hidden behind a harmless one), and the others stay its alternatives."""
+    (verdict,) = checker.check([query])
+    found = verdict.resolution
+    if not found.alternatives:
+        pytest.skip(f"{query!r} is not ambiguous in this reference")
+    codes, scope = checker.scope(None)
+    own = {
+        sid: checker._evaluate(
+            replace(
+                found,
+                substance_id=sid,
+                keys=checker.reference.substances[sid].keys,
+                alternatives=(),
+            ),
+            codes,
+            scope,
+            None,
+        ).status
+        for sid in (found.substance_id, *found.alternatives)
+    }
+    assert verdict.status == own[found.substance_id]
+    assert severity(verdict.status) == min(severity(s) for s in own.values())
+    assert found.uncertain

@@ -27,6 +27,7 @@ from subsmatch.substances.names import KEY_VERSION
 from subsmatch.substances.regions import DEFAULT_REGION, canonical_region
 from subsmatch.substances.resolve import Lookups, Resolution, Resolver
 from subsmatch.substances.structures import StructureKeys
+from subsmatch.vocabulary import severity
 
 VERDICTS_KEPT = 100_000  # verdicts cached per query text, and per structure
 BATCH_KEPT = 2_000  # per query text, for a batch (ingest, rematch) that asks each name once
@@ -251,6 +252,8 @@ class Checker:
         """The verdict of one resolution; evaluation depends on its substance and structure."""
         if not resolution.resolved:
             return evaluate(resolution, self.reference, jurisdictions, as_of, scope=scope)
+        if resolution.alternatives:
+            resolution = self._most_severe_first(resolution, jurisdictions, scope, as_of)
         if products.product_of(resolution, self.reference):  # answered per query: its error
             rules = self.rules
             return evaluate(resolution, self.reference, jurisdictions, as_of, rules, None, scope)
@@ -266,6 +269,42 @@ class Checker:
         if judged.resolution is resolution:  # judged just now, for this very resolution
             return judged
         return replace(judged, query=resolution.query, resolution=resolution)
+
+    def _most_severe_first(
+        self,
+        resolution: Resolution,
+        jurisdictions: tuple[str, ...],
+        scope: tuple[str, ...],
+        as_of: date | None,
+    ) -> Resolution:
+        """An answer with several meanings ('PAA': phenylacetic acid, a precursor, or peracetic
+        acid) headed by its most severe one in the headline scope, so that the headline never
+        hides a meaning a person must not miss; ties keep the resolver's order, the others stay
+        its alternatives and the answer stays uncertain."""
+        ids = [resolution.substance_id or "", *resolution.alternatives]
+
+        def rank(sid: str) -> int:
+            meaning = replace(resolution, substance_id=sid, keys=self._structure_of(sid))
+            return severity(
+                self._evaluate(
+                    replace(meaning, alternatives=()), jurisdictions, scope, as_of
+                ).status
+            )
+
+        first = min(ids, key=rank)  # min keeps the first of equals
+        if first == ids[0]:
+            return resolution
+        return replace(
+            resolution,
+            substance_id=first,
+            keys=self._structure_of(first),
+            alternatives=tuple(sid for sid in ids if sid != first),
+            notes=(
+                *resolution.notes,
+                f"of its meanings, {self.reference.substances[first].name} is shown first: "
+                "its status is the most severe",
+            ),
+        )
 
 
 def _kept_name_index(reference: Reference, part: str, make: Callable[[], T]) -> T:
