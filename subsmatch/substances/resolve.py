@@ -618,7 +618,12 @@ class Resolver:
             )
         if kind == "cas":
             return self._cas(query, text)
-        return self._named(query, text)
+        named = self._named(query, text)
+        if named is None and text.isalpha() and text in self.lookups.standard:
+            # letters only, so asked as a name ('CCO' may be a code), but no name and a SMILES
+            # the reference itself writes ('CCCCCCCCCO', nonan-1-ol): the structure it draws
+            return self._structure(query, text, "smiles")
+        return named
 
     def _structure(self, query: str, text: str, kind: str) -> Resolution:
         try:
