@@ -9,7 +9,7 @@ confidence below "high" and computed dates are kept in the listing's note.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from subsmatch.compile.read.dates import end_of_year, leading_iso
@@ -40,20 +40,35 @@ def eu_list(category: str) -> str:
     return f"EU precursor Category {category}"
 
 
-def other_names(text: str) -> list[str]:
+def other_names(text: str, own: Sequence[str] = ()) -> list[str]:
     """Names in an "other names" cell: "CN designation: X; A, B", "MEK = butanone".
+
+    An equation ("MEK = butanone") says which substance it is about: a cell the file repeats
+    on neighbouring rows ('CN designation for HCl: hydrogen chloride; MEK = butanone' on both
+    hydrochloric acid and methylethylketone) gives its names to the row only when one side is
+    one of the row's ``own`` names as listed (spaces, hyphens and case aside).
 
     >>> other_names("CN designation: Phenylacetone; BMK, P2P")
     ['Phenylacetone', 'BMK', 'P2P']
-    >>> other_names("MEK = butanone")
+    >>> other_names("MEK = butanone", own=["Butanone"])
     ['MEK', 'butanone']
+    >>> other_names("CN designation for HCl: HCl gas; MEK = butanone", own=["Hydrochloric acid"])
+    ['HCl gas']
     """
+    mine = {_bare(n) for n in own}
     names = []
     for part in re.split(r";\s*", text):
         part = _DESIGNATION.sub("", part.strip())
+        sides = re.split(r"\s+=\s+", part)
+        if len(sides) > 1 and not mine & {_bare(side) for side in sides}:
+            continue  # an equation about another row's substance
         for piece in re.split(r",\s+(?=[^\d\s])|\s+=\s+", part):
             names += name_and_aliases(piece)
     return [n for n in names if n and not n.startswith(("cis", "trans"))]
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"[\s-]", "", name).casefold()
 
 
 def _listing_note(*parts: str) -> str:
@@ -87,7 +102,8 @@ def read_eu_annex(folder: Path) -> Iterator[Row]:
     for line, row in csv_rows(folder / "eu_precursors_annex_I_273_2004.csv"):
         category = eu_category(row["category"])
         names = listed_names(row["name_as_listed"], "en", "preferred", "other")
-        names += [Name(n, "other", "en") for n in other_names(row["other_names"])]
+        own = [n.text for n in names]
+        names += [Name(n, "other", "en") for n in other_names(row["other_names"], own)]
         listing = eu_listing(
             category or "",
             row["act"],
@@ -155,7 +171,8 @@ def read_un_tables(folder: Path) -> Iterator[Row]:
         group = name != row["name_as_listed"]
         names = listed_names(name)
         if not group:
-            names += [Name(n, "other", "en") for n in other_names(row["other_names"])]
+            own = [n.text for n in names]
+            names += [Name(n, "other", "en") for n in other_names(row["other_names"], own)]
         listings = []
         if table:
             evidence, note = un_table_evidence(row["year_under_control_secondary"])
