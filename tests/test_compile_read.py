@@ -495,9 +495,13 @@ def test_dea_product_brands_sharing_the_entrys_substance_keep_it(tmp_path):
     assert [n.text for n in rows[0].names] == [
         "Codeine combination product 90 mg/du",
         "Empirin w/codeine",
+        "Empirin with codeine",
         "Tylenol w/codeine",
+        "Tylenol with codeine",
         "ASA w/codeine",
+        "ASA with codeine",
         "APAP w/codeine",
+        "APAP with codeine",
     ]
     assert [n.text for n in rows[1].names] == ["Butalbital", "Fiorinal", "Butalbital with aspirin"]
     dope = [(r.label, [n.text for n in r.names]) for r in dea.read_dope_synonyms(tmp_path)]

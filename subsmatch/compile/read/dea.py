@@ -72,11 +72,11 @@ def distributed(cell: str, entry: str) -> list[str] | None:
     w/codeine" of "Codeine combination product" lists the brands *with codeine*; a brand alone
     (Tylenol: paracetamol) names another product, so never the entry. None for any other cell
     (a qualifier naming another substance than the entry's describes one item: "Fiorinal,
-    Butalbital with aspirin").
+    Butalbital with aspirin"). A qualifier printed "w/" is given as said too ("with codeine").
 
-    >>> distributed("Empirin,Fiorinal,Tylenol,ASA or APAP w/codeine", "Codeine combination product")
-    ['Empirin w/codeine', 'Fiorinal w/codeine', 'Tylenol w/codeine', 'ASA w/codeine', \
-'APAP w/codeine']
+    >>> distributed("Empirin,Tylenol or APAP w/codeine", "Codeine combination product")
+    ['Empirin w/codeine', 'Empirin with codeine', 'Tylenol w/codeine', 'Tylenol with codeine', \
+'APAP w/codeine', 'APAP with codeine']
     >>> distributed("Fiorinal, Butalbital with aspirin", "Butalbital")
     >>> distributed("Synalgos-DC, Compal", "Dihydrocodeine combination product")
     """
@@ -89,7 +89,8 @@ def distributed(cell: str, entry: str) -> list[str] | None:
     items = [i.strip() for i in _ITEMS.split(cell[: found.start()]) if i.strip()]
     if len(items) < 2 or any(_QUALIFIER.search(f" {i}") or "/" in i for i in items):
         return None
-    return [f"{item} {found['qualifier']}" for item in items]
+    said = dict.fromkeys([found["qualifier"], f"with {added}"])  # 'w/' as printed, as said
+    return [f"{item} {qualifier}" for item in items for qualifier in said]
 
 
 def read_orange_book(folder: Path) -> Iterator[Row]:
@@ -145,7 +146,7 @@ def qualified_items(folder: Path) -> dict[tuple[str, str], str]:
     for _line, row in csv_rows(folder / ORANGE_BOOK_FILE):
         for name in distributed(row["other_names"], row["substance"]) or []:
             item = _QUALIFIER.sub("", name)
-            found[(row["substance"].strip(), item.casefold())] = name
+            found.setdefault((row["substance"].strip(), item.casefold()), name)  # as printed
     return found
 
 
