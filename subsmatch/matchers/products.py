@@ -18,11 +18,11 @@ no single reference substance, a class, is shown as such).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
 from subsmatch.reference.lists import Reference, SubstanceRecord
-from subsmatch.substances.names import KEY_VERSION, name_key, normalise
+from subsmatch.substances.names import KEY_VERSION, normalise
 from subsmatch.substances.resolve import CONFIDENCE, Resolution
 
 PRODUCT = "product"
@@ -44,7 +44,7 @@ def names_index(reference: Reference) -> dict[str, list[str]]:
     if reference not in _NAMES:
         index: dict[str, list[str]] = {}
         # the keys the reference stores with its names, when made by this normaliser
-        keys = reference.name_keys(KEY_VERSION) or [name_key(n) for n, _ in reference.names]
+        keys = reference.name_keys(KEY_VERSION) or [normalise(n).key for n, _ in reference.names]
         for key, (_, sid) in zip(keys, reference.names, strict=True):
             index.setdefault(key, []).append(sid)
         _NAMES[reference] = {key: sorted(set(sids)) for key, sids in index.items()}
@@ -57,14 +57,10 @@ def split_content(text: str) -> tuple[str, str]:
     return name.strip(), rest.rstrip(")").strip()
 
 
-def content_resolution(
-    name: str, reference: Reference, index: Mapping[str, Sequence[str]]
-) -> Resolution | None:
+def content_resolution(name: str, reference: Reference) -> Resolution | None:
     """The reference substance a content's name names, when it names exactly one (and that
     one is no product or group itself); else None (a class)."""
-    # the index is keyed as the reference stores its names (the normalised key), or, for a
-    # table written by another normaliser, separator-blind: a content is looked up both ways
-    ids = index.get(normalise(name).key) or index.get(name_key(name), ())
+    ids = names_index(reference).get(normalise(name).key, ())
     found = [sid for sid in ids if reference.substances[sid].material not in (PRODUCT, "group")]
     if len(found) != 1:
         return None
@@ -84,7 +80,6 @@ def answer(
     resolution: Resolution,
     record: SubstanceRecord,
     reference: Reference,
-    index: Mapping[str, Sequence[str]],
     status_of: Callable[[Resolution], str],
 ) -> Resolution:
     """The resolution of a query naming a product: unresolved, its error naming the product
@@ -93,7 +88,7 @@ def answer(
     shown = []
     for text in filter(None, (c.strip() for c in record.contents.split(";"))):
         name, qualifier = split_content(text)
-        found = content_resolution(name, reference, index)
+        found = content_resolution(name, reference)
         label = f"{name} ({qualifier})" if qualifier else name
         shown.append(f"{label}: {status_of(found) if found else CLASS_TEXT}")
     query = resolution.query.strip()

@@ -812,7 +812,6 @@ def evaluate(
             resolution,
             product,
             reference,
-            products.names_index(reference),
             lambda r: evaluate(r, reference, jurisdictions, as_of, rules, None, scope, law).status,
         )
     if not resolution.resolved:

@@ -75,6 +75,19 @@ def looks_like_smiles(text: str) -> bool:
     return bool(_SMILES_HINT.search(text)) and not text.isalpha()
 
 
+_ORGANIC_ATOMS_ONLY = re.compile(r"(?:Cl|Br|[BCNOPSFI]|[bcnops])+")
+
+
+def organic_atoms_only(text: str) -> bool:
+    """True when the text is nothing but organic-subset atom symbols, so it may be a SMILES of
+    letters only that :func:`looks_like_smiles` leaves to the names ('CCCCCCCCCO').
+
+    >>> organic_atoms_only("CCCCCCCCCO"), organic_atoms_only("ClCCBr"), organic_atoms_only("Kokain")
+    (True, True, False)
+    """
+    return bool(_ORGANIC_ATOMS_ONLY.fullmatch(text))
+
+
 def query_kind(text: str) -> QueryKind:
     """Classify a query by its syntax alone (no lookup)."""
     stripped = text.strip()

@@ -45,7 +45,7 @@ from typing import Literal, Protocol
 
 from subsmatch.caching import BoundedCache
 from subsmatch.substances.facts import Derivative, QueryFacts, formula_agrees, split_derivative
-from subsmatch.substances.identifiers import normalise_cas, query_kind
+from subsmatch.substances.identifiers import normalise_cas, organic_atoms_only, query_kind
 from subsmatch.substances.labels import (
     NOBLE_GASES,
     charge_of,
@@ -619,9 +619,10 @@ class Resolver:
         if kind == "cas":
             return self._cas(query, text)
         named = self._named(query, text)
-        if named is None and text.isalpha() and text in self.lookups.standard:
-            # letters only, so asked as a name ('CCO' may be a code), but no name and a SMILES
-            # the reference itself writes ('CCCCCCCCCO', nonan-1-ol): the structure it draws
+        if named is None and organic_atoms_only(text) and text in self.lookups.standard:
+            # atom letters only, so asked as a name ('CCO' may be a code), but no name and a
+            # SMILES the reference itself writes ('CCCCCCCCCO', nonan-1-ol): the structure it
+            # draws (the gate keeps the reference's SMILES unread for an ordinary unknown name)
             return self._structure(query, text, "smiles")
         return named
 
