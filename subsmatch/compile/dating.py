@@ -18,6 +18,7 @@ from subsmatch.compile.merge import Substance
 from subsmatch.compile.read import federal_register
 from subsmatch.compile.records import Listing, Row
 from subsmatch.compile.roles import CURATED, SourceRole, read_csv_comments
+from subsmatch.reference import law
 
 ANY_SCHEDULE = "?"
 
@@ -171,11 +172,21 @@ PLACEMENT_NOTE = "placement;"
 (``compile/read/federal_register.py``: a placement, not a temporary order or its extension)."""
 
 
+TEMPORARY_NOTES = ("temporary scheduling order",)
+"""How the notes of a temporary scheduling order and of its extension begin
+(``compile/read/federal_register.py``)."""
+
+
 def placement(adds: list[tuple[Listing, Row]], listing: Listing) -> tuple[str | None, str]:
     """The earliest permanent placement (a Federal Register final rule) among a listing's
     sources, when it is later than the listing's own start: the day and act from which the
     listing stands on the placement and not on what came before it (a temporary scheduling
     order, 21 CFR 1308.11(h)). (None, "") when no source gives one.
+
+    A listing whose sources show a temporary scheduling order (or its extension) and no later
+    placement stands on that order alone: (None, the order's act and its extensions, after
+    :data:`subsmatch.reference.law.TEMPORARY_ONLY`), so that its reach is the order's (the
+    optical isomers of 21 CFR 1300.01(b) 'isomer' (1)), not the hallucinogens' of 1308.11(d).
 
     >>> fr = Row(federal_register.SOURCE, 34, [])
     >>> placed = Listing("US", "CSA Schedule I", "psychotropic", evidence="2022-06-01",
@@ -186,17 +197,27 @@ def placement(adds: list[tuple[Listing, Row]], listing: Listing) -> tuple[str | 
     ('2022-06-01', 'Federal Register 2022-11740 (2022-06-01)')
     >>> placement([(placed, fr)], placed)
     (None, '')
+    >>> order = Listing("US", "CSA Schedule I", "psychotropic", evidence="2023-12-12",
+    ...     act="Federal Register 2023-27243 (2023-12-12)", act_date="2023-12-12",
+    ...     note="temporary scheduling order; evidence: publication date")
+    >>> placement([(own, Row("dea_orange_book", 381, [])), (order, fr)], own)
+    (None, 'temporary scheduling order only: Federal Register 2023-27243 (2023-12-12)')
     """
     start = listing.since or listing.evidence or ""
+    fr = [(lst, row) for lst, row in adds if row.source == federal_register.SOURCE and lst.act_date]
     placements = sorted(
         (lst.act_date, lst.act)
-        for lst, row in adds
-        if row.source == federal_register.SOURCE
-        and lst.note.startswith(PLACEMENT_NOTE)
-        and lst.act_date
-        and lst.act_date > start
+        for lst, _row in fr
+        if lst.note.startswith(PLACEMENT_NOTE) and lst.act_date > start  # type: ignore[operator]
     )
-    return placements[0] if placements else (None, "")
+    if placements:
+        return placements[0]
+    orders = sorted(
+        (lst.act_date, lst.act) for lst, _row in fr if lst.note.startswith(TEMPORARY_NOTES)
+    )
+    if orders and not any(lst.note.startswith(PLACEMENT_NOTE) for lst, _row in fr):
+        return None, law.TEMPORARY_ONLY + "; ".join(dict.fromkeys(act for _day, act in orders))
+    return None, ""
 
 
 def date_listings(

@@ -904,7 +904,9 @@ def evaluate(
                 notes.append(unseen)
                 status = unseen.status
             else:
-                notes.append(unseen._replace(text=unseen.text + law.quiet_text, applies=False))
+                entries = [x.entry for listings in facts.by_code.values() for x in listings]
+                quiet = unseen.text + law.quiet_note(entries)
+                notes.append(unseen._replace(text=quiet, applies=False))
         if status is Status.NOT_LISTED and has_lists:
             find = partial(_gap, code, facts, law, gaps, day, generic)
             # on no list and under no rule (most medicines): the same for every such substance

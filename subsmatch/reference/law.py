@@ -329,6 +329,8 @@ class PositionalIsomers:
         definition's own start, or a later permanent placement of the entry (before it the
         listing stood on a temporary scheduling order, 21 CFR 1308.11(h), whose 'isomer' is the
         optical isomer only: 21 CFR 1300.01(b) 'isomer' (1))."""
+        if temporary_only(entry):
+            return date.max  # the order's isomers are the optical isomers: never positional
         placed = date.fromisoformat(entry.placed) if entry.placed else None
         return max((d for d in (self.in_force_from, placed) if d), default=None)
 
@@ -362,6 +364,8 @@ class PositionalIsomers:
 
     def start_text(self, entry: Placed) -> str:
         """Since when the listing ``entry`` reaches positional isomers, with the act, in words."""
+        if temporary_only(entry):
+            return f"never while it stands on a {entry.placed_act} (21 CFR 1308.11(h))"
         if entry.placed:
             return self.text_placed.format(placed=entry.placed, act=entry.placed_act)
         first = self.in_force_from
@@ -372,6 +376,25 @@ class PositionalIsomers:
         elif entry.evidence and (first is None or date.fromisoformat(entry.evidence) > first):
             return f"{entry.evidence} (earliest evidence of the listing)"
         return f"{first.isoformat()} (the definition)" if first else "a date not in the sources"
+
+
+TEMPORARY_ONLY = "temporary scheduling order only: "
+"""How ``placed_act`` begins for a listing whose sources show a temporary scheduling order (and
+its extensions, named after it) and no permanent placement (``compile/dating.py``)."""
+
+
+def temporary_only(entry: Placed) -> bool:
+    """Whether the listing stands on a temporary scheduling order alone (21 CFR 1308.11(h)):
+    'isomer' there is the optical isomer (21 CFR 1300.01(b) 'isomer' (1)), so the listing does
+    not reach positional isomers until a permanent placement in 1308.11(d).
+
+    >>> from types import SimpleNamespace as E
+    >>> temporary_only(E(placed=None, placed_act=TEMPORARY_ONLY + "Federal Register 2023-27243"))
+    True
+    >>> temporary_only(E(placed="2022-06-01", placed_act="Federal Register 2022-11740"))
+    False
+    """
+    return not entry.placed and entry.placed_act.startswith(TEMPORARY_ONLY)
 
 
 class Placed(Timed, Protocol):
@@ -545,7 +568,8 @@ class LawBook:
     medicines_basis: str = ""
     positional: tuple[PositionalIsomers, ...] = ()
     narrow_rule_files: frozenset[str] = frozenset()  # [structure_unknown] narrow
-    quiet_lists: frozenset[str] = frozenset()  # [structure_unknown] quiet_lists: "US: CSA ..."
+    # [[structure_unknown.lists]]: "US: CSA Schedule V" -> (signals a drug?, the reason)
+    list_signals: Mapping[str, tuple[bool, str]] = field(default_factory=dict)
     quiet_text: str = ""  # [structure_unknown] quiet_text: why such a note does not decide
     preparations: Preparations | None = None
     listing_acts: ListingActs = field(
@@ -566,8 +590,35 @@ class LawBook:
         object.__setattr__(
             self,
             "_signals",
-            {c: tuple(dict.fromkeys((*self.jurisdictions[c].peers, *bound[c]))) for c in codes},
+            {
+                c: tuple(
+                    dict.fromkeys(
+                        (*self.jurisdictions[c].peers, *bound[c], *self.jurisdictions[c].bound_by)
+                    )
+                )
+                for c in codes
+            },
         )
+
+    @property
+    def quiet_lists(self) -> frozenset[str]:
+        """The lists ("US: CSA Schedule V") that are no sign of a drug."""
+        return frozenset(name for name, (signals, _) in self.list_signals.items() if not signals)
+
+    def quiet_note(self, entries: Iterable[Listed]) -> str:
+        """The words beside a structure-unknown note where only quiet lists know the substance:
+        each such list with its reason.
+
+        >>> from types import SimpleNamespace as E
+        >>> note = load().quiet_note([E(jurisdiction="US", list="CSA Schedule V")])
+        >>> note.startswith("; it is listed only where") and "US: CSA Schedule V (" in note
+        True
+        """
+        named = dict.fromkeys(f"{e.jurisdiction}: {e.list}" for e in entries)
+        lists = "; ".join(
+            f"{name} ({self.list_signals[name][1]})" for name in named if name in self.quiet_lists
+        )
+        return self.quiet_text.format(lists=lists or "no list")
 
     @property
     def sources(self) -> frozenset[str]:
@@ -596,7 +647,13 @@ class LawBook:
         )
 
     def signal_sources(self, code: str) -> tuple[str, ...]:
-        """Whose listings make a gap in ``code``'s data matter: its peers, or who it binds."""
+        """Whose listings make a gap in ``code``'s data matter: its peers, who it binds, and who
+        binds it (a UN Table I listing makes a Party's precursor list that vouches for no date
+        say 'unknown', not 'not listed': the Party may have listed it in data not loaded).
+
+        >>> load().signal_sources("US")
+        ('UN',)
+        """
         return self._signals.get(code, ())
 
     def flags(self, jurisdiction: str, category: str) -> bool:
@@ -653,8 +710,9 @@ class LawBook:
     def signals_a_drug(self, entry: Listed) -> bool:
         """Whether a listing is a sign that a substance whose structure is not known may fall
         under generic definitions ([structure_unknown]): a controlling listing, or the monitoring
-        of a new psychoactive substance (the EU's early-warning system), not on a list of
-        ``quiet_lists`` (schedules of medicines with an accepted medical use).
+        of a new psychoactive substance (the EU's early-warning system), not on a list that
+        [[structure_unknown.lists]] calls quiet (medicines with an accepted medical use, anabolic
+        steroids, precursors), each with its reason.
 
         >>> from types import SimpleNamespace as E
         >>> book = load()
@@ -835,13 +893,33 @@ def parse(raw: Mapping, where: str = LAW_TOML.name) -> LawBook:
         listing_acts=_listing_acts(raw.get("listing_acts", {}), f"{where} [listing_acts]"),
         preparations=_preparations(raw.get("preparations"), f"{where} [preparations]"),
         narrow_rule_files=frozenset(raw.get("structure_unknown", {}).get("narrow", ())),
-        quiet_lists=frozenset(raw.get("structure_unknown", {}).get("quiet_lists", ())),
+        list_signals=_list_signals(
+            raw.get("structure_unknown", {}), f"{where} [structure_unknown]"
+        ),
         quiet_text=str(raw.get("structure_unknown", {}).get("quiet_text", "")),
         positional=tuple(
             _positional(x, f"{where} positional_isomers {x.get('id', i)}")
             for i, x in enumerate(raw.get("positional_isomers", ()))
         ),
     )
+
+
+def _list_signals(raw: Mapping, where: str) -> dict[str, tuple[bool, str]]:
+    """[[structure_unknown.lists]]: each list named once, with ``signals`` and a ``reason``."""
+    out: dict[str, tuple[bool, str]] = {}
+    for i, group in enumerate(raw.get("lists", ())):
+        here = f"{where} lists {i}"
+        signals = _need(group, "signals", here)
+        reason = str(_need(group, "reason", here)).strip()
+        if not isinstance(signals, bool) or not reason:
+            raise LawFileError(f"{here}: 'signals' must be true or false and 'reason' not empty")
+        for name in _need(group, "lists", here):  # type: ignore[attr-defined]
+            if name in out:
+                raise LawFileError(f"{here}: {name!r} is classified twice")
+            if ": " not in name:
+                raise LawFileError(f"{here}: {name!r} must read 'CODE: list'")
+            out[name] = (signals, reason)
+    return out
 
 
 @cache

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from subsmatch.compile.read.dates import end_of_year
@@ -18,6 +19,40 @@ _ADOPTED = re.compile(r"\badded\b|transferred|\bvoted\b|adoption confirmed", re.
 _NOT_ADOPTED = re.compile(r"not verified|result not in excerpt|not scheduled", re.I)
 _KIND = {"1961": "narcotic", "1971": "psychotropic", "1988": "precursor"}
 _SCHEDULE = re.compile(r"(?:->\s*)?\b(IV|I{1,3}|V)\s*$")
+# what a decision's wording adds to the substance it names: its optical isomers (which the stereo
+# rule covers anyway), a count in brackets ("(acid and 8 esters)")
+_SCOPE_WORDS = re.compile(
+    r",?\s*including its (?:optical |stereo)?isomers\b|\s*\((?:acid and )?\d+ esters\)", re.I
+)
+# "X and its esters", "X and its methyl ester": two things, the substance X and its esters
+_ESTERS = re.compile(r"\besters\b", re.I)
+_AND_ITS = re.compile(r"^(?P<base>.+?)\s+and its\s+(?P<rest>(?:\w+\s+)?esters?)$", re.I)
+
+
+def substances_named(text: str) -> list[str]:
+    """The substances a decision's cell names, each as a list cell of its own.
+
+    A decision adding "X and its esters" names X and, as a group, its esters (no one structure);
+    "X and its methyl ester" names X and the methyl ester of X. The words that say what a listing
+    covers anyway ("including its optical isomers") are no part of a name.
+
+    >>> substances_named("methyl alpha-phenylacetoacetate (MAPA), including its optical isomers")
+    ['methyl alpha-phenylacetoacetate (MAPA)']
+    >>> substances_named("P-2-P methyl glycidic acid and its esters (acid and 8 esters)")
+    ['P-2-P methyl glycidic acid', 'esters of P-2-P methyl glycidic acid']
+    >>> substances_named("3,4-MDP-2-P methyl glycidic acid and its methyl ester")
+    ['3,4-MDP-2-P methyl glycidic acid', '3,4-MDP-2-P methyl glycidic acid methyl ester']
+    >>> substances_named("4-Anilinopiperidine (4-AP)")
+    ['4-Anilinopiperidine (4-AP)']
+    """
+    text = " ".join(_SCOPE_WORDS.sub("", text).split())
+    match = _AND_ITS.match(text)
+    if not match:
+        return [text]
+    base, rest = match["base"], match["rest"]
+    if rest.lower().endswith("esters"):
+        return [base, f"esters of {base}"]
+    return [base, f"{base} {rest}"]
 
 
 def adopted(action: str) -> bool:
@@ -57,8 +92,8 @@ def read(folder: Path) -> Iterator[Row]:
         substance, convention = row["substance"], row["convention"]
         if substance.startswith("(none)") or convention not in _KIND:
             continue
-        names = listed_names(substance)
         if not adopted(row["action"]):
+            names = listed_names(substance)
             yield Row(SOURCE, line, names, note=f"not loaded: {row['action']} (CND {row['year']})")
             continue
         list_name, category = un_list(convention, row["schedule_or_table"])
@@ -90,4 +125,9 @@ def read(folder: Path) -> Iterator[Row]:
                 if p
             ),
         )
-        yield Row(SOURCE, line, names, listings=[listing])
+        for named in substances_named(substance):
+            # "esters of X", "six additional esters of X", "X: other 7 esters": no one structure
+            group = "group" if _ESTERS.search(named) else ""
+            yield Row(
+                SOURCE, line, listed_names(named), listings=[replace(listing)], material=group
+            )
