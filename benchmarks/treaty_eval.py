@@ -225,11 +225,14 @@ def evaluate(checker: Checker, as_of: date, lag: timedelta) -> dict:
         if item.placed and item.placed + lag < as_of:
             by_date[item.placed + lag].append(item)
     findings: list[Finding] = []
+    categories: Counter = Counter()
     for day, group in sorted(by_date.items()):
         queries = [i.query for i in group]
         for item, verdict in zip(group, checker.check_json(queries, None, day), strict=True):
             by_code = {j["code"]: j for j in verdict.get("jurisdictions", ())}
             kinds = kinds_of[item.kind]
+            if item.kind == "precursor" and day == as_of:
+                categories.update(category_pairs(by_code))
             for code in parties_of[item.kind]:
                 if verdict["status"] == "unresolved":
                     cls, lists = "unresolved", []
@@ -277,7 +280,33 @@ def evaluate(checker: Checker, as_of: date, lag: timedelta) -> dict:
         got = (verdict.get("resolved") or {}).get("substance_id")
         if got != item.substance_id and not same_skeleton(reference, got, item.substance_id):
             name_misses.append({"name": name, "expected": item.substance_id, "got": got})
-    return figures(items, findings, name_misses)
+    return figures(items, findings, name_misses) | {
+        "categories": {" -> ".join(k): n for k, n in sorted(categories.items())}
+    }
+
+
+def category_pairs(by_code: dict[str, dict]) -> list[tuple[str, str]]:
+    """(UN table, "<Party> <category>") of a precursor's verdict: where each Party's precursor
+    listing (its own or derived) puts a substance of a UN Table (EU: Table I in Category 1, Table
+    II in Categories 2-3, as Reg. 273/2004 Annex I follows the Convention)."""
+    un = by_code.get("UN")
+    tables = sorted(
+        {f"Table {e['category']}" for e in (un or {}).get("entries", ()) if e.get("category")}
+    ) or ["Table ?"]
+    pairs = []
+    for code in PRECURSOR_PARTIES:
+        j = by_code.get(code)
+        if j is None or str(j["status"]) != "precursor":
+            continue
+        own = {e.get("category") or "?" for e in j["entries"] if e["kind"] == "precursor"}
+        derived = {
+            d.get("category") or "?"
+            for d in j["derived"]
+            if d["applies"] and d["rule_id"] != "precedence"
+        }
+        for category in sorted(own or derived or {"?"}):
+            pairs.append(("/".join(tables), f"{code} {category}"))
+    return pairs
 
 
 def same_skeleton(reference: Reference, a: str | None, b: str) -> bool:
@@ -325,6 +354,11 @@ def report(result: dict, show: int) -> str:
             )
     for key, counts in result["traces"].items():
         lines.append(f"traced {key}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+    if result.get("categories"):
+        lines.append(
+            "precursor categories (UN table -> Party category): "
+            + ", ".join(f"{k}: {n}" for k, n in result["categories"].items())
+        )
     lines.append(f"names of the UN lists reaching another substance: {len(result['name_misses'])}")
     for miss in result["name_misses"][:show]:
         lines.append(f"  name {miss['name']!r}: {miss['got']} (UN: {miss['expected']})")
