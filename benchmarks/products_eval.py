@@ -7,7 +7,8 @@ Each case is a query (with the region a user of it would ask from), what a custo
 forensic chemist should get, and where the sources say so:
 
 - ``product``: a product whose contents vary ('Spice', 'tusi'): right when the answer is
-  ``unresolved``, its error says it names a product and a note lists the typical contents;
+  ``unresolved``, its error says it names a product and a note lists the typical contents
+  (and each content of ``contents`` is shown controlled in the jurisdiction a list row says);
   wrong when it is answered as one substance (a single structure's verdict).
 - ``entry``: listed plant material or a street name of one substance: right when it resolves to
   the entry (its name contains the expected text) and each expected jurisdiction says
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -46,6 +48,12 @@ PINK = "mixture sold as 'pink cocaine'"
 SCRA = "synthetic cannabinoid receptor agonists (product class)"
 CATH = "synthetic cathinones"
 NL_LIST = "netherlands_opiumwet/opiumwet_lijst_I_II_2015-10-02.csv"
+DOPE = "dea_dope/dope_dea_street_names.csv"
+BE_LIST = "belgium_legal_gui/belgium_un_eu_controlled_substances_clean.csv"
+DOD = "dod_prohibited/dod_prohibited_names_synonyms_dea.csv"
+LU_LIST = "luxembourg_legilux/luxembourg_current_lists.csv"
+DEA_ALPHA = "dea_dope/dea_controlled_substances_alpha_c_cs_alpha.csv"
+UN_1961 = "UN 1961 Schedule I 'Cannabis and Cannabis Resin and Extracts and Tinctures of Cannabis'"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ class Case:
     region: str = "Europe"
     street: tuple[str, str] = ("", "")  # (name, label prefix) of the street_names.csv row
     source: str = ""  # else: where the expectation rests
+    # product: (content, jurisdiction) pairs the note must show controlled, each from a list row
+    contents: tuple[tuple[str, str], ...] = ()
 
 
 CASES = (
@@ -106,6 +116,36 @@ CASES = (
     Case("Tylenol with codeine", "entry", "codeine", ("US",), region="US",
          source="dea_orange_book: 'Empirin,Fiorinal,Tylenol,ASA or APAP w/codeine' (CSA III)"),
     Case("ayahuasca", "unresolved", source="no source names it (its DMT is listed, not the brew)"),
+    # round street11: products and plant entries the street tables and lists name
+    Case("Wax", "product", region="US", contents=(("THC", "US"), ("cannabis oil", "NL"),
+         ("cannabis", "UN")),
+         source=f"{DOPE}:1249 'Marijuana Concentrates','Wax'; {NL_LIST}: List I 'hennepolie'; "
+                f"{UN_1961}; {DEA_ALPHA}:490 'Tetrahydrocannabinols' (I)"),
+    Case("BHO", "product", region="US", contents=(("cannabis oil", "NL"),),
+         source=f"{DOPE}:1239 'Marijuana Concentrates','BHO'; {NL_LIST}: List I 'hennepolie'"),
+    Case("Dabs", "product", region="US", source=f"{DOPE}:1243 'Marijuana Concentrates','Dabs'"),
+    Case("benzo fury", "product", street=("benzo fury", "6-APB (product name"),
+         contents=(("6-APB", "BE"),), source=f"{BE_LIST}:101 '6-APB' (Annex IVb)"),
+    Case("Catha edulis", "entry", "khat", ("NL", "BE"),
+         source=f"{DOD}:156 'Catha edulis' (khat); {NL_LIST}: List II 'Qat' (Catha Edulis "
+                f"Forsk); {BE_LIST}:365 'KHAT (QAT)'"),
+    Case("Abyssinian tea", "entry", "khat", ("NL", "BE"),
+         source=f"{DOD}:156 'Catha edulis': 'Abyssinian tea'; {BE_LIST}:365 'KHAT (QAT)'"),
+    Case("Salvia divinorum", "entry", "salvia", ("BE", "DE"),
+         source=f"{BE_LIST}:538 'SALVIA DIVINORUM'; germany_btmg_npsg: Anlage I 'Salvia "
+                "divinorum (Pflanzen und Pflanzenteile)'"),
+    Case("Mitragyna speciosa", "entry", "kratom", ("BE", "LU"),
+         source=f"{BE_LIST}:366 'KRATOM'; {LU_LIST}:46 'Mytragyna Speciosa, Kratom'"),
+    Case("peyote", "entry", "peyote", ("BE", "US"),
+         source=f"{BE_LIST}:498 'PEYOTE (PEYOTL)'; {DEA_ALPHA}:436 'Peyote' (I)"),
+    Case("Shatter", "unresolved", region="US",
+         source=f"{DOPE}:1248 'Marijuana Concentrates' and :1375 'Methamphetamine': contested"),
+    Case("Honey Oil", "unresolved", region="US",
+         source=f"{DOPE}:1246 'Marijuana Concentrates' and :791 'Ketamine': contested"),
+    Case("yaba", "unresolved", street=("yaba", "amphetamine tablets per Unity"),
+         source="note: amphetamine tablets (Unity, NL) vs methamphetamine (FR, SE): contested"),
+    Case("magic truffles", "unresolved",
+         source=f"no source names it ({NL_LIST}: List II 'Paddo's A' names mushroom species)"),
 )  # fmt: skip
 
 
@@ -129,6 +169,16 @@ def source_of(case: Case, lines: dict[tuple[str, str], int]) -> str:
     return "; ".join([*found[:2], case.source] if case.source else found[:2]) or "(not found)"
 
 
+def controlled_in(note: str, content: str, code: str) -> bool:
+    """Whether a product's note shows ``content`` controlled in ``code`` ("THC (...):
+    controlled (US, NL), unknown (LU); ...")."""
+    for part in note.partition(": ")[2].split("; "):
+        if part.startswith((f"{content} (", f"{content}:")):
+            groups = dict(re.findall(r"(\w+) \(([A-Z]{2}(?:, [A-Z]{2})*)\)", part))
+            return code in groups.get("controlled", "").split(", ")
+    return False
+
+
 def judge(case: Case, verdict: dict) -> str:
     """right | wrong | miss (an honest unresolved)."""
     resolved = verdict["resolved"]
@@ -137,8 +187,9 @@ def judge(case: Case, verdict: dict) -> str:
         if resolved:
             return "wrong"
         named = "names a product" in error
-        listed = any(n.startswith("typical contents") for n in verdict["notes"])
-        return "right" if named and listed else "miss"
+        notes = [n for n in verdict["notes"] if n.startswith("typical contents")]
+        shown = all(controlled_in(notes[0], *pair) for pair in case.contents) if notes else False
+        return "right" if named and notes and shown else "miss"
     if case.expect == "unresolved":
         return "wrong" if resolved else "right"
     if not resolved:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from subsmatch.compile.contents import ContentError, resolve
 from subsmatch.compile.curate import (
     Curation,
     classify_materials,
@@ -28,11 +29,13 @@ from subsmatch.compile.write import tables, write_tables
 from subsmatch.matchers.products import CLASS_TEXT, product_of
 from subsmatch.matchers.verdict import evaluate
 from subsmatch.reference.lists import Reference
+from subsmatch.substances.names import normalise
 from subsmatch.substances.resolve import Resolution
 from subsmatch.substances.structures import keys_of
 
 KETAMINE = keys_of("CNC1(CCCCC1=O)c1ccccc1Cl")
 CAFFEINE = keys_of("Cn1cnc2c1c(=O)n(C)c(=O)n2C")
+COCAINE = keys_of("COC(=O)C1C(OC(=O)c2ccccc2)CC2CCC1N2C")
 PINK = "mixture sold as 'pink cocaine' (typically ketamine + MDMA + caffeine; originally 2C-B)"
 
 
@@ -90,27 +93,40 @@ def test_the_plant_entries_name_the_nl_heading_paddos_and_every_pattern_compiles
     assert all(e.reason and e.source for e in entries.values())
 
 
-def product_build(tmp_path: Path) -> Reference:
-    """Ketamine and caffeine listed or not, the curated products, and street rows whose label
-    is the pink-cocaine mixture's: written as reference tables and loaded."""
+PRODUCTS_CSV = (
+    "product,labels,names,contents,reason,source\n"
+    f'pink cocaine mixture,"{PINK}",,"ketamine; caffeine (as a cutting agent); '
+    'class: 2C-B analogues (originally)",r,s\n'
+    'synthetic cannabinoid smoking mixture,,Spice,"class: synthetic cannabinoid receptor agonists '
+    '(sprayed on herbal material, which ones varies by batch)",r,s\n'
+)
+
+
+def product_build(tmp_path: Path, products: str = PRODUCTS_CSV) -> Reference:
+    """Ketamine, caffeine and cocaine listed (NL, none, BE), two products (a tiny products.csv)
+    and street rows whose label is the pink-cocaine mixture's: written as tables and loaded."""
+    (tmp_path / "curated").mkdir()
+    (tmp_path / "curated" / "products.csv").write_text(products, encoding="utf-8")
     rows = [
         Row("ident", 2, [Name("ketamine")], structure=KETAMINE.smiles,
             listings=[Listing("NL", "Opiumwet List II", "psychotropic", since="2012-01-01")]),
         Row("ident", 3, [Name("caffeine")], structure=CAFFEINE.smiles),
+        Row("ident", 6, [Name("cocaine")], structure=COCAINE.smiles,
+            listings=[Listing("BE", "BE Annex Ib", "narcotic", since="2017-09-26")]),
         Row("street", 4, [Name("tusi", "street", "nl", "NL")], label=PINK),
         Row("street", 5, [Name("special k", "street", "en", "UK")], label="ketamine"),
-        *read_products(CURATED),
+        *read_products(tmp_path / "curated"),
     ]  # fmt: skip
-    assert relabel(rows, ROLES) == 1 and rows[2].label == "pink cocaine mixture"
-    decisions = {0: given(KETAMINE), 1: given(CAFFEINE)}
+    assert relabel(rows, ROLES) == 1 and rows[3].label == "pink cocaine mixture"
+    decisions = {0: given(KETAMINE), 1: given(CAFFEINE), 2: given(COCAINE)}
     merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
     report = NameReport()
     attach_label_rows(rows, ROLES, merged.by_row, merged.substances, report)
     assert not report.unjoined
     dated = date_listings(merged.substances, ROLES, DatingReport())
     built, _detail = tables(merged.substances, dated, ROLES, CURATED / "stereo_exclusions.csv")
-    write_tables(built, tmp_path)
-    return Reference(tmp_path)
+    write_tables(built, tmp_path / "data")
+    return Reference(tmp_path / "data")
 
 
 def test_a_product_label_joins_the_product_not_its_contents(tmp_path):
@@ -119,14 +135,33 @@ def test_a_product_label_joins_the_product_not_its_contents(tmp_path):
     assert len(holders) == 1
     product = reference.substances[holders.pop()]
     assert product.material == "product" and product.smiles is None
-    assert product.contents.startswith("ketamine; MDMA; caffeine; 2C-B (originally")
     ketamine = reference.substances[f"ik:{KETAMINE.inchikey}"]
     assert "tusi" not in {n for n, sid in reference.names if sid == ketamine.substance_id}
+    # the compiler settled each content on its substance; a class on none (its mark dropped)
+    assert product.contents == (
+        "ketamine; caffeine (as a cutting agent); 2C-B analogues (originally)"
+    )
+    assert product.content_ids == f"ik:{KETAMINE.inchikey};ik:{CAFFEINE.inchikey};"
+
+
+def test_a_content_naming_no_substance_or_several_stops_the_build(tmp_path):
+    """'MDMA' is no substance of this small reference: the build says which product and
+    content, never a guess; a name two substances hold is refused alike."""
+    unknown = PRODUCTS_CSV.replace("ketamine; caffeine", "ketamine; MDMA")
+    said = "product 'pink cocaine mixture': content 'MDMA' names none"
+    with pytest.raises(ContentError, match=said):
+        product_build(tmp_path, unknown)
+    index = {normalise("K").key: {"a", "b"}, normalise("P").key: {"p"}}
+    with pytest.raises(ContentError, match=r"content 'K' names 2 substances \(a, b\)"):
+        resolve("x", ["K"], index, {})
+    # a product or a group holding the name is no content: the one substance left is
+    assert resolve("x", ["K", "class: cathinones"], index, {"b": "group"}) == ["a", ""]
 
 
 def test_a_product_is_unresolved_with_its_contents_each_with_its_status(tmp_path):
     """Never a single structure's verdict: the error names the product and says that a test of
-    the sample decides; each typical content has its own status, a class is said to be one."""
+    the sample decides; each typical content has its own status in each jurisdiction asked
+    (grouped by status, the headline's jurisdictions first); a class is said to be one."""
     reference = product_build(tmp_path)
     sid = next(sid for name, sid in reference.names if name == "tusi")
     resolution = Resolution("tusi", "name", "synonym", 0.5, substance_id=sid)
@@ -139,9 +174,12 @@ def test_a_product_is_unresolved_with_its_contents_each_with_its_status(tmp_path
     )
     assert "a test of the sample decides" in verdict.resolution.error
     (contents,) = [n for n in verdict.resolution.notes if n.startswith("typical contents")]
-    assert "ketamine: controlled" in contents and "caffeine: not_listed" in contents
-    # MDMA and 2C-B are no substance of this small reference: named, never guessed
-    assert f"MDMA: {CLASS_TEXT}" in contents
+    assert "ketamine: controlled (NL), unknown (BE)" in contents
+    assert "caffeine (as a cutting agent): not_listed (NL, BE)" in contents
+    assert f"2C-B analogues (originally): {CLASS_TEXT}" in contents
+    # the headline's jurisdictions first, as a verdict shows its jurisdictions
+    home_be = evaluate(resolution, reference, ("NL", "BE"), scope=("BE",))
+    assert "ketamine: unknown (BE), controlled (NL)" in " ".join(home_be.resolution.notes)
     spice = next(sid for name, sid in reference.names if name == "Spice")
     answer = evaluate(Resolution("Spice", "name", "synonym", 1.0, substance_id=spice), reference)
     assert answer.status == "unresolved"
@@ -162,23 +200,22 @@ def test_every_product_row_has_contents_a_reason_and_a_source():
 
 @pytest.mark.shared
 def test_the_product_labels_are_the_sources_own(shared):
-    """Each label of products.csv and plant_entries.csv is written so in a street-name table."""
+    """Each label of products.csv and plant_entries.csv is written so in a street-name or
+    synonym table (the DoD's names table labels its other names by the ingredient's name)."""
     folder = shared / "sources"
-    street = {
-        row["substance"]
-        for row in csv.DictReader(
-            (folder / "names_street_and_precursor" / "street_names.csv").open(encoding="utf-8")
-        )
-    }
-    dea = {
-        row["category"]
-        for row in csv.DictReader(
-            (folder / "dea_dope" / "dope_dea_street_names.csv").open(encoding="utf-8")
-        )
-    }
+
+    def column(path: str, name: str) -> set[str]:
+        with (folder / path).open(encoding="utf-8") as handle:
+            return {row[name] for row in csv.DictReader(handle)}
+
+    known = (
+        column("names_street_and_precursor/street_names.csv", "substance")
+        | column("dea_dope/dope_dea_street_names.csv", "category")
+        | column("dod_prohibited/dod_prohibited_names_synonyms_dea.csv", "name")
+    )
     labels = set(product_labels()) | {label for e in load_plant_entries() for label in e.labels}
     # the DOPE synonym tables' own spellings ('synth cannabinoid') are read elsewhere
-    unknown = {label for label in labels if label not in street | dea and not label.islower()}
+    unknown = {label for label in labels if label not in known and not label.islower()}
     assert not unknown
 
 
@@ -186,7 +223,7 @@ def test_the_product_labels_are_the_sources_own(shared):
 
 
 @pytest.mark.parametrize(
-    "query", ["Spice", "K2", "black mamba", "pink cocaine", "research chemical"]
+    "query", ["Spice", "K2", "black mamba", "pink cocaine", "research chemical", "benzo fury"]
 )  # 'tusi' and the EU row of 'bath salts' are held out for the name evaluation
 def test_products_are_answered_as_products_on_the_shipped_reference(checker, query):
     (verdict,) = checker.check([query])
@@ -195,10 +232,42 @@ def test_products_are_answered_as_products_on_the_shipped_reference(checker, que
     assert any(n.startswith("typical contents") for n in verdict.resolution.notes)
 
 
+def test_every_shipped_product_content_is_settled_on_one_substance():
+    """The shipped reference: one id per content, each a substance that is no product or group
+    ('' only for the contents products.csv marks as classes)."""
+    reference = Reference()
+    marked = {
+        r.names[0].text: [c.startswith("class:") for c in r.contents]
+        for r in read_products(CURATED)
+    }
+    products = [s for s in reference.substances.values() if s.material == "product"]
+    assert len(products) >= len(marked)
+    for product in products:
+        ids = product.content_ids.split(";")
+        assert len(ids) == len(product.contents.split("; "))
+        assert [not i for i in ids] == marked.get(product.name, [not i for i in ids])
+        for sid in filter(None, ids):
+            assert reference.substances[sid].material not in ("product", "group")
+
+
+def test_cannabis_concentrates_are_a_product_with_each_lists_own_words():
+    """DEA slang 'Wax' (Marijuana Concentrates): THC, NL List I 'hennepolie' and UN 1961's
+    cannabis with its resin and extracts, each with its status per jurisdiction."""
+    from subsmatch.matchers.checker import Checker
+
+    (verdict,) = Checker(region="US").check_json(["Wax"])
+    assert verdict["status"] == "unresolved" and not verdict["jurisdictions"]
+    assert "cannabis concentrate" in verdict["error"]
+    (note,) = [n for n in verdict["notes"] if n.startswith("typical contents")]
+    assert "THC (delta-9-tetrahydrocannabinol" in note
+    hennepolie = next(p for p in note.split("; ") if p.startswith("cannabis oil"))
+    assert "controlled (" in hennepolie and "NL" in hennepolie.split("controlled (")[1]
+
+
 @pytest.mark.parametrize(
     ("query", "code"),
     [("paddos", "NL"), ("cocablad", "UN"), ("coca leaf", "UN"), ("COCAE FOLIUM", "NL"),
-     ("hashish", "UN"), ("bolkaf", "BE")],
+     ("hashish", "UN"), ("bolkaf", "BE"), ("Catha edulis", "NL"), ("khat", "BE")],
 )  # fmt: skip
 def test_listed_plant_material_answers_with_every_lists_listing(checker, query, code):
     (verdict,) = checker.check([query])

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from subsmatch.compile.contents import with_content_ids
 from subsmatch.compile.dating import Dated, coverage_of, load_coverage
 from subsmatch.compile.merge import NameEntry, Substance
 from subsmatch.compile.names import KIND_RANK
@@ -48,6 +49,7 @@ SCHEMAS = {
             ("structure_doubt", pa.string()),
             ("contents", pa.string()),
             ("made_of", pa.string()),
+            ("content_ids", pa.string()),  # a product's contents as substance ids (";", "" a class)
         ]
     ),
     "names": pa.schema(
@@ -382,7 +384,7 @@ def tables(
     lists, detail = list_rows(listings, substances)
     names = name_rows(substances)
     built = {
-        "substances": made_of(substance_rows(substances, roles), names),
+        "substances": with_content_ids(made_of(substance_rows(substances, roles), names), names),
         "names": names,
         "listings": listings,
         "lists": lists,

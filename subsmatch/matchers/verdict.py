@@ -812,7 +812,7 @@ def evaluate(
             resolution,
             product,
             reference,
-            lambda r: evaluate(r, reference, jurisdictions, as_of, rules, None, scope, law).status,
+            lambda r: evaluate(r, reference, jurisdictions, as_of, rules, None, scope, law),
         )
     if not resolution.resolved:
         return Verdict(

@@ -53,6 +53,9 @@ class SubstanceRecord:
     # a product's typical contents as the sources give them, "; "-separated (material "product")
     contents: str = ""
     made_of: str = ""  # a preparation named without a structure: the drug it is made of (its id)
+    # a product's contents as the compiler settled them: one substance id per content, in the
+    # order of ``contents``, ";"-separated ("" for a content naming a class)
+    content_ids: str = ""
 
     @property
     def keys(self) -> StructureKeys | None:
