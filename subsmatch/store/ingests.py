@@ -64,7 +64,73 @@ def insert_columns(
     for index, process in zip(order, processors, strict=True):
         column = values[index]
         ordered.append(list(map(lru_cache(maxsize=4096)(process), column)) if process else column)
+    if statement is None and dialect.paramstyle == "qmark":
+        text, ordered = constants_inlined(text, ordered)
     connection.exec_driver_sql(text, list(zip(*ordered, strict=True)))
+
+
+INLINED_FROM = 16
+"""The fewest rows whose constant columns are written into the statement (a statement is
+compiled per set of constant columns)."""
+_LONGEST_INLINED = 200  # characters of a constant text written into the statement
+
+
+def constants_inlined(text: str, columns: list[Sequence]) -> tuple[str, list[Sequence]]:
+    """A positional INSERT (``... VALUES (?, ..., ?)``) whose columns (``columns[i]`` the
+    values of its ``i``-th marker) that hold one value on every row (a file's id, its reader,
+    a device, a verdict: most of an export's columns within a chunk) have that value written
+    into the statement as a literal, and the columns left to bind: SQLite binds a row's
+    values one by one (its executemany), so each constant column cost a bind per row.
+
+    Only values SQLite reads back as the same value of the same type are written so: NULL,
+    integers of 64 bits, and short texts with no NUL that encode as UTF-8 (quotes doubled);
+    any other column stays bound, as does one column at least.
+
+    >>> constants_inlined("INSERT INTO t (a, b, c) VALUES (?, ?, ?)",
+    ...                   [[7] * 20, list(range(20)), ["it's"] * 20])[0]
+    "INSERT INTO t (a, b, c) VALUES (7, ?, 'it''s')"
+    >>> constants_inlined("INSERT INTO t (a) VALUES (?)", [[None] * 20])[0]
+    'INSERT INTO t (a) VALUES (?)'
+    """
+    rows = len(columns[0]) if columns else 0
+    head, values, tail = text.rpartition(" VALUES (")
+    if rows < INLINED_FROM or not values or tail != ", ".join("?" * len(columns)) + ")":
+        return text, columns
+    markers, bound = [], []
+    for column in columns:
+        literal = _literal(column) if column.count(column[0]) == rows else None
+        if literal is None:
+            bound.append(column)
+            markers.append("?")
+        else:
+            markers.append(literal)
+    if not bound:  # executemany needs a parameter per row to insert the row
+        bound.append(columns[0])
+        markers[0] = "?"
+    return f"{head} VALUES ({', '.join(markers)})", bound
+
+
+def _literal(column: Sequence) -> str | None:
+    r"""The SQL literal of a column's one value (all equal to its first), None when it is not
+    one SQLite reads back the same (see :func:`constants_inlined`).
+
+    >>> _literal([None]), _literal([3, 3]), _literal([1, True]), _literal(["a\x00"])
+    ('NULL', '3', None, None)
+    """
+    value = column[0]
+    kind = type(value)
+    if value is None:
+        return "NULL"  # None equals nothing else
+    if kind is int:  # equal values of other types (True, 1.0) are bound
+        exact = all(type(v) is int for v in column)
+        return str(value) if exact and -(2**63) <= value < 2**63 else None
+    if kind is str and len(value) <= _LONGEST_INLINED and "\x00" not in value:
+        try:
+            value.encode()  # a lone surrogate: bound (and refused) as before
+        except UnicodeEncodeError:
+            return None
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 @lru_cache(maxsize=64)
