@@ -40,7 +40,8 @@ def insert_columns(
 
     SQLAlchemy's own executemany processes every parameter of every row in Python; here the
     statement is compiled once and only the columns whose type needs it (dates and booleans
-    on SQLite) are converted, column by column, each distinct value once. Drivers with named
+    on SQLite) are converted, column by column, each distinct value once; on SQLite a column
+    of one value is written into the statement (:func:`constants_inlined`). Drivers with named
     parameters go through SQLAlchemy, and so does psycopg's, with ``COPY`` when no
     ``statement`` (an ``INSERT`` of ``table`` with clauses, e.g. ``ON CONFLICT``) is given.
     """
