@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
@@ -39,6 +40,8 @@ from subsmatch.substances.opsin import start_opsin
 __all__ = ["FileSummary", "Pipeline", "RefusedReport"]
 
 LOCK_RETRIES = 8  # whole-file retries when the database stays locked (backoff up to 30 s)
+START_AHEAD = 4  # chunks read ahead at a file's start, while the judging workers start (see
+# Pipeline._write): 5 MiB each at most (a chunk of 5,000 CSV rows' records), for a few seconds
 COLLECT_EVERY = 8  # chunks between two collections of the young generations: each scans the
 # objects alive since the last, the chunk read ahead among them (5,000 findings' records), to
 # free a few dozen objects in cycles per chunk (a transaction's)
@@ -58,6 +61,7 @@ class Pipeline:
         allowed_contexts: frozenset[str] | None = None,
         stale_after: timedelta = STALE_AFTER,
         workers: int = 0,
+        start_ahead: int = START_AHEAD,
     ) -> None:
         """``workers``: how many processes, forked while a file is written, judge its new
         names while this one reads and writes (0: this one judges them; see
@@ -68,6 +72,7 @@ class Pipeline:
         self.options = options or ReadOptions()
         self.force = force
         self.chunk_rows = chunk_rows
+        self.start_ahead = start_ahead if workers else 1  # judged here: nothing to wait for
         self.progress = progress
         self.allowed_contexts = allowed_contexts  # None: any; else a file outside is refused
         self.verdicts = Verdicts(self.checker, workers)
@@ -182,15 +187,18 @@ class Pipeline:
         """Read the report chunk by chunk and write each; the records of a chunk die with it.
 
         Each chunk is read, and its judging asked for, before the one before it is written:
-        where workers judge, a chunk's names are judged while the previous chunk is stored."""
-        ahead: tuple[Chunk, list] | None = None  # read, its judging asked, not written
+        where workers judge, a chunk's names are judged while the previous chunk is stored.
+        The first chunks are read further ahead (:data:`START_AHEAD`), while the workers start
+        and judge the first chunk's names, the most new ones of any chunk (this process waited
+        for them, over a second), then written two per chunk read until one is ahead again."""
+        ahead: deque[tuple[Chunk, list]] = deque()  # read, their judging asked, not written
         for number, chunk in enumerate(report.chunks(self.chunk_rows)):
-            keys = written.ask(chunk)
-            if ahead:
-                self._write_chunk(report, written, *ahead, collect=number % COLLECT_EVERY == 0)
-            ahead = (chunk, keys)
-        if ahead:
-            self._write_chunk(report, written, *ahead, collect=False)
+            ahead.append((chunk, written.ask(chunk)))
+            while len(ahead) > _kept_ahead(number, self.start_ahead):
+                collect = number % COLLECT_EVERY == 0 and len(ahead) == 2
+                self._write_chunk(report, written, *ahead.popleft(), collect=collect)
+        while ahead:
+            self._write_chunk(report, written, *ahead.popleft(), collect=False)
         written.finish(report)
 
     def _write_chunk(
@@ -204,6 +212,18 @@ class Pipeline:
             records.clear()
         if collect:
             gc.collect(1)  # the young generations only (see _ingest_once)
+
+
+def _kept_ahead(number: int, start_ahead: int) -> int:
+    """How many chunks are kept read ahead once chunk ``number`` (from 0) is read: the first
+    ``start_ahead`` are, then one less per chunk read down to one.
+
+    >>> [_kept_ahead(n, 4) for n in range(9)]
+    [4, 4, 4, 4, 3, 2, 1, 1, 1]
+    >>> [_kept_ahead(n, 1) for n in range(3)]
+    [1, 1, 1]
+    """
+    return max(1, start_ahead - max(0, number + 1 - start_ahead))
 
 
 def _discard(written: ReportWriter) -> None:

@@ -40,7 +40,8 @@ def insert_columns(
 
     SQLAlchemy's own executemany processes every parameter of every row in Python; here the
     statement is compiled once and only the columns whose type needs it (dates and booleans
-    on SQLite) are converted, column by column, each distinct value once. Drivers with named
+    on SQLite) are converted, column by column, each distinct value once; on SQLite a column
+    of one value is written into the statement (:func:`constants_inlined`). Drivers with named
     parameters go through SQLAlchemy, and so does psycopg's, with ``COPY`` when no
     ``statement`` (an ``INSERT`` of ``table`` with clauses, e.g. ``ON CONFLICT``) is given.
     """
@@ -51,19 +52,103 @@ def insert_columns(
     if dialect.driver == "psycopg" and statement is None:
         _copy(connection, table, columns, zip(*values, strict=True))
         return
-    statement = insert(table) if statement is None else statement
-    compiled = statement.compile(dialect=dialect, column_keys=list(columns))
-    order = compiled.positiontup
+    if statement is None:
+        text, order, processors = _plain_insert(table, tuple(columns), dialect)
+    else:
+        text, order, processors = _compiled(statement, table, tuple(columns), dialect)
     if not order:
         rows = zip(*values, strict=True)
+        statement = insert(table) if statement is None else statement
         connection.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
         return
     ordered = []
-    for key in order:
-        column = values[columns.index(key)]
-        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+    for index, process in zip(order, processors, strict=True):
+        column = values[index]
         ordered.append(list(map(lru_cache(maxsize=4096)(process), column)) if process else column)
-    connection.exec_driver_sql(str(compiled), list(zip(*ordered, strict=True)))
+    if statement is None and dialect.paramstyle == "qmark":
+        text, ordered = constants_inlined(text, ordered)
+    connection.exec_driver_sql(text, list(zip(*ordered, strict=True)))
+
+
+INLINED_FROM = 16
+"""The fewest rows whose constant columns are written into the statement (a statement is
+compiled per set of constant columns)."""
+_LONGEST_INLINED = 200  # characters of a constant text written into the statement
+
+
+def constants_inlined(text: str, columns: list[Sequence]) -> tuple[str, list[Sequence]]:
+    """A positional INSERT (``... VALUES (?, ..., ?)``) whose columns (``columns[i]`` the
+    values of its ``i``-th marker) that hold one value on every row (a file's id, its reader,
+    a device, a verdict: most of an export's columns within a chunk) have that value written
+    into the statement as a literal, and the columns left to bind: SQLite binds a row's
+    values one by one (its executemany), so each constant column cost a bind per row.
+
+    Only values SQLite reads back as the same value of the same type are written so: NULL,
+    integers of 64 bits, and short texts with no NUL that encode as UTF-8 (quotes doubled);
+    any other column stays bound, as does one column at least.
+
+    >>> constants_inlined("INSERT INTO t (a, b, c) VALUES (?, ?, ?)",
+    ...                   [[7] * 20, list(range(20)), ["it's"] * 20])[0]
+    "INSERT INTO t (a, b, c) VALUES (7, ?, 'it''s')"
+    >>> constants_inlined("INSERT INTO t (a) VALUES (?)", [[None] * 20])[0]
+    'INSERT INTO t (a) VALUES (?)'
+    """
+    rows = len(columns[0]) if columns else 0
+    head, values, tail = text.rpartition(" VALUES (")
+    if rows < INLINED_FROM or not values or tail != ", ".join("?" * len(columns)) + ")":
+        return text, columns
+    markers, bound = [], []
+    for column in columns:
+        literal = _literal(column) if column.count(column[0]) == rows else None
+        if literal is None:
+            bound.append(column)
+            markers.append("?")
+        else:
+            markers.append(literal)
+    if not bound:  # executemany needs a parameter per row to insert the row
+        bound.append(columns[0])
+        markers[0] = "?"
+    return f"{head} VALUES ({', '.join(markers)})", bound
+
+
+def _literal(column: Sequence) -> str | None:
+    r"""The SQL literal of a column's one value (all equal to its first), None when it is not
+    one SQLite reads back the same (see :func:`constants_inlined`).
+
+    >>> _literal([None]), _literal([3, 3]), _literal([1, True]), _literal(["a\x00"])
+    ('NULL', '3', None, None)
+    """
+    value = column[0]
+    kind = type(value)
+    if value is None:
+        return "NULL"  # None equals nothing else
+    if kind is int:  # equal values of other types (True, 1.0) are bound
+        exact = all(type(v) is int for v in column)
+        return str(value) if exact and -(2**63) <= value < 2**63 else None
+    if kind is str and len(value) <= _LONGEST_INLINED and "\x00" not in value:
+        try:
+            value.encode()  # a lone surrogate: bound (and refused) as before
+        except UnicodeEncodeError:
+            return None
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+@lru_cache(maxsize=64)
+def _plain_insert(table: Table, columns: tuple[str, ...], dialect) -> tuple:
+    """:func:`_compiled` of a plain INSERT, compiled once per table, columns and dialect (an
+    ingest inserts into three tables per chunk)."""
+    return _compiled(insert(table), table, columns, dialect)
+
+
+def _compiled(statement: Insert, table: Table, columns: tuple[str, ...], dialect) -> tuple:
+    """The statement's text for these columns, the index in ``columns`` of each of its
+    positional parameters (empty for named ones) and each one's bind processor (None: the
+    value as it is)."""
+    compiled = statement.compile(dialect=dialect, column_keys=list(columns))
+    order = compiled.positiontup or ()
+    processors = [table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in order]
+    return str(compiled), [columns.index(key) for key in order], processors
 
 
 def complete():
@@ -256,12 +341,45 @@ def stored_ids(session: Session, queries: list[str], versions: Mapping[str, str]
 def _stored(
     session: Session, columns: tuple, queries: list[str], versions: Mapping[str, str]
 ) -> dict[str, tuple]:
+    connection = session.connection()
+    marker = _MARKERS.get(connection.dialect.paramstyle)
+    if marker is None:  # a driver with named parameters: SQLAlchemy's expanding IN
+        return _stored_expanding(session, columns, queries, versions)
+    # the statement written out with one marker per query: SQLAlchemy's expanding IN made a
+    # bound parameter per query and name, a millisecond per 500 (a tenth of a chunk's writing)
+    quote = connection.dialect.identifier_preparer.quote
+    table = ResolutionRow.__table__
+    selected = ", ".join(quote(c.key) for c in (ResolutionRow.query, *columns))
+    same = " AND ".join(f"{quote(key)} = {marker}" for key in versions)
+    fixed = tuple(versions.values())
+    found: dict[str, tuple] = {}
+    for start in range(0, len(queries), LOOKED_UP):
+        part = queries[start : start + LOOKED_UP]
+        markers = ", ".join([marker] * len(part))
+        statement = (
+            f"SELECT {selected} FROM {quote(table.name)} "
+            f"WHERE {quote('query')} IN ({markers}) AND {same}"
+        )
+        rows = connection.exec_driver_sql(statement, (*part, *fixed))
+        found.update((query, tuple(values)) for query, *values in rows)
+    return found
+
+
+LOOKED_UP = 500
+"""Queries looked up per statement (SQLite allows 32,766 markers since 3.32, 999 before)."""
+_MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+"""The positional parameter marker of a driver's paramstyle."""
+
+
+def _stored_expanding(
+    session: Session, columns: tuple, queries: list[str], versions: Mapping[str, str]
+) -> dict[str, tuple]:
     same = [getattr(ResolutionRow, key) == value for key, value in versions.items()]
     found: dict[str, tuple] = {}
-    for start in range(0, len(queries), 500):
+    for start in range(0, len(queries), LOOKED_UP):
         rows = session.execute(
             select(ResolutionRow.query, *columns).where(
-                ResolutionRow.query.in_(queries[start : start + 500]), *same
+                ResolutionRow.query.in_(queries[start : start + LOOKED_UP]), *same
             )
         )
         found.update((query, tuple(values)) for query, *values in rows)
