@@ -63,6 +63,7 @@ def test_belgian_multi_date_field_is_a_first_listing_and_later_amendments(tmp_pa
             {
                 **BE_ROW,
                 "NAME": "1V-LSD",
+                "IUPAC": "1-valeryl-lysergic acid diethylamide ,",
                 "SMILES": "C",
                 "smiles_is_placeholder": "True",
                 "Belgian annex": "Annex IVb",
@@ -77,6 +78,7 @@ def test_belgian_multi_date_field_is_a_first_listing_and_later_amendments(tmp_pa
     assert "amended by KB 2015-11-25" in be.note
     assert by_list["1971 Schedule II"].kind == "psychotropic"
     assert placeholder.structure is None and "placeholder" in placeholder.note
+    assert placeholder.names[-1].text == "1-valeryl-lysergic acid diethylamide"  # no " ,"
 
 
 def test_dates_in_any_order_are_sorted():

@@ -25,6 +25,7 @@ from subsmatch.compile.records import Listing, Name, Row
 from subsmatch.compile.roles import CURATED, SourceRole, load_roles
 from subsmatch.compile.write import name_rows, tables, write_tables
 from subsmatch.reference.lists import Reference
+from subsmatch.substances.names import name_key
 from subsmatch.substances.structures import keys_of
 
 GHB = keys_of("OCCCC(=O)O")
@@ -258,6 +259,33 @@ def test_an_abbreviation_identity_sources_give_to_different_substances_stays_on_
     }
 
 
+def test_a_name_drawn_flat_by_one_list_and_as_one_stereoisomer_by_another_names_that_form():
+    """'methyldihydromorphine': a US list draws it without stereo, the Belgian list as the
+    natural form; equal claims, no disagreement: the stereoisomer keeps the name. Two
+    stereoisomers claiming one name equally (levo- and dextro- drawn for 'methorphan') lose it."""
+    flat = keys_of("CC(N)Cc1ccccc1")
+    dextro = keys_of("C[C@H](N)Cc1ccccc1")
+    levo = keys_of("C[C@@H](N)Cc1ccccc1")
+    rows = [
+        Row("list", 2, [Name("amfetamine X")], structure=flat.smiles),
+        Row("list", 3, [Name("amfetamine X")], structure=dextro.smiles),
+        Row("list", 4, [Name("amfetamine Y")], structure=dextro.smiles),
+        Row("list", 5, [Name("amfetamine Y")], structure=levo.smiles),
+    ]
+    decisions = {i: given(keys_of(row.structure)) for i, row in enumerate(rows)}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    report = NameReport()
+    drop_loose_names(merged.substances, ROLES, report)
+    held = {sid: [e.name.text for e in s.names] for sid, s in merged.substances.items()}
+    assert held == {
+        f"ik:{flat.inchikey}": [],
+        f"ik:{dextro.inchikey}": ["amfetamine X"],
+        f"ik:{levo.inchikey}": [],
+    }
+    tie = f"name '{name_key('amfetamine Y')}'"
+    assert any(d.what == tie and "equally strongly" in d.reason for d in report.dropped)
+
+
 def test_a_name_that_leaves_open_a_position_its_isomers_fix_names_none_of_them():
     amphetamines = {"2": "CC(N)Cc1ccccc1F", "4": "CC(N)Cc1ccc(F)cc1", "M": "CNC(C)Cc1ccccc1"}
     rows = [
@@ -303,10 +331,27 @@ def test_check_readings_keeps_a_contradicted_synonym_only_on_a_settled_substance
     decisions = {0: given(COCAINE)}
     merged = merge(rows, ROLES, decisions, {0: decisions[0].support[0]})
     other = Ident(GHB.inchikey, GHB)
-    readings = {("ecgonine methyl ester", "en"): Reading("ecgonine methyl ester", other, ())}
+    risky = ("substituent on a trivial alkaloid parent",)
+    readings = {("ecgonine methyl ester", "en"): Reading("ecgonine methyl ester", other, risky)}
     report = NameReport()
     check_readings(merged.substances, rows, merged.by_row, decisions, readings, ROLES, report)
     assert len(report.contradicted_kept) == 1  # settled by a given structure: kept, reported
+    # a sure reading (no feature OPSIN misreads) of a locanted name of other heavy atoms names
+    # another compound; a trivial name read so stays (OPSIN's 'tropicamide' is not the drug)
+    systematic = "4-hydroxybutanoic acid"
+    rows[0].names.append(Name(systematic, "systematic"))
+    merged = merge(rows, ROLES, decisions, {0: decisions[0].support[0]})
+    sure = {
+        ("ecgonine methyl ester", "en"): Reading("ecgonine methyl ester", other, ()),
+        (systematic, "en"): Reading(systematic, other, ()),
+    }
+    report = NameReport()
+    check_readings(merged.substances, rows, merged.by_row, decisions, sure, ROLES, report)
+    assert len(report.contradicted_kept) == 1
+    assert [d.what for d in report.dropped] == [f"name '{systematic}'"]
+    assert "no feature it is known to misread" in report.dropped[0].reason
+    rows[0].names.pop()
+    merged = merge(rows, ROLES, decisions, {0: decisions[0].support[0]})
     unsettled = {
         0: Decision(ident_of(COCAINE), (Fact("name", ident_of(COCAINE), "name"),), (), "x")
     }
@@ -347,6 +392,21 @@ def test_a_salt_name_stays_only_where_its_base_can_name_the_substance():
     kept = {n.name.text for s in merged.substances.values() for n in s.names}
     # a base read as its own skeleton; water names no other component
     assert kept == {"cocaine hydrochloride", "cocaine", "cocaine hydrate"}
+
+
+def test_the_display_name_is_in_latin_script_when_the_substance_has_one():
+    from subsmatch.compile.write import preferred_name
+
+    rows = [
+        Row("list", 2, [Name("甲二氢吗啡", language="zh")], structure=COCAINE.smiles),
+        Row("list", 3, [Name("6-methyldihydromorphine")], structure=COCAINE.smiles),
+    ]
+    decisions = {0: given(COCAINE), 1: given(COCAINE)}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    [substance] = merged.substances.values()
+    assert preferred_name(substance, ROLES) == "6-methyldihydromorphine"
+    substance.names = substance.names[:1]
+    assert preferred_name(substance, ROLES) == "甲二氢吗啡"  # no other: the name it has
 
 
 def test_a_vocabulary_salt_name_whose_base_nothing_corroborates_is_not_a_key():

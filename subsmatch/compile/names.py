@@ -143,6 +143,23 @@ def name_rank(entry: NameEntry, roles: dict[str, SourceRole]) -> int:
     return KIND_RANK.get(entry.name.kind, 2) * 2 + (roles[entry.source].role in WEAK_ROLES)
 
 
+def drawn_stereoisomer(sids: set[str], substances: dict[str, Substance]) -> str | None:
+    """The one stereo-drawn substance among ``sids`` when the others are drawings of its
+    skeleton without stereo; else None.
+
+    A name a source draws without stereo and another source draws as one stereoisomer names
+    that stereoisomer: the flat drawing leaves the stereo open, the other states it, and
+    nothing disagrees ('methyldihydromorphine': a US list's flat drawing and the Belgian
+    list's natural (-)-form). Two stereo-drawn holders disagree, and the name stays open.
+    """
+    ordered = sorted(sids)
+    keys = [substances[sid].keys for sid in ordered]
+    if any(k is None for k in keys) or len({k.connectivity for k in keys}) != 1:
+        return None
+    drawn = [sid for sid, k in zip(ordered, keys, strict=True) if k.has_stereo]
+    return drawn[0] if len(drawn) == 1 else None
+
+
 def drop_loose_names(
     substances: dict[str, Substance], roles: dict[str, SourceRole], report: NameReport
 ) -> None:
@@ -152,7 +169,9 @@ def drop_loose_names(
     (:func:`abbreviation`) that sources whose names are identity (lists, vocabularies: not a
     synonym table's label) give to different substances names each of them: it stays on all
     of them, so that a lookup answers it ambiguous, never one of them as if certain (MPA:
-    methiopropamine in a list, medroxyprogesterone acetate in DrugBank)."""
+    methiopropamine in a list, medroxyprogesterone acetate in DrugBank). Between a drawing
+    without stereo and one stereoisomer of the same skeleton, the stereoisomer
+    (:func:`drawn_stereoisomer`)."""
     strength: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     abbreviated: dict[str, set[str]] = defaultdict(set)  # key -> holders by identity sources
     for sid, substance in substances.items():
@@ -171,6 +190,8 @@ def drop_loose_names(
     for key, holders in strength.items():
         best = min(holders.values())
         winners = {sid for sid, s in holders.items() if s == best}
+        if len(winners) > 1 and (drawn := drawn_stereoisomer(winners, substances)):
+            winners = {drawn}
         keep[key] = winners if len(winners) == 1 or len(holders) == 1 else set()
         if len(abbreviated.get(key, ())) > 1:
             keep[key] = abbreviated[key]
@@ -297,6 +318,27 @@ def drop_open_stereo(
         _keep_names(substance, sid, reasons, report)
 
 
+def names_another_compound(reading: Reading, substance: Substance) -> bool:
+    """A sure reading (:attr:`Reading.sure`) of a locanted systematic name whose heavy atoms
+    are not the substance's drawing's: a name of another compound, not a trivial name OPSIN
+    misread, an isomer a source confused or a hydro/tautomer form ('6a,7,8,9-tetrahydro-6,6,9-
+    trimethyl-3-pentyl-6H-dibenzo[b,d]pyran-1-ol' in a Belgian row of thebaine). Substances
+    known by an InChIKey alone are never judged so (no drawing to compare)."""
+    ours, theirs = substance.keys, reading.ident.keys
+    return (
+        reading.sure
+        and ours is not None
+        and theirs is not None
+        and bool(_LOCANT.search(reading.spelling))
+        and _heavy_atoms(ours.formula) != _heavy_atoms(theirs.formula)
+    )
+
+
+def _heavy_atoms(formula: str) -> str:
+    """'C19H21NO3' -> 'C19NO3' (hydrogens aside; Hg, He, Hf, Ho kept)."""
+    return re.sub(r"H\d*(?![a-z])", "", formula)
+
+
 def check_readings(
     substances: dict[str, Substance],
     rows: list[Row],
@@ -307,7 +349,8 @@ def check_readings(
     report: NameReport,
 ) -> None:
     """Drop a name whose OPSIN reading is another structure, unless a given structure, an InChIKey
-    or a CAS number settles its substance (then it is kept and reported)."""
+    or a CAS number settles its substance; then it is kept and reported, unless it names another
+    compound outright (:func:`names_another_compound`), whatever the row's other facts say."""
     settled: dict[str, bool] = defaultdict(bool)
     for i, sid in by_row.items():
         decision = decisions.get(i)
@@ -330,10 +373,19 @@ def check_readings(
                 f"{entry.source}:{entry.row} '{entry.name.text}' on {sid}: "
                 f"OPSIN reads {reading.ident.inchikey}"
             )
-            if settled[sid]:
+            if settled[sid] and not names_another_compound(reading, substance):
                 kept.append(entry)
                 report.contradicted_kept.append(
                     what + " (kept: the substance is settled by a given structure, InChIKey or CAS)"
+                )
+            elif settled[sid]:
+                _drop(
+                    report,
+                    entry,
+                    sid,
+                    f"OPSIN reads it, with no feature it is known to misread, as "
+                    f"{reading.ident.inchikey} ({reading.ident.keys.formula}): a name of "
+                    f"another compound",
                 )
             else:
                 _drop(report, entry, sid, f"OPSIN reads it as {reading.ident.inchikey}")

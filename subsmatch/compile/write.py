@@ -29,6 +29,7 @@ from subsmatch.substances.structures import keys_of
 
 LANGUAGE_ROLES_FIRST = ("identity", "control", "notices", "vocabulary", "synonyms", "street")
 _SYSTEMATIC_LOOKING = re.compile(r"\d+(?:,\d+)*-\(?[A-Za-z]")
+_NOT_LATIN_SCRIPT = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]")  # CJK, Hangul
 
 SCHEMAS = {
     "substances": pa.schema(
@@ -163,7 +164,9 @@ def cased(best: str, same: list[str]) -> str:
 
 def preferred_name(substance: Substance, roles: dict[str, SourceRole]) -> str:
     """The short English name most lists use (2C-B, not one list's trade name), never a street
-    name; the lists' own printing of it ("5F-MDMB-PINACA", not "5f-mdmb-pinaca")."""
+    name; the lists' own printing of it ("5F-MDMB-PINACA", not "5f-mdmb-pinaca"); a name in
+    Latin script before one in Chinese, whatever its length ('6-methyldihydromorphine', not
+    '甲二氢吗啡')."""
     entries = (
         [e for e in substance.names if e.name.kind != "street"]
         or substance.names
@@ -182,6 +185,7 @@ def preferred_name(substance: Substance, roles: dict[str, SourceRole]) -> str:
         odd = name.count("(") != name.count(")") or name.startswith(("(", "["))
         return (
             entry.name.kind not in KIND_RANK or entry.name.kind in ("street", "trade"),
+            bool(_NOT_LATIN_SCRIPT.search(name)),
             len(name) > 40,
             odd,
             bool(_SYSTEMATIC_LOOKING.search(name)) and len(name) > 20,

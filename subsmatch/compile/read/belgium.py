@@ -123,8 +123,9 @@ def read(folder: Path) -> Iterator[Row]:
         if be := be_listing(row["Belgian annex"]):
             listings.append(dated(be, all_dmy(row["RD modification"])))
         names = listed_names(row["NAME"])
-        if row["IUPAC"] and row["IUPAC"].lower() != row["NAME"].lower():
-            names.append(Name(row["IUPAC"], "systematic", "en"))
+        iupac = row["IUPAC"].strip().rstrip(",").rstrip()  # a few cells end in " ,"
+        if iupac and iupac.lower() != row["NAME"].lower():
+            names.append(Name(iupac, "systematic", "en"))
         yield Row(
             SOURCE,
             line,
