@@ -738,7 +738,8 @@ def languages(checker: Checker, show: int, held_out: bool) -> int:
     cases = language_forms(held_out)
     asked = {c.query for c in cases}
     rows = list(enumerate(reference.name_rows()))
-    keys = reference.name_keys(KEY_VERSION)
+    # the stored keys, or made again where another normaliser stored them
+    keys = reference.name_keys(KEY_VERSION) or [normalise(row[0]).key for _, row in rows]
     exact_only = set(reference.exact_only_rows)
     kept = [(i, row) for i, row in rows if keys[i] not in asked]
     index = SynonymIndex(
