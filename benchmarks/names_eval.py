@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/names_eval.py [--no-opsin] [--show 12] [--reference DIR]
     .venv/bin/python benchmarks/names_eval.py --dev [--misses "a stereo descriptor"]
+    .venv/bin/python benchmarks/names_eval.py --languages dev|held-out [--no-opsin]
 
 The shipped reference (``reference/data``) reads every row of every source. The evaluation runs
 on the *held-out build* instead: the same compiler without the held-out rows
@@ -25,6 +26,10 @@ Three sets, read from ../shared (the held-out build never reads the held-out row
   the check is on the formula: how often a resolution, OPSIN's in particular, disagrees with
   it, and whether such readings are marked uncertain, without and with the formula passed
   to the resolver as a fact.
+
+``--languages`` measures the language rules alone (:func:`language_forms`): DrugBank's own
+one-word synonyms that spell an entry's common name in another language, of the entries not
+held out (``dev``, to tune on) or of the held-out ones, each taken out of the name index.
 
 ``--dev`` measures instead the development set, to tune on: the names of the DrugBank entries
 that are not held out which the reference does not ship as targets of near-spelling matching
