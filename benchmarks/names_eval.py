@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/names_eval.py [--no-opsin] [--show 12] [--reference DIR]
     .venv/bin/python benchmarks/names_eval.py --dev [--misses "a stereo descriptor"]
+    .venv/bin/python benchmarks/names_eval.py --languages dev|held-out [--no-opsin]
 
 The shipped reference (``reference/data``) reads every row of every source. The evaluation runs
 on the *held-out build* instead: the same compiler without the held-out rows
@@ -25,6 +26,10 @@ Three sets, read from ../shared (the held-out build never reads the held-out row
   the check is on the formula: how often a resolution, OPSIN's in particular, disagrees with
   it, and whether such readings are marked uncertain, without and with the formula passed
   to the resolver as a fact.
+
+``--languages`` measures the language rules alone (:func:`language_forms`): DrugBank's own
+one-word synonyms that spell an entry's common name in another language, of the entries not
+held out (``dev``, to tune on) or of the held-out ones, each taken out of the name index.
 
 ``--dev`` measures instead the development set, to tune on: the names of the DrugBank entries
 that are not held out which the reference does not ship as targets of near-spelling matching
@@ -63,7 +68,8 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import partial
 from pathlib import Path
 
@@ -82,11 +88,13 @@ from subsmatch.compile.roles import load_roles
 from subsmatch.ingest.readers import open_report
 from subsmatch.ingest.records import Finding
 from subsmatch.matchers.checker import Checker
+from subsmatch.matchers.names import SynonymIndex
 from subsmatch.reference.lists import Reference, load
 from subsmatch.substances.facts import QueryFacts, formula_agrees, split_derivative
 from subsmatch.substances.identifiers import normalise_cas
 from subsmatch.substances.labels import ion_parent, isotope_label
 from subsmatch.substances.names import (
+    KEY_VERSION,
     alias_parts,
     compact_key,
     normalise,
@@ -142,25 +150,46 @@ def drugbank_cases(held_out: bool = True, shipped: frozenset[str] = frozenset())
     """The held-out entries' names and CAS numbers; with ``held_out`` False, the development
     set: the names of the other entries that the reference does not ship (keys not in
     ``shipped``: the compiler keeps only the own name of a substance only DrugBank knows), to
-    tune on without looking at the held-out rows."""
+    tune on without looking at the held-out rows.
+
+    Left out where the source contradicts itself: a name another entry of another structure
+    also carries (``spelled``), or that another language's spelling of an INN makes another
+    entry's name of another structure (:func:`english_forms`: 'Methionin' on N-acetylmethionine
+    while methionine's entry has 'L-Methionin'); the names and CAS number of an entry whose CAS
+    number another entry of another structure also carries (Adrabetadex and Hydroxypropyl
+    betadex: one substance drawn twice; 13 CAS numbers, one of them held out)."""
     with DRUGBANK_CSV.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))[2:]
     structures_of_name: defaultdict[str, set[str]] = defaultdict(set)
+    structures_of_key: defaultdict[str, set[str]] = defaultdict(set)
+    structures_of_cas: defaultdict[str, set[str]] = defaultdict(set)
     entries = []
     for dbid, _acc, common, cas, _unii, synonyms, inchikey in rows:
         names = list(
             dict.fromkeys(n.strip() for n in [common, *synonyms.split(" | ")] if n.strip())
         )
+        structure = inchikey[:14] if inchikey else dbid
         for name in names:
-            structures_of_name[spelled(name)].add(inchikey[:14] if inchikey else dbid)
+            structures_of_name[spelled(name)].add(structure)
+            structures_of_key[normalise(name).key].add(structure)
+        if cas.strip():
+            structures_of_cas[cas.strip()].add(structure)
         if inchikey and is_held_out(DRUGBANK, dbid) == held_out:
             entries.append((dbid, names, cas.strip(), inchikey))
+
+    def contradicted(name: str, structure: str) -> bool:
+        key = normalise(name).key
+        return any(structures_of_key.get(f, {structure}) - {structure} for f in english_forms(key))
+
     cases = []
     for dbid, names, cas, inchikey in entries:
+        if cas and len(structures_of_cas[cas]) > 1:
+            continue
         cases.extend(
             Case(name, "name", inchikey, origin=dbid)
             for name in names
             if len(structures_of_name[spelled(name)]) == 1
+            and not contradicted(name, inchikey[:14])
             and (held_out or normalise(name).key not in shipped)
         )
         if cas and held_out:
@@ -675,6 +704,62 @@ def development(resolver: Resolver, reference: Reference, show: int, pattern: st
     return 0
 
 
+def language_forms(held_out: bool = False) -> list[Case]:
+    """DrugBank's own multilingual INN forms (cisteina, cysteinum, Zystein of cysteine): each
+    one-word synonym of an entry that is another language's spelling of the entry's own
+    (common) name (the same once spelling-folded, or a close spelling with the same first two
+    letters), and no other entry's name; of the entries not held out (``held_out`` False, to
+    tune on) or of the held-out ones."""
+    with DRUGBANK_CSV.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))[2:]
+    owners: defaultdict[str, set[str]] = defaultdict(set)
+    entries = []
+    for dbid, _acc, common, _cas, _unii, synonyms, inchikey in rows:
+        keys = {normalise(n).key for n in [common, *synonyms.split(" | ")] if n.strip()}
+        for key in keys:
+            owners[key].add(inchikey[:14] or dbid)
+        if inchikey and is_held_out(DRUGBANK, dbid) == held_out:
+            entries.append((dbid, normalise(common).key, keys, inchikey))
+    commons = {own for _, own, _, _ in entries}  # never taken out of the index
+    cases = []
+    for dbid, own, keys, inchikey in entries:
+        if not own.isalpha():
+            continue
+        for key in sorted(keys - commons):
+            if len(owners[key]) > 1 or len(key) < 5 or not key.isalpha():
+                continue
+            close = key[:2] == own[:2] and abs(len(own) - len(key)) <= 3
+            if spelling_fold(key) == spelling_fold(own) or (
+                close and SequenceMatcher(None, own, key).ratio() >= 0.8
+            ):
+                cases.append(Case(key, "name", inchikey, origin=dbid))
+    return cases
+
+
+def languages(checker: Checker, show: int, held_out: bool) -> int:
+    """:func:`language_forms` asked of the reference with every one of them taken out of its
+    name index (so that only a rule can find them), by how they were answered."""
+    reference = checker.reference
+    cases = language_forms(held_out)
+    asked = {c.query for c in cases}
+    rows = list(enumerate(reference.name_rows()))
+    # the stored keys, or made again where another normaliser stored them
+    keys = reference.name_keys(KEY_VERSION) or [normalise(row[0]).key for _, row in rows]
+    exact_only = set(reference.exact_only_rows)
+    kept = [(i, row) for i, row in rows if keys[i] not in asked]
+    index = SynonymIndex(
+        [row for _, row in kept],
+        [keys[i] for i, _ in kept],
+        exact_only=[j for j, (i, _) in enumerate(kept) if i in exact_only],
+    )
+    resolver = Resolver(replace(checker.resolver.lookups, names=index), checker.resolver.use_opsin)
+    resolutions = resolve_all(resolver, cases)
+    print(f"languages: {len(cases)} DrugBank INN forms, taken out of the name index")
+    for line in evaluate("languages", cases, resolutions, reference, show):
+        print(line)
+    return 0
+
+
 def evaluation_reference(folder: Path) -> Reference:
     """The held-out build in ``folder``, built first when it is missing; refused when it is a
     build that read the held-out rows (its figures would be flattering)."""
@@ -721,6 +806,13 @@ def main() -> int:
         help="with --dev: list the should-know names of this miss pattern not answered right",
     )
     parser.add_argument(
+        "--languages",
+        choices=("dev", "held-out"),
+        help="measure instead DrugBank's own INN forms of other languages (of the entries not "
+        "held out, or of the held-out ones), each taken out of the name index: what the "
+        "language rules find",
+    )
+    parser.add_argument(
         "--street-dev",
         action="store_true",
         help="the street set on the rows the compiler reads instead of the held-out ones "
@@ -735,6 +827,8 @@ def main() -> int:
     started = time.perf_counter()
     print(f"reference data {reference.version}; OPSIN {'off' if args.no_opsin else 'on'}\n")
     print(HEADER)
+    if args.languages:
+        return languages(checker, args.show, args.languages == "held-out")
     if args.dev:
         return development(resolver, reference, args.show, args.misses)
     drugbank = drugbank_cases()

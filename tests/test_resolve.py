@@ -523,9 +523,10 @@ def test_a_relatives_spelling_convention_beats_a_typo_of_another_name() -> None:
         "bisab": keys_of("CC(C)=CCC[C@](C)(O)[C@@H]1CCC(C)=CC1"),
     }
     found = Resolver(Lookups(index, {}, {}, lambda c: [], keys.get), use_opsin=False).resolve
-    # levomenol is one letter away; 'Levomentholum' is read by its Latin ending, then as a
-    # stereo relative ('levomenthol' is not held, '(+)-menthol' is), not as a near-spelling
-    for query, via in (("levomentol", "fuzzy"), ("Levomentholum", "synonym")):
+    # levomenol is one letter away; 'levomentol' is read by the th/t correspondence of INNs and
+    # 'Levomentholum' by its Latin ending, each then as a stereo relative ('levomenthol' is not
+    # held, '(+)-menthol' is), never as a near-spelling of another name
+    for query, via in (("levomentol", "synonym"), ("Levomentholum", "synonym")):
         r = found(query)
         assert (r.substance_id, r.via, r.uncertain) == ("dmen", via, True), query
         assert any("its stereo may differ" in note for note in r.notes)

@@ -30,6 +30,7 @@ from subsmatch.compile.roles import SourceRole
 from subsmatch.substances.names import name_key, normalise
 from subsmatch.substances.opsin_checks import ESTER_WORDS, ester_or_salt
 from subsmatch.substances.stereo import stated_stereo
+from subsmatch.substances.variants import english_forms
 
 KIND_RANK = {
     "preferred": 0,
@@ -538,6 +539,38 @@ VOCABULARY_NAME_LENGTH = 40
 MIN_VOCABULARY_NAME = 3  # one- and two-letter keys name many things ('D': aspartic acid, MDMA)
 
 
+def foreign_spellings_of_others(
+    substances: dict[str, Substance], roles: dict[str, SourceRole]
+) -> dict[str, set[str]]:
+    """Substance id -> the keys of its vocabulary synonyms that another language's spelling of
+    an INN makes another substance's own name of (:func:`variants.english_forms`), another
+    structure, where no other source gives the synonym: the vocabulary contradicts itself
+    (DrugBank's 'Methionin', German for methionine, on N-acetylmethionine, while its
+    methionine entry has 'L-Methionin'). Kept, such a name answers the wrong substance where the
+    rule would answer the right one."""
+    own: dict[str, set[str]] = defaultdict(set)  # own-name key -> connectivities
+    for substance in substances.values():
+        if substance.ident is None:
+            continue
+        for entry in substance.names:
+            if entry.name.kind == "preferred":
+                own[normalise(entry.name.text).key].add(substance.ident.connectivity)
+    found: dict[str, set[str]] = {}
+    for sid, substance in substances.items():
+        if substance.ident is None:
+            continue
+        given = defaultdict(set)  # key -> whether a vocabulary gives it
+        for entry in substance.names:
+            given[normalise(entry.name.text).key].add(roles[entry.source].role == "vocabulary")
+        for key, vocabulary in given.items():
+            if vocabulary != {True} or key in own or not key.isalpha():
+                continue
+            others = {c for form in english_forms(key) for c in own.get(form, ())}
+            if others and substance.ident.connectivity not in others:
+                found.setdefault(sid, set()).add(key)
+    return found
+
+
 def trim_vocabulary_names(substances: dict[str, Substance], roles: dict[str, SourceRole]) -> int:
     """Keep a vocabulary's names where they help a user without weighing on every start-up: all
     its short names on substances other sources name too; on substances only the vocabulary
@@ -554,8 +587,13 @@ def trim_vocabulary_names(substances: dict[str, Substance], roles: dict[str, Sou
     CARFENTANIL') are left to the resolver's rules (the labelled form's parent, a stereo
     relative), which do. Returns the number of names dropped."""
     listed = {s.ident.connectivity for s in substances.values() if s.ident and s.listings}
+    foreign = foreign_spellings_of_others(substances, roles)
     dropped = 0
-    for substance in substances.values():
+    for sid, substance in substances.items():
+        if sid in foreign:  # another substance's own name in another language's spelling
+            substance.names = [
+                e for e in substance.names if normalise(e.name.text).key not in foreign[sid]
+            ]
         others = any(roles[e.source].role != "vocabulary" for e in substance.names)
         undrawn = (
             substance.ident is not None
