@@ -1,0 +1,100 @@
+"""The judging worker's own work on a file: the batches an ingest asks, judged as a worker does.
+
+    .venv/bin/python benchmarks/judging_batches.py record FILE BATCHES   # the batches, pickled
+    .venv/bin/python benchmarks/judging_batches.py replay BATCHES
+    PYTHONPATH=/path/to/another/tree .venv/bin/python benchmarks/judging_batches.py replay BATCHES
+
+``record`` ingests FILE in process (no workers) into a fresh SQLite file and keeps the batches
+of new queries its judging was given, in order. ``replay`` judges them in this process as a
+worker would after its fork: the checker made and its versions read first (the ingest's part,
+before the fork), then, timed, the worker's start (its OPSIN JVM, and what a tree prepares
+there) and every batch in order, with the collector paused as in a worker. Printed: the CPU
+seconds of this process (all of it, and up to the first batch's end), of its OPSIN JVM, the
+wall seconds, and a digest of what was judged (each query's ``Judged`` and stored columns, the
+verdict's JSON among them): two trees that judge alike print the same digest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import pickle
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from subsmatch.ingest import verdicts
+from subsmatch.ingest.pipeline import Pipeline
+from subsmatch.matchers.checker import BATCH_KEPT, Checker
+from subsmatch.store.engine import make_engine
+from subsmatch.substances import opsin
+
+
+def record(report: Path, out: Path) -> None:
+    batches: list[list[str]] = []
+    judge = verdicts.judge
+
+    def recorded(checker: Checker, queries: list[str]) -> list:
+        batches.append(list(queries))
+        return judge(checker, queries)
+
+    verdicts.judge = recorded  # Verdicts binds it when made: before the pipeline
+    folder = Path(tempfile.mkdtemp())
+    Pipeline(make_engine(f"sqlite:///{folder / 'r.sqlite'}"), Checker(kept=BATCH_KEPT)).ingest(
+        report
+    )
+    out.write_bytes(pickle.dumps(batches))
+    sizes = ", ".join(f"{len(b):,}" for b in batches[:4])
+    print(f"{len(batches)} batches, {sum(map(len, batches)):,} queries (first: {sizes} ...)")
+
+
+def replay(path: Path) -> None:
+    batches = pickle.loads(path.read_bytes())
+    checker = Checker(kept=BATCH_KEPT)
+    verdicts.judged_by(checker)  # the ingest reads the rules before it forks
+    gc.disable()
+    start, wall = time.process_time(), time.perf_counter()
+    if prepared := getattr(verdicts, "prepared", None):  # this round's worker start
+        prepared(checker)
+    elif checker.use_opsin:
+        opsin.start_opsin()
+    digest = hashlib.sha256()
+    first = None
+    for batch in batches:
+        for judged, values in verdicts.judge(checker, batch):
+            digest.update(repr(judged).encode())
+            digest.update(json.dumps(values, sort_keys=True).encode())
+        first = first or time.process_time() - start
+    cpu, wall = time.process_time() - start, time.perf_counter() - wall
+    if (jvm := opsin._opsin()) is not None:
+        jvm.close()  # reaped: its CPU is this process's children's
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(
+        f"worker CPU {cpu:.2f} s (to the first batch's end {first or 0:.2f} s), "
+        f"JVM {children.ru_utime + children.ru_stime:.2f} s, wall {wall:.1f} s, "
+        f"digest {digest.hexdigest()[:16]}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    steps = parser.add_subparsers(dest="step", required=True)
+    recording = steps.add_parser("record")
+    recording.add_argument("file", type=Path)
+    recording.add_argument("batches", type=Path)
+    replaying = steps.add_parser("replay")
+    replaying.add_argument("batches", type=Path)
+    args = parser.parse_args()
+    if args.step == "record":
+        record(args.file, args.batches)
+    else:
+        replay(args.batches)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
