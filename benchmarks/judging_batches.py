@@ -5,13 +5,14 @@
     PYTHONPATH=/path/to/another/tree .venv/bin/python benchmarks/judging_batches.py replay BATCHES
 
 ``record`` ingests FILE in process (no workers) into a fresh SQLite file and keeps the batches
-of new queries its judging was given, in order. ``replay`` judges them in this process as a
-worker would after its fork: the checker made and its versions read first (the ingest's part,
-before the fork), then, timed, the worker's start (its OPSIN JVM, and what a tree prepares
-there) and every batch in order, with the collector paused as in a worker. Printed: the CPU
-seconds of this process (all of it, and up to the first batch's end), of its OPSIN JVM, the
-wall seconds, and a digest of what was judged (each query's ``Judged`` and stored columns, the
-verdict's JSON among them): two trees that judge alike print the same digest.
+of new queries its judging was given, in order (``check.py``'s ``ingest_batches``). ``replay``
+judges them in this process as a worker would after its fork: the checker made and its
+versions read first (the ingest's part, before the fork), then, timed, the worker's start (its
+OPSIN JVM, and what a tree prepares there) and every batch in order, with the collector paused
+as in a worker. Printed: the CPU seconds of this process (all of it, and up to the first
+batch's end), of its OPSIN JVM, the wall seconds, and a digest of what was judged (each query's
+``Judged`` and stored columns, the verdict's JSON among them): two trees that judge alike print
+the same digest.
 """
 
 from __future__ import annotations
@@ -23,30 +24,18 @@ import json
 import pickle
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from check import ingest_batches  # the sibling benchmark (this folder is on sys.path)
+
 from subsmatch.ingest import verdicts
-from subsmatch.ingest.pipeline import Pipeline
 from subsmatch.matchers.checker import BATCH_KEPT, Checker
-from subsmatch.store.engine import make_engine
 from subsmatch.substances import opsin
 
 
 def record(report: Path, out: Path) -> None:
-    batches: list[list[str]] = []
-    judge = verdicts.judge
-
-    def recorded(checker: Checker, queries: list[str]) -> list:
-        batches.append(list(queries))
-        return judge(checker, queries)
-
-    verdicts.judge = recorded  # Verdicts binds it when made: before the pipeline
-    folder = Path(tempfile.mkdtemp())
-    Pipeline(make_engine(f"sqlite:///{folder / 'r.sqlite'}"), Checker(kept=BATCH_KEPT)).ingest(
-        report
-    )
+    batches = ingest_batches(report)  # an ingest's, judged in process
     out.write_bytes(pickle.dumps(batches))
     sizes = ", ".join(f"{len(b):,}" for b in batches[:4])
     print(f"{len(batches)} batches, {sum(map(len, batches)):,} queries (first: {sizes} ...)")
