@@ -61,12 +61,15 @@ def replay(path: Path) -> None:
     cpu, wall = time.process_time() - start, time.perf_counter() - wall
     if (jvm := opsin._opsin()) is not None:
         jvm.close()  # reaped: its CPU is this process's children's
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(
-        f"worker CPU {cpu:.2f} s (to the first batch's end {first or 0:.2f} s), "
-        f"JVM {children.ru_utime + children.ru_stime:.2f} s, wall {wall:.1f} s, "
-        f"digest {digest.hexdigest()[:16]}"
-    )
+    jvm_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    figures = {
+        "worker CPU": f"{cpu:.2f} s",
+        "to the first batch's end": f"{first or 0:.2f} s",
+        "JVM": f"{jvm_usage.ru_utime + jvm_usage.ru_stime:.2f} s",
+        "wall": f"{wall:.1f} s",
+        "digest": digest.hexdigest()[:16],
+    }
+    print(", ".join(f"{name} {value}" for name, value in figures.items()))
 
 
 def main() -> int:
