@@ -86,8 +86,8 @@ def stored_values(verdict: dict, text: str) -> dict:
 def prepared(checker: Checker) -> None:
     """A judging worker's start: its OPSIN JVM started, then, while the JVM starts, what
     judging its first batch will need built (:meth:`Checker.prepare`): the batch's first name
-    that misses every table finds the JVM ready (it waited for it, idle: a third of a second
-    of the 1.3 s the first batch of a 200,000-hit NIST file took)."""
+    that misses every table finds the JVM further along, often ready (it waited for it, idle,
+    a third of a second of the 1.3 s the first batch of a 200,000-hit NIST file took)."""
     if checker.use_opsin:
         start_opsin()
     checker.prepare()
