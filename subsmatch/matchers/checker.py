@@ -39,9 +39,10 @@ TEXTS_KEPT = 1024  # evaluations whose JSON is kept (a few kilobytes each), see 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
 
 EVALUATED = ("jurisdictions", "related", "generic", "rules_not_matched", "analogue", "analogues")
-"""The members of a ``check --json`` object made from a verdict's evaluation alone (its
-jurisdictions, related substances, rule matches and analogue finding, and the date asked):
-the same for every query whose resolution shares one evaluation (see :meth:`Checker._evaluate`)."""
+"""The members of a verdict's JSON object (:func:`verdict_to_dict`) made from its evaluation
+alone (its jurisdictions, related substances, rule matches and analogue finding, and the date
+asked): the same for every query whose resolution shares one evaluation (see
+:meth:`Checker._evaluate`)."""
 
 T = TypeVar("T")
 
