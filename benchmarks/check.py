@@ -115,24 +115,32 @@ def cold_start(query: str, runs: int = 5, cache: str | None = None) -> tuple[flo
 
 
 def ingest_batches(path: Path) -> list[list[str]]:
-    """The batches of queries an ingest of ``path`` gives ``Checker.check_json``."""
+    """The batches of queries an ingest of ``path`` gives the checker to judge
+    (``Checker.check_texts``; ``check_json`` in a tree without it), judged in this process."""
     from subsmatch.cli import main as command_line
 
     batches: list[list[str]] = []
-    judge = checker_module.Checker.check_json
+    name = "check_texts" if hasattr(checker_module.Checker, "check_texts") else "check_json"
+    judge = getattr(checker_module.Checker, name)
 
     def recording(self, queries, *args, **kwargs):
         batches.append(list(queries))
         return judge(self, batches[-1], *args, **kwargs)
 
-    checker_module.Checker.check_json = recording
+    setattr(checker_module.Checker, name, recording)
+    workers = os.environ.get("SUBSMATCH_INGEST_WORKERS")
+    os.environ["SUBSMATCH_INGEST_WORKERS"] = "0"  # a worker's batches would be its own
     try:
         with tempfile.TemporaryDirectory() as folder:
             database = f"sqlite:///{folder}/ingest.db"
             with contextlib.redirect_stdout(io.StringIO()):  # the ingest's summary
                 command_line.main(["--db", database, "ingest", str(path)], standalone_mode=False)
     finally:
-        checker_module.Checker.check_json = judge
+        setattr(checker_module.Checker, name, judge)
+        if workers is None:
+            os.environ.pop("SUBSMATCH_INGEST_WORKERS")
+        else:
+            os.environ["SUBSMATCH_INGEST_WORKERS"] = workers
     return batches
 
 

@@ -135,13 +135,17 @@ def _slices(items: list[T], count: int) -> list[list[T]]:
 def _start(task: Callable, started: Callable[[], None] | None) -> None:
     """A worker's start: what it inherited is frozen out of the collector's reach (a
     collection would write to every inherited object's header, copying the pages the worker
-    shares with its parent), and the collector, paused in the parent while it writes, is on."""
+    shares with its parent), and the collector, paused in the parent while it writes, is on.
+    ``started`` runs before, the collector still paused, and what it builds (a checker's
+    indexes, kept for the worker's life) is frozen too, as a batch's is (see :func:`_run`)."""
     global _TASK
     _TASK = task
+    gc.disable()  # as it is when forked from a writing ingest; ``started`` builds, unscanned
     gc.freeze()
-    gc.enable()
     if started is not None:
         started()
+        gc.freeze()
+    gc.enable()
 
 
 def _run(items: list) -> list:

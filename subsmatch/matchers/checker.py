@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import importlib
+import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -32,6 +34,15 @@ from subsmatch.vocabulary import severity
 VERDICTS_KEPT = 100_000  # verdicts cached per query text, and per structure
 BATCH_KEPT = 2_000  # per query text, for a batch (ingest, rematch) that asks each name once
 INDEXES_KEPT = 8  # similarity indexes cached per jurisdictions and date (about 10 MB each)
+TEXTS_KEPT = 1024  # evaluations whose JSON is kept (a few kilobytes each), see check_texts
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False)
+
+EVALUATED = ("jurisdictions", "related", "generic", "rules_not_matched", "analogue", "analogues")
+"""The members of a verdict's JSON object (:func:`verdict_to_dict`) made from its evaluation
+alone (its jurisdictions, related substances, rule matches and analogue finding, and the date
+asked): the same for every query whose resolution shares one evaluation (see
+:meth:`Checker._evaluate`)."""
 
 T = TypeVar("T")
 
@@ -123,6 +134,9 @@ class Checker:
         self.kept = kept
         self._verdicts: BoundedCache[tuple, Verdict] = BoundedCache(kept)  # per text
         self._judged: BoundedCache[tuple, Verdict] = BoundedCache(VERDICTS_KEPT)  # per structure
+        # an evaluation (its objects' ids, and the date) -> its objects, and its members of
+        # the JSON object, as values and as their JSON text (see check_texts)
+        self._texts: BoundedCache[tuple, tuple[tuple, dict, str]] = BoundedCache(TEXTS_KEPT)
 
     @cached_property
     def rules(self) -> RuleBook:
@@ -154,6 +168,22 @@ class Checker:
             standard=reference_parents.Parents(reference) if self.precomputed else {},
         )
         return Resolver(lookups, use_opsin=self.use_opsin, region=self.region, kept=self.kept)
+
+    def prepare(self) -> None:
+        """Build now what judging a large batch of new names needs: the resolver and its
+        name indexes, the reference's standardised structures, RDKit, and the similarity index
+        of a check that names no jurisdiction and no date (not its fingerprints: only a
+        structure new to the reference needs them, which OPSIN reads in few batches). A
+        judging worker does so as it starts, while its OPSIN JVM starts, which the first name
+        that misses every table would otherwise wait for, idle, with all of these still to
+        build after it. Nothing judged changes: each is what the first name needing it would
+        build."""
+        with self._lock:
+            lookups = self.resolver.lookups
+            lookups.names.prepare()
+            len(lookups.standard)
+            importlib.import_module("rdkit.Chem")  # what the lazy modules would import
+            self.analogues(JURISDICTIONS, None)
 
     def _structure_of(self, substance_id: str) -> StructureKeys | None:
         """The stored keys of a reference substance (standardised at build time)."""
@@ -241,6 +271,53 @@ class Checker:
             verdict_to_dict(v, self.reference)
             for v in self.check(queries, jurisdictions, as_of, facts)
         ]
+
+    def check_texts(self, queries: Iterable[str]) -> list[tuple[dict, str]]:
+        """The ``check --json`` object of each query, in query order, with its JSON text
+        (``json.dumps(object, ensure_ascii=False)``, byte for byte).
+
+        The members made from an evaluation alone (``EVALUATED``, most of a verdict's
+        kilobytes) are made and written once per evaluation, not per query: a report's
+        spellings, salts and CAS numbers of one substance share one; the objects of a shared
+        evaluation share them (read them, never change them).
+        """
+        with self._lock:
+            return [self._text(verdict) for verdict in self.check(queries)]
+
+    def _text(self, verdict: Verdict) -> tuple[dict, str]:
+        """A verdict's JSON object and text, its evaluated members made once per evaluation."""
+        evaluation = (
+            verdict.jurisdictions,
+            verdict.related,
+            verdict.generic,
+            verdict.rules_failed,
+            verdict.analogue,
+        )
+        if not any(evaluation):  # nothing evaluated (an unresolved query): small, whole
+            whole = verdict_to_dict(verdict, self.reference)
+            return whole, _ENCODE(whole)
+        key = (*map(id, evaluation), verdict.as_of)  # the very objects: checked below
+        kept = self._texts.get(key)
+        if kept is not None and all(a is b for a, b in zip(kept[0], evaluation, strict=True)):
+            # the query's own members: the verdict without its evaluation
+            bare = replace(
+                verdict, jurisdictions=(), related=(), generic=(), rules_failed=(), analogue=None
+            )
+            whole = verdict_to_dict(bare, self.reference)
+            members, written = kept[1:]
+        else:
+            whole = verdict_to_dict(verdict, self.reference)
+            members = {name: whole[name] for name in EVALUATED}
+            written = _ENCODE(members)[1:-1]  # an object's text is its members' joined
+            self._texts[key] = (evaluation, members, written)
+        names = list(whole)
+        first = names.index(EVALUATED[0])
+        if tuple(names[first : first + len(EVALUATED)]) != EVALUATED:  # not one run: whole
+            return whole | members, _ENCODE(whole | members)
+        head = _ENCODE({name: whole[name] for name in names[:first]})[1:-1]
+        tail = _ENCODE({name: whole[name] for name in names[first + len(EVALUATED) :]})[1:-1]
+        whole.update(members)
+        return whole, "{" + ", ".join(part for part in (head, written, tail) if part) + "}"
 
     def _evaluate(
         self,

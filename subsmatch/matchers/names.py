@@ -259,6 +259,11 @@ class SynonymIndex:
         """
         return base in self._by_base
 
+    def prepare(self) -> None:
+        """Build now (or take from ``keep``) the indexes otherwise built when first asked: a
+        judging worker does so as it starts, while its OPSIN JVM starts."""
+        _built = (self._by_base, self._by_compact, self._folded)  # the buckets with the folded
+
     # --- indexes built when first asked --------------------------------------------------------
 
     @cached_property

@@ -199,6 +199,11 @@ class Resolver:
         self.region = canonical_region(region)
         self._tiers = preference(region)
         self._cache: BoundedCache[tuple[str, QueryFacts | None], Resolution] = BoundedCache(kept)
+        # text -> its look-up (the derivative left off) and that normalised, for the batch
+        # being resolved: asked by the table look-up and again by the near-spellings of a name
+        # that misses every table, a whole batch of look-ups apart (the normaliser's own cache
+        # had dropped most of them by then, filled with their stereo relatives)
+        self._looked_up: dict[str, tuple[str, NormalisedName]] = {}
 
     def resolve(self, query: str, facts: QueryFacts | None = None) -> Resolution:
         return self.resolve_many([query], [facts])[0]
@@ -217,7 +222,10 @@ class Resolver:
             raise ValueError(f"{len(given)} facts for {len(queries)} queries: align them")
         keys = list(zip(queries, given, strict=True))
         todo = [k for k in dict.fromkeys(keys) if k not in self._cache]
-        named = self._resolve_texts(list(dict.fromkeys(query for query, _ in todo)))
+        try:
+            named = self._resolve_texts(list(dict.fromkeys(query for query, _ in todo)))
+        finally:
+            self._looked_up.clear()
         done = {key: _taken(self._checked(named[key[0]], key[1])) for key in todo}
         resolved = {k: self._cache[k] for k in dict.fromkeys(keys) if k not in done}
         resolved.update(done)
@@ -695,8 +703,7 @@ class Resolver:
     def _named(self, query: str, text: str) -> Resolution | None:
         """A name found in the synonym table: as written, spaces and hyphens aside, or
         through the names of an alias form; None when it is in none of them."""
-        lookup = split_derivative(text)[0]
-        name = normalise(lookup)
+        lookup, name = self._lookup(text)
         if hits := self.lookups.names.exact(name):
             # a stereo prefix no name of the table has: the stereoisomer it states, if shown
             stated = name.stereo and all(h.matched_name != name.key for h in hits)
@@ -714,6 +721,14 @@ class Resolver:
         # the name as written among its stereo relatives, before it is read as another
         # language's INN form ('methorphan' is not 'methorphane' of dextromethorphane alone)
         return self._stereo_relative(query, name) or self._language_relative(query, name)
+
+    def _lookup(self, text: str) -> tuple[str, NormalisedName]:
+        """What a stripped text is looked up as (the derivative it names left off), and that
+        normalised; kept while its batch is resolved."""
+        if (found := self._looked_up.get(text)) is None:
+            lookup = split_derivative(text)[0]
+            found = self._looked_up[text] = (lookup, normalise(lookup))
+        return found
 
     def _language_form(self, query: str, name: NormalisedName) -> Resolution | None:
         """A name in another language's INN form (ribavirinum, warfarina, tranylcypromin,
@@ -1005,7 +1020,7 @@ class Resolver:
     def _fuzzy(self, query: str) -> Resolution:
         """Near-spellings of the name, else of its stereo-word relatives (cetirizina:
         levocetirizine), never of slang known only elsewhere; always uncertain."""
-        name = normalise(split_derivative(query.strip())[0])
+        name = self._lookup(query.strip())[1]
         near = self.lookups.names.fuzzy(name)
         # nearest to slang known only elsewhere: it most likely means that slang
         slang = bool(near) and not self._near_here(near[:1])
