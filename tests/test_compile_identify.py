@@ -439,3 +439,33 @@ def test_a_self_contradiction_settled_for_one_side_keeps_that_side_s_names():
     decision = settle(given, [read], [given, read, witness, name])
     assert decision.ident.connectivity == MEPHEDRONE.connectivity
     assert [f.what for f in decision.against] == ["given structure"]
+
+
+@pytest.mark.opsin
+def test_a_name_opsin_surely_reads_as_another_compound_names_nothing_for_other_rows():
+    """The Belgian β-hydroxyfentanyl rows: NAME, CAS and SMILES right, IUPAC cells swapped. The
+    swapped IUPAC name names nothing for other rows, so the Dutch row that spells it in Dutch
+    beside its own name is identified, not kept off every structure by a disagreement."""
+    rows = [
+        Row(
+            "ident",
+            2,
+            [Name("MEPHEDRONE", "preferred"), Name(PV8_IUPAC, "systematic")],
+            cas=["1189805-46-6"],
+            structure=MEPHEDRONE.smiles,
+        ),
+        Row("eu", 3, [Name("mephedrone")], structure=MEPHEDRONE.smiles),
+        Row("ident", 4, [Name("PV-8", "preferred")], structure=PV8.smiles),
+        Row(
+            "nl",
+            5,
+            [
+                Name("PV-8", "other", "nl"),
+                Name("1-fenyl-2-(pyrrolidin-1-yl)heptaan-1-on", "systematic", "nl"),
+            ],
+        ),
+    ]
+    decisions = run(rows)
+    assert decisions["ident:2"].ident.inchikey == MEPHEDRONE.inchikey
+    assert decisions["nl:5"].ident.connectivity == PV8.connectivity
+    assert not decisions["nl:5"].against

@@ -611,6 +611,28 @@ class Reading:
         enough to contradict a given structure."""
         return not self.risks and not doubts(*self.read)
 
+    def names_another_compound(self, keys: StructureKeys | None) -> bool:
+        """A sure reading of a locanted systematic name whose heavy atoms are not those of the
+        drawing ``keys``: the name is of another compound, not a trivial name OPSIN misread, an
+        isomer a source confused or a hydro/tautomer form (a Belgian row's IUPAC cell holding
+        a tetrahydrocannabinol's name beside thebaine). No drawing, no judgement."""
+        theirs = self.ident.keys
+        return (
+            self.sure
+            and keys is not None
+            and theirs is not None
+            and bool(_LOCANTED.search(self.spelling))
+            and _heavy_atoms(keys.formula) != _heavy_atoms(theirs.formula)
+        )
+
+
+_LOCANTED = re.compile(r"(?<![a-z0-9])\d+'?(?:,\d+'?)*-")
+
+
+def _heavy_atoms(formula: str) -> str:
+    """'C19H21NO3' -> 'C19NO3' (hydrogens aside; Hg, He, Hf, Ho kept)."""
+    return re.sub(r"H\d*(?![a-z])", "", formula)
+
 
 def partial_stereo(smiles: str) -> bool:
     """Some stereocentres are specified and others are not: a half-read stereo name."""
@@ -861,6 +883,12 @@ class Identifier:
     def _language(self, row: Row, name: Name) -> str:
         return name.language or self.roles[row.source].language
 
+    def _other_compound(self, row: Row, name: Name, decision: Decision) -> bool:
+        """A name of the row that OPSIN surely reads as another compound than the row's
+        structure (:meth:`Reading.names_another_compound`) names nothing for other rows."""
+        reading = self.readings.get((name.text, self._language(row, name)))
+        return reading is not None and reading.names_another_compound(decision.ident.keys)
+
     @staticmethod
     def _named(row: Row) -> list[Name]:
         return [n for n in row.names if n.kind in IDENTITY_KINDS]
@@ -995,7 +1023,12 @@ class Identifier:
             if decision.ident is None or not role.names_are_identity or not decision.strong:
                 continue
             lost_names = {f.what for f in decision.against}
-            names = [n for n in self._named(row) if f"name '{n.text}'" not in lost_names]
+            names = [
+                n
+                for n in self._named(row)
+                if f"name '{n.text}'" not in lost_names
+                and not self._other_compound(row, n, decision)
+            ]
             lost_cas = {f.what for f in decision.against if f.kind == "cas"}
             cas = [c for c in row.cas if f"CAS {c}" not in lost_cas]
             index.add(row, decision.ident, names, cas, role.language)

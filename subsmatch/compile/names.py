@@ -319,27 +319,6 @@ def drop_open_stereo(
         _keep_names(substance, sid, reasons, report)
 
 
-def names_another_compound(reading: Reading, substance: Substance) -> bool:
-    """A sure reading (:attr:`Reading.sure`) of a locanted systematic name whose heavy atoms
-    are not the substance's drawing's: a name of another compound, not a trivial name OPSIN
-    misread, an isomer a source confused or a hydro/tautomer form ('6a,7,8,9-tetrahydro-6,6,9-
-    trimethyl-3-pentyl-6H-dibenzo[b,d]pyran-1-ol' in a Belgian row of thebaine). Substances
-    known by an InChIKey alone are never judged so (no drawing to compare)."""
-    ours, theirs = substance.keys, reading.ident.keys
-    return (
-        reading.sure
-        and ours is not None
-        and theirs is not None
-        and bool(_LOCANT.search(reading.spelling))
-        and _heavy_atoms(ours.formula) != _heavy_atoms(theirs.formula)
-    )
-
-
-def _heavy_atoms(formula: str) -> str:
-    """'C19H21NO3' -> 'C19NO3' (hydrogens aside; Hg, He, Hf, Ho kept)."""
-    return re.sub(r"H\d*(?![a-z])", "", formula)
-
-
 def check_readings(
     substances: dict[str, Substance],
     rows: list[Row],
@@ -351,7 +330,8 @@ def check_readings(
 ) -> None:
     """Drop a name whose OPSIN reading is another structure, unless a given structure, an InChIKey
     or a CAS number settles its substance; then it is kept and reported, unless it names another
-    compound outright (:func:`names_another_compound`), whatever the row's other facts say."""
+    compound outright (:meth:`Reading.names_another_compound`), whatever the row's other facts
+    say."""
     settled: dict[str, bool] = defaultdict(bool)
     for i, sid in by_row.items():
         decision = decisions.get(i)
@@ -374,7 +354,7 @@ def check_readings(
                 f"{entry.source}:{entry.row} '{entry.name.text}' on {sid}: "
                 f"OPSIN reads {reading.ident.inchikey}"
             )
-            if settled[sid] and not names_another_compound(reading, substance):
+            if settled[sid] and not reading.names_another_compound(substance.keys):
                 kept.append(entry)
                 report.contradicted_kept.append(
                     what + " (kept: the substance is settled by a given structure, InChIKey or CAS)"
