@@ -409,6 +409,28 @@ def test_the_display_name_is_in_latin_script_when_the_substance_has_one():
     assert preferred_name(substance, ROLES) == "甲二氢吗啡"  # no other: the name it has
 
 
+def test_the_only_stereoisomer_held_with_no_latin_name_shows_its_flat_drawing_s_name():
+    from subsmatch.compile.write import display_names
+
+    flat, dextro, levo = (
+        keys_of("CC(N)Cc1ccccc1"),
+        keys_of("C[C@H](N)Cc1ccccc1"),
+        keys_of("C[C@@H](N)Cc1ccccc1"),
+    )
+    rows = [
+        Row("list", 2, [Name("amfetamine X")], structure=flat.smiles),
+        Row("list", 3, [Name("苯丙胺", language="zh")], structure=dextro.smiles),
+    ]
+    decisions = {i: given(keys_of(row.structure)) for i, row in enumerate(rows)}
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    assert display_names(merged.substances, ROLES)[f"ik:{dextro.inchikey}"] == "amfetamine X"
+    # with a second stereoisomer held, the flat name would not say which: the name it has
+    rows.append(Row("list", 4, [Name("左苯丙胺", language="zh")], structure=levo.smiles))
+    decisions[2] = given(levo)
+    merged = merge(rows, ROLES, decisions, {i: d.support[0] for i, d in decisions.items()})
+    assert display_names(merged.substances, ROLES)[f"ik:{dextro.inchikey}"] == "苯丙胺"
+
+
 def test_a_vocabulary_salt_name_whose_base_nothing_corroborates_is_not_a_key():
     from subsmatch.compile.names import check_salt_names
 

@@ -202,15 +202,38 @@ def preferred_name(substance: Substance, roles: dict[str, SourceRole]) -> str:
     return display_case(cased(best, same))
 
 
+def display_names(substances: dict[str, Substance], roles: dict[str, SourceRole]) -> dict[str, str]:
+    """Each substance's :func:`preferred_name`; a stereoisomer left with no name in Latin script
+    takes the name of its skeleton's drawing without stereo when it is the only stereoisomer of
+    that skeleton held (thebaine: the lists' English names stay on the flat drawing most sources
+    give, the Chinese list's name alone on the natural form the Belgian list draws)."""
+    names = {sid: preferred_name(s, roles) for sid, s in substances.items()}
+    by_skeleton: dict[str, list[str]] = defaultdict(list)
+    for sid, s in substances.items():
+        if s.keys is not None:
+            by_skeleton[s.keys.connectivity].append(sid)
+    for sids in by_skeleton.values():
+        drawn = [sid for sid in sids if substances[sid].keys.has_stereo]
+        flat = [sid for sid in sids if not substances[sid].keys.has_stereo]
+        if (
+            len(drawn) == len(flat) == 1
+            and _NOT_LATIN_SCRIPT.search(names[drawn[0]])
+            and not _NOT_LATIN_SCRIPT.search(names[flat[0]])
+        ):
+            names[drawn[0]] = names[flat[0]]
+    return names
+
+
 def substance_rows(substances: dict[str, Substance], roles: dict[str, SourceRole]) -> list[dict]:
     rows = []
+    names = display_names(substances, roles)
     for sid in sorted(substances):
         s = substances[sid]
         k = s.keys
         rows.append(
             {
                 "substance_id": sid,
-                "name": preferred_name(s, roles),
+                "name": names[sid],
                 "smiles": k.smiles if k else None,
                 "inchikey": s.ident.inchikey if s.ident else None,
                 "connectivity": s.ident.connectivity if s.ident else None,

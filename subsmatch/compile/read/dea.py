@@ -108,7 +108,11 @@ def read_orange_book(folder: Path) -> Iterator[Row]:
         cells = distributed(row["other_names"], substance) or split_names(
             row["other_names"], before_digits=True
         )
-        names += [Name(n, "other", "en") for cell in cells for n in name_and_aliases(cell)]
+        names += [
+            Name(n, "other", "en")
+            for cell in cells
+            for n in name_and_aliases(without_remarks(cell))
+        ]
         act = f"DEA drug code {code}" if code else ""
         listing = Listing("US", f"CSA Schedule {schedule}", kind, act=act, note=exception)
         yield Row(
@@ -122,6 +126,20 @@ def read_orange_book(folder: Path) -> Iterator[Row]:
                 [Name(n, "other", "en") for n in isomer],
                 listings=[listing.dated(note=f"{POSITIONAL_ISOMER_NOTE} {entry} (21 CFR 1300.01)")],
             )
+
+
+_REMARK = re.compile(r"^(?:constituent of|cactus which contains|precursor of)\b|\bprecursor$", re.I)
+
+
+def without_remarks(cell: str) -> str:
+    """An "other names" cell without the DEA's remarks, which name no substance.
+
+    >>> without_remarks('Constituent of "Khat" plant, (+)-norpseudoephedrine')
+    '(+)-norpseudoephedrine'
+    >>> without_remarks("LSD precursor"), without_remarks("Concentrate of Poppy Straw")
+    ('', 'Concentrate of Poppy Straw')
+    """
+    return ", ".join(part for part in cell.split(", ") if not _REMARK.search(part.strip()))
 
 
 _EXCEPT = re.compile(r"\s+(except\s+\S.*)$", re.I)
