@@ -621,12 +621,12 @@ class Reading:
             self.sure
             and keys is not None
             and theirs is not None
-            and bool(_LOCANTED.search(self.spelling))
+            and bool(LOCANTS.search(self.spelling))
             and _heavy_atoms(keys.formula) != _heavy_atoms(theirs.formula)
         )
 
 
-_LOCANTED = re.compile(r"(?<![a-z0-9])\d+'?(?:,\d+'?)*-")
+LOCANTS = re.compile(r"(?<![a-z0-9])\d+'?(?:,\d+'?)*-")  # "2-", "3,4-", "1'-" in a name
 
 
 def _heavy_atoms(formula: str) -> str:

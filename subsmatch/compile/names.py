@@ -21,7 +21,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
-from subsmatch.compile.identify import Decision, Reading, read_names
+from subsmatch.compile.identify import LOCANTS, Decision, Reading, read_names
 from subsmatch.compile.merge import Dropped, NameEntry, Substance, abbreviation, index_names
 from subsmatch.compile.read.text import name_and_aliases
 from subsmatch.compile.read.vocabulary import label_heads
@@ -218,9 +218,6 @@ def drop_loose_names(
         substance.names = kept
 
 
-_LOCANT = re.compile(r"(?<![a-z0-9])\d+'?(?:,\d+'?)*-")
-
-
 def open_position(key: str) -> str:
     """A name key with its numeric locants taken out, hyphens aside: the name of a substituted
     substance with its positions left open.
@@ -230,7 +227,7 @@ def open_position(key: str) -> str:
     >>> open_position("n-methylamphetamine")
     'nmethylamphetamine'
     """
-    return _LOCANT.sub("", key).replace("-", "")
+    return LOCANTS.sub("", key).replace("-", "")
 
 
 def drop_open_positions(
@@ -245,7 +242,7 @@ def drop_open_positions(
     for sid, substance in substances.items():
         for entry in substance.names:
             key = normalise(entry.name.text).key
-            if _LOCANT.search(key):
+            if LOCANTS.search(key):
                 positioned[open_position(key)].add(sid)
     for sid, substance in substances.items():
         sources: dict[str, set[str]] = defaultdict(set)
